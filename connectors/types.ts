@@ -1,0 +1,70 @@
+import type { z } from 'zod'
+import type { ChannelId } from '../src/events/index.js'
+
+/** A webhook request as the ingress route received it. */
+export interface InboundRequest {
+  /** The exact bytes of the body. Signatures are verified over these, never over re-serialized JSON. */
+  readonly rawBody: Uint8Array
+  /** Header names lower-cased by the caller; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>
+  /** Full request URL (some schemes sign the path). */
+  readonly url: string
+  readonly method: string
+}
+
+/**
+ * Why a request was refused. All answer 401 except where a channel says otherwise.
+ * - `missing-header`: a header the scheme needs is absent or empty
+ * - `bad-signature`: the signature does not match any configured secret
+ * - `stale`: the signed timestamp is outside the allowed window
+ * - `malformed`: a required header has an impossible shape
+ * - `account-mismatch`: validly signed, but for a different account than the URL names
+ */
+export type VerifyFailure =
+  'missing-header' | 'bad-signature' | 'stale' | 'malformed' | 'account-mismatch'
+
+/** What a verified request tells the hub before the body is parsed. */
+export interface VerifiedEnvelope {
+  readonly ok: true
+  /** Unique per delivery and stable across the channel's retries: the inbox dedupe key. */
+  readonly dedupeKey: string
+  /** The channel's topic or event type name, as the channel spells it. */
+  readonly topic: string
+  /** When the channel says the event happened or the webhook fired, if it says. */
+  readonly channelTime?: Date
+}
+
+export type VerifyOutcome =
+  VerifiedEnvelope | { readonly ok: false; readonly reason: VerifyFailure }
+
+export interface VerifyContext<Credentials> {
+  /** The account's validated credentials (secrets listed newest first; any one matching passes). */
+  readonly credentials: Credentials
+  /** Injected clock reading, for schemes with timestamps. */
+  readonly now: Date
+}
+
+export interface WebhookIngress<Credentials> {
+  /**
+   * Pure and synchronous: no I/O, no clock other than `ctx.now`, never throws. Compares secrets in
+   * constant time.
+   */
+  verify(req: InboundRequest, ctx: VerifyContext<Credentials>): VerifyOutcome
+}
+
+/** Everything the hub knows about one channel. Implementations live in `connectors/<channel>/`. */
+export interface Connector<Credentials = unknown> {
+  readonly id: ChannelId
+  /** Per-account configuration (secrets, shop ids), validated when the process starts. */
+  readonly credentials: z.ZodType<Credentials>
+  /** Published, non-secret credentials for the sandbox's demo account of this channel. */
+  readonly sandboxCredentials: Credentials
+  readonly ingress: WebhookIngress<Credentials>
+}
+
+/**
+ * One connector per channel id; `null` marks a channel whose connector has not landed yet, so
+ * adding a channel id without deciding about it fails the type check.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own credentials type
+export type ConnectorRegistry = { readonly [C in ChannelId]: Connector<any> | null }

@@ -1,0 +1,18 @@
+import { shopify } from './shopify.js'
+import type { NormalizerRegistry } from './types.js'
+
+export const normalizers = {
+  shopify,
+  amazon: null,
+  walmart: null,
+  'tiktok-shop': null,
+} as const satisfies NormalizerRegistry
+
+export type {
+  ChannelNormalizer,
+  NormalizeInput,
+  NormalizeResult,
+  NormalizerRegistry,
+  Observation,
+} from './types.js'
+export { decodeJsonBody, parseJsonBody } from './shared/json.js'

@@ -1,0 +1,33 @@
+import { isSafeNumber, parse } from 'lossless-json'
+
+/**
+ * Parses a webhook body. Integers that a JavaScript number cannot hold exactly (channel ids beyond
+ * 2^53) are kept as their digit strings instead of being silently rounded; every other number
+ * becomes a number.
+ */
+export function parseJsonBody(text: string): unknown {
+  return parse(text, null, (digits) => (isSafeNumber(digits) ? Number(digits) : digits))
+}
+
+/**
+ * Decodes the stored bytes as UTF-8 and parses them. Returns the problem instead of throwing:
+ * a signed body that is not JSON is an expected, recorded outcome.
+ */
+export function decodeJsonBody(
+  bytes: Uint8Array,
+): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly issue: string } {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return { ok: false, issue: 'body is not valid UTF-8' }
+  }
+  try {
+    return { ok: true, value: parseJsonBody(text) }
+  } catch (err) {
+    return {
+      ok: false,
+      issue: `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+    }
+  }
+}

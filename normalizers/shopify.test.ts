@@ -1,0 +1,468 @@
+// De-risks the Shopify mapping: every recorded delivery in fixtures/shopify must normalize to its
+// reviewed golden output, with exact minor-unit amounts, ids beyond 2^53 intact and valid contract data.
+import { describe, expect, it } from 'vitest'
+import { OrderReturned, OrderSnapshot } from '../src/events/index.js'
+import { listFixtures, loadFixture, type RecordedWebhook } from '../test/helpers/fixtures.js'
+import { parseJsonBody } from './shared/json.js'
+import { shopify } from './shopify.js'
+import type { NormalizeInput, NormalizeResult, Observation } from './types.js'
+
+const RECEIVED_AT = new Date('2025-03-15T12:00:00.000Z')
+const BIG_ORDER_ID = '9007199254740993123'
+
+type Json = Record<string, unknown>
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
+function input(topic: string, body: unknown): NormalizeInput {
+  return {
+    channel: 'shopify',
+    accountId: 'demo',
+    topic,
+    dedupeKey: 'test-delivery',
+    receivedAt: RECEIVED_AT,
+    body: deepFreeze(body),
+  }
+}
+
+function toNormalizeInput(fx: RecordedWebhook): NormalizeInput {
+  return {
+    ...input(fx.topic, parseJsonBody(fx.body)),
+    dedupeKey: fx.headers['x-shopify-webhook-id'] ?? fx.name,
+  }
+}
+
+function observations(result: NormalizeResult): readonly Observation[] {
+  if (result.kind !== 'observations')
+    throw new Error(`expected observations, got ${JSON.stringify(result)}`)
+  return result.observations
+}
+
+function snapshotOf(result: NormalizeResult): OrderSnapshot {
+  const [first] = observations(result)
+  if (first?.kind !== 'order') throw new Error('expected one order observation')
+  return first.snapshot
+}
+
+function returnOf(result: NormalizeResult): Extract<Observation, { kind: 'order-return' }> {
+  const [first] = observations(result)
+  if (first?.kind !== 'order-return') throw new Error('expected one order-return observation')
+  return first
+}
+
+function fixtureBody(name: string): Json {
+  return parseJsonBody(loadFixture('shopify', name).body) as Json
+}
+
+/** The basic order with top-level fields replaced, and the first line's fields merged. */
+function orderWith(overrides: Json, line: Json = {}): Json {
+  const base = fixtureBody('orders-create/basic')
+  const [first] = base.line_items as Json[]
+  return { ...base, line_items: [{ ...first, ...line }], ...overrides }
+}
+
+function normalizeFixture(name: string): NormalizeResult {
+  return shopify.normalize(toNormalizeInput(loadFixture('shopify', name)))
+}
+
+function normalizeOrder(body: Json): NormalizeResult {
+  return shopify.normalize(input('orders/updated', body))
+}
+
+describe.each(listFixtures('shopify'))('shopify normalizer · $name', (fx) => {
+  const result = shopify.normalize(toNormalizeInput(fx))
+
+  it('matches the golden output', async () => {
+    await expect(JSON.stringify(result, null, 2) + '\n').toMatchFileSnapshot(fx.expectedPath)
+  })
+
+  it('has the outcome its case name promises', () => {
+    const kind = fx.name.includes('/invalid-')
+      ? 'invalid'
+      : fx.name.startsWith('products-')
+        ? 'ignored'
+        : 'observations'
+    expect(result.kind).toBe(kind)
+  })
+
+  it('emits only contract-valid observations', () => {
+    if (result.kind !== 'observations') return
+    expect(result.observations).toHaveLength(1)
+    for (const observation of result.observations) {
+      if (observation.kind === 'order') OrderSnapshot.parse(observation.snapshot)
+      else {
+        OrderReturned.shape.data.parse(observation.data)
+        OrderReturned.shape.time.parse(observation.occurredAt)
+      }
+    }
+  })
+
+  it('adds line totals up to the subtotal', () => {
+    if (result.kind !== 'observations') return
+    for (const observation of result.observations) {
+      if (observation.kind !== 'order') continue
+      const { lines, totals } = observation.snapshot
+      const sum = lines.reduce((total, line) => total + line.total.amountMinor, 0)
+      expect(sum).toBe(totals.subtotal.amountMinor)
+    }
+  })
+
+  it('is deterministic', () => {
+    expect(shopify.normalize(toNormalizeInput(fx))).toEqual(result)
+  })
+
+  it('does not mutate its input', () => {
+    const frozen = toNormalizeInput(fx)
+    shopify.normalize(frozen)
+    expect(frozen.body).toEqual(parseJsonBody(fx.body))
+  })
+})
+
+describe('shopify normalizer · ids', () => {
+  it('keeps an order id beyond 2^53 as its exact digits', () => {
+    const fx = loadFixture('shopify', 'orders-paid/large-id')
+    expect(String((JSON.parse(fx.body) as Json).id)).not.toBe(BIG_ORDER_ID)
+    expect(snapshotOf(shopify.normalize(toNormalizeInput(fx))).externalId).toBe(BIG_ORDER_ID)
+  })
+
+  it('refuses an id that was already rounded by JSON.parse', () => {
+    const result = normalizeOrder({ ...orderWith({}), id: 2 ** 60 })
+    expect(result.kind).toBe('invalid')
+    expect(result.kind === 'invalid' && result.issues[0]).toMatch(
+      /^id: expected an integer id within 2\^53/,
+    )
+  })
+
+  it('maps every id to a string', () => {
+    const snapshot = snapshotOf(
+      normalizeOrder(orderWith({ id: '5940139491234' }, { id: 14022110001 })),
+    )
+    expect(snapshot.externalId).toBe('5940139491234')
+    expect(snapshot.lines[0]?.externalLineId).toBe('14022110001')
+  })
+})
+
+describe('shopify normalizer · amounts', () => {
+  it('reads JPY as a zero-decimal currency', () => {
+    const snapshot = snapshotOf(normalizeFixture('orders-create/jpy-zero-decimal'))
+    const yen = (amountMinor: number) => ({ amountMinor, currency: 'JPY' })
+    expect(snapshot.currency).toBe('JPY')
+    expect(snapshot.lines.map((line) => [line.unitPrice, line.discount, line.total])).toEqual([
+      [yen(1200), yen(0), yen(3600)],
+      [yen(2800), yen(500), yen(2300)],
+    ])
+    expect(snapshot.totals).toEqual({
+      subtotal: yen(5900),
+      discount: yen(500),
+      shipping: yen(800),
+      tax: yen(609),
+      total: yen(6700),
+      // Tax is inside the prices: total = subtotal + shipping, and tax is informational.
+      taxesIncluded: true,
+    })
+  })
+
+  it('computes line totals as price × quantity − Σ discount allocations', () => {
+    const snapshot = snapshotOf(normalizeFixture('orders-create/multi-line-discounts'))
+    expect(
+      snapshot.lines.map((line) => [
+        line.quantity,
+        line.unitPrice.amountMinor,
+        line.discount.amountMinor,
+        line.total.amountMinor,
+      ]),
+    ).toEqual([
+      [2, 2995, 599, 5391],
+      [2, 1450, 740, 2160],
+      [1, 300, 30, 270],
+    ])
+    expect(snapshot.totals.subtotal.amountMinor).toBe(7821)
+    expect(snapshot.totals.discount.amountMinor).toBe(1369)
+    expect(snapshot.totals.total.amountMinor).toBe(7821 + 850 + 626)
+  })
+
+  it.each([
+    [
+      'allocations win over total_discount',
+      { total_discount: '9.99', discount_allocations: [{ amount: '1.10' }, { amount: '0.20' }] },
+      130,
+    ],
+    [
+      'empty allocations fall back to total_discount',
+      { total_discount: '2.50', discount_allocations: [] },
+      250,
+    ],
+    ['neither gives 0', { total_discount: undefined, discount_allocations: undefined }, 0],
+  ])('line discount: %s', (_, line, expected) => {
+    const snapshot = snapshotOf(
+      normalizeOrder(orderWith({}, { quantity: 3, price: '10.00', ...line })),
+    )
+    expect(snapshot.lines[0]?.discount.amountMinor).toBe(expected)
+    expect(snapshot.lines[0]?.total.amountMinor).toBe(3000 - expected)
+  })
+
+  it('accepts amounts sent as JSON numbers', () => {
+    const snapshot = snapshotOf(normalizeOrder(orderWith({ total_price: 31.32 }, { price: 24 })))
+    expect(snapshot.totals.total.amountMinor).toBe(3132)
+    expect(snapshot.lines[0]?.unitPrice.amountMinor).toBe(2400)
+  })
+
+  it.each([
+    ['total_shipping_price_set', {}, 500],
+    [
+      'Σ shipping_lines when the set is absent',
+      {
+        total_shipping_price_set: undefined,
+        shipping_lines: [{ price: '4.10' }, { price: '0.20' }],
+      },
+      430,
+    ],
+    [
+      '0 when neither is present',
+      { total_shipping_price_set: undefined, shipping_lines: undefined },
+      0,
+    ],
+  ])('shipping from %s', (_, overrides, expected) => {
+    expect(snapshotOf(normalizeOrder(orderWith(overrides))).totals.shipping.amountMinor).toBe(
+      expected,
+    )
+  })
+
+  it('refuses more precision than the currency has, naming the path', () => {
+    expect(normalizeOrder(orderWith({}, { price: '24.005' }))).toEqual({
+      kind: 'invalid',
+      issues: ['line_items.0.price: "24.005" has more fraction digits than USD allows (2)'],
+    })
+  })
+
+  it('refuses a discount larger than the line', () => {
+    const result = normalizeOrder(orderWith({}, { discount_allocations: [{ amount: '30.00' }] }))
+    expect(result).toEqual({
+      kind: 'invalid',
+      issues: ['line_items.0: discount exceeds price × quantity'],
+    })
+  })
+
+  it('refuses a line total beyond 2^53 minor units', () => {
+    const result = normalizeOrder(orderWith({}, { price: '90071992547409.91', quantity: 2 }))
+    expect(result).toEqual({
+      kind: 'invalid',
+      issues: ['line_items.0: price × quantity is too large to count in minor units'],
+    })
+  })
+})
+
+describe('shopify normalizer · status', () => {
+  const CANCELLED_AT = '2025-03-08T11:20:01-05:00'
+  it.each([
+    // financial_status, fulfillment_status, cancelled_at → status, paymentStatus
+    ['paid', 'fulfilled', CANCELLED_AT, 'cancelled', 'paid'],
+    ['refunded', null, CANCELLED_AT, 'cancelled', 'refunded'],
+    ['paid', 'fulfilled', null, 'fulfilled', 'paid'],
+    ['pending', 'fulfilled', null, 'fulfilled', 'pending'],
+    ['paid', 'partial', null, 'partially_fulfilled', 'paid'],
+    ['authorized', null, null, 'awaiting_fulfillment', 'authorized'],
+    ['paid', null, null, 'awaiting_fulfillment', 'paid'],
+    ['partially_paid', null, null, 'awaiting_fulfillment', 'partially_paid'],
+    ['partially_refunded', null, null, 'awaiting_fulfillment', 'partially_refunded'],
+    ['refunded', null, null, 'awaiting_fulfillment', 'refunded'],
+    ['paid', 'restocked', null, 'awaiting_fulfillment', 'paid'],
+    ['pending', null, null, 'pending', 'pending'],
+    ['voided', null, null, 'pending', 'voided'],
+    [null, null, null, 'pending', 'unknown'],
+    [undefined, null, null, 'pending', 'unknown'],
+    ['expired', null, null, 'pending', 'expired'],
+    ['something_new', null, null, 'pending', 'unknown'],
+  ] as const)(
+    '(%s, %s, cancelled_at %s) → %s / %s',
+    (financial, fulfillment, cancelledAt, status, payment) => {
+      const snapshot = snapshotOf(
+        normalizeOrder(
+          orderWith({
+            financial_status: financial,
+            fulfillment_status: fulfillment,
+            cancelled_at: cancelledAt,
+          }),
+        ),
+      )
+      expect([snapshot.status, snapshot.paymentStatus]).toEqual([status, payment])
+      expect(snapshot.channelStatus).toEqual({
+        financial_status: financial ?? null,
+        fulfillment_status: fulfillment,
+      })
+    },
+  )
+
+  it('counts shipped units from successful fulfillments only, capped at the quantity', () => {
+    const split = snapshotOf(normalizeFixture('orders-partially_fulfilled/split-shipment'))
+    expect(split.lines.map((line) => [line.quantity, line.quantityFulfilled])).toEqual([
+      [1, 1],
+      [3, 1],
+    ])
+    const over = orderWith(
+      { fulfillments: [{ status: 'success', line_items: [{ id: 14022110001, quantity: 5 }] }] },
+      { quantity: 2 },
+    )
+    expect(snapshotOf(normalizeOrder(over)).lines[0]?.quantityFulfilled).toBe(2)
+  })
+})
+
+describe('shopify normalizer · people and places', () => {
+  it('falls back from email to contact_email, and blank to null', () => {
+    const email = (overrides: Json) =>
+      snapshotOf(normalizeOrder(orderWith(overrides))).customerEmail
+    expect(email({ email: '', contact_email: 'b@example.com' })).toBe('b@example.com')
+    expect(email({ email: null, contact_email: undefined })).toBeNull()
+  })
+
+  it('maps the shipping address, with fallbacks and blanks as null', () => {
+    const address = snapshotOf(
+      normalizeOrder(
+        orderWith({
+          shipping_address: {
+            name: '',
+            first_name: 'Ava',
+            last_name: 'Reed',
+            company: '',
+            address1: '42 Example Street',
+            address2: '',
+            city: 'Springfield',
+            province: 'New York',
+            province_code: null,
+            zip: '10001',
+            country_code: 'US',
+          },
+        }),
+      ),
+    ).shippingAddress
+    expect(address).toEqual({
+      name: 'Ava Reed',
+      company: null,
+      line1: '42 Example Street',
+      line2: null,
+      city: 'Springfield',
+      region: 'New York',
+      postalCode: '10001',
+      countryCode: 'US',
+      phone: null,
+    })
+  })
+
+  it('gives null for an absent shipping address', () => {
+    expect(
+      snapshotOf(normalizeOrder(orderWith({ shipping_address: null }))).shippingAddress,
+    ).toBeNull()
+    expect(
+      snapshotOf(normalizeOrder(orderWith({ shipping_address: undefined }))).shippingAddress,
+    ).toBeNull()
+  })
+})
+
+describe('shopify normalizer · refunds', () => {
+  it('maps restocked and non-restocked lines and sums successful refund transactions', () => {
+    const observation = returnOf(normalizeFixture('refunds-create/restocked-line'))
+    expect(observation.occurredAt).toBe('2025-03-12T10:31:07-05:00')
+    expect(observation.data).toEqual({
+      externalOrderId: '5940139491250',
+      returnId: '923456789010',
+      lines: [
+        { externalLineId: '14022110101', sku: 'TEE-BLK-M', quantity: 1, restock: true },
+        { externalLineId: '14022110103', sku: null, quantity: 1, restock: false },
+      ],
+      refunded: { amountMinor: 3204, currency: 'USD' },
+      note: 'Wrong size & colour, exchanged in store',
+    })
+  })
+
+  it('maps a money-only refund to no lines', () => {
+    const observation = returnOf(normalizeFixture('refunds-create/money-only'))
+    expect(observation.data.lines).toEqual([])
+    expect(observation.data.refunded).toEqual({ amountMinor: 540, currency: 'USD' })
+    expect(observation.data.note).toBeNull()
+  })
+
+  const refundWith = (overrides: Json) => ({
+    ...fixtureBody('refunds-create/restocked-line'),
+    ...overrides,
+  })
+  const tx = (kind: string, status: string, amount: string, currency = 'USD') => ({
+    kind,
+    status,
+    amount,
+    currency,
+  })
+
+  it('ignores zero-quantity lines and transactions that are not successful refunds', () => {
+    const body = refundWith({
+      refund_line_items: [{ line_item_id: 1, quantity: 0, restock_type: 'return' }],
+      transactions: [
+        tx('refund', 'failure', '5.00'),
+        tx('refund', 'success', '1.10'),
+        tx('refund', 'success', '2.20'),
+        tx('void', 'success', '9.00'),
+      ],
+    })
+    const data = returnOf(shopify.normalize(input('refunds/create', body))).data
+    expect(data.lines).toEqual([])
+    expect(data.refunded).toEqual({ amountMinor: 330, currency: 'USD' })
+  })
+
+  it('gives null when no money moved', () => {
+    const body = refundWith({ transactions: [tx('refund', 'pending', '5.00')] })
+    expect(returnOf(shopify.normalize(input('refunds/create', body))).data.refunded).toBeNull()
+  })
+
+  it('refuses refund transactions in mixed currencies', () => {
+    const body = refundWith({
+      transactions: [tx('refund', 'success', '1.00'), tx('refund', 'success', '1.00', 'EUR')],
+    })
+    expect(shopify.normalize(input('refunds/create', body))).toEqual({
+      kind: 'invalid',
+      issues: ['transactions.1.currency: refund transactions mix USD and EUR'],
+    })
+  })
+})
+
+describe('shopify normalizer · invalid and ignored', () => {
+  it('names the path of a missing field', () => {
+    const result = normalizeFixture('orders-create/invalid-missing-price')
+    expect(result).toEqual({
+      kind: 'invalid',
+      issues: ['line_items.0.price: Invalid input: expected string, received undefined'],
+    })
+  })
+
+  it('reports every bad path at once', () => {
+    const result = normalizeOrder(
+      orderWith({ currency: 'usd', created_at: 'yesterday' }, { quantity: -1 }),
+    )
+    expect(result.kind === 'invalid' && result.issues.map((issue) => issue.split(':')[0])).toEqual([
+      'created_at',
+      'currency',
+      'line_items.0.quantity',
+    ])
+  })
+
+  it('names the body when it is not an object', () => {
+    expect(shopify.normalize(input('orders/create', null))).toEqual({
+      kind: 'invalid',
+      issues: ['(body): Invalid input: expected object, received null'],
+    })
+  })
+
+  it.each(['products/update', 'orders/edited', 'orders/delete', 'app/uninstalled'])(
+    'ignores %s',
+    (topic) => {
+      expect(shopify.normalize(input(topic, {}))).toEqual({
+        kind: 'ignored',
+        reason: `topic ${topic} is not consumed`,
+      })
+    },
+  )
+})

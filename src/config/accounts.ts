@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { connectors } from '../../connectors/index.js'
+import { CHANNEL_IDS, type ChannelId } from '../events/index.js'
+import { formatIssues } from '../issues.js'
+
+/** A configured channel account: the `:account` of `/webhooks/:channel/:account`. */
+export interface Account {
+  readonly channel: ChannelId
+  readonly id: string
+  /** Validated by the channel connector's `credentials` schema. */
+  readonly credentials: unknown
+}
+
+const AccountHead = z.object({
+  channel: z.enum(CHANNEL_IDS),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "-" and "_", at most 63'),
+})
+
+const AccountsFile = z
+  .object({ accounts: z.array(z.record(z.string(), z.unknown())).min(1) })
+  .strict()
+
+/** Reads and validates the accounts file. Every problem is returned, each naming its field. */
+export function loadAccountsFile(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { accounts: Account[]; problems: string[] } {
+  let raw: unknown
+  try {
+    // YAML 1.2 is a superset of JSON, so one parser reads both.
+    raw = parseYaml(readFileSync(path, 'utf8'))
+  } catch (err) {
+    return {
+      accounts: [],
+      problems: [`HUB_CONFIG: cannot read ${path}: ${(err as Error).message}`],
+    }
+  }
+  const file = AccountsFile.safeParse(raw)
+  if (!file.success) return { accounts: [], problems: formatIssues(file.error, 'HUB_CONFIG') }
+  return parseAccounts(file.data.accounts, env)
+}
+
+export function parseAccounts(
+  entries: readonly Record<string, unknown>[],
+  env: Readonly<Record<string, string | undefined>>,
+): { accounts: Account[]; problems: string[] } {
+  const accounts: Account[] = []
+  const problems: string[] = []
+  const seen = new Set<string>()
+  entries.forEach((entry, i) => {
+    const at = `accounts[${i}]`
+    const head = AccountHead.safeParse(entry)
+    if (!head.success) return void problems.push(...formatIssues(head.error, at))
+    const { channel, id } = head.data
+    const connector = connectors[channel]
+    if (!connector) {
+      return void problems.push(`${at}.channel: ${channel} is not supported by this version yet`)
+    }
+    if (seen.has(`${channel}/${id}`))
+      return void problems.push(`${at}.id: duplicate ${channel} account "${id}"`)
+    seen.add(`${channel}/${id}`)
+    const { channel: _c, id: _i, ...rest } = entry
+    const before = problems.length
+    const resolved = resolveEnvRefs(rest, env, at, problems)
+    if (problems.length > before) return // the missing variables are already named
+    const credentials = connector.credentials.safeParse(resolved)
+    if (!credentials.success) return void problems.push(...formatIssues(credentials.error, at))
+    accounts.push({ channel, id, credentials: credentials.data })
+  })
+  return { accounts, problems }
+}
+
+/**
+ * Replaces every `{ env: "NAME" }` object with the value of that environment variable, so secrets
+ * can stay out of the file. A missing variable is reported with the path that referenced it.
+ */
+function resolveEnvRefs(
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  path: string,
+  problems: string[],
+): unknown {
+  if (Array.isArray(value))
+    return value.map((v, i) => resolveEnvRefs(v, env, `${path}[${i}]`, problems))
+  if (value === null || typeof value !== 'object') return value
+  const keys = Object.keys(value)
+  const ref = (value as { env?: unknown }).env
+  if (keys.length === 1 && typeof ref === 'string') {
+    const resolved = env[ref]
+    if (resolved === undefined || resolved === '') {
+      problems.push(`${path}: environment variable ${ref} is not set`)
+      return undefined
+    }
+    return resolved
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, resolveEnvRefs(v, env, `${path}.${k}`, problems)]),
+  )
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto'
+import { connectors } from '../../connectors/index.js'
+import { CHANNEL_IDS } from '../events/index.js'
+import { formatIssues } from '../issues.js'
+import { loadAccountsFile, type Account } from './accounts.js'
+import { Env } from './env.js'
+
+export type { Account } from './accounts.js'
+export { parseAccounts } from './accounts.js'
+
+export type Role = 'api' | 'worker' | 'all'
+
+export interface Config {
+  readonly role: Role
+  /** `sandbox`: no accounts file was given; demo accounts with published secrets are served. */
+  readonly mode: 'configured' | 'sandbox'
+  readonly http: { readonly host: string; readonly port: number; readonly maxBodyBytes: number }
+  readonly db: { readonly url: string; readonly poolMax: number; readonly connectTimeoutMs: number }
+  readonly redis: { readonly url: string }
+  readonly queues: {
+    readonly prefix: string
+    readonly concurrency: { readonly normalize: number; readonly deliver: number }
+  }
+  readonly admin: {
+    readonly token: string
+    /** True when the token was generated at start-up (sandbox only) and must be shown once. */
+    readonly generated: boolean
+  }
+  readonly accounts: readonly Account[]
+  readonly normalize: { readonly maxAttempts: number }
+  readonly delivery: {
+    readonly maxAttempts: number
+    readonly timeoutMs: number
+    readonly backoffBaseMs: number
+    readonly backoffMaxMs: number
+  }
+  readonly maintenance: {
+    readonly relayPollMs: number
+    readonly sweepIntervalMs: number
+    /** A row must be this old before the sweeper assumes its job was lost. */
+    readonly sweepGraceMs: number
+  }
+  readonly log: { readonly level: Env['LOG_LEVEL'] }
+  readonly shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+  }
+}
+
+/** The sandbox's demo accounts: one per channel that has a connector, each with its published secrets. */
+export function sandboxAccounts(): Account[] {
+  return CHANNEL_IDS.flatMap((channel) => {
+    const connector = connectors[channel]
+    return connector ? [{ channel, id: 'demo', credentials: connector.sandboxCredentials }] : []
+  })
+}
+
+/**
+ * Turns the environment (and the accounts file it names) into a typed Config, or throws a
+ * ConfigError listing every bad field. The only place that reads configuration.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: { readonly role?: Role } = {},
+): Config {
+  const parsed = Env.safeParse(withoutBlanks(env))
+  const problems = parsed.success ? [] : formatIssues(parsed.error, '')
+  const accountsFile = parsed.success ? parsed.data.HUB_CONFIG : env.HUB_CONFIG
+  const loaded = accountsFile ? loadAccountsFile(accountsFile, env) : undefined
+  problems.push(...(loaded?.problems ?? []))
+  if (parsed.success && accountsFile && !parsed.data.ADMIN_TOKEN) {
+    problems.push('ADMIN_TOKEN: required when HUB_CONFIG is set (admin routes are never anonymous)')
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
+  const e = parsed.data
+  const sandbox = !loaded
+  return {
+    role: overrides.role ?? e.ROLE,
+    mode: sandbox ? 'sandbox' : 'configured',
+    // The sandbox serves published secrets, so it listens on loopback unless told otherwise.
+    http: {
+      host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
+      port: e.PORT,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+    db: { url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX, connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS },
+    redis: { url: e.REDIS_URL },
+    queues: {
+      prefix: e.QUEUE_PREFIX,
+      concurrency: { normalize: e.NORMALIZE_CONCURRENCY, deliver: e.DELIVER_CONCURRENCY },
+    },
+    admin: e.ADMIN_TOKEN
+      ? { token: e.ADMIN_TOKEN, generated: false }
+      : { token: `hub_admin_${randomBytes(18).toString('base64url')}`, generated: true },
+    accounts: loaded ? loaded.accounts : sandboxAccounts(),
+    normalize: { maxAttempts: e.NORMALIZE_MAX_ATTEMPTS },
+    delivery: {
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      timeoutMs: e.DELIVERY_TIMEOUT_MS,
+      backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,
+      backoffMaxMs: e.DELIVERY_BACKOFF_MAX_MS,
+    },
+    maintenance: {
+      relayPollMs: e.RELAY_POLL_MS,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      sweepGraceMs: e.SWEEP_GRACE_MS,
+    },
+    log: { level: e.LOG_LEVEL },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  }
+}
+
+/** An empty variable (`PORT=`) means "not set", as in most tools, rather than an invalid value. */
+function withoutBlanks(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => !!entry[1]),
+  )
+}

@@ -1,0 +1,45 @@
+import { Migrator, type Kysely } from 'kysely'
+import pg from 'pg'
+import { MIGRATIONS } from './migrations/index.js'
+
+/** Applies every pending migration; throws on the first failure (the process must not start half-migrated). */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<readonly string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new Error(`migration ${failed} failed`, { cause: error })
+  }
+  return (results ?? []).map((r) => r.migrationName)
+}
+
+/**
+ * Creates the database named in `url` when it does not exist, connecting to the server's
+ * `postgres` maintenance database to do so. Returns whether it created it.
+ */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const target = new URL(url)
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''))
+  if (!name) throw new Error('DATABASE_URL names no database')
+  const admin = new URL(url)
+  admin.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: admin.toString() })
+  await client.connect()
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name])
+    if (found.rowCount) return false
+    try {
+      await client.query(`create database ${pg.escapeIdentifier(name)}`)
+    } catch (err) {
+      // Another process created it between our check and our create.
+      if ((err as { code?: string }).code === '42P04') return false
+      throw err
+    }
+    return true
+  } finally {
+    await client.end()
+  }
+}

@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely'
+import * as inboxMessage from './2026-11-22T0900_inbox-message.js'
+import * as salesOrder from './2026-11-22T0910_sales-order.js'
+import * as outboxAndFeed from './2026-11-22T0920_outbox-and-feed.js'
+import * as subscriptionAndDelivery from './2026-11-22T0930_subscription-and-delivery.js'
+
+/**
+ * Every migration, by name. Listed statically (instead of read from the folder) so the same code
+ * runs from TypeScript sources and from the compiled build. Append; never edit a merged one.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '2026-11-22T0900_inbox-message': inboxMessage,
+  '2026-11-22T0910_sales-order': salesOrder,
+  '2026-11-22T0920_outbox-and-feed': outboxAndFeed,
+  '2026-11-22T0930_subscription-and-delivery': subscriptionAndDelivery,
+}

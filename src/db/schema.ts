@@ -1,0 +1,131 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ChannelId } from '../events/index.js'
+
+/** bigint identity columns: pg returns int8 as a string, which never loses precision. */
+type BigIntId = Generated<string>
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type Json<T> = ColumnType<T, string, string>
+
+export type InboxStatus = 'received' | 'normalized' | 'ignored' | 'failed'
+
+/** One verified webhook, exactly as received. Unique on (channel, account_id, dedupe_key). */
+export interface InboxMessageTable {
+  id: BigIntId
+  channel: ChannelId
+  account_id: string
+  dedupe_key: string
+  topic: string
+  /** Request headers with credentials masked. */
+  headers: Json<Record<string, string>>
+  /** The exact bytes received; signatures were verified over these. */
+  raw_body: Buffer
+  channel_time: Timestamp | null
+  received_at: Timestamp
+  status: Generated<InboxStatus>
+  /** Why it was ignored or failed: `{ reason }` or `{ issues: [...] }`. */
+  outcome: Json<InboxOutcome> | null
+  processed_at: Timestamp | null
+}
+export type InboxOutcome =
+  { readonly reason: string } | { readonly issues: readonly string[] } | { readonly events: number }
+
+/** Latest known state of each channel order. */
+export interface SalesOrderTable {
+  id: BigIntId
+  channel: ChannelId
+  account_id: string
+  external_id: string
+  status: string
+  /** The channel's last-modified time of `snapshot`; an older snapshot never replaces it. */
+  channel_updated_at: Timestamp
+  /** The OrderSnapshot of the event contract. */
+  snapshot: Json<unknown>
+  last_inbox_id: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+/** Events, appended in the transaction of the state change they describe. */
+export interface OutboxEventTable {
+  id: string
+  /** Insertion order, used by the relay to claim events; not visible to subscribers. */
+  seq: BigIntId
+  type: string
+  channel: ChannelId
+  account_id: string
+  subject: string
+  occurred_at: Timestamp
+  recorded_at: Timestamp
+  /** The event envelope without `position`. */
+  envelope: Json<Record<string, unknown>>
+  inbox_id: string | null
+  /** Feed position, set by the relay: gap-free and increasing in the order events were relayed. */
+  position: ColumnType<string | null, never, string>
+  published_at: ColumnType<Date | null, never, Date | string>
+}
+
+/** Single row holding the last assigned feed position; its row lock serializes relay batches. */
+export interface FeedHeadTable {
+  id: number
+  position: ColumnType<string, never, string>
+}
+
+export type SubscriptionStatus = 'active' | 'disabled' | 'deleted'
+
+export interface SubscriptionTable {
+  id: string
+  url: string
+  event_types: ColumnType<string[], string[], string[]>
+  /** `whsec_` + base64 key, used to sign deliveries (Standard Webhooks). */
+  secret: string
+  description: string | null
+  status: Generated<SubscriptionStatus>
+  disabled_reason: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled'
+
+/** One event owed to one subscription. Unique on (event_id, subscription_id). */
+export interface DeliveryTable {
+  id: BigIntId
+  event_id: string
+  subscription_id: string
+  status: Generated<DeliveryStatus>
+  attempts: Generated<number>
+  last_error: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+  delivered_at: Timestamp | null
+}
+
+/** Every HTTP attempt of a delivery. */
+export interface DeliveryAttemptTable {
+  id: BigIntId
+  delivery_id: string
+  attempt: number
+  started_at: Timestamp
+  duration_ms: number
+  status_code: number | null
+  error: string | null
+  /** First 1 KiB of the subscriber's response body. */
+  response_excerpt: string | null
+}
+
+export interface Database {
+  inbox_message: InboxMessageTable
+  sales_order: SalesOrderTable
+  outbox_event: OutboxEventTable
+  feed_head: FeedHeadTable
+  subscription: SubscriptionTable
+  delivery: DeliveryTable
+  delivery_attempt: DeliveryAttemptTable
+}
+
+export type InboxMessage = Selectable<InboxMessageTable>
+export type NewInboxMessage = Insertable<InboxMessageTable>
+export type SalesOrder = Selectable<SalesOrderTable>
+export type OutboxEvent = Selectable<OutboxEventTable>
+export type Subscription = Selectable<SubscriptionTable>
+export type Delivery = Selectable<DeliveryTable>

@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely'
+import type pg from 'pg'
+import { systemClock, type Clock } from './clock.js'
+import type { Config } from './config/index.js'
+import { createDb, createPool } from './db/client.js'
+import type { Database } from './db/schema.js'
+import { createLogger, type Logger } from './logger.js'
+import { createAccountDirectory, type AccountDirectory } from './pipeline/accounts.js'
+import { createInboxIntake, type InboxIntake } from './pipeline/inbox-intake.js'
+import {
+  closeRedis,
+  createQueues,
+  createRedis,
+  type Queues,
+  type RedisConnections,
+} from './queues/index.js'
+import { createUndiciTransport, type HttpTransport } from '../connectors/shared/transport.js'
+
+export interface Deps {
+  readonly config: Config
+  readonly log: Logger
+  readonly clock: Clock
+  readonly pool: pg.Pool
+  readonly db: Kysely<Database>
+  readonly redis: RedisConnections
+  readonly queues: Queues
+  readonly accounts: AccountDirectory
+  readonly intake: InboxIntake
+  readonly transport: HttpTransport
+}
+
+/** Ports a test may replace; everything else is always real. */
+export interface DepsOverrides {
+  readonly log?: Logger
+  readonly clock?: Clock
+  readonly transport?: HttpTransport
+}
+
+/** Builds every long-lived resource. Nothing connects before this is called. */
+export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
+  const log = overrides.log ?? createLogger({ level: config.log.level })
+  const pool = createPool(config.db)
+  // An idle client that loses its server emits 'error' on the pool; without a listener that would
+  // crash the process. The next query gets a fresh connection.
+  pool.on('error', (err) => log.warn({ err }, 'idle Postgres connection lost'))
+  const db = createDb(pool)
+  const redis = createRedis(config.redis.url)
+  for (const [role, conn] of [
+    ['producer', redis.producer],
+    ['worker', redis.worker],
+  ] as const) {
+    conn.on('error', (err: Error) => log.warn({ err: err.message, role }, 'Redis connection error'))
+  }
+  const queues = createQueues(
+    redis.producer,
+    {
+      prefix: config.queues.prefix,
+      normalizeAttempts: config.normalize.maxAttempts,
+      deliveryAttempts: config.delivery.maxAttempts,
+      deliveryBackoffBaseMs: config.delivery.backoffBaseMs,
+    },
+    log,
+  )
+  const intake = createInboxIntake(
+    { db, queues, log },
+    // Half the pool for intake batches leaves the other half for workers and health checks.
+    {
+      maxBatch: 500,
+      maxInFlight: Math.max(1, Math.floor(config.db.poolMax / 2)),
+      enqueueTimeoutMs: 1_500,
+    },
+  )
+  return {
+    config,
+    log,
+    clock: overrides.clock ?? systemClock,
+    pool,
+    db,
+    redis,
+    queues,
+    accounts: createAccountDirectory(config.accounts),
+    intake,
+    transport: overrides.transport ?? createUndiciTransport(),
+  }
+}
+
+/** Closes in reverse order of creation: pending intake, queues, Postgres, Redis. */
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.intake.drain()
+  await deps.queues.close().catch((err: unknown) => deps.log.warn({ err }, 'closing queues failed'))
+  await deps.db.destroy()
+  await closeRedis(deps.redis)
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod'
+import {
+  OrderCancelled,
+  OrderCreated,
+  OrderFulfilled,
+  OrderReturned,
+  OrderUpdated,
+} from './order.js'
+
+export { CHANNEL_IDS, ChannelId } from './channel.js'
+export { Money } from './money.js'
+export {
+  OrderCancelled,
+  OrderCreated,
+  OrderField,
+  OrderFulfilled,
+  OrderLine,
+  OrderReturned,
+  OrderSnapshot,
+  OrderStatus,
+  OrderTotals,
+  OrderUpdated,
+  PaymentStatus,
+  PostalAddress,
+  ReturnLine,
+} from './order.js'
+
+/** Every event the hub emits, discriminated by `type`. */
+export const HubEvent = z.discriminatedUnion('type', [
+  OrderCreated,
+  OrderUpdated,
+  OrderCancelled,
+  OrderFulfilled,
+  OrderReturned,
+])
+export type HubEvent = z.infer<typeof HubEvent>
+
+/** The closed set of event type names, e.g. `order.created.v1`. */
+export type EventType = HubEvent['type']
+export const EVENT_TYPES: readonly EventType[] = HubEvent.options.map((o) => o.shape.type.value)
+
+/** The contract as JSON Schema (draft 2020-12), one definition per event type. */
+export function eventsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(HubEvent, { target: 'draft-2020-12' })
+}

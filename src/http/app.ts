@@ -1,0 +1,41 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { Deps } from '../deps.js'
+import { adminAuth } from './middleware/admin-auth.js'
+import { requestId } from './middleware/request-id.js'
+import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
+import { eventRoutes } from './routes/events.js'
+import { healthRoutes } from './routes/health.js'
+import { subscriptionRoutes } from './routes/subscriptions.js'
+import { webhookRoutes } from './routes/webhooks.js'
+import type { AppEnv } from './env.js'
+
+export type AppDeps = Pick<
+  Deps,
+  'config' | 'log' | 'db' | 'redis' | 'queues' | 'accounts' | 'intake' | 'clock'
+>
+
+/** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.use('*', requestId(deps.log))
+
+  app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer }))
+  app.route('/webhooks', webhookRoutes(deps, { maxBodyBytes: deps.config.http.maxBodyBytes }))
+
+  const admin = adminAuth(deps.config.admin.token)
+  app.use('/v1/*', admin)
+  app.use(`${BULL_BOARD_PATH}/*`, admin)
+  app.use(BULL_BOARD_PATH, admin)
+  app.route('/v1/subscriptions', subscriptionRoutes(deps))
+  app.route('/v1/events', eventRoutes(deps))
+  app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all))
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404))
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse()
+    c.get('log').error({ err }, 'unhandled error')
+    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500)
+  })
+  return app
+}

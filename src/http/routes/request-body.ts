@@ -1,0 +1,26 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { z } from 'zod'
+import { formatIssues } from '../../issues.js'
+
+/** Parses an admin request's JSON body with a schema; a 400 names every bad field. */
+export async function parseJsonRequest<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  let body: unknown
+  try {
+    body = await c.req.json()
+  } catch {
+    throw badRequest(['body: not valid JSON'])
+  }
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw badRequest(formatIssues(parsed.error, 'body'))
+  return parsed.data
+}
+
+export function badRequest(problems: readonly string[]): HTTPException {
+  return new HTTPException(400, {
+    res: new Response(JSON.stringify({ error: 'invalid request', problems }), {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+    }),
+  })
+}

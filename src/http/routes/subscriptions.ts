@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto'
+import { Hono } from 'hono'
+import type { Kysely } from 'kysely'
+import { z } from 'zod'
+import {
+  deleteSubscription,
+  getSubscription,
+  insertSubscription,
+  listSubscriptions,
+} from '../../db/repos/subscriptions.js'
+import type { Database, Subscription } from '../../db/schema.js'
+import { generateSecret } from '../../delivery/sign.js'
+import { patternProblem } from '../../subscriptions/event-filter.js'
+import type { AppEnv } from '../env.js'
+import { parseJsonRequest } from './request-body.js'
+
+const CreateSubscription = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+    eventTypes: z
+      .array(
+        z.string().superRefine((p, ctx) => {
+          const problem = patternProblem(p)
+          if (problem) ctx.addIssue({ code: 'custom', message: problem })
+        }),
+      )
+      .min(1, 'list at least one event type or pattern, e.g. "order.*"'),
+    description: z.string().max(500).optional(),
+  })
+  .strict()
+
+/** Subscriber management. The signing secret is returned once, at creation. */
+export function subscriptionRoutes(deps: { readonly db: Kysely<Database> }) {
+  const app = new Hono<AppEnv>()
+  app.post('/', async (c) => {
+    const input = await parseJsonRequest(c, CreateSubscription)
+    const created = await insertSubscription(deps.db, {
+      id: `sub_${randomBytes(12).toString('base64url')}`,
+      url: input.url,
+      eventTypes: input.eventTypes,
+      secret: generateSecret(),
+      description: input.description ?? null,
+    })
+    return c.json({ ...view(created), secret: created.secret }, 201)
+  })
+  app.get('/', async (c) => c.json({ subscriptions: (await listSubscriptions(deps.db)).map(view) }))
+  app.get('/:id', async (c) => {
+    const found = await getSubscription(deps.db, c.req.param('id'))
+    return found ? c.json(view(found)) : c.json({ error: 'no such subscription' }, 404)
+  })
+  app.delete('/:id', async (c) =>
+    (await deleteSubscription(deps.db, c.req.param('id')))
+      ? c.body(null, 204)
+      : c.json({ error: 'no such subscription' }, 404),
+  )
+  return app
+}
+
+function view(s: Subscription) {
+  return {
+    id: s.id,
+    url: s.url,
+    eventTypes: s.event_types,
+    description: s.description,
+    status: s.status,
+    disabledReason: s.disabled_reason,
+    createdAt: s.created_at.toISOString(),
+  }
+}

@@ -1,0 +1,50 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { ChannelId } from '../../events/index.js'
+import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
+import type { AppEnv } from '../env.js'
+
+/**
+ * `POST /webhooks/:channel/:account`: read the exact bytes, hand them to the receive pipeline, map
+ * its outcome to a status. 401 only for a definite verification failure (TikTok treats 401 as
+ * final); 503 for anything transient, so the marketplace retries.
+ */
+export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: number }) {
+  const app = new Hono<AppEnv>()
+  app.post(
+    '/:channel/:account',
+    bodyLimit({
+      maxSize: opts.maxBodyBytes,
+      onError: (c) => c.json({ error: `body larger than ${opts.maxBodyBytes} bytes` }, 413),
+    }),
+    async (c) => {
+      const channel = ChannelId.safeParse(c.req.param('channel'))
+      if (!channel.success) return c.json({ error: 'unknown channel' }, 404)
+      const accountId = c.req.param('account')
+      const rawBody = new Uint8Array(await c.req.arrayBuffer())
+      const headers: Record<string, string> = {}
+      c.req.raw.headers.forEach((value, name) => (headers[name] = value))
+      const outcome = await receiveWebhook(deps, {
+        channel: channel.data,
+        accountId,
+        request: { rawBody, headers, url: c.req.url, method: c.req.method },
+      })
+      const log = c.get('log')
+      switch (outcome.kind) {
+        case 'accepted':
+          return c.json({ status: 'accepted', id: outcome.inboxId }, 200)
+        case 'duplicate':
+          return c.json({ status: 'duplicate' }, 200)
+        case 'unknown-account':
+          return c.json({ error: `no ${channel.data} account "${accountId}"` }, 404)
+        case 'rejected':
+          log.warn({ channel: channel.data, accountId, reason: outcome.reason }, 'webhook rejected')
+          return c.json({ error: 'verification failed', reason: outcome.reason }, 401)
+        case 'unavailable':
+          log.error({ err: outcome.cause, channel: channel.data, accountId }, 'inbox unavailable')
+          return c.json({ error: 'temporarily unavailable, retry later' }, 503)
+      }
+    },
+  )
+  return app
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// The composition root: configuration → dependencies → HTTP and/or workers. The only module (with
+// config/) that touches process.env.
+import { parseArgs } from 'node:util'
+import { ConfigError, loadConfig, type Config } from './config/index.js'
+import { closeDeps, createDeps } from './deps.js'
+import { createDb, createPool } from './db/client.js'
+import { ensureDatabase, migrateToLatest } from './db/migrate.js'
+import { createApp } from './http/app.js'
+import { startHttp, type RunningServer } from './http/server.js'
+import { createLogger, type Logger } from './logger.js'
+import { startWorkers, type RunningWorkers } from '../workers/index.js'
+
+const USAGE = `usage: hub <command>
+
+commands:
+  start [--role api|worker|all]   run the hub (default role: all, or $ROLE)
+  migrate                         create the database if missing and apply migrations
+
+configuration is read from environment variables; see README.md.`
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  })
+  const command = positionals[0]
+  if (values.help || !command) {
+    console.log(USAGE)
+    return command || values.help ? 0 : 1
+  }
+  const role = values.role
+  if (role !== undefined && role !== 'api' && role !== 'worker' && role !== 'all') {
+    console.error(`--role must be api, worker or all (got "${role}")`)
+    return 1
+  }
+  const config = loadConfig(process.env, role ? { role: role } : {})
+  const log = createLogger({ level: config.log.level })
+  switch (command) {
+    case 'migrate':
+      await prepareDatabase(config, log)
+      return 0
+    case 'start':
+      await start(config, log)
+      return 0
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`)
+      return 1
+  }
+}
+
+async function prepareDatabase(config: Config, log: Logger): Promise<void> {
+  if (await ensureDatabase(config.db.url))
+    log.info({ database: new URL(config.db.url).pathname }, 'created database')
+  const pool = createPool({ ...config.db, poolMax: 1 })
+  const db = createDb(pool)
+  try {
+    const applied = await migrateToLatest(db)
+    if (applied.length > 0) log.info({ applied }, 'applied migrations')
+  } finally {
+    await db.destroy()
+  }
+}
+
+function announceSandbox(config: Config, log: Logger, port: number): void {
+  if (config.mode !== 'sandbox') return
+  const base = `http://${config.http.host}:${port}`
+  log.warn(
+    { accounts: config.accounts.map((a) => `${a.channel}/${a.id}`) },
+    `SANDBOX MODE: no HUB_CONFIG given, serving demo accounts with PUBLISHED test secrets. ` +
+      `Do not expose this to the internet. Webhooks: ${base}/webhooks/<channel>/demo`,
+  )
+  if (config.admin.generated) {
+    // Printed once, to stdout only, so that the sandbox's admin API is usable without setup.
+    process.stdout.write(
+      `\n  marketplace-hub sandbox admin token (this run only): ${config.admin.token}\n` +
+        `  set ADMIN_TOKEN to choose your own.\n\n`,
+    )
+  }
+}
+
+async function start(config: Config, log: Logger): Promise<void> {
+  await prepareDatabase(config, log)
+  const deps = createDeps(config, { log })
+  const runsApi = config.role !== 'worker'
+  const runsWorkers = config.role !== 'api'
+  let server: RunningServer | undefined
+  let workers: RunningWorkers | undefined
+  if (runsWorkers) workers = startWorkers(deps)
+  if (runsApi) server = await startHttp(createApp(deps), config.http)
+  log.info({ role: config.role, port: server?.port, mode: config.mode }, 'marketplace-hub started')
+  if (server) announceSandbox(config, log, server.port)
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down: stopping intake, finishing active jobs')
+      const force = setTimeout(() => {
+        log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting')
+        process.exit(1)
+      }, config.shutdownTimeoutMs)
+      force.unref()
+      void (async () => {
+        await server?.close()
+        await workers?.close()
+        await closeDeps(deps)
+        log.info('shutdown complete')
+        resolve()
+      })()
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message)
+    else console.error('marketplace-hub failed to start:', err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely'
+import type { OrderSnapshot } from '../events/index.js'
+import { insertOrder, lockOrder, updateOrder, type OrderKey } from '../db/repos/orders.js'
+import type { Database } from '../db/schema.js'
+import type { EventDraft } from '../outbox/event.js'
+import { decideOrderChange } from './diff.js'
+
+/**
+ * Applies one order snapshot inside the caller's transaction and returns the events it causes.
+ * The order row stays locked until the transaction ends, so concurrent snapshots of one order are
+ * compared one after the other, never both against the same old state.
+ */
+export async function applyOrderSnapshot(
+  trx: Kysely<Database>,
+  key: OrderKey,
+  snapshot: OrderSnapshot,
+  inboxId: string,
+): Promise<readonly EventDraft[]> {
+  let stored = await lockOrder(trx, key)
+  if (!stored) {
+    const decision = decideOrderChange(undefined, snapshot)
+    if (decision.kind === 'store' && (await insertOrder(trx, key, snapshot, inboxId))) {
+      return decision.events
+    }
+    // Another transaction created the order between our lookup and our insert.
+    stored = await lockOrder(trx, key)
+  }
+  const decision = decideOrderChange(stored, snapshot)
+  if (decision.kind === 'keep') return []
+  await updateOrder(trx, key, snapshot, inboxId)
+  return decision.events
+}

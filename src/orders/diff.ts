@@ -1,0 +1,76 @@
+import { isDeepStrictEqual } from 'node:util'
+import type { OrderField, OrderSnapshot, OrderStatus } from '../events/index.js'
+import type { EventDraft } from '../outbox/event.js'
+
+/**
+ * How far along its life an order is. Used only to break ties between two snapshots with the same
+ * channel timestamp (channels often have one-second resolution): the one further along wins, so a
+ * same-second pair delivered in reverse never moves an order backwards.
+ */
+const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
+  pending: 0,
+  awaiting_fulfillment: 1,
+  partially_fulfilled: 2,
+  fulfilled: 3,
+  delivered: 4,
+  cancelled: 5,
+}
+
+const COMPARED_FIELDS: readonly OrderField[] = [
+  'number',
+  'status',
+  'paymentStatus',
+  'channelStatus',
+  'placedAt',
+  'currency',
+  'totals',
+  'lines',
+  'customerEmail',
+  'shippingAddress',
+  'cancelReason',
+]
+
+export type OrderDecision =
+  /** Older than what is stored (or the same snapshot again): change nothing, emit nothing. */
+  | { readonly kind: 'keep' }
+  /** Store the incoming snapshot and emit `events` (possibly none, when only `updatedAt` moved). */
+  | { readonly kind: 'store'; readonly events: readonly EventDraft[] }
+
+/**
+ * Compares an incoming snapshot with the stored one and decides what to store and emit. Events
+ * come from the difference, so a repeated snapshot emits nothing and a stale one changes nothing.
+ */
+export function decideOrderChange(
+  stored: OrderSnapshot | undefined,
+  incoming: OrderSnapshot,
+): OrderDecision {
+  const subject = `order/${incoming.externalId}`
+  if (!stored) {
+    return {
+      kind: 'store',
+      events: [
+        { type: 'order.created.v1', subject, time: incoming.placedAt, data: { order: incoming } },
+      ],
+    }
+  }
+  const storedAt = Date.parse(stored.updatedAt)
+  const incomingAt = Date.parse(incoming.updatedAt)
+  if (incomingAt < storedAt) return { kind: 'keep' }
+  if (incomingAt === storedAt && STATUS_RANK[incoming.status] < STATUS_RANK[stored.status]) {
+    return { kind: 'keep' }
+  }
+  const changedFields = COMPARED_FIELDS.filter((f) => !isDeepStrictEqual(stored[f], incoming[f]))
+  if (changedFields.length === 0) {
+    return incomingAt > storedAt ? { kind: 'store', events: [] } : { kind: 'keep' }
+  }
+  const data = { order: incoming, previousStatus: stored.status, changedFields }
+  const time = incoming.updatedAt
+  const becameCancelled = stored.status !== 'cancelled' && incoming.status === 'cancelled'
+  const becameFulfilled = stored.status !== 'fulfilled' && incoming.status === 'fulfilled'
+  const type = becameCancelled
+    ? 'order.cancelled.v1'
+    : becameFulfilled
+      ? 'order.fulfilled.v1'
+      : 'order.updated.v1'
+  return { kind: 'store', events: [{ type, subject, time, data }] }
+}

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely'
+import type { Clock } from '../clock.js'
+import {
+  cancelDelivery,
+  getDeliveryToSend,
+  recordAttempt,
+  type DeliveryToSend,
+} from '../db/repos/deliveries.js'
+import { disableSubscription } from '../db/repos/subscriptions.js'
+import type { Database } from '../db/schema.js'
+import { signatureHeaders } from '../delivery/sign.js'
+import { HubEvent } from '../events/index.js'
+import { errorMessage } from '../errors.js'
+import type { HttpTransport } from '../../connectors/shared/transport.js'
+import { retryAfterMs } from '../../connectors/shared/retry-after.js'
+import { DONE, type StepResult } from './step-result.js'
+
+export interface DeliverDeps {
+  readonly db: Kysely<Database>
+  readonly transport: HttpTransport
+  readonly clock: Clock
+  readonly timeoutMs: number
+}
+
+const EXCERPT_BYTES = 1024
+
+/**
+ * One attempt to POST an event to a subscriber, signed per Standard Webhooks. Every attempt is
+ * recorded. 2xx delivers; 410 Gone disables the subscription; anything else is retried by the queue
+ * (honouring Retry-After) until the last attempt, which marks the delivery failed. A failed delivery
+ * retried by an operator is sent again; delivered and cancelled ones are final.
+ */
+export async function deliverEvent(
+  deps: DeliverDeps,
+  deliveryId: string,
+  attempt: { readonly number: number; readonly final: boolean },
+): Promise<StepResult> {
+  const delivery = await getDeliveryToSend(deps.db, deliveryId)
+  if (!delivery) return { kind: 'permanent', reason: `delivery ${deliveryId} does not exist` }
+  if (delivery.status === 'delivered' || delivery.status === 'cancelled') return DONE
+  if (delivery.subscriptionStatus !== 'active') {
+    await cancelDelivery(deps.db, deliveryId, `subscription ${delivery.subscriptionStatus}`)
+    return DONE
+  }
+  const body = JSON.stringify(eventBody(delivery))
+  const startedAt = deps.clock.now()
+  const sent = await post(deps, delivery, body, startedAt)
+  const at = deps.clock.now()
+  const record = {
+    attempt: attempt.number,
+    startedAt,
+    durationMs: at.getTime() - startedAt.getTime(),
+    ...sent,
+  }
+
+  if (sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300) {
+    await recordAttempt(deps.db, deliveryId, record, { status: 'delivered', lastError: null, at })
+    return DONE
+  }
+  if (sent.statusCode === 410) {
+    const reason = 'subscriber answered 410 Gone'
+    await recordAttempt(deps.db, deliveryId, record, { status: 'failed', lastError: reason, at })
+    await disableSubscription(deps.db, delivery.subscriptionId, reason)
+    return {
+      kind: 'permanent',
+      reason: `${reason}; subscription ${delivery.subscriptionId} disabled`,
+    }
+  }
+  const reason = sent.error ?? `subscriber answered HTTP ${sent.statusCode}`
+  const status = attempt.final ? 'failed' : 'pending'
+  await recordAttempt(deps.db, deliveryId, record, { status, lastError: reason, at })
+  return { kind: 'retry', reason, retryAfterMs: sent.retryAfterMs }
+}
+
+/** The envelope as the contract defines it, now with its feed position. */
+function eventBody(delivery: DeliveryToSend): HubEvent {
+  return HubEvent.parse({ ...delivery.envelope, position: Number(delivery.position) })
+}
+
+async function post(deps: DeliverDeps, delivery: DeliveryToSend, body: string, now: Date) {
+  const id = String(delivery.envelope.id)
+  try {
+    const res = await deps.transport(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'marketplace-hub',
+        ...signatureHeaders(delivery.secret, { id, timestamp: now, body }),
+      },
+      body,
+      timeoutMs: deps.timeoutMs,
+    })
+    const excerpt = await res.text(EXCERPT_BYTES).catch(() => null)
+    return {
+      statusCode: res.status,
+      error: null,
+      responseExcerpt: excerpt,
+      retryAfterMs: retryAfterMs(res.header('retry-after'), now),
+    }
+  } catch (err) {
+    return {
+      statusCode: null,
+      error: errorMessage(err),
+      responseExcerpt: null,
+      retryAfterMs: undefined,
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type { ChannelId } from '../events/index.js'
+import type { Clock } from '../clock.js'
+import type { InboundRequest, VerifyFailure } from '../../connectors/index.js'
+import type { AccountDirectory } from './accounts.js'
+import type { InboxIntake } from './inbox-intake.js'
+
+export type ReceiveOutcome =
+  | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
+  | { readonly kind: 'duplicate' }
+  | { readonly kind: 'unknown-account' }
+  | { readonly kind: 'rejected'; readonly reason: VerifyFailure }
+  | { readonly kind: 'unavailable'; readonly cause: unknown }
+
+export interface ReceiveDeps {
+  readonly accounts: AccountDirectory
+  readonly intake: InboxIntake
+  readonly clock: Clock
+}
+
+/** Verify → record in the inbox (dedupe) → enqueue. Nothing unverified is stored or queued. */
+export async function receiveWebhook(
+  deps: ReceiveDeps,
+  input: {
+    readonly channel: ChannelId
+    readonly accountId: string
+    readonly request: InboundRequest
+  },
+): Promise<ReceiveOutcome> {
+  const found = deps.accounts.find(input.channel, input.accountId)
+  if (!found) return { kind: 'unknown-account' }
+  const receivedAt = deps.clock.now()
+  const verified = found.connector.ingress.verify(input.request, {
+    credentials: found.account.credentials,
+    now: receivedAt,
+  })
+  if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
+  try {
+    return await deps.intake.submit({
+      channel: input.channel,
+      accountId: input.accountId,
+      dedupeKey: verified.dedupeKey,
+      topic: verified.topic,
+      headers: maskCredentials(input.request.headers),
+      rawBody: input.request.rawBody,
+      channelTime: verified.channelTime,
+      receivedAt,
+    })
+  } catch (cause) {
+    return { kind: 'unavailable', cause }
+  }
+}
+
+const CREDENTIAL_HEADER = /authorization|signature|hmac|token|secret|cookie|api-?key|password/i
+
+/** Headers as stored in the inbox: anything that could authenticate a request is masked. */
+export function maskCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      CREDENTIAL_HEADER.test(name) ? '[masked]' : value,
+    ]),
+  )
+}

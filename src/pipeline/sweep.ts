@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely'
+import type { Clock } from '../clock.js'
+import type { Logger } from '../logger.js'
+import { listPendingDeliveries } from '../db/repos/deliveries.js'
+import { listUnprocessedInbox } from '../db/repos/inbox.js'
+import type { Database } from '../db/schema.js'
+import { inboundJob, type Queues } from '../queues/index.js'
+
+export interface SweepDeps {
+  readonly db: Kysely<Database>
+  readonly queues: Queues
+  readonly clock: Clock
+  readonly log: Logger
+}
+
+export interface Sweeper {
+  /** One pass: looks at up to `batch` unfinished rows of each kind and re-enqueues those whose jobs are gone. */
+  sweep(): Promise<{ readonly inbox: number; readonly deliveries: number }>
+}
+
+/**
+ * Postgres is the record; Redis only holds work. Anything recorded but still unprocessed after
+ * `graceMs` is enqueued again. Rows whose job still exists (waiting, retrying, failed) are left to it; job ids
+ * are derived from row ids, so even a race with a job that reappears cannot duplicate it. Each table
+ * is walked with a cursor that wraps around, so every row is looked at eventually.
+ */
+export function createSweeper(
+  deps: SweepDeps,
+  opts: { readonly graceMs: number; readonly batch: number },
+): Sweeper {
+  let inboxCursor = '0'
+  let deliveryCursor = '0'
+  return {
+    async sweep() {
+      const before = new Date(deps.clock.now().getTime() - opts.graceMs)
+      const messages = await listUnprocessedInbox(deps.db, {
+        before,
+        afterId: inboxCursor,
+        limit: opts.batch,
+      })
+      inboxCursor = messages.length < opts.batch ? '0' : messages[messages.length - 1]!.id
+      const lostInbox = new Set(
+        await deps.queues.withoutJobs(
+          'inbound',
+          messages.map((m) => m.id),
+        ),
+      )
+      await deps.queues.enqueueInbound(
+        messages
+          .filter((m) => lostInbox.has(m.id))
+          .map((m) =>
+            inboundJob(m.id, {
+              channel: m.channel,
+              accountId: m.account_id,
+              topic: m.topic,
+              dedupeKey: m.dedupe_key,
+              receivedAt: m.received_at,
+              rawBody: m.raw_body,
+            }),
+          ),
+      )
+      const deliveries = await listPendingDeliveries(deps.db, {
+        before,
+        afterId: deliveryCursor,
+        limit: opts.batch,
+      })
+      deliveryCursor = deliveries.length < opts.batch ? '0' : deliveries[deliveries.length - 1]!
+      const lostDeliveries = await deps.queues.withoutJobs('deliver', deliveries)
+      await deps.queues.enqueueDeliveries(lostDeliveries)
+      const result = { inbox: lostInbox.size, deliveries: lostDeliveries.length }
+      if (result.inbox + result.deliveries > 0) {
+        deps.log.warn(result, 'sweeper re-enqueued work whose jobs were lost')
+      }
+      return result
+    },
+  }
+}

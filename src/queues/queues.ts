@@ -1,0 +1,88 @@
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Logger } from '../logger.js'
+import {
+  HUB_BACKOFF,
+  KEEP_COMPLETED,
+  QUEUE_NAMES,
+  jobIds,
+  type DeliverJob,
+  type InboundJob,
+} from './catalog.js'
+
+export interface QueueSettings {
+  readonly prefix: string
+  readonly normalizeAttempts: number
+  readonly deliveryAttempts: number
+  readonly deliveryBackoffBaseMs: number
+}
+
+/** The hub's queues, with typed bulk enqueue that sets job ids and retry policy in one place. */
+export interface Queues {
+  readonly inbound: Queue<InboundJob>
+  readonly deliver: Queue<DeliverJob>
+  readonly all: readonly Queue[]
+  enqueueInbound(jobs: readonly InboundJob[]): Promise<void>
+  enqueueDeliveries(deliveryIds: readonly string[]): Promise<void>
+  /** The subset of ids whose job no longer exists in Redis in any state. */
+  withoutJobs(kind: 'inbound' | 'deliver', ids: readonly string[]): Promise<string[]>
+  close(): Promise<void>
+}
+
+export function createQueues(connection: Redis, settings: QueueSettings, log: Logger): Queues {
+  const opts = { connection, prefix: settings.prefix }
+  const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts)
+  const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts)
+  // BullMQ's generics are invariant in the job data type; the list is only used untyped.
+  const all = [inbound, deliver] as unknown as readonly Queue[]
+  for (const queue of all) {
+    queue.on('error', (err) =>
+      log.warn({ queue: queue.name, err: err.message }, 'queue connection error'),
+    )
+  }
+  return {
+    inbound,
+    deliver,
+    all,
+    async enqueueInbound(jobs) {
+      if (jobs.length === 0) return
+      await inbound.addBulk(
+        jobs.map((data) => ({
+          name: `${data.channel} ${data.topic}`,
+          data,
+          opts: {
+            jobId: jobIds.inbound(data.inboxId),
+            attempts: settings.normalizeAttempts,
+            backoff: { type: HUB_BACKOFF, delay: 1_000 },
+            removeOnComplete: KEEP_COMPLETED,
+            removeOnFail: false,
+          },
+        })),
+      )
+    },
+    async enqueueDeliveries(deliveryIds) {
+      if (deliveryIds.length === 0) return
+      await deliver.addBulk(
+        deliveryIds.map((deliveryId) => ({
+          name: 'deliver',
+          data: { deliveryId },
+          opts: {
+            jobId: jobIds.deliver(deliveryId),
+            attempts: settings.deliveryAttempts,
+            backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },
+            removeOnComplete: KEEP_COMPLETED,
+            removeOnFail: false,
+          },
+        })),
+      )
+    },
+    async withoutJobs(kind, ids) {
+      const queue = kind === 'inbound' ? inbound : deliver
+      const states = await Promise.all(ids.map((id) => queue.getJobState(jobIds[kind](id))))
+      return ids.filter((_, i) => states[i] === 'unknown')
+    },
+    async close() {
+      await Promise.all([inbound.close(), deliver.close()])
+    },
+  }
+}

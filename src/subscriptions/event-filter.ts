@@ -1,0 +1,26 @@
+import { EVENT_TYPES } from '../events/index.js'
+
+/**
+ * Subscription filters name event types exactly (`order.created.v1`) or end in `*`, which matches
+ * any remaining segments: `order.*`, `order.created.*`, or `*` for everything.
+ */
+const PATTERN = /^(\*|[a-z_]+(\.[a-z_0-9]+)*(\.\*)?)$/
+
+export function matchesEventType(pattern: string, type: string): boolean {
+  if (pattern === '*') return true
+  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1))
+  return pattern === type
+}
+
+export function matchesAny(patterns: readonly string[], type: string): boolean {
+  return patterns.some((p) => matchesEventType(p, type))
+}
+
+/** Why a filter pattern is unusable, or undefined if it is fine. A pattern matching no known type is a typo. */
+export function patternProblem(pattern: string): string | undefined {
+  if (!PATTERN.test(pattern)) return `"${pattern}" is not an event type or a pattern ending in ".*"`
+  if (!EVENT_TYPES.some((t) => matchesEventType(pattern, t))) {
+    return `"${pattern}" matches no event type (known: ${EVENT_TYPES.join(', ')})`
+  }
+  return undefined
+}

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto'
+import type { Hono } from 'hono'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, inject } from 'vitest'
+import type { Clock } from '../../src/clock.js'
+import { loadConfig, type Account, type Config } from '../../src/config/index.js'
+import { closeDeps, createDeps, type Deps } from '../../src/deps.js'
+import { createApp } from '../../src/http/app.js'
+import type { AppEnv } from '../../src/http/env.js'
+import { startHttp, type RunningServer } from '../../src/http/server.js'
+import { createLogger } from '../../src/logger.js'
+import { startWorkers, type RunningWorkers } from '../../workers/index.js'
+import { TEST_REDIS_URL } from '../services.js'
+import { useTestDatabase } from './database.js'
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789'
+export const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const
+
+export interface TestHubOptions {
+  /** Channel accounts; default: the sandbox's demo accounts. */
+  readonly accounts?: readonly Account[]
+  /** Extra environment variables for loadConfig (e.g. DELIVERY_MAX_ATTEMPTS). */
+  readonly env?: Readonly<Record<string, string>>
+  /** Start the queue workers and the relay leader (default: no; tests call pipeline functions). */
+  readonly workers?: boolean
+  /** Listen on a loopback port (default: no; tests use app.request()). */
+  readonly listen?: boolean
+  readonly clock?: Clock
+}
+
+export interface TestHub {
+  readonly config: Config
+  readonly deps: Deps
+  readonly app: Hono<AppEnv>
+  /** `http://127.0.0.1:<port>` when `listen` was set. */
+  readonly url: string
+  /** Starts workers and the relay leader (again, after stopWorkers). */
+  startWorkers(): void
+  stopWorkers(): Promise<void>
+}
+
+/**
+ * A complete hub for one test file: its own database (from the migrated template), its own BullMQ
+ * prefix on the shared Redis, real deps built by the production `createDeps`. Torn down after the
+ * file, including every Redis key under the prefix.
+ */
+export function useTestHub(opts: TestHubOptions = {}): TestHub {
+  const database = useTestDatabase()
+  const prefix = `hubt-${inject('runId')}-${randomBytes(4).toString('hex')}`
+  let state: { config: Config; deps: Deps; app: Hono<AppEnv>; server?: RunningServer } | undefined
+  let workers: RunningWorkers | undefined
+
+  beforeAll(async () => {
+    const config = testConfig(
+      { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, ...opts.env },
+      opts.accounts,
+    )
+    const deps = createDeps(config, {
+      log: createLogger({ level: config.log.level }),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    })
+    const app = createApp(deps)
+    const server = opts.listen ? await startHttp(app, { host: '127.0.0.1', port: 0 }) : undefined
+    state = { config, deps, app, ...(server ? { server } : {}) }
+    if (opts.workers) workers = startWorkers(deps)
+  })
+
+  afterAll(async () => {
+    await workers?.close()
+    await state?.server?.close()
+    if (state) await closeDeps(state.deps)
+    await deleteKeys(prefix)
+  })
+
+  const get = () => {
+    if (!state) throw new Error('test hub used outside a test')
+    return state
+  }
+  return {
+    get config() {
+      return get().config
+    },
+    get deps() {
+      return get().deps
+    },
+    get app() {
+      return get().app
+    },
+    get url() {
+      const server = get().server
+      if (!server) throw new Error('test hub is not listening; pass { listen: true }')
+      return `http://127.0.0.1:${server.port}`
+    },
+    startWorkers() {
+      workers ??= startWorkers(get().deps)
+    },
+    async stopWorkers() {
+      await workers?.close()
+      workers = undefined
+    },
+  }
+}
+
+/** A Config as the hub would load it, with test-speed timings and no process.env involved. */
+export function testConfig(
+  env: Readonly<Record<string, string>>,
+  accounts?: readonly Account[],
+): Config {
+  const config = loadConfig({
+    REDIS_URL: TEST_REDIS_URL,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // eslint-disable-next-line no-restricted-properties -- let a developer turn test logs on
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DB_POOL_MAX: '10',
+    RELAY_POLL_MS: '50',
+    SWEEP_INTERVAL_MS: '200',
+    DELIVERY_BACKOFF_BASE_MS: '50',
+    DELIVERY_BACKOFF_MAX_MS: '400',
+    NORMALIZE_CONCURRENCY: '8',
+    DELIVER_CONCURRENCY: '8',
+    ...env,
+  })
+  return accounts ? { ...config, accounts } : config
+}
+
+/** Removes every key under a BullMQ prefix (never FLUSHALL: other test files share this Redis). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 })
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await redis.unlink(...keys)
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
+  }
+}

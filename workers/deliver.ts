@@ -1,0 +1,20 @@
+import { Worker } from 'bullmq'
+import { deliverEvent, type DeliverDeps } from '../src/pipeline/deliver-event.js'
+import { DeliverJob, QUEUE_NAMES } from '../src/queues/index.js'
+import { workerOptions, type WorkerBase } from './options.js'
+import { attemptOf, decode, settle } from './settle.js'
+
+export function createDeliverWorker(
+  deps: DeliverDeps,
+  base: WorkerBase,
+  concurrency: number,
+): Worker {
+  return new Worker(
+    QUEUE_NAMES.deliver,
+    async (job) => {
+      const { deliveryId } = decode(DeliverJob, job.data)
+      settle(await deliverEvent(deps, deliveryId, attemptOf(job)))
+    },
+    workerOptions(base, concurrency),
+  )
+}

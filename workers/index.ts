@@ -1,0 +1,67 @@
+import type { Worker } from 'bullmq'
+import type { Deps } from '../src/deps.js'
+import { startRelayLeader } from '../src/outbox/leader.js'
+import { relayBatch } from '../src/outbox/relay.js'
+import { createSweeper } from '../src/pipeline/sweep.js'
+import { createDeliverWorker } from './deliver.js'
+import { createNormalizeWorker } from './normalize.js'
+
+export interface RunningWorkers {
+  /** Stops taking jobs, lets active ones finish, stops the relay leader. */
+  close(): Promise<void>
+}
+
+const RELAY_BATCH = 500
+
+/** Starts every queue worker and the relay/sweeper leader loop of this process. */
+export function startWorkers(deps: Deps): RunningWorkers {
+  const { config, log } = deps
+  const base = {
+    connection: deps.redis.worker,
+    prefix: config.queues.prefix,
+    backoffMaxMs: config.delivery.backoffMaxMs,
+  }
+  const workers: Worker[] = [
+    createNormalizeWorker(deps, base, config.queues.concurrency.normalize),
+    createDeliverWorker(
+      {
+        db: deps.db,
+        transport: deps.transport,
+        clock: deps.clock,
+        timeoutMs: config.delivery.timeoutMs,
+      },
+      base,
+      config.queues.concurrency.deliver,
+    ),
+  ]
+  for (const worker of workers) {
+    worker.on('failed', (job, err) =>
+      log.warn(
+        { queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
+    )
+    worker.on('error', (err) => log.error({ queue: worker.name, err }, 'worker error'))
+  }
+  const sweeper = createSweeper(deps, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
+  const leader = startRelayLeader(
+    {
+      databaseUrl: config.db.url,
+      pollMs: config.maintenance.relayPollMs,
+      sweepIntervalMs: config.maintenance.sweepIntervalMs,
+      relayBatch: RELAY_BATCH,
+      retryMs: 2_000,
+    },
+    {
+      relay: async () => (await relayBatch(deps, RELAY_BATCH)).relayed,
+      sweep: () => sweeper.sweep(),
+    },
+    log,
+  )
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()))
+      await leader.stop()
+    },
+  }
+}

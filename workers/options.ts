@@ -1,0 +1,19 @@
+import type { WorkerOptions } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { hubBackoff } from './settle.js'
+
+export interface WorkerBase {
+  readonly connection: Redis
+  readonly prefix: string
+  readonly backoffMaxMs: number
+}
+
+/** Every worker gets its connection, prefix and backoff from deps; none creates its own. */
+export function workerOptions(base: WorkerBase, concurrency: number): WorkerOptions {
+  return {
+    connection: base.connection,
+    prefix: base.prefix,
+    concurrency,
+    settings: { backoffStrategy: hubBackoff(base.backoffMaxMs) },
+  }
+}
