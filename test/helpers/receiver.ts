@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll } from 'vitest'
 
 export interface ReceivedRequest {
+  /** Path and query, e.g. `/hook?case=retry`. */
+  readonly path: string
   readonly headers: IncomingHttpHeaders
   readonly body: string
   readonly at: number
@@ -36,6 +38,7 @@ export function useReceiver(): Receiver {
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         const record = {
+          path: req.url ?? '',
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           at: Date.now(),

@@ -1,0 +1,158 @@
+// De-risks start-up configuration: sensible defaults give a working sandbox, and a bad
+// configuration stops the process with one error naming every bad field, secrets resolved from
+// the environment where the accounts file says so.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './index.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'hub-config-'))
+function file(name: string, text: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('starts in sandbox mode with no configuration at all', () => {
+    const config = loadConfig({})
+    expect(config.mode).toBe('sandbox')
+    expect(config.accounts.map((a) => `${a.channel}/${a.id}`)).toEqual(['shopify/demo'])
+    expect(config.admin.generated).toBe(true)
+    expect(config.admin.token).toMatch(/^hub_admin_.{24}$/)
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, maxBodyBytes: 1_048_576 })
+    expect(config.db.url).toBe('postgres://postgres@127.0.0.1:5432/marketplace_hub')
+    expect(config.role).toBe('all')
+  })
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', ADMIN_TOKEN: '' }).http.port).toBe(3000)
+  })
+
+  it('names every bad environment variable at once', () => {
+    expect(
+      problemsOf({
+        PORT: 'eighty',
+        QUEUE_PREFIX: 'hub:prod',
+        DATABASE_URL: 'mysql://x',
+        ADMIN_TOKEN: 'short',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^DATABASE_URL: /),
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^ADMIN_TOKEN: must be at least 16/),
+      expect.stringMatching(/^QUEUE_PREFIX: .*":"/),
+    ])
+  })
+
+  it('reads a YAML accounts file, resolving secrets from named variables', () => {
+    const path = file(
+      'accounts.yaml',
+      `accounts:
+  - channel: shopify
+    id: acme-us
+    shopDomain: acme.myshopify.com
+    webhookSecrets:
+      - env: SHOPIFY_SECRET
+      - inline-previous-secret
+`,
+    )
+    const config = loadConfig({
+      HUB_CONFIG: path,
+      ADMIN_TOKEN: 'a-long-enough-admin-token',
+      SHOPIFY_SECRET: 'from-env',
+    })
+    expect(config.mode).toBe('configured')
+    expect(config.http.host).toBe('0.0.0.0')
+    expect(config.admin).toEqual({ token: 'a-long-enough-admin-token', generated: false })
+    expect(config.accounts).toEqual([
+      {
+        channel: 'shopify',
+        id: 'acme-us',
+        credentials: {
+          shopDomain: 'acme.myshopify.com',
+          webhookSecrets: ['from-env', 'inline-previous-secret'],
+        },
+      },
+    ])
+  })
+
+  it('reads a JSON accounts file', () => {
+    const path = file(
+      'accounts.json',
+      JSON.stringify({ accounts: [{ channel: 'shopify', id: 'eu', webhookSecrets: ['s'] }] }),
+    )
+    expect(
+      loadConfig({ HUB_CONFIG: path, ADMIN_TOKEN: 'a-long-enough-admin-token' }).accounts,
+    ).toHaveLength(1)
+  })
+
+  it('names every bad field of the accounts file at once', () => {
+    const path = file(
+      'bad.yaml',
+      `accounts:
+  - channel: shopify
+    id: good
+    webhookSecrets: [{ env: MISSING_SECRET }]
+  - channel: ebay
+    id: x
+  - channel: amazon
+    id: us
+  - channel: shopify
+    id: good
+    webhookSecrets: [s]
+  - channel: shopify
+    id: Bad Id
+    webhookSecrets: []
+    shopDomain: acme.com
+    extra: true
+`,
+    )
+    expect(problemsOf({ HUB_CONFIG: path })).toEqual([
+      'accounts[0].webhookSecrets[0]: environment variable MISSING_SECRET is not set',
+      expect.stringMatching(/^accounts\[1\]\.channel: /),
+      'accounts[2].channel: amazon is not supported by this version yet',
+      'accounts[3].id: duplicate shopify account "good"',
+      expect.stringMatching(/^accounts\[4\]\.id: lower-case letters/),
+      'ADMIN_TOKEN: required when HUB_CONFIG is set (admin routes are never anonymous)',
+    ])
+  })
+
+  it('names every bad credential field of an account', () => {
+    const path = file(
+      'creds.yaml',
+      `accounts:
+  - channel: shopify
+    id: acme
+    webhookSecrets: []
+    shopDomain: acme.com
+    extra: true
+`,
+    )
+    expect(problemsOf({ HUB_CONFIG: path, ADMIN_TOKEN: 'a-long-enough-admin-token' })).toEqual([
+      'accounts[0].webhookSecrets: list at least one secret',
+      'accounts[0].shopDomain: must look like my-store.myshopify.com',
+      expect.stringMatching(/^accounts\[0\]: Unrecognized key: "extra"/),
+    ])
+  })
+
+  it('reports an unreadable accounts file', () => {
+    expect(
+      problemsOf({ HUB_CONFIG: join(dir, 'nope.yaml'), ADMIN_TOKEN: 'a-long-enough-admin-token' }),
+    ).toEqual([expect.stringMatching(/^HUB_CONFIG: cannot read .*nope\.yaml/)])
+  })
+
+  it('lets the command line choose the role', () => {
+    expect(loadConfig({ ROLE: 'all' }, { role: 'worker' }).role).toBe('worker')
+  })
+})

@@ -1,0 +1,24 @@
+import type { Hono } from 'hono'
+import type { AppEnv } from '../../src/http/env.js'
+import { ADMIN } from './hub.js'
+
+export interface CreatedSubscription {
+  readonly id: string
+  readonly secret: string
+}
+
+/** Creates a subscription through the admin API, as an operator would. */
+export async function subscribe(
+  app: Hono<AppEnv>,
+  url: string,
+  eventTypes: readonly string[] = ['order.*'],
+): Promise<CreatedSubscription> {
+  const res = await app.request('/v1/subscriptions', {
+    method: 'POST',
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, eventTypes }),
+  })
+  if (res.status !== 201)
+    throw new Error(`subscription not created: ${res.status} ${await res.text()}`)
+  return (await res.json()) as CreatedSubscription
+}

@@ -1,0 +1,171 @@
+// De-risks the operator surface: no admin route answers without the token (Bearer for scripts,
+// Basic for a browser), subscriptions are validated and their secret shown once, Bull Board is
+// reachable only when authenticated, and readiness reflects Postgres and Redis.
+import { describe, expect, it } from 'vitest'
+import { closeDeps, createDeps } from '../../src/deps.js'
+import { createApp } from '../../src/http/app.js'
+import { ADMIN, TEST_ADMIN_TOKEN, testConfig, useTestHub } from '../helpers/hub.js'
+
+const hub = useTestHub()
+const json = { 'content-type': 'application/json' }
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+
+describe('admin authentication', () => {
+  it.each([
+    ['GET', '/v1/subscriptions'],
+    ['POST', '/v1/subscriptions'],
+    ['GET', '/v1/events'],
+    ['GET', '/admin/queues'],
+    ['GET', '/admin/queues/api/queues'],
+  ])('%s %s refuses anonymous and wrong credentials', async (method, path) => {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      basic('admin', 'wrong'),
+      'Bearer',
+      TEST_ADMIN_TOKEN,
+    ]) {
+      const res = await hub.app.request(path, {
+        method,
+        headers: authorization ? { authorization } : {},
+      })
+      expect(res.status, `${authorization}`).toBe(401)
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic /)
+    }
+  })
+
+  it('accepts Bearer and Basic (any user, token as password)', async () => {
+    expect((await hub.app.request('/v1/subscriptions', { headers: ADMIN })).status).toBe(200)
+    const viaBasic = await hub.app.request('/v1/subscriptions', {
+      headers: { authorization: basic('ops', TEST_ADMIN_TOKEN) },
+    })
+    expect(viaBasic.status).toBe(200)
+  })
+
+  it('serves Bull Board to an authenticated browser, listing every queue', async () => {
+    const page = await hub.app.request('/admin/queues', {
+      headers: { authorization: basic('ops', TEST_ADMIN_TOKEN) },
+    })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<!DOCTYPE html>')
+    const api = await hub.app.request('/admin/queues/api/queues', { headers: ADMIN })
+    expect(api.status).toBe(200)
+    const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues
+      .map((q) => q.name)
+      .sort()
+    expect(names).toEqual(['deliver', 'inbound'])
+  })
+})
+
+describe('subscriptions API', () => {
+  it('creates, lists, shows and deletes; the secret appears only at creation', async () => {
+    const created = await hub.app.request('/v1/subscriptions', {
+      method: 'POST',
+      headers: { ...ADMIN, ...json },
+      body: JSON.stringify({
+        url: 'https://oms.example.com/hooks',
+        eventTypes: ['order.*'],
+        description: 'OMS',
+      }),
+    })
+    expect(created.status).toBe(201)
+    const sub = (await created.json()) as { id: string; secret: string }
+    expect(sub).toMatchObject({
+      id: expect.stringMatching(/^sub_/),
+      secret: expect.stringMatching(/^whsec_/),
+      status: 'active',
+    })
+
+    const list = (await (
+      await hub.app.request('/v1/subscriptions', { headers: ADMIN })
+    ).json()) as {
+      subscriptions: Array<Record<string, unknown>>
+    }
+    expect(list.subscriptions).toEqual([
+      expect.objectContaining({ id: sub.id, eventTypes: ['order.*'] }),
+    ])
+    expect(JSON.stringify(list)).not.toContain(sub.secret)
+    const shown = await hub.app.request(`/v1/subscriptions/${sub.id}`, { headers: ADMIN })
+    expect(await shown.json()).not.toHaveProperty('secret')
+
+    expect(
+      (await hub.app.request(`/v1/subscriptions/${sub.id}`, { method: 'DELETE', headers: ADMIN }))
+        .status,
+    ).toBe(204)
+    expect((await hub.app.request(`/v1/subscriptions/${sub.id}`, { headers: ADMIN })).status).toBe(
+      404,
+    )
+    expect(
+      (await hub.app.request(`/v1/subscriptions/${sub.id}`, { method: 'DELETE', headers: ADMIN }))
+        .status,
+    ).toBe(404)
+  })
+
+  it.each([
+    ['not JSON', '{', /body: not valid JSON/],
+    ['no url', JSON.stringify({ eventTypes: ['order.*'] }), /body\.url/],
+    [
+      'a non-http url',
+      JSON.stringify({ url: 'ftp://x.example.com', eventTypes: ['order.*'] }),
+      /body\.url: must be an http\(s\) URL/,
+    ],
+    [
+      'no event types',
+      JSON.stringify({ url: 'https://x.example.com', eventTypes: [] }),
+      /body\.eventTypes: list at least one/,
+    ],
+    [
+      'a typo in a type',
+      JSON.stringify({ url: 'https://x.example.com', eventTypes: ['order.craeted.v1'] }),
+      /matches no event type/,
+    ],
+    [
+      'an unknown field',
+      JSON.stringify({ url: 'https://x.example.com', eventTypes: ['*'], secret: 'mine' }),
+      /Unrecognized key/,
+    ],
+  ])('refuses %s with a 400 naming the field, creating nothing', async (_name, body, problem) => {
+    const res = await hub.app.request('/v1/subscriptions', {
+      method: 'POST',
+      headers: { ...ADMIN, ...json },
+      body,
+    })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { problems: string[] }).problems.join('\n')).toMatch(problem)
+    expect(
+      await hub.deps.db
+        .selectFrom('subscription')
+        .selectAll()
+        .where('status', '=', 'active')
+        .execute(),
+    ).toEqual([])
+  })
+})
+
+describe('health', () => {
+  it('is live and ready with Postgres and Redis up', async () => {
+    expect((await hub.app.request('/healthz')).status).toBe(200)
+    const ready = await hub.app.request('/readyz')
+    expect(ready.status).toBe(200)
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } })
+  })
+
+  it('is not ready, saying why, when Postgres and Redis are unreachable', async () => {
+    const config = testConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      DB_CONNECT_TIMEOUT_MS: '300',
+    })
+    const deps = createDeps(config, { log: hub.deps.log })
+    try {
+      const res = await createApp(deps).request('/readyz')
+      expect(res.status).toBe(503)
+      const body = (await res.json()) as { checks: Record<string, string> }
+      expect(body.checks.postgres).not.toBe('ok')
+      expect(body.checks.redis).not.toBe('ok')
+    } finally {
+      await closeDeps(deps)
+    }
+  })
+})

@@ -1,0 +1,117 @@
+// De-risks the two README commands' runtime half: `hub start` with no configuration creates its
+// database, migrates, comes up in sandbox mode saying so, accepts a signed webhook with the
+// published demo secret, and shuts down cleanly on SIGTERM. Runs the real entry point in a child
+// process.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { admin } from '../global-setup.js'
+import { signShopify } from '../channels/shopify.js'
+import { loadFixture } from '../helpers/fixtures.js'
+import { deleteKeys } from '../helpers/hub.js'
+import { SANDBOX_SHOPIFY_SECRET } from '../helpers/shopify-webhooks.js'
+import { TEST_REDIS_URL, databaseUrl } from '../services.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const database = `hub_t_start_${randomBytes(4).toString('hex')}`
+const prefix = `hubt-start-${randomBytes(4).toString('hex')}`
+
+afterAll(async () => {
+  await admin((c) => c.query(`drop database if exists ${database} with (force)`))
+  await deleteKeys(prefix)
+})
+
+interface Hub {
+  readonly child: ChildProcess
+  readonly output: () => string
+  readonly exited: Promise<number | null>
+}
+
+function startHub(args: readonly string[], env: Record<string, string>): Hub {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: ROOT,
+    // eslint-disable-next-line no-restricted-properties -- the child needs PATH etc.; no HUB_CONFIG
+    env: { ...process.env, HUB_CONFIG: '', ADMIN_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, output: () => output, exited }
+}
+
+async function waitForLine(hub: Hub, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const line = hub
+      .output()
+      .split('\n')
+      .find((l) => pattern.test(l))
+    if (line) return line
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`no line matching ${pattern} in:\n${hub.output()}`)
+}
+
+describe('hub start', () => {
+  it('with no configuration: creates the database, runs in sandbox mode, stops cleanly on SIGTERM', async () => {
+    const hub = startHub(['start'], {
+      DATABASE_URL: databaseUrl(database),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    })
+    try {
+      const started = JSON.parse(await waitForLine(hub, /marketplace-hub started/)) as {
+        port: number
+        mode: string
+      }
+      expect(started.mode).toBe('sandbox')
+      expect(hub.output()).toMatch(/"msg":"created database"/)
+      expect(hub.output()).toMatch(/SANDBOX MODE/)
+      const token = /admin token \(this run only\): (\S+)/.exec(
+        await waitForLine(hub, /admin token/),
+      )?.[1]
+      expect(token).toMatch(/^hub_admin_/)
+
+      const base = `http://127.0.0.1:${started.port}`
+      expect((await fetch(`${base}/readyz`)).status).toBe(200)
+      expect(
+        (await fetch(`${base}/v1/subscriptions`, { headers: { authorization: `Bearer ${token}` } }))
+          .status,
+      ).toBe(200)
+      const fx = loadFixture('shopify', 'orders-create/basic')
+      const res = await fetch(`${base}/webhooks/shopify/demo`, {
+        method: 'POST',
+        headers: {
+          ...fx.headers,
+          'x-shopify-hmac-sha256': signShopify(fx.body, SANDBOX_SHOPIFY_SECRET),
+        },
+        body: fx.body,
+      })
+      expect(res.status).toBe(200)
+      await waitForLine(hub, /relay leader/)
+
+      hub.child.kill('SIGTERM')
+      expect(await hub.exited).toBe(0)
+      expect(hub.output()).toMatch(/shutdown complete/)
+    } finally {
+      hub.child.kill('SIGKILL')
+    }
+  })
+
+  it('refuses a bad configuration, naming each problem, and exits 1', async () => {
+    const hub = startHub(['start'], { PORT: 'eighty', QUEUE_PREFIX: 'a:b' })
+    expect(await hub.exited).toBe(1)
+    expect(hub.output()).toMatch(/invalid configuration:\n {2}- PORT: .*\n {2}- QUEUE_PREFIX: /)
+  })
+
+  it('refuses an unknown role', async () => {
+    const hub = startHub(['start', '--role', 'both'], {})
+    expect(await hub.exited).toBe(1)
+    expect(hub.output()).toMatch(/--role must be api, worker or all/)
+  })
+})

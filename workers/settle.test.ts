@@ -1,0 +1,50 @@
+// De-risks the mapping from step outcomes to BullMQ behaviour and the retry schedule: permanent
+// failures are not retried, backoff grows with jitter within its cap, Retry-After is a floor.
+import { UnrecoverableError, type MinimalJob } from 'bullmq'
+import { describe, expect, it } from 'vitest'
+import { RetryLaterError } from '../src/errors.js'
+import { attemptOf, hubBackoff, settle } from './settle.js'
+
+const job = (delay: number) =>
+  ({ opts: { backoff: { type: 'hub', delay } } }) as unknown as MinimalJob
+
+describe('settle', () => {
+  it('maps outcomes to BullMQ semantics', () => {
+    expect(() => settle({ kind: 'done' })).not.toThrow()
+    expect(() => settle({ kind: 'permanent', reason: 'bad' })).toThrow(UnrecoverableError)
+    expect(() => settle({ kind: 'retry', reason: 'later', retryAfterMs: 5 })).toThrow(
+      RetryLaterError,
+    )
+  })
+
+  it('numbers attempts from 1 and knows the last one', () => {
+    expect(attemptOf({ attemptsMade: 0, opts: { attempts: 3 } })).toEqual({
+      number: 1,
+      final: false,
+    })
+    expect(attemptOf({ attemptsMade: 2, opts: { attempts: 3 } })).toEqual({
+      number: 3,
+      final: true,
+    })
+  })
+})
+
+describe('hub backoff', () => {
+  it('doubles per attempt between half and all of the ceiling, up to the cap', () => {
+    const low = hubBackoff(10_000, () => 0)
+    const high = hubBackoff(10_000, () => 1)
+    expect([1, 2, 3, 4].map((n) => low(n, 'hub', new Error(), job(1_000)))).toEqual([
+      500, 1_000, 2_000, 4_000,
+    ])
+    expect([1, 2, 3, 4].map((n) => high(n, 'hub', new Error(), job(1_000)))).toEqual([
+      1_000, 2_000, 4_000, 8_000,
+    ])
+    expect(high(20, 'hub', new Error(), job(1_000))).toBe(10_000)
+  })
+
+  it('never retries sooner than Retry-After', () => {
+    const backoff = hubBackoff(10_000, () => 0)
+    expect(backoff(1, 'hub', new RetryLaterError('429', 30_000), job(1_000))).toBe(30_000)
+    expect(backoff(1, 'hub', new RetryLaterError('503', undefined), job(1_000))).toBe(500)
+  })
+})
