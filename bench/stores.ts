@@ -1,0 +1,117 @@
+// Postgres and Redis helpers for the benchmark: drop a bench database, delete a queue prefix, count.
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+
+export const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+export function databaseUrl(name: string): string {
+  return `${PG_BASE_URL}/${name}`
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'hub-bench' })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`refusing to drop odd database name "${name}"`)
+  await withClient(databaseUrl('postgres'), (c) =>
+    c.query(`drop database if exists ${name} with (force)`),
+  )
+}
+
+export async function countInboxRows(dbName: string): Promise<number> {
+  return withClient(databaseUrl(dbName), async (c) => {
+    const { rows } = await c.query<{ n: string }>('select count(*) as n from inbox_message')
+    return Number(rows[0]?.n ?? 0)
+  })
+}
+
+/** Deletes every Redis key under `<prefix>:` with SCAN + UNLINK; returns how many. */
+export async function deleteQueuePrefix(prefix: string): Promise<number> {
+  if (!/^[a-z0-9-]+$/.test(prefix)) throw new Error(`refusing to delete odd prefix "${prefix}"`)
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 })
+  await redis.connect()
+  let deleted = 0
+  try {
+    const stream = redis.scanStream({ match: `${prefix}:*`, count: 1000 })
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) deleted += await redis.unlink(...keys)
+    }
+  } finally {
+    redis.disconnect()
+  }
+  return deleted
+}
+
+/** Job counts of one BullMQ queue under `prefix`, by state. */
+export async function jobCounts(
+  prefix: string,
+  queueName: string,
+): Promise<Record<string, number>> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null })
+  const queue = new Queue(queueName, { connection, prefix })
+  try {
+    return await queue.getJobCounts(
+      'waiting',
+      'prioritized',
+      'delayed',
+      'active',
+      'completed',
+      'failed',
+    )
+  } finally {
+    await queue.close()
+    connection.disconnect()
+  }
+}
+
+export interface BackendSample {
+  /** Samples taken. */
+  readonly samples: number
+  /** Mean number of the bench database's backends in each state / wait event, over the samples. */
+  readonly meanBackends: Record<string, number>
+}
+
+/**
+ * Samples pg_stat_activity for one database every `everyMs` until stopped: how many backends are
+ * active, idle, or waiting on what (e.g. WAL flush at commit), on average.
+ */
+export function sampleBackends(dbName: string, everyMs = 250): { stop(): Promise<BackendSample> } {
+  const totals = new Map<string, number>()
+  let samples = 0
+  let running = true
+  const loop = withClient(databaseUrl(dbName), async (c) => {
+    while (running) {
+      const { rows } = await c.query<{ what: string; n: string }>(
+        `select coalesce(state, 'none') ||
+                coalesce(' / ' || wait_event_type || ':' || wait_event, '') as what,
+                count(*) as n
+           from pg_stat_activity
+          where datname = $1 and pid <> pg_backend_pid() and application_name = 'marketplace-hub'
+          group by 1`,
+        [dbName],
+      )
+      samples++
+      for (const r of rows) totals.set(r.what, (totals.get(r.what) ?? 0) + Number(r.n))
+      await new Promise((resolve) => setTimeout(resolve, everyMs))
+    }
+  })
+  return {
+    async stop() {
+      running = false
+      await loop
+      const meanBackends: Record<string, number> = {}
+      for (const [what, n] of [...totals].sort((a, b) => b[1] - a[1]))
+        meanBackends[what] = Math.round((n / Math.max(1, samples)) * 10) / 10
+      return { samples, meanBackends }
+    },
+  }
+}
