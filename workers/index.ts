@@ -48,6 +48,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     {
       databaseUrl: config.db.url,
       pollMs: config.maintenance.relayPollMs,
+      minBatchIntervalMs: config.maintenance.relayMinIntervalMs,
       sweepIntervalMs: config.maintenance.sweepIntervalMs,
       relayBatch: RELAY_BATCH,
       retryMs: 2_000,

@@ -6,8 +6,13 @@ import { isSafeNumber, parse } from 'lossless-json'
  * becomes a number.
  */
 export function parseJsonBody(text: string): unknown {
+  // Fast path: every number token shorter than 16 digits is one lossless-json deems safe, so when
+  // the text has no 16-digit run the native parser yields the same values, several times faster.
+  if (!LONG_DIGIT_RUN.test(text)) return JSON.parse(text)
   return parse(text, null, (digits) => (isSafeNumber(digits) ? Number(digits) : digits))
 }
+
+const LONG_DIGIT_RUN = /\d{16}/
 
 /**
  * Decodes the stored bytes as UTF-8 and parses them. Returns the problem instead of throwing:

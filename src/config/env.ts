@@ -33,6 +33,7 @@ export const Env = z.object({
   DELIVERY_BACKOFF_MAX_MS: int(3_600_000, 1),
   NORMALIZE_MAX_ATTEMPTS: int(10, 1),
   RELAY_POLL_MS: int(1_000, 10),
+  RELAY_MIN_INTERVAL_MS: int(10, 0),
   SWEEP_INTERVAL_MS: int(10_000, 100),
   SWEEP_GRACE_MS: int(30_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),

@@ -36,6 +36,8 @@ export interface Config {
   }
   readonly maintenance: {
     readonly relayPollMs: number
+    /** Least time between relay batches, so commits arriving together are published together. */
+    readonly relayMinIntervalMs: number
     readonly sweepIntervalMs: number
     /** A row must be this old before the sweeper assumes its job was lost. */
     readonly sweepGraceMs: number
@@ -106,6 +108,7 @@ export function loadConfig(
     },
     maintenance: {
       relayPollMs: e.RELAY_POLL_MS,
+      relayMinIntervalMs: e.RELAY_MIN_INTERVAL_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepGraceMs: e.SWEEP_GRACE_MS,
     },

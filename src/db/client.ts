@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect } from 'kysely'
+import { createHash } from 'node:crypto'
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.js'
 
@@ -19,5 +20,51 @@ export function createPool(opts: DbOptions): pg.Pool {
 }
 
 export function createDb(pool: pg.Pool): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) })
+}
+
+/** Statements with more parameters than this are multi-row batches: too many shapes to keep. */
+const MAX_PREPARED_PARAMETERS = 32
+
+/**
+ * Runs parameterized statements as named prepared statements, named by a hash of their text, so
+ * PostgreSQL parses and plans each hot statement once per connection instead of on every call:
+ * parsing and planning were ~40% of the server's CPU on the webhook path (docs/benchmarks.md).
+ *
+ * Left unprepared: statements without parameters (transaction control), large batches (their
+ * texts vary with the batch size), and any text containing `*`. A prepared `select *` fails with
+ * "cached plan must not change result type" for the life of the connection once a migration adds
+ * a column; with explicit columns a prepared statement survives additive migrations.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>()
+  const names = new Map<string, string>()
+  const nameOf = (text: string) => {
+    let name = names.get(text)
+    if (!name) {
+      name = `hub_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`
+      if (names.size > 10_000) names.clear()
+      names.set(text, name)
+    }
+    return name
+  }
+  const query = (client: pg.PoolClient, text: string, values: unknown[]) =>
+    values.length > 0 && values.length <= MAX_PREPARED_PARAMETERS && !text.includes('*')
+      ? client.query({ name: nameOf(text), text, values })
+      : client.query(text, values)
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    // kysely only calls the (text, values) form; it streams no cursors here.
+    query: ((text: string, values: unknown[]) =>
+      query(client, text, values)) as unknown as PostgresPoolClient['query'],
+    release: () => client.release(),
+  })
+  return {
+    async connect() {
+      const client = await pool.connect()
+      let wrapped = clients.get(client)
+      if (!wrapped) clients.set(client, (wrapped = wrap(client)))
+      return wrapped
+    },
+    end: () => pool.end(),
+  }
 }

@@ -56,7 +56,7 @@ export interface OutboxEventTable {
   subject: string
   occurred_at: Timestamp
   recorded_at: Timestamp
-  /** The event envelope without `position`. */
+  /** The event envelope without `position`, as written (`json`, so field order is kept). */
   envelope: Json<Record<string, unknown>>
   inbox_id: string | null
   /** Feed position, set by the relay: gap-free and increasing in the order events were relayed. */

@@ -7,8 +7,9 @@ import { decideOrderChange } from './diff.js'
 
 /**
  * Applies one order snapshot inside the caller's transaction and returns the events it causes.
- * The order row stays locked until the transaction ends, so concurrent snapshots of one order are
- * compared one after the other, never both against the same old state.
+ * A new order is inserted directly (one statement, the common case for orders/create); a known one
+ * is locked until the transaction ends, so concurrent snapshots of one order are compared one
+ * after the other, never both against the same old state.
  */
 export async function applyOrderSnapshot(
   trx: Kysely<Database>,
@@ -16,16 +17,11 @@ export async function applyOrderSnapshot(
   snapshot: OrderSnapshot,
   inboxId: string,
 ): Promise<readonly EventDraft[]> {
-  let stored = await lockOrder(trx, key)
-  if (!stored) {
-    const decision = decideOrderChange(undefined, snapshot)
-    if (decision.kind === 'store' && (await insertOrder(trx, key, snapshot, inboxId))) {
-      return decision.events
-    }
-    // Another transaction created the order between our lookup and our insert.
-    stored = await lockOrder(trx, key)
+  if (await insertOrder(trx, key, snapshot, inboxId)) {
+    const created = decideOrderChange(undefined, snapshot)
+    return created.kind === 'store' ? created.events : []
   }
-  const decision = decideOrderChange(stored, snapshot)
+  const decision = decideOrderChange(await lockOrder(trx, key), snapshot)
   if (decision.kind === 'keep') return []
   await updateOrder(trx, key, snapshot, inboxId)
   return decision.events

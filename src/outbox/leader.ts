@@ -16,6 +16,12 @@ export interface LeaderOptions {
   readonly databaseUrl: string
   /** Poll fallback: the relay runs at least this often even if a notification is missed. */
   readonly pollMs: number
+  /**
+   * Least time between two relay batches. Under load, commits arrive faster than batches finish;
+   * waiting this long lets them gather into one batch, so the relay's cost per event falls as
+   * load rises, at the price of at most this much added latency.
+   */
+  readonly minBatchIntervalMs: number
   readonly sweepIntervalMs: number
   /** Batch size of `relay`; a full batch means more may be waiting, so the loop goes again at once. */
   readonly relayBatch: number
@@ -73,8 +79,12 @@ export function startRelayLeader(
     await client.query(`LISTEN ${OUTBOX_CHANNEL}`)
     leading = true
     log.info('relay leader: this process now publishes the outbox and runs the sweeper')
+    let lastRelay = 0
     while (!stopping && broken === undefined) {
+      const gap = lastRelay + opts.minBatchIntervalMs - Date.now()
+      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap))
       signalled = false
+      lastRelay = Date.now()
       let relayed = await tasks.relay()
       while (relayed >= opts.relayBatch && !stopping) relayed = await tasks.relay()
       if (Date.now() - lastSweep >= opts.sweepIntervalMs) {

@@ -1,11 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from '../logger.js'
-import { insertDeliveries } from '../db/repos/deliveries.js'
-import { assignFeedPositions } from '../db/repos/outbox.js'
-import { listActiveSubscriptions } from '../db/repos/subscriptions.js'
+import { publishNextEvents } from '../db/repos/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
-import { matchesAny } from '../subscriptions/event-filter.js'
 
 export interface RelayDeps {
   readonly db: Kysely<Database>
@@ -20,17 +17,7 @@ export interface RelayDeps {
  * re-enqueues the pending deliveries later.
  */
 export async function relayBatch(deps: RelayDeps, limit = 500): Promise<{ relayed: number }> {
-  const { relayed, deliveryIds } = await deps.db.transaction().execute(async (trx) => {
-    const events = await assignFeedPositions(trx, limit)
-    if (events.length === 0) return { relayed: 0, deliveryIds: [] }
-    const subscriptions = await listActiveSubscriptions(trx)
-    const pairs = events.flatMap((e) =>
-      subscriptions
-        .filter((s) => matchesAny(s.event_types, e.type))
-        .map((s) => ({ eventId: e.id, subscriptionId: s.id })),
-    )
-    return { relayed: events.length, deliveryIds: await insertDeliveries(trx, pairs) }
-  })
+  const { relayed, deliveryIds } = await publishNextEvents(deps.db, limit)
   try {
     await deps.queues.enqueueDeliveries(deliveryIds)
   } catch (err) {

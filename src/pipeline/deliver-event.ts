@@ -9,7 +9,6 @@ import {
 import { disableSubscription } from '../db/repos/subscriptions.js'
 import type { Database } from '../db/schema.js'
 import { signatureHeaders } from '../delivery/sign.js'
-import { HubEvent } from '../events/index.js'
 import { errorMessage } from '../errors.js'
 import type { HttpTransport } from '../../connectors/shared/transport.js'
 import { retryAfterMs } from '../../connectors/shared/retry-after.js'
@@ -42,7 +41,7 @@ export async function deliverEvent(
     await cancelDelivery(deps.db, deliveryId, `subscription ${delivery.subscriptionStatus}`)
     return DONE
   }
-  const body = JSON.stringify(eventBody(delivery))
+  const body = eventBody(delivery)
   const startedAt = deps.clock.now()
   const sent = await post(deps, delivery, body, startedAt)
   const at = deps.clock.now()
@@ -72,13 +71,18 @@ export async function deliverEvent(
   return { kind: 'retry', reason, retryAfterMs: sent.retryAfterMs }
 }
 
-/** The envelope as the contract defines it, now with its feed position. */
-function eventBody(delivery: DeliveryToSend): HubEvent {
-  return HubEvent.parse({ ...delivery.envelope, position: Number(delivery.position) })
+/**
+ * The stored envelope text with its feed position appended, without parsing and re-serializing:
+ * the envelope was built from contract-checked parts when it was appended (see outbox/event.ts).
+ */
+function eventBody(delivery: DeliveryToSend): string {
+  if (delivery.position === null)
+    throw new Error(`event ${delivery.eventId} has no feed position yet`)
+  return `${delivery.envelopeText.slice(0, -1)},"position":${delivery.position}}`
 }
 
 async function post(deps: DeliverDeps, delivery: DeliveryToSend, body: string, now: Date) {
-  const id = String(delivery.envelope.id)
+  const id = delivery.eventId
   try {
     const res = await deps.transport(delivery.url, {
       method: 'POST',

@@ -55,5 +55,9 @@ export const jobIds = {
   deliver: (deliveryId: string) => `delivery-${deliveryId}`,
 }
 
-/** Completed jobs are kept briefly for inspection; failed ones stay until an operator acts. */
-export const KEEP_COMPLETED = { age: 3_600, count: 10_000 }
+/**
+ * Completed jobs are removed at once: Postgres holds the history (inbox status, delivery attempts),
+ * and trimming a kept set by age and count doubled BullMQ's cost per job (measured, see
+ * docs/benchmarks.md). Failed jobs stay until an operator acts.
+ */
+export const REMOVE_COMPLETED = true

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.js'
 import {
   HUB_BACKOFF,
-  KEEP_COMPLETED,
+  REMOVE_COMPLETED,
   QUEUE_NAMES,
   jobIds,
   type DeliverJob,
@@ -54,7 +54,7 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
             jobId: jobIds.inbound(data.inboxId),
             attempts: settings.normalizeAttempts,
             backoff: { type: HUB_BACKOFF, delay: 1_000 },
-            removeOnComplete: KEEP_COMPLETED,
+            removeOnComplete: REMOVE_COMPLETED,
             removeOnFail: false,
           },
         })),
@@ -70,7 +70,7 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
             jobId: jobIds.deliver(deliveryId),
             attempts: settings.deliveryAttempts,
             backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },
-            removeOnComplete: KEEP_COMPLETED,
+            removeOnComplete: REMOVE_COMPLETED,
             removeOnFail: false,
           },
         })),

@@ -2,7 +2,9 @@ import { EVENT_TYPES } from '../events/index.js'
 
 /**
  * Subscription filters name event types exactly (`order.created.v1`) or end in `*`, which matches
- * any remaining segments: `order.*`, `order.created.*`, or `*` for everything.
+ * any remaining segments: `order.*`, `order.created.*`, or `*` for everything. The relay and the
+ * feed match in SQL (`hub_event_type_matches`, migration 0950); this is the same rule, used to
+ * validate filters, and a test holds the two to the same answers.
  */
 const PATTERN = /^(\*|[a-z_]+(\.[a-z_0-9]+)*(\.\*)?)$/
 
@@ -10,10 +12,6 @@ export function matchesEventType(pattern: string, type: string): boolean {
   if (pattern === '*') return true
   if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1))
   return pattern === type
-}
-
-export function matchesAny(patterns: readonly string[], type: string): boolean {
-  return patterns.some((p) => matchesEventType(p, type))
 }
 
 /** Why a filter pattern is unusable, or undefined if it is fine. A pattern matching no known type is a typo. */

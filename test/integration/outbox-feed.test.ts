@@ -46,8 +46,8 @@ describe('feed positions', () => {
     const late = await openTransaction()
     const first = event(1)
     const second = event(2)
-    await appendEvents(early.db, [first], null) // takes the lower insertion sequence
-    await appendEvents(late.db, [second], null)
+    await appendEvents(early.db, [first]) // takes the lower insertion sequence
+    await appendEvents(late.db, [second])
     await late.commit()
 
     await relayBatch(hub.deps)
@@ -66,7 +66,7 @@ describe('feed positions', () => {
       for (let i = 0; i < 15; i++) {
         await hub.deps.db.transaction().execute(async (trx) => {
           const batch = [event(w * 100 + i * 2), event(w * 100 + i * 2 + 1)]
-          await appendEvents(trx, batch, null)
+          await appendEvents(trx, batch)
           await new Promise((r) => setTimeout(r, Math.random() * 5)) // hold the transaction open
           written.push(...batch.map((e) => e.id))
         })
@@ -96,7 +96,7 @@ describe('feed positions', () => {
   })
 
   it('the feed filters by type pattern and rejects an unknown one', async () => {
-    await hub.deps.db.transaction().execute((trx) => appendEvents(trx, [event(1)], null))
+    await hub.deps.db.transaction().execute((trx) => appendEvents(trx, [event(1)]))
     await relayBatch(hub.deps)
     expect((await readAfter('0')).events).toHaveLength(1)
     const match = await hub.app.request('/v1/events?types=order.*', { headers: ADMIN })

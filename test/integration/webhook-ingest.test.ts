@@ -8,12 +8,14 @@ import { createApp } from '../../src/http/app.js'
 import { createSweeper } from '../../src/pipeline/sweep.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
 import { jobIds } from '../../src/queues/index.js'
-import { signShopify } from '../channels/shopify.js'
+import { request } from 'node:http'
+import { signShopify, shopifyRequestHeaders } from '../channels/shopify.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { testConfig, useTestHub } from '../helpers/hub.js'
 import { postShopify, withBody, SANDBOX_SHOPIFY_SECRET } from '../helpers/shopify-webhooks.js'
 
 const hub = useTestHub({
+  listen: true,
   accounts: [
     { channel: 'shopify', id: 'demo', credentials: { webhookSecrets: [SANDBOX_SHOPIFY_SECRET] } },
     {
@@ -185,6 +187,64 @@ describe('refused webhooks leave no trace', () => {
     })
     expect(res.status).toBe(413)
     expect(await traces()).toEqual({ inbox: 0, orders: 0, outbox: 0, jobs: 0 })
+  })
+})
+
+describe('over a real socket (the production body reader)', () => {
+  /** Raw HTTP/1.1 so the test controls framing: Content-Length or chunked. */
+  function send(
+    body: Buffer,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${hub.url}/webhooks/shopify/demo`,
+        { method: 'POST', headers },
+        (res) => {
+          let text = ''
+          res.on('data', (d: Buffer) => (text += d.toString()))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    })
+  }
+
+  it('stores exactly the bytes sent, multi-byte characters included', async () => {
+    const body = Buffer.from(fx.body.replace('Ava Reed', 'Zoë Ørsted 抹茶'), 'utf8')
+    const res = await send(body, {
+      ...fx.headers,
+      'x-shopify-webhook-id': 'socket-exact-bytes',
+      'x-shopify-hmac-sha256': signShopify(body, SANDBOX_SHOPIFY_SECRET),
+    })
+    expect(res.status).toBe(200)
+    const { id } = JSON.parse(res.body) as { id: string }
+    const row = await hub.deps.db
+      .selectFrom('inbox_message')
+      .select('raw_body')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(row.raw_body.equals(body)).toBe(true)
+  })
+
+  it.each([
+    ['with Content-Length', {}],
+    ['chunked, without Content-Length', { 'transfer-encoding': 'chunked' }],
+  ])('refuses an oversized body %s with 413, and keeps serving', async (_name, framing) => {
+    const big = Buffer.alloc(hub.config.http.maxBodyBytes + 1, 'x')
+    const res = await send(big, {
+      ...fx.headers,
+      'x-shopify-hmac-sha256': signShopify(big, SANDBOX_SHOPIFY_SECRET),
+      ...framing,
+    })
+    expect(res.status).toBe(413)
+    expect(await traces()).toEqual({ inbox: 0, orders: 0, outbox: 0, jobs: 0 })
+    const after = await send(
+      Buffer.from(fx.body),
+      shopifyRequestHeaders(fx, SANDBOX_SHOPIFY_SECRET),
+    )
+    expect(after.status).toBe(200)
   })
 })
 

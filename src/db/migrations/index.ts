@@ -3,6 +3,8 @@ import * as inboxMessage from './2026-11-22T0900_inbox-message.js'
 import * as salesOrder from './2026-11-22T0910_sales-order.js'
 import * as outboxAndFeed from './2026-11-22T0920_outbox-and-feed.js'
 import * as subscriptionAndDelivery from './2026-11-22T0930_subscription-and-delivery.js'
+import * as outboxEnvelopeAsJson from './2026-11-22T0940_outbox-envelope-as-json.js'
+import * as hotPath from './2026-11-22T0950_hot-path.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -13,4 +15,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T0910_sales-order': salesOrder,
   '2026-11-22T0920_outbox-and-feed': outboxAndFeed,
   '2026-11-22T0930_subscription-and-delivery': subscriptionAndDelivery,
+  '2026-11-22T0940_outbox-envelope-as-json': outboxEnvelopeAsJson,
+  '2026-11-22T0950_hot-path': hotPath,
 }

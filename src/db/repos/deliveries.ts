@@ -1,31 +1,18 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database, DeliveryStatus } from '../schema.js'
 
 export interface DeliveryToSend {
   readonly id: string
   readonly status: DeliveryStatus
   readonly attempts: number
-  readonly envelope: Record<string, unknown>
+  readonly eventId: string
+  /** The event envelope exactly as stored (JSON text, without `position`). */
+  readonly envelopeText: string
   readonly position: string | null
   readonly subscriptionId: string
   readonly subscriptionStatus: string
   readonly url: string
   readonly secret: string
-}
-
-/** Inserts one delivery per (event, subscription) pair; pairs that already exist are skipped. */
-export async function insertDeliveries(
-  db: Kysely<Database>,
-  pairs: ReadonlyArray<{ readonly eventId: string; readonly subscriptionId: string }>,
-): Promise<string[]> {
-  if (pairs.length === 0) return []
-  const rows = await db
-    .insertInto('delivery')
-    .values(pairs.map((p) => ({ event_id: p.eventId, subscription_id: p.subscriptionId })))
-    .onConflict((oc) => oc.columns(['event_id', 'subscription_id']).doNothing())
-    .returning('id')
-    .execute()
-  return rows.map((r) => r.id)
 }
 
 export async function getDeliveryToSend(
@@ -40,7 +27,8 @@ export async function getDeliveryToSend(
       'd.id',
       'd.status',
       'd.attempts',
-      'e.envelope',
+      'e.id as eventId',
+      sql<string>`e.envelope::text`.as('envelopeText'),
       'e.position',
       's.id as subscriptionId',
       's.status as subscriptionStatus',
@@ -61,17 +49,19 @@ export interface AttemptRecord {
   readonly responseExcerpt: string | null
 }
 
-/** Records one HTTP attempt and the delivery's resulting state, in one transaction. */
+/**
+ * Records one HTTP attempt and the delivery's resulting state in a single statement (atomic
+ * without a transaction's extra round trips).
+ */
 export async function recordAttempt(
   db: Kysely<Database>,
   deliveryId: string,
   attempt: AttemptRecord,
   next: { readonly status: DeliveryStatus; readonly lastError: string | null; readonly at: Date },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('delivery_attempt')
-      .values({
+  await db
+    .with('attempt', (qb) =>
+      qb.insertInto('delivery_attempt').values({
         delivery_id: deliveryId,
         attempt: attempt.attempt,
         started_at: attempt.startedAt,
@@ -79,20 +69,18 @@ export async function recordAttempt(
         status_code: attempt.statusCode,
         error: attempt.error,
         response_excerpt: attempt.responseExcerpt,
-      })
-      .execute()
-    await trx
-      .updateTable('delivery')
-      .set((eb) => ({
-        status: next.status,
-        attempts: eb('attempts', '+', 1),
-        last_error: next.lastError,
-        updated_at: next.at,
-        ...(next.status === 'delivered' ? { delivered_at: next.at } : {}),
-      }))
-      .where('id', '=', deliveryId)
-      .execute()
-  })
+      }),
+    )
+    .updateTable('delivery')
+    .set((eb) => ({
+      status: next.status,
+      attempts: eb('attempts', '+', 1),
+      last_error: next.lastError,
+      updated_at: next.at,
+      ...(next.status === 'delivered' ? { delivered_at: next.at } : {}),
+    }))
+    .where('id', '=', deliveryId)
+    .execute()
 }
 
 export async function cancelDelivery(

@@ -53,21 +53,43 @@ export async function insertInboxBatch(
   }))
 }
 
-export function getInboxMessage(
-  db: Kysely<Database>,
-  id: string,
-): Promise<InboxMessage | undefined> {
-  return db.selectFrom('inbox_message').selectAll().where('id', '=', id).executeTakeFirst()
-}
+/** Every column, listed: a prepared `select *` breaks when a migration adds one (see db/client.ts). */
+const INBOX_COLUMNS = [
+  'id',
+  'channel',
+  'account_id',
+  'dedupe_key',
+  'topic',
+  'headers',
+  'raw_body',
+  'channel_time',
+  'received_at',
+  'status',
+  'outcome',
+  'processed_at',
+] as const satisfies readonly (keyof InboxMessage)[]
 
-/** Locks the row for the rest of the transaction, so one message is applied by one worker at a time. */
+/** What normalizing a message reads of it. */
+const TO_NORMALIZE = [
+  'id',
+  'channel',
+  'account_id',
+  'dedupe_key',
+  'topic',
+  'raw_body',
+  'received_at',
+  'status',
+] as const satisfies readonly (keyof InboxMessage)[]
+export type InboxMessageToNormalize = Pick<InboxMessage, (typeof TO_NORMALIZE)[number]>
+
+/** Reads and locks the row for the rest of the transaction, so one message is applied by one worker at a time. */
 export function lockInboxMessage(
   trx: Kysely<Database>,
   id: string,
-): Promise<Pick<InboxMessage, 'id' | 'status'> | undefined> {
+): Promise<InboxMessageToNormalize | undefined> {
   return trx
     .selectFrom('inbox_message')
-    .select(['id', 'status'])
+    .select(TO_NORMALIZE)
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst()
@@ -98,7 +120,7 @@ export function listUnprocessedInbox(
 ): Promise<InboxMessage[]> {
   return db
     .selectFrom('inbox_message')
-    .selectAll()
+    .select(INBOX_COLUMNS)
     .where('status', '=', 'received')
     .where('id', '>', opts.afterId)
     .where('received_at', '<', opts.before)

@@ -8,10 +8,7 @@ export interface OrderKey {
   readonly externalId: string
 }
 
-/**
- * The stored snapshot of an order, locked until the transaction ends; undefined if the hub has not
- * seen the order. Creates nothing.
- */
+/** The stored snapshot of an order, locked until the transaction ends. Creates nothing. */
 export async function lockOrder(
   trx: Kysely<Database>,
   key: OrderKey,
@@ -28,8 +25,8 @@ export async function lockOrder(
 }
 
 /**
- * Inserts the order if no row exists yet. Returns false when another transaction inserted it first
- * (the caller must then lock and compare again).
+ * Inserts the order if no row exists yet; returns false if one does (committed, or inserted by a
+ * transaction this one then waits for). The caller must then lock and compare.
  */
 export async function insertOrder(
   trx: Kysely<Database>,

@@ -2,52 +2,27 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../schema.js'
 
 /**
- * Gives the next `limit` committed, unpositioned events their feed positions.
- *
- * Locking: the single `feed_head` row is locked FOR UPDATE until the caller's transaction ends, so
- * position assignment is serialized even if two relays ever run at once. Positions continue from
- * the head without gaps, and an event that commits late simply gets a later position: a reader
- * paging by `position > N` can never have skipped it. Must run inside a transaction.
+ * Publishes the next `limit` committed, unpublished events: gives them gap-free feed positions in
+ * the order they are published and creates one delivery per matching active subscription, in one
+ * transaction. The work, and the reasoning about locking that makes positions safe, is in the
+ * `hub_publish_events` function (migration 0950). Returns how many events were published and the
+ * ids of the new deliveries.
  */
-export async function assignFeedPositions(
-  trx: Kysely<Database>,
+export async function publishNextEvents(
+  db: Kysely<Database>,
   limit: number,
-): Promise<Array<{ id: string; type: string }>> {
-  const head = await trx
-    .selectFrom('feed_head')
-    .select('position')
-    .where('id', '=', 1)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
-  const events = await trx
-    .selectFrom('outbox_event')
-    .select(['id', 'type'])
-    .where('position', 'is', null)
-    .orderBy('seq')
-    .limit(limit)
-    .execute()
-  if (events.length === 0) return []
-  const first = BigInt(head.position) + 1n
-  const ids = events.map((e) => e.id)
-  const positions = events.map((_, i) => String(first + BigInt(i)))
-  await sql`
-    update outbox_event o
-       set position = v.position, published_at = now()
-      from unnest(${ids}::text[], ${positions}::bigint[]) as v(id, position)
-     where o.id = v.id`.execute(trx)
-  await trx
-    .updateTable('feed_head')
-    .set({ position: positions[positions.length - 1]! })
-    .where('id', '=', 1)
-    .execute()
-  return events
+): Promise<{ relayed: number; deliveryIds: string[] }> {
+  const { rows } = await sql<{ relayed: number; delivery_ids: string[] }>`
+    select relayed, delivery_ids from hub_publish_events(${limit})`.execute(db)
+  const row = rows[0]!
+  return { relayed: row.relayed, deliveryIds: row.delivery_ids }
 }
 
 export interface FeedQuery {
   readonly after: string
   readonly limit: number
-  /** SQL LIKE patterns or exact types; empty means every type. */
-  readonly types: readonly { readonly exact?: string; readonly prefix?: string }[]
+  /** Subscription-style patterns (`order.*`); empty means every type. */
+  readonly types: readonly string[]
 }
 
 /** Events with a position greater than `after`, in position order. */
@@ -62,20 +37,10 @@ export async function readFeed(
     .orderBy('position')
     .limit(q.limit)
   if (q.types.length > 0) {
-    query = query.where((eb) =>
-      eb.or(
-        q.types.map((t) =>
-          t.exact !== undefined
-            ? eb('type', '=', t.exact)
-            : eb('type', 'like', `${escapeLike(t.prefix ?? '')}%`),
-        ),
-      ),
+    query = query.where(
+      sql<boolean>`exists (select 1 from unnest(${[...q.types]}::text[]) p where hub_event_type_matches(p, type))`,
     )
   }
   const rows = await query.execute()
   return rows.map((r) => ({ position: r.position!, envelope: r.envelope }))
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }

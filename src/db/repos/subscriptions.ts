@@ -48,16 +48,6 @@ export function getSubscription(
     .executeTakeFirst()
 }
 
-export function listActiveSubscriptions(
-  db: Kysely<Database>,
-): Promise<Pick<Subscription, 'id' | 'event_types'>[]> {
-  return db
-    .selectFrom('subscription')
-    .select(['id', 'event_types'])
-    .where('status', '=', 'active')
-    .execute()
-}
-
 /** Marks a subscription deleted (its delivery history is kept). Returns false if there was none. */
 export async function deleteSubscription(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await db

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createMiddleware } from 'hono/factory'
 import type { Logger } from '../../logger.js'
 import type { AppEnv } from '../env.js'
+import { requestHeader } from '../request-bytes.js'
 
 const INCOMING = /^[A-Za-z0-9._-]{1,128}$/
 
@@ -11,7 +12,7 @@ const INCOMING = /^[A-Za-z0-9._-]{1,128}$/
  */
 export function requestId(log: Logger) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const incoming = c.req.header('x-request-id')
+    const incoming = requestHeader(c, 'x-request-id')
     const id = incoming && INCOMING.test(incoming) ? incoming : randomUUID()
     c.set('requestId', id)
     c.set('log', log.child({ requestId: id }))

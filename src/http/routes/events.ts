@@ -43,13 +43,7 @@ export function eventRoutes(deps: { readonly db: Kysely<Database> }) {
     const parsed = FeedParams.safeParse(c.req.query())
     if (!parsed.success) throw badRequest(formatIssues(parsed.error, 'query'))
     const { after, limit, types } = parsed.data
-    const rows = await readFeed(deps.db, {
-      after,
-      limit,
-      types: types.includes('*')
-        ? []
-        : types.map((t) => (t.endsWith('.*') ? { prefix: t.slice(0, -1) } : { exact: t })),
-    })
+    const rows = await readFeed(deps.db, { after, limit, types })
     const events = rows.map((r) => ({ ...r.envelope, position: Number(r.position) }))
     return c.json({ events, next: rows.length > 0 ? rows[rows.length - 1]!.position : after })
   })

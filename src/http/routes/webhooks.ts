@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { ChannelId } from '../../events/index.js'
 import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
 import type { AppEnv } from '../env.js'
+import { readBodyBytes, requestHeaders } from '../request-bytes.js'
 
 /**
  * `POST /webhooks/:channel/:account`: read the exact bytes, hand them to the receive pipeline, map
@@ -11,40 +11,45 @@ import type { AppEnv } from '../env.js'
  */
 export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: number }) {
   const app = new Hono<AppEnv>()
-  app.post(
-    '/:channel/:account',
-    bodyLimit({
-      maxSize: opts.maxBodyBytes,
-      onError: (c) => c.json({ error: `body larger than ${opts.maxBodyBytes} bytes` }, 413),
-    }),
-    async (c) => {
-      const channel = ChannelId.safeParse(c.req.param('channel'))
-      if (!channel.success) return c.json({ error: 'unknown channel' }, 404)
-      const accountId = c.req.param('account')
-      const rawBody = new Uint8Array(await c.req.arrayBuffer())
-      const headers: Record<string, string> = {}
-      c.req.raw.headers.forEach((value, name) => (headers[name] = value))
-      const outcome = await receiveWebhook(deps, {
-        channel: channel.data,
-        accountId,
-        request: { rawBody, headers, url: c.req.url, method: c.req.method },
-      })
-      const log = c.get('log')
-      switch (outcome.kind) {
-        case 'accepted':
-          return c.json({ status: 'accepted', id: outcome.inboxId }, 200)
-        case 'duplicate':
-          return c.json({ status: 'duplicate' }, 200)
-        case 'unknown-account':
-          return c.json({ error: `no ${channel.data} account "${accountId}"` }, 404)
-        case 'rejected':
-          log.warn({ channel: channel.data, accountId, reason: outcome.reason }, 'webhook rejected')
-          return c.json({ error: 'verification failed', reason: outcome.reason }, 401)
-        case 'unavailable':
-          log.error({ err: outcome.cause, channel: channel.data, accountId }, 'inbox unavailable')
-          return c.json({ error: 'temporarily unavailable, retry later' }, 503)
-      }
-    },
-  )
+  app.post('/:channel/:account', async (c) => {
+    const channel = ChannelId.safeParse(c.req.param('channel'))
+    if (!channel.success) return c.json({ error: 'unknown channel' }, 404)
+    const accountId = c.req.param('account')
+    const log = c.get('log')
+    const body = await readBodyBytes(c, opts.maxBodyBytes)
+    switch (body.kind) {
+      case 'too-large':
+        return c.json({ error: `body larger than ${opts.maxBodyBytes} bytes` }, 413)
+      case 'unreadable':
+        log.warn({ err: body.cause }, 'webhook body could not be read')
+        return c.json({ error: 'body could not be read' }, 400)
+      case 'ok':
+        break
+    }
+    const outcome = await receiveWebhook(deps, {
+      channel: channel.data,
+      accountId,
+      request: {
+        rawBody: body.bytes,
+        headers: requestHeaders(c),
+        url: c.req.url,
+        method: c.req.method,
+      },
+    })
+    switch (outcome.kind) {
+      case 'accepted':
+        return c.json({ status: 'accepted', id: outcome.inboxId }, 200)
+      case 'duplicate':
+        return c.json({ status: 'duplicate' }, 200)
+      case 'unknown-account':
+        return c.json({ error: `no ${channel.data} account "${accountId}"` }, 404)
+      case 'rejected':
+        log.warn({ channel: channel.data, accountId, reason: outcome.reason }, 'webhook rejected')
+        return c.json({ error: 'verification failed', reason: outcome.reason }, 401)
+      case 'unavailable':
+        log.error({ err: outcome.cause, channel: channel.data, accountId }, 'inbox unavailable')
+        return c.json({ error: 'temporarily unavailable, retry later' }, 503)
+    }
+  })
   return app
 }
