@@ -20,8 +20,10 @@ export interface Deps {
   readonly config: Config
   readonly log: Logger
   readonly clock: Clock
-  readonly pool: pg.Pool
+  /** HTTP's connections: webhook intake and the admin API. */
   readonly db: Kysely<Database>
+  /** Workers', relay's and sweeper's connections, apart so a backlog cannot starve intake. */
+  readonly workDb: Kysely<Database>
   readonly redis: RedisConnections
   readonly queues: Queues
   readonly accounts: AccountDirectory
@@ -39,11 +41,9 @@ export interface DepsOverrides {
 /** Builds every long-lived resource. Nothing connects before this is called. */
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const log = overrides.log ?? createLogger({ level: config.log.level })
-  const pool = createPool(config.db)
-  // An idle client that loses its server emits 'error' on the pool; without a listener that would
-  // crash the process. The next query gets a fresh connection.
-  pool.on('error', (err) => log.warn({ err }, 'idle Postgres connection lost'))
-  const db = createDb(pool)
+  // Pools connect lazily, so a process that never uses one of them (role api or worker) pays nothing.
+  const db = createDb(watchedPool(config.db, config.db.poolMax, log))
+  const workDb = createDb(watchedPool(config.db, config.db.workerPoolMax, log))
   const redis = createRedis(config.redis.url)
   for (const [role, conn] of [
     ['producer', redis.producer],
@@ -74,8 +74,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     config,
     log,
     clock: overrides.clock ?? systemClock,
-    pool,
     db,
+    workDb,
     redis,
     queues,
     accounts: createAccountDirectory(config.accounts),
@@ -84,10 +84,18 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   }
 }
 
+function watchedPool(db: Config['db'], poolMax: number, log: Logger): pg.Pool {
+  const pool = createPool({ ...db, poolMax })
+  // An idle client that loses its server emits 'error' on the pool; without a listener that would
+  // crash the process. The next query gets a fresh connection.
+  pool.on('error', (err) => log.warn({ err }, 'idle Postgres connection lost'))
+  return pool
+}
+
 /** Closes in reverse order of creation: pending intake, queues, Postgres, Redis. */
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.intake.drain()
   await deps.queues.close().catch((err: unknown) => deps.log.warn({ err }, 'closing queues failed'))
-  await deps.db.destroy()
+  await Promise.all([deps.db.destroy(), deps.workDb.destroy()])
   await closeRedis(deps.redis)
 }

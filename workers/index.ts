@@ -22,10 +22,14 @@ export function startWorkers(deps: Deps): RunningWorkers {
     backoffMaxMs: config.delivery.backoffMaxMs,
   }
   const workers: Worker[] = [
-    createNormalizeWorker(deps, base, config.queues.concurrency.normalize),
+    createNormalizeWorker(
+      { db: deps.workDb, clock: deps.clock },
+      base,
+      config.queues.concurrency.normalize,
+    ),
     createDeliverWorker(
       {
-        db: deps.db,
+        db: deps.workDb,
         transport: deps.transport,
         clock: deps.clock,
         timeoutMs: config.delivery.timeoutMs,
@@ -43,7 +47,10 @@ export function startWorkers(deps: Deps): RunningWorkers {
     )
     worker.on('error', (err) => log.error({ queue: worker.name, err }, 'worker error'))
   }
-  const sweeper = createSweeper(deps, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
+  const sweeper = createSweeper(
+    { ...deps, db: deps.workDb },
+    { graceMs: config.maintenance.sweepGraceMs, batch: 500 },
+  )
   const leader = startRelayLeader(
     {
       databaseUrl: config.db.url,
@@ -54,7 +61,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       retryMs: 2_000,
     },
     {
-      relay: async () => (await relayBatch(deps, RELAY_BATCH)).relayed,
+      relay: async () => (await relayBatch({ ...deps, db: deps.workDb }, RELAY_BATCH)).relayed,
       sweep: () => sweeper.sweep(),
     },
     log,

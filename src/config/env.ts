@@ -24,6 +24,7 @@ export const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: int(1_048_576, 1),
   DB_POOL_MAX: int(20, 2),
+  DB_WORKER_POOL_MAX: int(24, 2),
   DB_CONNECT_TIMEOUT_MS: int(3_000, 100),
   NORMALIZE_CONCURRENCY: int(16, 1),
   DELIVER_CONCURRENCY: int(32, 1),

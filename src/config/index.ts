@@ -15,7 +15,14 @@ export interface Config {
   /** `sandbox`: no accounts file was given; demo accounts with published secrets are served. */
   readonly mode: 'configured' | 'sandbox'
   readonly http: { readonly host: string; readonly port: number; readonly maxBodyBytes: number }
-  readonly db: { readonly url: string; readonly poolMax: number; readonly connectTimeoutMs: number }
+  readonly db: {
+    readonly url: string
+    /** Connections for HTTP (webhook intake, admin API). */
+    readonly poolMax: number
+    /** Connections for queue workers, the relay and the sweeper: a separate pool, so a worker backlog can never starve webhook intake. */
+    readonly workerPoolMax: number
+    readonly connectTimeoutMs: number
+  }
   readonly redis: { readonly url: string }
   readonly queues: {
     readonly prefix: string
@@ -89,7 +96,12 @@ export function loadConfig(
       port: e.PORT,
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
-    db: { url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX, connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS },
+    db: {
+      url: e.DATABASE_URL,
+      poolMax: e.DB_POOL_MAX,
+      workerPoolMax: e.DB_WORKER_POOL_MAX,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    },
     redis: { url: e.REDIS_URL },
     queues: {
       prefix: e.QUEUE_PREFIX,

@@ -112,6 +112,7 @@ export function testConfig(
     // eslint-disable-next-line no-restricted-properties -- let a developer turn test logs on
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DB_POOL_MAX: '10',
+    DB_WORKER_POOL_MAX: '10',
     RELAY_POLL_MS: '50',
     SWEEP_INTERVAL_MS: '200',
     DELIVERY_BACKOFF_BASE_MS: '50',

@@ -79,4 +79,32 @@ describe('Shopify orders/create, end to end', () => {
       }),
     ).toThrow()
   })
+
+  it('fails a payload that breaks the schema at once, without retries, and marks the inbox row', async () => {
+    const fx = loadFixture('shopify', 'orders-create/invalid-missing-price')
+    const res = await fetch(`${hub.url}/webhooks/shopify/demo`, {
+      method: 'POST',
+      headers: shopifyRequestHeaders(fx, SANDBOX_SHOPIFY_SECRET),
+      body: fx.body,
+    })
+    const { id } = (await res.json()) as { id: string }
+    await vi.waitFor(
+      async () => expect(await hub.deps.queues.inbound.getJobState(`inbox-${id}`)).toBe('failed'),
+      {
+        timeout: 15_000,
+      },
+    )
+    const job = await hub.deps.queues.inbound.getJob(`inbox-${id}`)
+    expect(job?.attemptsMade).toBe(1)
+    expect(job?.failedReason).toMatch(/invalid payload: line_items\.0\.price/)
+    const row = await hub.deps.db
+      .selectFrom('inbox_message')
+      .select(['status', 'outcome'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({
+      status: 'failed',
+      outcome: { issues: [expect.stringMatching(/^line_items\.0\.price: /)] },
+    })
+  })
 })

@@ -1,0 +1,88 @@
+// De-risks the background duties that keep work from being lost: exactly one process leads the
+// relay and sweeper at a time and another takes over when it stops, and work whose queue job
+// vanished (Redis lost it, or enqueue failed after commit) is found in Postgres and enqueued again.
+import { describe, expect, it, vi } from 'vitest'
+import { createLogger } from '../../src/logger.js'
+import { startRelayLeader } from '../../src/outbox/leader.js'
+import { createSweeper } from '../../src/pipeline/sweep.js'
+import { jobIds } from '../../src/queues/index.js'
+import { loadFixture } from '../helpers/fixtures.js'
+import { useTestHub } from '../helpers/hub.js'
+import { receiveAndNormalize, relayAll, truncateAll } from '../helpers/pipeline.js'
+import { useReceiver } from '../helpers/receiver.js'
+import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
+import { subscribe } from '../helpers/subscriptions.js'
+
+const hub = useTestHub()
+const receiver = useReceiver()
+const silent = createLogger({ level: 'silent' })
+
+describe('relay leadership', () => {
+  it('is held by one process at a time and passes on when the leader stops', async () => {
+    const relayed: string[] = []
+    const leader = (name: string) =>
+      startRelayLeader(
+        {
+          databaseUrl: hub.config.db.url,
+          pollMs: 20,
+          minBatchIntervalMs: 0,
+          sweepIntervalMs: 60_000,
+          relayBatch: 10,
+          retryMs: 50,
+        },
+        { relay: () => (relayed.push(name), Promise.resolve(0)), sweep: () => Promise.resolve() },
+        silent,
+      )
+    const a = leader('a')
+    await vi.waitFor(() => expect(a.isLeader()).toBe(true))
+    const b = leader('b')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(b.isLeader()).toBe(false)
+    expect(relayed).not.toContain('b')
+
+    await a.stop()
+    await vi.waitFor(() => expect(b.isLeader()).toBe(true))
+    const before = relayed.length
+    await vi.waitFor(() => expect(relayed.slice(before)).toContain('b'))
+    await b.stop()
+  })
+})
+
+describe('the sweeper', () => {
+  it('re-enqueues deliveries whose jobs were lost, and they are delivered', async () => {
+    await truncateAll(hub.deps)
+    await subscribe(hub.app, receiver.url)
+    await receiveAndNormalize(hub, loadFixture('shopify', 'orders-create/basic'))
+    await relayAll(hub.deps)
+    const [delivery] = await hub.deps.db.selectFrom('delivery').select(['id', 'status']).execute()
+    expect(delivery?.status).toBe('pending')
+    // Redis loses everything in the deliver queue.
+    await hub.deps.queues.deliver.obliterate({ force: true })
+
+    const sweeper = createSweeper(hub.deps, { graceMs: 0, batch: 100 })
+    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 1 })
+    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 0 }) // the job exists again
+    hub.startWorkers()
+    try {
+      await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 15_000 })
+    } finally {
+      await hub.stopWorkers()
+    }
+  })
+
+  it('walks past a backlog of rows whose jobs are merely waiting', async () => {
+    await truncateAll(hub.deps)
+    const fx = loadFixture('shopify', 'orders-create/basic')
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const res = await postShopify(hub.app, withBody(fx, fx.body, `backlog-${i}`))
+      ids.push(((await res.json()) as { id: string }).id)
+    }
+    // The newest row's job is lost; the four older ones still have theirs.
+    await hub.deps.queues.inbound.remove(jobIds.inbound(ids[4]!))
+    const sweeper = createSweeper(hub.deps, { graceMs: 0, batch: 2 })
+    const passes = [await sweeper.sweep(), await sweeper.sweep(), await sweeper.sweep()]
+    expect(passes.map((p) => p.inbox)).toEqual([0, 0, 1])
+    expect(await hub.deps.queues.inbound.getJob(jobIds.inbound(ids[4]!))).toBeDefined()
+  })
+})
