@@ -1,14 +1,15 @@
 // End-to-end latency: signed webhook sent at a fixed rate → normalized event received by a subscriber.
-import { createHmac } from 'node:crypto'
-import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { Agent, request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { cpuGroups, startCpuMeter, waitForQuiet, type CpuReport } from './cpu.js'
-import { ADMIN_TOKEN, startHub } from './hub.js'
+import { hubCpuGroups, startHub, type HubLayout } from './hub.js'
 import { WEBHOOK_PATH, type SignedPool } from './signed-requests.js'
 import { percentiles, type Percentiles } from './stats.js'
+import { startSubscriber, subscribe } from './subscriber.js'
 
 export interface EndToEndPlan {
+  /** `all`: one hub process does everything; `api+worker`: HTTP and the workers run separately. */
+  readonly layout: HubLayout
   readonly rate: number
   readonly seconds: number
   /** Webhooks sent in the first `warmupSeconds` are sent and delivered but not counted. */
@@ -20,6 +21,7 @@ export interface EndToEndPlan {
 }
 
 export interface EndToEndResult {
+  readonly layout: HubLayout
   readonly rate: number
   readonly seconds: number
   readonly warmupSeconds: number
@@ -43,77 +45,16 @@ export interface EndToEndResult {
   readonly cpu: CpuReport
 }
 
-interface Subscriber {
-  url: string
-  readonly received: Float64Array
-  readonly counts: { delivered: number; duplicates: number; badSignatures: number; unknown: number }
-  secret: string
-  readonly server: Server
-}
-
-/** Standard Webhooks: v1,base64(HMAC-SHA256(base64-decoded secret, `${id}.${ts}.${body}`)). */
-function validSignature(secret: string, req: IncomingMessage, body: string): boolean {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')
-  const id = String(req.headers['webhook-id'])
-  const ts = String(req.headers['webhook-timestamp'])
-  const given = String(req.headers['webhook-signature'] ?? '').split(' ')
-  const expected = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64')
-  return given.includes(`v1,${expected}`)
-}
-
-function startSubscriber(pool: SignedPool, capacity: number): Promise<Subscriber> {
-  const received = new Float64Array(capacity)
-  const counts = { delivered: 0, duplicates: 0, badSignatures: 0, unknown: 0 }
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const at = performance.now()
-      const body = Buffer.concat(chunks).toString('utf8')
-      if (!validSignature(sub.secret, req, body)) counts.badSignatures++
-      let externalId: unknown
-      try {
-        const event = JSON.parse(body) as { data?: { order?: { externalId?: unknown } } }
-        externalId = event.data?.order?.externalId
-      } catch {
-        externalId = undefined
-      }
-      const i = typeof externalId === 'string' ? pool.indexOf(externalId) : -1
-      if (i < 0 || i >= capacity) counts.unknown++
-      else if (received[i] !== 0) counts.duplicates++
-      else {
-        received[i] = at
-        counts.delivered++
-      }
-      res.writeHead(204).end()
-    })
-  })
-  const sub: Subscriber = { url: '', received, counts, secret: '', server }
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      sub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hub-events`
-      resolve(sub)
-    })
-  })
-}
-
-async function subscribe(baseUrl: string, url: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/v1/subscriptions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url, eventTypes: ['order.created.v1'] }),
-  })
-  const body = (await res.json()) as { id?: string; secret?: string }
-  if (res.status !== 201 || !body.secret)
-    throw new Error(`creating the subscription failed: HTTP ${res.status} ${JSON.stringify(body)}`)
-  return body.secret
-}
-
 export async function measureEndToEnd(plan: EndToEndPlan, mainJs: string): Promise<EndToEndResult> {
   const total = Math.round(plan.rate * plan.seconds)
   const warmupCount = Math.round(plan.rate * plan.warmupSeconds)
   const sub = await startSubscriber(plan.pool, total)
-  const hub = await startHub({ role: 'all', label: 'end-to-end', logDir: plan.logDir, mainJs })
+  const hub = await startHub({
+    layout: plan.layout,
+    label: `end-to-end-${plan.layout.replace('+', '-')}`,
+    logDir: plan.logDir,
+    mainJs,
+  })
   const agent = new Agent({ keepAlive: true, maxSockets: 64 })
   try {
     sub.secret = await subscribe(hub.baseUrl, sub.url)
@@ -155,7 +96,7 @@ export async function measureEndToEnd(plan: EndToEndPlan, mainJs: string): Promi
 
     await waitForQuiet()
     // Open-loop pacing: webhook i is due at start + i / rate, whatever the hub's answers do.
-    const meter = startCpuMeter(cpuGroups({ hub: () => [hub.child.pid] }))
+    const meter = startCpuMeter(cpuGroups(hubCpuGroups(hub)))
     const start = performance.now()
     const intervalMs = 1000 / plan.rate
     let maxSendLagMs = 0
@@ -179,6 +120,7 @@ export async function measureEndToEnd(plan: EndToEndPlan, mainJs: string): Promi
     }
     const measuredSent = total - warmupCount
     return {
+      layout: plan.layout,
       rate: plan.rate,
       seconds: plan.seconds,
       warmupSeconds: plan.warmupSeconds,

@@ -1,27 +1,63 @@
-// Runs the built hub (dist/src/main.js) as a child process with its own database and queue prefix.
+// Runs the built hub as one or two child processes that share a fresh database and queue prefix.
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { freePort, spawnChild, waitForReady, type Child } from './processes.js'
+import { freePort, spawnChild, waitForLogLine, waitForReady, type Child } from './processes.js'
 import { databaseUrl, deleteQueuePrefix, dropDatabase, REDIS_URL } from './stores.js'
 
 export const ADMIN_TOKEN = `bench_admin_${randomBytes(12).toString('hex')}`
 
+/**
+ * How the hub is deployed: `api` = one `--role api` process (HTTP intake only, no workers);
+ * `all` = one `--role all` process (HTTP, queue workers and relay); `api+worker` = one
+ * `--role api` process plus one `--role worker` process (queue workers and relay, no HTTP).
+ */
+export type HubLayout = 'api' | 'all' | 'api+worker'
+export type HubRole = 'api' | 'worker' | 'all'
+
+/** Each layout's processes, in words, for the report and the results. */
+export const LAYOUT_PROCESSES: Record<HubLayout, string> = {
+  api: 'one process, --role api (HTTP intake only)',
+  all: 'one process, --role all (HTTP, queue workers and relay)',
+  'api+worker':
+    'two processes sharing one database and queue prefix: --role api (HTTP) + ' +
+    '--role worker (queue workers and relay)',
+}
+
+/** What the hub logs (at info) once it runs; a worker-only process has no /readyz to poll. */
+const STARTED_LINE = '"msg":"marketplace-hub started"'
+
 /** Hubs not yet disposed, so that an interrupted run can still clean up after them. */
 export const liveHubs = new Set<HubInstance>()
 
+export interface HubProcess {
+  readonly role: HubRole
+  readonly child: Child
+}
+
 export interface HubInstance {
-  readonly role: 'api' | 'all'
+  readonly layout: HubLayout
   readonly baseUrl: string
   readonly dbName: string
   readonly queuePrefix: string
-  readonly child: Child
-  /** Stops the process (SIGTERM, waits), drops its database and deletes its Redis keys. */
+  /** Every hub process, in start order; the first one serves HTTP. */
+  readonly processes: readonly HubProcess[]
+  /** Stops every process (SIGTERM, waits), then drops the database and deletes the Redis keys. */
   dispose(): Promise<void>
 }
 
-/** Starts a hub on a free port with a fresh database and queue prefix; resolves once /readyz is 200. */
+/** CPU groups for the meter: "hub" for a single process, "hub api" and "hub worker" when split. */
+export function hubCpuGroups(hub: HubInstance): Record<string, () => readonly number[]> {
+  if (hub.processes.length === 1) return { hub: () => [hub.processes[0]!.child.pid] }
+  return Object.fromEntries(hub.processes.map((p) => [`hub ${p.role}`, () => [p.child.pid]]))
+}
+
+/**
+ * Starts a hub in `layout` on a free port with a fresh database and queue prefix. The HTTP process
+ * starts first (it creates the database and migrates it) and is ready once /readyz is 200; a
+ * worker process starts after it and is ready once it has logged that it started.
+ */
 export async function startHub(opts: {
-  readonly role: 'api' | 'all'
+  readonly layout: HubLayout
   readonly label: string
   readonly logDir: string
   readonly mainJs: string
@@ -36,30 +72,42 @@ export async function startHub(opts: {
     REDIS_URL,
     QUEUE_PREFIX: queuePrefix,
     ADMIN_TOKEN,
-    LOG_LEVEL: 'warn',
+    // The hub logs nothing per request or job at info, only start-up and shutdown.
+    LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
     PORT: String(port),
   }
   // Sandbox mode (the demo account and its published secret) needs HUB_CONFIG unset.
   delete env.HUB_CONFIG
   delete env.ROLE
-  const child = spawnChild({
-    name: `hub (${opts.label})`,
-    command: process.execPath,
-    // BENCH_HUB_NODE_ARGS passes flags to the hub's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
-    // (node refuses --cpu-prof in NODE_OPTIONS).
-    args: [...nodeArgs(), opts.mainJs, 'start', '--role', opts.role],
-    env,
-    logFile: join(opts.logDir, `hub-${opts.label}.log`),
-  })
+  const roles: HubRole[] = opts.layout === 'api+worker' ? ['api', 'worker'] : [opts.layout]
+  const processes: HubProcess[] = []
+  const spawnRole = (role: HubRole): Child => {
+    const suffix = roles.length > 1 ? `-${role}` : ''
+    const child = spawnChild({
+      name: `hub --role ${role} (${opts.label})`,
+      command: process.execPath,
+      // BENCH_HUB_NODE_ARGS passes flags to the hub's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+      // (node refuses --cpu-prof in NODE_OPTIONS).
+      args: [...nodeArgs(), opts.mainJs, 'start', '--role', role],
+      env,
+      logFile: join(opts.logDir, `hub-${opts.label}${suffix}.log`),
+    })
+    processes.push({ role, child })
+    return child
+  }
+
   let disposed = false
   const dispose = async () => {
     if (disposed) return
     disposed = true
     liveHubs.delete(hub)
     const problems: string[] = []
-    const code = await child.stop()
-    if (code !== 0) problems.push(`${child.name} exited with ${code} (see ${child.logFile})`)
+    // In start order: the HTTP process stops taking webhooks before the workers stop.
+    for (const { child } of processes) {
+      const code = await child.stop()
+      if (code !== 0) problems.push(`${child.name} exited with ${code} (see ${child.logFile})`)
+    }
     await dropDatabase(dbName).catch((err: unknown) =>
       problems.push(`drop ${dbName}: ${String(err)}`),
     )
@@ -69,10 +117,14 @@ export async function startHub(opts: {
     if (problems.length > 0) console.warn(`  cleanup: ${problems.join('; ')}`)
   }
   const baseUrl = `http://127.0.0.1:${port}`
-  const hub: HubInstance = { role: opts.role, baseUrl, dbName, queuePrefix, child, dispose }
+  const hub: HubInstance = { layout: opts.layout, baseUrl, dbName, queuePrefix, processes, dispose }
   liveHubs.add(hub)
   try {
-    await waitForReady(child, `${baseUrl}/readyz`)
+    for (const role of roles) {
+      const child = spawnRole(role)
+      if (role === 'worker') await waitForLogLine(child, STARTED_LINE)
+      else await waitForReady(child, `${baseUrl}/readyz`)
+    }
   } catch (err) {
     await dispose()
     throw err

@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cpuGroups, startCpuMeter, waitForQuiet, type CpuReport } from './cpu.js'
-import { startHub } from './hub.js'
+import { hubCpuGroups, startHub } from './hub.js'
 import { runLoad, type LoadResult } from './load.js'
 import { freePort, spawnChild, waitForReady } from './processes.js'
 import type { SignedPool } from './signed-requests.js'
@@ -63,27 +63,22 @@ async function warmThenMeasure(
 /** A fresh hub with `--role api` (no workers), loaded, then checked: rows = jobs = 2xx answers. */
 export async function measureIngress(plan: LoadPlan, mainJs: string): Promise<IngressRun> {
   const hub = await startHub({
-    role: 'api',
-    label: `ingress-c${plan.connections}`,
+    layout: 'api',
+    label: `ingress-${plan.pool.name}-c${plan.connections}`,
     logDir: plan.logDir,
     mainJs,
   })
   try {
     let backends: ReturnType<typeof sampleBackends> | undefined
     let stopped: Promise<BackendSample> | undefined
-    const run = await warmThenMeasure(
-      plan,
-      hub.baseUrl,
-      cpuGroups({ hub: () => [hub.child.pid] }),
-      {
-        start: () => {
-          backends = sampleBackends(hub.dbName)
-        },
-        end: () => {
-          stopped = backends?.stop()
-        },
+    const run = await warmThenMeasure(plan, hub.baseUrl, cpuGroups(hubCpuGroups(hub)), {
+      start: () => {
+        backends = sampleBackends(hub.dbName)
       },
-    )
+      end: () => {
+        stopped = backends?.stop()
+      },
+    })
     const postgresBackends = (await stopped) ?? { samples: 0, meanBackends: {} }
     const acknowledged = run.warmup.ok + run.measured.ok
     const inboxRows = await countInboxRows(hub.dbName)
@@ -106,7 +101,7 @@ export async function measureBare(plan: LoadPlan): Promise<MeasuredRun> {
     command: process.execPath,
     args: ['--import', 'tsx', script],
     env: { ...process.env, PORT: String(port) },
-    logFile: join(plan.logDir, `bare-c${plan.connections}.log`),
+    logFile: join(plan.logDir, `bare-${plan.pool.name}-c${plan.connections}.log`),
   })
   const baseUrl = `http://127.0.0.1:${port}`
   try {

@@ -87,6 +87,27 @@ export async function waitForReady(child: Child, url: string, timeoutMs = 30_000
   throw new Error(`${child.name} ${why}; last log lines:\n${tail(child.logFile, 30)}`)
 }
 
+/** Polls the child's log until a line contains `text`; fails early if it exits, or after `timeoutMs`. */
+export async function waitForLogLine(
+  child: Child,
+  text: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  let exitedWith: number | string | undefined
+  void child.exited.then((code) => (exitedWith = code))
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline && exitedWith === undefined) {
+    try {
+      if (readFileSync(child.logFile, 'utf8').includes(text)) return
+    } catch {
+      // not written yet
+    }
+    await sleep(100)
+  }
+  const why = exitedWith !== undefined ? `exited with ${exitedWith}` : `never logged ${text}`
+  throw new Error(`${child.name} ${why}; last log lines:\n${tail(child.logFile, 30)}`)
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

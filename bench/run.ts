@@ -1,18 +1,21 @@
-// `npm run bench`: builds the hub, measures ingress (vs a bare endpoint) and end-to-end latency.
-import { mkdirSync, writeFileSync } from 'node:fs'
+// `npm run bench`: builds the hub, measures ingress per body size and end to end per hub layout.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, release, type } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { measureEndToEnd } from './end-to-end.js'
-import { liveHubs } from './hub.js'
-import { measureBare, measureIngress, type IngressRun } from './ingress.js'
+import { liveHubs, type HubLayout } from './hub.js'
+import { createInventoryPool } from './inventory-requests.js'
+import { endToEndPhase, ingressPhase } from './phases.js'
 import { liveChildren, runToCompletion } from './processes.js'
-import { formatReport, TARGETS, type Results, type Settings } from './report.js'
+import { formatReport } from './report.js'
+import { TARGETS, type EndToEndEntry, type Results, type Settings } from './results.js'
 import { createSignedPool } from './signed-requests.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN_JS = join(ROOT, 'dist/src/main.js')
 const RESULTS_DIR = join(ROOT, 'bench/results')
+/** End to end runs once per layout: one process doing everything, then HTTP and workers split. */
+const E2E_LAYOUTS: readonly HubLayout[] = ['all', 'api+worker']
 
 const numberList = (v: string | undefined, def: number[]) =>
   v ? v.split(',').map((s) => Number(s.trim())) : def
@@ -43,48 +46,25 @@ async function main(): Promise<number> {
   let t = performance.now()
   const pool = createSignedPool(settings.poolSize)
   console.log(
-    `signed ${pool.size.toLocaleString('en-US')} distinct webhooks in ${Math.round(performance.now() - t)} ms`,
+    `signed ${pool.size.toLocaleString('en-US')} distinct ${pool.topic} webhooks ` +
+      `(${pool.bodyBytes} bytes each) in ${Math.round(performance.now() - t)} ms`,
   )
 
-  const runs: IngressRun[] = []
-  for (const connections of settings.connections) {
-    t = performance.now()
-    const plan = { connections, warmupSeconds: settings.warmupSeconds, seconds: settings.seconds }
-    const run = await measureIngress({ ...plan, pool, logDir }, MAIN_JS)
-    runs.push(run)
-    console.log(
-      `  hub ingress, ${connections} connections: ${run.measured.okPerSecond.toLocaleString('en-US')} 2xx/s, ` +
-        `p99 ${run.measured.latencyMs.p99} ms, durability ${run.durability.ok ? 'OK' : 'FAILED'} ` +
-        `(${Math.round((performance.now() - t) / 1000)} s)`,
-    )
-  }
-  const best = runs.reduce((a, b) => (b.measured.okPerSecond > a.measured.okPerSecond ? b : a))
-  const bare = await measureBare({
-    connections: best.measured.connections,
-    warmupSeconds: settings.warmupSeconds,
-    seconds: settings.seconds,
-    pool,
-    logDir,
-  })
+  t = performance.now()
+  const smallPool = createInventoryPool(settings.poolSize)
   console.log(
-    `  bare endpoint, ${best.measured.connections} connections: ` +
-      `${bare.measured.okPerSecond.toLocaleString('en-US')} 2xx/s`,
+    `signed ${smallPool.size.toLocaleString('en-US')} distinct ${smallPool.topic} webhooks ` +
+      `(${smallPool.bodyBytes} bytes each) in ${Math.round(performance.now() - t)} ms`,
   )
 
-  console.log(`  end to end: ${settings.e2eRate}/s for ${settings.e2eSeconds} s…`)
-  const e2e = await measureEndToEnd(
-    {
-      rate: settings.e2eRate,
-      seconds: settings.e2eSeconds,
-      warmupSeconds: settings.e2eWarmupSeconds,
-      graceSeconds: settings.e2eGraceSeconds,
-      pool,
-      logDir,
-    },
-    MAIN_JS,
-  )
+  const ctx = { settings, logDir, mainJs: MAIN_JS }
+  const ingress = await ingressPhase(ctx, pool, settings.connections)
+  // The small body at the large body's best connection count: same load, smaller requests.
+  const ingressSmallBody = await ingressPhase(ctx, smallPool, [ingress.best.measured.connections])
+  const endToEnd: EndToEndEntry[] = []
+  for (const layout of E2E_LAYOUTS) endToEnd.push(await endToEndPhase(ctx, pool, layout))
 
-  const durable = runs.every((r) => r.durability.ok)
+  const durable = ingress.durable && ingressSmallBody.durable
   const results: Results = {
     date: new Date().toISOString(),
     machine: {
@@ -93,28 +73,16 @@ async function main(): Promise<number> {
       node: process.version,
       os: `${type()} ${release()}`,
     },
-    settings: { ...settings, bodyBytes: pool.bodyBytes },
-    ingress: {
-      runs,
-      best,
-      bare,
-      ratioToBare: best.measured.okPerSecond / bare.measured.okPerSecond,
-      meetsTarget: best.measured.okPerSecond >= TARGETS.ingressPerSecond,
-      durable,
-    },
-    endToEnd: {
-      ...e2e,
-      meetsTarget:
-        e2e.rate === TARGETS.endToEndRate &&
-        e2e.measured.missing === 0 &&
-        e2e.measured.latencyMs.p99 < TARGETS.endToEndP99Ms,
-    },
-    signedLate: pool.signedLate(),
+    settings: { ...settings, bodyBytes: pool.bodyBytes, smallBodyBytes: smallPool.bodyBytes },
+    ingress,
+    ingressSmallBody,
+    endToEnd,
+    signedLate: pool.signedLate() + smallPool.signedLate(),
   }
   const file = join(RESULTS_DIR, `${stamp}.json`)
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n')
   console.log('\n' + formatReport(results))
-  console.log(`\nresults: ${file}\nchild process logs: ${logDir}`)
+  console.log(`\nresults: ${file}\nchild process logs: ${logDir} (${logSizes(logDir)})`)
   if (!durable) {
     console.error(
       '\nDURABILITY CHECK FAILED: acknowledged webhooks and stored rows/jobs differ (see above)',
@@ -122,6 +90,14 @@ async function main(): Promise<number> {
     return 1
   }
   return 0
+}
+
+/** Hubs log at info, which is start-up and shutdown only: the logs should stay a few KB each. */
+function logSizes(dir: string): string {
+  const files = readdirSync(dir).map((name) => ({ name, bytes: statSync(join(dir, name)).size }))
+  const total = files.reduce((a, f) => a + f.bytes, 0)
+  const largest = files.reduce((a, f) => (f.bytes > a.bytes ? f : a), { name: '-', bytes: 0 })
+  return `${files.length} files, ${total.toLocaleString('en-US')} bytes in all, largest ${largest.name} ${largest.bytes.toLocaleString('en-US')} bytes`
 }
 
 /** Stops every hub (dropping its database and queue keys) and child still running. */
