@@ -66,18 +66,24 @@ async function prepareDatabase(config: Config, log: Logger): Promise<void> {
 function announceSandbox(config: Config, log: Logger, port: number): void {
   if (config.mode !== 'sandbox') return
   const base = `http://${config.http.host}:${port}`
+  const accounts = config.accounts.map((a) => `${a.channel}/${a.id}`)
   log.warn(
-    { accounts: config.accounts.map((a) => `${a.channel}/${a.id}`) },
+    { accounts },
     `SANDBOX MODE: no HUB_CONFIG given, serving demo accounts with PUBLISHED test secrets. ` +
       `Do not expose this to the internet. Webhooks: ${base}/webhooks/<channel>/demo`,
   )
-  if (config.admin.generated) {
-    // Printed once, to stdout only, so that the sandbox's admin API is usable without setup.
-    process.stdout.write(
-      `\n  marketplace-hub sandbox admin token (this run only): ${config.admin.token}\n` +
-        `  set ADMIN_TOKEN to choose your own.\n\n`,
-    )
-  }
+  // Also in plain words for a person at a terminal: the JSON log line is for machines. The admin
+  // token is printed here once, to stdout only, so the sandbox's admin API works without setup.
+  const token = config.admin.generated
+    ? `  admin token (this run only): ${config.admin.token}   (set ADMIN_TOKEN to choose your own)\n`
+    : '  admin token: the ADMIN_TOKEN you set\n'
+  process.stdout.write(
+    `\n  marketplace-hub is running in SANDBOX MODE on ${base}\n` +
+      `  demo accounts (published test secrets; see README): ${accounts.join(', ')}\n` +
+      `  webhooks: POST ${base}/webhooks/<channel>/demo   admin: ${base}/admin/queues\n` +
+      token +
+      '\n',
+  )
 }
 
 async function start(config: Config, log: Logger): Promise<void> {
