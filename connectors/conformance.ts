@@ -4,18 +4,17 @@ import { describe, expect, it } from 'vitest'
 import type { RecordedWebhook } from '../test/helpers/fixtures.js'
 import type { Connector, InboundRequest } from './types.js'
 
-export const CONFORMANCE_TESTS = [
-  'every fixture verifies',
-  'a flipped body byte is a bad signature',
-  'a missing required header is reported as such',
-  'a wrong secret is rejected',
-  'a rotated secret list accepts the old secret',
-  'a stale timestamp is rejected',
-  'verify never throws on hostile input',
-  'the dedupe key is stable and distinct',
-  'credentials are validated',
-] as const
-type ConformanceTest = (typeof CONFORMANCE_TESTS)[number]
+/** The tests of the suite, by name; a connector may skip some, with a reason. */
+type ConformanceTest =
+  | 'every fixture verifies'
+  | 'a flipped body byte is a bad signature'
+  | 'a missing required header is reported as such'
+  | 'a wrong secret is rejected'
+  | 'a rotated secret list accepts the old secret'
+  | 'a stale timestamp is rejected'
+  | 'verify never throws on hostile input'
+  | 'the dedupe key is stable and distinct'
+  | 'credentials are validated'
 
 export interface ConformanceOptions<C> {
   readonly connector: Connector<C>

@@ -4,8 +4,3 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() }
-
-export function fixedClock(at: Date | string): Clock {
-  const time = new Date(at)
-  return { now: () => new Date(time) }
-}

@@ -1,15 +1,3 @@
-/** Retrying cannot help (malformed data, unknown account, contract violation). */
-export class PermanentError extends Error {
-  override readonly name = 'PermanentError'
-  constructor(
-    message: string,
-    readonly code: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options)
-  }
-}
-
 /**
  * A remote asked us to come back later (429, 503 with `Retry-After`). The job is retried no sooner
  * than `retryAfterMs`, still within its attempt budget.

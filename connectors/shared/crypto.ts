@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
-export function hmacSha256(key: string | Uint8Array, data: Uint8Array | string): Buffer {
+function hmacSha256(key: string | Uint8Array, data: Uint8Array | string): Buffer {
   return createHmac('sha256', key).update(data).digest()
 }
 
@@ -9,11 +9,7 @@ export function hmacSha256(key: string | Uint8Array, data: Uint8Array | string):
  * Decoding first means the comparison runs over fixed-length digests; a received value of the
  * wrong length fails without a timing difference that depends on the secret.
  */
-export function digestMatches(
-  expected: Buffer,
-  received: string,
-  encoding: 'base64' | 'hex',
-): boolean {
+function digestMatches(expected: Buffer, received: string, encoding: 'base64' | 'hex'): boolean {
   const pattern = encoding === 'hex' ? /^[0-9a-fA-F]+$/ : /^[A-Za-z0-9+/]+={0,2}$/
   if (!pattern.test(received)) return false
   const got = Buffer.from(received, encoding)

@@ -44,7 +44,7 @@ export function loadAccountsFile(
   return parseAccounts(file.data.accounts, env)
 }
 
-export function parseAccounts(
+function parseAccounts(
   entries: readonly Record<string, unknown>[],
   env: Readonly<Record<string, string | undefined>>,
 ): { accounts: Account[]; problems: string[] } {

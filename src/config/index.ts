@@ -6,7 +6,6 @@ import { loadAccountsFile, type Account } from './accounts.js'
 import { Env } from './env.js'
 
 export type { Account } from './accounts.js'
-export { parseAccounts } from './accounts.js'
 
 export type Role = 'api' | 'worker' | 'all'
 
@@ -61,7 +60,7 @@ export class ConfigError extends Error {
 }
 
 /** The sandbox's demo accounts: one per channel that has a connector, each with its published secrets. */
-export function sandboxAccounts(): Account[] {
+function sandboxAccounts(): Account[] {
   return CHANNEL_IDS.flatMap((channel) => {
     const connector = connectors[channel]
     return connector ? [{ channel, id: 'demo', credentials: connector.sandboxCredentials }] : []

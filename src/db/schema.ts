@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 import type { ChannelId } from '../events/index.js'
 
 /** bigint identity columns: pg returns int8 as a string, which never loses precision. */
@@ -124,8 +124,4 @@ export interface Database {
 }
 
 export type InboxMessage = Selectable<InboxMessageTable>
-export type NewInboxMessage = Insertable<InboxMessageTable>
-export type SalesOrder = Selectable<SalesOrderTable>
-export type OutboxEvent = Selectable<OutboxEventTable>
 export type Subscription = Selectable<SubscriptionTable>
-export type Delivery = Selectable<DeliveryTable>

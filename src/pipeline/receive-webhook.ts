@@ -53,7 +53,7 @@ export async function receiveWebhook(
 const CREDENTIAL_HEADER = /authorization|signature|hmac|token|secret|cookie|api-?key|password/i
 
 /** Headers as stored in the inbox: anything that could authenticate a request is masked. */
-export function maskCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
+function maskCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [
       name,
