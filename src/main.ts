@@ -99,7 +99,14 @@ async function start(config: Config, log: Logger): Promise<void> {
   if (server) announceSandbox(config, log, server.port)
 
   await new Promise<void>((resolve) => {
+    let stopping = false
     const stop = (signal: string) => {
+      if (stopping) {
+        // A second signal while draining: the operator wants out now.
+        log.warn({ signal }, 'second signal during shutdown; exiting without waiting')
+        process.exit(1)
+      }
+      stopping = true
       log.info({ signal }, 'shutting down: stopping intake, finishing active jobs')
       const force = setTimeout(() => {
         log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting')
@@ -114,8 +121,8 @@ async function start(config: Config, log: Logger): Promise<void> {
         resolve()
       })()
     }
-    process.once('SIGTERM', () => stop('SIGTERM'))
-    process.once('SIGINT', () => stop('SIGINT'))
+    process.on('SIGTERM', () => stop('SIGTERM'))
+    process.on('SIGINT', () => stop('SIGINT'))
   })
 }
 
