@@ -16,24 +16,17 @@ const RELAY_BATCH = 500
 /** Starts every queue worker and the relay/sweeper leader loop of this process. */
 export function startWorkers(deps: Deps): RunningWorkers {
   const { config, log } = deps
+  // Everything that runs in the background uses the worker pool, never HTTP's.
+  const work = { ...deps, db: deps.workDb }
   const base = {
     connection: deps.redis.worker,
     prefix: config.queues.prefix,
     backoffMaxMs: config.delivery.backoffMaxMs,
   }
   const workers: Worker[] = [
-    createNormalizeWorker(
-      { db: deps.workDb, clock: deps.clock },
-      base,
-      config.queues.concurrency.normalize,
-    ),
+    createNormalizeWorker(work, base, config.queues.concurrency.normalize),
     createDeliverWorker(
-      {
-        db: deps.workDb,
-        transport: deps.transport,
-        clock: deps.clock,
-        timeoutMs: config.delivery.timeoutMs,
-      },
+      { ...work, timeoutMs: config.delivery.timeoutMs },
       base,
       config.queues.concurrency.deliver,
     ),
@@ -47,10 +40,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     )
     worker.on('error', (err) => log.error({ queue: worker.name, err }, 'worker error'))
   }
-  const sweeper = createSweeper(
-    { ...deps, db: deps.workDb },
-    { graceMs: config.maintenance.sweepGraceMs, batch: 500 },
-  )
+  const sweeper = createSweeper(work, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
   const leader = startRelayLeader(
     {
       databaseUrl: config.db.url,
@@ -61,7 +51,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       retryMs: 2_000,
     },
     {
-      relay: async () => (await relayBatch({ ...deps, db: deps.workDb }, RELAY_BATCH)).relayed,
+      relay: async () => (await relayBatch(work, RELAY_BATCH)).relayed,
       sweep: () => sweeper.sweep(),
     },
     log,

@@ -15,12 +15,16 @@ function nodeRequest(c: Context): IncomingMessage | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
 }
 
+/** Node gives repeated headers (set-cookie) as arrays; the Fetch API joins them with ", ". */
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
 /** One request header (lower-case name), read without building a Headers object. */
 export function requestHeader(c: Context, name: string): string | undefined {
   const incoming = nodeRequest(c)
   if (!incoming) return c.req.header(name)
-  const value = incoming.headers[name]
-  return Array.isArray(value) ? value.join(', ') : value
+  return joined(incoming.headers[name])
 }
 
 /** Request headers with lower-case names; repeated headers joined with ", ". */
@@ -29,7 +33,8 @@ export function requestHeaders(c: Context): Record<string, string> {
   const incoming = nodeRequest(c)
   if (incoming) {
     for (const [name, value] of Object.entries(incoming.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+      const text = joined(value)
+      if (text !== undefined) headers[name] = text
     }
   } else {
     c.req.raw.headers.forEach((value, name) => (headers[name] = value))

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js'
 import { insertInboxBatch, type NewInboxRow } from '../db/repos/inbox.js'
 import type { Database } from '../db/schema.js'
 import { inboundJob, type Queues } from '../queues/index.js'
+import { withTimeout } from '../timeout.js'
 
 export type IntakeResult =
   | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
@@ -95,7 +96,7 @@ export function createInboxIntake(
     if (accepted.length === 0) return true
     const jobs = accepted.map(({ pending, id }) => inboundJob(id, pending.row))
     try {
-      await withTimeout(deps.queues.enqueueInbound(jobs), opts.enqueueTimeoutMs)
+      await withTimeout(deps.queues.enqueueInbound(jobs), opts.enqueueTimeoutMs, 'Redis')
       return true
     } catch (err) {
       // The rows are committed; answering 200 is right. The sweeper enqueues them later.
@@ -123,12 +124,4 @@ export function createInboxIntake(
 
 function rowKey(r: { channel: string; accountId: string; dedupeKey: string }): string {
   return `${r.channel}\u0000${r.accountId}\u0000${r.dedupeKey}`
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

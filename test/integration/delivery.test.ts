@@ -28,6 +28,15 @@ async function deliveryOf(subscriptionId: string) {
     .executeTakeFirst()
 }
 
+/** Waits until the subscription's delivery reaches `status`, then returns it. */
+async function deliveryReaching(subscriptionId: string, status: string) {
+  await vi.waitFor(async () => expect((await deliveryOf(subscriptionId))?.status).toBe(status), {
+    timeout: 15_000,
+    interval: 100,
+  })
+  return (await deliveryOf(subscriptionId))!
+}
+
 async function attemptsOf(deliveryId: string) {
   return hub.deps.db
     .selectFrom('delivery_attempt')
@@ -48,11 +57,7 @@ describe('delivery retries', () => {
     const sub = await subscribe(hub.app, `${receiver.url}?case=retry`)
     await newOrder('7000000000001')
 
-    await vi.waitFor(async () => expect((await deliveryOf(sub.id))?.status).toBe('delivered'), {
-      timeout: 15_000,
-      interval: 100,
-    })
-    const delivery = (await deliveryOf(sub.id))!
+    const delivery = await deliveryReaching(sub.id, 'delivered')
     const attempts = await attemptsOf(delivery.id)
     expect(attempts.map((a) => [a.attempt, a.status_code])).toEqual([
       [1, 500],
@@ -73,11 +78,7 @@ describe('delivery retries', () => {
     const sub = await subscribe(hub.app, `${receiver.url}?case=down`)
     await newOrder('7000000000002')
 
-    await vi.waitFor(async () => expect((await deliveryOf(sub.id))?.status).toBe('failed'), {
-      timeout: 15_000,
-      interval: 100,
-    })
-    const delivery = (await deliveryOf(sub.id))!
+    const delivery = await deliveryReaching(sub.id, 'failed')
     expect(delivery.attempts).toBe(3)
     expect(delivery.last_error).toBe('subscriber answered HTTP 503')
     const failed = await hub.deps.queues.deliver.getFailed()
@@ -86,10 +87,7 @@ describe('delivery retries', () => {
 
     down = false
     await job!.retry() // what Bull Board's "retry" does
-    await vi.waitFor(async () => expect((await deliveryOf(sub.id))?.status).toBe('delivered'), {
-      timeout: 15_000,
-      interval: 100,
-    })
+    await deliveryReaching(sub.id, 'delivered')
     expect((await attemptsOf(delivery.id)).map((a) => a.status_code)).toEqual([503, 503, 503, 200])
   })
 
@@ -98,16 +96,13 @@ describe('delivery retries', () => {
     const sub = await subscribe(hub.app, `${receiver.url}?case=gone`)
     await newOrder('7000000000003')
 
-    await vi.waitFor(async () => expect((await deliveryOf(sub.id))?.status).toBe('failed'), {
-      timeout: 15_000,
-      interval: 100,
-    })
+    const gone = await deliveryReaching(sub.id, 'failed')
     const shown = await hub.app.request(`/v1/subscriptions/${sub.id}`, { headers: ADMIN })
     expect(await shown.json()).toMatchObject({
       status: 'disabled',
       disabledReason: expect.stringMatching(/410/),
     })
-    expect(await attemptsOf((await deliveryOf(sub.id))!.id)).toHaveLength(1)
+    expect(await attemptsOf(gone.id)).toHaveLength(1)
 
     await newOrder('7000000000004')
     const other = await subscribe(hub.app, `${receiver.url}?case=witness`)

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
 import type { Database } from '../../db/schema.js'
 import { errorMessage } from '../../errors.js'
+import { withTimeout } from '../../timeout.js'
 import type { AppEnv } from '../env.js'
 
 const CHECK_TIMEOUT_MS = 2_000
@@ -26,21 +27,10 @@ export function healthRoutes(deps: { readonly db: Kysely<Database>; readonly red
 }
 
 async function check(probe: () => Promise<unknown>): Promise<string> {
-  let timer: NodeJS.Timeout | undefined
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
-          CHECK_TIMEOUT_MS,
-        )
-      }),
-    ])
+    await withTimeout(probe(), CHECK_TIMEOUT_MS, 'the server')
     return 'ok'
   } catch (err) {
     return errorMessage(err)
-  } finally {
-    clearTimeout(timer)
   }
 }
