@@ -9,8 +9,14 @@ export const connectors = {
   'tiktok-shop': null,
 } as const satisfies ConnectorRegistry
 
+export { hydrationKey } from './types.js'
+export { ChannelApiError, type ChannelApiErrorKind } from './shared/api-error.js'
 export type {
+  ChannelClient,
+  ClientContext,
   Connector,
+  Hydrated,
+  HydrationNeed,
   ConnectorRegistry,
   InboundRequest,
   VerifiedEnvelope,

@@ -1,5 +1,7 @@
 import type { z } from 'zod'
+import type { Clock } from '../src/clock.js'
 import type { ChannelId } from '../src/events/index.js'
+import type { HttpTransport } from './shared/transport.js'
 
 /** A webhook request as the ingress route received it. */
 export interface InboundRequest {
@@ -52,6 +54,37 @@ export interface WebhookIngress<Credentials> {
   verify(req: InboundRequest, ctx: VerifyContext<Credentials>): VerifyOutcome
 }
 
+/**
+ * Data a normalizer needs from the channel's API before it can map a thin webhook: the channel's
+ * own record, fetched as is. Ids are the channel's, as strings.
+ */
+export type HydrationNeed =
+  | { readonly kind: 'order'; readonly id: string }
+  | { readonly kind: 'return'; readonly id: string; readonly orderId: string }
+
+/** The key under which a fetched record is handed to the normalizer, e.g. `order:5764…`. */
+export function hydrationKey(need: HydrationNeed): string {
+  return `${need.kind}:${need.id}`
+}
+
+/**
+ * Fetched records by {@link hydrationKey}: the channel's JSON as it answered (ids beyond 2^53
+ * kept as strings). A record the channel does not return is an error of the fetch, never missing here.
+ */
+export type Hydrated = Readonly<Record<string, unknown>>
+
+/** What a connector's API client offers the pipeline. Errors are `ChannelApiError`s. */
+export interface ChannelClient {
+  /** Fetches every need (batching where the channel allows); all or nothing. */
+  hydrate(needs: readonly HydrationNeed[]): Promise<Hydrated>
+}
+
+/** What an API client is built with: the outbound HTTP port and the clock, both replaceable in tests. */
+export interface ClientContext {
+  readonly transport: HttpTransport
+  readonly clock: Clock
+}
+
 /** Everything the hub knows about one channel. Implementations live in `connectors/<channel>/`. */
 export interface Connector<Credentials = unknown> {
   readonly id: ChannelId
@@ -60,6 +93,8 @@ export interface Connector<Credentials = unknown> {
   /** Published, non-secret credentials for the sandbox's demo account of this channel. */
   readonly sandboxCredentials: Credentials
   readonly ingress: WebhookIngress<Credentials>
+  /** The account's API client; absent for a channel whose webhooks are complete without one. */
+  readonly client?: (credentials: Credentials, ctx: ClientContext) => ChannelClient
 }
 
 /**

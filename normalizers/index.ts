@@ -15,4 +15,4 @@ export type {
   NormalizerRegistry,
   Observation,
 } from './types.js'
-export { decodeJsonBody, parseJsonBody } from './shared/json.js'
+export { decodeJsonBody, parseJsonBody } from '../src/json.js'

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { OrderReturned, OrderSnapshot } from '../src/events/index.js'
 import { listFixtures, loadFixture, type RecordedWebhook } from '../test/helpers/fixtures.js'
-import { parseJsonBody } from './shared/json.js'
+import { parseJsonBody } from '../src/json.js'
 import { shopify } from './shopify.js'
 import type { NormalizeInput, NormalizeResult, Observation } from './types.js'
 
@@ -96,10 +96,10 @@ describe.each(listFixtures('shopify'))('shopify normalizer · $name', (fx) => {
     expect(result.observations).toHaveLength(1)
     for (const observation of result.observations) {
       if (observation.kind === 'order') OrderSnapshot.parse(observation.snapshot)
-      else {
+      else if (observation.kind === 'order-return') {
         OrderReturned.shape.data.parse(observation.data)
         OrderReturned.shape.time.parse(observation.occurredAt)
-      }
+      } else throw new Error(`Shopify emitted a ${observation.kind} observation`)
     }
   })
 

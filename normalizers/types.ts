@@ -1,4 +1,11 @@
-import type { ChannelId, OrderReturned, OrderSnapshot } from '../src/events/index.js'
+import type {
+  ChannelId,
+  InventoryReported,
+  ListingStatusChanged,
+  OrderReturned,
+  OrderSnapshot,
+} from '../src/events/index.js'
+import type { Hydrated, HydrationNeed } from '../connectors/index.js'
 
 /** What a normalizer is given: one verified, stored webhook. */
 export interface NormalizeInput {
@@ -12,6 +19,11 @@ export interface NormalizeInput {
   readonly receivedAt: Date
   /** The body parsed by `parseJsonBody` (integers beyond 2^53 arrive as strings). */
   readonly body: unknown
+  /**
+   * What the pipeline fetched after this normalizer answered `hydrate`, by `hydrationKey`; absent
+   * on the first call. Same parsing rules as `body`.
+   */
+  readonly hydrated?: Hydrated
 }
 
 /**
@@ -31,9 +43,38 @@ export type Observation =
       readonly occurredAt: string
       readonly data: OrderReturned['data']
     }
+  | {
+      /** A channel's own report of a listing's stock level. */
+      readonly kind: 'inventory-level'
+      /** When the channel measured it (ISO 8601). */
+      readonly occurredAt: string
+      readonly data: InventoryReported['data']
+    }
+  | {
+      /** A change to a listing's status or content at the channel. */
+      readonly kind: 'listing-status'
+      readonly occurredAt: string
+      readonly data: ListingStatusChanged['data']
+    }
+  | {
+      /**
+       * The seller withdrew the hub's access (`revoked`) or it will soon lapse (`expiring`). Emits
+       * no event: it is an alert on the account, shown in `/readyz` and the log, for an operator.
+       */
+      readonly kind: 'account-authorization'
+      readonly state: 'revoked' | 'expiring'
+      readonly occurredAt: string
+      /** The channel's own words, for the operator. */
+      readonly message: string
+    }
 
 export type NormalizeResult =
   | { readonly kind: 'observations'; readonly observations: readonly Observation[] }
+  /**
+   * The webhook is thin: fetch these from the channel's API and call the normalizer again with
+   * them in `hydrated`. Returned only when `hydrated` lacks something needed.
+   */
+  | { readonly kind: 'hydrate'; readonly needs: readonly HydrationNeed[] }
   /** A topic the hub does not consume; recorded, never retried. */
   | { readonly kind: 'ignored'; readonly reason: string }
   /** The payload does not have the shape the channel documents; `issues` name each bad path. */

@@ -41,6 +41,8 @@ export interface DepsOverrides {
 /** Builds every long-lived resource. Nothing connects before this is called. */
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const log = overrides.log ?? createLogger({ level: config.log.level })
+  const clock = overrides.clock ?? systemClock
+  const transport = overrides.transport ?? createUndiciTransport()
   // Pools connect lazily, so a process that never uses one of them (role api or worker) pays nothing.
   const db = createDb(watchedPool(config.db, config.db.poolMax, log))
   const workDb = createDb(watchedPool(config.db, config.db.workerPoolMax, log))
@@ -73,14 +75,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   return {
     config,
     log,
-    clock: overrides.clock ?? systemClock,
+    clock,
     db,
     workDb,
     redis,
     queues,
-    accounts: createAccountDirectory(config.accounts),
+    accounts: createAccountDirectory(config.accounts, { transport, clock }),
     intake,
-    transport: overrides.transport ?? createUndiciTransport(),
+    transport,
   }
 }
 

@@ -2,7 +2,7 @@ import { Worker } from 'bullmq'
 import { normalizeInboxItem, type NormalizeDeps } from '../src/pipeline/normalize-inbox-item.js'
 import { InboundJob, QUEUE_NAMES } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
-import { attemptOf, decode, settle } from './settle.js'
+import { attemptOf, decode, settleJob } from './settle.js'
 
 export function createNormalizeWorker(
   deps: NormalizeDeps,
@@ -11,9 +11,10 @@ export function createNormalizeWorker(
 ): Worker {
   return new Worker(
     QUEUE_NAMES.inbound,
-    async (job) => {
+    async (job, token) => {
       const { inboxId } = decode(InboundJob, job.data)
-      settle(await normalizeInboxItem(deps, inboxId, { finalAttempt: attemptOf(job).final }))
+      const opts = { finalAttempt: attemptOf(job).final }
+      await settleJob(await normalizeInboxItem(deps, inboxId, opts), job, token)
     },
     workerOptions(base, concurrency),
   )

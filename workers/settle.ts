@@ -1,4 +1,4 @@
-import { UnrecoverableError, type BackoffStrategy } from 'bullmq'
+import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq'
 import type { z } from 'zod'
 import { RetryLaterError } from '../src/errors.js'
 import type { StepResult } from '../src/pipeline/step-result.js'
@@ -13,7 +13,26 @@ export function settle(result: StepResult): void {
       throw new UnrecoverableError(result.reason)
     case 'retry':
       throw new RetryLaterError(result.reason, result.retryAfterMs)
+    case 'later':
+      // Only `settleJob` can park a job without spending an attempt; here it is a plain retry.
+      throw new RetryLaterError(result.reason, result.delayMs)
   }
+}
+
+/**
+ * `settle` for a running job: a `later` result moves the job back to the delayed set without
+ * counting an attempt (BullMQ's DelayedError protocol); every other result is settled as usual.
+ */
+export async function settleJob(
+  result: StepResult,
+  job: Job,
+  token: string | undefined,
+): Promise<void> {
+  if (result.kind === 'later') {
+    await job.moveToDelayed(Date.now() + result.delayMs, token)
+    throw new DelayedError(result.reason)
+  }
+  settle(result)
 }
 
 /**

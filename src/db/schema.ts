@@ -113,7 +113,23 @@ export interface DeliveryAttemptTable {
   response_excerpt: string | null
 }
 
+export type AccountAlertKind = 'revoked' | 'expiring'
+
+/** The latest alert of each kind a channel raised about an account. */
+export interface AccountAlertTable {
+  channel: ChannelId
+  account_id: string
+  kind: AccountAlertKind
+  /** The channel's own words. */
+  message: string
+  /** When the channel raised it. */
+  occurred_at: Timestamp
+  /** The webhook that carried it. */
+  inbox_id: string
+}
+
 export interface Database {
+  account_alert: AccountAlertTable
   inbox_message: InboxMessageTable
   sales_order: SalesOrderTable
   outbox_event: OutboxEventTable

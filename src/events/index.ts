@@ -6,9 +6,13 @@ import {
   OrderReturned,
   OrderUpdated,
 } from './order.js'
+import { InventoryReported } from './inventory.js'
+import { ListingStatusChanged } from './listing.js'
 
 export { CHANNEL_IDS, ChannelId } from './channel.js'
 export { Money } from './money.js'
+export { InventoryReported, StockStatus } from './inventory.js'
+export { ListingRef, ListingStatus, ListingStatusChanged, listingSubject } from './listing.js'
 export {
   OrderCancelled,
   OrderCreated,
@@ -32,6 +36,8 @@ export const HubEvent = z.discriminatedUnion('type', [
   OrderCancelled,
   OrderFulfilled,
   OrderReturned,
+  InventoryReported,
+  ListingStatusChanged,
 ])
 export type HubEvent = z.infer<typeof HubEvent>
 

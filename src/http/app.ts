@@ -20,7 +20,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use('*', requestId(deps.log))
 
-  app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer }))
+  app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
   app.route('/webhooks', webhookRoutes(deps, { maxBodyBytes: deps.config.http.maxBodyBytes }))
 
   const admin = adminAuth(deps.config.admin.token)

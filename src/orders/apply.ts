@@ -23,6 +23,6 @@ export async function applyOrderSnapshot(
   }
   const decision = decideOrderChange(await lockOrder(trx, key), snapshot)
   if (decision.kind === 'keep') return []
-  await updateOrder(trx, key, snapshot, inboxId)
+  await updateOrder(trx, key, decision.snapshot, inboxId)
   return decision.events
 }

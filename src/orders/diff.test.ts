@@ -42,6 +42,7 @@ describe('decideOrderChange', () => {
   it('first sight creates, timed at placement', () => {
     expect(decideOrderChange(undefined, base)).toEqual({
       kind: 'store',
+      snapshot: base,
       events: [
         {
           type: 'order.created.v1',
@@ -67,6 +68,7 @@ describe('decideOrderChange', () => {
   it('a newer snapshot with no visible change is stored silently', () => {
     expect(decideOrderChange(base, at('2026-01-01T10:05:00Z'))).toEqual({
       kind: 'store',
+      snapshot: at('2026-01-01T10:05:00Z'),
       events: [],
     })
   })
@@ -131,6 +133,29 @@ describe('decideOrderChange', () => {
     const stored = at('2026-01-01T10:00:00-05:00') // 15:00Z
     expect(decideOrderChange(stored, at('2026-01-01T14:00:00Z', 'cancelled'))).toEqual({
       kind: 'keep',
+    })
+  })
+
+  it('a channel status key the incoming snapshot lacks keeps its stored value', () => {
+    const requested = at('2026-01-01T11:00:00Z', base.status, {
+      channelStatus: { ...base.channelStatus, cancellation_status: 'CANCELLATION_REQUEST_PENDING' },
+    })
+    const later = at('2026-01-01T12:00:00Z', base.status, { cancelReason: 'late' })
+    const decision = decideOrderChange(requested, later)
+    expect(decision).toMatchObject({
+      kind: 'store',
+      snapshot: { channelStatus: requested.channelStatus, cancelReason: 'late' },
+      events: [{ type: 'order.updated.v1', data: { changedFields: ['cancelReason'] } }],
+    })
+    // A key that the incoming snapshot does carry still replaces the stored value.
+    const withdrawn = at('2026-01-01T13:00:00Z', base.status, {
+      channelStatus: {
+        ...base.channelStatus,
+        cancellation_status: 'CANCELLATION_REQUEST_CANCELLED',
+      },
+    })
+    expect(decideOrderChange(requested, withdrawn)).toMatchObject({
+      events: [{ type: 'order.updated.v1', data: { changedFields: ['channelStatus'] } }],
     })
   })
 })

@@ -33,8 +33,12 @@ const COMPARED_FIELDS: readonly OrderField[] = [
 export type OrderDecision =
   /** Older than what is stored (or the same snapshot again): change nothing, emit nothing. */
   | { readonly kind: 'keep' }
-  /** Store the incoming snapshot and emit `events` (possibly none, when only `updatedAt` moved). */
-  | { readonly kind: 'store'; readonly events: readonly EventDraft[] }
+  /** Store `snapshot` and emit `events` (possibly none, when only `updatedAt` moved). */
+  | {
+      readonly kind: 'store'
+      readonly snapshot: OrderSnapshot
+      readonly events: readonly EventDraft[]
+    }
 
 /**
  * Compares an incoming snapshot with the stored one and decides what to store and emit. Events
@@ -48,6 +52,7 @@ export function decideOrderChange(
   if (!stored) {
     return {
       kind: 'store',
+      snapshot: incoming,
       events: [
         { type: 'order.created.v1', subject, time: incoming.placedAt, data: { order: incoming } },
       ],
@@ -59,12 +64,15 @@ export function decideOrderChange(
   if (incomingAt === storedAt && STATUS_RANK[incoming.status] < STATUS_RANK[stored.status]) {
     return { kind: 'keep' }
   }
-  const changedFields = COMPARED_FIELDS.filter((f) => !isDeepStrictEqual(stored[f], incoming[f]))
+  const merged = withStoredChannelStatus(stored, incoming)
+  const changedFields = COMPARED_FIELDS.filter((f) => !isDeepStrictEqual(stored[f], merged[f]))
   if (changedFields.length === 0) {
-    return incomingAt > storedAt ? { kind: 'store', events: [] } : { kind: 'keep' }
+    return incomingAt > storedAt
+      ? { kind: 'store', snapshot: merged, events: [] }
+      : { kind: 'keep' }
   }
-  const data = { order: incoming, previousStatus: stored.status, changedFields }
-  const time = incoming.updatedAt
+  const data = { order: merged, previousStatus: stored.status, changedFields }
+  const time = merged.updatedAt
   const becameCancelled = stored.status !== 'cancelled' && incoming.status === 'cancelled'
   const becameFulfilled = stored.status !== 'fulfilled' && incoming.status === 'fulfilled'
   const type = becameCancelled
@@ -72,5 +80,16 @@ export function decideOrderChange(
     : becameFulfilled
       ? 'order.fulfilled.v1'
       : 'order.updated.v1'
-  return { kind: 'store', events: [{ type, subject, time, data }] }
+  return { kind: 'store', snapshot: merged, events: [{ type, subject, time, data }] }
+}
+
+/**
+ * Some channels report a status dimension only in the messages about it (TikTok Shop's
+ * cancellation and return statuses come only with their own webhooks), so a `channelStatus` key
+ * the incoming snapshot lacks keeps its stored value instead of reading as a change.
+ */
+function withStoredChannelStatus(stored: OrderSnapshot, incoming: OrderSnapshot): OrderSnapshot {
+  const missing = Object.keys(stored.channelStatus).some((key) => !(key in incoming.channelStatus))
+  if (!missing) return incoming
+  return { ...incoming, channelStatus: { ...stored.channelStatus, ...incoming.channelStatus } }
 }

@@ -1,20 +1,45 @@
 import type { Account } from '../config/index.js'
 import type { ChannelId } from '../events/index.js'
-import { connectors, type Connector } from '../../connectors/index.js'
+import {
+  connectors,
+  type ChannelClient,
+  type ClientContext,
+  type Connector,
+} from '../../connectors/index.js'
 
 export interface AccountDirectory {
   find(
     channel: ChannelId,
     accountId: string,
   ): { account: Account; connector: Connector } | undefined
+  /**
+   * The account's API client, built on first use and kept (it holds the account's rate limiter
+   * and connection reuse); undefined for an unknown account or a channel without a client.
+   */
+  client(channel: ChannelId, accountId: string): ChannelClient | undefined
 }
 
 /** Looks up configured accounts by `(channel, id)` without touching the database. */
-export function createAccountDirectory(accounts: readonly Account[]): AccountDirectory {
+export function createAccountDirectory(
+  accounts: readonly Account[],
+  clientContext: ClientContext,
+): AccountDirectory {
   const byKey = new Map<string, { account: Account; connector: Connector }>()
+  const clients = new Map<string, ChannelClient>()
   for (const account of accounts) {
     const connector = connectors[account.channel]
     if (connector) byKey.set(`${account.channel}/${account.id}`, { account, connector })
   }
-  return { find: (channel, accountId) => byKey.get(`${channel}/${accountId}`) }
+  return {
+    find: (channel, accountId) => byKey.get(`${channel}/${accountId}`),
+    client(channel, accountId) {
+      const key = `${channel}/${accountId}`
+      const existing = clients.get(key)
+      if (existing) return existing
+      const found = byKey.get(key)
+      const created = found?.connector.client?.(found.account.credentials, clientContext)
+      if (created) clients.set(key, created)
+      return created
+    },
+  }
 }

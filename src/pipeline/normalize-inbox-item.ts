@@ -1,27 +1,27 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import { clearRevokedAlert } from '../db/repos/account-alerts.js'
 import {
   lockInboxMessage,
   settleInboxMessage,
   type InboxMessageToNormalize,
 } from '../db/repos/inbox.js'
 import type { Database, InboxOutcome, InboxStatus } from '../db/schema.js'
-import type { HubEvent } from '../events/index.js'
 import { errorMessage } from '../errors.js'
-import { applyOrderSnapshot } from '../orders/apply.js'
+import type { Logger } from '../logger.js'
 import { appendEvents } from '../outbox/append.js'
-import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
-import {
-  decodeJsonBody,
-  normalizers,
-  type NormalizeResult,
-  type Observation,
-} from '../../normalizers/index.js'
+import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connectors/index.js'
+import { decodeJsonBody, normalizers, type NormalizeResult } from '../../normalizers/index.js'
+import type { AccountDirectory } from './accounts.js'
+import { applyObservations } from './apply-observations.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface NormalizeDeps {
   readonly db: Kysely<Database>
   readonly clock: Clock
+  readonly log: Logger
+  /** Where the channel API clients for hydration come from. */
+  readonly accounts: AccountDirectory
 }
 
 /**
@@ -29,6 +29,10 @@ export interface NormalizeDeps {
  * the order state and the outbox events commit together or not at all. The inbox row stays locked
  * throughout, so the same message run twice at once is applied once. A message already normalized
  * or ignored is left alone; a failed one is tried again (an operator's retry after a fix).
+ *
+ * A thin webhook makes the normalizer ask for data from the channel's API. That call is made
+ * between two transactions, never while one holds the row: the first finds out what is needed
+ * (and writes nothing), the second normalizes with the fetched data and applies it.
  */
 export async function normalizeInboxItem(
   deps: NormalizeDeps,
@@ -36,7 +40,19 @@ export async function normalizeInboxItem(
   opts: { readonly finalAttempt: boolean },
 ): Promise<StepResult> {
   try {
-    return await deps.db.transaction().execute((trx) => normalizeLocked(trx, deps.clock, inboxId))
+    const first = await inTransaction(deps, inboxId, undefined)
+    if (first.kind !== 'hydrate') return first
+    const fetched = await hydrate(deps, first.message, first.needs)
+    if (fetched.kind !== 'hydrated') return await settleHydrationFailure(deps, inboxId, fetched)
+    const second = await inTransaction(deps, inboxId, fetched.data)
+    if (second.kind === 'hydrate') {
+      return await failPermanently(
+        deps,
+        inboxId,
+        'the normalizer asked for data again after hydration',
+      )
+    }
+    return second
   } catch (err) {
     if (opts.finalAttempt) {
       // Out of retries: make the failure visible on the inbox row too, not only in the queue.
@@ -47,33 +63,48 @@ export async function normalizeInboxItem(
   }
 }
 
-async function normalizeLocked(
-  trx: Kysely<Database>,
-  clock: Clock,
-  inboxId: string,
-): Promise<StepResult> {
-  const message = await lockInboxMessage(trx, inboxId)
-  if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
-  if (!isOpen(message.status)) return DONE
-  const result = runNormalizer(message)
-  const now = clock.now()
-  switch (result.kind) {
-    case 'ignored':
-      await settleInboxMessage(trx, inboxId, 'ignored', { reason: result.reason }, now)
-      return DONE
-    case 'invalid':
-      await settleInboxMessage(trx, inboxId, 'failed', { issues: result.issues }, now)
-      return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
-    case 'observations': {
-      const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
-      const events = await applyObservations(trx, message, origin, result.observations)
-      await appendEvents(trx, events, { inboxId, at: now })
-      return DONE
+type FirstPass =
+  | StepResult
+  | {
+      readonly kind: 'hydrate'
+      readonly message: InboxMessageToNormalize
+      readonly needs: readonly HydrationNeed[]
     }
-  }
+
+function inTransaction(
+  deps: NormalizeDeps,
+  inboxId: string,
+  hydrated: Hydrated | undefined,
+): Promise<FirstPass> {
+  return deps.db.transaction().execute(async (trx) => {
+    const message = await lockInboxMessage(trx, inboxId)
+    if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
+    if (!isOpen(message.status)) return DONE
+    const result = runNormalizer(message, hydrated)
+    const now = deps.clock.now()
+    switch (result.kind) {
+      case 'hydrate':
+        return { kind: 'hydrate', message, needs: result.needs }
+      case 'ignored':
+        await settleInboxMessage(trx, inboxId, 'ignored', { reason: result.reason }, now)
+        return DONE
+      case 'invalid':
+        await settleInboxMessage(trx, inboxId, 'failed', { issues: result.issues }, now)
+        return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
+      case 'observations': {
+        const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
+        const events = await applyObservations(trx, deps.log, message, origin, result.observations)
+        await appendEvents(trx, events, { inboxId, at: now })
+        return DONE
+      }
+    }
+  })
 }
 
-function runNormalizer(message: InboxMessageToNormalize): NormalizeResult {
+function runNormalizer(
+  message: InboxMessageToNormalize,
+  hydrated: Hydrated | undefined,
+): NormalizeResult {
   const normalizer = normalizers[message.channel]
   if (!normalizer)
     return { kind: 'invalid', issues: [`no normalizer for channel ${message.channel}`] }
@@ -86,54 +117,71 @@ function runNormalizer(message: InboxMessageToNormalize): NormalizeResult {
     dedupeKey: message.dedupe_key,
     receivedAt: message.received_at,
     body: body.value,
+    ...(hydrated ? { hydrated } : {}),
   })
 }
 
-async function applyObservations(
-  trx: Kysely<Database>,
+type Fetched =
+  | { readonly kind: 'hydrated'; readonly data: Hydrated }
+  | { readonly kind: 'failed'; readonly error: ChannelApiError }
+
+async function hydrate(
+  deps: NormalizeDeps,
   message: InboxMessageToNormalize,
-  origin: EventOrigin,
-  observations: readonly Observation[],
-): Promise<HubEvent[]> {
-  const events: HubEvent[] = []
-  for (const observation of observations) {
-    for (const draft of await applyObservation(trx, message, observation)) {
-      // A refund is identified by its own id, so a re-sent refund under a new webhook id is
-      // dropped by the outbox key; order events come from a state change this message caused.
-      const id =
-        observation.kind === 'order-return'
-          ? eventId(origin, 'return', observation.data.returnId)
-          : eventId(origin, message.dedupe_key, String(events.length))
-      events.push(toEvent(draft, origin, id))
-    }
+  needs: readonly HydrationNeed[],
+): Promise<Fetched> {
+  const client = deps.accounts.client(message.channel, message.account_id)
+  if (!client) {
+    const error = new ChannelApiError(
+      'permanent',
+      `account ${message.channel}/${message.account_id} has no API client to fetch ${needs.length} record(s) with (is the account still configured?)`,
+    )
+    return { kind: 'failed', error }
   }
-  return events
+  const startedAt = deps.clock.now()
+  try {
+    const data = await client.hydrate(needs)
+    // The credentials worked, so an earlier "access revoked" alert no longer holds.
+    await clearRevokedAlert(deps.db, message.channel, message.account_id, startedAt)
+    return { kind: 'hydrated', data }
+  } catch (err) {
+    if (err instanceof ChannelApiError) return { kind: 'failed', error: err }
+    throw err
+  }
 }
 
-async function applyObservation(
-  trx: Kysely<Database>,
-  message: InboxMessageToNormalize,
-  observation: Observation,
-): Promise<readonly EventDraft[]> {
-  switch (observation.kind) {
-    case 'order': {
-      const key = {
-        channel: message.channel,
-        accountId: message.account_id,
-        externalId: observation.snapshot.externalId,
-      }
-      return applyOrderSnapshot(trx, key, observation.snapshot, message.id)
-    }
-    case 'order-return':
-      return [
-        {
-          type: 'order.returned.v1',
-          subject: `order/${observation.data.externalOrderId}`,
-          time: observation.occurredAt,
-          data: observation.data,
-        },
-      ]
+/**
+ * What a failed channel API call means for the message: rate limits wait without spending an
+ * attempt; faults that may pass (including refused credentials, which an operator can fix while
+ * the retries run) are retried with backoff; a request the channel calls wrong fails now.
+ */
+async function settleHydrationFailure(
+  deps: NormalizeDeps,
+  inboxId: string,
+  fetched: Extract<Fetched, { kind: 'failed' }>,
+): Promise<StepResult> {
+  const { error } = fetched
+  const reason = `hydration failed (${error.kind}): ${error.message}`
+  switch (error.kind) {
+    case 'rate-limited':
+      return { kind: 'later', reason, delayMs: error.details.retryAfterMs ?? 1_000 }
+    case 'transient':
+      throw error
+    case 'unauthorized':
+      deps.log.warn({ inboxId, err: error.message }, 'channel refused the account credentials')
+      throw error
+    case 'permanent':
+      return failPermanently(deps, inboxId, reason)
   }
+}
+
+async function failPermanently(
+  deps: NormalizeDeps,
+  inboxId: string,
+  reason: string,
+): Promise<StepResult> {
+  await settleIfOpen(deps, inboxId, { reason })
+  return { kind: 'permanent', reason }
 }
 
 /** Received, or failed and being retried; `normalized` and `ignored` are final. */

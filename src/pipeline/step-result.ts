@@ -8,5 +8,10 @@ export type StepResult =
   | { readonly kind: 'permanent'; readonly reason: string }
   /** Try again later, no sooner than `retryAfterMs` when the remote said so. */
   | { readonly kind: 'retry'; readonly reason: string; readonly retryAfterMs?: number }
+  /**
+   * The remote is rate limiting us: come back after `delayMs` without spending an attempt, since
+   * waiting our turn is not a failure.
+   */
+  | { readonly kind: 'later'; readonly reason: string; readonly delayMs: number }
 
 export const DONE: StepResult = { kind: 'done' }

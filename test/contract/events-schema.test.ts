@@ -25,6 +25,8 @@ describe('event contract JSON Schema', () => {
       'order.cancelled.v1',
       'order.fulfilled.v1',
       'order.returned.v1',
+      'inventory.reported.v1',
+      'listing.status_changed.v1',
     ])
   })
 

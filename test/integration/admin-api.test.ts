@@ -148,7 +148,11 @@ describe('health', () => {
     expect((await hub.app.request('/healthz')).status).toBe(200)
     const ready = await hub.app.request('/readyz')
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } })
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok', redis: 'ok' },
+      accounts: [],
+    })
   })
 
   it('is not ready, saying why, when Postgres and Redis are unreachable', async () => {

@@ -5,6 +5,7 @@ import * as outboxAndFeed from './2026-11-22T0920_outbox-and-feed.js'
 import * as subscriptionAndDelivery from './2026-11-22T0930_subscription-and-delivery.js'
 import * as outboxEnvelopeAsJson from './2026-11-22T0940_outbox-envelope-as-json.js'
 import * as hotPath from './2026-11-22T0950_hot-path.js'
+import * as accountAlert from './2026-11-22T0960_account-alert.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T0930_subscription-and-delivery': subscriptionAndDelivery,
   '2026-11-22T0940_outbox-envelope-as-json': outboxEnvelopeAsJson,
   '2026-11-22T0950_hot-path': hotPath,
+  '2026-11-22T0960_account-alert': accountAlert,
 }

@@ -1,25 +1,46 @@
 import { Hono } from 'hono'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
+import type { Clock } from '../../clock.js'
+import { listAccountAlerts, type AccountAlert } from '../../db/repos/account-alerts.js'
 import type { Database } from '../../db/schema.js'
 import { errorMessage } from '../../errors.js'
 import { withTimeout } from '../../timeout.js'
 import type { AppEnv } from '../env.js'
 
 const CHECK_TIMEOUT_MS = 2_000
+/** An expiry warning not repeated for this long is over (TikTok repeats it daily). */
+const EXPIRING_SHOWN_FOR_MS = 48 * 3_600_000
 
-/** `/healthz`: the process answers. `/readyz`: it can reach Postgres and Redis. */
-export function healthRoutes(deps: { readonly db: Kysely<Database>; readonly redis: Redis }) {
+/**
+ * `/healthz`: the process answers. `/readyz`: it can reach Postgres and Redis; its detail also
+ * lists accounts whose channel access was revoked or is expiring. Those do not make the hub
+ * unready: one shop's lapsed authorization must not take webhook intake down for every other.
+ * The detail names channel, account and kind only; the channel's message is in the log.
+ */
+export function healthRoutes(deps: {
+  readonly db: Kysely<Database>
+  readonly redis: Redis
+  readonly clock: Clock
+}) {
   const app = new Hono<AppEnv>()
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/readyz', async (c) => {
+    let alerts: AccountAlert[] = []
+    const since = new Date(deps.clock.now().getTime() - EXPIRING_SHOWN_FOR_MS)
     const [postgres, redis] = await Promise.all([
-      check(() => sql`select 1`.execute(deps.db)),
+      check(async () => (alerts = await listAccountAlerts(deps.db, since))),
       check(() => deps.redis.ping()),
     ])
     const ready = postgres === 'ok' && redis === 'ok'
+    const accounts = alerts.map((a) => ({
+      channel: a.channel,
+      account: a.accountId,
+      alert: a.kind === 'revoked' ? 'needs re-authorization' : 'authorization expiring',
+      since: a.occurredAt.toISOString(),
+    }))
     return c.json(
-      { status: ready ? 'ready' : 'not ready', checks: { postgres, redis } },
+      { status: ready ? 'ready' : 'not ready', checks: { postgres, redis }, accounts },
       ready ? 200 : 503,
     )
   })

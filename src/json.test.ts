@@ -1,7 +1,7 @@
 // De-risks body parsing: ids beyond 2^53 survive as exact strings, the fast path agrees with the
 // lossless one, and malformed bodies are reported instead of thrown.
 import { describe, expect, it } from 'vitest'
-import { listFixtures } from '../../test/helpers/fixtures.js'
+import { listFixtures } from '../test/helpers/fixtures.js'
 import { decodeJsonBody, parseJsonBody } from './json.js'
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8')

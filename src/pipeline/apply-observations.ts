@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely'
+import { raiseAccountAlert } from '../db/repos/account-alerts.js'
+import type { InboxMessageToNormalize } from '../db/repos/inbox.js'
+import type { Database } from '../db/schema.js'
+import { listingSubject, type HubEvent } from '../events/index.js'
+import type { Logger } from '../logger.js'
+import { applyOrderSnapshot } from '../orders/apply.js'
+import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
+import type { Observation } from '../../normalizers/index.js'
+
+/** Applies a message's observations inside the caller's transaction; returns the events they cause. */
+export async function applyObservations(
+  trx: Kysely<Database>,
+  log: Logger,
+  message: InboxMessageToNormalize,
+  origin: EventOrigin,
+  observations: readonly Observation[],
+): Promise<HubEvent[]> {
+  const events: HubEvent[] = []
+  for (const observation of observations) {
+    for (const draft of await applyObservation(trx, log, message, observation)) {
+      // A refund is identified by its own id, so a re-sent refund under a new webhook id is
+      // dropped by the outbox key; other events come from this message.
+      const id =
+        observation.kind === 'order-return'
+          ? eventId(origin, 'return', observation.data.returnId)
+          : eventId(origin, message.dedupe_key, String(events.length))
+      events.push(toEvent(draft, origin, id))
+    }
+  }
+  return events
+}
+
+async function applyObservation(
+  trx: Kysely<Database>,
+  log: Logger,
+  message: InboxMessageToNormalize,
+  observation: Observation,
+): Promise<readonly EventDraft[]> {
+  switch (observation.kind) {
+    case 'order': {
+      const key = {
+        channel: message.channel,
+        accountId: message.account_id,
+        externalId: observation.snapshot.externalId,
+      }
+      return applyOrderSnapshot(trx, key, observation.snapshot, message.id)
+    }
+    case 'order-return':
+      return [
+        {
+          type: 'order.returned.v1',
+          subject: `order/${observation.data.externalOrderId}`,
+          time: observation.occurredAt,
+          data: observation.data,
+        },
+      ]
+    // A channel's stock report and listing changes are facts as reported; comparing them with
+    // what the hub pushed is the inventory ledger's job.
+    case 'inventory-level':
+      return [
+        {
+          type: 'inventory.reported.v1',
+          subject: listingSubject(observation.data.listing),
+          time: observation.occurredAt,
+          data: observation.data,
+        },
+      ]
+    case 'listing-status':
+      return [
+        {
+          type: 'listing.status_changed.v1',
+          subject: listingSubject(observation.data.listing),
+          time: observation.occurredAt,
+          data: observation.data,
+        },
+      ]
+    case 'account-authorization': {
+      const alert = {
+        channel: message.channel,
+        accountId: message.account_id,
+        kind: observation.state,
+        message: observation.message,
+        occurredAt: new Date(observation.occurredAt),
+      }
+      await raiseAccountAlert(trx, alert, message.id)
+      log.warn(
+        { channel: alert.channel, account: alert.accountId, alert: alert.kind },
+        observation.state === 'revoked'
+          ? 'the seller revoked the hub’s access to this account: API calls will fail until it is authorized again'
+          : 'this account’s authorization expires soon: the seller must renew it',
+      )
+      return []
+    }
+  }
+}
