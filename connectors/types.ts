@@ -52,6 +52,8 @@ export interface WebhookIngress<Credentials> {
    * constant time.
    */
   verify(req: InboundRequest, ctx: VerifyContext<Credentials>): VerifyOutcome
+  /** Answer webhooks with status only, no body, where the channel documents it so. */
+  readonly emptyAnswers?: boolean
 }
 
 /**
@@ -101,5 +103,11 @@ export interface Connector<Credentials = unknown> {
  * One connector per channel id; `null` marks a channel whose connector has not landed yet, so
  * adding a channel id without deciding about it fails the type check.
  */
+export type ConnectorRegistry = { readonly [C in ChannelId]: AnyConnector | null }
+
+/**
+ * A connector whose credentials type is not known statically: the registry's entries, paired at
+ * run time with credentials its own schema validated.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own credentials type
-export type ConnectorRegistry = { readonly [C in ChannelId]: Connector<any> | null }
+export type AnyConnector = Connector<any>

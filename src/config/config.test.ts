@@ -27,7 +27,10 @@ describe('loadConfig', () => {
   it('starts in sandbox mode with no configuration at all', () => {
     const config = loadConfig({})
     expect(config.mode).toBe('sandbox')
-    expect(config.accounts.map((a) => `${a.channel}/${a.id}`)).toEqual(['shopify/demo'])
+    expect(config.accounts.map((a) => `${a.channel}/${a.id}`)).toEqual([
+      'shopify/demo',
+      'tiktok-shop/demo',
+    ])
     expect(config.admin.generated).toBe(true)
     expect(config.admin.token).toMatch(/^hub_admin_.{24}$/)
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, maxBodyBytes: 1_048_576 })

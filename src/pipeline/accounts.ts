@@ -4,14 +4,14 @@ import {
   connectors,
   type ChannelClient,
   type ClientContext,
-  type Connector,
+  type AnyConnector,
 } from '../../connectors/index.js'
 
 export interface AccountDirectory {
   find(
     channel: ChannelId,
     accountId: string,
-  ): { account: Account; connector: Connector } | undefined
+  ): { account: Account; connector: AnyConnector } | undefined
   /**
    * The account's API client, built on first use and kept (it holds the account's rate limiter
    * and connection reuse); undefined for an unknown account or a channel without a client.
@@ -24,7 +24,7 @@ export function createAccountDirectory(
   accounts: readonly Account[],
   clientContext: ClientContext,
 ): AccountDirectory {
-  const byKey = new Map<string, { account: Account; connector: Connector }>()
+  const byKey = new Map<string, { account: Account; connector: AnyConnector }>()
   const clients = new Map<string, ChannelClient>()
   for (const account of accounts) {
     const connector = connectors[account.channel]

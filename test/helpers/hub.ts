@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Hono } from 'hono'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, inject } from 'vitest'
+import type { HttpTransport } from '../../connectors/shared/transport.js'
 import type { Clock } from '../../src/clock.js'
 import { loadConfig, type Account, type Config } from '../../src/config/index.js'
 import { closeDeps, createDeps, type Deps } from '../../src/deps.js'
@@ -26,6 +27,8 @@ export interface TestHubOptions {
   /** Listen on a loopback port (default: no; tests use app.request()). */
   readonly listen?: boolean
   readonly clock?: Clock
+  /** Outbound HTTP for channel API clients and deliveries (e.g. one msw can intercept). */
+  readonly transport?: HttpTransport
 }
 
 export interface TestHub {
@@ -58,6 +61,7 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
     const deps = createDeps(config, {
       log: createLogger({ level: config.log.level }),
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.transport ? { transport: opts.transport } : {}),
     })
     const app = createApp(deps)
     const server = opts.listen ? await startHttp(app, { host: '127.0.0.1', port: 0 }) : undefined

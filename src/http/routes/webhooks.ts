@@ -1,5 +1,7 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ChannelId } from '../../events/index.js'
+import { connectors, type AnyConnector } from '../../../connectors/index.js'
 import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
 import type { AppEnv } from '../env.js'
 import { readBodyBytes, requestHeaders } from '../request-bytes.js'
@@ -16,13 +18,15 @@ export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: 
     if (!channel.success) return c.json({ error: 'unknown channel' }, 404)
     const accountId = c.req.param('account')
     const log = c.get('log')
+    const connector: AnyConnector | null = connectors[channel.data]
+    const answer = connector?.ingress.emptyAnswers ? emptyAnswer(c) : c.json.bind(c)
     const body = await readBodyBytes(c, opts.maxBodyBytes)
     switch (body.kind) {
       case 'too-large':
-        return c.json({ error: `body larger than ${opts.maxBodyBytes} bytes` }, 413)
+        return answer({ error: `body larger than ${opts.maxBodyBytes} bytes` }, 413)
       case 'unreadable':
         log.warn({ err: body.cause }, 'webhook body could not be read')
-        return c.json({ error: 'body could not be read' }, 400)
+        return answer({ error: 'body could not be read' }, 400)
       case 'ok':
         break
     }
@@ -38,18 +42,23 @@ export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: 
     })
     switch (outcome.kind) {
       case 'accepted':
-        return c.json({ status: 'accepted', id: outcome.inboxId }, 200)
+        return answer({ status: 'accepted', id: outcome.inboxId }, 200)
       case 'duplicate':
-        return c.json({ status: 'duplicate' }, 200)
+        return answer({ status: 'duplicate' }, 200)
       case 'unknown-account':
-        return c.json({ error: `no ${channel.data} account "${accountId}"` }, 404)
+        return answer({ error: `no ${channel.data} account "${accountId}"` }, 404)
       case 'rejected':
         log.warn({ channel: channel.data, accountId, reason: outcome.reason }, 'webhook rejected')
-        return c.json({ error: 'verification failed', reason: outcome.reason }, 401)
+        return answer({ error: 'verification failed', reason: outcome.reason }, 401)
       case 'unavailable':
         log.error({ err: outcome.cause, channel: channel.data, accountId }, 'inbox unavailable')
-        return c.json({ error: 'temporarily unavailable, retry later' }, 503)
+        return answer({ error: 'temporarily unavailable, retry later' }, 503)
     }
   })
   return app
+}
+
+/** For channels that document empty answers (TikTok Shop: "200 or 401 with an empty body"). */
+function emptyAnswer(c: Context<AppEnv>) {
+  return (_body: unknown, status: ContentfulStatusCode) => c.body(null, status)
 }

@@ -1,0 +1,161 @@
+/**
+ * TikTok Shop webhooks → observations. Pure: no I/O, no clock, inputs never mutated. Dispatches
+ * on `input.topic`, the name connectors/tiktok-shop/topics.ts gives the body's numeric `type`;
+ * the body's `type` must agree with it, or the body is `invalid`.
+ *
+ * Topics
+ * - ORDER_STATUS_CHANGE (1), CANCELLATION_STATUS_CHANGE (11), RETURN_STATUS_CHANGE (12): thin
+ *   webhooks; `hydrate` first, then `order` (and `order-return`) observations
+ *   (tiktok-shop/order-webhooks.ts, mapping in tiktok-shop/order.ts).
+ * - INVENTORY_STATUS_CHANGE (27), PRODUCT_STATUS_CHANGE (5), PRODUCT_INFORMATION_CHANGE (15):
+ *   complete webhooks, mapped in tiktok-shop/listing.ts.
+ * - SELLER_DEAUTHORIZATION (6) → `account-authorization` revoked; UPCOMING_AUTHORIZATION_EXPIRATION
+ *   (7) → expiring, its message followed by the expiry time. Both occur at the webhook timestamp.
+ * - UNREADABLE (ingress could not read the signed body's envelope) → `invalid`, naming the paths.
+ * - Any other topic → `ignored`.
+ *
+ * Every observation is checked against the contract before it is returned; a body or fetched
+ * record that does not match its schema is `invalid`, one issue per bad path (fetched records
+ * under `hydrated.<key>`).
+ *
+ * Docs: https://partner.tiktokshop.com/docv2/page/6-seller-deauthorization,
+ * …/7-upcoming-authorization-expiration
+ * (mirrored in repo:lazykern/ecommerce-api-docs data/processed/tiktok/guides/webhooks/).
+ */
+import type { z } from 'zod'
+import {
+  InventoryStatusChangeWebhook,
+  ProductInformationChangeWebhook,
+  ProductStatusChangeWebhook,
+  SellerDeauthorizationWebhook,
+  TikTokEnvelope,
+  UNREADABLE_TOPIC,
+  UpcomingAuthorizationExpirationWebhook,
+} from '../connectors/tiktok-shop/index.js'
+import {
+  InventoryReported,
+  ListingStatusChanged,
+  OrderReturned,
+  OrderSnapshot,
+} from '../src/events/index.js'
+import { InvalidPayloadError } from './shared/invalid.js'
+import { inventoryLevel, productInformation, productStatus } from './tiktok-shop/listing.js'
+import {
+  cancellationStatusChange,
+  orderStatusChange,
+  returnStatusChange,
+} from './tiktok-shop/order-webhooks.js'
+import { done, invalid, isoFromUnix } from './tiktok-shop/shared.js'
+import type { ChannelNormalizer, NormalizeInput, NormalizeResult, Observation } from './types.js'
+
+const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
+  ['ORDER_STATUS_CHANGE', orderStatusChange],
+  ['CANCELLATION_STATUS_CHANGE', cancellationStatusChange],
+  ['RETURN_STATUS_CHANGE', returnStatusChange],
+  [
+    'INVENTORY_STATUS_CHANGE',
+    webhookOf(InventoryStatusChangeWebhook, (w) => done([inventoryLevel(w)])),
+  ],
+  ['PRODUCT_STATUS_CHANGE', webhookOf(ProductStatusChangeWebhook, (w) => done([productStatus(w)]))],
+  ['PRODUCT_INFORMATION_CHANGE', webhookOf(ProductInformationChangeWebhook, productInformation)],
+  ['SELLER_DEAUTHORIZATION', webhookOf(SellerDeauthorizationWebhook, sellerDeauthorization)],
+  [
+    'UPCOMING_AUTHORIZATION_EXPIRATION',
+    webhookOf(UpcomingAuthorizationExpirationWebhook, upcomingExpiration),
+  ],
+])
+
+export const tiktokShop = {
+  normalize(input: NormalizeInput): NormalizeResult {
+    if (input.topic === UNREADABLE_TOPIC) return unreadable(input.body)
+    const handle = HANDLERS.get(input.topic)
+    if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
+    try {
+      return checked(handle(input))
+    } catch (err) {
+      if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
+      throw err
+    }
+  },
+} satisfies ChannelNormalizer
+
+/** Ingress accepted a signed body whose envelope it could not read: say what is wrong with it. */
+function unreadable(body: unknown): NormalizeResult {
+  const parsed = TikTokEnvelope.safeParse(body)
+  if (!parsed.success) return invalid(parsed.error.issues)
+  return { kind: 'invalid', issues: [`type: ingress could not read type ${parsed.data.type}`] }
+}
+
+/** Parses the body with `schema`, then maps it; a body that does not match is `invalid`. */
+function webhookOf<T>(
+  schema: z.ZodType<T>,
+  map: (webhook: T) => NormalizeResult,
+): (input: NormalizeInput) => NormalizeResult {
+  return (input) => {
+    const parsed = schema.safeParse(input.body)
+    return parsed.success ? map(parsed.data) : invalid(parsed.error.issues)
+  }
+}
+
+function sellerDeauthorization(webhook: SellerDeauthorizationWebhook): NormalizeResult {
+  return done([
+    {
+      kind: 'account-authorization',
+      state: 'revoked',
+      occurredAt: isoFromUnix(webhook.timestamp),
+      message: webhook.data.message,
+    },
+  ])
+}
+
+function upcomingExpiration(webhook: UpcomingAuthorizationExpirationWebhook): NormalizeResult {
+  const { message, expiration_time: expiresAt } = webhook.data
+  return done([
+    {
+      kind: 'account-authorization',
+      state: 'expiring',
+      occurredAt: isoFromUnix(webhook.timestamp),
+      // TikTok's message counts days ("expiring in 12 days"); the time itself is only in a field.
+      message:
+        expiresAt === undefined ? message : `${message} (expires at ${isoFromUnix(expiresAt)})`,
+    },
+  ])
+}
+
+/** Every observation checked against the contract; the first that fails makes the result invalid. */
+function checked(result: NormalizeResult): NormalizeResult {
+  if (result.kind !== 'observations') return result
+  const out: Observation[] = []
+  for (const observation of result.observations) {
+    switch (observation.kind) {
+      case 'order': {
+        const parsed = OrderSnapshot.safeParse(observation.snapshot)
+        if (!parsed.success) return invalid(parsed.error.issues, ['snapshot'])
+        out.push({ ...observation, snapshot: parsed.data })
+        break
+      }
+      case 'order-return': {
+        const parsed = OrderReturned.shape.data.safeParse(observation.data)
+        if (!parsed.success) return invalid(parsed.error.issues, ['return'])
+        out.push({ ...observation, data: parsed.data })
+        break
+      }
+      case 'inventory-level': {
+        const parsed = InventoryReported.shape.data.safeParse(observation.data)
+        if (!parsed.success) return invalid(parsed.error.issues, ['inventory'])
+        out.push({ ...observation, data: parsed.data })
+        break
+      }
+      case 'listing-status': {
+        const parsed = ListingStatusChanged.shape.data.safeParse(observation.data)
+        if (!parsed.success) return invalid(parsed.error.issues, ['listing'])
+        out.push({ ...observation, data: parsed.data })
+        break
+      }
+      case 'account-authorization':
+        out.push(observation)
+        break
+    }
+  }
+  return done(out)
+}

@@ -1,0 +1,281 @@
+// De-risks TikTok Shop end to end on real Postgres, Redis, workers and sockets, with msw standing
+// in for TikTok's Open API: a type 1 webhook becomes a complete order.created.v1 at a subscriber;
+// the answer is never 401 for a fault of ours (TikTok stops retrying after a 401); an Order API
+// outage or rate limit delays the order but loses nothing; a deauthorized shop shows in /readyz.
+import { http, HttpResponse } from 'msw'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { TikTokShopCredentials } from '../../connectors/tiktok-shop/index.js'
+import { closeDeps, createDeps } from '../../src/deps.js'
+import { HubEvent } from '../../src/events/index.js'
+import { createApp } from '../../src/http/app.js'
+import { fetchTransport, tiktokShopApi, type ServedRecord } from '../channels/tiktok-shop-api.js'
+import { tiktokShopHeaders, withTimestamp } from '../channels/tiktok-shop.js'
+import { loadFixture } from '../helpers/fixtures.js'
+import { ADMIN, useTestHub } from '../helpers/hub.js'
+import { useReceiver } from '../helpers/receiver.js'
+import { subscribe } from '../helpers/subscriptions.js'
+import { mswServer } from '../setup-msw.js'
+
+const API = 'https://open-api.tiktok.test'
+const APP = { appKey: 'it-app-key', appSecret: 'it-app-secret', accessToken: 'it-access-token' }
+const SHOP_CIPHER = 'IT_SHOP_CIPHER'
+const ORDERS_PATH = `${API}/order/202309/orders`
+
+const orders = new Map<string, ServedRecord>()
+const api = tiktokShopApi({ baseUrl: API, ...APP, shopCipher: SHOP_CIPHER, orders })
+
+const hub = useTestHub({
+  listen: true,
+  workers: true,
+  transport: fetchTransport(),
+  // Three attempts: enough for the outage test to recover, few enough that a rate limit which
+  // spent attempts would fail its message.
+  env: { NORMALIZE_MAX_ATTEMPTS: '3' },
+  accounts: [
+    {
+      channel: 'tiktok-shop',
+      id: 'shop-a',
+      credentials: TikTokShopCredentials.parse({
+        appKey: APP.appKey,
+        appSecrets: [APP.appSecret],
+        accessToken: APP.accessToken,
+        shopCipher: SHOP_CIPHER,
+        apiBaseUrl: API,
+        shopId: '7494049642642441621',
+      }),
+    },
+  ],
+})
+const receiver = useReceiver()
+
+beforeEach(() => mswServer.use(...api.handlers))
+afterEach(() => {
+  orders.clear()
+  api.calls.length = 0
+})
+
+let serial = 0
+/**
+ * The fixture as a new delivery: a fresh notification id and timestamp, and, for order types, a
+ * new order id whose record the Order API stand-in serves.
+ */
+function delivery(name: string, opts: { readonly serveOrder?: boolean } = {}) {
+  const fx = loadFixture('tiktok-shop', name)
+  serial += 1
+  const parsed = JSON.parse(fx.body) as { tts_notification_id: string; data: { order_id?: string } }
+  let body = withTimestamp(fx.body, Math.floor(Date.now() / 1000))
+  body = body.replace(parsed.tts_notification_id, `99000000000000${serial}`)
+  const oldOrderId = parsed.data.order_id
+  const orderId = oldOrderId ? `5800000000000${serial}` : undefined
+  if (oldOrderId && orderId) {
+    body = body.split(oldOrderId).join(orderId)
+    const record = fx.hydrated?.[`order:${oldOrderId}`]
+    if (!record) throw new Error(`${name} has no hydrated order record`)
+    if (opts.serveOrder !== false) orders.set(orderId, { ...record, id: orderId })
+  }
+  return { fx, body, orderId }
+}
+
+function post(body: string, app = { url: hub.url }) {
+  return fetch(`${app.url}/webhooks/tiktok-shop/shop-a`, {
+    method: 'POST',
+    headers: tiktokShopHeaders(body, APP.appKey, APP.appSecret),
+    body,
+  })
+}
+
+async function eventsOf(subject: string): Promise<HubEvent[]> {
+  const res = await hub.app.request('/v1/events?after=0&limit=1000', { headers: ADMIN })
+  const page = (await res.json()) as { events: HubEvent[] }
+  return page.events.filter((e) => e.subject === subject)
+}
+
+async function inboxStatus(orderId: string): Promise<string[]> {
+  const rows = await hub.deps.db
+    .selectFrom('inbox_message')
+    .select(['status', 'raw_body'])
+    .where('channel', '=', 'tiktok-shop')
+    .execute()
+  return rows.filter((r) => r.raw_body.toString().includes(orderId)).map((r) => r.status)
+}
+
+const ordersCalls = () => api.calls.filter((c) => c.path === '/order/202309/orders')
+
+describe('TikTok Shop ORDER_STATUS_CHANGE, end to end', () => {
+  it('arrives at the subscriber as a complete order.created.v1, hydrated from the Order API', async () => {
+    await subscribe(hub.app, receiver.url, ['order.*'])
+    const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
+
+    const res = await post(body)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe('') // TikTok documents "200 with an empty body"
+
+    await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
+      timeout: 15_000,
+      interval: 50,
+    })
+    const event = HubEvent.parse(JSON.parse(receiver.received[0]!.body))
+    expect(event).toMatchObject({
+      type: 'order.created.v1',
+      source: '/tiktok-shop/shop-a',
+      subject: `order/${orderId}`,
+    })
+    if (event.type !== 'order.created.v1') throw new Error('unreachable')
+    const { order } = event.data
+    expect(order.externalId).toBe(orderId)
+    expect(order.status).toBe('awaiting_fulfillment')
+    expect(order.lines.length).toBeGreaterThan(0)
+    expect(order.totals.total.amountMinor).toBeGreaterThan(0)
+    // The lines and money came from the Order API, which was asked with a signed request.
+    expect(ordersCalls()).toEqual([
+      expect.objectContaining({ query: expect.objectContaining({ ids: orderId }) }),
+    ])
+    expect(ordersCalls()[0]!.refusedWith).toBeUndefined()
+  })
+})
+
+describe('when a dependency fails, TikTok never gets a 401', () => {
+  it('answers 503 with an empty body while Postgres cannot be reached', async () => {
+    const config = {
+      ...hub.config,
+      db: { ...hub.config.db, url: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 500 },
+    }
+    const deps = createDeps(config, { log: hub.deps.log })
+    try {
+      const { body } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
+      const res = await createApp(deps).request('/webhooks/tiktok-shop/shop-a', {
+        method: 'POST',
+        headers: tiktokShopHeaders(body, APP.appKey, APP.appSecret),
+        body,
+      })
+      expect(res.status).toBe(503)
+      expect(await res.text()).toBe('')
+    } finally {
+      await closeDeps(deps)
+    }
+  })
+
+  it('accepts while the Order API is failing; the order arrives once it recovers', async () => {
+    let failures = 0
+    mswServer.use(
+      http.get(ORDERS_PATH, () => {
+        if (failures >= 2) return undefined // fall through to the working stand-in
+        failures += 1
+        return HttpResponse.json({ code: 36009003, message: 'Internal error' }, { status: 500 })
+      }),
+    )
+    const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
+    expect((await post(body)).status).toBe(200)
+
+    await vi.waitFor(() => expect(failures).toBe(2), { timeout: 10_000, interval: 20 })
+    expect(await inboxStatus(orderId!)).toEqual(['received']) // retrying, not given up
+    await vi.waitFor(
+      async () =>
+        expect(await eventsOf(`order/${orderId}`)).toMatchObject([{ type: 'order.created.v1' }]),
+      { timeout: 15_000, interval: 100 },
+    )
+    expect(await inboxStatus(orderId!)).toEqual(['normalized'])
+  })
+
+  it('waits out a rate limit without spending attempts', async () => {
+    let limited = 0
+    mswServer.use(
+      http.get(ORDERS_PATH, () => {
+        if (limited >= 4) return undefined
+        limited += 1
+        return HttpResponse.json(
+          { code: 36009002, message: 'Too many requests' },
+          { status: 429, headers: { 'retry-after': '0' } },
+        )
+      }),
+    )
+    const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
+    expect((await post(body)).status).toBe(200)
+    // Four 429s against three attempts: had each spent one, the message would have failed.
+    await vi.waitFor(async () => expect(await inboxStatus(orderId!)).toEqual(['normalized']), {
+      timeout: 15_000,
+      interval: 100,
+    })
+    expect(limited).toBe(4)
+    expect(await eventsOf(`order/${orderId}`)).toMatchObject([{ type: 'order.created.v1' }])
+  })
+
+  it('marks the message failed at once when TikTok refuses the request itself', async () => {
+    mswServer.use(
+      http.get(ORDERS_PATH, () =>
+        HttpResponse.json({ code: 21011001, message: 'order not exist' }),
+      ),
+    )
+    const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
+    expect((await post(body)).status).toBe(200)
+    await vi.waitFor(async () => expect(await inboxStatus(orderId!)).toEqual(['failed']), {
+      timeout: 10_000,
+      interval: 50,
+    })
+    const row = await hub.deps.db
+      .selectFrom('inbox_message')
+      .select('outcome')
+      .where('topic', '=', 'ORDER_STATUS_CHANGE')
+      .where('status', '=', 'failed')
+      .executeTakeFirstOrThrow()
+    expect(row.outcome).toEqual({
+      reason: expect.stringMatching(/hydration failed \(permanent\).*21011001/),
+    })
+    expect(await eventsOf(`order/${orderId}`)).toEqual([])
+  })
+})
+
+describe('other TikTok Shop webhooks', () => {
+  it('a seller deauthorization shows in /readyz until the credentials work again', async () => {
+    const { body } = delivery('SELLER_DEAUTHORIZATION/basic')
+    expect((await post(body)).status).toBe(200)
+    await vi.waitFor(
+      async () => {
+        const ready = await hub.app.request('/readyz')
+        expect(ready.status).toBe(200) // one shop's lapsed access must not stop intake for others
+        expect(await ready.json()).toMatchObject({
+          accounts: [
+            { channel: 'tiktok-shop', account: 'shop-a', alert: 'needs re-authorization' },
+          ],
+        })
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+
+    // The seller authorizes again; the next order is hydrated with working credentials.
+    const order = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
+    expect((await post(order.body)).status).toBe(200)
+    await vi.waitFor(
+      async () =>
+        expect(await (await hub.app.request('/readyz')).json()).toMatchObject({ accounts: [] }),
+      { timeout: 10_000, interval: 50 },
+    )
+  })
+
+  it('an inventory status change is published as inventory.reported.v1; the hub’s own product edits are not', async () => {
+    const stock = delivery('INVENTORY_STATUS_CHANGE/low-stock')
+    const ownEdit = delivery('PRODUCT_INFORMATION_CHANGE/open-api')
+    expect((await post(stock.body)).status).toBe(200)
+    expect((await post(ownEdit.body)).status).toBe(200)
+    await vi.waitFor(
+      async () => {
+        const statuses = await hub.deps.db
+          .selectFrom('inbox_message')
+          .select(['topic', 'status'])
+          .where('topic', 'in', ['INVENTORY_STATUS_CHANGE', 'PRODUCT_INFORMATION_CHANGE'])
+          .orderBy('id')
+          .execute()
+        expect(statuses).toEqual([
+          { topic: 'INVENTORY_STATUS_CHANGE', status: 'normalized' },
+          { topic: 'PRODUCT_INFORMATION_CHANGE', status: 'ignored' },
+        ])
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    const res = await hub.app.request('/v1/events?after=0&types=inventory.*,listing.*', {
+      headers: ADMIN,
+    })
+    const { events } = (await res.json()) as { events: HubEvent[] }
+    expect(events.map((e) => e.type)).toEqual(['inventory.reported.v1'])
+  })
+})
