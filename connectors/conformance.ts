@@ -2,7 +2,7 @@
 // manner of Hono's shared router tests. Exceptions are explicit skips with a written reason.
 import { describe, expect, it } from 'vitest'
 import type { RecordedWebhook } from '../test/helpers/fixtures.js'
-import type { Connector, InboundRequest } from './types.js'
+import type { Connector, InboundRequest, IssuedToken } from './types.js'
 
 /** The tests of the suite, by name; a connector may skip some, with a reason. */
 type ConformanceTest =
@@ -28,6 +28,19 @@ export interface ConformanceOptions<C> {
   readonly requiredHeaders: readonly string[]
   /** For channels that sign a timestamp: a request signed at `now` minus more than the window. */
   readonly signStale?: (fx: RecordedWebhook, secret: string, now: Date) => InboundRequest
+  /**
+   * For schemes with hub-issued bearer tokens: the tokens the hub has issued to an account whose
+   * "secrets" are `secrets` (the suite looks the presented one up, as the receive step does).
+   */
+  readonly issuedTokens?: (secrets: readonly string[], now: Date) => readonly IssuedToken[]
+  /** Shown in the suite's name when a connector runs it more than once (one run per auth mode). */
+  readonly label?: string
+  /**
+   * False for schemes that authenticate the sender but not the body (HTTP Basic, bearer tokens):
+   * a changed or empty body then still passes verification, and only the signature-specific
+   * checks are skipped; the inbox dedupe key remains the replay defence.
+   */
+  readonly authenticatesBody?: boolean
   readonly skip?: ReadonlyArray<{
     readonly reason: string
     readonly tests: readonly ConformanceTest[]
@@ -40,15 +53,30 @@ const OLD_SECRET = 'conformance-secret-previous'
 
 export function describeConnectorConformance<C>(opts: ConformanceOptions<C>): void {
   const { connector } = opts
-  const skipped = new Set(opts.skip?.flatMap((s) => s.tests) ?? [])
+  const bodyUnsigned = opts.authenticatesBody === false
+  const skipped = new Set<ConformanceTest>([
+    ...(opts.skip?.flatMap((s) => s.tests) ?? []),
+    ...(bodyUnsigned ? (['a flipped body byte is a bad signature'] as const) : []),
+  ])
   const test = (name: ConformanceTest, fn: () => void) =>
     (skipped.has(name) ? it.skip : it)(name, fn)
-  const verify = (req: InboundRequest, secrets: readonly string[] = [SECRET]) =>
-    connector.ingress.verify(req, { credentials: opts.credentialsWith(secrets), now: NOW })
+  const verify = (req: InboundRequest, secrets: readonly string[] = [SECRET]) => {
+    const credentials = opts.credentialsWith(secrets)
+    const presented = connector.ingress.presentedToken?.(req, credentials)
+    const issuedToken = presented
+      ? opts.issuedTokens?.(secrets, NOW).find((t) => t.token === presented)
+      : undefined
+    return connector.ingress.verify(req, {
+      credentials,
+      now: NOW,
+      ...(issuedToken ? { issuedToken } : {}),
+    })
+  }
   const [first] = opts.fixtures
   if (!first) throw new Error(`${connector.id}: the conformance suite needs at least one fixture`)
 
-  describe(`${connector.id} connector conformance`, () => {
+  const name = opts.label ? `${connector.id} (${opts.label})` : connector.id
+  describe(`${name} connector conformance`, () => {
     test('every fixture verifies', () => {
       for (const fx of opts.fixtures) {
         const outcome = verify(opts.sign(fx, SECRET, NOW))
@@ -113,7 +141,9 @@ export function describeConnectorConformance<C>(opts: ConformanceOptions<C>): vo
         expect(() => verify({ ...req, headers })).not.toThrow()
         expect(verify({ ...req, headers }).ok).toBe(false)
       }
-      expect(verify({ ...req, rawBody: new Uint8Array() }).ok).toBe(false)
+      const empty = { ...req, rawBody: new Uint8Array() }
+      if (bodyUnsigned) expect(() => verify(empty)).not.toThrow()
+      else expect(verify(empty).ok).toBe(false)
     })
 
     test('the dedupe key is stable and distinct', () => {

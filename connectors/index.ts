@@ -1,12 +1,13 @@
 import { shopify } from './shopify/index.js'
 import { tiktokShop } from './tiktok-shop/index.js'
+import { walmart } from './walmart/index.js'
 import type { ConnectorRegistry } from './types.js'
 
-/** Every channel's connector. Amazon and Walmart land with their own issues (#3, #4). */
+/** Every channel's connector. Amazon lands with its own issue (#3). */
 export const connectors = {
   shopify,
   amazon: null,
-  walmart: null,
+  walmart,
   'tiktok-shop': tiktokShop,
 } as const satisfies ConnectorRegistry
 
@@ -21,6 +22,8 @@ export type {
   HydrationNeed,
   ConnectorRegistry,
   InboundRequest,
+  IssuedToken,
+  TokenIssuance,
   VerifiedEnvelope,
   VerifyFailure,
   VerifyOutcome,

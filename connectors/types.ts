@@ -44,6 +44,23 @@ export interface VerifyContext<Credentials> {
   readonly credentials: Credentials
   /** Injected clock reading, for schemes with timestamps. */
   readonly now: Date
+  /**
+   * For schemes where the hub issued the sender a bearer token (Walmart OAuth): the token the
+   * request presents, with its expiry, when the hub issued it to this account. Looked up by the
+   * caller before `verify` runs (see `WebhookIngress.presentedToken`); absent otherwise.
+   */
+  readonly issuedToken?: IssuedToken
+}
+
+export interface IssuedToken {
+  readonly token: string
+  readonly expiresAt: Date
+}
+
+/** Who may obtain a hub-issued webhook token (OAuth client credentials grant) and for how long. */
+export interface TokenIssuance {
+  readonly clients: ReadonlyArray<{ readonly clientId: string; readonly clientSecret: string }>
+  readonly ttlSeconds: number
 }
 
 export interface WebhookIngress<Credentials> {
@@ -54,6 +71,21 @@ export interface WebhookIngress<Credentials> {
   verify(req: InboundRequest, ctx: VerifyContext<Credentials>): VerifyOutcome
   /** Answer webhooks with status only, no body, where the channel documents it so. */
   readonly emptyAnswers?: boolean
+  /**
+   * For schemes with hub-issued bearer tokens: the token the request presents, if any, so the
+   * caller can look it up (an I/O `verify` may not do) and pass it as `ctx.issuedToken`.
+   */
+  presentedToken?(req: InboundRequest, credentials: Credentials): string | undefined
+  /**
+   * For schemes with hub-issued bearer tokens: the clients that may obtain one from
+   * `POST /webhooks/<channel>/<account>/oauth/token`; undefined when the account does not use them.
+   */
+  tokenIssuance?(credentials: Credentials): TokenIssuance | undefined
+  /**
+   * Header names (lower-case) that carry credentials in this account's configuration, beyond the
+   * usual ones (`authorization`, `*signature*`, `*token*`…), so they are masked in the inbox.
+   */
+  credentialHeaders?(credentials: Credentials): readonly string[]
 }
 
 /**

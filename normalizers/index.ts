@@ -1,11 +1,12 @@
 import { shopify } from './shopify.js'
 import { tiktokShop } from './tiktok-shop.js'
+import { walmart } from './walmart.js'
 import type { NormalizerRegistry } from './types.js'
 
 export const normalizers = {
   shopify,
   amazon: null,
-  walmart: null,
+  walmart,
   'tiktok-shop': tiktokShop,
 } as const satisfies NormalizerRegistry
 

@@ -33,7 +33,6 @@
  *
  * Amounts are integer minor units computed from the decimal strings, never through floats.
  */
-import type { z } from 'zod'
 import { ShopifyOrderPayload, ShopifyRefundPayload } from '../connectors/shopify/index.js'
 import {
   OrderReturned,
@@ -46,6 +45,7 @@ import {
 } from '../src/events/index.js'
 import { InvalidPayloadError } from './shared/invalid.js'
 import { safeMinor, toMinorUnits } from './shared/money.js'
+import { invalid, located, text, type Path } from './shared/result.js'
 import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
 
 const ORDER_TOPICS = new Set([
@@ -65,7 +65,6 @@ const PAID_ENOUGH_TO_SHIP = new Set([
 ])
 const RESTOCKING = new Set(['return', 'cancel', 'legacy_restock'])
 
-type Path = readonly (string | number)[]
 type ShopifyLineItem = ShopifyOrderPayload['line_items'][number]
 
 export const shopify = {
@@ -250,27 +249,4 @@ function refundedMoney(transactions: ShopifyRefundPayload['transactions']): Mone
 /** A decimal string in minor units; a bad amount is reported at `path`. */
 function minor(value: string, currency: string, path: Path = []): number {
   return located(path, () => toMinorUnits(value, currency))
-}
-
-function located<T>(path: Path, compute: () => T): T {
-  try {
-    return compute()
-  } catch (err) {
-    throw err instanceof InvalidPayloadError ? err.at(...path) : err
-  }
-}
-
-/** Shopify sends "" (or blanks) for unset text as often as null; the contract says null. */
-function text(value: string | null | undefined): string | null {
-  return value && value.trim() !== '' ? value : null
-}
-
-function invalid(issues: readonly z.core.$ZodIssue[], prefix: Path = []): NormalizeResult {
-  return {
-    kind: 'invalid',
-    issues: issues.map((issue) => {
-      const path = [...prefix, ...issue.path.map(String)]
-      return `${path.length > 0 ? path.join('.') : '(body)'}: ${issue.message}`
-    }),
-  }
 }

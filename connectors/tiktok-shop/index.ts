@@ -26,5 +26,5 @@ export const tiktokShop = {
 
 export { TikTokShopCredentials } from './config.js'
 export { TIKTOK_TOPICS, tiktokTopic, type TikTokTopic } from './topics.js'
-export { UNREADABLE_TOPIC } from './verify.js'
+export { UNREADABLE_TOPIC } from '../shared/body.js'
 export * from './payloads.js'

@@ -12,15 +12,11 @@
  *               confirmed by two SDKs, repo:EcomPHP/tiktokshop-php src/Webhook.php and
  *               repo:easycb/easycb-go tiktok/sign.go).
  */
-import { createHash } from 'node:crypto'
-import { decodeJsonBody } from '../../src/json.js'
+import { bodyDigestKey, idString, readJsonObject, UNREADABLE_TOPIC } from '../shared/body.js'
 import { hmacMatchesAny } from '../shared/crypto.js'
 import type { InboundRequest, VerifyContext, VerifyOutcome } from '../types.js'
 import type { TikTokShopCredentials } from './config.js'
 import { tiktokTopic } from './topics.js'
-
-/** The inbox topic of a signed body the hub cannot read; the normalizer records it as invalid. */
-export const UNREADABLE_TOPIC = 'UNREADABLE'
 
 export function verifyTikTokShop(
   req: InboundRequest,
@@ -34,9 +30,7 @@ export function verifyTikTokShop(
     return { ok: false, reason: 'bad-signature' }
   }
   const envelope = readEnvelope(req.rawBody)
-  // Signed but unreadable: accepted and kept, so the inbox shows it as failed and it can be
-  // replayed after a fix, instead of TikTok retrying a body that will never change.
-  if (!envelope) return { ok: true, dedupeKey: bodyDigest(req.rawBody), topic: UNREADABLE_TOPIC }
+  if (!envelope) return { ok: true, dedupeKey: bodyDigestKey(req.rawBody), topic: UNREADABLE_TOPIC }
   const expectedShop = ctx.credentials.shopId
   if (expectedShop && envelope.shopId !== expectedShop) {
     return { ok: false, reason: 'account-mismatch' }
@@ -47,7 +41,7 @@ export function verifyTikTokShop(
   }
   return {
     ok: true,
-    dedupeKey: envelope.notificationId ?? bodyDigest(req.rawBody),
+    dedupeKey: envelope.notificationId ?? bodyDigestKey(req.rawBody),
     topic: envelope.type === undefined ? UNREADABLE_TOPIC : tiktokTopic(envelope.type),
     ...(envelope.firedAt ? { channelTime: envelope.firedAt } : {}),
   }
@@ -60,15 +54,10 @@ interface Envelope {
   readonly firedAt: Date | undefined
 }
 
-/**
- * The envelope fields ingress needs, read leniently: the normalizer validates the payload, and a
- * missing field here only costs a fallback. Parsed losslessly, so an id sent as a bare number
- * beyond 2^53 keeps every digit.
- */
+/** The envelope fields ingress needs, read leniently: a missing one only costs a fallback. */
 function readEnvelope(rawBody: Uint8Array): Envelope | undefined {
-  const parsed = decodeJsonBody(rawBody)
-  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return undefined
-  const body = parsed.value as Record<string, unknown>
+  const body = readJsonObject(rawBody)
+  if (!body) return undefined
   const seconds = typeof body.timestamp === 'number' ? body.timestamp : undefined
   return {
     type: Number.isSafeInteger(body.type) ? (body.type as number) : undefined,
@@ -77,14 +66,4 @@ function readEnvelope(rawBody: Uint8Array): Envelope | undefined {
     firedAt:
       seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined,
   }
-}
-
-function idString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.length > 0 ? value : undefined
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
-  return undefined
-}
-
-function bodyDigest(rawBody: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(rawBody).digest('hex')}`
 }

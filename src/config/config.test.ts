@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(config.mode).toBe('sandbox')
     expect(config.accounts.map((a) => `${a.channel}/${a.id}`)).toEqual([
       'shopify/demo',
+      'walmart/demo',
       'tiktok-shop/demo',
     ])
     expect(config.admin.generated).toBe(true)

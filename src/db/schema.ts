@@ -128,8 +128,20 @@ export interface AccountAlertTable {
   inbox_id: string
 }
 
+/** A bearer token the hub issued for a channel's webhooks; only its SHA-256 is kept. */
+export interface WebhookTokenTable {
+  token_hash: Buffer
+  channel: ChannelId
+  account_id: string
+  /** The OAuth client that obtained it. */
+  client_id: string
+  issued_at: Timestamp
+  expires_at: Timestamp
+}
+
 export interface Database {
   account_alert: AccountAlertTable
+  webhook_token: WebhookTokenTable
   inbox_message: InboxMessageTable
   sales_order: SalesOrderTable
   outbox_event: OutboxEventTable

@@ -1,8 +1,11 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
 import type { ChannelId } from '../events/index.js'
 import type { Clock } from '../clock.js'
-import type { InboundRequest, VerifyFailure } from '../../connectors/index.js'
+import type { InboundRequest, IssuedToken, VerifyFailure } from '../../connectors/index.js'
 import type { AccountDirectory } from './accounts.js'
 import type { InboxIntake } from './inbox-intake.js'
+import { lookupIssuedToken } from './webhook-tokens.js'
 
 export type ReceiveOutcome =
   | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
@@ -12,6 +15,7 @@ export type ReceiveOutcome =
   | { readonly kind: 'unavailable'; readonly cause: unknown }
 
 export interface ReceiveDeps {
+  readonly db: Kysely<Database>
   readonly accounts: AccountDirectory
   readonly intake: InboxIntake
   readonly clock: Clock
@@ -29,9 +33,22 @@ export async function receiveWebhook(
   const found = deps.accounts.find(input.channel, input.accountId)
   if (!found) return { kind: 'unknown-account' }
   const receivedAt = deps.clock.now()
+  const { credentials } = found.account
+  // A hub-issued bearer token is looked up first (verify does no I/O). Failing to look it up is
+  // our fault, so it answers 503, never 401.
+  const presented = found.connector.ingress.presentedToken?.(input.request, credentials)
+  let issuedToken: IssuedToken | undefined
+  try {
+    issuedToken = presented
+      ? await lookupIssuedToken(deps.db, input.channel, input.accountId, presented)
+      : undefined
+  } catch (cause) {
+    return { kind: 'unavailable', cause }
+  }
   const verified = found.connector.ingress.verify(input.request, {
-    credentials: found.account.credentials,
+    credentials,
     now: receivedAt,
+    ...(issuedToken ? { issuedToken } : {}),
   })
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
   try {
@@ -40,7 +57,10 @@ export async function receiveWebhook(
       accountId: input.accountId,
       dedupeKey: verified.dedupeKey,
       topic: verified.topic,
-      headers: maskCredentials(input.request.headers),
+      headers: maskCredentials(
+        input.request.headers,
+        found.connector.ingress.credentialHeaders?.(credentials) ?? [],
+      ),
       rawBody: input.request.rawBody,
       channelTime: verified.channelTime,
       receivedAt,
@@ -53,11 +73,14 @@ export async function receiveWebhook(
 const CREDENTIAL_HEADER = /authorization|signature|hmac|token|secret|cookie|api-?key|password/i
 
 /** Headers as stored in the inbox: anything that could authenticate a request is masked. */
-function maskCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
+function maskCredentials(
+  headers: Readonly<Record<string, string>>,
+  alsoMask: readonly string[],
+): Record<string, string> {
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [
       name,
-      CREDENTIAL_HEADER.test(name) ? '[masked]' : value,
+      CREDENTIAL_HEADER.test(name) || alsoMask.includes(name) ? '[masked]' : value,
     ]),
   )
 }

@@ -6,6 +6,7 @@ import * as subscriptionAndDelivery from './2026-11-22T0930_subscription-and-del
 import * as outboxEnvelopeAsJson from './2026-11-22T0940_outbox-envelope-as-json.js'
 import * as hotPath from './2026-11-22T0950_hot-path.js'
 import * as accountAlert from './2026-11-22T0960_account-alert.js'
+import * as webhookToken from './2026-11-22T0970_webhook-token.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T0940_outbox-envelope-as-json': outboxEnvelopeAsJson,
   '2026-11-22T0950_hot-path': hotPath,
   '2026-11-22T0960_account-alert': accountAlert,
+  '2026-11-22T0970_webhook-token': webhookToken,
 }

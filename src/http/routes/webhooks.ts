@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ChannelId } from '../../events/index.js'
 import { connectors, type AnyConnector } from '../../../connectors/index.js'
 import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
+import { issueWebhookToken } from '../../pipeline/webhook-tokens.js'
 import type { AppEnv } from '../env.js'
 import { readBodyBytes, requestHeaders } from '../request-bytes.js'
 
@@ -13,6 +14,7 @@ import { readBodyBytes, requestHeaders } from '../request-bytes.js'
  */
 export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: number }) {
   const app = new Hono<AppEnv>()
+  app.post('/:channel/:account/oauth/token', (c) => tokenRequest(c, deps))
   app.post('/:channel/:account', async (c) => {
     const channel = ChannelId.safeParse(c.req.param('channel'))
     if (!channel.success) return c.json({ error: 'unknown channel' }, 404)
@@ -61,4 +63,59 @@ export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: 
 /** For channels that document empty answers (TikTok Shop: "200 or 401 with an empty body"). */
 function emptyAnswer(c: Context<AppEnv>) {
   return (_body: unknown, status: ContentfulStatusCode) => c.body(null, status)
+}
+
+/** A token form is a few hundred bytes; anything larger is not one. */
+const MAX_TOKEN_FORM_BYTES = 8_192
+
+/**
+ * `POST /webhooks/:channel/:account/oauth/token`: the OAuth 2.0 client credentials grant for
+ * channels that authenticate webhooks with hub-issued bearer tokens (Walmart). Answers per
+ * RFC 6749 §5.1/§5.2, never cached.
+ */
+async function tokenRequest(c: Context<AppEnv>, deps: ReceiveDeps) {
+  c.header('Cache-Control', 'no-store')
+  const channel = ChannelId.safeParse(c.req.param('channel'))
+  const accountId = c.req.param('account')
+  const notFound = () => c.json({ error: 'no such account, or it does not use OAuth' }, 404)
+  if (!channel.success || !accountId) return notFound()
+  const body = await readBodyBytes(c, MAX_TOKEN_FORM_BYTES)
+  if (body.kind !== 'ok') {
+    return c.json(
+      { error: 'invalid_request', error_description: 'unreadable or oversized body' },
+      400,
+    )
+  }
+  const outcome = await issueWebhookToken(deps, {
+    channel: channel.data,
+    accountId,
+    headers: requestHeaders(c),
+    // Walmart declares ISO-8859-1; the grant is ASCII either way.
+    form: Buffer.from(body.bytes).toString('latin1'),
+  })
+  switch (outcome.kind) {
+    case 'issued':
+      return c.json(
+        {
+          access_token: outcome.accessToken,
+          token_type: 'Bearer',
+          expires_in: outcome.expiresInSeconds,
+        },
+        200,
+      )
+    case 'not-found':
+      return notFound()
+    case 'invalid-client':
+      c.get('log').warn(
+        { channel: channel.data, accountId },
+        'token request with bad client credentials',
+      )
+      c.header('WWW-Authenticate', 'Basic realm="webhooks"')
+      return c.json({ error: 'invalid_client' }, 401)
+    case 'invalid-request':
+      return c.json({ error: outcome.error, error_description: outcome.description }, 400)
+    case 'unavailable':
+      c.get('log').error({ err: outcome.cause }, 'could not store an issued token')
+      return c.json({ error: 'temporarily_unavailable' }, 503)
+  }
 }

@@ -1,0 +1,59 @@
+import type { Connector } from '../types.js'
+import { createWalmartClient } from './client.js'
+import { WalmartCredentials } from './config.js'
+import { presentedWalmartToken, verifyWalmart } from './verify.js'
+
+export const walmart = {
+  id: 'walmart',
+  credentials: WalmartCredentials,
+  // Published demo values; every webhook auth mode is on, so each can be tried against the
+  // sandbox. No Walmart API is reachable from the sandbox yet (the local marketplace emulator is
+  // issue #6): the API host is a loopback port nothing listens on, so order webhooks that need
+  // hydration retry and then show as failed instead of calling Walmart with fake credentials.
+  sandboxCredentials: {
+    webhookAuth: [
+      {
+        method: 'BASIC_AUTH',
+        headerName: 'authorization',
+        users: [{ userName: 'sandbox-walmart', password: 'sandbox-walmart-password' }],
+      },
+      {
+        method: 'HMAC',
+        headerName: 'x-walmart-signature',
+        secrets: ['sandbox-walmart-hmac-secret'],
+        encoding: 'either',
+      },
+      {
+        method: 'OAUTH',
+        headerName: 'wm-authorization',
+        clients: [{ clientId: 'sandbox-walmart-client', clientSecret: 'sandbox-walmart-secret' }],
+        tokenTtlSeconds: 900,
+      },
+      {
+        method: 'SIGNED',
+        secrets: [{ secret: 'sandbox-walmart-signing-secret' }],
+        replayWindowSeconds: 300,
+      },
+    ],
+    clientId: 'sandbox-walmart-api-client',
+    clientSecret: 'sandbox-walmart-api-secret',
+    apiBaseUrl: 'http://127.0.0.1:9',
+    serviceName: 'Walmart Marketplace',
+    rateLimitPerSecond: 5,
+    requestTimeoutMs: 10_000,
+  },
+  ingress: {
+    verify: verifyWalmart,
+    presentedToken: presentedWalmartToken,
+    credentialHeaders: (credentials) =>
+      credentials.webhookAuth.flatMap((m) => (m.method === 'SIGNED' ? [] : [m.headerName])),
+    tokenIssuance(credentials) {
+      const mode = credentials.webhookAuth.find((m) => m.method === 'OAUTH')
+      return mode && { clients: mode.clients, ttlSeconds: mode.tokenTtlSeconds }
+    },
+  },
+  client: createWalmartClient,
+} satisfies Connector<WalmartCredentials>
+
+export { WalmartCredentials, WalmartWebhookAuth } from './config.js'
+export * from './payloads.js'

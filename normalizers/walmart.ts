@@ -1,0 +1,126 @@
+/**
+ * Walmart Marketplace webhooks → observations. Pure: no I/O, no clock, inputs never mutated.
+ * Dispatches on `input.topic`, the body's `source.eventType` as the connector read it; the body's
+ * eventType must agree with it, or the body is `invalid`.
+ *
+ * Topics
+ * - PO_CREATED, PO_LINE_AUTOCANCELLED, INTENT_TO_CANCEL and ORDER_UPDATES (sub-events PO_CREATED,
+ *   PO_LINE_AUTOCANCELLED, INTENT_TO_CANCEL, FRAUD_CANCEL; others `ignored`): thin webhooks;
+ *   `hydrate` the purchase order first, then one `order` observation (walmart/order-webhooks.ts,
+ *   mapping and status table in walmart/order.ts).
+ * - INVENTORY_OOS → `inventory-level` per ship node; OFFER_PUBLISHED / OFFER_UNPUBLISHED →
+ *   `listing-status` active / inactive (walmart/listing.ts).
+ * - UNREADABLE (the connector could not read the signed body's `source.eventType`) → `invalid`,
+ *   naming the paths.
+ * - Any other topic (BUY_BOX_CHANGED, REPORT_STATUS, RETURN_NOTIFICATIONS, …) → `ignored`.
+ *
+ * Every observation is checked against the contract before it is returned; a body or fetched
+ * record that does not match its schema is `invalid`, one issue per bad path (fetched records
+ * under `hydrated.<key>`).
+ *
+ * Docs: https://developer.walmart.com/us-marketplace/docs/get-event-types (event names),
+ * channels.md §3.
+ */
+import type { z } from 'zod'
+import {
+  IntentToCancelWebhook,
+  InventoryOosWebhook,
+  OfferPublishedWebhook,
+  OfferUnpublishedWebhook,
+  PurchaseOrderCreatedWebhook,
+  PurchaseOrderLineAutocancelledWebhook,
+  UNREADABLE_TOPIC,
+  WalmartEnvelope,
+} from '../connectors/walmart/index.js'
+import {
+  InventoryReported,
+  ListingStatusChanged,
+  OrderReturned,
+  OrderSnapshot,
+} from '../src/events/index.js'
+import { InvalidPayloadError } from './shared/invalid.js'
+import type { ChannelNormalizer, NormalizeInput, NormalizeResult, Observation } from './types.js'
+import { inventoryOutOfStock, offerStatus } from './walmart/listing.js'
+import { orderUpdates, purchaseOrderEvent } from './walmart/order-webhooks.js'
+import { done, invalid } from './walmart/shared.js'
+
+const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
+  ['PO_CREATED', purchaseOrderEvent(PurchaseOrderCreatedWebhook)],
+  ['PO_LINE_AUTOCANCELLED', purchaseOrderEvent(PurchaseOrderLineAutocancelledWebhook)],
+  ['INTENT_TO_CANCEL', purchaseOrderEvent(IntentToCancelWebhook)],
+  ['ORDER_UPDATES', orderUpdates],
+  ['INVENTORY_OOS', webhookOf(InventoryOosWebhook, inventoryOutOfStock)],
+  ['OFFER_PUBLISHED', webhookOf(OfferPublishedWebhook, offerStatus('active'))],
+  ['OFFER_UNPUBLISHED', webhookOf(OfferUnpublishedWebhook, offerStatus('inactive'))],
+])
+
+export const walmart = {
+  normalize(input: NormalizeInput): NormalizeResult {
+    if (input.topic === UNREADABLE_TOPIC) return unreadable(input.body)
+    const handle = HANDLERS.get(input.topic)
+    if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
+    try {
+      return checked(handle(input))
+    } catch (err) {
+      if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
+      throw err
+    }
+  },
+} satisfies ChannelNormalizer
+
+/** The connector accepted a signed body whose envelope it could not read: say what is wrong. */
+function unreadable(body: unknown): NormalizeResult {
+  const parsed = WalmartEnvelope.safeParse(body)
+  if (!parsed.success) return invalid(parsed.error.issues)
+  const issue = `source.eventType: ingress could not read event type ${parsed.data.source.eventType}`
+  return { kind: 'invalid', issues: [issue] }
+}
+
+/** Parses the body with `schema`, then maps it; a body that does not match is `invalid`. */
+function webhookOf<T>(
+  schema: z.ZodType<T>,
+  map: (webhook: T) => NormalizeResult,
+): (input: NormalizeInput) => NormalizeResult {
+  return (input) => {
+    const parsed = schema.safeParse(input.body)
+    return parsed.success ? map(parsed.data) : invalid(parsed.error.issues)
+  }
+}
+
+/** Every observation checked against the contract; the first that fails makes the result invalid. */
+function checked(result: NormalizeResult): NormalizeResult {
+  if (result.kind !== 'observations') return result
+  const out: Observation[] = []
+  for (const observation of result.observations) {
+    switch (observation.kind) {
+      case 'order': {
+        const parsed = OrderSnapshot.safeParse(observation.snapshot)
+        if (!parsed.success) return invalid(parsed.error.issues, ['snapshot'])
+        out.push({ ...observation, snapshot: parsed.data })
+        break
+      }
+      case 'order-return': {
+        const parsed = OrderReturned.shape.data.safeParse(observation.data)
+        if (!parsed.success) return invalid(parsed.error.issues, ['return'])
+        out.push({ ...observation, data: parsed.data })
+        break
+      }
+      case 'inventory-level': {
+        const parsed = InventoryReported.shape.data.safeParse(observation.data)
+        if (!parsed.success) return invalid(parsed.error.issues, ['inventory'])
+        out.push({ ...observation, data: parsed.data })
+        break
+      }
+      case 'listing-status': {
+        const parsed = ListingStatusChanged.shape.data.safeParse(observation.data)
+        if (!parsed.success) return invalid(parsed.error.issues, ['listing'])
+        out.push({ ...observation, data: parsed.data })
+        break
+      }
+      case 'account-authorization':
+        out.push(observation)
+        break
+    }
+  }
+  return done(out)
+}
