@@ -13,7 +13,13 @@ export interface Config {
   readonly role: Role
   /** `sandbox`: no accounts file was given; demo accounts with published secrets are served. */
   readonly mode: 'configured' | 'sandbox'
-  readonly http: { readonly host: string; readonly port: number; readonly maxBodyBytes: number }
+  readonly http: {
+    readonly host: string
+    readonly port: number
+    readonly maxBodyBytes: number
+    /** A webhook not stored within this long gets 503 (the channel retries; dedupe absorbs a late commit). */
+    readonly ingressDeadlineMs: number
+  }
   readonly db: {
     readonly url: string
     /** Connections for HTTP (webhook intake, admin API). */
@@ -94,6 +100,7 @@ export function loadConfig(
       host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
       port: e.PORT,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      ingressDeadlineMs: e.INGRESS_DEADLINE_MS,
     },
     db: {
       url: e.DATABASE_URL,

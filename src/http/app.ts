@@ -21,7 +21,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId(deps.log))
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
-  app.route('/webhooks', webhookRoutes(deps, { maxBodyBytes: deps.config.http.maxBodyBytes }))
+  app.route('/webhooks', webhookRoutes(deps, deps.config.http))
 
   const admin = adminAuth(deps.config.admin.token)
   app.use('/v1/*', admin)

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js'
 import type { InboundRequest, IssuedToken, VerifyFailure } from '../../connectors/index.js'
 import type { AccountDirectory } from './accounts.js'
 import type { InboxIntake } from './inbox-intake.js'
+import { withTimeout } from '../timeout.js'
 import { lookupIssuedToken } from './webhook-tokens.js'
 
 export type ReceiveOutcome =
@@ -28,6 +29,11 @@ export async function receiveWebhook(
     readonly channel: ChannelId
     readonly accountId: string
     readonly request: InboundRequest
+    /**
+     * Answer 503 if the row is not stored by then, well inside the channel's own timeout (TikTok
+     * allows 3 s): the channel retries, and the dedupe key absorbs the row if it commits late.
+     */
+    readonly deadlineMs: number
   },
 ): Promise<ReceiveOutcome> {
   const found = deps.accounts.find(input.channel, input.accountId)
@@ -52,7 +58,7 @@ export async function receiveWebhook(
   })
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
   try {
-    return await deps.intake.submit({
+    const stored = deps.intake.submit({
       channel: input.channel,
       accountId: input.accountId,
       dedupeKey: verified.dedupeKey,
@@ -65,6 +71,7 @@ export async function receiveWebhook(
       channelTime: verified.channelTime,
       receivedAt,
     })
+    return await withTimeout(stored, input.deadlineMs, 'the inbox')
   } catch (cause) {
     return { kind: 'unavailable', cause }
   }

@@ -2,6 +2,7 @@
 // in for TikTok's Open API: a type 1 webhook becomes a complete order.created.v1 at a subscriber;
 // the answer is never 401 for a fault of ours (TikTok stops retrying after a 401); an Order API
 // outage or rate limit delays the order but loses nothing; a deauthorized shop shows in /readyz.
+import { sql } from 'kysely'
 import { http, HttpResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { TikTokShopCredentials } from '../../connectors/tiktok-shop/index.js'
@@ -30,7 +31,7 @@ const hub = useTestHub({
   transport: fetchTransport(),
   // Three attempts: enough for the outage test to recover, few enough that a rate limit which
   // spent attempts would fail its message.
-  env: { NORMALIZE_MAX_ATTEMPTS: '3' },
+  env: { NORMALIZE_MAX_ATTEMPTS: '3', INGRESS_DEADLINE_MS: '1000' },
   accounts: [
     {
       channel: 'tiktok-shop',
@@ -153,6 +154,33 @@ describe('when a dependency fails, TikTok never gets a 401', () => {
     } finally {
       await closeDeps(deps)
     }
+  })
+
+  it('answers 503 in time when storing is slow, and the retry finds the late row', async () => {
+    const { body } = delivery('SELLER_DEAUTHORIZATION/basic')
+    // Another session holds the inbox so inserts wait, as under a stuck or overloaded Postgres.
+    const blocker = await hub.deps.workDb.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn)
+      await sql`lock table inbox_message in exclusive mode`.execute(conn)
+      try {
+        // Without the deadline this request would wait for the lock, which is released only after
+        // it answers: the 503 is the deadline at work.
+        const res = await post(body)
+        expect(res.status).toBe(503) // never 401, and never 200 before the row is stored
+      } finally {
+        await sql`commit`.execute(conn)
+      }
+      return true
+    })
+    expect(blocker).toBe(true)
+    // The insert went through once the lock was released; TikTok's retry is a duplicate.
+    await vi.waitFor(async () => expect(await post(body).then((r) => r.status)).toBe(200))
+    const stored = await hub.deps.db
+      .selectFrom('inbox_message')
+      .select('id')
+      .where('raw_body', '=', Buffer.from(body))
+      .execute()
+    expect(stored).toHaveLength(1)
   })
 
   it('accepts while the Order API is failing; the order arrives once it recovers', async () => {

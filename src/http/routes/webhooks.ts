@@ -12,7 +12,10 @@ import { readBodyBytes, requestHeaders } from '../request-bytes.js'
  * its outcome to a status. 401 only for a definite verification failure (TikTok treats 401 as
  * final); 503 for anything transient, so the marketplace retries.
  */
-export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: number }) {
+export function webhookRoutes(
+  deps: ReceiveDeps,
+  opts: { readonly maxBodyBytes: number; readonly ingressDeadlineMs: number },
+) {
   const app = new Hono<AppEnv>()
   app.post('/:channel/:account/oauth/token', (c) => tokenRequest(c, deps))
   app.post('/:channel/:account', async (c) => {
@@ -35,6 +38,7 @@ export function webhookRoutes(deps: ReceiveDeps, opts: { readonly maxBodyBytes: 
     const outcome = await receiveWebhook(deps, {
       channel: channel.data,
       accountId,
+      deadlineMs: opts.ingressDeadlineMs,
       request: {
         rawBody: body.bytes,
         headers: requestHeaders(c),
