@@ -34,7 +34,12 @@ describe('loadConfig', () => {
     ])
     expect(config.admin.generated).toBe(true)
     expect(config.admin.token).toMatch(/^hub_admin_.{24}$/)
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, maxBodyBytes: 1_048_576 })
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      maxBodyBytes: 1_048_576,
+      ingressDeadlineMs: 2_500,
+    })
     expect(config.db.url).toBe('postgres://postgres@127.0.0.1:5432/marketplace_hub')
     expect(config.role).toBe('all')
   })
