@@ -1,12 +1,13 @@
+import { amazon } from './amazon/index.js'
 import { shopify } from './shopify/index.js'
 import { tiktokShop } from './tiktok-shop/index.js'
 import { walmart } from './walmart/index.js'
 import type { ConnectorRegistry } from './types.js'
 
-/** Every channel's connector. Amazon lands with its own issue (#3). */
+/** Every channel's connector. */
 export const connectors = {
   shopify,
-  amazon: null,
+  amazon,
   walmart,
   'tiktok-shop': tiktokShop,
 } as const satisfies ConnectorRegistry

@@ -50,6 +50,11 @@ export interface VerifyContext<Credentials> {
    * caller before `verify` runs (see `WebhookIngress.presentedToken`); absent otherwise.
    */
   readonly issuedToken?: IssuedToken
+  /**
+   * For schemes signed with a certificate fetched from a URL (Amazon SNS): PEM by URL, fetched
+   * by the caller before `verify` runs (see `WebhookIngress.certificateUrl`).
+   */
+  readonly certificates?: ReadonlyMap<string, string>
 }
 
 export interface IssuedToken {
@@ -82,6 +87,12 @@ export interface WebhookIngress<Credentials> {
    */
   tokenIssuance?(credentials: Credentials): TokenIssuance | undefined
   /**
+   * For schemes signed with a fetched certificate: the URL to fetch for this request, only when
+   * it passes the scheme's host checks (the caller fetches it, with a cache, and passes it as
+   * `ctx.certificates`). Undefined means nothing may be fetched.
+   */
+  certificateUrl?(req: InboundRequest, credentials: Credentials): string | undefined
+  /**
    * Header names (lower-case) that carry credentials in this account's configuration, beyond the
    * usual ones (`authorization`, `*signature*`, `*token*`…), so they are masked in the inbox.
    */
@@ -95,6 +106,12 @@ export interface WebhookIngress<Credentials> {
 export type HydrationNeed =
   | { readonly kind: 'order'; readonly id: string }
   | { readonly kind: 'return'; readonly id: string; readonly orderId: string }
+  /**
+   * Not a read but a request the channel needs before it sends anything: an SNS
+   * SubscriptionConfirmation's `SubscribeURL` (in `id`), fetched once. The record is the
+   * response body as text.
+   */
+  | { readonly kind: 'confirm-subscription'; readonly id: string }
 
 /** The key under which a fetched record is handed to the normalizer, e.g. `order:5764…`. */
 export function hydrationKey(need: HydrationNeed): string {

@@ -1,3 +1,4 @@
+import { amazon } from './amazon.js'
 import { shopify } from './shopify.js'
 import { tiktokShop } from './tiktok-shop.js'
 import { walmart } from './walmart.js'
@@ -5,7 +6,7 @@ import type { NormalizerRegistry } from './types.js'
 
 export const normalizers = {
   shopify,
-  amazon: null,
+  amazon,
   walmart,
   'tiktok-shop': tiktokShop,
 } as const satisfies NormalizerRegistry

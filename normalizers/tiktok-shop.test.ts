@@ -163,6 +163,8 @@ describe.each(listFixtures('tiktok-shop'))('tiktok-shop normalizer · $name', (f
           expect(observation.message.length).toBeGreaterThan(0)
           expect(new Date(observation.occurredAt).toISOString()).toBe(observation.occurredAt)
           break
+        case 'subscription-confirmed':
+          throw new Error('TikTok Shop emits no subscription-confirmed observations')
       }
     }
   })

@@ -32,12 +32,6 @@ import {
   UNREADABLE_TOPIC,
   UpcomingAuthorizationExpirationWebhook,
 } from '../connectors/tiktok-shop/index.js'
-import {
-  InventoryReported,
-  ListingStatusChanged,
-  OrderReturned,
-  OrderSnapshot,
-} from '../src/events/index.js'
 import { InvalidPayloadError } from './shared/invalid.js'
 import { inventoryLevel, productInformation, productStatus } from './tiktok-shop/listing.js'
 import {
@@ -46,7 +40,8 @@ import {
   returnStatusChange,
 } from './tiktok-shop/order-webhooks.js'
 import { done, invalid, isoFromUnix } from './tiktok-shop/shared.js'
-import type { ChannelNormalizer, NormalizeInput, NormalizeResult, Observation } from './types.js'
+import { checkedAgainstContract } from './shared/checked.js'
+import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
 
 const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
   ['ORDER_STATUS_CHANGE', orderStatusChange],
@@ -71,7 +66,7 @@ export const tiktokShop = {
     const handle = HANDLERS.get(input.topic)
     if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
     try {
-      return checked(handle(input))
+      return checkedAgainstContract(handle(input))
     } catch (err) {
       if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
       throw err
@@ -120,42 +115,4 @@ function upcomingExpiration(webhook: UpcomingAuthorizationExpirationWebhook): No
         expiresAt === undefined ? message : `${message} (expires at ${isoFromUnix(expiresAt)})`,
     },
   ])
-}
-
-/** Every observation checked against the contract; the first that fails makes the result invalid. */
-function checked(result: NormalizeResult): NormalizeResult {
-  if (result.kind !== 'observations') return result
-  const out: Observation[] = []
-  for (const observation of result.observations) {
-    switch (observation.kind) {
-      case 'order': {
-        const parsed = OrderSnapshot.safeParse(observation.snapshot)
-        if (!parsed.success) return invalid(parsed.error.issues, ['snapshot'])
-        out.push({ ...observation, snapshot: parsed.data })
-        break
-      }
-      case 'order-return': {
-        const parsed = OrderReturned.shape.data.safeParse(observation.data)
-        if (!parsed.success) return invalid(parsed.error.issues, ['return'])
-        out.push({ ...observation, data: parsed.data })
-        break
-      }
-      case 'inventory-level': {
-        const parsed = InventoryReported.shape.data.safeParse(observation.data)
-        if (!parsed.success) return invalid(parsed.error.issues, ['inventory'])
-        out.push({ ...observation, data: parsed.data })
-        break
-      }
-      case 'listing-status': {
-        const parsed = ListingStatusChanged.shape.data.safeParse(observation.data)
-        if (!parsed.success) return invalid(parsed.error.issues, ['listing'])
-        out.push({ ...observation, data: parsed.data })
-        break
-      }
-      case 'account-authorization':
-        out.push(observation)
-        break
-    }
-  }
-  return done(out)
 }

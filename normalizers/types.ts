@@ -57,6 +57,15 @@ export type Observation =
       readonly data: ListingStatusChanged['data']
     }
   | {
+      /** The hub confirmed a subscription the channel asked it to (an SNS topic's). */
+      readonly kind: 'subscription-confirmed'
+      readonly occurredAt: string
+      /** What was subscribed to, e.g. the SNS topic ARN. */
+      readonly topic: string
+      /** The channel's id of the subscription, when its answer gives one. */
+      readonly subscriptionId: string | null
+    }
+  | {
       /**
        * The seller withdrew the hub's access (`revoked`) or it will soon lapse (`expiring`). Emits
        * no event: it is an alert on the account, shown in `/readyz` and the log, for an operator.

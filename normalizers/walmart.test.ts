@@ -180,6 +180,7 @@ describe.each(listFixtures('walmart'))('walmart normalizer · $name', (fx) => {
           break
         case 'order-return':
         case 'account-authorization':
+        case 'subscription-confirmed':
           throw new Error(`Walmart emits no ${observation.kind} observations`)
       }
     }

@@ -32,17 +32,12 @@ import {
   UNREADABLE_TOPIC,
   WalmartEnvelope,
 } from '../connectors/walmart/index.js'
-import {
-  InventoryReported,
-  ListingStatusChanged,
-  OrderReturned,
-  OrderSnapshot,
-} from '../src/events/index.js'
 import { InvalidPayloadError } from './shared/invalid.js'
-import type { ChannelNormalizer, NormalizeInput, NormalizeResult, Observation } from './types.js'
+import { checkedAgainstContract } from './shared/checked.js'
+import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
 import { inventoryOutOfStock, offerStatus } from './walmart/listing.js'
 import { orderUpdates, purchaseOrderEvent } from './walmart/order-webhooks.js'
-import { done, invalid } from './walmart/shared.js'
+import { invalid } from './walmart/shared.js'
 
 const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
   ['PO_CREATED', purchaseOrderEvent(PurchaseOrderCreatedWebhook)],
@@ -60,7 +55,7 @@ export const walmart = {
     const handle = HANDLERS.get(input.topic)
     if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
     try {
-      return checked(handle(input))
+      return checkedAgainstContract(handle(input))
     } catch (err) {
       if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
       throw err
@@ -85,42 +80,4 @@ function webhookOf<T>(
     const parsed = schema.safeParse(input.body)
     return parsed.success ? map(parsed.data) : invalid(parsed.error.issues)
   }
-}
-
-/** Every observation checked against the contract; the first that fails makes the result invalid. */
-function checked(result: NormalizeResult): NormalizeResult {
-  if (result.kind !== 'observations') return result
-  const out: Observation[] = []
-  for (const observation of result.observations) {
-    switch (observation.kind) {
-      case 'order': {
-        const parsed = OrderSnapshot.safeParse(observation.snapshot)
-        if (!parsed.success) return invalid(parsed.error.issues, ['snapshot'])
-        out.push({ ...observation, snapshot: parsed.data })
-        break
-      }
-      case 'order-return': {
-        const parsed = OrderReturned.shape.data.safeParse(observation.data)
-        if (!parsed.success) return invalid(parsed.error.issues, ['return'])
-        out.push({ ...observation, data: parsed.data })
-        break
-      }
-      case 'inventory-level': {
-        const parsed = InventoryReported.shape.data.safeParse(observation.data)
-        if (!parsed.success) return invalid(parsed.error.issues, ['inventory'])
-        out.push({ ...observation, data: parsed.data })
-        break
-      }
-      case 'listing-status': {
-        const parsed = ListingStatusChanged.shape.data.safeParse(observation.data)
-        if (!parsed.success) return invalid(parsed.error.issues, ['listing'])
-        out.push({ ...observation, data: parsed.data })
-        break
-      }
-      case 'account-authorization':
-        out.push(observation)
-        break
-    }
-  }
-  return done(out)
 }

@@ -6,6 +6,7 @@ import { createDb, createPool } from './db/client.js'
 import type { Database } from './db/schema.js'
 import { createLogger, type Logger } from './logger.js'
 import { createAccountDirectory, type AccountDirectory } from './pipeline/accounts.js'
+import { createCertificateCache, type CertificateCache } from './pipeline/certificates.js'
 import { createInboxIntake, type InboxIntake } from './pipeline/inbox-intake.js'
 import {
   closeRedis,
@@ -29,6 +30,8 @@ export interface Deps {
   readonly accounts: AccountDirectory
   readonly intake: InboxIntake
   readonly transport: HttpTransport
+  /** Signing certificates fetched for webhook verification (Amazon SNS). */
+  readonly certificates: CertificateCache
 }
 
 /** Ports a test may replace; everything else is always real. */
@@ -83,6 +86,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     accounts: createAccountDirectory(config.accounts, { transport, clock }),
     intake,
     transport,
+    certificates: createCertificateCache(transport, clock),
   }
 }
 

@@ -31,3 +31,17 @@ export class ChannelApiError extends Error {
     return this.kind === 'rate-limited' || this.kind === 'transient'
   }
 }
+
+/**
+ * For a need a channel's client does not serve: its normalizer never asks for one, so a request
+ * for it is a bug upstream, not something a retry can fix.
+ */
+export function unsupportedNeed(
+  channel: string,
+  need: { kind: string; id: string },
+): ChannelApiError {
+  return new ChannelApiError(
+    'permanent',
+    `${channel}: fetching ${need.kind} records is not supported (${need.kind}:${need.id})`,
+  )
+}

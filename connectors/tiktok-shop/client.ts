@@ -18,7 +18,14 @@ import {
   type ClientContext,
   type HydrationNeed,
 } from '../types.js'
-import { createTikTokApi, type Answer, type ApiCall, type TikTokRecord } from './api-call.js'
+import { unsupportedNeed } from '../shared/api-error.js'
+import {
+  CHANNEL,
+  createTikTokApi,
+  type Answer,
+  type ApiCall,
+  type TikTokRecord,
+} from './api-call.js'
 import type { TikTokShopCredentials } from './config.js'
 import {
   getInventory,
@@ -126,6 +133,8 @@ export function createTikTokShopClient(
         case 'return':
           returnIds.push(need.id)
           break
+        case 'confirm-subscription':
+          throw unsupportedNeed(CHANNEL, need)
       }
     }
     const [orders, returns] = await Promise.all([

@@ -347,7 +347,7 @@ describe('hydrate', () => {
       ]),
     )
     expect(err.kind).toBe('permanent')
-    expect(err.message).toMatch(/returns is not supported.*return 77/)
+    expect(err.message).toMatch(/return records is not supported \(return:77\)/)
     expect(api.calls).toHaveLength(0)
   })
 })

@@ -13,7 +13,7 @@
  *   answer `{ sku, nodes: [{ shipNode, status: 'Success' | …, errors? }] }` (channels.md §3 B1).
  */
 import { z } from 'zod'
-import { ChannelApiError } from '../shared/api-error.js'
+import { unsupportedNeed } from '../shared/api-error.js'
 import { isRecord } from '../shared/http-exchange.js'
 import { mapBounded } from '../shared/map-bounded.js'
 import {
@@ -120,13 +120,9 @@ export function createWalmartClient(
         case 'order':
           orderIds.push(need.id)
           break
-        case 'return':
-          // Walmart sends no return webhook (channels.md §3 A4), so its normalizer never asks for
-          // one; a request for one is a bug upstream, not something a retry can fix.
-          throw new ChannelApiError(
-            'permanent',
-            `${CHANNEL}: hydrating returns is not supported (return ${need.id} of order ${need.orderId})`,
-          )
+        case 'return': // Walmart sends no return webhook (channels.md §3 A4)
+        case 'confirm-subscription':
+          throw unsupportedNeed(CHANNEL, need)
       }
     }
     const ids = [...new Set(orderIds)]

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     expect(config.mode).toBe('sandbox')
     expect(config.accounts.map((a) => `${a.channel}/${a.id}`)).toEqual([
       'shopify/demo',
+      'amazon/demo',
       'walmart/demo',
       'tiktok-shop/demo',
     ])
@@ -130,7 +131,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ HUB_CONFIG: path })).toEqual([
       'accounts[0].webhookSecrets[0]: environment variable MISSING_SECRET is not set',
       expect.stringMatching(/^accounts\[1\]\.channel: /),
-      'accounts[2].channel: amazon is not supported by this version yet',
+      // Each channel's own credentials schema names what is missing.
+      expect.stringMatching(/^accounts\[2\]\.sellerId: /),
+      expect.stringMatching(/^accounts\[2\]\.marketplaceIds: /),
+      expect.stringMatching(/^accounts\[2\]\.lwa: /),
       'accounts[3].id: duplicate shopify account "good"',
       expect.stringMatching(/^accounts\[4\]\.id: lower-case letters/),
       'ADMIN_TOKEN: required when HUB_CONFIG is set (admin routes are never anonymous)',

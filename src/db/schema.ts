@@ -139,7 +139,18 @@ export interface WebhookTokenTable {
   expires_at: Timestamp
 }
 
+/** A subscription the hub confirmed at a channel's request (an SNS topic's). */
+export interface ChannelSubscriptionTable {
+  channel: ChannelId
+  account_id: string
+  topic: string
+  subscription_id: string | null
+  confirmed_at: Timestamp
+  inbox_id: string
+}
+
 export interface Database {
+  channel_subscription: ChannelSubscriptionTable
   account_alert: AccountAlertTable
   webhook_token: WebhookTokenTable
   inbox_message: InboxMessageTable

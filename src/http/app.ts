@@ -12,7 +12,7 @@ import type { AppEnv } from './env.js'
 
 export type AppDeps = Pick<
   Deps,
-  'config' | 'log' | 'db' | 'redis' | 'queues' | 'accounts' | 'intake' | 'clock'
+  'config' | 'log' | 'db' | 'redis' | 'queues' | 'accounts' | 'intake' | 'clock' | 'certificates'
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { raiseAccountAlert } from '../db/repos/account-alerts.js'
+import { recordSubscriptionConfirmed } from '../db/repos/channel-subscriptions.js'
 import type { InboxMessageToNormalize } from '../db/repos/inbox.js'
 import type { Database } from '../db/schema.js'
 import { listingSubject, type HubEvent } from '../events/index.js'
@@ -75,6 +76,20 @@ async function applyObservation(
           data: observation.data,
         },
       ]
+    case 'subscription-confirmed':
+      await recordSubscriptionConfirmed(trx, {
+        channel: message.channel,
+        accountId: message.account_id,
+        topic: observation.topic,
+        subscriptionId: observation.subscriptionId,
+        confirmedAt: new Date(observation.occurredAt),
+        inboxId: message.id,
+      })
+      log.info(
+        { channel: message.channel, account: message.account_id, topic: observation.topic },
+        'confirmed the channel’s subscription',
+      )
+      return []
     case 'account-authorization': {
       const alert = {
         channel: message.channel,

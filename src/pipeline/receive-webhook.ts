@@ -6,6 +6,7 @@ import type { InboundRequest, IssuedToken, VerifyFailure } from '../../connector
 import type { AccountDirectory } from './accounts.js'
 import type { InboxIntake } from './inbox-intake.js'
 import { withTimeout } from '../timeout.js'
+import type { CertificateCache } from './certificates.js'
 import { lookupIssuedToken } from './webhook-tokens.js'
 
 export type ReceiveOutcome =
@@ -17,6 +18,7 @@ export type ReceiveOutcome =
 
 export interface ReceiveDeps {
   readonly db: Kysely<Database>
+  readonly certificates: CertificateCache
   readonly accounts: AccountDirectory
   readonly intake: InboxIntake
   readonly clock: Clock
@@ -51,10 +53,21 @@ export async function receiveWebhook(
   } catch (cause) {
     return { kind: 'unavailable', cause }
   }
+  // Likewise a signing certificate, from a URL the connector approved; a host that answers
+  // without one makes the signature fail (401), an unreachable one is a fault (503).
+  const certUrl = found.connector.ingress.certificateUrl?.(input.request, credentials)
+  let certificates: ReadonlyMap<string, string> | undefined
+  try {
+    const fetched = certUrl ? await deps.certificates.get(certUrl) : undefined
+    if (certUrl && fetched?.kind === 'ok') certificates = new Map([[certUrl, fetched.pem]])
+  } catch (cause) {
+    return { kind: 'unavailable', cause }
+  }
   const verified = found.connector.ingress.verify(input.request, {
     credentials,
     now: receivedAt,
     ...(issuedToken ? { issuedToken } : {}),
+    ...(certificates ? { certificates } : {}),
   })
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
   try {

@@ -1,0 +1,52 @@
+/**
+ * ORDER_CHANGE. The notification carries no money, currency or address, so it is thin: without
+ * the fetched order the answer is `hydrate` (`order:<AmazonOrderId>`); with it, one `order`
+ * observation mapped from that record (order.ts), the order's full current state.
+ *
+ * updatedAt is the latest of Order.LastUpdateDate, OrderChangeTrigger.TimeOfOrderChange and the
+ * notification's EventTime: the order was fetched after the notification arrived, so its state is
+ * at least as new as the change the notification reports, even when LastUpdateDate lags behind a
+ * change Amazon already announced (a buyer's cancellation request need not change any order
+ * field). A later notification about the same order thus never looks older than this snapshot.
+ *
+ * A fetched record that does not parse is `invalid` under `hydrated.<key>`; one for another order
+ * than the notification names is `invalid` too: a fault of the fetch.
+ *
+ * Docs: repo:amzn/selling-partner-api-models schemas/notifications/OrderChangeNotification.json
+ */
+import { hydrationKey, type HydrationNeed } from '../../connectors/index.js'
+import { AmazonOrderRecord, type OrderChangeNotification } from '../../connectors/amazon/index.js'
+import { InvalidPayloadError } from '../shared/invalid.js'
+import type { NormalizeInput, NormalizeResult } from '../types.js'
+import { toSnapshot } from './order.js'
+import { done, invalid, type Path } from './shared.js'
+
+export function orderChange(
+  notification: OrderChangeNotification,
+  _at: Path,
+  input: NormalizeInput,
+): NormalizeResult {
+  const change = notification.Payload.OrderChangeNotification
+  const orderId = change.AmazonOrderId
+  const need: HydrationNeed = { kind: 'order', id: orderId }
+  const key = hydrationKey(need)
+  const record = input.hydrated?.[key]
+  if (record === undefined) return { kind: 'hydrate', needs: [need] }
+  const at = ['hydrated', key]
+  const parsed = AmazonOrderRecord.safeParse(record)
+  if (!parsed.success) return invalid(parsed.error.issues, at)
+  if (parsed.data.order.AmazonOrderId !== orderId) {
+    const issue = `is ${parsed.data.order.AmazonOrderId}, the notification names ${orderId}`
+    throw new InvalidPayloadError(issue, [...at, 'order', 'AmazonOrderId'])
+  }
+  const snapshot = toSnapshot(
+    parsed.data,
+    at,
+    {
+      eventTime: notification.EventTime,
+      changedAt: change.OrderChangeTrigger?.TimeOfOrderChange ?? null,
+    },
+    change.Summary?.MarketplaceId,
+  )
+  return done([{ kind: 'order', snapshot }])
+}

@@ -1,0 +1,240 @@
+// De-risks Amazon end to end on real Postgres, Redis, workers and sockets, with msw standing in
+// for SNS (its signing certificate and SubscribeURL), Login with Amazon and the Orders API:
+// SNS messages verify only when signed by a certificate from an SNS host for a listed topic, and
+// nothing else is stored or fetched; a subscription is confirmed exactly once; an ORDER_CHANGE
+// reaches a subscriber as a complete order.created.v1, even when getOrder answers 429 first.
+import { http, HttpResponse } from 'msw'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { AmazonCredentials } from '../../connectors/amazon/index.js'
+import { HubEvent } from '../../src/events/index.js'
+import {
+  createSnsSigner,
+  snsHeaders,
+  TEST_CERT_URL,
+  TEST_TOPIC_ARN,
+  type SnsSigner,
+} from '../channels/amazon.js'
+import { amazonApi } from '../channels/amazon-api.js'
+import { fetchTransport } from '../channels/tiktok-shop-api.js'
+import { loadFixture } from '../helpers/fixtures.js'
+import { useTestHub } from '../helpers/hub.js'
+import { useReceiver } from '../helpers/receiver.js'
+import { subscribe } from '../helpers/subscriptions.js'
+import { mswServer } from '../setup-msw.js'
+
+const API = 'https://sellingpartnerapi-na.amazon.test'
+const LWA_URL = 'https://api.amazon.test/auth/o2/token'
+const LWA = { clientId: 'it-lwa-client', clientSecret: 'it-lwa-secret', refreshToken: 'it-refresh' }
+const API_KEY = 'it-eventbridge-api-key'
+
+const orders = new Map<string, { order: object; items: object[] }>()
+const api = amazonApi({ baseUrl: API, lwaTokenUrl: LWA_URL, lwa: LWA, orders })
+
+const hub = useTestHub({
+  listen: true,
+  workers: true,
+  transport: fetchTransport(),
+  env: { NORMALIZE_MAX_ATTEMPTS: '3' },
+  accounts: [
+    {
+      channel: 'amazon',
+      id: 'us',
+      credentials: AmazonCredentials.parse({
+        staticHeader: { name: 'x-api-key', values: [{ apiKey: API_KEY }] },
+        sns: { topicArns: [TEST_TOPIC_ARN] },
+        sellerId: 'A1B2C3D4E5F6G7',
+        marketplaceIds: ['ATVPDKIKX0DER'],
+        lwa: LWA,
+        apiBaseUrl: API,
+        lwaTokenUrl: LWA_URL,
+      }),
+    },
+  ],
+})
+const receiver = useReceiver()
+
+let signer: SnsSigner
+const certFetches: string[] = []
+const confirmations: string[] = []
+beforeAll(async () => {
+  signer = await createSnsSigner()
+})
+beforeEach(() => {
+  mswServer.use(
+    ...api.handlers,
+    // Every SNS-looking host, legitimate or not, so a fetch that should never happen is counted.
+    http.get(/^https?:\/\/sns\.[^/]+\/.*/, ({ request }) => {
+      const url = new URL(request.url)
+      if (url.pathname.endsWith('.pem')) {
+        certFetches.push(request.url)
+        return request.url === TEST_CERT_URL
+          ? new HttpResponse(signer.certificatePem)
+          : new HttpResponse('forged', { status: 200 })
+      }
+      confirmations.push(request.url)
+      return new HttpResponse(
+        '<ConfirmSubscriptionResponse><ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:us-east-1:123456789012:sp-api-notifications:3f1c</SubscriptionArn></ConfirmSubscriptionResult></ConfirmSubscriptionResponse>',
+        { headers: { 'content-type': 'text/xml' } },
+      )
+    }),
+  )
+})
+
+const inboxCount = async () =>
+  Number(
+    (
+      await hub.deps.db
+        .selectFrom('inbox_message')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+
+function postSns(body: string) {
+  return fetch(`${hub.url}/webhooks/amazon/us`, {
+    method: 'POST',
+    headers: snsHeaders(body),
+    body,
+  })
+}
+
+let serial = 0
+/** The SNS fixture as a new message: fresh MessageId and NotificationId, then signed. */
+function snsMessage(name: string, version: '1' | '2', overrides: Record<string, unknown> = {}) {
+  serial += 1
+  const fx = loadFixture('amazon', name)
+  const message = JSON.parse(fx.body) as Record<string, unknown>
+  const inner = String(message.Message).replace(
+    /("NotificationId"\s*:\s*")[^"]+/,
+    `$1it-notification-${serial}`,
+  )
+  return signer.sign(
+    { ...message, Message: inner, MessageId: `it-message-${serial}` },
+    version,
+    overrides,
+  )
+}
+
+describe('SNS deliveries', () => {
+  it('accepts messages signed with SignatureVersion 1 and 2 by the SNS certificate', async () => {
+    for (const version of ['1', '2'] as const) {
+      const res = await postSns(
+        snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', version),
+      )
+      expect(res.status, version).toBe(200)
+    }
+    // Fetched once, then served from the cache.
+    expect(certFetches).toEqual([TEST_CERT_URL])
+  })
+
+  it('rejects tampering, foreign certificate hosts and unknown topics with 401, storing and fetching nothing', async () => {
+    const before = await inboxCount()
+    const fetchesBefore = certFetches.length
+    const tampered = JSON.parse(
+      snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', '2'),
+    ) as Record<string, unknown>
+    tampered.Message = String(tampered.Message).replace(/"Quantity"\s*:\s*\d+/, '"Quantity":9999')
+    const cases = {
+      tampered: JSON.stringify(tampered),
+      'sns.evil.com': snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', '2', {
+        SigningCertURL: 'https://sns.evil.com/SimpleNotificationService-1.pem',
+      }),
+      'suffix host': snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', '2', {
+        SigningCertURL:
+          'https://sns.us-east-1.amazonaws.com.evil.com/SimpleNotificationService-1.pem',
+      }),
+      'plain http': snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', '2', {
+        SigningCertURL: 'http://sns.us-east-1.amazonaws.com/SimpleNotificationService-1.pem',
+      }),
+      'unexpected topic': snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', '2', {
+        TopicArn: 'arn:aws:sns:us-east-1:123456789012:not-ours',
+      }),
+    }
+    for (const [what, body] of Object.entries(cases)) {
+      expect((await postSns(body)).status, what).toBe(401)
+    }
+    expect(await inboxCount()).toBe(before)
+    expect(certFetches.length).toBe(fetchesBefore) // nothing fetched from the foreign hosts
+  })
+
+  it('confirms a subscription to a listed topic exactly once, however often SNS asks', async () => {
+    const body = snsMessage('SNS_SUBSCRIPTION_CONFIRMATION/basic-sns', '2')
+    expect((await postSns(body)).status).toBe(200)
+    expect((await postSns(body)).status).toBe(200)
+    await vi.waitFor(
+      async () => {
+        const rows = await hub.deps.db
+          .selectFrom('channel_subscription')
+          .select(['topic', 'subscription_id'])
+          .execute()
+        expect(rows).toEqual([
+          {
+            topic: TEST_TOPIC_ARN,
+            subscription_id: 'arn:aws:sns:us-east-1:123456789012:sp-api-notifications:3f1c',
+          },
+        ])
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    const subscribeUrl = String((JSON.parse(body) as { SubscribeURL: string }).SubscribeURL)
+    expect(confirmations).toEqual([subscribeUrl])
+  })
+})
+
+describe('ORDER_CHANGE, end to end', () => {
+  function serveOrder(fixture: string): string {
+    const fx = loadFixture('amazon', fixture)
+    const [key, record] = Object.entries(fx.hydrated ?? {})[0]!
+    const { order, orderItems } = record as { order: object; orderItems: object[] }
+    const orderId = key.replace(/^order:/, '')
+    orders.set(orderId, { order, items: orderItems })
+    return orderId
+  }
+
+  it('arrives at the subscriber as a complete order.created.v1, after waiting out a 429', async () => {
+    await subscribe(hub.app, receiver.url, ['order.*'])
+    const orderId = serveOrder('ORDER_CHANGE/unshipped-eventbridge')
+    let throttled = 0
+    mswServer.use(
+      http.get(`${API}/orders/v0/orders/:orderId`, () => {
+        if (throttled >= 3) return undefined
+        throttled += 1
+        return HttpResponse.json(
+          {
+            errors: [
+              {
+                code: 'QuotaExceeded',
+                message: 'You exceeded your quota for the requested resource.',
+              },
+            ],
+          },
+          // No Retry-After (Amazon sends none, as far as documented); the applied rate says 5/s.
+          { status: 429, headers: { 'x-amzn-ratelimit-limit': '5.0' } },
+        )
+      }),
+    )
+    const fx = loadFixture('amazon', 'ORDER_CHANGE/unshipped-eventbridge')
+    const res = await fetch(`${hub.url}/webhooks/amazon/us`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: fx.body,
+    })
+    expect(res.status).toBe(200)
+
+    await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
+      timeout: 20_000,
+      interval: 50,
+    })
+    // Three 429s against three attempts: a rate limit that spent attempts would have failed it.
+    expect(throttled).toBe(3)
+    const event = HubEvent.parse(JSON.parse(receiver.received[0]!.body))
+    expect(event).toMatchObject({
+      type: 'order.created.v1',
+      source: '/amazon/us',
+      subject: `order/${orderId}`,
+    })
+    if (event.type !== 'order.created.v1') throw new Error('unreachable')
+    expect(event.data.order.lines.length).toBeGreaterThan(0)
+    expect(event.data.order.totals.total.amountMinor).toBeGreaterThan(0)
+  })
+})
