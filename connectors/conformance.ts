@@ -33,6 +33,11 @@ export interface ConformanceOptions<C> {
    * "secrets" are `secrets` (the suite looks the presented one up, as the receive step does).
    */
   readonly issuedTokens?: (secrets: readonly string[], now: Date) => readonly IssuedToken[]
+  /**
+   * For schemes signed with a fetched certificate: the certificates (PEM by URL) the hub would
+   * fetch for an account whose "secrets" are `secrets` (each secret standing for a signing key).
+   */
+  readonly certificatesWith?: (secrets: readonly string[]) => ReadonlyMap<string, string>
   /** Shown in the suite's name when a connector runs it more than once (one run per auth mode). */
   readonly label?: string
   /**
@@ -66,10 +71,12 @@ export function describeConnectorConformance<C>(opts: ConformanceOptions<C>): vo
     const issuedToken = presented
       ? opts.issuedTokens?.(secrets, NOW).find((t) => t.token === presented)
       : undefined
+    const certificates = opts.certificatesWith?.(secrets)
     return connector.ingress.verify(req, {
       credentials,
       now: NOW,
       ...(issuedToken ? { issuedToken } : {}),
+      ...(certificates ? { certificates } : {}),
     })
   }
   const [first] = opts.fixtures

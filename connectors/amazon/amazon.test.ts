@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import {
   amazonRequest,
   createSnsSigner,
+  snsHeaders,
   TEST_CERT_URL,
   TEST_TOPIC_ARN,
   type SnsSigner,
@@ -46,6 +47,49 @@ describeConnectorConformance({
   skip: [
     {
       reason: 'an EventBridge connection adds a static credential; nothing is timestamped',
+      tests: ['a stale timestamp is rejected'],
+    },
+  ],
+})
+
+// SNS: each conformance "secret" stands for a signing key with its own certificate URL; an
+// account "with secrets S" is one whose SNS certificates are those of S. Keys are generated up
+// front (RSA generation is asynchronous) and handed out in the order secrets first appear.
+const snsSigners = await Promise.all([createSnsSigner(), createSnsSigner(), createSnsSigner()])
+const signerOf = new Map<string, { signer: SnsSigner; certUrl: string }>()
+function snsKey(secret: string) {
+  let key = signerOf.get(secret)
+  if (!key) {
+    const signer = snsSigners[signerOf.size]
+    if (!signer) throw new Error('more SNS signing keys needed than generated')
+    const certUrl = `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-${signerOf.size}.pem`
+    key = { signer, certUrl }
+    signerOf.set(secret, key)
+  }
+  return key
+}
+const signSns = (fx: { body: string }, secret: string) => {
+  const { signer, certUrl } = snsKey(secret)
+  const message = JSON.parse(fx.body) as Record<string, unknown>
+  const body = signer.sign(message, '2', { SigningCertURL: certUrl })
+  return amazonRequest(body, snsHeaders(body))
+}
+
+describeConnectorConformance({
+  label: 'SNS',
+  connector: amazon,
+  fixtures: all.filter((fx) => isSns(fx.name)),
+  sign: signSns,
+  credentialsWith: () => credentials(),
+  certificatesWith: (secrets) =>
+    new Map(
+      secrets.map((secret) => [snsKey(secret).certUrl, snsKey(secret).signer.certificatePem]),
+    ),
+  requiredHeaders: ['x-amz-sns-message-type'],
+  skip: [
+    {
+      reason:
+        'SNS signs its Timestamp, but retries a message for up to an hour with the same one; the inbox dedupe key is the replay defence',
       tests: ['a stale timestamp is rejected'],
     },
   ],
@@ -125,8 +169,9 @@ describe('amazon SNS', () => {
   const certs = () => new Map([[TEST_CERT_URL, signer.certificatePem]])
   const snsFixture = loadFixture('amazon', 'ORDER_CHANGE/unshipped-sns')
   const message = () => JSON.parse(snsFixture.body) as Record<string, unknown>
+  const snsRequest = (body: string) => amazonRequest(body, snsHeaders(body))
   const signed = (version: '1' | '2', overrides?: Record<string, unknown>) =>
-    amazonRequest(signer.sign(message(), version, overrides))
+    snsRequest(signer.sign(message(), version, overrides))
 
   it('verifies SignatureVersion 1 and 2 with the certificate, and unwraps the notification', () => {
     for (const version of ['1', '2'] as const) {
@@ -142,13 +187,13 @@ describe('amazon SNS', () => {
   it('rejects a tampered Message, a missing certificate, and another key', async () => {
     const tampered = JSON.parse(signer.sign(message(), '2')) as Record<string, unknown>
     tampered.Message = String(tampered.Message).replace('Unshipped', 'Canceled')
-    expect(verify(amazonRequest(JSON.stringify(tampered)), credentials(), certs())).toEqual({
+    expect(verify(snsRequest(JSON.stringify(tampered)), credentials(), certs())).toEqual({
       ok: false,
       reason: 'bad-signature',
     })
     expect(verify(signed('2'), credentials())).toEqual({ ok: false, reason: 'bad-signature' })
     const other = await createSnsSigner()
-    const byOther = amazonRequest(other.sign(message(), '2'))
+    const byOther = snsRequest(other.sign(message(), '2'))
     expect(verify(byOther, credentials(), certs())).toEqual({ ok: false, reason: 'bad-signature' })
   })
 
@@ -181,11 +226,28 @@ describe('amazon SNS', () => {
   it('records a subscription confirmation under its own topic, keyed by MessageId', () => {
     const confirmation = loadFixture('amazon', 'SNS_SUBSCRIPTION_CONFIRMATION/basic-sns')
     const body = JSON.parse(confirmation.body) as Record<string, unknown>
-    const req = amazonRequest(signer.sign(body, '1'))
+    const req = snsRequest(signer.sign(body, '1'))
     expect(verify(req, credentials(), certs())).toEqual({
       ok: true,
       topic: 'SNS_SUBSCRIPTION_CONFIRMATION',
       dedupeKey: `sns:${String(body.MessageId)}`,
+    })
+  })
+
+  it('requires the SNS message-type header, agreeing with the signed body', () => {
+    const body = signer.sign(message(), '2')
+    const { 'x-amz-sns-message-type': _type, ...withoutType } = snsHeaders(body)
+    expect(verify(amazonRequest(body, withoutType), credentials(), certs())).toEqual({
+      ok: false,
+      reason: 'missing-header',
+    })
+    const mislabelled = {
+      ...snsHeaders(body),
+      'x-amz-sns-message-type': 'SubscriptionConfirmation',
+    }
+    expect(verify(amazonRequest(body, mislabelled), credentials(), certs())).toEqual({
+      ok: false,
+      reason: 'malformed',
     })
   })
 })

@@ -35,13 +35,24 @@ export const SNS_TOPICS = {
 
 type Json = Readonly<Record<string, unknown>>
 
+/** Sent by SNS with every HTTP/S delivery (https://docs.aws.amazon.com/sns/latest/dg/http-header.html). */
+const SNS_TYPE_HEADER = 'x-amz-sns-message-type'
+
 export function verifyAmazon(
   req: InboundRequest,
   ctx: VerifyContext<AmazonCredentials>,
 ): VerifyOutcome {
   const body = readJsonObject(req.rawBody)
   const envelope = body && unwrapAmazon(body)
-  if (envelope?.transport === 'sns') return verifySns(envelope, ctx)
+  const snsType = req.headers[SNS_TYPE_HEADER]?.trim()
+  if (envelope?.transport === 'sns') {
+    // SNS always names the message type in a header; it must agree with the signed body.
+    if (!snsType) return { ok: false, reason: 'missing-header' }
+    if (snsType !== envelope.snsType) return { ok: false, reason: 'malformed' }
+    return verifySns(envelope, ctx)
+  }
+  // Claims to come from SNS but is no signed SNS message (altered or cut): its signature fails.
+  if (snsType) return { ok: false, reason: 'bad-signature' }
   const { staticHeader } = ctx.credentials
   const presented = staticHeader && req.headers[staticHeader.name]?.trim()
   if (!staticHeader || !presented) return { ok: false, reason: 'missing-header' }
