@@ -5,76 +5,40 @@
 // (each naming its path in the posted body) are pinned case by case.
 import { describe, expect, it } from 'vitest'
 import { notificationId, unwrapAmazon } from '../connectors/amazon/index.js'
-import { hydrationKey } from '../connectors/index.js'
-import { InventoryReported, ListingStatusChanged, OrderSnapshot } from '../src/events/index.js'
 import { parseJsonBody } from '../src/json.js'
 import { listFixtures, loadFixture, type RecordedWebhook } from '../test/helpers/fixtures.js'
+import {
+  describeFixtures,
+  fixtureInputs,
+  inputBuilder,
+  observations,
+  only,
+  snapshotOf,
+  usd,
+  type Json,
+} from '../test/helpers/normalizer-cases.js'
 import { amazon } from './amazon.js'
 import { listingStatus } from './amazon/listing.js'
 import { orderStatus } from './amazon/order.js'
 import { subscriptionArn } from './amazon/sns.js'
 import { normalizers } from './index.js'
-import type { NormalizeInput, NormalizeResult, Observation } from './types.js'
+import type { NormalizeResult } from './types.js'
 
-const RECEIVED_AT = new Date('2026-11-22T12:00:00.000Z')
 const ENVELOPES = ['eventbridge', 'sns', 'bare'] as const
 
-type Json = Record<string, unknown>
+const input = inputBuilder('amazon', 'test-notification')
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
-  }
-  return value
-}
-
-function input(topic: string, body: unknown, hydrated?: Record<string, unknown>): NormalizeInput {
-  return {
-    channel: 'amazon',
-    accountId: 'demo',
-    topic,
-    dedupeKey: 'test-notification',
-    receivedAt: RECEIVED_AT,
-    body: deepFreeze(body),
-    ...(hydrated ? { hydrated: deepFreeze(hydrated) } : {}),
-  }
-}
-
-/** The fixture as the pipeline hands it over; `hydrated` only when `withHydrated`. */
-function fixtureInput(fx: RecordedWebhook, withHydrated: boolean): NormalizeInput {
-  const body = parseJsonBody(fx.body)
+/** The fixture as the pipeline hands it over: deduplicated by notification id, else SNS message id. */
+const fixtureInput = fixtureInputs(input, (body) => {
   const envelope = unwrapAmazon(body)
   const id = envelope?.notification && notificationId(envelope.notification)
   const sns = envelope?.transport === 'sns' ? `sns:${String(envelope.sns.MessageId)}` : undefined
-  const hydrated = withHydrated && fx.hydrated ? structuredClone(fx.hydrated) : undefined
-  return { ...input(fx.topic, body, hydrated), dedupeKey: id ?? sns ?? 'unknown' }
-}
+  return id ?? sns ?? 'unknown'
+})
 
 function normalizeFixture(name: string): NormalizeResult {
   return amazon.normalize(fixtureInput(loadFixture('amazon', name), true))
 }
-
-function observations(result: NormalizeResult): readonly Observation[] {
-  if (result.kind !== 'observations') {
-    throw new Error(`expected observations, got ${JSON.stringify(result)}`)
-  }
-  return result.observations
-}
-
-function only<K extends Observation['kind']>(
-  result: NormalizeResult,
-  kind: K,
-): Extract<Observation, { kind: K }> {
-  const found = observations(result).filter(
-    (o): o is Extract<Observation, { kind: K }> => o.kind === kind,
-  )
-  if (found.length !== 1) throw new Error(`expected one ${kind} observation`)
-  return found[0]!
-}
-
-const snapshotOf = (result: NormalizeResult) => only(result, 'order').snapshot
-const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' })
 
 /** `<topic>/<case>-<envelope>` → `<topic>/<case>` and the envelope. */
 function splitName(name: string): { readonly base: string; readonly envelope: string } {
@@ -215,99 +179,31 @@ function unpriced(item: Json): Json {
 
 // ---------------------------------------------------------------------------------------------
 
-describe.each(listFixtures('amazon'))('amazon normalizer · $name', (fx) => {
-  const first = amazon.normalize(fixtureInput(fx, false))
-  const result = fx.hydrated ? amazon.normalize(fixtureInput(fx, true)) : first
-
-  it('asks for exactly the records the fixture holds, and only without them', () => {
-    if (!fx.hydrated) {
-      expect(first.kind).not.toBe('hydrate')
-      return
+describeFixtures({
+  channel: 'amazon',
+  normalizer: amazon,
+  fixtureInput,
+  outcome: (name) =>
+    name.includes('/invalid-') || name.includes('/foreign-subscribe-url')
+      ? 'invalid'
+      : name.startsWith('ACCOUNT_STATUS_CHANGED/')
+        ? 'ignored'
+        : 'observations',
+  emits: ['order', 'inventory-level', 'listing-status', 'subscription-confirmed'],
+  alsoExpect: (observation) => {
+    if (observation.kind === 'subscription-confirmed') {
+      expect(observation.topic).toMatch(/^arn:aws:sns:/)
     }
-    expect(first.kind).toBe('hydrate')
-    const keys = first.kind === 'hydrate' ? first.needs.map(hydrationKey) : []
-    expect(keys.sort()).toEqual(Object.keys(fx.hydrated).sort())
-    expect(result.kind).not.toBe('hydrate')
-  })
-
-  it('matches the golden output', async () => {
-    await expect(JSON.stringify(result, null, 2) + '\n').toMatchFileSnapshot(fx.expectedPath)
-  })
-
-  it('has the outcome its case name promises', () => {
-    const kind =
-      fx.name.includes('/invalid-') || fx.name.includes('/foreign-subscribe-url')
-        ? 'invalid'
-        : fx.name.startsWith('ACCOUNT_STATUS_CHANGED/')
-          ? 'ignored'
-          : 'observations'
-    expect(result.kind).toBe(kind)
-  })
-
-  it('is named for its envelope, and the body is that envelope', () => {
-    const { envelope } = splitName(fx.name)
-    const unwrapped = unwrapAmazon(parseJsonBody(fx.body))
-    expect(unwrapped?.transport).toBe(envelope)
-  })
-
-  it('emits only contract-valid observations', () => {
-    if (result.kind !== 'observations') return
-    expect(result.observations.length).toBeGreaterThan(0)
-    for (const observation of result.observations) {
-      switch (observation.kind) {
-        case 'order':
-          OrderSnapshot.parse(observation.snapshot)
-          break
-        case 'inventory-level':
-          InventoryReported.shape.data.parse(observation.data)
-          InventoryReported.shape.time.parse(observation.occurredAt)
-          break
-        case 'listing-status':
-          ListingStatusChanged.shape.data.parse(observation.data)
-          ListingStatusChanged.shape.time.parse(observation.occurredAt)
-          break
-        case 'subscription-confirmed':
-          expect(new Date(observation.occurredAt).toISOString()).toBe(observation.occurredAt)
-          expect(observation.topic).toMatch(/^arn:aws:sns:/)
-          break
-        case 'order-return':
-        case 'account-authorization':
-          throw new Error(`Amazon emits no ${observation.kind} observations`)
-      }
-    }
-  })
-
-  it('keeps every line consistent, and the totals adding up', () => {
-    if (result.kind !== 'observations') return
-    for (const observation of result.observations) {
-      if (observation.kind !== 'order') continue
-      const { lines, totals } = observation.snapshot
-      for (const line of lines) {
-        expect(line.total.amountMinor).toBe(
-          line.unitPrice.amountMinor * line.quantity - line.discount.amountMinor,
-        )
-        expect(line.quantityFulfilled).toBeLessThanOrEqual(line.quantity)
-      }
-      const sum = lines.reduce((total, line) => total + line.total.amountMinor, 0)
-      expect(sum).toBe(totals.subtotal.amountMinor)
-      const discounts = lines.reduce((total, line) => total + line.discount.amountMinor, 0)
-      expect(discounts).toBe(totals.discount.amountMinor)
-      // Amazon states the total; the recorded orders carry no gift wrap or COD fee, so it adds up.
-      expect(totals.total.amountMinor).toBe(
-        totals.subtotal.amountMinor +
-          totals.shipping.amountMinor +
-          (totals.taxesIncluded ? 0 : totals.tax.amountMinor),
-      )
-    }
-  })
-
-  it('is deterministic and never mutates its (deep-frozen) input', () => {
-    const again = fixtureInput(fx, true)
-    expect(amazon.normalize(again)).toEqual(result)
-    expect(amazon.normalize(again)).toEqual(result)
-    expect(again.body).toEqual(parseJsonBody(fx.body))
-    expect(again.hydrated).toEqual(fx.hydrated)
-  })
+  },
+  // Amazon states the total; the recorded orders carry no gift wrap or COD fee, so it adds up.
+  totalIsSumOfParts: true,
+  more: (fx) => {
+    it('is named for its envelope, and the body is that envelope', () => {
+      const { envelope } = splitName(fx.name)
+      const unwrapped = unwrapAmazon(parseJsonBody(fx.body))
+      expect(unwrapped?.transport).toBe(envelope)
+    })
+  },
 })
 
 describe('amazon normalizer · envelopes', () => {

@@ -36,13 +36,13 @@ import { fbaInventory, mfnQuantity, statusChange } from './amazon/listing.js'
 import { orderChange } from './amazon/order-change.js'
 import { locateNotification, notificationOf } from './amazon/shared.js'
 import { subscriptionConfirmation } from './amazon/sns.js'
-import { InvalidPayloadError } from './shared/invalid.js'
-import { checkedAgainstContract } from './shared/checked.js'
-import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
+import { byTopic, type TopicHandler } from './shared/dispatch.js'
+import type { NormalizeResult } from './types.js'
 
 const listingStatus = notificationOf(ListingsItemStatusChangeNotification, statusChange)
 
-const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
+const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
+  [UNREADABLE_TOPIC, (input) => unreadable(input.body)],
   ['ORDER_CHANGE', notificationOf(OrderChangeNotification, orderChange)],
   [
     'LISTINGS_ITEM_MFN_QUANTITY_CHANGE',
@@ -65,19 +65,7 @@ const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> 
   ],
 ])
 
-export const amazon = {
-  normalize(input: NormalizeInput): NormalizeResult {
-    if (input.topic === UNREADABLE_TOPIC) return unreadable(input.body)
-    const handle = HANDLERS.get(input.topic)
-    if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
-    try {
-      return checkedAgainstContract(handle(input))
-    } catch (err) {
-      if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
-      throw err
-    }
-  },
-} satisfies ChannelNormalizer
+export const amazon = byTopic(HANDLERS)
 
 /** Ingress accepted a body whose notification type it could not read: say what is wrong. */
 function unreadable(body: unknown): NormalizeResult {

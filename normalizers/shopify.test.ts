@@ -1,60 +1,30 @@
 // De-risks the Shopify mapping: every recorded delivery in fixtures/shopify must normalize to its
 // reviewed golden output, with exact minor-unit amounts, ids beyond 2^53 intact and valid contract data.
 import { describe, expect, it } from 'vitest'
-import { OrderReturned, OrderSnapshot } from '../src/events/index.js'
-import { listFixtures, loadFixture, type RecordedWebhook } from '../test/helpers/fixtures.js'
+import { loadFixture } from '../test/helpers/fixtures.js'
+import {
+  describeFixtures,
+  fixtureInputs,
+  inputBuilder,
+  only,
+  snapshotOf,
+  type Json,
+} from '../test/helpers/normalizer-cases.js'
 import { parseJsonBody } from '../src/json.js'
 import { shopify } from './shopify.js'
-import type { NormalizeInput, NormalizeResult, Observation } from './types.js'
+import type { NormalizeResult } from './types.js'
 
-const RECEIVED_AT = new Date('2025-03-15T12:00:00.000Z')
 const BIG_ORDER_ID = '9007199254740993123'
 
-type Json = Record<string, unknown>
+const input = inputBuilder('shopify', 'test-delivery', new Date('2025-03-15T12:00:00.000Z'))
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
-  }
-  return value
-}
+/** The fixture as the pipeline hands it over: deduplicated by its webhook id. */
+const fixtureInput = fixtureInputs(
+  input,
+  (_body, fx) => fx.headers['x-shopify-webhook-id'] ?? fx.name,
+)
 
-function input(topic: string, body: unknown): NormalizeInput {
-  return {
-    channel: 'shopify',
-    accountId: 'demo',
-    topic,
-    dedupeKey: 'test-delivery',
-    receivedAt: RECEIVED_AT,
-    body: deepFreeze(body),
-  }
-}
-
-function toNormalizeInput(fx: RecordedWebhook): NormalizeInput {
-  return {
-    ...input(fx.topic, parseJsonBody(fx.body)),
-    dedupeKey: fx.headers['x-shopify-webhook-id'] ?? fx.name,
-  }
-}
-
-function observations(result: NormalizeResult): readonly Observation[] {
-  if (result.kind !== 'observations')
-    throw new Error(`expected observations, got ${JSON.stringify(result)}`)
-  return result.observations
-}
-
-function snapshotOf(result: NormalizeResult): OrderSnapshot {
-  const [first] = observations(result)
-  if (first?.kind !== 'order') throw new Error('expected one order observation')
-  return first.snapshot
-}
-
-function returnOf(result: NormalizeResult): Extract<Observation, { kind: 'order-return' }> {
-  const [first] = observations(result)
-  if (first?.kind !== 'order-return') throw new Error('expected one order-return observation')
-  return first
-}
+const returnOf = (result: NormalizeResult) => only(result, 'order-return')
 
 function fixtureBody(name: string): Json {
   return parseJsonBody(loadFixture('shopify', name).body) as Json
@@ -68,67 +38,34 @@ function orderWith(overrides: Json, line: Json = {}): Json {
 }
 
 function normalizeFixture(name: string): NormalizeResult {
-  return shopify.normalize(toNormalizeInput(loadFixture('shopify', name)))
+  return shopify.normalize(fixtureInput(loadFixture('shopify', name), false))
 }
 
 function normalizeOrder(body: Json): NormalizeResult {
   return shopify.normalize(input('orders/updated', body))
 }
 
-describe.each(listFixtures('shopify'))('shopify normalizer · $name', (fx) => {
-  const result = shopify.normalize(toNormalizeInput(fx))
-
-  it('matches the golden output', async () => {
-    await expect(JSON.stringify(result, null, 2) + '\n').toMatchFileSnapshot(fx.expectedPath)
-  })
-
-  it('has the outcome its case name promises', () => {
-    const kind = fx.name.includes('/invalid-')
+describeFixtures({
+  channel: 'shopify',
+  normalizer: shopify,
+  fixtureInput,
+  outcome: (name) =>
+    name.includes('/invalid-')
       ? 'invalid'
-      : fx.name.startsWith('products-')
+      : name.startsWith('products-')
         ? 'ignored'
-        : 'observations'
-    expect(result.kind).toBe(kind)
-  })
-
-  it('emits only contract-valid observations', () => {
-    if (result.kind !== 'observations') return
-    expect(result.observations).toHaveLength(1)
-    for (const observation of result.observations) {
-      if (observation.kind === 'order') OrderSnapshot.parse(observation.snapshot)
-      else if (observation.kind === 'order-return') {
-        OrderReturned.shape.data.parse(observation.data)
-        OrderReturned.shape.time.parse(observation.occurredAt)
-      } else throw new Error(`Shopify emitted a ${observation.kind} observation`)
-    }
-  })
-
-  it('adds line totals up to the subtotal', () => {
-    if (result.kind !== 'observations') return
-    for (const observation of result.observations) {
-      if (observation.kind !== 'order') continue
-      const { lines, totals } = observation.snapshot
-      const sum = lines.reduce((total, line) => total + line.total.amountMinor, 0)
-      expect(sum).toBe(totals.subtotal.amountMinor)
-    }
-  })
-
-  it('is deterministic', () => {
-    expect(shopify.normalize(toNormalizeInput(fx))).toEqual(result)
-  })
-
-  it('does not mutate its input', () => {
-    const frozen = toNormalizeInput(fx)
-    shopify.normalize(frozen)
-    expect(frozen.body).toEqual(parseJsonBody(fx.body))
-  })
+        : 'observations',
+  emits: ['order', 'order-return'],
+  observationsEach: 1,
+  // Shopify states total_price, which holds tips too.
+  totalIsSumOfParts: false,
 })
 
 describe('shopify normalizer · ids', () => {
   it('keeps an order id beyond 2^53 as its exact digits', () => {
     const fx = loadFixture('shopify', 'orders-paid/large-id')
     expect(String((JSON.parse(fx.body) as Json).id)).not.toBe(BIG_ORDER_ID)
-    expect(snapshotOf(shopify.normalize(toNormalizeInput(fx))).externalId).toBe(BIG_ORDER_ID)
+    expect(snapshotOf(shopify.normalize(fixtureInput(fx, false))).externalId).toBe(BIG_ORDER_ID)
   })
 
   it('refuses an id that was already rounded by JSON.parse', () => {

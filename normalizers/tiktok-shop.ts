@@ -22,7 +22,6 @@
  * …/7-upcoming-authorization-expiration
  * (mirrored in repo:lazykern/ecommerce-api-docs data/processed/tiktok/guides/webhooks/).
  */
-import type { z } from 'zod'
 import {
   InventoryStatusChangeWebhook,
   ProductInformationChangeWebhook,
@@ -32,7 +31,6 @@ import {
   UNREADABLE_TOPIC,
   UpcomingAuthorizationExpirationWebhook,
 } from '../connectors/tiktok-shop/index.js'
-import { InvalidPayloadError } from './shared/invalid.js'
 import { inventoryLevel, productInformation, productStatus } from './tiktok-shop/listing.js'
 import {
   cancellationStatusChange,
@@ -40,10 +38,11 @@ import {
   returnStatusChange,
 } from './tiktok-shop/order-webhooks.js'
 import { done, invalid, isoFromUnix } from './tiktok-shop/shared.js'
-import { checkedAgainstContract } from './shared/checked.js'
-import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
+import { byTopic, webhookOf, type TopicHandler } from './shared/dispatch.js'
+import type { NormalizeResult } from './types.js'
 
-const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
+const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
+  [UNREADABLE_TOPIC, (input) => unreadable(input.body)],
   ['ORDER_STATUS_CHANGE', orderStatusChange],
   ['CANCELLATION_STATUS_CHANGE', cancellationStatusChange],
   ['RETURN_STATUS_CHANGE', returnStatusChange],
@@ -60,36 +59,13 @@ const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> 
   ],
 ])
 
-export const tiktokShop = {
-  normalize(input: NormalizeInput): NormalizeResult {
-    if (input.topic === UNREADABLE_TOPIC) return unreadable(input.body)
-    const handle = HANDLERS.get(input.topic)
-    if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
-    try {
-      return checkedAgainstContract(handle(input))
-    } catch (err) {
-      if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
-      throw err
-    }
-  },
-} satisfies ChannelNormalizer
+export const tiktokShop = byTopic(HANDLERS)
 
 /** Ingress accepted a signed body whose envelope it could not read: say what is wrong with it. */
 function unreadable(body: unknown): NormalizeResult {
   const parsed = TikTokEnvelope.safeParse(body)
   if (!parsed.success) return invalid(parsed.error.issues)
   return { kind: 'invalid', issues: [`type: ingress could not read type ${parsed.data.type}`] }
-}
-
-/** Parses the body with `schema`, then maps it; a body that does not match is `invalid`. */
-function webhookOf<T>(
-  schema: z.ZodType<T>,
-  map: (webhook: T) => NormalizeResult,
-): (input: NormalizeInput) => NormalizeResult {
-  return (input) => {
-    const parsed = schema.safeParse(input.body)
-    return parsed.success ? map(parsed.data) : invalid(parsed.error.issues)
-  }
 }
 
 function sellerDeauthorization(webhook: SellerDeauthorizationWebhook): NormalizeResult {

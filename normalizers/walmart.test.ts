@@ -3,72 +3,36 @@
 // JSON-number money never goes through float arithmetic) and contract-valid observations; the
 // line-status table, the ORDER_UPDATES envelope variants and the refusals are pinned case by case.
 import { describe, expect, it } from 'vitest'
-import { hydrationKey } from '../connectors/index.js'
-import { InventoryReported, ListingStatusChanged, OrderSnapshot } from '../src/events/index.js'
-import { parseJsonBody } from '../src/json.js'
-import { listFixtures, loadFixture, type RecordedWebhook } from '../test/helpers/fixtures.js'
+import { loadFixture } from '../test/helpers/fixtures.js'
+import {
+  describeFixtures,
+  fetchedRecord,
+  fixtureInputs,
+  inputBuilder,
+  observations,
+  only,
+  snapshotOf,
+  usd,
+  type Json,
+} from '../test/helpers/normalizer-cases.js'
 import { normalizers } from './index.js'
-import type { NormalizeInput, NormalizeResult, Observation } from './types.js'
+import type { NormalizeResult } from './types.js'
 import { walmart } from './walmart.js'
 import { countryCode } from './walmart/address.js'
 import { orderStatus, paymentStatus, unitState, type UnitCounts } from './walmart/order.js'
 
-const RECEIVED_AT = new Date('2026-11-22T12:00:00.000Z')
 const PARTNER_ID = '10000682332'
 
-type Json = Record<string, unknown>
+const input = inputBuilder('walmart', 'test-event')
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const child of Object.values(value)) deepFreeze(child)
-  }
-  return value
-}
-
-function input(topic: string, body: unknown, hydrated?: Record<string, unknown>): NormalizeInput {
-  return {
-    channel: 'walmart',
-    accountId: 'demo',
-    topic,
-    dedupeKey: 'test-event',
-    receivedAt: RECEIVED_AT,
-    body: deepFreeze(body),
-    ...(hydrated ? { hydrated: deepFreeze(hydrated) } : {}),
-  }
-}
-
-/** The fixture as the pipeline hands it over; `hydrated` only when `withHydrated`. */
-function fixtureInput(fx: RecordedWebhook, withHydrated: boolean): NormalizeInput {
-  const body = parseJsonBody(fx.body) as { source?: { eventId?: string } }
-  const hydrated = withHydrated && fx.hydrated ? structuredClone(fx.hydrated) : undefined
-  return { ...input(fx.topic, body, hydrated), dedupeKey: String(body.source?.eventId) }
-}
+/** The fixture as the pipeline hands it over: deduplicated by `source.eventId`. */
+const fixtureInput = fixtureInputs(input, (body) =>
+  String((body as { source?: { eventId?: string } }).source?.eventId),
+)
 
 function normalizeFixture(name: string): NormalizeResult {
   return walmart.normalize(fixtureInput(loadFixture('walmart', name), true))
 }
-
-function observations(result: NormalizeResult): readonly Observation[] {
-  if (result.kind !== 'observations') {
-    throw new Error(`expected observations, got ${JSON.stringify(result)}`)
-  }
-  return result.observations
-}
-
-function only<K extends Observation['kind']>(
-  result: NormalizeResult,
-  kind: K,
-): Extract<Observation, { kind: K }> {
-  const found = observations(result).filter(
-    (o): o is Extract<Observation, { kind: K }> => o.kind === kind,
-  )
-  if (found.length !== 1) throw new Error(`expected one ${kind} observation`)
-  return found[0]!
-}
-
-const snapshotOf = (result: NormalizeResult) => only(result, 'order').snapshot
-const usd = (amountMinor: number) => ({ amountMinor, currency: 'USD' })
 
 const BASIC_FX = loadFixture('walmart', 'PO_CREATED/basic')
 const PO = '1796277083101'
@@ -85,7 +49,7 @@ function envelope(eventType: string, payload: Json, eventTime = EVENT_TIME): Jso
 
 /** The basic fixture's fetched purchase order (2 lines: 2 × tee, 1 × mug), with overrides. */
 function orderRecord(overrides: Json = {}): Json {
-  return { ...(structuredClone(BASIC_FX.hydrated![ORDER_KEY]) as Json), ...overrides }
+  return fetchedRecord(BASIC_FX, ORDER_KEY, overrides)
 }
 
 function basicLines(): Json[] {
@@ -134,86 +98,19 @@ function withCharges(charges: Json[], quantity?: string): Json {
 
 const LINE0 = `hydrated.${ORDER_KEY}.orderLines.orderLine.0`
 
-describe.each(listFixtures('walmart'))('walmart normalizer · $name', (fx) => {
-  const first = walmart.normalize(fixtureInput(fx, false))
-  const result = fx.hydrated ? walmart.normalize(fixtureInput(fx, true)) : first
-
-  it('asks for exactly the records the fixture holds, and only without them', () => {
-    if (!fx.hydrated) {
-      expect(first.kind).not.toBe('hydrate')
-      return
-    }
-    expect(first.kind).toBe('hydrate')
-    const keys = first.kind === 'hydrate' ? first.needs.map(hydrationKey) : []
-    expect(keys.sort()).toEqual(Object.keys(fx.hydrated).sort())
-    expect(result.kind).not.toBe('hydrate')
-  })
-
-  it('matches the golden output', async () => {
-    await expect(JSON.stringify(result, null, 2) + '\n').toMatchFileSnapshot(fx.expectedPath)
-  })
-
-  it('has the outcome its case name promises', () => {
-    const kind = fx.name.includes('/invalid-')
+describeFixtures({
+  channel: 'walmart',
+  normalizer: walmart,
+  fixtureInput,
+  outcome: (name) =>
+    name.includes('/invalid-')
       ? 'invalid'
-      : fx.name.startsWith('BUY_BOX_CHANGED/')
+      : name.startsWith('BUY_BOX_CHANGED/')
         ? 'ignored'
-        : 'observations'
-    expect(result.kind).toBe(kind)
-  })
-
-  it('emits only contract-valid observations', () => {
-    if (result.kind !== 'observations') return
-    expect(result.observations.length).toBeGreaterThan(0)
-    for (const observation of result.observations) {
-      switch (observation.kind) {
-        case 'order':
-          OrderSnapshot.parse(observation.snapshot)
-          break
-        case 'inventory-level':
-          InventoryReported.shape.data.parse(observation.data)
-          InventoryReported.shape.time.parse(observation.occurredAt)
-          break
-        case 'listing-status':
-          ListingStatusChanged.shape.data.parse(observation.data)
-          ListingStatusChanged.shape.time.parse(observation.occurredAt)
-          break
-        case 'order-return':
-        case 'account-authorization':
-        case 'subscription-confirmed':
-          throw new Error(`Walmart emits no ${observation.kind} observations`)
-      }
-    }
-  })
-
-  it('keeps every line consistent, and the totals adding up', () => {
-    if (result.kind !== 'observations') return
-    for (const observation of result.observations) {
-      if (observation.kind !== 'order') continue
-      const { lines, totals } = observation.snapshot
-      for (const line of lines) {
-        expect(line.total.amountMinor).toBe(
-          line.unitPrice.amountMinor * line.quantity - line.discount.amountMinor,
-        )
-        expect(line.quantityFulfilled).toBeLessThanOrEqual(line.quantity)
-      }
-      const sum = lines.reduce((total, line) => total + line.total.amountMinor, 0)
-      expect(sum).toBe(totals.subtotal.amountMinor)
-      const discounts = lines.reduce((total, line) => total + line.discount.amountMinor, 0)
-      expect(discounts).toBe(totals.discount.amountMinor)
-      expect(totals.total.amountMinor).toBe(
-        totals.subtotal.amountMinor + totals.shipping.amountMinor + totals.tax.amountMinor,
-      )
-    }
-  })
-
-  it('is deterministic and never mutates its (deep-frozen) input', () => {
-    const again = fixtureInput(fx, true)
-    expect(walmart.normalize(again)).toEqual(result)
-    expect(walmart.normalize(again)).toEqual(result)
-    expect(again.body).toEqual(parseJsonBody(fx.body))
-    expect(again.hydrated).toEqual(fx.hydrated)
-  })
+        : 'observations',
+  emits: ['order', 'inventory-level', 'listing-status'],
+  // Walmart's prices never include tax.
+  totalIsSumOfParts: true,
 })
 
 describe('walmart normalizer · registry', () => {

@@ -21,7 +21,6 @@
  * Docs: https://developer.walmart.com/us-marketplace/docs/get-event-types (event names),
  * channels.md §3.
  */
-import type { z } from 'zod'
 import {
   IntentToCancelWebhook,
   InventoryOosWebhook,
@@ -32,14 +31,14 @@ import {
   UNREADABLE_TOPIC,
   WalmartEnvelope,
 } from '../connectors/walmart/index.js'
-import { InvalidPayloadError } from './shared/invalid.js'
-import { checkedAgainstContract } from './shared/checked.js'
-import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
+import { byTopic, webhookOf, type TopicHandler } from './shared/dispatch.js'
+import type { NormalizeResult } from './types.js'
 import { inventoryOutOfStock, offerStatus } from './walmart/listing.js'
 import { orderUpdates, purchaseOrderEvent } from './walmart/order-webhooks.js'
 import { invalid } from './walmart/shared.js'
 
-const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> = new Map([
+const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
+  [UNREADABLE_TOPIC, (input) => unreadable(input.body)],
   ['PO_CREATED', purchaseOrderEvent(PurchaseOrderCreatedWebhook)],
   ['PO_LINE_AUTOCANCELLED', purchaseOrderEvent(PurchaseOrderLineAutocancelledWebhook)],
   ['INTENT_TO_CANCEL', purchaseOrderEvent(IntentToCancelWebhook)],
@@ -49,19 +48,7 @@ const HANDLERS: ReadonlyMap<string, (input: NormalizeInput) => NormalizeResult> 
   ['OFFER_UNPUBLISHED', webhookOf(OfferUnpublishedWebhook, offerStatus('inactive'))],
 ])
 
-export const walmart = {
-  normalize(input: NormalizeInput): NormalizeResult {
-    if (input.topic === UNREADABLE_TOPIC) return unreadable(input.body)
-    const handle = HANDLERS.get(input.topic)
-    if (!handle) return { kind: 'ignored', reason: `topic ${input.topic} is not consumed` }
-    try {
-      return checkedAgainstContract(handle(input))
-    } catch (err) {
-      if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
-      throw err
-    }
-  },
-} satisfies ChannelNormalizer
+export const walmart = byTopic(HANDLERS)
 
 /** The connector accepted a signed body whose envelope it could not read: say what is wrong. */
 function unreadable(body: unknown): NormalizeResult {
@@ -69,15 +56,4 @@ function unreadable(body: unknown): NormalizeResult {
   if (!parsed.success) return invalid(parsed.error.issues)
   const issue = `source.eventType: ingress could not read event type ${parsed.data.source.eventType}`
   return { kind: 'invalid', issues: [issue] }
-}
-
-/** Parses the body with `schema`, then maps it; a body that does not match is `invalid`. */
-function webhookOf<T>(
-  schema: z.ZodType<T>,
-  map: (webhook: T) => NormalizeResult,
-): (input: NormalizeInput) => NormalizeResult {
-  return (input) => {
-    const parsed = schema.safeParse(input.body)
-    return parsed.success ? map(parsed.data) : invalid(parsed.error.issues)
-  }
 }

@@ -24,18 +24,17 @@
  * - Any other 4xx → permanent, the message listing Amazon's errors (code, message, details).
  * - A 2xx above the size cap, or of an unexpected shape → permanent.
  */
-import type { ChannelApiErrorKind } from '../shared/api-error.js'
-import { callErrors, type CallErrors } from '../shared/call-errors.js'
+import { callErrors, httpStatusKind, type CallErrors } from '../shared/call-errors.js'
 import {
   httpExchange,
   isRecord,
-  MAX_RESPONSE_BYTES,
+  jsonAnswer,
   parseJsonAnswer,
   unansweredReason,
   type Exchanged,
 } from '../shared/http-exchange.js'
-import { TokenBucket, type RateLimit } from '../shared/rate-limit.js'
-import { retryAfterMs } from '../shared/retry-after.js'
+import { bucketsBy } from '../shared/per-api-buckets.js'
+import type { RateLimit } from '../shared/rate-limit.js'
 import type { ClientContext } from '../types.js'
 import { SP_API_ENDPOINTS, type AmazonCredentials } from './config.js'
 
@@ -121,16 +120,8 @@ export function spApiRequests(
   )
   const timeoutMs = credentials.requestTimeoutMs
   const plans = { ...DEFAULT_RATE_LIMITS, ...credentials.rateLimits }
-  const buckets = new Map<SpApiOperation, TokenBucket>()
-  const bucketFor = (operation: SpApiOperation): TokenBucket => {
-    let bucket = buckets.get(operation)
-    if (!bucket) {
-      bucket = new TokenBucket(plans[operation], ctx.clock)
-      buckets.set(operation, bucket)
-    }
-    return bucket
-  }
-  const { fail } = callErrors(CHANNEL, ctx.clock, DEFAULT_RATE_LIMIT_WAIT_MS)
+  const bucketFor = bucketsBy((operation: SpApiOperation) => plans[operation], ctx.clock)
+  const { fail, refused } = callErrors(CHANNEL, ctx.clock, DEFAULT_RATE_LIMIT_WAIT_MS)
 
   async function send(
     spec: ApiCall,
@@ -154,72 +145,36 @@ export function spApiRequests(
   function settle(spec: ApiCall, sent: Sent): Answer {
     const { status, requestId } = sent
     if (status >= 200 && status < 300) {
-      if (sent.tooLarge) {
-        throw fail('permanent', spec, `answer larger than ${MAX_RESPONSE_BYTES} bytes`, { status })
-      }
-      const value = parseJsonAnswer(sent.text)
-      if (value === undefined) {
-        throw fail('transient', spec, `answer is not JSON (${statusAndId(status, requestId)})`, {
-          status,
-        })
-      }
-      return { value, requestId }
+      const id = requestId === undefined ? undefined : `request id ${requestId}`
+      return { value: jsonAnswer(sent, spec, fail, id), requestId }
     }
     const errors = sent.tooLarge ? [] : spApiErrors(parseJsonAnswer(sent.text))
-    const code = errors[0]?.code
-    const kind = refusalKind(status, spec.notFoundIsTransient === true)
+    const kind = httpStatusKind(status, spec.notFoundIsTransient === true)
     const summary = [`HTTP ${status}`, ...errors.map(describeError)]
     if (requestId !== undefined) summary.push(`request id ${requestId}`)
-    const waitMs =
-      kind === 'rate-limited'
-        ? rateLimitWaitMs(
-            sent.header('retry-after'),
-            sent.header('x-amzn-ratelimit-limit'),
-            ctx.clock.now(),
-          )
-        : undefined
-    const what =
-      kind === 'rate-limited'
-        ? 'rate limited'
-        : kind === 'transient'
-          ? status === 404
-            ? 'not visible yet'
-            : 'failed'
-          : 'refused'
-    throw fail(kind, spec, `${what} (${redact(summary.join('; '))})`, {
+    throw refused(spec, {
+      kind,
       status,
-      ...(code === undefined ? {} : { code }),
-      ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }),
+      code: errors[0]?.code,
+      retryAfter: sent.header('retry-after'),
+      fallbackWaitMs: ratePeriodMs(sent.header('x-amzn-ratelimit-limit')),
+      summary: redact(summary.join('; ')),
+      what: kind === 'transient' && status === 404 ? 'not visible yet' : undefined,
     })
   }
 
   return { send, settle, fail }
 }
 
-/** The kind of a non-2xx answer; see the classification in the header comment. */
-function refusalKind(status: number, notFoundIsTransient: boolean): ChannelApiErrorKind {
-  if (status === 429) return 'rate-limited'
-  if (status >= 500 || status === 408) return 'transient'
-  if (status === 401 || status === 403) return 'unauthorized'
-  if (status === 404 && notFoundIsTransient) return 'transient'
-  return 'permanent'
-}
-
 /**
- * How long a 429 asks us to wait: Retry-After (seconds or an HTTP-date) if sent; else one period
- * of the rate in `x-amzn-RateLimit-Limit` (requests per second, e.g. `0.5` → 2,000 ms); else
- * {@link DEFAULT_RATE_LIMIT_WAIT_MS}.
+ * One period of the rate in `x-amzn-RateLimit-Limit` (requests per second, e.g. `0.5` → 2,000
+ * ms), the wait after a 429 without Retry-After; undefined when the header is absent or not a
+ * positive number (then {@link DEFAULT_RATE_LIMIT_WAIT_MS} applies).
  */
-export function rateLimitWaitMs(
-  retryAfter: string | undefined,
-  rateLimitLimit: string | undefined,
-  now: Date,
-): number {
-  const asked = retryAfterMs(retryAfter, now)
-  if (asked !== undefined) return asked
+export function ratePeriodMs(rateLimitLimit: string | undefined): number | undefined {
   const rate = rateLimitLimit === undefined ? Number.NaN : Number(rateLimitLimit.trim())
   if (rateLimitLimit?.trim() && Number.isFinite(rate) && rate > 0) return Math.ceil(1000 / rate)
-  return DEFAULT_RATE_LIMIT_WAIT_MS
+  return undefined
 }
 
 /**
@@ -256,10 +211,6 @@ export function describeError(e: SpApiErrorEntry): string {
   if (e.message !== undefined) parts.push(JSON.stringify(e.message))
   if (e.details !== undefined) parts.push(`(details ${JSON.stringify(e.details)})`)
   return parts.join(' ')
-}
-
-function statusAndId(status: number, requestId: string | undefined): string {
-  return requestId === undefined ? `HTTP ${status}` : `HTTP ${status}, request id ${requestId}`
 }
 
 function text(value: unknown): string | undefined {

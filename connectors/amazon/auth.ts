@@ -21,10 +21,19 @@
  *   permanent (our request is wrong).
  * The token endpoint is not paced: the cache sends it about one request an hour per account.
  */
-import { z } from 'zod'
 import type { ChannelApiErrorKind } from '../shared/api-error.js'
-import { cachedToken, type IssuedToken } from '../shared/cached-token.js'
-import { callErrors, type CallErrors, type CallLabel } from '../shared/call-errors.js'
+import {
+  cachedToken,
+  readTokenAnswer,
+  sendWithToken,
+  type IssuedToken,
+} from '../shared/cached-token.js'
+import {
+  callErrors,
+  httpStatusKind,
+  type CallErrors,
+  type CallLabel,
+} from '../shared/call-errors.js'
 import {
   httpExchange,
   isRecord,
@@ -50,11 +59,6 @@ import type { AmazonCredentials } from './config.js'
 export const TOKEN_REFRESH_MARGIN_MS = 60_000
 /** Documented access-token lifetime (one hour), assumed when an answer leaves `expires_in` out. */
 const DOCUMENTED_TOKEN_LIFETIME_S = 3_600
-
-const TokenAnswer = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.coerce.number().positive().optional(),
-})
 
 /** OAuth error codes that mean the credentials or the seller's grant were refused. */
 const CREDENTIAL_ERRORS = new Set(['invalid_grant', 'invalid_client', 'unauthorized_client'])
@@ -118,13 +122,10 @@ export function createAmazonApi(credentials: AmazonCredentials, ctx: ClientConte
     const { status } = sent
     const body = sent.tooLarge ? undefined : parseJsonAnswer(sent.text)
     if (status >= 200 && status < 300) {
-      const parsed = TokenAnswer.safeParse(body)
+      const issued = readTokenAnswer(body, DOCUMENTED_TOKEN_LIFETIME_S)
       // Not quoted: the answer may hold a token in an unexpected place.
-      if (!parsed.success) throw fail('transient', tokenCall, 'not a token answer', { status })
-      return {
-        value: parsed.data.access_token,
-        expiresInSeconds: parsed.data.expires_in ?? DOCUMENTED_TOKEN_LIFETIME_S,
-      }
+      if (!issued) throw fail('transient', tokenCall, 'not a token answer', { status })
+      return issued
     }
     const error = isRecord(body) && typeof body.error === 'string' ? body.error : undefined
     const description =
@@ -151,24 +152,23 @@ export function createAmazonApi(credentials: AmazonCredentials, ctx: ClientConte
       'x-amz-access-token': accessToken,
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
     })
-    const used = await token.get()
-    let sent = await send(spec, headers(used), body)
-    if (isTokenRefusal(sent.status, sent.tooLarge ? [] : spApiErrors(parseJsonAnswer(sent.text)))) {
-      token.invalidate(used)
-      sent = await send(spec, headers(await token.get()), body)
-    }
+    const sent = await sendWithToken(
+      token,
+      (accessToken) => send(spec, headers(accessToken), body),
+      (s) => isTokenRefusal(s.status, s.tooLarge ? [] : spApiErrors(parseJsonAnswer(s.text))),
+    )
     return settle(spec, sent)
   }
 
   return { call, fail, redact }
 }
 
+/** By the HTTP status, except that an OAuth error naming the credentials is unauthorized. */
 function tokenRefusalKind(status: number, error: string | undefined): ChannelApiErrorKind {
-  if (status === 429) return 'rate-limited'
-  if (status >= 500 || status === 408) return 'transient'
-  if (status === 401 || status === 403) return 'unauthorized'
-  if (error !== undefined && CREDENTIAL_ERRORS.has(error)) return 'unauthorized'
-  return 'permanent'
+  const kind = httpStatusKind(status)
+  return kind === 'permanent' && error !== undefined && CREDENTIAL_ERRORS.has(error)
+    ? 'unauthorized'
+    : kind
 }
 
 /** A value as `URLSearchParams` writes it in a form body. */

@@ -4,8 +4,8 @@
 // order reads with NextToken paging, the hydrated record, the stock write's exact shape (merge,
 // value array, one marketplace per call, encoded SKU) and its ACCEPTED / INVALID answers, the
 // listing read, error classification, timeouts and local pacing.
-import { delay, http, HttpResponse } from 'msw'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { http, HttpResponse } from 'msw'
+import { describe, expect, it } from 'vitest'
 import {
   amazonApi,
   QUOTA_EXCEEDED,
@@ -13,9 +13,17 @@ import {
   type AmazonApiOptions,
   type ServedOrder,
 } from '../../test/channels/amazon-api.js'
-import { fetchTransport } from '../../test/channels/tiktok-shop-api.js'
+import {
+  clientContext,
+  failure,
+  itClassifiesAnswers,
+  itRefusesUnusableAnswers,
+  serve,
+  testClock,
+  type CallUnderTest,
+  type ClassificationCase,
+} from '../../test/helpers/channel-client.js'
 import { mswServer } from '../../test/setup-msw.js'
-import { ChannelApiError } from '../shared/api-error.js'
 import type { HydrationNeed } from '../types.js'
 import { createAmazonClient, DEFAULT_RATE_LIMIT_WAIT_MS } from './client.js'
 import { AmazonCredentials } from './config.js'
@@ -33,8 +41,7 @@ const CA = 'A2EUQ1WTGCTBG'
 const START = new Date('2026-11-22T12:00:00Z')
 const fast = { perSecond: 1_000, burst: 1_000 }
 
-let now = START.getTime()
-const clock = { now: () => new Date(now) }
+const clock = testClock(START)
 
 const credentials = AmazonCredentials.parse({
   staticHeader: { values: [{ apiKey: 'k' }] },
@@ -48,31 +55,20 @@ const credentials = AmazonCredentials.parse({
 })
 
 function setup(api: Partial<AmazonApiOptions> = {}, overrides: Partial<AmazonCredentials> = {}) {
-  const emulator = amazonApi({
-    baseUrl: BASE,
-    lwaTokenUrl: LWA_URL,
-    lwa: LWA,
-    sellerId: SELLER,
-    now: clock.now,
-    ...api,
-  })
-  mswServer.use(...emulator.handlers)
-  const client = createAmazonClient(
-    { ...credentials, ...overrides },
-    { transport: fetchTransport(), clock },
+  const emulator = serve(
+    amazonApi({
+      baseUrl: BASE,
+      lwaTokenUrl: LWA_URL,
+      lwa: LWA,
+      sellerId: SELLER,
+      now: clock.now,
+      ...api,
+    }),
   )
+  const client = createAmazonClient({ ...credentials, ...overrides }, clientContext(clock))
   const tokenCalls = () => emulator.calls.filter((c) => c.operation === 'token')
   const apiCalls = () => emulator.calls.filter((c) => c.operation !== 'token')
   return { client, api: emulator, tokenCalls, apiCalls }
-}
-
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
 }
 
 const order = (id: string) => ({ AmazonOrderId: id, OrderStatus: 'Unshipped' })
@@ -87,10 +83,6 @@ const ordersMap = (ids: readonly string[]) =>
   )
 
 const ORDER_ID = '113-4567890-1234567'
-
-beforeEach(() => {
-  now = START.getTime()
-})
 
 describe('LWA access token', () => {
   it('is exchanged once with the refresh-token form, and reused across calls', async () => {
@@ -137,10 +129,10 @@ describe('LWA access token', () => {
       tokenTtlSeconds: 3_600,
     })
     await client.getOrder(ORDER_ID)
-    now += 3_539_999
+    clock.advance(3_539_999)
     await client.getOrder(ORDER_ID)
     expect(tokenCalls()).toHaveLength(1)
-    now += 1
+    clock.advance(1)
     await client.getOrder(ORDER_ID)
     expect(tokenCalls()).toHaveLength(2)
     expect(api.calls.at(-1)?.headers['x-amz-access-token']).toBe(api.tokens[1])
@@ -576,15 +568,13 @@ describe('getListingQuantity', () => {
 
 describe('error classification', () => {
   const LISTING = `${BASE}/listings/2021-08-01/items/:sellerId/:sku`
+  const getListing: CallUnderTest<ReturnType<typeof setup>> = {
+    setup: (overrides) => setup({}, overrides),
+    call: ({ client }) => client.getListingQuantity({ sku: 'S' }),
+    route: (reply) => http.get(LISTING, reply),
+  }
   const invalid = { code: 'InvalidInput', message: 'Invalid Input', details: 'sku too long' }
-  const cases: {
-    name: string
-    reply: () => Response
-    kind: ChannelApiError['kind']
-    retryAfterMs?: number
-    code?: string
-    says?: string
-  }[] = [
+  const cases: ClassificationCase[] = [
     {
       name: 'HTTP 429 with Retry-After',
       reply: () => spApiError(429, [QUOTA_EXCEEDED], { retryAfter: '7' }),
@@ -663,14 +653,7 @@ describe('error classification', () => {
     },
   ]
 
-  it.each(cases)('$name → $kind', async ({ reply, kind, retryAfterMs, code, says }) => {
-    const { client, api } = setup()
-    mswServer.use(http.get(LISTING, reply))
-    const err = await failure(client.getListingQuantity({ sku: 'S' }))
-    expect(err.kind).toBe(kind)
-    if (retryAfterMs !== undefined) expect(err.details.retryAfterMs).toBe(retryAfterMs)
-    if (code !== undefined) expect(err.details.code).toBe(code)
-    if (says !== undefined) expect(err.message).toContain(says)
+  itClassifiesAnswers(getListing, cases, (err, { api }) => {
     expect(err.message).toContain(
       `Amazon get listing of sku S in ${US} (GET /listings/2021-08-01/items/{sellerId}/{sku})`,
     )
@@ -716,31 +699,9 @@ describe('error classification', () => {
     expect(err.message).toContain('request id req-0001')
   })
 
-  it('a network error is transient', async () => {
-    const { client } = setup()
-    mswServer.use(http.get(LISTING, () => HttpResponse.error()))
-    expect((await failure(client.getListingQuantity({ sku: 'S' }))).kind).toBe('transient')
-  })
-
-  it('an answer that does not complete within requestTimeoutMs is transient', async () => {
-    const { client } = setup({}, { requestTimeoutMs: 50 })
-    mswServer.use(
-      http.get(LISTING, async () => {
-        await delay(1_000)
-        return HttpResponse.json({ sku: 'S', fulfillmentAvailability: [] })
-      }),
-    )
-    const err = await failure(client.getListingQuantity({ sku: 'S' }))
-    expect(err.kind).toBe('transient')
-    expect(err.message).toMatch(/no complete answer within 50 ms/)
-  })
-
-  it('an answer above the size cap is refused, not parsed', async () => {
-    const { client } = setup()
-    mswServer.use(http.get(LISTING, () => new HttpResponse(`{"sku":"${'a'.repeat(5 << 20)}"}`)))
-    const err = await failure(client.getListingQuantity({ sku: 'S' }))
-    expect(err.kind).toBe('permanent')
-    expect(err.message).toMatch(/larger than 5242880 bytes/)
+  itRefusesUnusableAnswers(getListing, {
+    answer: { sku: 'S', fulfillmentAvailability: [] },
+    hugeAnswer: (filler) => `{"sku":"${filler}"}`,
   })
 
   it('a getOrder answered 429 once, then served, works on the retry (emulator `before`)', async () => {
@@ -777,7 +738,7 @@ describe('local pacing', () => {
     expect(apiCalls()).toHaveLength(2)
     await client.getOrderItems(ORDER_ID) // its own bucket
     expect(apiCalls()).toHaveLength(3)
-    now += 5_000
+    clock.advance(5_000)
     await client.getOrder(ORDER_ID)
     expect(apiCalls()).toHaveLength(4)
   })

@@ -11,7 +11,12 @@
  * - `invalidate(value)` forgets a token the channel refused, unless another caller has already
  *   replaced it (the replacement is kept).
  * - The latest tokens are listed so error messages can redact them.
+ *
+ * {@link readTokenAnswer} reads the OAuth 2.0 answer both endpoints give, and
+ * {@link sendWithToken} is the send-once-more-with-a-new-token step of a call the channel may
+ * refuse for its token.
  */
+import { z } from 'zod'
 import type { Clock } from '../../src/clock.js'
 
 /** What a token endpoint answered. */
@@ -72,4 +77,43 @@ export function cachedToken(options: CachedTokenOptions): CachedToken {
     },
     recent: () => [...latest],
   }
+}
+
+const TokenAnswer = z.object({
+  access_token: z.string().min(1),
+  expires_in: z.coerce.number().positive().optional(),
+})
+
+/**
+ * An OAuth 2.0 token answer, `{ access_token, expires_in?, … }` (RFC 6749 §5.1), as an
+ * {@link IssuedToken}: `expires_in` when given, else the channel's documented lifetime. Undefined
+ * for an answer of another shape.
+ */
+export function readTokenAnswer(
+  body: unknown,
+  documentedLifetimeSeconds: number,
+): IssuedToken | undefined {
+  const parsed = TokenAnswer.safeParse(body)
+  if (!parsed.success) return undefined
+  return {
+    value: parsed.data.access_token,
+    expiresInSeconds: parsed.data.expires_in ?? documentedLifetimeSeconds,
+  }
+}
+
+/**
+ * Sends with the cached token; when the channel refuses that token (`isTokenRefused`), forgets it
+ * (unless another caller replaced it already) and sends once more with a new one. What the second
+ * attempt brings back is returned whatever it is: a second refusal is the credentials' problem.
+ */
+export async function sendWithToken<Sent>(
+  token: CachedToken,
+  send: (accessToken: string) => Promise<Sent>,
+  isTokenRefused: (sent: Sent) => boolean,
+): Promise<Sent> {
+  const used = await token.get()
+  const sent = await send(used)
+  if (!isTokenRefused(sent)) return sent
+  token.invalidate(used)
+  return send(await token.get())
 }

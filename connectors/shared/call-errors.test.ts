@@ -1,9 +1,9 @@
 // De-risks the one wording of channel call errors: the message names channel, operation and API,
 // a refusal carries status and code, and only a rate-limited one carries a wait (Retry-After, else
-// the channel's default).
+// the call's fallback, else the channel's default); and the shared HTTP status table.
 import { describe, expect, it } from 'vitest'
 import { ChannelApiError } from './api-error.js'
-import { callErrors } from './call-errors.js'
+import { callErrors, httpStatusKind } from './call-errors.js'
 
 const clock = { now: () => new Date('2026-11-22T12:00:00Z') }
 const call = { operation: 'get orders', method: 'GET', api: '/orders/{id}' }
@@ -44,5 +44,28 @@ describe('callErrors', () => {
     expect(unasked.details).toEqual({ status: 200, code: 'R', retryAfterMs: 1_500 })
     const ignored = refused(call, { kind: 'transient', status: 503, retryAfter: '7', summary: 's' })
     expect(ignored.details).toEqual({ status: 503 })
+  })
+
+  it("takes the call's fallback wait over the default, and Retry-After over both", () => {
+    const base = { kind: 'rate-limited', status: 429, summary: 's', fallbackWaitMs: 4_000 } as const
+    expect(refused(call, base).details.retryAfterMs).toBe(4_000)
+    expect(refused(call, { ...base, retryAfter: '7' }).details.retryAfterMs).toBe(7_000)
+  })
+})
+
+describe('httpStatusKind', () => {
+  it.each([
+    [429, false, 'rate-limited'],
+    [500, false, 'transient'],
+    [503, false, 'transient'],
+    [408, false, 'transient'],
+    [401, false, 'unauthorized'],
+    [403, false, 'unauthorized'],
+    [404, false, 'permanent'],
+    [404, true, 'transient'],
+    [400, true, 'permanent'],
+    [409, false, 'permanent'],
+  ] as const)('HTTP %i (404 not visible yet: %s) → %s', (status, notFoundIsTransient, kind) => {
+    expect(httpStatusKind(status, notFoundIsTransient)).toBe(kind)
   })
 })

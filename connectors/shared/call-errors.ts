@@ -2,7 +2,8 @@
  * The errors a channel client raises for one API call, worded the same way for every channel:
  * `Walmart get order 1 (GET /v3/orders/{purchaseOrderId}): refused (HTTP 400; …)`. Deciding the
  * kind of an answer stays with each client, because every channel reports errors differently;
- * this only turns the decision into a `ChannelApiError`.
+ * this turns the decision into a `ChannelApiError`, and offers {@link httpStatusKind}, the HTTP
+ * status table the clients that classify by status share.
  */
 import type { Clock } from '../../src/clock.js'
 import { ChannelApiError, type ChannelApiErrorKind } from './api-error.js'
@@ -27,6 +28,8 @@ export interface Refusal {
   readonly code?: string
   /** The answer's Retry-After header; read for `rate-limited` only. */
   readonly retryAfter?: string
+  /** The wait when rate limited and Retry-After names none; default the channel's. */
+  readonly fallbackWaitMs?: number
   /** What the answer said, credentials already redacted, e.g. `HTTP 429, code 36009002`. */
   readonly summary: string
   /** Replaces the usual wording of the kind: `rate limited`, `failed` (transient), `refused`. */
@@ -44,7 +47,8 @@ export interface CallErrors {
   ) => ChannelApiError
   /**
    * The error for a refused call, `<what> (<summary>)`, with the status, the channel's code and,
-   * when rate limited, the wait the channel asked for in Retry-After, else the channel's default.
+   * when rate limited, the wait the channel asked for in Retry-After, else `fallbackWaitMs`, else
+   * the channel's default.
    */
   readonly refused: (call: CallLabel, refusal: Refusal) => ChannelApiError
 }
@@ -67,7 +71,9 @@ export function callErrors(
     const { kind, status, code } = refusal
     const waitMs =
       kind === 'rate-limited'
-        ? (retryAfterMs(refusal.retryAfter, clock.now()) ?? defaultRateLimitWaitMs)
+        ? (retryAfterMs(refusal.retryAfter, clock.now()) ??
+          refusal.fallbackWaitMs ??
+          defaultRateLimitWaitMs)
         : undefined
     const what =
       refusal.what ??
@@ -80,4 +86,17 @@ export function callErrors(
   }
 
   return { fail, refused }
+}
+
+/**
+ * The kind of a non-2xx answer by its HTTP status alone: 429 → rate-limited; 5xx and 408 →
+ * transient; 401 and 403 → unauthorized; 404 → transient when `notFoundIsTransient` (a record not
+ * visible yet), else permanent, like any other 4xx.
+ */
+export function httpStatusKind(status: number, notFoundIsTransient = false): ChannelApiErrorKind {
+  if (status === 429) return 'rate-limited'
+  if (status >= 500 || status === 408) return 'transient'
+  if (status === 401 || status === 403) return 'unauthorized'
+  if (status === 404 && notFoundIsTransient) return 'transient'
+  return 'permanent'
 }

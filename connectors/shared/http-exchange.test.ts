@@ -1,10 +1,12 @@
 // De-risks the shared request/answer step: the body cap and its "too large" flag, the message for
 // an exchange that produced no answer, and lossless JSON parsing of answers.
 import { describe, expect, it } from 'vitest'
+import { callErrors } from './call-errors.js'
 import {
   httpExchange,
   isRecord,
   isTimeout,
+  jsonAnswer,
   parseJsonAnswer,
   unansweredReason,
 } from './http-exchange.js'
@@ -64,5 +66,34 @@ describe('parseJsonAnswer', () => {
 
   it('isRecord accepts objects only', () => {
     expect([{}, [], null, 'x'].map(isRecord)).toEqual([true, false, false, false])
+  })
+})
+
+describe('jsonAnswer', () => {
+  const { fail } = callErrors('Shop', { now: () => new Date(0) }, 1_000)
+  const call = { operation: 'get order 1', method: 'GET', api: '/orders/{id}' }
+  const sent = (text: string, tooLarge = false) => ({
+    status: 200,
+    header: () => undefined,
+    text,
+    tooLarge,
+  })
+
+  it('parses a 2xx answer losslessly', () => {
+    expect(jsonAnswer(sent('{"id":9007199254740993}'), call, fail)).toEqual({
+      id: '9007199254740993',
+    })
+  })
+
+  it('refuses an answer above the cap (permanent) and one that is not JSON (transient)', () => {
+    expect(() => jsonAnswer(sent('{"id":1}', true), call, fail)).toThrow(
+      expect.objectContaining({ kind: 'permanent', details: { status: 200 } }),
+    )
+    expect(() => jsonAnswer(sent('<html/>'), call, fail, 'request id R1')).toThrow(
+      'Shop get order 1 (GET /orders/{id}): answer is not JSON (HTTP 200, request id R1)',
+    )
+    expect(() => jsonAnswer(sent('<html/>'), call, fail)).toThrow(
+      /answer is not JSON \(HTTP 200\)$/,
+    )
   })
 })

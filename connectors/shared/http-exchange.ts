@@ -6,6 +6,7 @@
  */
 import { errorMessage } from '../../src/errors.js'
 import { parseJsonBody } from '../../src/json.js'
+import type { CallErrors, CallLabel } from './call-errors.js'
 import type { HttpTransport, TransportRequest } from './transport.js'
 
 /** No answer the hub reads comes near this; a bigger one is cut off, flagged and never parsed. */
@@ -70,6 +71,29 @@ export function parseJsonAnswer(text: string): unknown {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The JSON of a 2xx answer, parsed with {@link parseJsonAnswer}. One above the size cap is a
+ * permanent error for `call` (never parsed); one that is not JSON (a gateway's page) a transient
+ * one naming the status and `id` (the channel's request or correlation id), when given.
+ */
+export function jsonAnswer(
+  sent: Exchanged,
+  call: CallLabel,
+  fail: CallErrors['fail'],
+  id?: string,
+): unknown {
+  const { status } = sent
+  if (sent.tooLarge) {
+    throw fail('permanent', call, `answer larger than ${MAX_RESPONSE_BYTES} bytes`, { status })
+  }
+  const value = parseJsonAnswer(sent.text)
+  if (value === undefined) {
+    const about = id === undefined ? `HTTP ${status}` : `HTTP ${status}, ${id}`
+    throw fail('transient', call, `answer is not JSON (${about})`, { status })
+  }
+  return value
 }
 
 /** A JSON object (not an array, not null). */

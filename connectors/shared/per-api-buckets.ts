@@ -1,5 +1,5 @@
 import type { Clock } from '../../src/clock.js'
-import { TokenBucket } from './rate-limit.js'
+import { TokenBucket, type RateLimit } from './rate-limit.js'
 
 /**
  * One {@link TokenBucket} per API of one account, created on first use, all with the same plan:
@@ -9,12 +9,20 @@ import { TokenBucket } from './rate-limit.js'
  */
 export function perApiBuckets(perSecond: number, clock: Clock): (api: string) => TokenBucket {
   const limit = { perSecond, burst: Math.max(1, perSecond) }
-  const buckets = new Map<string, TokenBucket>()
-  return (api) => {
-    let bucket = buckets.get(api)
+  return bucketsBy(() => limit, clock)
+}
+
+/** One {@link TokenBucket} per key, created on first use with the plan `planOf(key)` names. */
+export function bucketsBy<K extends string>(
+  planOf: (key: K) => RateLimit,
+  clock: Clock,
+): (key: K) => TokenBucket {
+  const buckets = new Map<K, TokenBucket>()
+  return (key) => {
+    let bucket = buckets.get(key)
     if (!bucket) {
-      bucket = new TokenBucket(limit, clock)
-      buckets.set(api, bucket)
+      bucket = new TokenBucket(planOf(key), clock)
+      buckets.set(key, bucket)
     }
     return bucket
   }

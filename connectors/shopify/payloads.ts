@@ -11,20 +11,10 @@
  *       https://shopify.dev/docs/api/admin-rest/2025-10/resources/refund
  */
 import { z } from 'zod'
+import { DigitId } from '../shared/digit-id.js'
 
 /** A Shopify id as a digit string. A number beyond 2^53 has already lost digits, so it is refused. */
-const Id = z.preprocess(
-  (value, ctx) => {
-    if (typeof value !== 'number') return value
-    if (Number.isSafeInteger(value) && value >= 0) return String(value)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected an integer id within 2^53; larger ids must be parsed with parseJsonBody',
-    })
-    return z.NEVER
-  },
-  z.string().regex(/^\d+$/, 'expected an integer id'),
-)
+const Id = DigitId
 
 /** A decimal amount as a string ("64.90", "-5.00", "1200"). */
 const Amount = z.preprocess(

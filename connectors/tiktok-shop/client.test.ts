@@ -2,10 +2,9 @@
 // independently written signature verifier: signing and the query/header shape, order and return
 // reads (batching, lossless ids, "not visible yet"), hydration keys, stock writes (all
 // warehouses, 0, above the maximum, per-SKU errors), error classification, pacing and timeouts.
-import { delay, http, HttpResponse } from 'msw'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { http, HttpResponse } from 'msw'
+import { describe, expect, it } from 'vitest'
 import {
-  fetchTransport,
   hasValidTikTokSignature,
   tiktokApiSignature,
   tiktokError,
@@ -13,8 +12,17 @@ import {
   type ServedRecord,
   type TikTokShopApiOptions,
 } from '../../test/channels/tiktok-shop-api.js'
+import {
+  clientContext,
+  failure,
+  itClassifiesAnswers,
+  itRefusesUnusableAnswers,
+  serve,
+  testClock,
+  type CallUnderTest,
+  type ClassificationCase,
+} from '../../test/helpers/channel-client.js'
 import { mswServer } from '../../test/setup-msw.js'
-import { ChannelApiError } from '../shared/api-error.js'
 import { TikTokShopCredentials } from './config.js'
 import { createTikTokShopClient, MAX_STOCK_QUANTITY } from './client.js'
 import { apiRequestSignature, signedApiQuery } from './sign-request.js'
@@ -25,8 +33,7 @@ const ACCESS_TOKEN = 'TTP_test-access-token-0001'
 const SHOP_CIPHER = 'ROW_test-shop-cipher'
 const START = new Date('2026-11-22T12:00:00Z')
 
-let now = START.getTime()
-const clock = { now: () => new Date(now) }
+const clock = testClock(START)
 
 const credentials = TikTokShopCredentials.parse({
   appKey: 'test-app-key',
@@ -40,39 +47,24 @@ function setup(
   api: Partial<TikTokShopApiOptions> = {},
   overrides: Partial<TikTokShopCredentials> = {},
 ) {
-  const emulator = tiktokShopApi({
-    baseUrl: BASE,
-    appKey: 'test-app-key',
-    appSecret: APP_SECRET,
-    accessToken: ACCESS_TOKEN,
-    shopCipher: SHOP_CIPHER,
-    now: clock.now,
-    ...api,
-  })
-  mswServer.use(...emulator.handlers)
-  const client = createTikTokShopClient(
-    { ...credentials, ...overrides },
-    { transport: fetchTransport(), clock },
+  const emulator = serve(
+    tiktokShopApi({
+      baseUrl: BASE,
+      appKey: 'test-app-key',
+      appSecret: APP_SECRET,
+      accessToken: ACCESS_TOKEN,
+      shopCipher: SHOP_CIPHER,
+      now: clock.now,
+      ...api,
+    }),
   )
+  const client = createTikTokShopClient({ ...credentials, ...overrides }, clientContext(clock))
   return { client, calls: emulator.calls }
-}
-
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
 }
 
 const order = (id: string, extra: object = {}) => ({ id, status: 'AWAITING_SHIPMENT', ...extra })
 const ordersMap = (ids: readonly string[]) =>
   new Map<string, ServedRecord>(ids.map((id) => [id, order(id)]))
-
-beforeEach(() => {
-  now = START.getTime()
-})
 
 describe('request signing', () => {
   it("reproduces the doc's worked example (secret e59af819cc, Get Authorized Shops)", () => {
@@ -449,15 +441,14 @@ describe('getInventory', () => {
 
 describe('error classification', () => {
   const ORDERS = `${BASE}/order/202309/orders`
+  const getOrders: CallUnderTest<ReturnType<typeof setup>> = {
+    setup: (overrides) => setup({}, overrides),
+    call: ({ client }) => client.getOrders(['1']),
+    route: (reply) => http.get(ORDERS, reply),
+  }
   const envelope = (code: number, message: string) =>
     HttpResponse.json({ code, message, request_id: 'REQ-1' })
-  const cases: {
-    name: string
-    reply: () => Response
-    kind: ChannelApiError['kind']
-    retryAfterMs?: number
-    code?: string
-  }[] = [
+  const cases: ClassificationCase[] = [
     {
       name: 'HTTP 429 with Retry-After',
       reply: () => tiktokError(36009002, 'Too many requests', { status: 429, retryAfter: '7' }),
@@ -556,16 +547,8 @@ describe('error classification', () => {
     },
   ]
 
-  it.each(cases)('$name → $kind', async ({ reply, kind, retryAfterMs, code }) => {
-    const { client } = setup()
-    mswServer.use(http.get(ORDERS, reply))
-    const err = await failure(client.getOrders(['1']))
-    expect(err.kind).toBe(kind)
-    if (retryAfterMs !== undefined) expect(err.details.retryAfterMs).toBe(retryAfterMs)
-    if (code !== undefined) {
-      expect(err.details.code).toBe(code)
-      expect(err.message).toContain(`code ${code}`)
-    }
+  itClassifiesAnswers(getOrders, cases, (err, _subject, { code }) => {
+    if (code !== undefined) expect(err.message).toContain(`code ${code}`)
     expect(err.message).toContain('TikTok Shop get orders')
     expect(err.message).not.toContain(ACCESS_TOKEN)
     expect(err.message).not.toContain(APP_SECRET)
@@ -587,33 +570,9 @@ describe('error classification', () => {
     expect(err.message).toContain('"Invalid credentials. token [redacted] is invalid"')
   })
 
-  it('a network error is transient', async () => {
-    const { client } = setup()
-    mswServer.use(http.get(ORDERS, () => HttpResponse.error()))
-    expect((await failure(client.getOrders(['1']))).kind).toBe('transient')
-  })
-
-  it('an answer that never completes within requestTimeoutMs is transient', async () => {
-    const { client } = setup({}, { requestTimeoutMs: 50 })
-    mswServer.use(
-      http.get(ORDERS, async () => {
-        await delay(1_000)
-        return HttpResponse.json({ code: 0, data: {} })
-      }),
-    )
-    const err = await failure(client.getOrders(['1']))
-    expect(err.kind).toBe('transient')
-    expect(err.message).toMatch(/within 50 ms/)
-  })
-
-  it('an answer above the size cap is refused, not parsed', async () => {
-    const { client } = setup()
-    mswServer.use(
-      http.get(ORDERS, () => new HttpResponse(`{"code":0,"data":{"x":"${'a'.repeat(5 << 20)}"}}`)),
-    )
-    const err = await failure(client.getOrders(['1']))
-    expect(err.kind).toBe('permanent')
-    expect(err.message).toMatch(/larger than 5242880 bytes/)
+  itRefusesUnusableAnswers(getOrders, {
+    answer: { code: 0, data: {} },
+    hugeAnswer: (filler) => `{"code":0,"data":{"x":"${filler}"}}`,
   })
 })
 
@@ -631,7 +590,7 @@ describe('rate limiting', () => {
     // Another API has its own bucket.
     await client.getInventory(['100'])
     expect(calls).toHaveLength(2)
-    now += 5_000
+    clock.advance(5_000)
     await client.getOrders(['1'])
     expect(calls).toHaveLength(3)
   })

@@ -18,20 +18,10 @@
  *   https://partner.tiktokshop.com/docv2/page/search-returns-202309 (`data.return_orders[]`)
  */
 import { z } from 'zod'
+import { DigitId } from '../shared/digit-id.js'
 
 /** A TikTok id as a digit string. A number beyond 2^53 has already lost digits, so it is refused. */
-export const Id = z.preprocess(
-  (value, ctx) => {
-    if (typeof value !== 'number') return value
-    if (Number.isSafeInteger(value) && value >= 0) return String(value)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected an integer id within 2^53; larger ids must be parsed with parseJsonBody',
-    })
-    return z.NEVER
-  },
-  z.string().regex(/^\d+$/, 'expected an integer id'),
-)
+export const Id = DigitId
 
 /** A decimal amount as a string ("20.00", "-1.50", "5000"). */
 const Amount = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount such as "20.00"')

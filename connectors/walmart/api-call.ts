@@ -19,12 +19,11 @@
  * - A 2xx above the size cap, or of an unexpected shape → permanent.
  */
 import { randomUUID } from 'node:crypto'
-import type { ChannelApiErrorKind } from '../shared/api-error.js'
-import { callErrors, type CallErrors } from '../shared/call-errors.js'
+import { callErrors, httpStatusKind, type CallErrors } from '../shared/call-errors.js'
 import {
   httpExchange,
   isRecord,
-  MAX_RESPONSE_BYTES,
+  jsonAnswer,
   parseJsonAnswer,
   unansweredReason,
   type Exchanged,
@@ -119,19 +118,16 @@ export function walmartRequests(
   function settle(spec: ApiCall, sent: Sent): Answer {
     const { status, correlationId } = sent
     if (status >= 200 && status < 300) {
-      if (sent.tooLarge) {
-        throw fail('permanent', spec, `answer larger than ${MAX_RESPONSE_BYTES} bytes`, { status })
+      return {
+        value: jsonAnswer(sent, spec, fail, `correlation id ${correlationId}`),
+        correlationId,
       }
-      const value = parseJsonAnswer(sent.text)
-      if (value === undefined) {
-        const why = `answer is not JSON (HTTP ${status}, correlation id ${correlationId})`
-        throw fail('transient', spec, why, { status })
-      }
-      return { value, correlationId }
     }
     const errors = sent.tooLarge ? [] : walmartErrors(parseJsonAnswer(sent.text))
     const code = errors[0]?.code
-    const kind = refusalKind(status, code, spec.notFoundIsTransient === true)
+    // A 404 naming URI_NOT_FOUND is a wrong path or base URL, never an order not visible yet.
+    const notVisibleYet = spec.notFoundIsTransient === true && !code?.startsWith('URI_NOT_FOUND')
+    const kind = httpStatusKind(status, notVisibleYet)
     const summary = [
       `HTTP ${status}`,
       ...errors.map(describeError),
@@ -148,20 +144,6 @@ export function walmartRequests(
   }
 
   return { send, settle, fail }
-}
-
-/** The kind of a non-2xx answer; see the classification in the header comment. */
-function refusalKind(
-  status: number,
-  code: string | undefined,
-  notFoundIsTransient: boolean,
-): ChannelApiErrorKind {
-  if (status === 429) return 'rate-limited'
-  if (status >= 500 || status === 408) return 'transient'
-  if (status === 401 || status === 403) return 'unauthorized'
-  if (status === 404 && notFoundIsTransient && !code?.startsWith('URI_NOT_FOUND'))
-    return 'transient'
-  return 'permanent'
 }
 
 /**

@@ -3,8 +3,7 @@
 // order reads and "not visible yet", both stock-write forms (shape, URL encoding, per-node
 // failures, input checks), the stock read, error classification, pacing and timeouts.
 import { delay, http, HttpResponse } from 'msw'
-import { beforeEach, describe, expect, it } from 'vitest'
-import { fetchTransport } from '../../test/channels/tiktok-shop-api.js'
+import { describe, expect, it } from 'vitest'
 import {
   inventoryKey,
   walmartApi,
@@ -12,8 +11,17 @@ import {
   type ServedOrder,
   type WalmartApiOptions,
 } from '../../test/channels/walmart-api.js'
+import {
+  clientContext,
+  failure,
+  itClassifiesAnswers,
+  itRefusesUnusableAnswers,
+  serve,
+  testClock,
+  type CallUnderTest,
+  type ClassificationCase,
+} from '../../test/helpers/channel-client.js'
 import { mswServer } from '../../test/setup-msw.js'
-import { ChannelApiError } from '../shared/api-error.js'
 import { createWalmartClient, DEFAULT_RATE_LIMIT_WAIT_MS } from './client.js'
 import { WalmartCredentials } from './config.js'
 
@@ -23,8 +31,7 @@ const CLIENT_SECRET = 'test-client-secret-0001'
 const START = new Date('2026-11-22T12:00:00Z')
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
-let now = START.getTime()
-const clock = { now: () => new Date(now) }
+const clock = testClock(START)
 
 const credentials = WalmartCredentials.parse({
   webhookAuth: [{ method: 'BASIC_AUTH', users: [{ userName: 'u', password: 'p' }] }],
@@ -37,39 +44,24 @@ const credentials = WalmartCredentials.parse({
 })
 
 function setup(api: Partial<WalmartApiOptions> = {}, overrides: Partial<WalmartCredentials> = {}) {
-  const emulator = walmartApi({
-    baseUrl: BASE,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    now: clock.now,
-    ...api,
-  })
-  mswServer.use(...emulator.handlers)
-  const client = createWalmartClient(
-    { ...credentials, ...overrides },
-    { transport: fetchTransport(), clock },
+  const emulator = serve(
+    walmartApi({
+      baseUrl: BASE,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      now: clock.now,
+      ...api,
+    }),
   )
+  const client = createWalmartClient({ ...credentials, ...overrides }, clientContext(clock))
   const tokenCalls = () => emulator.calls.filter((c) => c.path === '/v3/token')
   const apiCalls = () => emulator.calls.filter((c) => c.path !== '/v3/token')
   return { client, api: emulator, tokenCalls, apiCalls }
 }
 
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
-}
-
 const order = (id: string) => ({ purchaseOrderId: id, customerOrderId: `C${id}` })
 const ordersMap = (ids: readonly string[]) =>
   new Map<string, ServedOrder>(ids.map((id) => [id, order(id)]))
-
-beforeEach(() => {
-  now = START.getTime()
-})
 
 describe('access token', () => {
   it('is fetched once, with Basic credentials and a form body, and reused across calls', async () => {
@@ -108,10 +100,10 @@ describe('access token', () => {
   it('is renewed 60 s before expires_in, by the injected clock', async () => {
     const { client, api, tokenCalls } = setup({ orders: ordersMap(['1']), tokenTtlSeconds: 900 })
     await client.getOrder('1')
-    now += 839_999
+    clock.advance(839_999)
     await client.getOrder('1')
     expect(tokenCalls()).toHaveLength(1)
-    now += 1
+    clock.advance(1)
     await client.getOrder('1')
     expect(tokenCalls()).toHaveLength(2)
     expect(api.calls.at(-1)?.headers['wm_sec.access_token']).toBe(api.tokens[1])
@@ -120,10 +112,10 @@ describe('access token', () => {
   it('a short-lived token is renewed at half its lifetime, not before every call', async () => {
     const { client, tokenCalls } = setup({ orders: ordersMap(['1']), tokenTtlSeconds: 60 })
     await client.getOrder('1')
-    now += 29_999
+    clock.advance(29_999)
     await client.getOrder('1')
     expect(tokenCalls()).toHaveLength(1)
-    now += 1
+    clock.advance(1)
     await client.getOrder('1')
     expect(tokenCalls()).toHaveLength(2)
   })
@@ -533,19 +525,17 @@ describe('getStock', () => {
 
 describe('error classification', () => {
   const INVENTORY = `${BASE}/v3/inventory`
+  const getStock: CallUnderTest<ReturnType<typeof setup>> = {
+    setup: (overrides) => setup({}, overrides),
+    call: ({ client }) => client.getStock({ sku: 'S' }),
+    route: (reply) => http.get(INVENTORY, reply),
+  }
   const invalidParam = {
     code: 'INVALID_REQUEST_PARAM.GMP_INVENTORY_API',
     field: 'sku',
     description: 'The value provided for sku is invalid',
   }
-  const cases: {
-    name: string
-    reply: () => Response
-    kind: ChannelApiError['kind']
-    retryAfterMs?: number
-    code?: string
-    says?: string
-  }[] = [
+  const cases: ClassificationCase[] = [
     {
       name: 'HTTP 429 with Retry-After',
       reply: () =>
@@ -617,14 +607,7 @@ describe('error classification', () => {
     },
   ]
 
-  it.each(cases)('$name → $kind', async ({ reply, kind, retryAfterMs, code, says }) => {
-    const { client, api } = setup()
-    mswServer.use(http.get(INVENTORY, reply))
-    const err = await failure(client.getStock({ sku: 'S' }))
-    expect(err.kind).toBe(kind)
-    if (retryAfterMs !== undefined) expect(err.details.retryAfterMs).toBe(retryAfterMs)
-    if (code !== undefined) expect(err.details.code).toBe(code)
-    if (says !== undefined) expect(err.message).toContain(says)
+  itClassifiesAnswers(getStock, cases, (err, { api }) => {
     expect(err.message).toContain('Walmart get inventory of sku S (GET /v3/inventory)')
     expect(err.message).not.toContain(api.tokens[0])
     expect(err.message).not.toContain(CLIENT_SECRET)
@@ -648,31 +631,9 @@ describe('error classification', () => {
     expect(err.message).toMatch(/correlation id [0-9a-f-]{36}/)
   })
 
-  it('a network error is transient', async () => {
-    const { client } = setup()
-    mswServer.use(http.get(INVENTORY, () => HttpResponse.error()))
-    expect((await failure(client.getStock({ sku: 'S' }))).kind).toBe('transient')
-  })
-
-  it('an answer that does not complete within requestTimeoutMs is transient', async () => {
-    const { client } = setup({}, { requestTimeoutMs: 50 })
-    mswServer.use(
-      http.get(INVENTORY, async () => {
-        await delay(1_000)
-        return HttpResponse.json({ sku: 'S', quantity: { unit: 'EACH', amount: 1 } })
-      }),
-    )
-    const err = await failure(client.getStock({ sku: 'S' }))
-    expect(err.kind).toBe('transient')
-    expect(err.message).toMatch(/no complete answer within 50 ms/)
-  })
-
-  it('an answer above the size cap is refused, not parsed', async () => {
-    const { client } = setup()
-    mswServer.use(http.get(INVENTORY, () => new HttpResponse(`{"sku":"${'a'.repeat(5 << 20)}"}`)))
-    const err = await failure(client.getStock({ sku: 'S' }))
-    expect(err.kind).toBe('permanent')
-    expect(err.message).toMatch(/larger than 5242880 bytes/)
+  itRefusesUnusableAnswers(getStock, {
+    answer: { sku: 'S', quantity: { unit: 'EACH', amount: 1 } },
+    hugeAnswer: (filler) => `{"sku":"${filler}"}`,
   })
 })
 
@@ -689,7 +650,7 @@ describe('rate limiting', () => {
     expect(apiCalls()).toHaveLength(1)
     await client.getStock({ sku: 'S' }) // its own bucket (and the token endpoint has another)
     expect(apiCalls()).toHaveLength(2)
-    now += 5_000
+    clock.advance(5_000)
     await client.getOrder('1')
     expect(apiCalls()).toHaveLength(3)
   })

@@ -16,6 +16,7 @@ import { z } from 'zod'
 import { unsupportedNeed } from '../shared/api-error.js'
 import { isRecord } from '../shared/http-exchange.js'
 import { mapBounded } from '../shared/map-bounded.js'
+import { percentEncode } from '../shared/percent-encode.js'
 import {
   hydrationKey,
   type ChannelClient,
@@ -103,7 +104,7 @@ export function createWalmartClient(
       operation: `get order ${purchaseOrderId}`,
       method: 'GET',
       api: '/v3/orders/{purchaseOrderId}',
-      path: `/v3/orders/${encodePart(purchaseOrderId)}`,
+      path: `/v3/orders/${percentEncode(purchaseOrderId)}`,
       notFoundIsTransient: true,
     }
     if (purchaseOrderId.trim() === '') throw fail('permanent', spec, 'not sent: empty order id')
@@ -158,7 +159,7 @@ export function createWalmartClient(
       operation: `update inventory of sku ${update.sku} per ship node`,
       method: 'PUT',
       api: '/v3/inventories/{sku}',
-      path: `/v3/inventories/${encodePart(update.sku)}`,
+      path: `/v3/inventories/${percentEncode(update.sku)}`,
       body: { inventories: { nodes } },
     }
     const refuse = (why: string) => fail('permanent', spec, `not sent: ${why}`)
@@ -226,20 +227,12 @@ export function createWalmartClient(
 }
 
 /**
- * A path segment or query value, percent-encoded. Walmart asks for `: / ? # [ ] @ ! $ & ' ( ) *
- * + , ; =`, space (as %20, never `+`) and `%` to be encoded in a SKU (Get/Update inventory specs);
- * `encodeURIComponent` leaves `! ' ( ) *` alone, so those are encoded here too.
+ * The inventory query. Walmart asks for `: / ? # [ ] @ ! $ & ' ( ) * + , ; =`, space (as %20,
+ * never `+`) and `%` to be encoded in a SKU (Get/Update inventory specs), as `percentEncode` does.
  */
-function encodePart(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  )
-}
-
 function inventoryQuery(q: { readonly sku: string; readonly shipNode?: string }): string {
-  const sku = `sku=${encodePart(q.sku)}`
-  return q.shipNode === undefined ? sku : `${sku}&shipNode=${encodePart(q.shipNode)}`
+  const sku = `sku=${percentEncode(q.sku)}`
+  return q.shipNode === undefined ? sku : `${sku}&shipNode=${percentEncode(q.shipNode)}`
 }
 
 const atNode = (shipNode: string | undefined) =>

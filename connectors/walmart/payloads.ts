@@ -34,6 +34,7 @@
  *   generated models of repo:highsidelabs/walmart-api-php docs/Models/MP/US/Orders/)
  */
 import { z } from 'zod'
+import { DigitId } from '../shared/digit-id.js'
 
 /**
  * The inbox topic ingress files a signed body under when it cannot read its `source.eventType`;
@@ -42,18 +43,7 @@ import { z } from 'zod'
 export { UNREADABLE_TOPIC } from '../shared/body.js'
 
 /** A Walmart id as a digit string. A number beyond 2^53 has already lost digits, so it is refused. */
-export const WalmartId = z.preprocess(
-  (value, ctx) => {
-    if (typeof value !== 'number') return value
-    if (Number.isSafeInteger(value) && value >= 0) return String(value)
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected an integer id within 2^53; larger ids must be parsed with parseJsonBody',
-    })
-    return z.NEVER
-  },
-  z.string().regex(/^\d+$/, 'expected an integer id'),
-)
+export const WalmartId = DigitId
 
 /** A ship node id: documented as a string; a safe integer is accepted and stringified. */
 const NodeId = z.preprocess(

@@ -14,12 +14,12 @@
  *
  * Docs: repo:amzn/selling-partner-api-models schemas/notifications/OrderChangeNotification.json
  */
-import { hydrationKey, type HydrationNeed } from '../../connectors/index.js'
 import { AmazonOrderRecord, type OrderChangeNotification } from '../../connectors/amazon/index.js'
+import { fetchedOrHydrate } from '../shared/fetched.js'
 import { InvalidPayloadError } from '../shared/invalid.js'
 import type { NormalizeInput, NormalizeResult } from '../types.js'
 import { toSnapshot } from './order.js'
-import { done, invalid, type Path } from './shared.js'
+import { done, type Path } from './shared.js'
 
 export function orderChange(
   notification: OrderChangeNotification,
@@ -28,19 +28,15 @@ export function orderChange(
 ): NormalizeResult {
   const change = notification.Payload.OrderChangeNotification
   const orderId = change.AmazonOrderId
-  const need: HydrationNeed = { kind: 'order', id: orderId }
-  const key = hydrationKey(need)
-  const record = input.hydrated?.[key]
-  if (record === undefined) return { kind: 'hydrate', needs: [need] }
-  const at = ['hydrated', key]
-  const parsed = AmazonOrderRecord.safeParse(record)
-  if (!parsed.success) return invalid(parsed.error.issues, at)
-  if (parsed.data.order.AmazonOrderId !== orderId) {
-    const issue = `is ${parsed.data.order.AmazonOrderId}, the notification names ${orderId}`
+  const record = fetchedOrHydrate(input, { kind: 'order', id: orderId }, AmazonOrderRecord)
+  if (!record.ok) return record.result
+  const { value, at } = record
+  if (value.order.AmazonOrderId !== orderId) {
+    const issue = `is ${value.order.AmazonOrderId}, the notification names ${orderId}`
     throw new InvalidPayloadError(issue, [...at, 'order', 'AmazonOrderId'])
   }
   const snapshot = toSnapshot(
-    parsed.data,
+    value,
     at,
     {
       eventTime: notification.EventTime,

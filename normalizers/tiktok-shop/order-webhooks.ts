@@ -21,7 +21,6 @@
  * …/12-return-status-change (mirrored in repo:lazykern/ecommerce-api-docs
  * data/processed/tiktok/guides/webhooks/).
  */
-import type { z } from 'zod'
 import { hydrationKey, type HydrationNeed } from '../../connectors/index.js'
 import {
   CancellationStatusChangeWebhook,
@@ -30,6 +29,7 @@ import {
   TikTokOrder,
   TikTokReturn,
 } from '../../connectors/tiktok-shop/index.js'
+import { fetched, type Fetched } from '../shared/fetched.js'
 import type { NormalizeInput, NormalizeResult, Observation } from '../types.js'
 import { toReturnData, toSnapshot, type SnapshotOptions } from './order.js'
 import { done, invalid, isoFromUnix, type Path } from './shared.js'
@@ -95,10 +95,6 @@ export function returnStatusChange(input: NormalizeInput): NormalizeResult {
   return done([snapshot, returned])
 }
 
-type Fetched<T> =
-  | { readonly ok: true; readonly value: T; readonly at: Path }
-  | { readonly ok: false; readonly result: NormalizeResult }
-
 /**
  * The fetched order `orderId`, checked; `hydrate` (listing the order and `alsoNeeded`) when any of
  * them is missing.
@@ -117,14 +113,6 @@ function fetchedOrder(
   if (!order.ok) return order
   const mismatch = mismatched(order.at, [['id', order.value.id, orderId]])
   return mismatch ? { ok: false, result: mismatch } : order
-}
-
-function fetched<T>(input: NormalizeInput, need: HydrationNeed, schema: z.ZodType<T>): Fetched<T> {
-  const at = ['hydrated', hydrationKey(need)]
-  const parsed = schema.safeParse(input.hydrated?.[hydrationKey(need)])
-  return parsed.success
-    ? { ok: true, value: parsed.data, at }
-    : { ok: false, result: invalid(parsed.error.issues, at) }
 }
 
 /** A fetched record that is not the one the webhook names is a fault of the fetch. */

@@ -25,8 +25,8 @@
  * https://developer.walmart.com/us-marketplace/docs/purchase-order-po-created-event
  */
 import type { z } from 'zod'
-import { hydrationKey, type HydrationNeed } from '../../connectors/index.js'
 import { OrderUpdatesWebhook, WalmartOrder } from '../../connectors/walmart/index.js'
+import { fetchedOrHydrate } from '../shared/fetched.js'
 import { InvalidPayloadError } from '../shared/invalid.js'
 import type { NormalizeInput, NormalizeResult } from '../types.js'
 import { toSnapshot } from './order.js'
@@ -100,14 +100,9 @@ function fromFetchedOrder(
   eventTime: string,
   event: string,
 ): NormalizeResult {
-  const need: HydrationNeed = { kind: 'order', id: purchaseOrderId }
-  const key = hydrationKey(need)
-  const record = input.hydrated?.[key]
-  if (record === undefined) return { kind: 'hydrate', needs: [need] }
-  const at = ['hydrated', key]
-  const parsed = WalmartOrder.safeParse(record)
-  if (!parsed.success) return invalid(parsed.error.issues, at)
-  const order = parsed.data
+  const record = fetchedOrHydrate(input, { kind: 'order', id: purchaseOrderId }, WalmartOrder)
+  if (!record.ok) return record.result
+  const { value: order, at } = record
   if (order.purchaseOrderId !== purchaseOrderId) {
     const issue = `is ${order.purchaseOrderId}, the webhook names ${purchaseOrderId}`
     throw new InvalidPayloadError(issue, [...at, 'purchaseOrderId'])

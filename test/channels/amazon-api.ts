@@ -16,7 +16,7 @@
 //     { …credentials, apiBaseUrl: baseUrl, lwaTokenUrl, lwa },
 //     { transport: fetchTransport(), clock },
 //   )
-// with `fetchTransport` from ./tiktok-shop-api.js (msw does not see undici's `request()`).
+// with `fetchTransport` from ./api-stand-in.js (msw does not see undici's `request()`).
 // A getOrder answered 429 once, then served normally:
 //   let throttled = false
 //   amazonApi({ …, before: (call) => {
@@ -26,9 +26,20 @@
 //   } })
 import { randomBytes, randomUUID } from 'node:crypto'
 import { HttpResponse, http, type HttpHandler } from 'msw'
+import {
+  arrived,
+  isObject,
+  parseObject,
+  rawJson,
+  rawJsonList,
+  rawJsonResponse,
+  recordCall,
+  retryAfterHeader,
+  tokenIssuer,
+  type ServedRecord,
+} from './api-stand-in.js'
 
-/** A record served as is: an object is JSON-encoded; a string is spliced in as raw JSON text. */
-export type ServedRecord = object | string
+export type { ServedRecord } from './api-stand-in.js'
 
 /** An order as getOrder (`order`) and getOrderItems (`items`, paged) serve it. */
 export interface ServedOrder {
@@ -198,44 +209,30 @@ export function amazonApi(options: AmazonApiOptions): AmazonApi {
   const now = options.now ?? (() => new Date())
   const ttlSeconds = options.tokenTtlSeconds ?? 3_600
   const calls: AmazonApiCall[] = []
-  const tokens: string[] = []
   const patches: AmazonPatch[] = []
-  const live = new Map<string, number>() // token → expiry (ms)
-  const expired = new Set<string>()
+  const issuer = tokenIssuer({ prefix: 'Atza|', ttlSeconds, now })
   const pageTokens = new Map<string, { readonly orderId: string; readonly offset: number }>()
 
   /** Records the call; `refuse` marks it refused and builds the answer. */
   async function record(request: Request, operation: AmazonOperation) {
-    const url = new URL(request.url)
-    const body = await request.text()
-    const call: AmazonApiCall = {
-      operation,
-      method: request.method,
-      path: url.pathname,
-      rawQuery: url.search.replace(/^\?/, ''),
-      headers: Object.fromEntries(request.headers),
-      body,
-    }
-    const index = calls.push(call) - 1
-    const markRefused = (status: number, code?: string) => {
-      calls[index] = { ...call, refusedWith: { status, ...(code === undefined ? {} : { code }) } }
-    }
+    const { url, ...sent } = await arrived(request)
+    const call: AmazonApiCall = { operation, ...sent }
+    const mark = recordCall(calls, call)
+    const markRefused = (status: number, code?: string) =>
+      mark({ status, ...(code === undefined ? {} : { code }) })
     const refuse = (status: number, errors: readonly SpApiErrorEntry[]) => {
       markRefused(status, errors[0]?.code)
       return spApiError(status, errors)
     }
-    return { call, url, body, markRefused, refuse }
+    return { call, url, body: sent.body, markRefused, refuse }
   }
 
   /** Records an SP-API call, checks its token, runs `before`: a refusal, or what handlers need. */
   async function admit(request: Request, operation: AmazonOperation) {
     const recorded = await record(request, operation)
-    const presented = request.headers.get('x-amz-access-token') ?? ''
-    const expiresAt = live.get(presented)
-    if (expiresAt === undefined) return { refused: recorded.refuse(403, [ACCESS_DENIED]) }
-    if (expired.has(presented) || now().getTime() >= expiresAt) {
-      return { refused: recorded.refuse(403, [TOKEN_EXPIRED]) }
-    }
+    const token = issuer.check(request.headers.get('x-amz-access-token') ?? '')
+    if (token === 'unknown') return { refused: recorded.refuse(403, [ACCESS_DENIED]) }
+    if (token === 'expired') return { refused: recorded.refuse(403, [TOKEN_EXPIRED]) }
     const early = await options.before?.(recorded.call)
     if (early instanceof Response) {
       if (early.status >= 400) recorded.markRefused(early.status, await errorCode(early))
@@ -275,11 +272,8 @@ export function amazonApi(options: AmazonApiOptions): AmazonApi {
           'The request has an invalid grant parameter : refresh_token',
         )
       }
-      const accessToken = `Atza|emu-${tokens.length + 1}-${randomBytes(12).toString('base64url')}`
-      tokens.push(accessToken)
-      live.set(accessToken, now().getTime() + ttlSeconds * 1000)
       return HttpResponse.json(
-        { access_token: accessToken, token_type: 'bearer', expires_in: ttlSeconds },
+        { access_token: issuer.issue(), token_type: 'bearer', expires_in: ttlSeconds },
         { headers: requestIdHeader() },
       )
     }),
@@ -290,7 +284,7 @@ export function amazonApi(options: AmazonApiOptions): AmazonApi {
       const orderId = segment(admitted.url, 4)
       const served = options.orders?.get(orderId)
       if (served === undefined) return admitted.refuse(404, [notFound(orderId)])
-      return rawJson(`{"payload":${raw(served.order)}}`)
+      return rawJsonResponse(`{"payload":${rawJson(served.order)}}`, requestIdHeader())
     }),
 
     http.get(`${base}/orders/v0/orders/:orderId/orderItems`, async ({ request }) => {
@@ -312,7 +306,7 @@ export function amazonApi(options: AmazonApiOptions): AmazonApi {
       }
       const size = options.pageSize ?? Number.POSITIVE_INFINITY
       const end = Math.min(served.items.length, offset + size)
-      const items = served.items.slice(offset, end).map(raw)
+      const items = rawJsonList(served.items.slice(offset, end))
       let next = ''
       if (end < served.items.length) {
         // `+`, `/` and `=` always present, as in base64 tokens: they must be encoded in a query.
@@ -321,7 +315,10 @@ export function amazonApi(options: AmazonApiOptions): AmazonApi {
         next = `,"NextToken":${JSON.stringify(token)}`
       }
       const head = `"AmazonOrderId":${JSON.stringify(orderId)}`
-      return rawJson(`{"payload":{${head},"OrderItems":[${items.join(',')}]${next}}}`)
+      return rawJsonResponse(
+        `{"payload":{${head},"OrderItems":${items}${next}}}`,
+        requestIdHeader(),
+      )
     }),
 
     http.get(`${base}${LISTINGS_PATH}`, async ({ request }) => {
@@ -419,12 +416,10 @@ export function amazonApi(options: AmazonApiOptions): AmazonApi {
   return {
     handlers,
     calls,
-    tokens,
+    tokens: issuer.tokens,
     patches,
-    expireTokens: () => {
-      for (const token of live.keys()) expired.add(token)
-    },
-    revokeTokens: () => live.clear(),
+    expireTokens: issuer.expire,
+    revokeTokens: issuer.revoke,
   }
 }
 
@@ -443,7 +438,7 @@ export function spApiError(
       status,
       headers: {
         ...requestIdHeader(),
-        ...(init.retryAfter === undefined ? {} : { 'retry-after': init.retryAfter }),
+        ...retryAfterHeader(init.retryAfter),
         ...(init.rateLimit === undefined ? {} : { 'x-amzn-ratelimit-limit': init.rateLimit }),
       },
     },
@@ -480,16 +475,6 @@ function requestIdHeader(): Record<string, string> {
   return { 'x-amzn-RequestId': randomUUID() }
 }
 
-function rawJson(text: string): Response {
-  return new Response(text, {
-    headers: { 'content-type': 'application/json', ...requestIdHeader() },
-  })
-}
-
-function raw(record: ServedRecord): string {
-  return typeof record === 'string' ? record : JSON.stringify(record)
-}
-
 /** The path segment at `index` (0 is the empty one before the first `/`), decoded. */
 function segment(url: URL, index: number): string {
   return decodeURIComponent(url.pathname.split('/')[index] ?? '')
@@ -501,17 +486,4 @@ async function errorCode(response: Response): Promise<string | undefined> {
   const errors = body?.errors
   const first: unknown = Array.isArray(errors) ? errors[0] : undefined
   return isObject(first) && typeof first.code === 'string' ? first.code : undefined
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return isObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -6,7 +6,17 @@
 // data/processed/tiktok/guides/developer-guide/tiktok-shop-api-concepts/{sign-your-api-request,common-errors}.md).
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { http, HttpResponse, type HttpHandler } from 'msw'
-import type { HttpTransport } from '../../connectors/shared/transport.js'
+import {
+  arrived,
+  parseObject,
+  rawJsonList,
+  rawJsonResponse,
+  recordCall,
+  retryAfterHeader,
+  type ServedRecord,
+} from './api-stand-in.js'
+
+export type { ServedRecord } from './api-stand-in.js'
 
 /**
  * The API signature of a request as TikTok recomputes it: HMAC-SHA256 (key: app secret) over
@@ -39,34 +49,6 @@ export function hasValidTikTokSignature(
   const want = tiktokApiSignature(appSecret, url, body, contentType)
   return got.length === want.length && timingSafeEqual(Buffer.from(got), Buffer.from(want))
 }
-
-/**
- * An `HttpTransport` over the global `fetch`, looked up at call time so msw's interception applies.
- * msw does not see requests made with undici's own `request()` (the production transport), so
- * channel-client tests and end-to-end tests that talk to these handlers pass this instead
- * (STYLE.md §4.13, "Outbound HTTP and msw").
- */
-export function fetchTransport(): HttpTransport {
-  return async (url, req) => {
-    const res = await globalThis.fetch(url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      signal: AbortSignal.timeout(req.timeoutMs),
-    })
-    return {
-      status: res.status,
-      header: (name) => res.headers.get(name) ?? undefined,
-      async text(maxBytes) {
-        const bytes = Buffer.from(await res.arrayBuffer())
-        return bytes.subarray(0, maxBytes).toString('utf8')
-      },
-    }
-  }
-}
-
-/** A record served as is: an object is JSON-encoded; a string is spliced in as raw JSON text. */
-export type ServedRecord = object | string
 
 /** One Update Inventory call that passed the signature, token and shop checks. */
 export interface StockCall {
@@ -160,19 +142,12 @@ export function tiktokShopApi(options: TikTokShopApiOptions): TikTokShopApi {
 
   /** Runs the common checks; an error response if the call is refused, else the parsed parts. */
   async function admit(request: Request) {
-    const url = new URL(request.url)
-    const body = await request.text()
+    const { url, method, path, headers, body } = await arrived(request)
     const contentType = request.headers.get('content-type')
-    const call = {
-      method: request.method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      body,
-    }
-    const index = calls.push(call) - 1
+    const query = Object.fromEntries(url.searchParams)
+    const markRefused = recordCall<TikTokApiCall>(calls, { method, path, query, headers, body })
     const refuse = (code: number, message: string) => {
-      calls[index] = { ...call, refusedWith: code }
+      markRefused(code)
       return { refused: tiktokError(code, message, { requestId: nextRequestId() }) }
     }
     const q = url.searchParams
@@ -220,14 +195,10 @@ export function tiktokShopApi(options: TikTokShopApiOptions): TikTokShopApi {
 
   /** `{ code: 0, message: 'Success', request_id, data }` with `data` given as raw JSON text. */
   function success(dataJson: string): Response {
-    return new Response(
+    return rawJsonResponse(
       `{"code":0,"message":"Success","request_id":"${nextRequestId()}","data":${dataJson}}`,
-      { headers: { 'content-type': 'application/json' } },
     )
   }
-
-  const listJson = (records: readonly ServedRecord[]) =>
-    `[${records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(',')}]`
 
   const handlers = [
     http.get(`${base}/order/202309/orders`, async ({ request }) => {
@@ -243,7 +214,7 @@ export function tiktokShopApi(options: TikTokShopApiOptions): TikTokShopApi {
         return record === undefined ? [] : [record]
       })
       // TikTok leaves an empty list out of the answer entirely.
-      return success(found.length === 0 ? '{}' : `{"orders":${listJson(found)}}`)
+      return success(found.length === 0 ? '{}' : `{"orders":${rawJsonList(found)}}`)
     }),
 
     http.post(`${base}/return_refund/202309/returns/search`, async ({ request }) => {
@@ -267,7 +238,7 @@ export function tiktokShopApi(options: TikTokShopApiOptions): TikTokShopApi {
           ? Buffer.from(String(offset + pageSize)).toString('base64')
           : ''
       return success(
-        `{"return_orders":${listJson(page)},"total_count":${matched.length},"next_page_token":${JSON.stringify(next)}}`,
+        `{"return_orders":${rawJsonList(page)},"total_count":${matched.length},"next_page_token":${JSON.stringify(next)}}`,
       )
     }),
 
@@ -335,16 +306,12 @@ export function tiktokError(
     { code, message, request_id: init.requestId ?? 'EMU-ERROR' },
     {
       status: init.status ?? 200,
-      headers: init.retryAfter === undefined ? {} : { 'retry-after': init.retryAfter },
+      headers: retryAfterHeader(init.retryAfter),
     },
   )
 }
 
+/** The body parsed as a JSON object; anything else reads as an empty one. */
 function parseBody(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
-  } catch {
-    return {}
-  }
+  return parseObject(text) ?? {}
 }

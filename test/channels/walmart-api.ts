@@ -9,12 +9,22 @@
 //   const api = walmartApi({ baseUrl, clientId, clientSecret, orders: new Map([[id, order]]) })
 //   mswServer.use(...api.handlers)
 //   …createWalmartClient({ …credentials, apiBaseUrl: baseUrl }, { transport: fetchTransport(), clock })
-// with `fetchTransport` from ./tiktok-shop-api.js (msw does not see undici's `request()`).
-import { randomBytes } from 'node:crypto'
+// with `fetchTransport` from ./api-stand-in.js (msw does not see undici's `request()`).
 import { HttpResponse, http, type HttpHandler } from 'msw'
+import {
+  arrived,
+  isObject,
+  parseObject,
+  rawJson,
+  rawJsonResponse,
+  recordCall,
+  retryAfterHeader,
+  tokenIssuer,
+  type ServedRecord,
+} from './api-stand-in.js'
 
 /** An order served as is: an object is JSON-encoded; a string is spliced in as raw JSON text. */
-export type ServedOrder = object | string
+export type ServedOrder = ServedRecord
 
 /** One entry of a Walmart error list. Unset fields get the emulator's defaults. */
 export interface WalmartErrorEntry {
@@ -125,6 +135,14 @@ export interface WalmartApi {
   revokeTokens(): void
 }
 
+/** The gateway's answer to a missing, unknown or expired token, and to wrong client credentials. */
+const UNAUTHORIZED: WalmartErrorEntry = {
+  code: 'UNAUTHORIZED.GMP_GATEWAY_API',
+  field: 'UNAUTHORIZED',
+  description: 'Unauthorized',
+  info: 'Unauthorized token or incorrect authorization header.',
+}
+
 /** The key of a stock level in `inventory`: the SKU alone for the default node. */
 export function inventoryKey(sku: string, shipNode?: string): string {
   return shipNode === undefined ? sku : `${sku}\n${shipNode}`
@@ -147,27 +165,18 @@ export function inventoryKey(sku: string, shipNode?: string): string {
 export function walmartApi(options: WalmartApiOptions): WalmartApi {
   const base = options.baseUrl.replace(/\/+$/, '')
   const now = options.now ?? (() => new Date())
-  const ttlSeconds = options.tokenTtlSeconds ?? 900
   const calls: WalmartApiCall[] = []
   const stockCalls: WalmartStockCall[] = []
-  const tokens: string[] = []
-  const live = new Map<string, number>() // token → expiry (ms)
+  const ttlSeconds = options.tokenTtlSeconds ?? 900
+  const issuer = tokenIssuer({ ttlSeconds, now })
   const basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`
 
   /** Records the call and runs the header checks; a refusal, or the parts handlers need. */
   async function admit(request: Request, { token }: { token: boolean }) {
-    const url = new URL(request.url)
-    const body = await request.text()
-    const call: WalmartApiCall = {
-      method: request.method,
-      path: url.pathname,
-      rawQuery: url.search.replace(/^\?/, ''),
-      headers: Object.fromEntries(request.headers),
-      body,
-    }
-    const index = calls.push(call) - 1
+    const { url, ...call } = await arrived(request)
+    const markRefused = recordCall<WalmartApiCall>(calls, call)
     const refuse = (status: number, entry: WalmartErrorEntry) => {
-      calls[index] = { ...call, refusedWith: { status, code: entry.code } }
+      markRefused({ status, code: entry.code })
       return walmartError(status, [entry])
     }
     const header = (name: string) => request.headers.get(name)?.trim() ?? ''
@@ -188,20 +197,10 @@ export function walmartApi(options: WalmartApiOptions): WalmartApi {
         }),
       }
     }
-    if (token) {
-      const expiresAt = live.get(header('wm_sec.access_token'))
-      if (expiresAt === undefined || now().getTime() >= expiresAt) {
-        return {
-          refused: refuse(401, {
-            code: 'UNAUTHORIZED.GMP_GATEWAY_API',
-            field: 'UNAUTHORIZED',
-            description: 'Unauthorized',
-            info: 'Unauthorized token or incorrect authorization header.',
-          }),
-        }
-      }
+    if (token && issuer.check(header('wm_sec.access_token')) !== 'valid') {
+      return { refused: refuse(401, UNAUTHORIZED) }
     }
-    return { url, body, refuse, query: decodedQuery(url.search) }
+    return { url, body: call.body, refuse, query: decodedQuery(url.search) }
   }
 
   const handlers = [
@@ -209,12 +208,7 @@ export function walmartApi(options: WalmartApiOptions): WalmartApi {
       const admitted = await admit(request, { token: false })
       if ('refused' in admitted) return admitted.refused
       if (request.headers.get('authorization') !== basic) {
-        return admitted.refuse(401, {
-          code: 'UNAUTHORIZED.GMP_GATEWAY_API',
-          field: 'UNAUTHORIZED',
-          description: 'Unauthorized',
-          info: 'Unauthorized token or incorrect authorization header.',
-        })
+        return admitted.refuse(401, UNAUTHORIZED)
       }
       const form = new URLSearchParams(admitted.body)
       const contentType = request.headers.get('content-type') ?? ''
@@ -228,11 +222,8 @@ export function walmartApi(options: WalmartApiOptions): WalmartApi {
           description: 'grant_type must be client_credentials, form-encoded',
         })
       }
-      const accessToken = `emu-${tokens.length + 1}-${randomBytes(12).toString('base64url')}`
-      tokens.push(accessToken)
-      live.set(accessToken, now().getTime() + ttlSeconds * 1000)
       return HttpResponse.json({
-        access_token: accessToken,
+        access_token: issuer.issue(),
         token_type: 'Bearer',
         expires_in: ttlSeconds,
       })
@@ -252,8 +243,7 @@ export function walmartApi(options: WalmartApiOptions): WalmartApi {
           category: 'APPLICATION',
         })
       }
-      const json = typeof order === 'string' ? order : JSON.stringify(order)
-      return new Response(`{"order":${json}}`, { headers: { 'content-type': 'application/json' } })
+      return rawJsonResponse(`{"order":${rawJson(order)}}`)
     }),
 
     http.get(`${base}/v3/inventory`, async ({ request }) => {
@@ -356,8 +346,8 @@ export function walmartApi(options: WalmartApiOptions): WalmartApi {
     handlers,
     calls,
     stockCalls,
-    tokens,
-    revokeTokens: () => live.clear(),
+    tokens: issuer.tokens,
+    revokeTokens: issuer.revoke,
   }
 }
 
@@ -381,7 +371,7 @@ export function walmartError(
         : { errors: { error: list } }
   return HttpResponse.json(body, {
     status,
-    headers: init.retryAfter === undefined ? {} : { 'retry-after': init.retryAfter },
+    headers: retryAfterHeader(init.retryAfter),
   })
 }
 
@@ -427,17 +417,4 @@ function isQuantity(value: unknown): value is WalmartQuantity {
     Number.isInteger(value.amount) &&
     value.amount >= 0
   )
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return isObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
 }

@@ -15,7 +15,7 @@ import {
   type SnsSigner,
 } from '../channels/amazon.js'
 import { amazonApi } from '../channels/amazon-api.js'
-import { fetchTransport } from '../channels/tiktok-shop-api.js'
+import { fetchTransport } from '../channels/api-stand-in.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { useReceiver } from '../helpers/receiver.js'
