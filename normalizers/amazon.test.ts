@@ -184,7 +184,7 @@ describeFixtures({
   normalizer: amazon,
   fixtureInput,
   outcome: (name) =>
-    name.includes('/invalid-') || name.includes('/foreign-subscribe-url')
+    name.includes('/invalid-')
       ? 'invalid'
       : name.startsWith('ACCOUNT_STATUS_CHANGED/')
         ? 'ignored'
@@ -902,7 +902,9 @@ describe('amazon normalizer · SNS subscriptions', () => {
   })
 
   it('refuses the recorded foreign SubscribeURL', () => {
-    expect(normalizeFixture('SNS_SUBSCRIPTION_CONFIRMATION/foreign-subscribe-url-sns')).toEqual({
+    expect(
+      normalizeFixture('SNS_SUBSCRIPTION_CONFIRMATION/invalid-foreign-subscribe-url-sns'),
+    ).toEqual({
       kind: 'invalid',
       issues: ['SubscribeURL: not an https URL on an SNS service host; it is never followed'],
     })
