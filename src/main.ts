@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config/index.js'
 import { closeDeps, createDeps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
 import { ensureDatabase, migrateToLatest } from './db/migrate.js'
+import { readRedisDurabilitySettings, redisDurabilityProblems } from './queues/redis-durability.js'
 import { createApp } from './http/app.js'
 import { startHttp, type RunningServer } from './http/server.js'
 import { createLogger, type Logger } from './logger.js'
@@ -86,6 +87,19 @@ function announceSandbox(config: Config, log: Logger, port: number): void {
   )
 }
 
+/** Loud at start-up, never fatal: PostgreSQL keeps everything accepted, whatever Redis does. */
+async function warnAboutRedis(config: Config, log: Logger): Promise<void> {
+  const settings = await readRedisDurabilitySettings(config.redis.url)
+  if (!settings) {
+    log.warn(
+      'could not read the Redis configuration (CONFIG GET refused or Redis unreachable): ' +
+        'make sure maxmemory-policy is noeviction and persistence is on',
+    )
+    return
+  }
+  for (const problem of redisDurabilityProblems(settings)) log.warn({ redis: settings }, problem)
+}
+
 async function start(config: Config, log: Logger): Promise<void> {
   await prepareDatabase(config, log)
   const deps = createDeps(config, { log })
@@ -97,6 +111,7 @@ async function start(config: Config, log: Logger): Promise<void> {
   if (runsApi) server = await startHttp(createApp(deps), config.http)
   log.info({ role: config.role, port: server?.port, mode: config.mode }, 'marketplace-hub started')
   if (server) announceSandbox(config, log, server.port)
+  void warnAboutRedis(config, log)
 
   await new Promise<void>((resolve) => {
     let stopping = false
