@@ -45,7 +45,8 @@ export interface DepsOverrides {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const log = overrides.log ?? createLogger({ level: config.log.level })
   const clock = overrides.clock ?? systemClock
-  const transport = overrides.transport ?? createUndiciTransport()
+  const transport =
+    overrides.transport ?? createUndiciTransport({ allowLinkLocal: config.delivery.allowLinkLocal })
   // Pools connect lazily, so a process that never uses one of them (role api or worker) pays nothing.
   const db = createDb(watchedPool(config.db, config.db.poolMax, log))
   const workDb = createDb(watchedPool(config.db, config.db.workerPoolMax, log))

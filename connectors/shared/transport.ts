@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici'
+import { assertAllowedUrl, guardedLookup } from './destination-guard.js'
 
 export interface TransportRequest {
   readonly method: string
@@ -18,10 +19,22 @@ export interface TransportResponse {
 /** How the hub makes outbound HTTP calls; a port, so tests of channel clients can route calls to msw. */
 export type HttpTransport = (url: string, req: TransportRequest) => Promise<TransportResponse>
 
-/** Production transport: undici with keep-alive connection pools. */
-export function createUndiciTransport(): HttpTransport {
-  const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 })
+/**
+ * Production transport: undici with keep-alive connection pools. Unless `allowLinkLocal`, it
+ * refuses link-local and cloud-metadata destinations, by literal and after DNS resolution
+ * (destination-guard.ts).
+ */
+export function createUndiciTransport(
+  opts: { readonly allowLinkLocal?: boolean } = {},
+): HttpTransport {
+  const guard = !opts.allowLinkLocal
+  const agent = new Agent({
+    keepAliveTimeout: 10_000,
+    connections: 128,
+    ...(guard ? { connect: { lookup: guardedLookup } } : {}),
+  })
   return async (url, req) => {
+    if (guard) assertAllowedUrl(url)
     const res = await request(url, {
       method: req.method as 'POST',
       headers: req.headers,

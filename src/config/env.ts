@@ -24,6 +24,10 @@ export const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: int(1_048_576, 1),
   INGRESS_DEADLINE_MS: int(2_500, 100),
+  OUTBOUND_ALLOW_LINK_LOCAL: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   DB_POOL_MAX: int(20, 2),
   DB_WORKER_POOL_MAX: int(24, 2),
   DB_CONNECT_TIMEOUT_MS: int(3_000, 100),

@@ -45,6 +45,8 @@ export interface Config {
     readonly timeoutMs: number
     readonly backoffBaseMs: number
     readonly backoffMaxMs: number
+    /** Let outbound requests reach link-local and cloud-metadata addresses (off: SSRF guard). */
+    readonly allowLinkLocal: boolean
   }
   readonly maintenance: {
     readonly relayPollMs: number
@@ -119,6 +121,7 @@ export function loadConfig(
     accounts: loaded ? loaded.accounts : sandboxAccounts(),
     normalize: { maxAttempts: e.NORMALIZE_MAX_ATTEMPTS },
     delivery: {
+      allowLinkLocal: e.OUTBOUND_ALLOW_LINK_LOCAL,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
       backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,

@@ -143,6 +143,46 @@ describe('subscriptions API', () => {
   })
 })
 
+describe('subscription destinations (SSRF guard)', () => {
+  const create = (app: typeof hub.app, url: string) =>
+    app.request('/v1/subscriptions', {
+      method: 'POST',
+      headers: { ...ADMIN, ...json },
+      body: JSON.stringify({ url, eventTypes: ['order.*'] }),
+    })
+  const stored = async () =>
+    (await hub.deps.db.selectFrom('subscription').select('url').execute()).map((r) => r.url)
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[fe80::1]:8080/hook',
+    'http://100.100.100.200/',
+    'http://[::ffff:169.254.169.254]/',
+  ])('refuses %s, storing nothing', async (url) => {
+    const res = await create(hub.app, url)
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { problems: string[] }).problems.join()).toMatch(
+      /link-local or cloud-metadata/,
+    )
+    expect(await stored()).not.toContain(url)
+  })
+
+  it('accepts them when OUTBOUND_ALLOW_LINK_LOCAL=true, and ordinary hosts always', async () => {
+    const config = testConfig({
+      DATABASE_URL: hub.config.db.url,
+      QUEUE_PREFIX: hub.config.queues.prefix,
+      OUTBOUND_ALLOW_LINK_LOCAL: 'true',
+    })
+    const deps = createDeps(config, { log: hub.deps.log })
+    try {
+      expect((await create(createApp(deps), 'http://169.254.10.20/hook')).status).toBe(201)
+    } finally {
+      await closeDeps(deps)
+    }
+    expect((await create(hub.app, 'http://127.0.0.1:9/hook')).status).toBe(201)
+  })
+})
+
 describe('health', () => {
   it('is live and ready with Postgres and Redis up', async () => {
     expect((await hub.app.request('/healthz')).status).toBe(200)

@@ -11,8 +11,9 @@ import {
 import type { Database, Subscription } from '../../db/schema.js'
 import { generateSecret } from '../../delivery/sign.js'
 import { patternProblem } from '../../subscriptions/event-filter.js'
+import { resolvesToForbidden } from '../../../connectors/shared/destination-guard.js'
 import type { AppEnv } from '../env.js'
-import { parseJsonRequest } from './request-body.js'
+import { badRequest, parseJsonRequest } from './request-body.js'
 
 const CreateSubscription = z
   .object({
@@ -30,10 +31,19 @@ const CreateSubscription = z
   .strict()
 
 /** Subscriber management. The signing secret is returned once, at creation. */
-export function subscriptionRoutes(deps: { readonly db: Kysely<Database> }) {
+export function subscriptionRoutes(deps: {
+  readonly db: Kysely<Database>
+  readonly config: { readonly delivery: { readonly allowLinkLocal: boolean } }
+}) {
   const app = new Hono<AppEnv>()
   app.post('/', async (c) => {
     const input = await parseJsonRequest(c, CreateSubscription)
+    const host = new URL(input.url).hostname
+    if (!deps.config.delivery.allowLinkLocal && (await resolvesToForbidden(host))) {
+      throw badRequest([
+        `body.url: ${host} is or resolves to a link-local or cloud-metadata address (refused unless OUTBOUND_ALLOW_LINK_LOCAL=true)`,
+      ])
+    }
     const created = await insertSubscription(deps.db, {
       id: `sub_${randomBytes(12).toString('base64url')}`,
       url: input.url,
