@@ -5,6 +5,7 @@ import type { Config } from './config/index.js'
 import { createDb, createPool } from './db/client.js'
 import type { Database } from './db/schema.js'
 import { createLogger, type Logger } from './logger.js'
+import { createMetrics, type Metrics } from './metrics/index.js'
 import { createAccountDirectory, type AccountDirectory } from './pipeline/accounts.js'
 import { createCertificateCache, type CertificateCache } from './pipeline/certificates.js'
 import { createInboxIntake, type InboxIntake } from './pipeline/inbox-intake.js'
@@ -32,6 +33,7 @@ export interface Deps {
   readonly transport: HttpTransport
   /** Signing certificates fetched for webhook verification (Amazon SNS). */
   readonly certificates: CertificateCache
+  readonly metrics: Metrics
 }
 
 /** Ports a test may replace; everything else is always real. */
@@ -88,6 +90,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     intake,
     transport,
     certificates: createCertificateCache(transport, clock),
+    metrics: createMetrics({ db, queues, clock }),
   }
 }
 

@@ -6,13 +6,23 @@ import { requestId } from './middleware/request-id.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import type { AppEnv } from './env.js'
 
 export type AppDeps = Pick<
   Deps,
-  'config' | 'log' | 'db' | 'redis' | 'queues' | 'accounts' | 'intake' | 'clock' | 'certificates'
+  | 'config'
+  | 'log'
+  | 'db'
+  | 'redis'
+  | 'queues'
+  | 'accounts'
+  | 'intake'
+  | 'clock'
+  | 'certificates'
+  | 'metrics'
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */
@@ -21,6 +31,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requestId(deps.log))
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
+  app.route('/', metricsRoutes(deps.metrics, deps.log))
   app.route('/webhooks', webhookRoutes(deps, deps.config.http))
 
   const admin = adminAuth(deps.config.admin.token)

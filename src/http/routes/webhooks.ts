@@ -4,6 +4,7 @@ import { ChannelId } from '../../events/index.js'
 import { connectors, type AnyConnector } from '../../../connectors/index.js'
 import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
 import { issueWebhookToken } from '../../pipeline/webhook-tokens.js'
+import type { Metrics } from '../../metrics/index.js'
 import type { AppEnv } from '../env.js'
 import { readBodyBytes, requestHeaders } from '../request-bytes.js'
 
@@ -13,7 +14,7 @@ import { readBodyBytes, requestHeaders } from '../request-bytes.js'
  * final); 503 for anything transient, so the marketplace retries.
  */
 export function webhookRoutes(
-  deps: ReceiveDeps,
+  deps: ReceiveDeps & { readonly metrics: Metrics },
   opts: { readonly maxBodyBytes: number; readonly ingressDeadlineMs: number },
 ) {
   const app = new Hono<AppEnv>()
@@ -28,6 +29,7 @@ export function webhookRoutes(
     const body = await readBodyBytes(c, opts.maxBodyBytes)
     switch (body.kind) {
       case 'too-large':
+        deps.metrics.countWebhook(channel.data, 'too-large')
         return answer({ error: `body larger than ${opts.maxBodyBytes} bytes` }, 413)
       case 'unreadable':
         log.warn({ err: body.cause }, 'webhook body could not be read')
@@ -46,6 +48,11 @@ export function webhookRoutes(
         method: c.req.method,
       },
     })
+    deps.metrics.countWebhook(
+      channel.data,
+      outcome.kind,
+      outcome.kind === 'rejected' ? outcome.reason : undefined,
+    )
     switch (outcome.kind) {
       case 'accepted':
         return answer({ status: 'accepted', id: outcome.inboxId }, 200)

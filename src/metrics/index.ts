@@ -1,0 +1,115 @@
+/**
+ * Prometheus metrics (`GET /metrics`), with prom-client. Counters are this process's own (what its
+ * HTTP intake saw); everything else is read from PostgreSQL and Redis when Prometheus scrapes, so
+ * any API process reports the whole hub's backlog, workers included, without a metrics port of
+ * its own. Scrape-time queries use the partial indexes the sweeper and relay already rely on.
+ */
+import type { Kysely } from 'kysely'
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
+import type { Clock } from '../clock.js'
+import type { Database } from '../db/schema.js'
+import type { Queues } from '../queues/index.js'
+import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
+
+export interface Metrics {
+  readonly registry: Registry
+  /** One scrape, in Prometheus text format (`registry.contentType`). */
+  render(): Promise<string>
+  /** One webhook answered: its outcome, and for a refusal the verification failure. */
+  countWebhook(channel: string, outcome: string, failure?: string): void
+}
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
+
+export function createMetrics(deps: {
+  readonly db: Kysely<Database>
+  readonly queues: Queues
+  readonly clock: Clock
+}): Metrics {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'hub_' })
+  const received = new Counter({
+    name: 'hub_webhooks_received_total',
+    help: 'Webhooks answered by this process, by channel and outcome (accepted, duplicate, rejected, unknown-account, unavailable)',
+    labelNames: ['channel', 'outcome'],
+    registers: [registry],
+  })
+  const verificationFailures = new Counter({
+    name: 'hub_webhook_verification_failures_total',
+    help: 'Webhooks refused by signature or credential verification, by channel and reason',
+    labelNames: ['channel', 'reason'],
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'hub_queue_jobs',
+    help: 'Jobs per queue and state (BullMQ)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const queue of deps.queues.all) {
+        const counts = await queue.getJobCounts(...QUEUE_STATES)
+        for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0)
+      }
+    },
+  })
+  new Gauge({
+    name: 'hub_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job waiting in each queue; 0 when none waits',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      const now = deps.clock.now().getTime()
+      for (const queue of deps.queues.all) {
+        const [oldest] = await queue.getJobs(['waiting'], 0, 0, true)
+        this.set({ queue: queue.name }, oldest ? Math.max(0, now - oldest.timestamp) / 1000 : 0)
+      }
+    },
+  })
+  // One query serves all five backlog gauges of a scrape; `render` starts each scrape afresh.
+  let snapshot: Promise<BacklogSnapshot> | undefined
+  const current = () => (snapshot ??= backlogSnapshot(deps.db, deps.clock))
+  const backlog = (name: string, help: string, pick: (b: BacklogSnapshot) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(pick(await current()))
+      },
+    })
+  backlog('hub_inbox_unprocessed', 'Stored webhooks not yet normalized', (b) => b.inboxUnprocessed)
+  backlog(
+    'hub_inbox_oldest_unprocessed_seconds',
+    'Age of the oldest stored webhook not yet normalized; 0 when none',
+    (b) => b.inboxOldestSeconds,
+  )
+  backlog(
+    'hub_outbox_lag_seconds',
+    'Age of the oldest event not yet published to the feed; 0 when none',
+    (b) => b.outboxLagSeconds,
+  )
+  backlog('hub_feed_position', 'Position of the newest event in the feed', (b) => b.feedPosition)
+  backlog(
+    'hub_deliveries_pending',
+    'Deliveries not yet delivered, failed or cancelled',
+    (b) => b.deliveriesPending,
+  )
+
+  return {
+    registry,
+    async render() {
+      snapshot = undefined
+      try {
+        return await registry.metrics()
+      } finally {
+        snapshot = undefined
+      }
+    },
+    countWebhook(channel, outcome, failure) {
+      received.inc({ channel, outcome })
+      if (failure) verificationFailures.inc({ channel, reason: failure })
+    },
+  }
+}
