@@ -11,12 +11,18 @@ export interface DbOptions {
 }
 
 export function createPool(opts: DbOptions): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolMax,
     connectionTimeoutMillis: opts.connectTimeoutMs,
     application_name: 'marketplace-hub',
   })
+  // pg-pool listens for errors only on idle clients. A connection the server ends while it is
+  // checked out (a failover, pg_terminate_backend) emits 'error' on the client, which with no
+  // listener would crash the process. The query or transaction in flight still fails on its own
+  // and is retried by its caller; the broken client is discarded when released.
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  return pool
 }
 
 export function createDb(pool: pg.Pool): Kysely<Database> {

@@ -44,7 +44,10 @@ export async function readRedisDurabilitySettings(
     maxRetriesPerRequest: 1,
     connectionName: 'hub-config-check',
     lazyConnect: true,
+    retryStrategy: () => null, // one try: the answer is "unknown" otherwise
   })
+  // Failures are the return value; without a listener ioredis would also print them as unhandled.
+  redis.on('error', () => undefined)
   try {
     await redis.connect()
     const read = async (name: string) => {
