@@ -75,6 +75,9 @@ export function amazonCertificateUrl(
   req: InboundRequest,
   credentials: AmazonCredentials,
 ): string | undefined {
+  // Only SNS deliveries carry this header (and verify refuses an SNS body without it), so
+  // EventBridge and bare posts, the common case, are not parsed an extra time here.
+  if (!credentials.sns || !req.headers[SNS_TYPE_HEADER]) return undefined
   const body = readJsonObject(req.rawBody)
   const envelope = body && unwrapAmazon(body)
   if (envelope?.transport !== 'sns' || !topicAllowed(envelope.sns, credentials)) return undefined

@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { ChannelId } from '../events/index.js'
 import type { Clock } from '../clock.js'
-import type { InboundRequest, IssuedToken, VerifyFailure } from '../../connectors/index.js'
+import type {
+  AnyConnector,
+  InboundRequest,
+  IssuedToken,
+  VerifyFailure,
+} from '../../connectors/index.js'
 import type { AccountDirectory } from './accounts.js'
 import type { InboxIntake } from './inbox-intake.js'
 import { withTimeout } from '../timeout.js'
@@ -42,32 +47,17 @@ export async function receiveWebhook(
   if (!found) return { kind: 'unknown-account' }
   const receivedAt = deps.clock.now()
   const { credentials } = found.account
-  // A hub-issued bearer token is looked up first (verify does no I/O). Failing to look it up is
-  // our fault, so it answers 503, never 401.
-  const presented = found.connector.ingress.presentedToken?.(input.request, credentials)
-  let issuedToken: IssuedToken | undefined
+  let lookedUp: Awaited<ReturnType<typeof lookUpForVerify>>
   try {
-    issuedToken = presented
-      ? await lookupIssuedToken(deps.db, input.channel, input.accountId, presented)
-      : undefined
+    lookedUp = await lookUpForVerify(deps, found.connector, credentials, input)
   } catch (cause) {
-    return { kind: 'unavailable', cause }
-  }
-  // Likewise a signing certificate, from a URL the connector approved; a host that answers
-  // without one makes the signature fail (401), an unreachable one is a fault (503).
-  const certUrl = found.connector.ingress.certificateUrl?.(input.request, credentials)
-  let certificates: ReadonlyMap<string, string> | undefined
-  try {
-    const fetched = certUrl ? await deps.certificates.get(certUrl) : undefined
-    if (certUrl && fetched?.kind === 'ok') certificates = new Map([[certUrl, fetched.pem]])
-  } catch (cause) {
+    // Failing to look something up is our fault: 503, which the channel retries, never 401.
     return { kind: 'unavailable', cause }
   }
   const verified = found.connector.ingress.verify(input.request, {
     credentials,
     now: receivedAt,
-    ...(issuedToken ? { issuedToken } : {}),
-    ...(certificates ? { certificates } : {}),
+    ...lookedUp,
   })
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
   try {
@@ -87,6 +77,36 @@ export async function receiveWebhook(
     return await withTimeout(stored, input.deadlineMs, 'the inbox')
   } catch (cause) {
     return { kind: 'unavailable', cause }
+  }
+}
+
+/**
+ * The I/O some schemes need before the pure `verify`: a hub-issued bearer token (looked up in
+ * PostgreSQL) and a signing certificate (fetched, from a URL the connector approved; a host that
+ * answers without one leaves it absent, so the signature fails). Throws when a store or host
+ * cannot be reached.
+ */
+async function lookUpForVerify(
+  deps: ReceiveDeps,
+  connector: AnyConnector,
+  credentials: unknown,
+  input: {
+    readonly channel: ChannelId
+    readonly accountId: string
+    readonly request: InboundRequest
+  },
+): Promise<{ issuedToken?: IssuedToken; certificates?: ReadonlyMap<string, string> }> {
+  const token = connector.ingress.presentedToken?.(input.request, credentials)
+  const certUrl = connector.ingress.certificateUrl?.(input.request, credentials)
+  const issuedToken = token
+    ? await lookupIssuedToken(deps.db, input.channel, input.accountId, token)
+    : undefined
+  const fetched = certUrl ? await deps.certificates.get(certUrl) : undefined
+  return {
+    ...(issuedToken ? { issuedToken } : {}),
+    ...(certUrl && fetched?.kind === 'ok'
+      ? { certificates: new Map([[certUrl, fetched.pem]]) }
+      : {}),
   }
 }
 

@@ -4,9 +4,14 @@
 // stored and normalized exactly once in effect.
 import pg from 'pg'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
-import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
+import {
+  expectEachOrderOnce,
+  inboxCount,
+  orderWebhook,
+  waitUntilAllNormalized,
+} from '../helpers/load.js'
+import { postShopify } from '../helpers/shopify-webhooks.js'
 import { TEST_PG_ADMIN_URL } from '../services.js'
 
 const hub = useTestHub({ workers: true })
@@ -14,8 +19,6 @@ const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL })
 let adminConnected = false
 afterAll(() => (adminConnected ? admin.end() : undefined))
 
-const fx = loadFixture('shopify', 'orders-create/basic')
-const order = JSON.parse(fx.body) as { id: number }
 const TOTAL = 400
 
 /** Ends every connection the hub holds to its database. */
@@ -34,12 +37,10 @@ async function terminateHubConnections(): Promise<number> {
 
 describe('PostgreSQL connections terminated under load', () => {
   it('never acknowledges without a stored row, and loses nothing once channels retry', async () => {
-    const webhook = (n: number) =>
-      withBody(fx, fx.body.replace(`"id":${order.id}`, `"id":${order.id + 1 + n}`), `pgkill-${n}`)
     const acknowledged = new Map<number, string>()
     const statuses = new Map<number, number>()
     const send = async (n: number) => {
-      const res = await postShopify(hub.app, webhook(n))
+      const res = await postShopify(hub.app, orderWebhook('pgkill', n))
       statuses.set(n, res.status)
       const body = (await res.json()) as { id?: string; status?: string }
       if (res.status === 200 && body.id) acknowledged.set(n, body.id)
@@ -74,33 +75,8 @@ describe('PostgreSQL connections terminated under load', () => {
       },
       { timeout: 30_000, interval: 200 },
     )
-    await vi.waitFor(
-      async () => {
-        const open = await hub.deps.db
-          .selectFrom('inbox_message')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', '!=', 'normalized')
-          .executeTakeFirstOrThrow()
-        expect(Number(open.n)).toBe(0)
-      },
-      { timeout: 60_000, interval: 250 },
-    )
-    const count = async (table: 'inbox_message' | 'sales_order') =>
-      Number(
-        (
-          await hub.deps.db
-            .selectFrom(table)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      )
-    expect(await count('inbox_message')).toBe(TOTAL)
-    expect(await count('sales_order')).toBe(TOTAL)
-    const created = await hub.deps.db
-      .selectFrom('outbox_event')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('type', '=', 'order.created.v1')
-      .executeTakeFirstOrThrow()
-    expect(Number(created.n)).toBe(TOTAL)
+    await waitUntilAllNormalized(hub.deps.db)
+    expect(await inboxCount(hub.deps.db)).toBe(TOTAL)
+    await expectEachOrderOnce(hub.deps.db, TOTAL)
   })
 })

@@ -4,10 +4,15 @@
 // The hub gets a Redis database of its own and FLUSHDB empties it (FLUSHALL would also empty the
 // other test files' queues on the shared server); for the hub the effect is the same.
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { loadFixture } from '../helpers/fixtures.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useTestHub } from '../helpers/hub.js'
-import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
+import {
+  expectEachOrderOnce,
+  inboxCount,
+  orderWebhook,
+  waitUntilAllNormalized,
+} from '../helpers/load.js'
+import { postShopify } from '../helpers/shopify-webhooks.js'
 import { TEST_REDIS_URL } from '../services.js'
 
 const REDIS_DB = 11
@@ -28,19 +33,6 @@ afterAll(async () => {
   await admin.quit()
 })
 
-const stillReceived = async () =>
-  Number(
-    (
-      await hub.deps.db
-        .selectFrom('inbox_message')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('status', '=', 'received')
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
-
-const fx = loadFixture('shopify', 'orders-create/basic')
-const order = JSON.parse(fx.body) as { id: number }
 const TOTAL = 1_000
 
 describe('Redis loses every job mid-load', () => {
@@ -50,16 +42,13 @@ describe('Redis loses every job mid-load', () => {
     let waitingAtFlush = 0
     for (let i = 0; i < TOTAL; i += 50) {
       const batch = Array.from({ length: 50 }, (_, k) => {
-        const n = i + k
-        // Distinct orders: a new id and webhook id for each.
-        const body = fx.body.replace(`"id":${order.id}`, `"id":${order.id + 1 + n}`)
-        return postShopify(hub.app, withBody(fx, body, `flush-${n}`)).then(async (res) => {
+        return postShopify(hub.app, orderWebhook('flush', i + k)).then(async (res) => {
           if (res.status === 200) accepted.push(((await res.json()) as { id: string }).id)
         })
       })
       await Promise.all(batch)
       if (!flushed && i >= TOTAL / 2) {
-        waitingAtFlush = await stillReceived()
+        waitingAtFlush = await inboxCount(hub.deps.db, 'received')
         await admin.flushdb()
         flushed = true
       }
@@ -68,28 +57,7 @@ describe('Redis loses every job mid-load', () => {
     // Jobs were really lost: messages were still waiting when their jobs vanished.
     expect(waitingAtFlush).toBeGreaterThan(0)
 
-    await vi.waitFor(
-      async () => {
-        const open = await hub.deps.db
-          .selectFrom('inbox_message')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', '!=', 'normalized')
-          .executeTakeFirstOrThrow()
-        expect(Number(open.n)).toBe(0)
-      },
-      { timeout: 60_000, interval: 250 },
-    )
-    const orders = await hub.deps.db
-      .selectFrom('sales_order')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow()
-    expect(Number(orders.n)).toBe(TOTAL)
-    // Exactly once in effect: one order.created.v1 per order, however often a job ran.
-    const created = await hub.deps.db
-      .selectFrom('outbox_event')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('type', '=', 'order.created.v1')
-      .executeTakeFirstOrThrow()
-    expect(Number(created.n)).toBe(TOTAL)
+    await waitUntilAllNormalized(hub.deps.db)
+    await expectEachOrderOnce(hub.deps.db, TOTAL)
   })
 })

@@ -6,9 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
-import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
+import {
+  expectEachOrderOnce,
+  inboxCount,
+  orderWebhook,
+  waitUntilAllNormalized,
+} from '../helpers/load.js'
+import { postShopify } from '../helpers/shopify-webhooks.js'
 import { TEST_REDIS_URL } from '../services.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -43,65 +48,39 @@ function startWorker(): ChildProcess {
   return child
 }
 
-const count = async (status?: string) =>
-  Number(
-    (
-      await (
-        status
-          ? hub.deps.db.selectFrom('inbox_message').where('status', '=', status)
-          : hub.deps.db.selectFrom('inbox_message')
-      )
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
-
-const fx = loadFixture('shopify', 'orders-create/basic')
-const order = JSON.parse(fx.body) as { id: number }
 const TOTAL = 1_000
 
 describe('a worker killed with SIGKILL mid-batch', () => {
   it('leaves nothing missing and nothing doubled once another worker takes over', async () => {
     for (let i = 0; i < TOTAL; i += 100) {
       const batch = Array.from({ length: 100 }, (_, k) => {
-        const n = i + k
-        const body = fx.body.replace(`"id":${order.id}`, `"id":${order.id + 1 + n}`)
-        return postShopify(hub.app, withBody(fx, body, `sigkill-${n}`)).then((res) =>
+        return postShopify(hub.app, orderWebhook('sigkill', i + k)).then((res) =>
           expect(res.status).toBe(200),
         )
       })
       await Promise.all(batch)
     }
-    expect(await count()).toBe(TOTAL)
+    expect(await inboxCount(hub.deps.db)).toBe(TOTAL)
 
     const first = startWorker()
     // Kill it while it is busy: some messages done, most not.
-    await vi.waitFor(async () => expect(await count('normalized')).toBeGreaterThan(50), {
-      timeout: 60_000,
-      interval: 20,
-    })
+    await vi.waitFor(
+      async () => expect(await inboxCount(hub.deps.db, 'normalized')).toBeGreaterThan(50),
+      {
+        timeout: 60_000,
+        interval: 20,
+      },
+    )
     first.kill('SIGKILL')
     await new Promise((resolve) => first.once('exit', resolve))
-    const doneAtKill = await count('normalized')
+    const doneAtKill = await inboxCount(hub.deps.db, 'normalized')
     expect(doneAtKill).toBeLessThan(TOTAL)
 
     startWorker()
     // Jobs the dead worker held become "stalled" once their locks lapse (BullMQ's lock duration,
     // 30 s by default) and run again; the rest simply continue.
-    await vi.waitFor(async () => expect(await count('normalized')).toBe(TOTAL), {
-      timeout: 120_000,
-      interval: 250,
-    })
-    const orders = await hub.deps.db
-      .selectFrom('sales_order')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirstOrThrow()
-    expect(Number(orders.n)).toBe(TOTAL)
-    const created = await hub.deps.db
-      .selectFrom('outbox_event')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('type', '=', 'order.created.v1')
-      .executeTakeFirstOrThrow()
-    expect(Number(created.n)).toBe(TOTAL)
+    await waitUntilAllNormalized(hub.deps.db)
+    expect(await inboxCount(hub.deps.db, 'normalized')).toBe(TOTAL)
+    await expectEachOrderOnce(hub.deps.db, TOTAL)
   }, 240_000)
 })
