@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, expect, vi } from 'vitest'
+import { HubEvent } from '../../src/events/index.js'
 
 export interface ReceivedRequest {
   /** Path and query, e.g. `/hook?case=retry`. */
@@ -69,4 +70,13 @@ export function useReceiver(): Receiver {
       responder = () => ({ status: 200 })
     },
   }
+}
+
+/** Waits for the receiver's first request and reads it as a contract-valid hub event. */
+export async function firstEvent(receiver: Receiver, timeoutMs = 20_000): Promise<HubEvent> {
+  await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
+    timeout: timeoutMs,
+    interval: 50,
+  })
+  return HubEvent.parse(JSON.parse(receiver.received[0]!.body))
 }

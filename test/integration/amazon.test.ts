@@ -6,7 +6,6 @@
 import { http, HttpResponse } from 'msw'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AmazonCredentials } from '../../connectors/amazon/index.js'
-import { HubEvent } from '../../src/events/index.js'
 import {
   createSnsSigner,
   snsHeaders,
@@ -18,7 +17,7 @@ import { amazonApi } from '../channels/amazon-api.js'
 import { fetchTransport } from '../channels/api-stand-in.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
-import { useReceiver } from '../helpers/receiver.js'
+import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { mswServer } from '../setup-msw.js'
 
@@ -221,13 +220,9 @@ describe('ORDER_CHANGE, end to end', () => {
     })
     expect(res.status).toBe(200)
 
-    await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
-      timeout: 20_000,
-      interval: 50,
-    })
+    const event = await firstEvent(receiver)
     // Three 429s against three attempts: a rate limit that spent attempts would have failed it.
     expect(throttled).toBe(3)
-    const event = HubEvent.parse(JSON.parse(receiver.received[0]!.body))
     expect(event).toMatchObject({
       type: 'order.created.v1',
       source: '/amazon/us',

@@ -7,14 +7,14 @@ import { http, HttpResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { TikTokShopCredentials } from '../../connectors/tiktok-shop/index.js'
 import { closeDeps, createDeps } from '../../src/deps.js'
-import { HubEvent } from '../../src/events/index.js'
+import type { HubEvent } from '../../src/events/index.js'
 import { createApp } from '../../src/http/app.js'
 import { fetchTransport } from '../channels/api-stand-in.js'
 import { tiktokShopApi, type ServedRecord } from '../channels/tiktok-shop-api.js'
 import { tiktokShopHeaders, withTimestamp } from '../channels/tiktok-shop.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
-import { useReceiver } from '../helpers/receiver.js'
+import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { mswServer } from '../setup-msw.js'
 
@@ -112,11 +112,7 @@ describe('TikTok Shop ORDER_STATUS_CHANGE, end to end', () => {
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('') // TikTok documents "200 with an empty body"
 
-    await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
-      timeout: 15_000,
-      interval: 50,
-    })
-    const event = HubEvent.parse(JSON.parse(receiver.received[0]!.body))
+    const event = await firstEvent(receiver)
     expect(event).toMatchObject({
       type: 'order.created.v1',
       source: '/tiktok-shop/shop-a',

@@ -4,13 +4,13 @@
 // webhook verifies against the path the hub really received.
 import { vi, describe, expect, it, beforeEach, afterEach } from 'vitest'
 import { WalmartCredentials } from '../../connectors/walmart/index.js'
-import { HubEvent } from '../../src/events/index.js'
+import type { HubEvent } from '../../src/events/index.js'
 import { fetchTransport } from '../channels/api-stand-in.js'
 import { walmartApi, type ServedOrder } from '../channels/walmart-api.js'
 import { basicAuthHeader, walmartSignedHeaders } from '../channels/walmart.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
-import { useReceiver } from '../helpers/receiver.js'
+import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { mswServer } from '../setup-msw.js'
 
@@ -66,11 +66,7 @@ describe('Walmart PO_CREATED, end to end', () => {
     })
     expect(res.status).toBe(200)
 
-    await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
-      timeout: 15_000,
-      interval: 50,
-    })
-    const event = HubEvent.parse(JSON.parse(receiver.received[0]!.body))
+    const event = await firstEvent(receiver)
     expect(event).toMatchObject({
       type: 'order.created.v1',
       source: '/walmart/acme',
