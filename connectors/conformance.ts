@@ -166,7 +166,10 @@ export function describeConnectorConformance<C>(opts: ConformanceOptions<C>): vo
     test('credentials are validated', () => {
       expect(connector.credentials.safeParse({}).success).toBe(false)
       expect(connector.credentials.safeParse(opts.credentialsWith([SECRET])).success).toBe(true)
-      expect(connector.credentials.safeParse(connector.sandboxCredentials).success).toBe(true)
+      expect(
+        connector.credentials.safeParse(connector.sandboxCredentials('http://127.0.0.1:3001'))
+          .success,
+      ).toBe(true)
     })
   })
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Clock } from '../src/clock.js'
-import type { ChannelId } from '../src/events/index.js'
+import type { ChannelId, ListingRef } from '../src/events/index.js'
 import type { HttpTransport } from './shared/transport.js'
 
 /** A webhook request as the ingress route received it. */
@@ -136,16 +136,70 @@ export interface ClientContext {
   readonly clock: Clock
 }
 
+/** One absolute stock write for one listing. */
+export interface StockWrite {
+  /** Whole units ≥ 0, already capped by the hub's policy. */
+  readonly quantity: number
+  /**
+   * What the hub believes the channel holds now (last pushed or last reported, whichever is
+   * newer), for channels with compare-and-set; null when unknown or when the account opts out.
+   */
+  readonly expected: number | null
+  /** Stable for one push job across its retries, for channels with idempotency keys. */
+  readonly idempotencyKey: string
+}
+
+export interface StockWriteResult {
+  /** `applied`: the channel holds the quantity now; `queued`: accepted and applied later (Amazon). */
+  readonly status: 'applied' | 'queued'
+  /** What the channel was told, after the channel's own caps (TikTok caps at 99,999). */
+  readonly quantity: number
+}
+
+/**
+ * The stock half of a channel: how a listing names the channel's sellable unit, and the client
+ * calls that write and read its quantity. Errors are `ChannelApiError`s; a compare-and-set
+ * mismatch is a `transient` one with `code: 'stale'`.
+ */
+export interface StockSupport<Credentials, Unit, Client extends ChannelClient> {
+  /** Validates a listing's unit as given in `PUT /v1/listings` or a CSV import. */
+  readonly unit: z.ZodType<Unit>
+  /**
+   * The unit of an internal SKU when a listing names none, where the SKU alone identifies it
+   * (Amazon seller SKU, Walmart SKU); undefined where the channel needs its own ids.
+   */
+  defaultUnit(sku: string, credentials: Credentials): Unit | undefined
+  /** Identifies the unit within its account: listings are matched to channel reports by it. */
+  unitKey(unit: Unit): string
+  /** The key of the unit a channel report names; equal to `unitKey` of the listing it is about. */
+  reportedUnitKey(ref: ListingRef): string | undefined
+  /** The channel seller SKU of a unit, where it has one (order lines are matched to listings by it). */
+  channelSku(unit: Unit): string | undefined
+  /** Documented default pacing of stock writes per account (overridable in the account's config). */
+  readonly pushRate: { readonly max: number; readonly durationMs: number }
+  /** How long a 429 without `Retry-After` pauses the account's push queue. */
+  readonly throttlePauseMs: number
+  write(client: Client, unit: Unit, write: StockWrite): Promise<StockWriteResult>
+  /** The quantity the channel offers now; null when the channel does not list the unit. */
+  read(client: Client, unit: Unit): Promise<number | null>
+}
+
 /** Everything the hub knows about one channel. Implementations live in `connectors/<channel>/`. */
-export interface Connector<Credentials = unknown> {
+export interface Connector<Credentials = unknown, Client extends ChannelClient = ChannelClient> {
   readonly id: ChannelId
   /** Per-account configuration (secrets, shop ids), validated when the process starts. */
   readonly credentials: z.ZodType<Credentials>
-  /** Published, non-secret credentials for the sandbox's demo account of this channel. */
-  readonly sandboxCredentials: Credentials
+  /**
+   * Published, non-secret credentials for the sandbox's demo account of this channel, whose API
+   * calls go to the built-in marketplace emulator at `emulatorUrl` (its `/<channel>` prefix).
+   */
+  sandboxCredentials(emulatorUrl: string): Credentials
   readonly ingress: WebhookIngress<Credentials>
   /** The account's API client; absent for a channel whose webhooks are complete without one. */
-  readonly client?: (credentials: Credentials, ctx: ClientContext) => ChannelClient
+  readonly client?: (credentials: Credentials, ctx: ClientContext) => Client
+  /** Stock pushes and reads; absent for a channel the hub cannot push stock to. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each channel has its own unit type
+  readonly stock?: StockSupport<Credentials, any, Client>
 }
 
 /**

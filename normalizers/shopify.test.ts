@@ -55,7 +55,7 @@ describeFixtures({
       : name.startsWith('products-')
         ? 'ignored'
         : 'observations',
-  emits: ['order', 'order-return'],
+  emits: ['order', 'order-return', 'inventory-level'],
   observationsEach: 1,
   // Shopify states total_price, which holds tips too.
   totalIsSumOfParts: false,
@@ -402,4 +402,33 @@ describe('shopify normalizer · invalid and ignored', () => {
       })
     },
   )
+})
+
+describe('shopify normalizer · inventory levels', () => {
+  const level = (overrides: Json) =>
+    shopify.normalize(
+      input('inventory_levels/update', {
+        ...fixtureBody('inventory_levels-update/basic'),
+        ...overrides,
+      }),
+    )
+
+  it('keeps an untracked level (available null) as null', () => {
+    const observation = only(level({ available: null }), 'inventory-level')
+    expect(observation.data.available).toBeNull()
+    expect(observation.data.channelStatus).toEqual({})
+  })
+
+  it('keeps an inventory item id beyond 2^53 as its exact digits', () => {
+    const observation = only(level({ inventory_item_id: '9007199254740993123' }), 'inventory-level')
+    expect(observation.data.listing.unitId).toBe('9007199254740993123')
+  })
+
+  it('names each bad path', () => {
+    const result = level({ location_id: 'gid://shopify/Location/1', updated_at: 'now' })
+    expect(result.kind === 'invalid' && result.issues.map((i) => i.split(':')[0])).toEqual([
+      'location_id',
+      'updated_at',
+    ])
+  })
 })

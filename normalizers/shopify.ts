@@ -4,7 +4,9 @@
  * Topics
  * - orders/create|updated|paid|cancelled|fulfilled|partially_fulfilled → one `order` observation
  *   (the payload is the whole order, so every order topic maps the same way).
- * - refunds/create → one `order-return` observation. Any other topic → `ignored`.
+ * - refunds/create → one `order-return` observation.
+ * - inventory_levels/update → one `inventory-level` observation (shopify/inventory.ts).
+ * - Any other topic → `ignored`.
  *
  * Order mapping
  * - status: cancelled_at set → cancelled; fulfillment_status fulfilled → fulfilled, partial →
@@ -45,6 +47,7 @@ import {
 } from '../src/events/index.js'
 import { InvalidPayloadError } from './shared/invalid.js'
 import { safeMinor, toMinorUnits } from './shared/money.js'
+import { normalizeInventoryLevel } from './shopify/inventory.js'
 import { invalid, located, text, type Path } from './shared/result.js'
 import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
 
@@ -72,6 +75,7 @@ export const shopify = {
     try {
       if (ORDER_TOPICS.has(input.topic)) return normalizeOrder(input.body)
       if (input.topic === 'refunds/create') return normalizeRefund(input.body)
+      if (input.topic === 'inventory_levels/update') return normalizeInventoryLevel(input.body)
     } catch (err) {
       if (err instanceof InvalidPayloadError) return { kind: 'invalid', issues: [err.message] }
       throw err

@@ -2,16 +2,15 @@ import type { Connector } from '../types.js'
 import { createAmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
 import { withSubscriptionConfirmation } from './confirm-subscription.js'
+import { amazonStock } from './stock.js'
 import { amazonCertificateUrl, verifyAmazon } from './verify.js'
 
 export const amazon = {
   id: 'amazon',
   credentials: AmazonCredentials,
   // Published demo values: an API key for posts made as an EventBridge API destination would make
-  // them. No SP-API is reachable from the sandbox yet (the local marketplace emulator is issue
-  // #6): the API hosts are a loopback port nothing listens on, so order notifications retry and
-  // then show as failed instead of calling Amazon with fake credentials.
-  sandboxCredentials: {
+  // them. API calls go to the built-in marketplace emulator (src/sandbox/), never to Amazon.
+  sandboxCredentials: (emulatorUrl) => ({
     staticHeader: { name: 'x-api-key', values: [{ apiKey: 'sandbox-amazon-api-key' }] },
     sellerId: 'ASANDBOXSELLER',
     marketplaceIds: ['ATVPDKIKX0DER'],
@@ -21,11 +20,11 @@ export const amazon = {
       refreshToken: 'sandbox-lwa-refresh-token',
     },
     region: 'na',
-    apiBaseUrl: 'http://127.0.0.1:9',
-    lwaTokenUrl: 'http://127.0.0.1:9/auth/o2/token',
+    apiBaseUrl: `${emulatorUrl}/amazon`,
+    lwaTokenUrl: `${emulatorUrl}/amazon/auth/o2/token`,
     rateLimits: {},
     requestTimeoutMs: 10_000,
-  },
+  }),
   ingress: {
     verify: verifyAmazon,
     certificateUrl: amazonCertificateUrl,
@@ -34,6 +33,7 @@ export const amazon = {
   },
   client: (credentials, ctx) =>
     withSubscriptionConfirmation(createAmazonClient(credentials, ctx), credentials, ctx),
+  stock: amazonStock,
 } satisfies Connector<AmazonCredentials>
 
 export { AmazonCredentials } from './config.js'

@@ -1,16 +1,15 @@
 import type { Connector } from '../types.js'
 import { createWalmartClient } from './client.js'
 import { WalmartCredentials } from './config.js'
+import { walmartStock } from './stock.js'
 import { presentedWalmartToken, verifyWalmart } from './verify.js'
 
 export const walmart = {
   id: 'walmart',
   credentials: WalmartCredentials,
   // Published demo values; every webhook auth mode is on, so each can be tried against the
-  // sandbox. No Walmart API is reachable from the sandbox yet (the local marketplace emulator is
-  // issue #6): the API host is a loopback port nothing listens on, so order webhooks that need
-  // hydration retry and then show as failed instead of calling Walmart with fake credentials.
-  sandboxCredentials: {
+  // sandbox. API calls go to the built-in marketplace emulator (src/sandbox/), never to Walmart.
+  sandboxCredentials: (emulatorUrl) => ({
     webhookAuth: [
       {
         method: 'BASIC_AUTH',
@@ -37,11 +36,11 @@ export const walmart = {
     ],
     clientId: 'sandbox-walmart-api-client',
     clientSecret: 'sandbox-walmart-api-secret',
-    apiBaseUrl: 'http://127.0.0.1:9',
+    apiBaseUrl: `${emulatorUrl}/walmart`,
     serviceName: 'Walmart Marketplace',
     rateLimitPerSecond: 5,
     requestTimeoutMs: 10_000,
-  },
+  }),
   ingress: {
     verify: verifyWalmart,
     presentedToken: presentedWalmartToken,
@@ -53,6 +52,7 @@ export const walmart = {
     },
   },
   client: createWalmartClient,
+  stock: walmartStock,
 } satisfies Connector<WalmartCredentials>
 
 export { WalmartCredentials, WalmartWebhookAuth } from './config.js'

@@ -1,0 +1,214 @@
+// De-risks Amazon's stock support against the msw stand-in of SP-API (written from Amazon's models,
+// independently of the client and of the sandbox emulator): the unit schema, the keys that match a
+// listing to Amazon's own MFN quantity reports (as the normalizer reads the recorded fixture), the
+// exact patch a write sends (merge of fulfillment_availability, the unit's channel code, product
+// type and marketplaces), and what a read makes of getListingsItem's answers.
+import { describe, expect, it } from 'vitest'
+import { normalizers, parseJsonBody } from '../../normalizers/index.js'
+import { amazonApi, spApiError, type AmazonApiOptions } from '../../test/channels/amazon-api.js'
+import { clientContext, failure, serve, testClock } from '../../test/helpers/channel-client.js'
+import { loadFixture } from '../../test/helpers/fixtures.js'
+import type { ListingRef } from '../../src/events/index.js'
+import { createAmazonClient } from './client.js'
+import { AmazonCredentials } from './config.js'
+import { amazonStock } from './stock.js'
+
+const BASE = 'https://sellingpartnerapi-na.amazon.test'
+const LWA_URL = 'https://api.amazon.test/auth/o2/token'
+const LWA = { clientId: 'client-1', clientSecret: 'secret-1', refreshToken: 'Atzr|refresh-1' }
+const SELLER = 'A1B2C3D4E5F6G7'
+const US = 'ATVPDKIKX0DER'
+const CA = 'A2EUQ1WTGCTBG2'
+const fast = { perSecond: 1_000, burst: 1_000 }
+const clock = testClock(new Date('2026-11-22T12:00:00Z'))
+
+const credentials = AmazonCredentials.parse({
+  staticHeader: { values: [{ apiKey: 'k' }] },
+  sellerId: SELLER,
+  marketplaceIds: [US, CA],
+  lwa: LWA,
+  apiBaseUrl: BASE,
+  lwaTokenUrl: LWA_URL,
+  rateLimits: { patchListingsItem: fast },
+})
+
+function setup(api: Partial<AmazonApiOptions> = {}) {
+  const standIn = serve(
+    amazonApi({
+      baseUrl: BASE,
+      lwaTokenUrl: LWA_URL,
+      lwa: LWA,
+      sellerId: SELLER,
+      now: clock.now,
+      ...api,
+    }),
+  )
+  return { api: standIn, client: createAmazonClient(credentials, clientContext(clock)) }
+}
+
+const push = (quantity: number) => ({ quantity, expected: 3, idempotencyKey: 'push-1' })
+
+/** The listing the normalizer reports for a recorded notification. */
+function reportedListing(fixture: string): ListingRef {
+  const recorded = loadFixture('amazon', fixture)
+  const result = normalizers.amazon.normalize({
+    channel: 'amazon',
+    accountId: 'a',
+    topic: recorded.topic,
+    dedupeKey: 'd',
+    receivedAt: new Date('2026-11-22T12:00:00Z'),
+    body: parseJsonBody(recorded.body),
+  })
+  if (result.kind !== 'observations') throw new Error(JSON.stringify(result))
+  const [first] = result.observations
+  if (first?.kind !== 'inventory-level') throw new Error('expected an inventory level')
+  return first.data.listing
+}
+
+describe('unit', () => {
+  it('defaults the channel code to DEFAULT and refuses what it does not know', () => {
+    expect(amazonStock.unit.parse({ sellerSku: 'TEE' })).toEqual({
+      sellerSku: 'TEE',
+      fulfillmentChannelCode: 'DEFAULT',
+    })
+    expect(amazonStock.unit.safeParse({ sellerSku: '' }).success).toBe(false)
+    expect(amazonStock.unit.safeParse({ sellerSku: 'TEE', marketplaceIds: [] }).success).toBe(false)
+    expect(amazonStock.unit.safeParse({ sellerSku: 'TEE', marketplaceId: US }).success).toBe(false)
+    expect(amazonStock.unit.safeParse({ sku: 'TEE' }).success).toBe(false)
+  })
+
+  it('names the merchant-fulfilled offer of a SKU by default', () => {
+    const unit = amazonStock.defaultUnit('TEE', credentials)
+    expect(unit).toEqual({ sellerSku: 'TEE', fulfillmentChannelCode: 'DEFAULT' })
+    expect(amazonStock.unit.parse(unit)).toEqual(unit)
+    expect(amazonStock.channelSku(unit!)).toBe('TEE')
+    expect(amazonStock.unitKey(unit!)).toBe('TEE@DEFAULT')
+  })
+
+  it('matches an MFN quantity report to the listing of its SKU, whatever its marketplaces', () => {
+    const listing = reportedListing('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-bare')
+    const unit = amazonStock.unit.parse({ sellerSku: 'TSHIRT-BLK-M', marketplaceIds: [CA] })
+    expect(amazonStock.reportedUnitKey(listing)).toBe(amazonStock.unitKey(unit))
+  })
+
+  it('does not match an FBA report to the merchant-fulfilled listing', () => {
+    const listing = reportedListing('FBA_INVENTORY_AVAILABILITY_CHANGES/two-marketplaces-bare')
+    const sku = listing.sellerSku!
+    expect(amazonStock.reportedUnitKey(listing)).not.toBe(
+      amazonStock.unitKey(amazonStock.defaultUnit(sku, credentials)!),
+    )
+  })
+
+  it('has no key for a report without a seller SKU', () => {
+    const ref: ListingRef = {
+      sellerSku: null,
+      productId: 'B0X',
+      unitId: null,
+      locationId: null,
+      marketplaceId: US,
+    }
+    expect(amazonStock.reportedUnitKey(ref)).toBeUndefined()
+  })
+})
+
+describe('write', () => {
+  it('merges the quantity at the unit’s channel code in every marketplace of the account', async () => {
+    const { api, client } = setup()
+    const unit = amazonStock.unit.parse({ sellerSku: 'TEE BLK/M' })
+    expect(await amazonStock.write(client, unit, push(17))).toEqual({
+      status: 'queued',
+      quantity: 17,
+    })
+    expect(api.patches.map((p) => [p.sku, p.marketplaceIds])).toEqual([
+      ['TEE BLK/M', [US]],
+      ['TEE BLK/M', [CA]],
+    ])
+    expect(api.patches[0]?.body).toEqual({
+      productType: 'PRODUCT',
+      patches: [
+        {
+          op: 'merge',
+          path: '/attributes/fulfillment_availability',
+          value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 17 }],
+        },
+      ],
+    })
+  })
+
+  it('sends the unit’s own marketplaces, channel code and product type', async () => {
+    const { api, client } = setup()
+    const unit = amazonStock.unit.parse({
+      sellerSku: 'TEE',
+      fulfillmentChannelCode: 'DEFAULT_2',
+      marketplaceIds: [CA],
+      productType: 'SHIRT',
+    })
+    await amazonStock.write(client, unit, push(0))
+    expect(api.patches).toHaveLength(1)
+    expect(api.patches[0]).toMatchObject({
+      marketplaceIds: [CA],
+      body: {
+        productType: 'SHIRT',
+        patches: [{ value: [{ fulfillment_channel_code: 'DEFAULT_2', quantity: 0 }] }],
+      },
+    })
+  })
+
+  it('fails when Amazon refuses the submission', async () => {
+    const { client } = setup({
+      onPatch: () => ({ status: 'INVALID', issues: [{ code: '90220' }] }),
+    })
+    const err = await failure(
+      amazonStock.write(client, amazonStock.unit.parse({ sellerSku: 'T' }), push(1)),
+    )
+    expect(err.kind).toBe('permanent')
+  })
+})
+
+describe('read', () => {
+  const listings = new Map([
+    [
+      'TEE',
+      [
+        { fulfillmentChannelCode: 'DEFAULT', quantity: 9 },
+        { fulfillmentChannelCode: 'AMAZON_NA', quantity: 40 },
+      ],
+    ],
+    ['NO-QTY', [{ fulfillmentChannelCode: 'DEFAULT' }]],
+  ])
+
+  it('reads the unit’s channel code in its first marketplace (else the account’s first)', async () => {
+    const { api, client } = setup({ listings })
+    expect(await amazonStock.read(client, amazonStock.unit.parse({ sellerSku: 'TEE' }))).toBe(9)
+    const fba = amazonStock.unit.parse({
+      sellerSku: 'TEE',
+      fulfillmentChannelCode: 'AMAZON_NA',
+      marketplaceIds: [CA, US],
+    })
+    expect(await amazonStock.read(client, fba)).toBe(40)
+    const reads = api.calls.filter((c) => c.operation === 'getListingsItem')
+    expect(reads.map((c) => new URLSearchParams(c.rawQuery).get('marketplaceIds'))).toEqual([
+      US,
+      CA,
+    ])
+  })
+
+  it('is null for a channel code not listed, one listed without a quantity, and an unknown SKU', async () => {
+    const { client } = setup({ listings })
+    const read = (unit: object) => amazonStock.read(client, amazonStock.unit.parse(unit))
+    expect(await read({ sellerSku: 'TEE', fulfillmentChannelCode: 'AMAZON_EU' })).toBeNull()
+    expect(await read({ sellerSku: 'NO-QTY' })).toBeNull()
+    expect(await read({ sellerSku: 'UNKNOWN' })).toBeNull()
+  })
+
+  it('fails on any other refusal', async () => {
+    const { client } = setup({
+      listings,
+      before: () => spApiError(404, [{ code: 'ResourceNotFound', message: 'no such path' }]),
+    })
+    const err = await failure(
+      amazonStock.read(client, amazonStock.unit.parse({ sellerSku: 'TEE' })),
+    )
+    expect(err).toMatchObject({ kind: 'permanent', details: { status: 404 } })
+  })
+})

@@ -1,0 +1,203 @@
+/**
+ * Listings Items API 2021-08-01 for the emulated seller: getListingsItem and patchListingsItem on
+ * `/listings/2021-08-01/items/{sellerId}/{sku}?marketplaceIds=` (repo:amzn/selling-partner-api-models
+ * models/listings-items-api-model/listingsItems_2021-08-01.json; channels.md §2 B1).
+ *
+ * The emulator lists each internal SKU under the same seller SKU, merchant-fulfilled (`DEFAULT`),
+ * with `state.stock` as its quantity. A SKU becomes listed when the hub first writes its quantity
+ * (how Amazon answers a patch for a SKU it does not list is unconfirmed); before that a read is 404
+ * `NOT_FOUND`, as Amazon answers an unknown SKU (repo:jrl84/amazon-sp-api issue #176).
+ *
+ * Refused as Amazon refuses them, 400 `InvalidInput`: another seller or a marketplace the seller
+ * does not sell in, other than exactly one `marketplaceIds` (`maxItems: 1`), a body that is not
+ * `{ productType, patches: [{ op, path, value }] }` with `value` an array of objects (a bare
+ * object is refused: repo:jlevers/selling-partner-api issue #240), an `includedData` the model
+ * does not list. A well-formed patch the emulator cannot apply (an FBA channel code, a quantity
+ * that is not a whole number ≥ 0) is answered `INVALID` with issues, as Amazon answers a patch
+ * whose attribute values it rejects.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Context } from 'hono'
+import type { ChannelState } from '../types.js'
+import { asinOf, MFN_CHANNEL_CODE, SELLER } from './seller.js'
+import type { SpApiErrorEntry, SpApiReply } from './sp-api.js'
+
+const PATCH_OPS = new Set(['add', 'replace', 'merge', 'delete'])
+const INCLUDED_DATA = new Set([
+  'summaries',
+  'attributes',
+  'issues',
+  'offers',
+  'fulfillmentAvailability',
+  'procurement',
+  'relationships',
+  'productTypes',
+])
+const QUANTITY_PATH = '/attributes/fulfillment_availability'
+
+const invalidInput = (message: string): SpApiErrorEntry => ({ code: 'InvalidInput', message })
+
+interface ListingCall {
+  readonly sku: string
+  readonly marketplaceId: string
+}
+
+/** The seller, SKU and marketplace of a Listings Items call, or why it is refused. */
+function listingCall(c: Context): ListingCall | { readonly invalid: SpApiErrorEntry } {
+  const marketplaceIds = (c.req.query('marketplaceIds') ?? '').split(',').filter((id) => id !== '')
+  const [marketplaceId] = marketplaceIds
+  if (marketplaceIds.length !== 1 || marketplaceId === undefined) {
+    return { invalid: invalidInput('marketplaceIds must name exactly one marketplace') }
+  }
+  if (
+    c.req.param('sellerId') !== SELLER.sellerId ||
+    !SELLER.marketplaceIds.includes(marketplaceId)
+  ) {
+    return {
+      invalid: invalidInput("Invalid 'sellerId' and 'marketplaceId' combination provided."),
+    }
+  }
+  return { sku: c.req.param('sku') ?? '', marketplaceId }
+}
+
+/** getListingsItem; `includedData` defaults to `summaries`, as in the model. */
+export function getListingsItem(state: ChannelState, c: Context, reply: SpApiReply): Response {
+  const call = listingCall(c)
+  if ('invalid' in call) return reply.refuse(400, [call.invalid])
+  const included = (c.req.query('includedData') ?? 'summaries').split(',')
+  const unknown = included.find((name) => !INCLUDED_DATA.has(name))
+  if (unknown !== undefined)
+    return reply.refuse(400, [invalidInput(`Invalid includedData: ${unknown}`)])
+  const quantity = state.stock.get(call.sku)
+  if (quantity === undefined) {
+    return reply.refuse(404, [
+      {
+        code: 'NOT_FOUND',
+        message: `SKU '${call.sku}' not found in marketplace ${call.marketplaceId}`,
+      },
+    ])
+  }
+  const item: Record<string, unknown> = { sku: call.sku }
+  for (const name of included) item[name] = includedPart(name, call, quantity)
+  return reply.json(item)
+}
+
+/** One `includedData` part; the emulator fills summaries and availability, the rest empty. */
+function includedPart(name: string, call: ListingCall, quantity: number): unknown {
+  switch (name) {
+    case 'summaries':
+      return [
+        {
+          marketplaceId: call.marketplaceId,
+          asin: asinOf(call.sku),
+          productType: 'PRODUCT',
+          conditionType: 'new_new',
+          status: quantity > 0 ? ['BUYABLE', 'DISCOVERABLE'] : ['DISCOVERABLE'],
+          itemName: `Sandbox item ${call.sku}`,
+        },
+      ]
+    case 'fulfillmentAvailability':
+      return [{ fulfillmentChannelCode: MFN_CHANNEL_CODE, quantity }]
+    case 'attributes':
+      return {}
+    default:
+      return []
+  }
+}
+
+interface Patch {
+  readonly op: string
+  readonly path: string
+  readonly value?: readonly Record<string, unknown>[]
+}
+
+/** The patches of a body, or why it is refused (400). */
+function patchesOf(body: unknown): readonly Patch[] | string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return 'Body must be a JSON object'
+  }
+  const { productType, patches } = body as Record<string, unknown>
+  if (typeof productType !== 'string' || productType === '') return 'productType is required'
+  if (!Array.isArray(patches) || patches.length === 0) return 'patches must list at least one patch'
+  for (const p of patches as unknown[]) {
+    const patch = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>
+    if (typeof patch.op !== 'string' || !PATCH_OPS.has(patch.op)) {
+      return 'op must be one of add, replace, merge, delete'
+    }
+    if (typeof patch.path !== 'string' || !/^\/attributes\/[^/]+$/.test(patch.path)) {
+      return 'path must name a top-level attribute, e.g. /attributes/fulfillment_availability'
+    }
+    const value = patch.value
+    const objects = Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null)
+    if (patch.op !== 'delete' && !objects) return 'value must be an array of objects'
+  }
+  return patches as Patch[]
+}
+
+/** A quantity the patches set for the merchant-fulfilled offer, or the issues refusing them. */
+function quantityOf(patches: readonly Patch[]): { quantity?: number; issues: object[] } {
+  const issues: object[] = []
+  let quantity: number | undefined
+  const issue = (message: string) =>
+    issues.push({
+      code: 'EMULATOR_INVALID_VALUE',
+      message,
+      severity: 'ERROR',
+      attributeNames: ['fulfillment_availability'],
+      categories: ['INVALID_ATTRIBUTE'],
+    })
+  for (const patch of patches) {
+    if (patch.path !== QUANTITY_PATH) continue // other attributes: accepted, nothing to emulate
+    if (patch.op === 'delete') {
+      quantity = 0
+      continue
+    }
+    for (const entry of patch.value ?? []) {
+      const code = entry.fulfillment_channel_code
+      const units = entry.quantity
+      if (code !== MFN_CHANNEL_CODE) {
+        issue(
+          `fulfillment_channel_code ${JSON.stringify(code)}: the sandbox lists SKUs as ${MFN_CHANNEL_CODE} only`,
+        )
+      } else if (typeof units !== 'number' || !Number.isSafeInteger(units) || units < 0) {
+        issue(`quantity ${JSON.stringify(units)} is not a whole number ≥ 0`)
+      } else {
+        quantity = units
+      }
+    }
+  }
+  return { ...(quantity === undefined ? {} : { quantity }), issues }
+}
+
+/**
+ * patchListingsItem. Amazon answers ACCEPTED when it has queued the change and applies it minutes
+ * later (channels.md §2 B1); the emulator applies it at once, so a read right after sees it.
+ * `mode=VALIDATION_PREVIEW` checks without applying, answering VALID.
+ */
+export async function patchListingsItem(
+  state: ChannelState,
+  c: Context,
+  reply: SpApiReply,
+): Promise<Response> {
+  const call = listingCall(c)
+  if ('invalid' in call) return reply.refuse(400, [call.invalid])
+  const contentType = c.req.header('content-type') ?? ''
+  let body: unknown
+  try {
+    body = contentType.startsWith('application/json') ? JSON.parse(await c.req.text()) : undefined
+  } catch {
+    body = undefined
+  }
+  const patches = patchesOf(body)
+  if (typeof patches === 'string') return reply.refuse(400, [invalidInput(patches)])
+  const { quantity, issues } = quantityOf(patches)
+  const answer = (status: string) =>
+    reply.json({ sku: call.sku, status, submissionId: randomUUID().replaceAll('-', ''), issues })
+  if (issues.length > 0) return answer('INVALID')
+  if (c.req.query('mode') === 'VALIDATION_PREVIEW') return answer('VALID')
+  if (quantity !== undefined) {
+    state.stock.set(call.sku, quantity)
+    state.stats.stockWrites += 1
+  }
+  return answer('ACCEPTED')
+}

@@ -1,0 +1,122 @@
+/**
+ * What every emulated SP-API call goes through before its handler: the LWA access token in
+ * `x-amz-access-token`, then the operation's usage plan (a token bucket per operation,
+ * https://developer-docs.amazon.com/sp-api/docs/usage-plans-and-rate-limits-in-the-sp-api), and
+ * the answer's headers.
+ *
+ * Answers carry `x-amzn-RequestId`, and those past the token check `x-amzn-RateLimit-Limit` (the
+ * plan's rate, e.g. `5.0`, as Amazon sends it: repo:amzn/selling-partner-api-models issue #4283).
+ * Errors are `{ errors: [{ code, message, details }] }` (`ErrorList` in the models). A refused
+ * token is 403 `Unauthorized`, worded as Amazon words it for an unknown and an expired token
+ * (selling-partner-api-models issue #2595, selling-partner-api-docs issue #2336). A throttled call
+ * is 429 `QuotaExceeded` without Retry-After: the models list none, and the code is the usage-plan
+ * docs' (both unconfirmed, channels.md §2 B2).
+ */
+import { randomUUID } from 'node:crypto'
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
+import type { ChannelState } from '../types.js'
+import type { AccessTokens } from './auth.js'
+
+export type SpApiOperation = 'getOrder' | 'getOrderItems' | 'getListingsItem' | 'patchListingsItem'
+
+export interface UsagePlan {
+  readonly perSecond: number
+  readonly burst: number
+}
+
+/**
+ * Documented default plans: getOrder and getOrderItems 0.5/s burst 30, patchListingsItem 5/5
+ * (channels.md §2 B2); getListingsItem 5/10 (models/listings-items-api-model/listingsItems_2021-08-01.json).
+ */
+export const USAGE_PLANS: Readonly<Record<SpApiOperation, UsagePlan>> = {
+  getOrder: { perSecond: 0.5, burst: 30 },
+  getOrderItems: { perSecond: 0.5, burst: 30 },
+  getListingsItem: { perSecond: 5, burst: 10 },
+  patchListingsItem: { perSecond: 5, burst: 5 },
+}
+
+export interface SpApiErrorEntry {
+  readonly code: string
+  readonly message: string
+  readonly details?: string
+}
+
+const ACCESS_DENIED: SpApiErrorEntry = {
+  code: 'Unauthorized',
+  message: 'Access to requested resource is denied.',
+}
+const TOKEN_EXPIRED: SpApiErrorEntry = {
+  code: 'Unauthorized',
+  message: 'The security token included in the request is expired',
+}
+const QUOTA_EXCEEDED: SpApiErrorEntry = {
+  code: 'QuotaExceeded',
+  message: 'You exceeded your quota for the requested resource.',
+}
+
+/** How a handler answers, with the operation's headers; a refusal counts in `stats.rejected`. */
+export interface SpApiReply {
+  json(body: unknown): Response
+  refuse(status: ContentfulStatusCode, errors: readonly SpApiErrorEntry[]): Response
+}
+
+export type SpApiHandler = (c: Context, reply: SpApiReply) => Response | Promise<Response>
+
+/** Wraps handlers of one seller's SP-API with the token check and the usage plans. */
+export function spApiGate(
+  state: ChannelState,
+  tokens: AccessTokens,
+  plans: Readonly<Record<SpApiOperation, UsagePlan>>,
+): (operation: SpApiOperation, handler: SpApiHandler) => (c: Context) => Promise<Response> {
+  const buckets = new Map<SpApiOperation, EmulatedRateLimit>()
+  const bucket = (operation: SpApiOperation) => {
+    let found = buckets.get(operation)
+    if (found === undefined) {
+      found = new EmulatedRateLimit(plans[operation].perSecond, plans[operation].burst)
+      buckets.set(operation, found)
+    }
+    return found
+  }
+
+  return (operation, handler) => async (c) => {
+    const token = tokens.check(c.req.header('x-amz-access-token'))
+    if (token !== 'ok') {
+      // Refused before the usage plan is consulted: the plan belongs to an authenticated caller.
+      state.stats.calls += 1
+      state.stats.rejected += 1
+      return errorAnswer(c, 403, [token === 'expired' ? TOKEN_EXPIRED : ACCESS_DENIED], {})
+    }
+    const limit = { 'x-amzn-RateLimit-Limit': rateHeader(plans[operation].perSecond) }
+    if (!admitCall(state, bucket(operation)).ok) {
+      return errorAnswer(c, 429, [QUOTA_EXCEEDED], limit)
+    }
+    const reply: SpApiReply = {
+      json: (body) => c.json(body, 200, { 'x-amzn-RequestId': randomUUID(), ...limit }),
+      refuse: (status, errors) => {
+        state.stats.rejected += 1
+        return errorAnswer(c, status, errors, limit)
+      },
+    }
+    return handler(c, reply)
+  }
+}
+
+function errorAnswer(
+  c: Context,
+  status: ContentfulStatusCode,
+  errors: readonly SpApiErrorEntry[],
+  headers: Record<string, string>,
+): Response {
+  return c.json(
+    { errors: errors.map((e) => ({ code: e.code, message: e.message, details: e.details ?? '' })) },
+    status,
+    { 'x-amzn-RequestId': randomUUID(), ...headers },
+  )
+}
+
+/** `5.0`, `0.5`: a whole rate with one decimal place, as Amazon writes it. */
+function rateHeader(perSecond: number): string {
+  return Number.isInteger(perSecond) ? perSecond.toFixed(1) : String(perSecond)
+}

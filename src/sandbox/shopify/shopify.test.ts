@@ -1,0 +1,482 @@
+// The Shopify emulator over real HTTP, driven by the hub's own Shopify client (undici transport,
+// sandbox credentials): stock writes and reads change and return the emulator's stock table with
+// Shopify's compare-and-set and idempotency rules, placed and cancelled orders and stock reports
+// give webhooks that the connector verifies and the normalizer maps to what happened, the store
+// posts inventory_levels/update to the hub after its own changes (the echo), wrong tokens and
+// request shapes are refused as Shopify refuses them, and both forms of THROTTLED reach the hub as
+// `rate-limited`.
+import { serve, type ServerType } from '@hono/node-server'
+import { Hono } from 'hono'
+import { request } from 'undici'
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ChannelApiError } from '../../../connectors/shared/api-error.js'
+import { createUndiciTransport } from '../../../connectors/shared/transport.js'
+import { createShopifyClient } from '../../../connectors/shopify/client.js'
+import { shopify, type ShopifyCredentials } from '../../../connectors/shopify/index.js'
+import { shopifyStock, type ShopifyUnit } from '../../../connectors/shopify/stock.js'
+import type { InboundRequest } from '../../../connectors/types.js'
+import {
+  normalizers,
+  parseJsonBody,
+  type NormalizeResult,
+  type Observation,
+} from '../../../normalizers/index.js'
+import { systemClock } from '../../clock.js'
+import type { OrderSnapshot } from '../../events/index.js'
+import type { ChannelState, SignedWebhook } from '../types.js'
+import { shopifyEmulator } from './index.js'
+
+const transport = createUndiciTransport({ allowLinkLocal: false })
+
+let server: ServerType
+let emulatorUrl: string
+let state: ChannelState
+/** The app of the current test: the emulator's routes for a fresh store, under `/shopify`. */
+let current: Hono
+
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+): Promise<{ url: string; server: ServerType }> {
+  return new Promise((resolve) => {
+    const s = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
+      resolve({ url: `http://127.0.0.1:${info.port}`, server: s }),
+    )
+  })
+}
+
+function close(s: ServerType): Promise<void> {
+  return new Promise((done) => {
+    s.close(() => done())
+    if ('closeIdleConnections' in s) s.closeIdleConnections()
+  })
+}
+
+beforeAll(async () => {
+  ;({ url: emulatorUrl, server } = await listen((req) => current.fetch(req)))
+})
+afterAll(() => close(server))
+beforeEach(() => {
+  state = freshState()
+  current = new Hono().route('/shopify', shopifyEmulator.routes(state))
+})
+
+/** A new store, as `newChannelState('shopify', 'demo')` makes one (emulator.ts loads every channel). */
+function freshState(): ChannelState {
+  return {
+    channel: 'shopify',
+    accountId: 'demo',
+    stock: new Map(),
+    orders: new Map(),
+    stats: {
+      calls: 0,
+      stockWrites: 0,
+      throttled: 0,
+      rejected: 0,
+      ordersAccepted: 0,
+      ordersRefused: 0,
+    },
+    throttleNext: 0,
+    hubUrl: undefined,
+  }
+}
+
+function credentials(overrides: Partial<ShopifyCredentials> = {}): ShopifyCredentials {
+  return shopify.credentials.parse({ ...shopify.sandboxCredentials(emulatorUrl), ...overrides })
+}
+
+function client(overrides: Partial<ShopifyCredentials> = {}) {
+  return createShopifyClient(credentials(overrides), { transport, clock: systemClock })
+}
+
+function unitOf(sku: string): ShopifyUnit {
+  return shopifyStock.unit.parse(shopifyEmulator.listingUnit(sku))
+}
+
+async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(ChannelApiError)
+  return err as ChannelApiError
+}
+
+/** The webhook through the connector's verify (as the ingress route hands it over) and the normalizer. */
+function normalize(webhook: SignedWebhook): NormalizeResult {
+  const req: InboundRequest = {
+    rawBody: Buffer.from(webhook.body, 'utf8'),
+    headers: Object.fromEntries(
+      Object.entries(webhook.headers).map(([k, v]) => [k.toLowerCase(), v]),
+    ),
+    url: `http://hub.test${webhook.path}`,
+    method: 'POST',
+  }
+  const verified = shopify.ingress.verify(req, { credentials: credentials(), now: new Date() })
+  if (!verified.ok) throw new Error(`verify refused the webhook: ${verified.reason}`)
+  return normalizers.shopify.normalize({
+    channel: 'shopify',
+    accountId: 'demo',
+    topic: verified.topic,
+    dedupeKey: verified.dedupeKey,
+    receivedAt: new Date(),
+    body: parseJsonBody(webhook.body),
+  })
+}
+
+function observationOf(webhook: SignedWebhook): Observation {
+  const result = normalize(webhook)
+  if (result.kind !== 'observations') throw new Error(`not observations: ${JSON.stringify(result)}`)
+  expect(result.observations).toHaveLength(1)
+  return result.observations[0]!
+}
+
+function orderOf(webhook: SignedWebhook): OrderSnapshot {
+  const observation = observationOf(webhook)
+  if (observation.kind !== 'order') throw new Error('not an order observation')
+  return observation.snapshot
+}
+
+/** A raw GraphQL call, for request shapes the hub's client never sends. */
+async function graphql(body: unknown, token = 'shpat_sandbox_token') {
+  const res = await request(`${emulatorUrl}/shopify/admin/api/2026-10/graphql.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+    body: JSON.stringify(body),
+  })
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body: (await res.body.json()) as Record<string, unknown>,
+  }
+}
+
+const write = (
+  quantity: number,
+  expected: number | null,
+  idempotencyKey = `k-${quantity}-${expected}`,
+) => ({
+  quantity,
+  expected,
+  idempotencyKey,
+})
+
+describe('listing units', () => {
+  it('lists a SKU under the same ids every time, in the shape the stock unit schema takes', () => {
+    const unit = unitOf('TEE-BLK-M')
+    expect(unit).toEqual(shopifyEmulator.listingUnit('TEE-BLK-M'))
+    expect(unit.inventoryItemId).toMatch(/^\d{14}$/)
+    expect(unitOf('TEE-BLK-L').inventoryItemId).not.toBe(unit.inventoryItemId)
+  })
+})
+
+describe('stock', () => {
+  it('writes through the real client with compare-and-set, and reads back', async () => {
+    const api = client()
+    const unit = unitOf('MUG-WHT')
+    expect(await shopifyStock.read(api, unit)).toBe(0)
+    expect(await shopifyStock.write(api, unit, write(17, 0))).toEqual({
+      status: 'applied',
+      quantity: 17,
+    })
+    expect(state.stock.get('MUG-WHT')).toBe(17)
+    expect(await shopifyStock.read(api, unit)).toBe(17)
+    await shopifyStock.write(api, unit, write(0, null))
+    expect(await shopifyStock.read(api, unit)).toBe(0)
+    expect(state.stats.stockWrites).toBe(2)
+  })
+
+  it('refuses a stale expectation as stale and keeps the level', async () => {
+    state.stock.set('CAP', 5)
+    const err = await failure(shopifyStock.write(client(), unitOf('CAP'), write(9, 4)))
+    expect([err.kind, err.details.code]).toEqual(['transient', 'stale'])
+    expect(state.stock.get('CAP')).toBe(5)
+    // Without compare-and-set the same write applies.
+    await shopifyStock.write(client({ compareAndSet: false }), unitOf('CAP'), write(9, 4))
+    expect(state.stock.get('CAP')).toBe(9)
+  })
+
+  it('applies a resent write once: the same key answers as the first time', async () => {
+    const unit = unitOf('SOCKS')
+    state.stock.set('SOCKS', 3)
+    await shopifyStock.write(client(), unit, write(8, 3, 'job-1'))
+    state.stock.set('SOCKS', 3) // a buyer or the merchant changed it since
+    // A second client (another worker) resending the same job: replayed, not applied again.
+    await shopifyStock.write(client(), unit, write(8, 3, 'job-1'))
+    expect(state.stock.get('SOCKS')).toBe(3)
+    expect(state.stats.stockWrites).toBe(1)
+  })
+
+  it('reads null for an item the store does not have', async () => {
+    await expect(
+      shopifyStock.read(client(), { inventoryItemId: '1', locationId: unitOf('X').locationId }),
+    ).resolves.toBeNull()
+    await expect(
+      shopifyStock.read(client(), {
+        inventoryItemId: unitOf('X').inventoryItemId,
+        locationId: '1',
+      }),
+    ).resolves.toBeNull()
+  })
+
+  it('refuses an unknown item or location, naming it', async () => {
+    const err = await failure(
+      shopifyStock.write(
+        client(),
+        { inventoryItemId: '123', locationId: unitOf('X').locationId },
+        write(1, null),
+      ),
+    )
+    expect([err.kind, err.details.code]).toEqual(['permanent', 'INVALID_INVENTORY_ITEM'])
+    expect(err.message).toContain('inventory item 123')
+    const wrong = await failure(
+      shopifyStock.write(client(), { ...unitOf('X'), locationId: '42' }, write(1, null)),
+    )
+    expect(wrong.details.code).toBe('INVALID_LOCATION')
+  })
+})
+
+describe('request checks', () => {
+  it('refuses a wrong token with 401, as the client reads it', async () => {
+    const err = await failure(
+      shopifyStock.read(client({ accessToken: 'shpat_wrong' }), unitOf('X')),
+    )
+    expect([err.kind, err.details.status]).toEqual(['unauthorized', 401])
+    expect(err.message).toContain('Invalid API key or access token')
+    expect(state.stats.rejected).toBe(1)
+  })
+
+  it('wants the @idempotent directive and an explicit changeFromQuantity (2026-04)', async () => {
+    const unit = unitOf('X')
+    const quantity = {
+      inventoryItemId: `gid://shopify/InventoryItem/${unit.inventoryItemId}`,
+      locationId: `gid://shopify/Location/${unit.locationId}`,
+      quantity: 1,
+    }
+    const input = { name: 'available', reason: 'correction', quantities: [quantity] }
+    const mutation =
+      'mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { code } } }'
+    const noKey = await graphql({
+      query: mutation,
+      variables: { input: { ...input, quantities: [{ ...quantity, changeFromQuantity: null }] } },
+    })
+    expect(noKey.body.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/@idempotent/) }),
+    ])
+    const withKey = mutation.replace('(input: $input)', '(input: $input) @idempotent(key: "k1")')
+    const noChangeFrom = await graphql({ query: withKey, variables: { input } })
+    expect(noChangeFrom.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/changeFromQuantity must be given/),
+      }),
+    ])
+    const legacy = await graphql({
+      query: withKey,
+      variables: {
+        input: {
+          ...input,
+          ignoreCompareQuantity: true,
+          quantities: [{ ...quantity, changeFromQuantity: null }],
+        },
+      },
+    })
+    expect(legacy.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^Variable \$input of type InventorySetQuantitiesInput! was provided invalid value/,
+        ),
+      }),
+    ])
+    expect(state.stats.stockWrites).toBe(0)
+  })
+
+  it('answers another field as an unknown field', async () => {
+    const res = await graphql({ query: '{ orders(first: 1) { nodes { id } } }' })
+    expect(res.status).toBe(200)
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ message: "Field 'orders' doesn't exist on type 'QueryRoot'" }),
+    ])
+  })
+
+  it('reports the cost bucket in every answer', async () => {
+    const unit = unitOf('X')
+    const res = await graphql({
+      query:
+        'query($i: ID!, $l: ID!) { inventoryItem(id: $i) { inventoryLevel(locationId: $l) { quantities(names: ["available"]) { name quantity } } } }',
+      variables: {
+        i: `gid://shopify/InventoryItem/${unit.inventoryItemId}`,
+        l: `gid://shopify/Location/${unit.locationId}`,
+      },
+    })
+    expect(res.body.extensions).toEqual({
+      cost: {
+        requestedQueryCost: 3,
+        actualQueryCost: 3,
+        throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 997, restoreRate: 100 },
+      },
+    })
+  })
+})
+
+describe('throttling', () => {
+  it('an injected fault is a 429 with Retry-After, which the client reads as rate-limited', async () => {
+    state.throttleNext = 2
+    for (let i = 0; i < 2; i++) {
+      const err = await failure(shopifyStock.read(client(), unitOf('X')))
+      expect([err.kind, err.details.status, err.details.retryAfterMs]).toEqual([
+        'rate-limited',
+        429,
+        1_000,
+      ])
+    }
+    await expect(shopifyStock.read(client(), unitOf('X'))).resolves.toBe(0)
+    expect(state.stats.throttled).toBe(2)
+  })
+
+  it('an empty cost bucket answers THROTTLED with 200, with the wait the bucket needs', async () => {
+    const unit = unitOf('X')
+    let err: ChannelApiError | undefined
+    // A fresh client per call: each knows nothing of the bucket, so none paces itself.
+    for (let i = 0; i < 120 && !err; i++) {
+      err = await shopifyStock.write(client(), unit, write(i, null, `burst-${i}`)).then(
+        () => undefined,
+        (e: unknown) => e as ChannelApiError,
+      )
+    }
+    expect(err).toBeInstanceOf(ChannelApiError)
+    expect([err!.kind, err!.details.status, err!.details.code]).toEqual([
+      'rate-limited',
+      200,
+      'THROTTLED',
+    ])
+    // Under 10 points missing at 100 points/s.
+    expect(err!.details.retryAfterMs).toBeGreaterThan(0)
+    expect(err!.details.retryAfterMs).toBeLessThanOrEqual(100)
+    expect(state.stats.throttled).toBe(1)
+  })
+
+  it('a client that has seen the bucket paces itself instead of being throttled', async () => {
+    const api = client()
+    const unit = unitOf('X')
+    for (let i = 0; i < 110; i++) await shopifyStock.write(api, unit, write(i, null, `paced-${i}`))
+    expect(state.stats.throttled).toBe(0)
+  }, 10_000)
+})
+
+describe('orders', () => {
+  it('a placed order takes stock and its orders/create normalizes to the lines placed', () => {
+    state.stock.set('TEE-BLK-M', 5)
+    state.stock.set('MUG-WHT', 1)
+    const at = new Date('2026-11-22T12:00:00Z')
+    const placed = shopifyEmulator.placeOrder(
+      state,
+      [
+        { sku: 'TEE-BLK-M', quantity: 2 },
+        { sku: 'MUG-WHT', quantity: 1 },
+      ],
+      at,
+    )
+    if (!placed.accepted) throw new Error(placed.reason)
+    expect(placed.webhooks).toHaveLength(1)
+    expect(placed.webhooks[0]!.path).toBe('/webhooks/shopify/demo')
+    const order = orderOf(placed.webhooks[0]!)
+    expect(order.externalId).toBe(placed.orderId)
+    expect(order.status).toBe('awaiting_fulfillment')
+    expect(order.placedAt).toBe('2026-11-22T12:00:00+00:00')
+    expect(order.lines.map((l) => [l.sku, l.quantity])).toEqual([
+      ['TEE-BLK-M', 2],
+      ['MUG-WHT', 1],
+    ])
+    expect(state.stock.get('TEE-BLK-M')).toBe(3)
+    expect(state.stock.get('MUG-WHT')).toBe(0)
+    expect(state.stats.ordersAccepted).toBe(1)
+    expect(state.orders.has(placed.orderId)).toBe(true)
+  })
+
+  it('refuses an order beyond the stock, taking nothing', () => {
+    state.stock.set('CAP', 1)
+    const placed = shopifyEmulator.placeOrder(
+      state,
+      [
+        { sku: 'CAP', quantity: 1 },
+        { sku: 'CAP', quantity: 1 },
+      ],
+      new Date(),
+    )
+    expect(placed.accepted).toBe(false)
+    expect(state.stock.get('CAP')).toBe(1)
+    expect(state.stats.ordersRefused).toBe(1)
+  })
+
+  it('a cancellation returns the stock, once, and its orders/cancelled normalizes as cancelled', () => {
+    state.stock.set('CAP', 2)
+    const placed = shopifyEmulator.placeOrder(state, [{ sku: 'CAP', quantity: 2 }], new Date())
+    if (!placed.accepted) throw new Error(placed.reason)
+    const [cancelled] = shopifyEmulator.cancelOrder(state, placed.orderId, new Date())
+    const order = orderOf(cancelled!)
+    expect(order.status).toBe('cancelled')
+    expect(order.externalId).toBe(placed.orderId)
+    expect(state.stock.get('CAP')).toBe(2)
+    expect(shopifyEmulator.cancelOrder(state, placed.orderId, new Date())).toEqual([])
+    expect(state.stock.get('CAP')).toBe(2)
+  })
+
+  it('reportStock is an inventory_levels/update the hub keys to the listing', () => {
+    state.stock.set('TEE-BLK-M', 4)
+    const observation = observationOf(shopifyEmulator.reportStock!(state, 'TEE-BLK-M', new Date())!)
+    if (observation.kind !== 'inventory-level') throw new Error('not an inventory level')
+    expect(observation.data.available).toBe(4)
+    expect(shopifyStock.reportedUnitKey(observation.data.listing)).toBe(
+      shopifyStock.unitKey(unitOf('TEE-BLK-M')),
+    )
+  })
+})
+
+describe('inventory echo to the hub', () => {
+  let hub: { url: string; server: ServerType }
+  const received: SignedWebhook[] = []
+
+  beforeAll(async () => {
+    hub = await listen(async (req) => {
+      received.push({
+        path: new URL(req.url).pathname,
+        headers: Object.fromEntries(req.headers),
+        body: await req.text(),
+      })
+      return new Response(null, { status: 200 })
+    })
+  })
+  afterAll(() => close(hub.server))
+  beforeEach(() => {
+    received.length = 0
+    state.hubUrl = hub.url
+  })
+
+  const levels = () =>
+    received.map((w) => {
+      const observation = observationOf(w)
+      if (observation.kind !== 'inventory-level') throw new Error('not an inventory level')
+      return [observation.data.listing.unitId, observation.data.available]
+    })
+
+  it('posts inventory_levels/update after its own stock writes and after orders', async () => {
+    const unit = unitOf('ECHO-1')
+    await shopifyStock.write(client(), unit, write(6, 0))
+    await vi.waitFor(() => expect(received).toHaveLength(1))
+    expect(levels()).toEqual([[unit.inventoryItemId, 6]])
+
+    shopifyEmulator.placeOrder(state, [{ sku: 'ECHO-1', quantity: 2 }], new Date())
+    await vi.waitFor(() => expect(received).toHaveLength(2))
+    expect(levels()[1]).toEqual([unit.inventoryItemId, 4])
+    expect(received[1]!.path).toBe('/webhooks/shopify/demo')
+  })
+
+  it('posts nothing for a write that changes nothing, and survives a hub that is down', async () => {
+    state.stock.set('ECHO-2', 3)
+    await shopifyStock.write(client(), unitOf('ECHO-2'), write(3, 3))
+    state.hubUrl = 'http://127.0.0.1:9' // nothing listens there
+    await shopifyStock.write(client(), unitOf('ECHO-2'), write(5, 3))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(received).toHaveLength(0)
+    expect(state.stock.get('ECHO-2')).toBe(5)
+  })
+})

@@ -1,0 +1,64 @@
+/**
+ * The webhooks the emulated store sends, as Shopify sends them (channels.md §1 A2/A3): the body
+ * signed whole with HMAC-SHA256 under the app's client secret, base64, in `X-Shopify-Hmac-Sha256`,
+ * with `X-Shopify-Topic`, `X-Shopify-Shop-Domain`, `X-Shopify-API-Version`, a fresh
+ * `X-Shopify-Webhook-Id` and `X-Shopify-Event-Id` per delivery, and `X-Shopify-Triggered-At`.
+ * The secret and the shop are the connector's published sandbox values. Header names are
+ * lower-case, as HTTP/2 delivers them (channels.md §1 A2).
+ */
+import { createHmac, randomUUID } from 'node:crypto'
+import { DEFAULT_API_VERSION } from '../../../connectors/shopify/config.js'
+import { shopify } from '../../../connectors/shopify/index.js'
+import { sendWebhook } from '../send.js'
+import type { ChannelState, SignedWebhook } from '../types.js'
+import { idsOf, LOCATION_ID, shopifyTime } from './ids.js'
+
+// The emulator URL does not enter the webhook credentials.
+const sandbox = shopify.sandboxCredentials('')
+const SECRET = sandbox.webhookSecrets[0]!
+
+export function shopifyWebhook(
+  state: ChannelState,
+  topic: string,
+  body: string,
+  at: Date,
+): SignedWebhook {
+  return {
+    path: `/webhooks/shopify/${state.accountId}`,
+    headers: {
+      'x-shopify-topic': topic,
+      'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body, 'utf8').digest('base64'),
+      'x-shopify-shop-domain': sandbox.shopDomain,
+      'x-shopify-api-version': DEFAULT_API_VERSION,
+      'x-shopify-webhook-id': randomUUID(),
+      'x-shopify-event-id': randomUUID(),
+      'x-shopify-triggered-at': at.toISOString(),
+    },
+    body,
+  }
+}
+
+/**
+ * `inventory_levels/update` for a SKU at the store's location, carrying the level now (channels.md
+ * §1 A5). Shopify sends it for every change, the app's own writes included (§1 B4).
+ */
+export function inventoryLevelWebhook(state: ChannelState, sku: string, at: Date): SignedWebhook {
+  const { inventoryItemId, inventoryLevelId } = idsOf(sku)
+  // Ids as JSON numbers, as Shopify's REST payloads carry them (all below 2^53 here).
+  const body = `{"inventory_item_id":${inventoryItemId},"location_id":${LOCATION_ID},"available":${state.stock.get(sku) ?? 0},"updated_at":${JSON.stringify(shopifyTime(at))},"admin_graphql_api_id":"gid://shopify/InventoryLevel/${inventoryLevelId}?inventory_item_id=${inventoryItemId}"}`
+  return shopifyWebhook(state, 'inventory_levels/update', body, at)
+}
+
+/**
+ * Posts `inventory_levels/update` for each SKU to the hub, when the state names one: Shopify
+ * does so after every change of a level, the app's own stock writes included (channels.md §1 B4),
+ * which is what the hub's echo suppression must absorb. Fire and forget: a hub that is down or
+ * refuses misses the report, as it would miss Shopify's (Shopify retries; the emulator does not).
+ */
+export function echoLevels(state: ChannelState, skus: Iterable<string>, at: Date): void {
+  const hubUrl = state.hubUrl
+  if (hubUrl === undefined) return
+  for (const sku of new Set(skus)) {
+    sendWebhook(hubUrl, inventoryLevelWebhook(state, sku, at)).catch(() => undefined)
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The ids under which the emulated TikTok shop lists an internal SKU, derived from the SKU alone so
+ * the same SKU always has the same ids (in every run, for every state), and the way back from a
+ * product id to its SKU for the API's product-scoped calls.
+ */
+import { createHash } from 'node:crypto'
+import type { ChannelState } from '../types.js'
+
+/** The emulated shop, as webhooks name it (`shop_id`, a TikTok-shaped digit string). */
+export const SHOP_ID = '7494000000000000001'
+
+/**
+ * The shop's warehouses; every SKU is assigned to both, so a stock write must list both (TikTok's
+ * rule, channels.md §4 B1). The emulator keeps a SKU's units in the first; the second stays empty.
+ */
+export const WAREHOUSE_IDS = ['7290000000000000001', '7290000000000000002'] as const
+
+export interface SkuIds {
+  readonly productId: string
+  readonly skuId: string
+}
+
+/** Product id → SKU, for every SKU whose ids were derived in this process. */
+const skuByProduct = new Map<string, string>()
+
+/** A 19-digit TikTok-shaped id (TikTok's product and SKU ids start with 17) from a digest of `seed`. */
+function digitId(seed: string): string {
+  const digest = createHash('sha256').update(seed, 'utf8').digest()
+  return `17${(digest.readBigUInt64BE(0) % 10n ** 17n).toString().padStart(17, '0')}`
+}
+
+/** The product (one SKU per product) and SKU ids of an internal SKU. */
+export function idsOf(sku: string): SkuIds {
+  const productId = digitId(`product:${sku}`)
+  skuByProduct.set(productId, sku)
+  return { productId, skuId: digitId(`sku:${sku}`) }
+}
+
+/**
+ * The internal SKU a product id names: one whose ids were derived already (a listing unit handed
+ * out, an order placed), else one the state holds stock for; undefined when the shop lists no such
+ * product.
+ */
+export function skuOfProduct(state: ChannelState, productId: string): string | undefined {
+  const known = skuByProduct.get(productId)
+  if (known !== undefined) return known
+  for (const sku of state.stock.keys()) {
+    if (idsOf(sku).productId === productId) return sku
+  }
+  return undefined
+}
+
+/**
+ * A SKU's price in cents, between $5.00 and $99.99, fixed per SKU so that repeated orders agree.
+ */
+export function priceCentsOf(sku: string): number {
+  const digest = createHash('sha256').update(`price:${sku}`, 'utf8').digest()
+  return 500 + (digest.readUInt32BE(0) % 9_500)
+}
+
+let sequence = 0
+
+/**
+ * A fresh id: `prefix`, the Unix seconds of `at`, and a counter, all digits. The time part keeps
+ * ids unique across emulator restarts against the same hub database.
+ */
+export function freshId(prefix: string, at: Date): string {
+  sequence = (sequence + 1) % 1_000_000
+  return `${prefix}${Math.floor(at.getTime() / 1000)}${String(sequence).padStart(6, '0')}`
+}

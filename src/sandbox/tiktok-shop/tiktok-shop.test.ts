@@ -1,0 +1,392 @@
+// The TikTok Shop emulator over real HTTP, driven by the hub's own TikTok client (undici
+// transport, sandbox credentials): stock writes and reads change and return the emulator's stock
+// table (every warehouse required, as TikTok requires it), placed and cancelled orders and stock
+// reports give webhooks that the connector verifies and the normalizer (with the order hydrated
+// through the emulator) maps to what was placed, wrong credentials are refused with TikTok's codes,
+// and injected and rate-limit 429s reach the hub as `rate-limited`.
+import { serve, type ServerType } from '@hono/node-server'
+import { Hono } from 'hono'
+import { request } from 'undici'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ChannelApiError } from '../../../connectors/shared/api-error.js'
+import { createUndiciTransport } from '../../../connectors/shared/transport.js'
+import {
+  createTikTokShopClient,
+  type TikTokShopClient,
+} from '../../../connectors/tiktok-shop/client.js'
+import { tiktokShop, type TikTokShopCredentials } from '../../../connectors/tiktok-shop/index.js'
+import { tiktokShopStock, type TikTokUnit } from '../../../connectors/tiktok-shop/stock.js'
+import type { InboundRequest } from '../../../connectors/types.js'
+import { normalizers, parseJsonBody, type NormalizeResult } from '../../../normalizers/index.js'
+import type { Clock } from '../../clock.js'
+import { systemClock } from '../../clock.js'
+import type { OrderSnapshot } from '../../events/index.js'
+import type { ChannelState, SignedWebhook } from '../types.js'
+import { tiktokShopEmulator } from './index.js'
+
+const transport = createUndiciTransport({ allowLinkLocal: false })
+
+let server: ServerType
+let emulatorUrl: string
+let state: ChannelState
+/** The app of the current test: the emulator's routes for a fresh shop, under `/tiktok-shop`. */
+let current: Hono
+
+beforeAll(async () => {
+  // One server for the file; each test's routes (a fresh shop) are swapped in through `current`.
+  emulatorUrl = await new Promise<string>((resolve) => {
+    server = serve({ fetch: (req) => current.fetch(req), hostname: '127.0.0.1', port: 0 }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    )
+  })
+})
+afterAll(
+  () =>
+    new Promise<void>((done) => {
+      server.close(() => done())
+      if ('closeIdleConnections' in server) server.closeIdleConnections()
+    }),
+)
+beforeEach(() => {
+  state = freshState()
+  current = new Hono().route('/tiktok-shop', tiktokShopEmulator.routes(state))
+})
+
+/**
+ * A new shop, as `newChannelState('tiktok-shop', 'demo')` makes one; built here so this file does
+ * not load emulator.ts, which imports every channel's emulator.
+ */
+function freshState(): ChannelState {
+  return {
+    channel: 'tiktok-shop',
+    accountId: 'demo',
+    stock: new Map(),
+    orders: new Map(),
+    stats: {
+      calls: 0,
+      stockWrites: 0,
+      throttled: 0,
+      rejected: 0,
+      ordersAccepted: 0,
+      ordersRefused: 0,
+    },
+    throttleNext: 0,
+    hubUrl: undefined,
+  }
+}
+
+function credentials(overrides: Partial<TikTokShopCredentials> = {}): TikTokShopCredentials {
+  return { ...tiktokShop.sandboxCredentials(emulatorUrl), ...overrides }
+}
+
+function client(overrides: Partial<TikTokShopCredentials> = {}, clock: Clock = systemClock) {
+  return createTikTokShopClient(credentials(overrides), { transport, clock })
+}
+
+function unitOf(sku: string): TikTokUnit {
+  return tiktokShopStock.unit.parse(tiktokShopEmulator.listingUnit(sku))
+}
+
+async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(ChannelApiError)
+  return err as ChannelApiError
+}
+
+/** The webhook through the connector's verify and the normalizer, hydrating through `api`. */
+async function normalize(webhook: SignedWebhook, api: TikTokShopClient): Promise<NormalizeResult> {
+  const req: InboundRequest = {
+    rawBody: Buffer.from(webhook.body, 'utf8'),
+    headers: webhook.headers,
+    url: `http://hub.test${webhook.path}`,
+    method: 'POST',
+  }
+  const verified = tiktokShop.ingress.verify(req, { credentials: credentials(), now: new Date() })
+  if (!verified.ok) throw new Error(`verify refused the webhook: ${verified.reason}`)
+  const input = {
+    channel: 'tiktok-shop' as const,
+    accountId: 'demo',
+    topic: verified.topic,
+    dedupeKey: verified.dedupeKey,
+    receivedAt: new Date(),
+    body: parseJsonBody(webhook.body),
+  }
+  const first = normalizers['tiktok-shop'].normalize(input)
+  if (first.kind !== 'hydrate') return first
+  return normalizers['tiktok-shop'].normalize({
+    ...input,
+    hydrated: await api.hydrate(first.needs),
+  })
+}
+
+async function orderOf(webhook: SignedWebhook, api: TikTokShopClient): Promise<OrderSnapshot> {
+  const result = await normalize(webhook, api)
+  if (result.kind !== 'observations') throw new Error(`not observations: ${JSON.stringify(result)}`)
+  const [observation] = result.observations
+  if (observation?.kind !== 'order') throw new Error('not an order observation')
+  return observation.snapshot
+}
+
+/** Units per SKU over an order's lines (TikTok's lines are single units). */
+function unitsBySku(order: OrderSnapshot): Record<string, number> {
+  const units: Record<string, number> = {}
+  for (const line of order.lines)
+    units[line.sku ?? ''] = (units[line.sku ?? ''] ?? 0) + line.quantity
+  return units
+}
+
+const write = (quantity: number) => ({ quantity, expected: null, idempotencyKey: 'k' })
+
+describe('listing units', () => {
+  it('lists a SKU under the same ids every time, in the shape the stock unit schema takes', () => {
+    const unit = unitOf('TEE-BLK-M')
+    expect(unit).toEqual(tiktokShopEmulator.listingUnit('TEE-BLK-M'))
+    expect(unit.warehouseIds).toHaveLength(2)
+    expect(unitOf('TEE-BLK-M')).toEqual(unit)
+    expect(unitOf('TEE-BLK-L').productId).not.toBe(unit.productId)
+  })
+})
+
+describe('stock', () => {
+  it('writes the quantity through the real client and reads it back', async () => {
+    const api = client()
+    const unit = unitOf('MUG-WHT')
+    expect(await tiktokShopStock.read(api, unit)).toBeNull()
+    expect(await tiktokShopStock.write(api, unit, write(17))).toEqual({
+      status: 'applied',
+      quantity: 17,
+    })
+    expect(state.stock.get('MUG-WHT')).toBe(17)
+    expect(await tiktokShopStock.read(api, unit)).toBe(17)
+    await tiktokShopStock.write(api, unit, write(0))
+    expect(state.stock.get('MUG-WHT')).toBe(0)
+    expect(await tiktokShopStock.read(api, unit)).toBe(0)
+    expect(state.stats.stockWrites).toBe(2)
+  })
+
+  it('reads what buyers left after orders', async () => {
+    const api = client()
+    await tiktokShopStock.write(api, unitOf('CAP'), write(5))
+    expect(
+      tiktokShopEmulator.placeOrder(state, [{ sku: 'CAP', quantity: 2 }], new Date()).accepted,
+    ).toBe(true)
+    expect(await tiktokShopStock.read(api, unitOf('CAP'))).toBe(3)
+  })
+
+  it('caps a quantity above 99,999 and reports what TikTok was told', async () => {
+    const result = await tiktokShopStock.write(client(), unitOf('BULK'), write(150_000))
+    expect(result).toEqual({ status: 'applied', quantity: 99_999 })
+    expect(state.stock.get('BULK')).toBe(99_999)
+  })
+
+  it('refuses a write that leaves out one of the SKU’s warehouses (12019028)', async () => {
+    const unit = unitOf('SOCKS')
+    state.stock.set('SOCKS', 4)
+    const partial = { ...unit, warehouseIds: [unit.warehouseIds[0]!] }
+    const err = await failure(tiktokShopStock.write(client(), partial, write(9)))
+    expect(err.kind).toBe('permanent')
+    expect(err.details.code).toBe('12019028')
+    expect(state.stock.get('SOCKS')).toBe(4)
+    expect(state.stats.rejected).toBe(1)
+  })
+
+  it('refuses a warehouse the SKU is not assigned to', async () => {
+    const unit = unitOf('SOCKS')
+    const wrong = { ...unit, warehouseIds: [...unit.warehouseIds, '7290000000000000999'] }
+    const err = await failure(tiktokShopStock.write(client(), wrong, write(9)))
+    expect(err.kind).toBe('permanent')
+    expect(err.details.code).toBe('12052990')
+    expect(err.message).toContain('12052097')
+  })
+
+  it('refuses a product the shop does not list', async () => {
+    const unit = { ...unitOf('SOCKS'), productId: '1799999999999999999' }
+    const err = await failure(tiktokShopStock.write(client(), unit, write(1)))
+    expect(err.kind).toBe('permanent')
+    expect(err.details.code).toBe('12052032')
+  })
+})
+
+describe('orders', () => {
+  it('announces a placed order that verify accepts and the hydrated normalizer maps to the lines placed', async () => {
+    state.stock.set('TEE', 5).set('MUG', 2)
+    const placed = tiktokShopEmulator.placeOrder(
+      state,
+      [
+        { sku: 'TEE', quantity: 3 },
+        { sku: 'MUG', quantity: 1 },
+      ],
+      new Date(),
+    )
+    if (!placed.accepted) throw new Error(placed.reason)
+    expect(state.stock.get('TEE')).toBe(2)
+    expect(state.stock.get('MUG')).toBe(1)
+    expect(state.stats.ordersAccepted).toBe(1)
+    const [webhook] = placed.webhooks
+    expect(webhook?.path).toBe('/webhooks/tiktok-shop/demo')
+
+    const order = await orderOf(webhook!, client())
+    expect(order.externalId).toBe(placed.orderId)
+    expect(order.status).toBe('awaiting_fulfillment')
+    expect(order.paymentStatus).toBe('paid')
+    expect(unitsBySku(order)).toEqual({ TEE: 3, MUG: 1 })
+    expect(order.totals.total.amountMinor).toBe(
+      order.lines.reduce((sum, line) => sum + line.total.amountMinor, 0),
+    )
+  })
+
+  it('refuses an order beyond the stock and takes nothing', () => {
+    state.stock.set('TEE', 2).set('MUG', 9)
+    const placed = tiktokShopEmulator.placeOrder(
+      state,
+      [
+        { sku: 'MUG', quantity: 1 },
+        { sku: 'TEE', quantity: 3 },
+      ],
+      new Date(),
+    )
+    expect(placed.accepted).toBe(false)
+    expect(state.stock.get('TEE')).toBe(2)
+    expect(state.stock.get('MUG')).toBe(9)
+    expect(state.stats.ordersRefused).toBe(1)
+    expect(state.orders.size).toBe(0)
+  })
+
+  it('returns the stock on cancellation and announces an order the normalizer reads as cancelled', async () => {
+    state.stock.set('TEE', 4)
+    const placed = tiktokShopEmulator.placeOrder(state, [{ sku: 'TEE', quantity: 4 }], new Date())
+    if (!placed.accepted) throw new Error(placed.reason)
+    expect(state.stock.get('TEE')).toBe(0)
+
+    const webhooks = tiktokShopEmulator.cancelOrder(state, placed.orderId, new Date())
+    expect(state.stock.get('TEE')).toBe(4)
+    expect(webhooks).toHaveLength(1)
+    const order = await orderOf(webhooks[0]!, client())
+    expect(order.externalId).toBe(placed.orderId)
+    expect(order.status).toBe('cancelled')
+    expect(unitsBySku(order)).toEqual({ TEE: 4 })
+
+    // A second cancellation changes nothing and announces nothing.
+    expect(tiktokShopEmulator.cancelOrder(state, placed.orderId, new Date())).toEqual([])
+    expect(state.stock.get('TEE')).toBe(4)
+  })
+
+  it('signs over the exact body: a changed byte fails verify', () => {
+    state.stock.set('TEE', 1)
+    const placed = tiktokShopEmulator.placeOrder(state, [{ sku: 'TEE', quantity: 1 }], new Date())
+    if (!placed.accepted) throw new Error(placed.reason)
+    const webhook = placed.webhooks[0]!
+    const req: InboundRequest = {
+      rawBody: Buffer.from(webhook.body.replace('AWAITING_SHIPMENT', 'AWAITING_COLLECTION')),
+      headers: webhook.headers,
+      url: `http://hub.test${webhook.path}`,
+      method: 'POST',
+    }
+    const verified = tiktokShop.ingress.verify(req, { credentials: credentials(), now: new Date() })
+    expect(verified).toEqual({ ok: false, reason: 'bad-signature' })
+  })
+})
+
+describe('stock reports (type 27)', () => {
+  it.each([
+    [3, 'low_stock'],
+    [0, 'out_of_stock'],
+    [40, 'in_stock'],
+  ] as const)(
+    'reports %i units as an inventory level of the listing’s unit (%s)',
+    async (qty, band) => {
+      state.stock.set('TEE', qty)
+      const webhook = tiktokShopEmulator.reportStock!(state, 'TEE', new Date())
+      const result = await normalize(webhook!, client())
+      if (result.kind !== 'observations') throw new Error(JSON.stringify(result))
+      const [observation] = result.observations
+      if (observation?.kind !== 'inventory-level') throw new Error('not an inventory level')
+      expect(observation.data.available).toBe(qty)
+      expect(observation.data.stockStatus).toBe(band)
+      expect(tiktokShopStock.reportedUnitKey(observation.data.listing)).toBe(
+        tiktokShopStock.unitKey(unitOf('TEE')),
+      )
+    },
+  )
+
+  it('reports nothing for a SKU the shop does not list', () => {
+    expect(tiktokShopEmulator.reportStock!(state, 'NOPE', new Date())).toBeUndefined()
+  })
+})
+
+describe('authentication', () => {
+  it.each([
+    ['a wrong app secret', '106001', { appSecrets: ['not-the-secret'] }],
+    ['a wrong access token', '36009004', { accessToken: 'not-the-token' }],
+    ['a wrong app key', '36009004', { appKey: 'not-the-key' }],
+    ['another shop’s cipher', '101000', { shopCipher: 'OTHER_SHOP' }],
+  ] satisfies [string, string, Partial<TikTokShopCredentials>][])(
+    'refuses %s as unauthorized (code %s)',
+    async (_what, code, overrides) => {
+      state.stock.set('TEE', 1)
+      const err = await failure(tiktokShopStock.read(client(overrides), unitOf('TEE')))
+      expect(err.kind).toBe('unauthorized')
+      expect(err.details.code).toBe(code)
+      expect(state.stats.rejected).toBe(1)
+    },
+  )
+
+  it('refuses a timestamp more than 5 minutes old', async () => {
+    const late = { now: () => new Date(Date.now() - 6 * 60_000) }
+    const err = await failure(tiktokShopStock.read(client({}, late), unitOf('TEE')))
+    expect(err.kind).toBe('unauthorized')
+    expect(err.details.code).toBe('36009004')
+  })
+
+  it('refuses an unsigned call and an unknown path with TikTok’s envelope', async () => {
+    const base = `${emulatorUrl}/tiktok-shop`
+    const unsigned = await request(`${base}/order/202309/orders?ids=1`, { method: 'GET' })
+    expect(await unsigned.body.json()).toMatchObject({ code: 36009004 })
+    const unknown = await request(`${base}/product/202309/nothing`, { method: 'GET' })
+    expect(unknown.statusCode).toBe(404)
+    expect(await unknown.body.json()).toMatchObject({ code: 36009009 })
+  })
+})
+
+describe('rate limits', () => {
+  it('answers injected 429s, which the client classifies as rate-limited with its fallback wait', async () => {
+    state.throttleNext = 1
+    const err = await failure(tiktokShopStock.read(client(), unitOf('TEE')))
+    expect(err.kind).toBe('rate-limited')
+    expect(err.details.status).toBe(429)
+    // TikTok documents no Retry-After; the client waits its default second.
+    expect(err.details.retryAfterMs).toBe(1_000)
+    expect(await tiktokShopStock.read(client(), unitOf('TEE'))).toBeNull()
+    expect(state.stats.throttled).toBe(1)
+  })
+
+  it('throttles beyond 50 calls per second to one API, but not another API', async () => {
+    state.stock.set('TEE', 1)
+    // A client that does not pace itself, to reach the emulator's limit.
+    const eager = client({ rateLimitPerSecond: 10_000 })
+    const started = Date.now()
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, () => tiktokShopStock.read(eager, unitOf('TEE'))),
+    )
+    const elapsedS = (Date.now() - started) / 1000
+    const throttled = results.filter(
+      (r) =>
+        r.status === 'rejected' &&
+        r.reason instanceof ChannelApiError &&
+        r.reason.kind === 'rate-limited' &&
+        r.reason.details.status === 429,
+    )
+    const answered = results.filter((r) => r.status === 'fulfilled')
+    expect(throttled.length + answered.length).toBe(200)
+    expect(throttled.length).toBeGreaterThan(0)
+    // At most a burst of 50 plus 50 a second got through.
+    expect(answered.length).toBeLessThanOrEqual(50 + Math.ceil(50 * elapsedS))
+    expect(state.stats.throttled).toBe(throttled.length)
+    // The limit is per API: stock writes still pass.
+    await tiktokShopStock.write(eager, unitOf('TEE'), write(2))
+    expect(state.stock.get('TEE')).toBe(2)
+  })
+})

@@ -1,0 +1,44 @@
+/**
+ * Webhooks as the emulated TikTok shop sends them: TikTok's envelope `{ type, tts_notification_id,
+ * shop_id, timestamp, data }` (channels.md §4 A5), signed the TikTok Shop way: `Authorization` =
+ * lowercase hex HMAC-SHA256, keyed with the app secret, over the app key followed by the raw body
+ * (§4 A2). Signed with the connector's published sandbox credentials, and written apart from
+ * connectors/tiktok-shop/verify.ts so that the hub's verifier is really tested.
+ */
+import { createHmac } from 'node:crypto'
+import { tiktokShop } from '../../../connectors/tiktok-shop/index.js'
+import type { ChannelState, SignedWebhook } from '../types.js'
+import { freshId, SHOP_ID } from './ids.js'
+
+/** The sandbox app's key and the secret it signs with (the API base URL plays no part here). */
+const { appKey, appSecrets } = tiktokShop.sandboxCredentials('http://emulator.invalid')
+const appSecret = appSecrets[0] ?? ''
+
+/** Unix seconds, as TikTok's bodies carry times. */
+export function unixSeconds(at: Date): number {
+  return Math.floor(at.getTime() / 1000)
+}
+
+/** A signed webhook of `type` with `data`, fired at `at`, for the state's account. */
+export function tiktokWebhook(
+  state: ChannelState,
+  type: number,
+  data: Readonly<Record<string, unknown>>,
+  at: Date,
+): SignedWebhook {
+  const body = JSON.stringify({
+    type,
+    tts_notification_id: freshId('757', at),
+    shop_id: SHOP_ID,
+    timestamp: unixSeconds(at),
+    data,
+  })
+  const signature = createHmac('sha256', appSecret)
+    .update(Buffer.concat([Buffer.from(appKey, 'utf8'), Buffer.from(body, 'utf8')]))
+    .digest('hex')
+  return {
+    path: `/webhooks/tiktok-shop/${encodeURIComponent(state.accountId)}`,
+    headers: { 'content-type': 'application/json', authorization: signature },
+    body,
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * What Walmart's API gateway does before any API answers: its rate limit, the headers every call
+ * must carry, and the access token. Refusals use Walmart's error shape, `{ error: [{ code, field,
+ * description, info, severity, category, causes, errorIdentifiers }] }`, the form the gateway
+ * answers a 401 with (codes: https://developer.walmart.com/us-marketplace/docs/error-codes; the
+ * gateway's `error` wrapper: repo:highsidelabs/walmart-api-php issue #5).
+ *
+ * Checked in this order (Walmart's own order is not documented): rate limit (429
+ * `REQUEST_THRESHOLD_VIOLATED`), `Accept` names JSON (406: the emulator answers JSON only, where
+ * Walmart would fall back to XML), `WM_SVC.NAME` (400), `WM_QOS.CORRELATION_ID` (400), then
+ * `WM_SEC.ACCESS_TOKEN` naming an issued, unexpired token (401 `UNAUTHORIZED.GMP_GATEWAY_API`)
+ * for every API but the token endpoint. Header names are matched case-insensitively, as HTTP does.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Context, MiddlewareHandler } from 'hono'
+import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
+import type { ChannelState } from '../types.js'
+
+/** One entry of Walmart's error list. */
+export interface WalmartError {
+  readonly code: string
+  readonly field?: string
+  readonly description?: string
+  readonly category?: 'APPLICATION' | 'SYSTEM' | 'REQUEST' | 'DATA'
+}
+
+/**
+ * Walmart documents no per-minute limit for the single-SKU inventory and order-read APIs
+ * (channels.md §3 B2, unconfirmed), only that limits are per API. Assumed: 10 calls per second
+ * per API, burst 10; twice the hub's own default pacing (connectors/walmart/config.ts
+ * `rateLimitPerSecond` 5), so a hub pacing itself is never throttled, one that does not is.
+ */
+const PER_API_PER_SECOND = 10
+const PER_API_BURST = 10
+
+/** Walmart's access tokens live 900 s (https://developer.walmart.com/us-marketplace/docs/get-an-access-token). */
+export const TOKEN_TTL_SECONDS = 900
+
+/** The gateway's answer to a missing, unknown or expired token, and to wrong client credentials. */
+export const UNAUTHORIZED: WalmartError = {
+  code: 'UNAUTHORIZED.GMP_GATEWAY_API',
+  field: 'UNAUTHORIZED',
+  description: 'Unauthorized token or incorrect authorization header.',
+  category: 'DATA',
+}
+
+/** A refusal in Walmart's shape; every 4xx but 429 counts as rejected in the channel's stats. */
+export function refuse(
+  c: Context,
+  state: ChannelState,
+  status: 400 | 401 | 404 | 406 | 429,
+  error: WalmartError,
+): Response {
+  if (status !== 429) state.stats.rejected += 1
+  const entry = {
+    code: error.code,
+    ...(error.field === undefined ? {} : { field: error.field }),
+    description: error.description ?? error.code,
+    info: error.description ?? error.code,
+    severity: 'ERROR',
+    category: error.category ?? 'REQUEST',
+    causes: [],
+    errorIdentifiers: {},
+  }
+  return c.json({ error: [entry] }, status)
+}
+
+/** The access tokens the emulator issued, with when each expires (epoch ms). */
+export class IssuedTokens {
+  private readonly expiries = new Map<string, number>()
+
+  issue(): string {
+    const now = Date.now()
+    for (const [token, expiresAt] of this.expiries)
+      if (expiresAt <= now) this.expiries.delete(token)
+    const token = randomBytes(24).toString('base64url')
+    this.expiries.set(token, now + TOKEN_TTL_SECONDS * 1000)
+    return token
+  }
+
+  valid(token: string): boolean {
+    const expiresAt = this.expiries.get(token)
+    return expiresAt !== undefined && expiresAt > Date.now()
+  }
+}
+
+/**
+ * The gateway of one emulated seller: `guard(api, { token })` is the middleware of one API
+ * (`api` names its rate-limit bucket, e.g. `PUT /v3/inventory`).
+ */
+export function walmartGateway(state: ChannelState, tokens: IssuedTokens) {
+  const limits = new Map<string, EmulatedRateLimit>()
+  const limitOf = (api: string) => {
+    let limit = limits.get(api)
+    if (!limit) {
+      limit = new EmulatedRateLimit(PER_API_PER_SECOND, PER_API_BURST)
+      limits.set(api, limit)
+    }
+    return limit
+  }
+
+  return function guard(api: string, opts: { readonly token: boolean }): MiddlewareHandler {
+    return async (c, next) => {
+      // Walmart documents Retry-After for feeds only (channels.md §3 B2), so none is sent here:
+      // the hub must cope without it, as it must with Walmart.
+      if (!admitCall(state, limitOf(api)).ok) {
+        return refuse(c, state, 429, {
+          code: 'REQUEST_THRESHOLD_VIOLATED.GMP_GATEWAY_API',
+          description: 'Too Many Requests',
+        })
+      }
+      const header = (name: string) => c.req.header(name)?.trim() ?? ''
+      if (!header('accept').toLowerCase().includes('application/json')) {
+        return refuse(c, state, 406, {
+          code: 'INVALID_ACCEPT_TYPE.GMP_GATEWAY_API',
+          field: 'Accept',
+          description: 'The emulator answers application/json only',
+        })
+      }
+      if (header('wm_svc.name') === '') {
+        return refuse(c, state, 400, {
+          code: 'MISSING_REQUEST_HEADER.GMP_GATEWAY_API',
+          field: 'WM_SVC.NAME',
+          description: 'WM_SVC.NAME set null or blank',
+        })
+      }
+      if (header('wm_qos.correlation_id') === '') {
+        return refuse(c, state, 400, {
+          code: 'INVALID_REQUEST_HEADER.GMP_GATEWAY_API',
+          field: 'WM_QOS.CORRELATION_ID',
+          description: 'WM_QOS.CORRELATION_ID set null or blank',
+        })
+      }
+      if (opts.token && !tokens.valid(header('wm_sec.access_token'))) {
+        return refuse(c, state, 401, UNAUTHORIZED)
+      }
+      return next()
+    }
+  }
+}
+
+/**
+ * The query's values decoded with `decodeURIComponent`: Walmart asks for spaces as %20, never `+`
+ * (Get/Update inventory specs), so a `+` stays a plus, unlike with URLSearchParams.
+ */
+export function decodedQuery(url: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const search = new URL(url).search.replace(/^\?/, '')
+  for (const pair of search.split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    try {
+      out[decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq))] =
+        eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1))
+    } catch {
+      // A malformed escape is left out; the route then reports the parameter missing.
+    }
+  }
+  return out
+}
+
+/** The last path segment decoded, read from the raw URL so an encoded `/` stays inside it. */
+export function lastSegment(url: string): string | undefined {
+  const path = new URL(url).pathname
+  try {
+    return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
+  } catch {
+    return undefined
+  }
+}
