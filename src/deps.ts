@@ -6,6 +6,7 @@ import { createDb, createPool } from './db/client.js'
 import type { Database } from './db/schema.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
+import { createStockCounter, type StockCounter } from './metrics/stock.js'
 import { createAccountDirectory, type AccountDirectory } from './pipeline/accounts.js'
 import { createCertificateCache, type CertificateCache } from './pipeline/certificates.js'
 import { createInboxIntake, type InboxIntake } from './pipeline/inbox-intake.js'
@@ -16,6 +17,7 @@ import {
   type Queues,
   type RedisConnections,
 } from './queues/index.js'
+import { connectors } from '../connectors/index.js'
 import { createUndiciTransport, type HttpTransport } from '../connectors/shared/transport.js'
 
 export interface Deps {
@@ -34,6 +36,8 @@ export interface Deps {
   /** Signing certificates fetched for webhook verification (Amazon SNS). */
   readonly certificates: CertificateCache
   readonly metrics: Metrics
+  /** Counts stock calls for `/metrics` (kept in Redis, so every process's pushes are seen). */
+  readonly stockCounter: StockCounter
 }
 
 /** Ports a test may replace; everything else is always real. */
@@ -66,6 +70,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       normalizeAttempts: config.normalize.maxAttempts,
       deliveryAttempts: config.delivery.maxAttempts,
       deliveryBackoffBaseMs: config.delivery.backoffBaseMs,
+      stockPushAttempts: config.stock.pushMaxAttempts,
+      stockAccounts: config.accounts
+        .filter((a) => connectors[a.channel].stock !== undefined)
+        .map((a) => ({ channel: a.channel, accountId: a.id })),
     },
     log,
   )
@@ -90,7 +98,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     intake,
     transport,
     certificates: createCertificateCache(transport, clock),
-    metrics: createMetrics({ db, queues, clock }),
+    metrics: createMetrics({
+      db,
+      queues,
+      clock,
+      redis: redis.producer,
+      prefix: config.queues.prefix,
+    }),
+    stockCounter: createStockCounter(redis.producer, config.queues.prefix),
   }
 }
 

@@ -5,18 +5,27 @@ import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type Config } from './config/index.js'
 import { closeDeps, createDeps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
-import { ensureDatabase, migrateToLatest } from './db/migrate.js'
+import { dropDatabase, ensureDatabase, migrateToLatest } from './db/migrate.js'
 import { readRedisDurabilitySettings, redisDurabilityProblems } from './queues/redis-durability.js'
 import { createApp } from './http/app.js'
 import { startHttp, type RunningServer } from './http/server.js'
 import { createLogger, type Logger } from './logger.js'
 import { startWorkers, type RunningWorkers } from '../workers/index.js'
+import { importListings } from './cli/listings-import.js'
+import { simulateFlashSale } from './cli/simulate.js'
+import { startEmulator, type RunningEmulator } from './sandbox/emulator.js'
 
 const USAGE = `usage: hub <command>
 
 commands:
   start [--role api|worker|all]   run the hub (default role: all, or $ROLE)
   migrate                         create the database if missing and apply migrations
+  listings import <file.csv>      create or replace listings from a CSV file (see README.md)
+  simulate flash-sale [--sku S] [--orders N] [--on-hand N] [--channels all|a,b]
+                      [--duplicates N] [--over MS]
+                                  a flash sale against the built-in marketplace emulator, in its
+                                  own database and queues: N buyers over MS milliseconds; prints
+                                  orders, final quantities, pushes and oversold units
 
 configuration is read from environment variables; see README.md.`
 
@@ -24,7 +33,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { role: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      role: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      sku: { type: 'string', default: 'FLASH-SALE-SKU' },
+      orders: { type: 'string', default: '100' },
+      'on-hand': { type: 'string', default: '100' },
+      channels: { type: 'string', default: 'all' },
+      duplicates: { type: 'string', default: '1' },
+      over: { type: 'string', default: '0' },
+    },
   })
   const command = positionals[0]
   if (values.help || !command) {
@@ -45,9 +63,58 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'start':
       await start(config, log)
       return 0
+    case 'listings': {
+      const file = positionals[2]
+      if (positionals[1] !== 'import' || !file) {
+        console.error(`usage: hub listings import <file.csv>\n\n${USAGE}`)
+        return 1
+      }
+      await prepareDatabase(config, log)
+      const deps = createDeps(config, { log })
+      try {
+        return await importListings(deps, file)
+      } finally {
+        await closeDeps(deps)
+      }
+    }
+    case 'simulate': {
+      if (positionals[1] !== 'flash-sale') {
+        console.error(`usage: hub simulate flash-sale [options]\n\n${USAGE}`)
+        return 1
+      }
+      const counts = ['orders', 'on-hand', 'duplicates', 'over'] as const
+      const [orders, onHand, duplicates, overMs] = counts.map((name) => Number(values[name]))
+      const bad = counts.filter((name) => !/^\d+$/.test(values[name] ?? ''))
+      if (bad.length > 0) {
+        console.error(`--${bad.join(', --')}: must be a whole number`)
+        return 1
+      }
+      // Its own database and queues: a simulation never touches the hub you run.
+      const simulation = withSimulationStore(config)
+      await dropDatabase(simulation.db.url)
+      await prepareDatabase(simulation, log)
+      return simulateFlashSale(simulation, createLogger({ level: 'warn' }), {
+        sku: values.sku,
+        orders: orders!,
+        onHand: onHand!,
+        channels: values.channels,
+        duplicates: duplicates!,
+        overMs: overMs!,
+      })
+    }
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`)
       return 1
+  }
+}
+
+function withSimulationStore(config: Config): Config {
+  const url = new URL(config.db.url)
+  url.pathname = `${url.pathname.replace(/\/$/, '')}_simulation`
+  return {
+    ...config,
+    db: { ...config.db, url: url.toString() },
+    queues: { ...config.queues, prefix: `${config.queues.prefix}-simulation-${Date.now()}` },
   }
 }
 
@@ -64,7 +131,12 @@ async function prepareDatabase(config: Config, log: Logger): Promise<void> {
   }
 }
 
-function announceSandbox(config: Config, log: Logger, port: number): void {
+function announceSandbox(
+  config: Config,
+  log: Logger,
+  port: number,
+  emulatorUrl: string | undefined,
+): void {
   if (config.mode !== 'sandbox') return
   const base = `http://${config.http.host}:${port}`
   const accounts = config.accounts.map((a) => `${a.channel}/${a.id}`)
@@ -82,6 +154,7 @@ function announceSandbox(config: Config, log: Logger, port: number): void {
     `\n  marketplace-hub is running in SANDBOX MODE on ${base}\n` +
       `  demo accounts (published test secrets; see README): ${accounts.join(', ')}\n` +
       `  webhooks: POST ${base}/webhooks/<channel>/demo   admin: ${base}/admin/queues\n` +
+      `  marketplace emulator (the demo accounts' channel APIs): ${emulatorUrl ?? 'not in this process'}\n` +
       token +
       '\n',
   )
@@ -107,10 +180,18 @@ async function start(config: Config, log: Logger): Promise<void> {
   const runsWorkers = config.role !== 'api'
   let server: RunningServer | undefined
   let workers: RunningWorkers | undefined
+  let emulator: RunningEmulator | undefined
   if (runsWorkers) workers = startWorkers(deps)
   if (runsApi) server = await startHttp(createApp(deps), config.http)
+  // The sandbox's demo accounts call the built-in marketplace emulator; it runs beside the API.
+  if (config.mode === 'sandbox' && server) {
+    emulator = await startEmulator({
+      port: config.sandbox.emulatorPort,
+      hubUrl: `http://127.0.0.1:${server.port}`,
+    })
+  }
   log.info({ role: config.role, port: server?.port, mode: config.mode }, 'marketplace-hub started')
-  if (server) announceSandbox(config, log, server.port)
+  if (server) announceSandbox(config, log, server.port, emulator?.url)
   void warnAboutRedis(config, log)
 
   await new Promise<void>((resolve) => {
@@ -130,6 +211,7 @@ async function start(config: Config, log: Logger): Promise<void> {
       force.unref()
       void (async () => {
         await server?.close()
+        await emulator?.close()
         await workers?.close()
         await closeDeps(deps)
         log.info('shutdown complete')

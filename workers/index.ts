@@ -2,9 +2,11 @@ import type { Worker } from 'bullmq'
 import type { Deps } from '../src/deps.js'
 import { startRelayLeader } from '../src/outbox/leader.js'
 import { relayBatch } from '../src/outbox/relay.js'
+import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createDeliverWorker } from './deliver.js'
 import { createNormalizeWorker } from './normalize.js'
+import { createStockWorker } from './stock.js'
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, stops the relay leader. */
@@ -31,6 +33,16 @@ export function startWorkers(deps: Deps): RunningWorkers {
       config.queues.concurrency.deliver,
     ),
   ]
+  const stockDeps = {
+    ...work,
+    stockQueues: deps.queues.stock,
+    settleMs: config.stock.echoWindowMs,
+  }
+  for (const account of config.accounts) {
+    const queue = deps.queues.stock.queueOf(account.channel, account.id)
+    if (queue)
+      workers.push(createStockWorker(stockDeps, base, account, queue, config.stock.pushConcurrency))
+  }
   for (const worker of workers) {
     worker.on('failed', (job, err) =>
       log.warn(
@@ -47,12 +59,14 @@ export function startWorkers(deps: Deps): RunningWorkers {
       pollMs: config.maintenance.relayPollMs,
       minBatchIntervalMs: config.maintenance.relayMinIntervalMs,
       sweepIntervalMs: config.maintenance.sweepIntervalMs,
+      reconcileIntervalMs: config.stock.reconcileIntervalMs,
       relayBatch: RELAY_BATCH,
       retryMs: 2_000,
     },
     {
       relay: async () => (await relayBatch(work, RELAY_BATCH)).relayed,
       sweep: () => sweeper.sweep(),
+      reconcile: () => reconcileAll(work),
     },
     log,
   )

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { connectors } from '../../connectors/index.js'
 import { CHANNEL_IDS, type ChannelId } from '../events/index.js'
+import { StockPolicy } from '../inventory/policy.js'
 import { formatIssues } from '../issues.js'
 
 /** A configured channel account: the `:account` of `/webhooks/:channel/:account`. */
@@ -11,7 +12,26 @@ export interface Account {
   readonly id: string
   /** Validated by the channel connector's `credentials` schema. */
   readonly credentials: unknown
+  /** Default: {@link DEFAULT_STOCK_SETTINGS}. */
+  readonly stock?: AccountStockSettings
 }
+
+/** How the hub pushes stock to an account: the `stock` key of its entry in the accounts file. */
+export const AccountStockSettings = z
+  .object({
+    /** The account's channel policy; a listing's own policy fields override these. */
+    policy: StockPolicy.default({}),
+    /** Stock writes per period for this account; default: the channel's documented limit. */
+    pushRate: z
+      .object({ max: z.number().int().min(1), durationMs: z.number().int().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+export type AccountStockSettings = z.infer<typeof AccountStockSettings>
+
+/** An account's stock settings when its entry has none. */
+export const DEFAULT_STOCK_SETTINGS: AccountStockSettings = { policy: {} }
 
 const AccountHead = z.object({
   channel: z.enum(CHANNEL_IDS),
@@ -63,13 +83,16 @@ function parseAccounts(
     if (seen.has(`${channel}/${id}`))
       return void problems.push(`${at}.id: duplicate ${channel} account "${id}"`)
     seen.add(`${channel}/${id}`)
-    const { channel: _c, id: _i, ...rest } = entry
+    const { channel: _c, id: _i, stock: stockEntry, ...rest } = entry
     const before = problems.length
     const resolved = resolveEnvRefs(rest, env, at, problems)
     if (problems.length > before) return // the missing variables are already named
     const credentials = connector.credentials.safeParse(resolved)
-    if (!credentials.success) return void problems.push(...formatIssues(credentials.error, at))
-    accounts.push({ channel, id, credentials: credentials.data })
+    const stock = AccountStockSettings.safeParse(stockEntry ?? DEFAULT_STOCK_SETTINGS)
+    if (!credentials.success) problems.push(...formatIssues(credentials.error, at))
+    if (!stock.success) problems.push(...formatIssues(stock.error, `${at}.stock`))
+    if (!credentials.success || !stock.success) return
+    accounts.push({ channel, id, credentials: credentials.data, stock: stock.data })
   })
   return { accounts, problems }
 }

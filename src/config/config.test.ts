@@ -93,6 +93,7 @@ describe('loadConfig', () => {
           shopDomain: 'acme.myshopify.com',
           webhookSecrets: ['from-env', 'inline-previous-secret'],
         },
+        stock: { policy: {} },
       },
     ])
   })

@@ -43,5 +43,10 @@ export const Env = z.object({
   SWEEP_INTERVAL_MS: int(10_000, 100),
   SWEEP_GRACE_MS: int(30_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+  SANDBOX_EMULATOR_PORT: int(3001, 1).pipe(z.number().max(65535)),
+  STOCK_ECHO_WINDOW_MS: int(120_000, 0),
+  RECONCILE_INTERVAL_MS: int(900_000, 0),
+  STOCK_PUSH_CONCURRENCY: int(4, 1),
+  STOCK_PUSH_MAX_ATTEMPTS: int(10, 1),
 })
 export type Env = z.infer<typeof Env>

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { connectors } from '../../connectors/index.js'
 import { CHANNEL_IDS } from '../events/index.js'
 import { formatIssues } from '../issues.js'
-import { loadAccountsFile, type Account } from './accounts.js'
+import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
 import { Env } from './env.js'
 
 export type { Account } from './accounts.js'
@@ -39,6 +39,17 @@ export interface Config {
     readonly generated: boolean
   }
   readonly accounts: readonly Account[]
+  /** Sandbox mode only: the built-in marketplace emulator the demo accounts call. */
+  readonly sandbox: { readonly emulatorPort: number }
+  readonly stock: {
+    /** A channel report of the quantity last pushed, within this long of the push, is an echo. */
+    readonly echoWindowMs: number
+    /** How often every listing is read back from its channel and compared; 0: never. */
+    readonly reconcileIntervalMs: number
+    /** Push jobs each account's queue runs at once (its rate limit still applies). */
+    readonly pushConcurrency: number
+    readonly pushMaxAttempts: number
+  }
   readonly normalize: { readonly maxAttempts: number }
   readonly delivery: {
     readonly maxAttempts: number
@@ -67,11 +78,16 @@ export class ConfigError extends Error {
   }
 }
 
-/** The sandbox's demo accounts: one per channel that has a connector, each with its published secrets. */
-function sandboxAccounts(): Account[] {
+/**
+ * The sandbox's demo accounts: one per channel that has a connector, each with its published
+ * secrets, calling the built-in marketplace emulator at `emulatorUrl`.
+ */
+export function sandboxAccounts(emulatorUrl: string): Account[] {
   return CHANNEL_IDS.flatMap((channel) => {
     const connector = connectors[channel]
-    return connector ? [{ channel, id: 'demo', credentials: connector.sandboxCredentials }] : []
+    if (!connector) return []
+    const credentials = connector.sandboxCredentials(emulatorUrl)
+    return [{ channel, id: 'demo', credentials, stock: DEFAULT_STOCK_SETTINGS }]
   })
 }
 
@@ -118,7 +134,10 @@ export function loadConfig(
     admin: e.ADMIN_TOKEN
       ? { token: e.ADMIN_TOKEN, generated: false }
       : { token: `hub_admin_${randomBytes(18).toString('base64url')}`, generated: true },
-    accounts: loaded ? loaded.accounts : sandboxAccounts(),
+    accounts: loaded
+      ? loaded.accounts
+      : sandboxAccounts(`http://127.0.0.1:${e.SANDBOX_EMULATOR_PORT}`),
+    sandbox: { emulatorPort: e.SANDBOX_EMULATOR_PORT },
     normalize: { maxAttempts: e.NORMALIZE_MAX_ATTEMPTS },
     delivery: {
       allowLinkLocal: e.OUTBOUND_ALLOW_LINK_LOCAL,
@@ -132,6 +151,12 @@ export function loadConfig(
       relayMinIntervalMs: e.RELAY_MIN_INTERVAL_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepGraceMs: e.SWEEP_GRACE_MS,
+    },
+    stock: {
+      echoWindowMs: e.STOCK_ECHO_WINDOW_MS,
+      reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+      pushConcurrency: e.STOCK_PUSH_CONCURRENCY,
+      pushMaxAttempts: e.STOCK_PUSH_MAX_ATTEMPTS,
     },
     log: { level: e.LOG_LEVEL },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

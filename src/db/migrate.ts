@@ -21,14 +21,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<readonly stri
  * `postgres` maintenance database to do so. Returns whether it created it.
  */
 export async function ensureDatabase(url: string): Promise<boolean> {
-  const target = new URL(url)
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''))
-  if (!name) throw new Error('DATABASE_URL names no database')
-  const admin = new URL(url)
-  admin.pathname = '/postgres'
-  const client = new pg.Client({ connectionString: admin.toString() })
-  await client.connect()
-  try {
+  return withAdminClient(url, async (client, name) => {
     const found = await client.query('select 1 from pg_database where datname = $1', [name])
     if (found.rowCount) return false
     try {
@@ -39,6 +32,28 @@ export async function ensureDatabase(url: string): Promise<boolean> {
       throw err
     }
     return true
+  })
+}
+
+/** Drops the database the URL names, if it exists (a simulation's scratch database). */
+export async function dropDatabase(url: string): Promise<void> {
+  await withAdminClient(url, (client, name) =>
+    client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`),
+  )
+}
+
+async function withAdminClient<T>(
+  url: string,
+  use: (client: pg.Client, name: string) => Promise<T>,
+): Promise<T> {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''))
+  if (!name) throw new Error('DATABASE_URL names no database')
+  const admin = new URL(url)
+  admin.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: admin.toString() })
+  await client.connect()
+  try {
+    return await use(client, name)
   } finally {
     await client.end()
   }

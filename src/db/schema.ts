@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
-import type { ChannelId } from '../events/index.js'
+import type { ChannelId, EventOriginId } from '../events/index.js'
 
 /** bigint identity columns: pg returns int8 as a string, which never loses precision. */
 type BigIntId = Generated<string>
@@ -51,7 +51,7 @@ export interface OutboxEventTable {
   /** Insertion order, used by the relay to claim events; not visible to subscribers. */
   seq: BigIntId
   type: string
-  channel: ChannelId
+  channel: EventOriginId
   account_id: string
   subject: string
   occurred_at: Timestamp
@@ -149,7 +149,75 @@ export interface ChannelSubscriptionTable {
   inbox_id: string
 }
 
+/** A SKU's stock: on-hand, reserved, and available-to-sell (`ats`). */
+export interface InventoryItemTable {
+  sku: string
+  on_hand: Generated<number>
+  on_hand_as_of: Timestamp | null
+  safety_stock: Generated<number>
+  reserved: Generated<number>
+  ats: Generated<number>
+  ats_changed_at: ColumnType<Date, Date | string | undefined, Date | string>
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+/** An on-hand delta applied once, by its idempotency key. */
+export interface InventoryAdjustmentTable {
+  idempotency_key: string
+  sku: string
+  delta: number
+  reason: string | null
+  on_hand_after: number
+  applied_at: Generated<Date>
+}
+
+/** What one channel order line holds of a SKU. */
+export interface ReservationTable {
+  channel: ChannelId
+  account_id: string
+  order_id: string
+  line_id: string
+  sku: string
+  held: number
+  consumed: number
+  settled: Generated<number>
+  consumed_at: Timestamp | null
+  updated_at: Timestamp
+}
+
+export type PushStatus = 'applied' | 'queued' | 'failed'
+
+/** A SKU's unit at one channel account, with what the hub pushed, the channel reported and reconciliation found. */
+export interface ListingTable {
+  id: BigIntId
+  sku: string
+  channel: ChannelId
+  account_id: string
+  unit: Json<Record<string, unknown>>
+  unit_key: string
+  channel_sku: string | null
+  policy: Json<Record<string, unknown>>
+  inventory_source: Generated<boolean>
+  last_pushed_quantity: number | null
+  last_pushed_at: Timestamp | null
+  last_push_attempt_at: Timestamp | null
+  last_push_status: PushStatus | null
+  last_push_error: string | null
+  last_reported_quantity: number | null
+  last_reported_at: Timestamp | null
+  last_report_echo: boolean | null
+  last_checked_quantity: number | null
+  last_checked_at: Timestamp | null
+  last_drift: number | null
+  created_at: Generated<Date>
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface Database {
+  inventory_item: InventoryItemTable
+  inventory_adjustment: InventoryAdjustmentTable
+  reservation: ReservationTable
+  listing: ListingTable
   channel_subscription: ChannelSubscriptionTable
   account_alert: AccountAlertTable
   webhook_token: WebhookTokenTable
@@ -164,3 +232,5 @@ export interface Database {
 
 export type InboxMessage = Selectable<InboxMessageTable>
 export type Subscription = Selectable<SubscriptionTable>
+export type Listing = Selectable<ListingTable>
+export type InventoryItem = Selectable<InventoryItemTable>

@@ -8,8 +8,15 @@ import {
 } from './order.js'
 import { InventoryReported } from './inventory.js'
 import { ListingStatusChanged } from './listing.js'
+import { InventoryChanged, InventoryDriftDetected } from './stock.js'
 
-export { CHANNEL_IDS, ChannelId } from './channel.js'
+export { CHANNEL_IDS, ChannelId, EventOriginId } from './channel.js'
+export {
+  InventoryChangeCause,
+  InventoryChanged,
+  InventoryDriftDetected,
+  MappedListing,
+} from './stock.js'
 export { Money } from './money.js'
 export { InventoryReported, StockStatus } from './inventory.js'
 export { ListingRef, ListingStatus, ListingStatusChanged, listingSubject } from './listing.js'
@@ -38,6 +45,8 @@ export const HubEvent = z.discriminatedUnion('type', [
   OrderReturned,
   InventoryReported,
   ListingStatusChanged,
+  InventoryChanged,
+  InventoryDriftDetected,
 ])
 export type HubEvent = z.infer<typeof HubEvent>
 

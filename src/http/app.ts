@@ -6,6 +6,8 @@ import { requestId } from './middleware/request-id.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { inventoryRoutes } from './routes/inventory.js'
+import { listingRoutes, reconcileRoutes } from './routes/listings.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { webhookRoutes } from './routes/webhooks.js'
@@ -38,8 +40,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/v1/*', admin)
   app.use(`${BULL_BOARD_PATH}/*`, admin)
   app.use(BULL_BOARD_PATH, admin)
+  app.use('/admin/reconcile', admin)
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))
+  app.route('/v1/inventory', inventoryRoutes(deps))
+  app.route('/v1/listings', listingRoutes(deps))
+  app.route('/admin/reconcile', reconcileRoutes(deps))
   app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))

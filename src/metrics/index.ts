@@ -4,12 +4,14 @@
  * any API process reports the whole hub's backlog, workers included, without a metrics port of
  * its own. Scrape-time queries use the partial indexes the sweeper and relay already rely on.
  */
+import type { Redis } from 'ioredis'
 import type { Kysely } from 'kysely'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
+import { registerStockMetrics } from './stock.js'
 
 export interface Metrics {
   readonly registry: Registry
@@ -25,9 +27,12 @@ export function createMetrics(deps: {
   readonly db: Kysely<Database>
   readonly queues: Queues
   readonly clock: Clock
+  readonly redis: Redis
+  readonly prefix: string
 }): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hub_' })
+  registerStockMetrics(registry, deps)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
     help: 'Webhooks answered by this process, by channel and outcome (accepted, duplicate, rejected, unknown-account, unavailable)',

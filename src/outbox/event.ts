@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { ChannelId, HubEvent } from '../events/index.js'
+import type { EventOriginId, HubEvent } from '../events/index.js'
 
 /** An event before the hub has given it an id and source: what a domain decision produces. */
 export type EventDraft = {
@@ -13,7 +13,7 @@ export type EventDraft = {
 }[HubEvent['type']]
 
 export interface EventOrigin {
-  readonly channel: ChannelId
+  readonly channel: EventOriginId
   readonly accountId: string
   readonly recordedAt: Date
 }

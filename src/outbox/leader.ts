@@ -10,6 +10,8 @@ export interface LeaderTasks {
   relay(): Promise<number>
   /** Re-enqueues work whose jobs were lost. */
   sweep(): Promise<unknown>
+  /** Queues a reconciliation check of every listing. */
+  reconcile(): Promise<unknown>
 }
 
 export interface LeaderOptions {
@@ -23,6 +25,8 @@ export interface LeaderOptions {
    */
   readonly minBatchIntervalMs: number
   readonly sweepIntervalMs: number
+  /** 0: never (reconciliation only on demand). */
+  readonly reconcileIntervalMs: number
   /** Batch size of `relay`; a full batch means more may be waiting, so the loop goes again at once. */
   readonly relayBatch: number
   /** How long a follower waits before trying to take over the lock. */
@@ -36,7 +40,7 @@ export interface RelayLeader {
 }
 
 /**
- * Runs the relay and the sweeper in at most one process at a time. Leadership is a session-level
+ * Runs the relay, the sweeper and scheduled reconciliation in at most one process at a time. Leadership is a session-level
  * Postgres advisory lock on a dedicated connection: if the process or its connection dies, Postgres
  * releases the lock and a follower takes over within `retryMs`. The leader LISTENs for outbox
  * commits and falls back to polling.
@@ -70,6 +74,8 @@ export function startRelayLeader(
 
   async function lead(client: pg.Client): Promise<void> {
     let lastSweep = 0
+    // The first reconciliation runs one interval after taking the lead, not at every restart.
+    let lastReconcile = Date.now()
     let broken: Error | undefined
     client.on('error', (err) => {
       broken = err
@@ -91,6 +97,12 @@ export function startRelayLeader(
         lastSweep = Date.now()
         // A sweep needs Redis; while Redis is away the relay must keep publishing regardless.
         await tasks.sweep().catch((err: unknown) => log.warn({ err }, 'sweep failed; will retry'))
+      }
+      if (opts.reconcileIntervalMs > 0 && Date.now() - lastReconcile >= opts.reconcileIntervalMs) {
+        lastReconcile = Date.now()
+        await tasks
+          .reconcile()
+          .catch((err: unknown) => log.warn({ err }, 'queueing reconciliation failed; will retry'))
       }
       if (!stopping) await sleep(opts.pollMs)
     }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from '../logger.js'
+import { listingsOfSkus } from '../db/repos/listings.js'
 import { publishNextEvents } from '../db/repos/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
@@ -13,17 +14,27 @@ export interface RelayDeps {
 /**
  * Publishes the next batch of committed events: assigns their feed positions and creates one
  * delivery per matching subscription, in one transaction; enqueues the deliveries only after it
- * commits, so no job ever points at an uncommitted row. If the enqueue fails, the sweeper
- * re-enqueues the pending deliveries later.
+ * commits, so no job ever points at an uncommitted row. Every listing of a SKU whose
+ * available-to-sell changed in the batch gets a stock push (deduplicated per listing). If an
+ * enqueue fails, the sweeper re-enqueues the pending deliveries and pushes later.
  */
 export async function relayBatch(deps: RelayDeps, limit = 500): Promise<{ relayed: number }> {
-  const { relayed, deliveryIds } = await publishNextEvents(deps.db, limit)
+  const { relayed, deliveryIds, stockSkus } = await publishNextEvents(deps.db, limit)
   try {
     await deps.queues.enqueueDeliveries(deliveryIds)
   } catch (err) {
     deps.log.warn(
       { err, deliveries: deliveryIds.length },
       'enqueue of deliveries failed; sweeper will retry',
+    )
+  }
+  try {
+    if (stockSkus.length > 0)
+      await deps.queues.stock.enqueue('push', await listingsOfSkus(deps.db, stockSkus))
+  } catch (err) {
+    deps.log.warn(
+      { err, skus: stockSkus.length },
+      'enqueue of stock pushes failed; sweeper will retry',
     )
   }
   return { relayed }

@@ -5,21 +5,28 @@ import type { InboxMessageToNormalize } from '../db/repos/inbox.js'
 import type { Database } from '../db/schema.js'
 import { listingSubject, type HubEvent } from '../events/index.js'
 import type { Logger } from '../logger.js'
+import { applyStockReport } from '../inventory/reports.js'
 import { applyOrderSnapshot } from '../orders/apply.js'
 import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
 import type { Observation } from '../../normalizers/index.js'
+
+export interface ApplySettings {
+  /** See `Config.stock.echoWindowMs`. */
+  readonly echoWindowMs: number
+}
 
 /** Applies a message's observations inside the caller's transaction; returns the events they cause. */
 export async function applyObservations(
   trx: Kysely<Database>,
   log: Logger,
+  settings: ApplySettings,
   message: InboxMessageToNormalize,
   origin: EventOrigin,
   observations: readonly Observation[],
 ): Promise<HubEvent[]> {
   const events: HubEvent[] = []
   for (const observation of observations) {
-    for (const draft of await applyObservation(trx, log, message, observation)) {
+    for (const draft of await applyObservation(trx, log, settings, message, observation)) {
       // A refund is identified by its own id, so a re-sent refund under a new webhook id is
       // dropped by the outbox key; other events come from this message.
       const id =
@@ -35,6 +42,7 @@ export async function applyObservations(
 async function applyObservation(
   trx: Kysely<Database>,
   log: Logger,
+  settings: ApplySettings,
   message: InboxMessageToNormalize,
   observation: Observation,
 ): Promise<readonly EventDraft[]> {
@@ -56,17 +64,20 @@ async function applyObservation(
           data: observation.data,
         },
       ]
-    // A channel's stock report and listing changes are facts as reported; comparing them with
-    // what the hub pushed is the inventory ledger's job.
-    case 'inventory-level':
-      return [
-        {
-          type: 'inventory.reported.v1',
-          subject: listingSubject(observation.data.listing),
-          time: observation.occurredAt,
-          data: observation.data,
-        },
-      ]
+    // A channel's stock report is published as reported, unless it is the echo of the hub's own
+    // push; the ledger decides whether it changes anything.
+    case 'inventory-level': {
+      const account = { channel: message.channel, accountId: message.account_id }
+      const outcome = await applyStockReport(trx, account, observation, settings.echoWindowMs)
+      if (outcome.kind === 'echo') return []
+      const reported: EventDraft = {
+        type: 'inventory.reported.v1',
+        subject: listingSubject(observation.data.listing),
+        time: observation.occurredAt,
+        data: observation.data,
+      }
+      return [reported, ...outcome.events]
+    }
     case 'listing-status':
       return [
         {

@@ -13,7 +13,7 @@ import { appendEvents } from '../outbox/append.js'
 import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connectors/index.js'
 import { decodeJsonBody, normalizers, type NormalizeResult } from '../../normalizers/index.js'
 import type { AccountDirectory } from './accounts.js'
-import { applyObservations } from './apply-observations.js'
+import { applyObservations, type ApplySettings } from './apply-observations.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface NormalizeDeps {
@@ -22,6 +22,7 @@ export interface NormalizeDeps {
   readonly log: Logger
   /** Where the channel API clients for hydration come from. */
   readonly accounts: AccountDirectory
+  readonly config: { readonly stock: ApplySettings }
 }
 
 /**
@@ -93,7 +94,14 @@ function inTransaction(
         return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
       case 'observations': {
         const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
-        const events = await applyObservations(trx, deps.log, message, origin, result.observations)
+        const events = await applyObservations(
+          trx,
+          deps.log,
+          deps.config.stock,
+          message,
+          origin,
+          result.observations,
+        )
         await appendEvents(trx, events, { inboxId, at: now })
         return DONE
       }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { listPendingDeliveries } from '../db/repos/deliveries.js'
 import { listUnprocessedInbox } from '../db/repos/inbox.js'
+import { listingsAwaitingPush } from '../db/repos/listings.js'
 import type { Database } from '../db/schema.js'
 import { inboundJob, type Queues } from '../queues/index.js'
 
@@ -15,7 +16,11 @@ export interface SweepDeps {
 
 export interface Sweeper {
   /** One pass: looks at up to `batch` unfinished rows of each kind and re-enqueues those whose jobs are gone. */
-  sweep(): Promise<{ readonly inbox: number; readonly deliveries: number }>
+  sweep(): Promise<{
+    readonly inbox: number
+    readonly deliveries: number
+    readonly stockPushes: number
+  }>
 }
 
 /**
@@ -67,8 +72,18 @@ export function createSweeper(
       deliveryCursor = deliveries.length < opts.batch ? '0' : deliveries[deliveries.length - 1]!
       const lostDeliveries = await deps.queues.withoutJobs('deliver', deliveries)
       await deps.queues.enqueueDeliveries(lostDeliveries)
-      const result = { inbox: lostInbox.size, deliveries: lostDeliveries.length }
-      if (result.inbox + result.deliveries > 0) {
+      // A listing whose SKU changed after its last push attempt, longer ago than the grace
+      // period, has lost its push. Enqueuing one that still has a job is harmless: pushes are
+      // deduplicated per listing.
+      const awaiting = await listingsAwaitingPush(deps.db, opts.graceMs, opts.batch)
+      // (Listings of accounts no longer configured have no queue and are left alone.)
+      const unserved = await deps.queues.stock.enqueue('push', awaiting)
+      const result = {
+        inbox: lostInbox.size,
+        deliveries: lostDeliveries.length,
+        stockPushes: awaiting.length - unserved.length,
+      }
+      if (result.inbox + result.deliveries + result.stockPushes > 0) {
         deps.log.warn(result, 'sweeper re-enqueued work whose jobs were lost')
       }
       return result

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
+import type { ChannelId } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import {
   HUB_BACKOFF,
@@ -9,18 +10,24 @@ import {
   type DeliverJob,
   type InboundJob,
 } from './catalog.js'
+import { createStockQueues, type StockQueues } from './stock.js'
 
 export interface QueueSettings {
   readonly prefix: string
   readonly normalizeAttempts: number
   readonly deliveryAttempts: number
   readonly deliveryBackoffBaseMs: number
+  readonly stockPushAttempts: number
+  /** Accounts whose channel takes stock pushes: each gets its own stock queue. */
+  readonly stockAccounts: readonly { readonly channel: ChannelId; readonly accountId: string }[]
 }
 
 /** The hub's queues, with typed bulk enqueue that sets job ids and retry policy in one place. */
 export interface Queues {
   readonly inbound: Queue<InboundJob>
   readonly deliver: Queue<DeliverJob>
+  readonly stock: StockQueues
+  /** Every queue, stock queues included (Bull Board, metrics). */
   readonly all: readonly Queue[]
   enqueueInbound(jobs: readonly InboundJob[]): Promise<void>
   enqueueDeliveries(deliveryIds: readonly string[]): Promise<void>
@@ -33,8 +40,13 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
   const opts = { connection, prefix: settings.prefix }
   const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts)
   const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts)
+  const stock = createStockQueues(
+    connection,
+    { prefix: settings.prefix, pushAttempts: settings.stockPushAttempts },
+    settings.stockAccounts,
+  )
   // BullMQ's generics are invariant in the job data type; the list is only used untyped.
-  const all = [inbound, deliver] as unknown as readonly Queue[]
+  const all = [inbound, deliver, ...stock.all] as unknown as readonly Queue[]
   for (const queue of all) {
     queue.on('error', (err) =>
       log.warn({ queue: queue.name, err: err.message }, 'queue connection error'),
@@ -43,6 +55,7 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
   return {
     inbound,
     deliver,
+    stock,
     all,
     async enqueueInbound(jobs) {
       if (jobs.length === 0) return
@@ -82,7 +95,7 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
       return ids.filter((_, i) => states[i] === 'unknown')
     },
     async close() {
-      await Promise.all([inbound.close(), deliver.close()])
+      await Promise.all([inbound.close(), deliver.close(), stock.close()])
     },
   }
 }

@@ -27,6 +27,8 @@ describe('event contract JSON Schema', () => {
       'order.returned.v1',
       'inventory.reported.v1',
       'listing.status_changed.v1',
+      'inventory.changed.v1',
+      'inventory.drift_detected.v1',
     ])
   })
 

@@ -18,8 +18,11 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789'
 export const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const
 
 export interface TestHubOptions {
-  /** Channel accounts; default: the sandbox's demo accounts. */
-  readonly accounts?: readonly Account[]
+  /**
+   * Channel accounts; default: the sandbox's demo accounts. A function is called when the hub is
+   * built (after earlier `beforeAll` hooks, e.g. one that starts the marketplace emulator).
+   */
+  readonly accounts?: readonly Account[] | (() => readonly Account[])
   /** Extra environment variables for loadConfig (e.g. DELIVERY_MAX_ATTEMPTS). */
   readonly env?: Readonly<Record<string, string>>
   /** Start the queue workers and the relay leader (default: no; tests call pipeline functions). */
@@ -56,7 +59,7 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
   beforeAll(async () => {
     const config = testConfig(
       { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, ...opts.env },
-      opts.accounts,
+      typeof opts.accounts === 'function' ? opts.accounts() : opts.accounts,
     )
     const deps = createDeps(config, {
       log: createLogger({ level: config.log.level }),

@@ -54,7 +54,15 @@ describe('admin authentication', () => {
     const names = ((await api.json()) as { queues: Array<{ name: string }> }).queues
       .map((q) => q.name)
       .sort()
-    expect(names).toEqual(['deliver', 'inbound'])
+    // One stock queue per account (the sandbox's demo accounts here).
+    expect(names).toEqual([
+      'deliver',
+      'inbound',
+      'stock.amazon.demo',
+      'stock.shopify.demo',
+      'stock.tiktok-shop.demo',
+      'stock.walmart.demo',
+    ])
   })
 })
 

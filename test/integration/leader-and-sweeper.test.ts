@@ -27,10 +27,15 @@ describe('relay leadership', () => {
           pollMs: 20,
           minBatchIntervalMs: 0,
           sweepIntervalMs: 60_000,
+          reconcileIntervalMs: 0,
           relayBatch: 10,
           retryMs: 50,
         },
-        { relay: () => (relayed.push(name), Promise.resolve(0)), sweep: () => Promise.resolve() },
+        {
+          relay: () => (relayed.push(name), Promise.resolve(0)),
+          sweep: () => Promise.resolve(),
+          reconcile: () => Promise.resolve(),
+        },
         silent,
       )
     const a = leader('a')
@@ -60,8 +65,8 @@ describe('the sweeper', () => {
     await hub.deps.queues.deliver.obliterate({ force: true })
 
     const sweeper = createSweeper(hub.deps, { graceMs: 0, batch: 100 })
-    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 1 })
-    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 0 }) // the job exists again
+    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 1, stockPushes: 0 })
+    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 0, stockPushes: 0 }) // the job exists again
     hub.startWorkers()
     try {
       await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 15_000 })

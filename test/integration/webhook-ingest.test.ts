@@ -302,7 +302,7 @@ describe('when a dependency is down', () => {
     expect(await traces()).toMatchObject({ inbox: 1, jobs: 0 })
 
     const sweeper = createSweeper(hub.deps, { graceMs: 0, batch: 100 })
-    expect(await sweeper.sweep()).toEqual({ inbox: 1, deliveries: 0 })
+    expect(await sweeper.sweep()).toEqual({ inbox: 1, deliveries: 0, stockPushes: 0 })
     const job = await hub.deps.queues.inbound.getJob(jobIds.inbound(id))
     expect(job?.data.inboxId).toBe(id)
     // A second pass finds the job in place and adds nothing.

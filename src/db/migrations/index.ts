@@ -8,6 +8,7 @@ import * as hotPath from './2026-11-22T0950_hot-path.js'
 import * as accountAlert from './2026-11-22T0960_account-alert.js'
 import * as webhookToken from './2026-11-22T0970_webhook-token.js'
 import * as channelSubscription from './2026-11-22T0980_channel-subscription.js'
+import * as inventoryLedger from './2026-11-22T0990_inventory-ledger.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -23,4 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T0960_account-alert': accountAlert,
   '2026-11-22T0970_webhook-token': webhookToken,
   '2026-11-22T0980_channel-subscription': channelSubscription,
+  '2026-11-22T0990_inventory-ledger': inventoryLedger,
 }

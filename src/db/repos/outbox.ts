@@ -5,18 +5,25 @@ import type { Database } from '../schema.js'
  * Publishes the next `limit` committed, unpublished events: gives them gap-free feed positions in
  * the order they are published and creates one delivery per matching active subscription, in one
  * transaction. The work, and the reasoning about locking that makes positions safe, is in the
- * `hub_publish_events` function (migration 0950). Returns how many events were published and the
- * ids of the new deliveries.
+ * `hub_publish_events` function (migrations 0950, 0990). Returns how many events were published,
+ * the ids of the new deliveries, and the SKUs whose available-to-sell changed.
  */
 export async function publishNextEvents(
   db: Kysely<Database>,
   limit: number,
-): Promise<{ relayed: number; deliveryIds: string[] }> {
-  const { rows } = await sql<{ relayed: number; delivery_ids: string[] }>`
-    select relayed, delivery_ids from hub_publish_events(${limit})`.execute(db)
+): Promise<{ relayed: number; deliveryIds: string[]; stockSkus: string[] }> {
+  const { rows } = await sql<{ relayed: number; delivery_ids: string[]; stock_subjects: string[] }>`
+    select relayed, delivery_ids, stock_subjects from hub_publish_events(${limit})`.execute(db)
   const row = rows[0]!
-  return { relayed: row.relayed, deliveryIds: row.delivery_ids }
+  return {
+    relayed: row.relayed,
+    deliveryIds: row.delivery_ids,
+    stockSkus: row.stock_subjects.map((subject) => subject.slice(SKU_SUBJECT.length)),
+  }
 }
+
+/** The subject prefix of events about one SKU. */
+export const SKU_SUBJECT = 'sku/'
 
 export interface FeedQuery {
   readonly after: string

@@ -1,0 +1,233 @@
+import { sql, type Kysely } from 'kysely'
+import type { ChannelId } from '../../events/index.js'
+import type { Database, Listing, PushStatus } from '../schema.js'
+
+/** A listing as `PUT /v1/listings` writes it, after validation. */
+export interface ListingInput {
+  readonly sku: string
+  readonly channel: ChannelId
+  readonly accountId: string
+  readonly unit: Record<string, unknown>
+  readonly unitKey: string
+  readonly channelSku: string
+  readonly policy: Record<string, unknown>
+  readonly inventorySource: boolean
+}
+
+/**
+ * Creates or replaces listings by their unit (a unit maps to one SKU); returns their ids. A
+ * second inventory source for one SKU violates `listing_one_inventory_source`.
+ */
+export async function upsertListings(
+  db: Kysely<Database>,
+  listings: readonly ListingInput[],
+): Promise<string[]> {
+  if (listings.length === 0) return []
+  const rows = await db
+    .insertInto('listing')
+    .values(
+      listings.map((l) => ({
+        sku: l.sku,
+        channel: l.channel,
+        account_id: l.accountId,
+        unit: JSON.stringify(l.unit),
+        unit_key: l.unitKey,
+        channel_sku: l.channelSku,
+        policy: JSON.stringify(l.policy),
+        inventory_source: l.inventorySource,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['channel', 'account_id', 'unit_key']).doUpdateSet({
+        sku: (eb) => eb.ref('excluded.sku'),
+        unit: (eb) => eb.ref('excluded.unit'),
+        channel_sku: (eb) => eb.ref('excluded.channel_sku'),
+        policy: (eb) => eb.ref('excluded.policy'),
+        inventory_source: (eb) => eb.ref('excluded.inventory_source'),
+        updated_at: sql`now()`,
+      }),
+    )
+    .returning('id')
+    .execute()
+  return rows.map((r) => r.id)
+}
+
+/** Internal SKUs of the account's channel SKUs, where a listing maps them; others are absent. */
+export async function internalSkus(
+  db: Kysely<Database>,
+  account: { readonly channel: ChannelId; readonly accountId: string },
+  channelSkus: readonly string[],
+): Promise<Map<string, string>> {
+  if (channelSkus.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('listing')
+    .select(['channel_sku', 'sku'])
+    .where('channel', '=', account.channel)
+    .where('account_id', '=', account.accountId)
+    .where('channel_sku', 'in', [...new Set(channelSkus)])
+    .execute()
+  return new Map(rows.map((r) => [r.channel_sku!, r.sku]))
+}
+
+export interface ListingRoute {
+  readonly id: string
+  readonly channel: ChannelId
+  readonly account_id: string
+  readonly sku: string
+}
+
+/** Every listing of the SKUs: where their stock is pushed. */
+export async function listingsOfSkus(
+  db: Kysely<Database>,
+  skus: readonly string[],
+): Promise<ListingRoute[]> {
+  if (skus.length === 0) return []
+  return db
+    .selectFrom('listing')
+    .select(['id', 'channel', 'account_id', 'sku'])
+    .where('sku', 'in', [...new Set(skus)])
+    .orderBy('id')
+    .execute()
+}
+
+export async function listingsByIds(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<ListingRoute[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('listing')
+    .select(['id', 'channel', 'account_id', 'sku'])
+    .where('id', 'in', [...ids])
+    .execute()
+}
+
+/** Every listing, optionally of one SKU or account, in id order (reconciliation, `GET /v1/listings`). */
+export async function listListings(
+  db: Kysely<Database>,
+  filter: { sku?: string; channel?: ChannelId; accountId?: string } = {},
+): Promise<Listing[]> {
+  let q = db.selectFrom('listing').selectAll().orderBy('id')
+  if (filter.sku !== undefined) q = q.where('sku', '=', filter.sku)
+  if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel)
+  if (filter.accountId !== undefined) q = q.where('account_id', '=', filter.accountId)
+  return q.execute()
+}
+
+/** A listing with its SKU's current stock, read when a push or a check runs. */
+export async function readListingWithStock(
+  db: Kysely<Database>,
+  id: string,
+): Promise<(Listing & { ats: number | null }) | undefined> {
+  return db
+    .selectFrom('listing')
+    .leftJoin('inventory_item', 'inventory_item.sku', 'listing.sku')
+    .selectAll('listing')
+    .select('inventory_item.ats')
+    .where('listing.id', '=', id)
+    .executeTakeFirst()
+}
+
+/** The listing of a unit a channel report names, locked for the rest of the transaction. */
+export async function lockListingByUnit(
+  trx: Kysely<Database>,
+  account: { readonly channel: ChannelId; readonly accountId: string },
+  unitKey: string,
+): Promise<Listing | undefined> {
+  return trx
+    .selectFrom('listing')
+    .selectAll()
+    .where('channel', '=', account.channel)
+    .where('account_id', '=', account.accountId)
+    .where('unit_key', '=', unitKey)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export interface PushRecord {
+  readonly status: PushStatus
+  /** The quantity the channel was told; absent when the push failed. */
+  readonly quantity?: number
+  readonly error?: string
+  readonly at: Date
+}
+
+/** Records a push attempt's outcome on its listing. */
+export async function recordPush(
+  db: Kysely<Database>,
+  id: string,
+  push: PushRecord,
+): Promise<void> {
+  await db
+    .updateTable('listing')
+    .set({
+      last_push_attempt_at: push.at,
+      last_push_status: push.status,
+      last_push_error: push.error ?? null,
+      ...(push.quantity !== undefined
+        ? { last_pushed_quantity: push.quantity, last_pushed_at: push.at }
+        : {}),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Records a channel's own report of a listing's quantity. */
+export async function recordReport(
+  db: Kysely<Database>,
+  id: string,
+  report: { readonly quantity: number; readonly at: Date; readonly echo: boolean },
+): Promise<void> {
+  await db
+    .updateTable('listing')
+    .set({
+      last_reported_quantity: report.quantity,
+      last_reported_at: report.at,
+      last_report_echo: report.echo,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Records what reconciliation read from the channel, and the drift from what was expected. */
+export async function recordCheck(
+  db: Kysely<Database>,
+  id: string,
+  check: { readonly quantity: number | null; readonly drift: number; readonly at: Date },
+): Promise<void> {
+  await db
+    .updateTable('listing')
+    .set({
+      last_checked_quantity: check.quantity,
+      last_checked_at: check.at,
+      last_drift: check.drift,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/**
+ * Listings whose SKU's ats (or whose own mapping) changed after their last push attempt, longer
+ * than `graceMs` ago: their push job was lost (Redis restarted, the enqueue after commit failed).
+ */
+export async function listingsAwaitingPush(
+  db: Kysely<Database>,
+  graceMs: number,
+  limit: number,
+): Promise<ListingRoute[]> {
+  return db
+    .selectFrom('listing')
+    .innerJoin('inventory_item', 'inventory_item.sku', 'listing.sku')
+    .select(['listing.id', 'listing.channel', 'listing.account_id', 'listing.sku'])
+    .where(
+      sql<boolean>`greatest(inventory_item.ats_changed_at, listing.updated_at)
+        > coalesce(listing.last_push_attempt_at, '-infinity'::timestamptz)`,
+    )
+    .where(
+      sql<boolean>`greatest(inventory_item.ats_changed_at, listing.updated_at)
+        < now() - make_interval(secs => ${graceMs / 1000})`,
+    )
+    .orderBy('listing.id')
+    .limit(limit)
+    .execute()
+}

@@ -1,0 +1,123 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { readItem } from '../../db/repos/inventory.js'
+import { listListings } from '../../db/repos/listings.js'
+import type { Listing } from '../../db/schema.js'
+import {
+  postAdjustment,
+  putInventoryLevel,
+  type InventoryCommandDeps,
+} from '../../pipeline/inventory-commands.js'
+import type { AppEnv } from '../env.js'
+import { parseJsonRequest } from './request-body.js'
+
+const IsoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with an offset' })
+const Units = z.number().int().nonnegative()
+
+const PutLevel = z
+  .object({
+    onHand: Units,
+    /** When the level was counted; a level not newer than the stored one changes nothing. */
+    asOf: IsoTime,
+    safetyStock: Units.optional(),
+  })
+  .strict()
+
+const PostAdjustment = z
+  .object({
+    idempotencyKey: z.string().min(1).max(200),
+    sku: z.string().min(1).max(200),
+    delta: z
+      .number()
+      .int()
+      .refine((d) => d !== 0, 'must not be 0'),
+    reason: z.string().max(500).optional(),
+  })
+  .strict()
+
+/** The inventory ledger: levels, adjustments, and a SKU's stock with what each channel was sent. */
+export function inventoryRoutes(deps: InventoryCommandDeps) {
+  const app = new Hono<AppEnv>()
+  app.put('/:sku', async (c) => {
+    const sku = c.req.param('sku')
+    const input = await parseJsonRequest(c, PutLevel)
+    const outcome = await putInventoryLevel(deps, { sku, ...input, asOf: new Date(input.asOf) })
+    const item = await readItem(deps.db, sku)
+    return outcome.applied
+      ? c.json({ applied: true, inventory: item && itemView(item) })
+      : c.json({
+          applied: false,
+          reason: `a level as of ${outcome.storedAsOf.toISOString()} is already stored; older or equal levels change nothing`,
+          inventory: item && itemView(item),
+        })
+  })
+  app.post('/adjustments', async (c) => {
+    const input = await parseJsonRequest(c, PostAdjustment)
+    const outcome = await postAdjustment(deps, { ...input, reason: input.reason ?? null })
+    switch (outcome.status) {
+      case 'applied':
+        return c.json({ status: 'applied', onHandAfter: outcome.onHandAfter }, 201)
+      case 'duplicate':
+        return c.json({ status: 'duplicate', onHandAfter: outcome.onHandAfter })
+      case 'conflict':
+        return c.json(
+          {
+            error: `idempotency key already used for sku ${outcome.existing.sku} with delta ${outcome.existing.delta}`,
+          },
+          409,
+        )
+    }
+  })
+  app.get('/:sku', async (c) => {
+    const sku = c.req.param('sku')
+    const item = await readItem(deps.db, sku)
+    if (!item) return c.json({ error: `no inventory for sku ${sku}` }, 404)
+    const listings = await listListings(deps.db, { sku })
+    return c.json({ ...itemView(item), listings: listings.map(listingView) })
+  })
+  return app
+}
+
+function itemView(item: NonNullable<Awaited<ReturnType<typeof readItem>>>) {
+  return {
+    sku: item.sku,
+    onHand: item.on_hand,
+    onHandAsOf: item.on_hand_as_of?.toISOString() ?? null,
+    reserved: item.reserved,
+    safetyStock: item.safety_stock,
+    ats: item.ats,
+    atsChangedAt: item.ats_changed_at.toISOString(),
+  }
+}
+
+const at = (d: Date | null) => d?.toISOString() ?? null
+
+export function listingView(l: Listing) {
+  return {
+    id: l.id,
+    sku: l.sku,
+    channel: l.channel,
+    account: l.account_id,
+    unit: l.unit,
+    channelSku: l.channel_sku,
+    policy: l.policy,
+    inventorySource: l.inventory_source,
+    lastPush: {
+      quantity: l.last_pushed_quantity,
+      at: at(l.last_pushed_at),
+      attemptAt: at(l.last_push_attempt_at),
+      status: l.last_push_status,
+      error: l.last_push_error,
+    },
+    lastReport: {
+      quantity: l.last_reported_quantity,
+      at: at(l.last_reported_at),
+      echo: l.last_report_echo,
+    },
+    lastCheck: {
+      quantity: l.last_checked_quantity,
+      at: at(l.last_checked_at),
+      drift: l.last_drift,
+    },
+  }
+}

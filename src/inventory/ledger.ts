@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely'
+import { lockItems, settleConsumed, sumReservations } from '../db/repos/inventory.js'
+import type { Database, InventoryItem } from '../db/schema.js'
+import type { InventoryChangeCause } from '../events/index.js'
+import type { EventDraft } from '../outbox/event.js'
+import { availableToSell } from './policy.js'
+
+/** What changes about one SKU's inputs; reserved is always recomputed from its reservations. */
+export interface ItemPatch {
+  readonly onHand?: number
+  readonly onHandAsOf?: Date
+  readonly safetyStock?: number
+}
+
+/**
+ * Recomputes the locked items' `reserved` and `ats` after their inputs changed, writes them, and
+ * returns one `inventory.changed.v1` draft per SKU whose ats moved. The caller holds the items'
+ * locks (`lockItems`) and has already written the reservations.
+ */
+export async function recomputeItems(
+  trx: Kysely<Database>,
+  items: ReadonlyMap<string, InventoryItem>,
+  patches: ReadonlyMap<string, ItemPatch>,
+  cause: InventoryChangeCause,
+  at: Date,
+): Promise<EventDraft[]> {
+  const drafts: EventDraft[] = []
+  for (const [sku, item] of items) {
+    const patch = patches.get(sku) ?? {}
+    const onHand = patch.onHand ?? item.on_hand
+    const safetyStock = patch.safetyStock ?? item.safety_stock
+    const reserved = await sumReservations(trx, sku)
+    const ats = availableToSell(onHand, reserved, safetyStock)
+    const moved = ats !== item.ats
+    await trx
+      .updateTable('inventory_item')
+      .set({
+        on_hand: onHand,
+        on_hand_as_of: patch.onHandAsOf ?? item.on_hand_as_of,
+        safety_stock: safetyStock,
+        reserved,
+        ats,
+        ...(moved ? { ats_changed_at: new Date() } : {}),
+        updated_at: new Date(),
+      })
+      .where('sku', '=', sku)
+      .execute()
+    if (!moved) continue
+    drafts.push({
+      type: 'inventory.changed.v1',
+      subject: `sku/${sku}`,
+      time: at.toISOString(),
+      data: { sku, onHand, reserved, safetyStock, ats, previousAts: item.ats, cause },
+    })
+  }
+  return drafts
+}
+
+export type OnHandOutcome =
+  | { readonly applied: true; readonly events: EventDraft[] }
+  /** The stored level is as new or newer: nothing changed. */
+  | { readonly applied: false; readonly storedAsOf: Date }
+
+/**
+ * Sets a SKU's absolute on-hand level as of `asOf`. A level not newer than the stored one changes
+ * nothing. Shipped units consumed before `asOf` are in this level already, so they stop counting
+ * as reserved (DESIGN.md §6: never counted twice nor zero times).
+ */
+export async function setOnHand(
+  trx: Kysely<Database>,
+  level: { readonly sku: string; readonly onHand: number; readonly asOf: Date },
+  cause: InventoryChangeCause,
+): Promise<OnHandOutcome> {
+  const items = await lockItems(trx, [level.sku])
+  const item = items.get(level.sku)!
+  if (item.on_hand_as_of && item.on_hand_as_of.getTime() >= level.asOf.getTime())
+    return { applied: false, storedAsOf: item.on_hand_as_of }
+  await settleConsumed(trx, level.sku, level.asOf)
+  const patch = { onHand: level.onHand, onHandAsOf: level.asOf }
+  const events = await recomputeItems(trx, items, new Map([[level.sku, patch]]), cause, level.asOf)
+  return { applied: true, events }
+}
+
+/** Sets a SKU's safety stock. */
+export async function setSafetyStock(
+  trx: Kysely<Database>,
+  sku: string,
+  safetyStock: number,
+  at: Date,
+): Promise<EventDraft[]> {
+  const items = await lockItems(trx, [sku])
+  const cause = { kind: 'safety-stock', reference: null, channel: null, account: null } as const
+  return recomputeItems(trx, items, new Map([[sku, { safetyStock }]]), cause, at)
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod'
+import type { ListingInput } from '../db/repos/listings.js'
+import { ChannelId } from '../events/index.js'
+import { formatIssues } from '../issues.js'
+import type { AccountDirectory } from '../pipeline/accounts.js'
+import { StockPolicy } from './policy.js'
+
+/** One listing as `PUT /v1/listings` and `hub listings import` take it. */
+export const ListingRow = z
+  .object({
+    sku: z.string().min(1).max(200),
+    channel: ChannelId,
+    account: z.string().min(1),
+    /** The channel's ids of the unit; default where the SKU alone identifies it (Amazon, Walmart). */
+    unit: z.record(z.string(), z.unknown()).optional(),
+    /** The SKU the channel puts on order lines, when it is not the unit's own nor the internal SKU. */
+    channelSku: z.string().min(1).optional(),
+    policy: StockPolicy.optional(),
+    /** This listing's channel reports set the SKU's on-hand (at most one per SKU). */
+    inventorySource: z.boolean().optional(),
+  })
+  .strict()
+export type ListingRow = z.infer<typeof ListingRow>
+
+/**
+ * Validates listing rows against the configured accounts and each channel's unit schema. All or
+ * nothing: any problem is returned, each naming its row, and no listing is produced.
+ */
+export function resolveListings(
+  rows: readonly ListingRow[],
+  accounts: AccountDirectory,
+): { ok: true; listings: ListingInput[] } | { ok: false; problems: string[] } {
+  const problems: string[] = []
+  const listings: ListingInput[] = []
+  const sources = new Map<string, number>()
+  const units = new Map<string, number>()
+  rows.forEach((row, i) => {
+    const at = `listings[${i}]`
+    const found = accounts.find(row.channel, row.account)
+    const stock = found?.connector.stock
+    if (!found)
+      return void problems.push(
+        `${at}.account: no ${row.channel} account "${row.account}" is configured`,
+      )
+    if (!stock)
+      return void problems.push(`${at}.channel: the hub cannot push stock to ${row.channel}`)
+    const given: unknown = row.unit ?? stock.defaultUnit(row.sku, found.account.credentials)
+    if (given === undefined)
+      return void problems.push(
+        `${at}.unit: ${row.channel} needs the unit's own ids (see README, Listings)`,
+      )
+    const unit = stock.unit.safeParse(given) as z.ZodSafeParseResult<Record<string, unknown>>
+    if (!unit.success) return void problems.push(...formatIssues(unit.error, `${at}.unit`))
+    const unitKey = stock.unitKey(unit.data)
+    const key = `${row.channel}/${row.account}/${unitKey}`
+    const twin = units.get(key)
+    if (twin !== undefined) problems.push(`${at}.unit: the same unit as listings[${twin}]`)
+    units.set(key, i)
+    if (row.inventorySource) {
+      const other = sources.get(row.sku)
+      if (other !== undefined)
+        problems.push(
+          `${at}.inventorySource: listings[${other}] is already the source of ${row.sku}`,
+        )
+      sources.set(row.sku, i)
+    }
+    listings.push({
+      sku: row.sku,
+      channel: row.channel,
+      accountId: row.account,
+      unit: unit.data,
+      unitKey,
+      channelSku: stock.channelSku(unit.data) ?? row.channelSku ?? row.sku,
+      policy: row.policy ?? {},
+      inventorySource: row.inventorySource ?? false,
+    })
+  })
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, listings }
+}

@@ -1,0 +1,245 @@
+import { request } from 'undici'
+import type { ChannelId } from '../events/index.js'
+import { emulatedChannels } from './channels.js'
+import type { RunningEmulator } from './emulator.js'
+import { sendWebhook } from './send.js'
+import type { ChannelStats, SignedWebhook } from './types.js'
+
+export interface FlashSaleOptions {
+  readonly sku: string
+  /** Buyer orders placed across the channels, one unit each, all at once. */
+  readonly orders: number
+  /** The SKU's on-hand before the sale. */
+  readonly onHand: number
+  readonly channels: readonly ChannelId[]
+  /** Extra copies of every webhook, sent in shuffled order (the channels' at-least-once delivery). */
+  readonly duplicates: number
+  /**
+   * Buyers arrive evenly over this many milliseconds (0: all at once). Orders placed faster than a
+   * push can reach the other channels are what overselling is made of.
+   */
+  readonly overMs: number
+  /** A 429 storm: this channel answers its next `calls` API calls 429 once the sale starts. */
+  readonly storm?: { readonly channel: ChannelId; readonly calls: number }
+  /** How long to wait for the hub and every channel to settle. */
+  readonly timeoutMs: number
+}
+
+export interface HubEndpoint {
+  readonly url: string
+  readonly adminToken: string
+  readonly accountId: string
+}
+
+export interface ChannelOutcome {
+  readonly channel: ChannelId
+  readonly ordersAccepted: number
+  readonly ordersRefused: number
+  /** What the channel offers at the end. */
+  readonly finalQuantity: number
+  /** Stock writes the channel received during the sale. */
+  readonly pushes: number
+  /** Every API call the channel received during the sale, 429s included. */
+  readonly apiCalls: number
+  readonly throttled: number
+}
+
+export interface FlashSaleSummary {
+  readonly sku: string
+  readonly onHand: number
+  readonly settled: boolean
+  readonly settleMs: number
+  readonly channels: readonly ChannelOutcome[]
+  /** The hub's view at the end. */
+  readonly hub: { readonly onHand: number; readonly reserved: number; readonly ats: number }
+  /** Changes of the SKU's available-to-sell during the sale (`inventory.changed.v1` events). */
+  readonly atsChanges: number
+  /** Units sold beyond on-hand, over all channels. */
+  readonly oversold: number
+}
+
+interface InventoryView {
+  onHand: number
+  reserved: number
+  ats: number
+}
+
+/**
+ * A flash sale against the emulator: lists the SKU on every channel, sets its on-hand, waits for
+ * every channel to show it, then has buyers place `orders` single-unit orders at once, spread over
+ * the channels; each marketplace refuses an order it has no stock for, as a real one would. Their
+ * webhooks (with duplicates, shuffled) go to the hub. Ends when every channel offers what the hub
+ * says is available and the hub has reserved every accepted unit, or at the timeout.
+ */
+export async function runFlashSale(
+  hub: HubEndpoint,
+  emulator: RunningEmulator,
+  opts: FlashSaleOptions,
+): Promise<FlashSaleSummary> {
+  const admin = adminClient(hub)
+  await admin('PUT', '/v1/listings', {
+    listings: opts.channels.map((channel) => ({
+      sku: opts.sku,
+      channel,
+      account: hub.accountId,
+      unit: emulatedChannels[channel].listingUnit(opts.sku),
+    })),
+  })
+  await admin('PUT', `/v1/inventory/${encodeURIComponent(opts.sku)}`, {
+    onHand: opts.onHand,
+    asOf: new Date().toISOString(),
+  })
+  const ready = await waitFor(opts.timeoutMs, () =>
+    opts.channels.every((c) => emulator.state(c).stock.get(opts.sku) === opts.onHand),
+  )
+  if (!ready) throw new Error(`the channels did not show on-hand ${opts.onHand} in time`)
+  const before = new Map(opts.channels.map((c) => [c, { ...emulator.state(c).stats }]))
+  const changesBefore = await countAtsChanges(admin, opts.sku)
+
+  if (opts.storm) emulator.state(opts.storm.channel).throttleNext = opts.storm.calls
+  const started = Date.now()
+  const sent: Promise<void>[] = []
+  // Buyer i arrives at i × overMs / orders; each order's webhooks (duplicated, shuffled) are sent
+  // at once while the next buyers keep arriving.
+  for (let i = 0; i < opts.orders; i++) {
+    const due = started + (i * opts.overMs) / opts.orders
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()))
+    const channel = opts.channels[i % opts.channels.length]!
+    const placed = emulatedChannels[channel].placeOrder(
+      emulator.state(channel),
+      [{ sku: opts.sku, quantity: 1 }],
+      new Date(),
+    )
+    if (!placed.accepted) continue
+    const copies = placed.webhooks.flatMap((w) => Array<SignedWebhook>(1 + opts.duplicates).fill(w))
+    sent.push(...shuffle(copies).map((w) => sendUntilStored(hub.url, w)))
+  }
+  await Promise.all(sent)
+
+  const accepted = () =>
+    opts.channels.reduce(
+      (n, c) => n + delta(before.get(c)!, emulator.state(c).stats).ordersAccepted,
+      0,
+    )
+  let view: InventoryView = await admin('GET', `/v1/inventory/${encodeURIComponent(opts.sku)}`)
+  const settled = await waitFor(opts.timeoutMs, async () => {
+    view = await admin('GET', `/v1/inventory/${encodeURIComponent(opts.sku)}`)
+    return (
+      view.reserved === accepted() &&
+      opts.channels.every((c) => emulator.state(c).stock.get(opts.sku) === view.ats)
+    )
+  })
+  const settleMs = Date.now() - started
+  const channels = opts.channels.map((channel) => {
+    const stats = delta(before.get(channel)!, emulator.state(channel).stats)
+    return {
+      channel,
+      ordersAccepted: stats.ordersAccepted,
+      ordersRefused: stats.ordersRefused,
+      finalQuantity: emulator.state(channel).stock.get(opts.sku) ?? 0,
+      pushes: stats.stockWrites,
+      apiCalls: stats.calls,
+      throttled: stats.throttled,
+    }
+  })
+  return {
+    sku: opts.sku,
+    onHand: opts.onHand,
+    settled,
+    settleMs,
+    channels,
+    hub: { onHand: view.onHand, reserved: view.reserved, ats: view.ats },
+    atsChanges: (await countAtsChanges(admin, opts.sku)) - changesBefore,
+    oversold: Math.max(0, accepted() - opts.onHand),
+  }
+}
+
+/** The summary as a person reads it at a terminal. */
+export function formatFlashSale(s: FlashSaleSummary): string {
+  const pushes = s.channels.reduce((n, c) => n + c.pushes, 0)
+  const rows = s.channels.map(
+    (c) =>
+      `  ${c.channel.padEnd(12)} accepted ${String(c.ordersAccepted).padStart(5)}  refused ${String(c.ordersRefused).padStart(5)}  final quantity ${String(c.finalQuantity).padStart(5)}  pushes ${String(c.pushes).padStart(5)}  API calls ${String(c.apiCalls).padStart(5)}  429s ${c.throttled}`,
+  )
+  return [
+    `flash sale of ${s.sku}: on-hand ${s.onHand}`,
+    ...rows,
+    `  hub: on-hand ${s.hub.onHand}, reserved ${s.hub.reserved}, available ${s.hub.ats}`,
+    `  ${s.settled ? 'settled' : 'NOT settled'} after ${s.settleMs} ms; ${s.atsChanges} changes of available-to-sell, ${pushes} pushes (${s.atsChanges > 0 ? (pushes / s.atsChanges).toFixed(2) : '–'} pushes per change)`,
+    `  oversold units: ${s.oversold}`,
+  ].join('\n')
+}
+
+function delta(a: ChannelStats, b: ChannelStats): ChannelStats {
+  return {
+    calls: b.calls - a.calls,
+    stockWrites: b.stockWrites - a.stockWrites,
+    throttled: b.throttled - a.throttled,
+    rejected: b.rejected - a.rejected,
+    ordersAccepted: b.ordersAccepted - a.ordersAccepted,
+    ordersRefused: b.ordersRefused - a.ordersRefused,
+  }
+}
+
+type Admin = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>
+
+function adminClient(hub: HubEndpoint): Admin {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await request(new URL(path, hub.url), {
+      method: method as 'GET',
+      headers: {
+        authorization: `Bearer ${hub.adminToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    })
+    const text = await res.body.text()
+    if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`)
+    return JSON.parse(text) as T
+  }
+}
+
+async function countAtsChanges(admin: Admin, sku: string): Promise<number> {
+  let after = '0'
+  let count = 0
+  for (;;) {
+    const page = await admin<{ events: { subject: string }[]; next: string }>(
+      'GET',
+      `/v1/events?types=inventory.changed.v1&limit=1000&after=${after}`,
+    )
+    count += page.events.filter((e) => e.subject === `sku/${sku}`).length
+    if (page.events.length < 1000) return count
+    after = page.next
+  }
+}
+
+/** A marketplace retries until it gets a 2xx; so does the simulation (a 503 under load is the hub asking for exactly that). */
+async function sendUntilStored(hubUrl: string, webhook: SignedWebhook): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const status = await sendWebhook(hubUrl, webhook)
+    if (status >= 200 && status < 300) return
+    if (status < 500 || attempt >= 20)
+      throw new Error(`the hub answered ${status} to ${webhook.path}`)
+    await new Promise((r) => setTimeout(r, 100 * (attempt + 1)))
+  }
+}
+
+async function waitFor(
+  timeoutMs: number,
+  done: () => boolean | Promise<boolean>,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await done()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return done()
+}
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[items[i], items[j]] = [items[j]!, items[i]!]
+  }
+  return items
+}
