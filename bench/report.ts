@@ -4,6 +4,7 @@ import { formatEndToEnd } from './report-e2e.js'
 import { cpuRows, n } from './report-format.js'
 import { formatBackends, formatIngress } from './report-ingress.js'
 import type { Results } from './results.js'
+import { formatStockSync } from './stock-sync.js'
 
 export { TARGETS, type Results, type Settings } from './results.js'
 
@@ -35,6 +36,8 @@ export function formatReport(r: Results): string {
     ...formatBackends(r),
     '',
     ...formatEndToEnd(r),
+    '',
+    ...formatStockSync(r.stockSync),
   ]
   if (r.signedLate > 0)
     out.push(

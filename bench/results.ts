@@ -1,6 +1,7 @@
 // The shape of a benchmark run's results (written as JSON) and the targets they are judged by.
 import type { EndToEndResult } from './end-to-end.js'
 import type { IngressRun, MeasuredRun } from './ingress.js'
+import type { StockSyncResult } from './stock-sync.js'
 
 export const TARGETS = { ingressPerSecond: 5_000, endToEndP99Ms: 100, endToEndRate: 200 }
 
@@ -52,6 +53,7 @@ export interface Results {
   readonly ingressSmallBody: IngressSummary
   /** One entry per hub layout, same rate and duration. */
   readonly endToEnd: readonly EndToEndEntry[]
+  readonly stockSync: StockSyncResult
   /** Requests beyond the pre-signed pools, signed during the load (both pools together). */
   readonly signedLate: number
 }

@@ -10,6 +10,7 @@ import { liveChildren, runToCompletion } from './processes.js'
 import { formatReport } from './report.js'
 import { TARGETS, type EndToEndEntry, type Results, type Settings } from './results.js'
 import { createSignedPool } from './signed-requests.js'
+import { formatStockSync, measureStockSync } from './stock-sync.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN_JS = join(ROOT, 'dist/src/main.js')
@@ -22,7 +23,8 @@ const numberList = (v: string | undefined, def: number[]) =>
 /**
  * Knobs for shorter or longer runs (the defaults are the benchmark as specified):
  * BENCH_CONNECTIONS=32,64,128  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=2  BENCH_E2E_RATE=200
- * BENCH_E2E_SECONDS=20  BENCH_POOL_SIZE=200000  BENCH_PG_URL  BENCH_REDIS_URL (see stores.ts).
+ * BENCH_E2E_SECONDS=20  BENCH_POOL_SIZE=200000  BENCH_PG_URL  BENCH_REDIS_URL (see stores.ts)
+ * BENCH_STOCK_RUNS=10  BENCH_STOCK_CHANGES=1000  BENCH_ONLY=stock (the stock-sync figure alone).
  */
 const settings: Settings = {
   connections: numberList(process.env.BENCH_CONNECTIONS, [32, 64, 128]),
@@ -36,6 +38,12 @@ const settings: Settings = {
 }
 
 async function main(): Promise<number> {
+  const stockRuns = Number(process.env.BENCH_STOCK_RUNS ?? 10)
+  const stockChanges = Number(process.env.BENCH_STOCK_CHANGES ?? 1_000)
+  if (process.env.BENCH_ONLY === 'stock') {
+    console.log(formatStockSync(await measureStockSync(stockRuns, stockChanges)).join('\n'))
+    return 0
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   const logDir = join(RESULTS_DIR, `${stamp}-logs`)
   mkdirSync(logDir, { recursive: true })
@@ -63,6 +71,8 @@ async function main(): Promise<number> {
   const ingressSmallBody = await ingressPhase(ctx, smallPool, [ingress.best.measured.connections])
   const endToEnd: EndToEndEntry[] = []
   for (const layout of E2E_LAYOUTS) endToEnd.push(await endToEndPhase(ctx, pool, layout))
+  console.log('stock sync…')
+  const stockSync = await measureStockSync(stockRuns, stockChanges)
 
   const durable = ingress.durable && ingressSmallBody.durable
   const results: Results = {
@@ -77,6 +87,7 @@ async function main(): Promise<number> {
     ingress,
     ingressSmallBody,
     endToEnd,
+    stockSync,
     signedLate: pool.signedLate() + smallPool.signedLate(),
   }
   const file = join(RESULTS_DIR, `${stamp}.json`)

@@ -185,10 +185,17 @@ async function start(config: Config, log: Logger): Promise<void> {
   if (runsApi) server = await startHttp(createApp(deps), config.http)
   // The sandbox's demo accounts call the built-in marketplace emulator; it runs beside the API.
   if (config.mode === 'sandbox' && server) {
-    emulator = await startEmulator({
-      port: config.sandbox.emulatorPort,
-      hubUrl: `http://127.0.0.1:${server.port}`,
-    })
+    const hubUrl = `http://127.0.0.1:${server.port}`
+    emulator = await startEmulator({ port: config.sandbox.emulatorPort, hubUrl }).catch(
+      (err: unknown) => {
+        // Webhooks still work; only the demo accounts' API calls (hydration, pushes) will fail.
+        log.error(
+          { err, port: config.sandbox.emulatorPort },
+          'the marketplace emulator could not start (set SANDBOX_EMULATOR_PORT to a free port): demo accounts cannot reach their channel APIs',
+        )
+        return undefined
+      },
+    )
   }
   log.info({ role: config.role, port: server?.port, mode: config.mode }, 'marketplace-hub started')
   if (server) announceSandbox(config, log, server.port, emulator?.url)

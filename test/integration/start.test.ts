@@ -4,8 +4,9 @@
 // process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { createServer, type AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admin } from '../global-setup.js'
 import { signShopify } from '../channels/shopify.js'
 import { loadFixture } from '../helpers/fixtures.js'
@@ -55,6 +56,20 @@ async function waitForLine(hub: Hub, pattern: RegExp, timeoutMs = 20_000): Promi
   throw new Error(`no line matching ${pattern} in:\n${hub.output()}`)
 }
 
+/** A port nothing listens on now (another test file's sandbox may hold the default 3001). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+let emulatorPort: number
+beforeAll(async () => {
+  emulatorPort = await freePort()
+})
+
 describe('hub start', () => {
   it('with no configuration: creates the database, runs in sandbox mode, stops cleanly on SIGTERM', async () => {
     const hub = startHub(['start'], {
@@ -62,6 +77,7 @@ describe('hub start', () => {
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: prefix,
       PORT: '0',
+      SANDBOX_EMULATOR_PORT: String(emulatorPort),
       LOG_LEVEL: 'info',
     })
     try {
@@ -79,6 +95,14 @@ describe('hub start', () => {
 
       const base = `http://127.0.0.1:${started.port}`
       expect((await fetch(`${base}/readyz`)).status).toBe(200)
+      // The demo accounts' channel APIs: the emulator answers, in the channel's own terms.
+      expect(hub.output()).toContain(
+        `marketplace emulator (the demo accounts' channel APIs): http://127.0.0.1:${emulatorPort}`,
+      )
+      const token401 = await fetch(`http://127.0.0.1:${emulatorPort}/walmart/v3/orders/1`, {
+        headers: { accept: 'application/json', 'wm_svc.name': 'x', 'wm_qos.correlation_id': 'y' },
+      })
+      expect(token401.status).toBe(401)
       expect(
         (await fetch(`${base}/v1/subscriptions`, { headers: { authorization: `Bearer ${token}` } }))
           .status,

@@ -306,6 +306,6 @@ describe('when a dependency is down', () => {
     const job = await hub.deps.queues.inbound.getJob(jobIds.inbound(id))
     expect(job?.data.inboxId).toBe(id)
     // A second pass finds the job in place and adds nothing.
-    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 0 })
+    expect(await sweeper.sweep()).toEqual({ inbox: 0, deliveries: 0, stockPushes: 0 })
   })
 })

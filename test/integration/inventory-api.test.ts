@@ -1,0 +1,236 @@
+// The inventory and listings APIs, echo suppression, the inventory source and reconciliation,
+// each step called directly (no workers), so every intermediate state can be checked.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { sandboxAccounts } from '../../src/config/index.js'
+import type { HubEvent } from '../../src/events/index.js'
+import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
+import { pushListingStock } from '../../src/pipeline/push-stock.js'
+import { checkListingStock } from '../../src/pipeline/check-stock.js'
+import { emulatedChannels } from '../../src/sandbox/channels.js'
+import { startEmulator, type RunningEmulator } from '../../src/sandbox/emulator.js'
+import type { SignedWebhook } from '../../src/sandbox/types.js'
+import { ADMIN, useTestHub } from '../helpers/hub.js'
+import { outboxEvents, truncateAll } from '../helpers/pipeline.js'
+
+let emulator: RunningEmulator
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0 })
+})
+afterAll(() => emulator.close())
+const hub = useTestHub({ accounts: () => sandboxAccounts(emulator.url) })
+beforeEach(() => truncateAll(hub.deps))
+
+const json = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = ADMIN,
+) =>
+  hub.app.request(path, {
+    method,
+    headers: { ...headers, 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+
+async function inventory(sku: string) {
+  const res = await json('GET', `/v1/inventory/${sku}`)
+  return (await res.json()) as {
+    onHand: number
+    reserved: number
+    ats: number
+    listings: Array<{
+      id: string
+      channel: string
+      lastReport: { quantity: number; echo: boolean }
+    }>
+  }
+}
+
+async function receive(webhook: SignedWebhook): Promise<void> {
+  const res = await hub.app.request(webhook.path, {
+    method: 'POST',
+    headers: webhook.headers,
+    body: webhook.body,
+  })
+  expect(res.status).toBe(200)
+  const { id } = (await res.json()) as { id: string }
+  await normalizeInboxItem(hub.deps, id, { finalAttempt: false })
+}
+
+const types = async () => (await outboxEvents(hub.deps)).map((e) => e.type)
+
+describe('on-hand levels', () => {
+  it('sets an absolute level; an older or equal as-of changes nothing and says so', async () => {
+    const put = (onHand: number, asOf: string) =>
+      json('PUT', '/v1/inventory/SKU-1', { onHand, asOf })
+    expect((await put(10, '2026-11-01T10:00:00Z')).status).toBe(200)
+    const stale = await put(99, '2026-11-01T09:00:00Z')
+    expect(await stale.json()).toMatchObject({ applied: false, inventory: { onHand: 10, ats: 10 } })
+    const equal = await put(99, '2026-11-01T10:00:00Z')
+    expect(await equal.json()).toMatchObject({ applied: false })
+    expect(await types()).toEqual(['inventory.changed.v1'])
+  })
+
+  it('refuses bad input with every problem named, changing nothing', async () => {
+    const res = await json('PUT', '/v1/inventory/SKU-1', { onHand: -1, asOf: 'yesterday' })
+    expect(res.status).toBe(400)
+    const { problems } = (await res.json()) as { problems: string[] }
+    expect(problems).toEqual([
+      expect.stringMatching(/^body\.onHand/),
+      expect.stringMatching(/^body\.asOf/),
+    ])
+    expect((await json('GET', '/v1/inventory/SKU-1')).status).toBe(404)
+  })
+
+  it('is admin-only', async () => {
+    const res = await json(
+      'PUT',
+      '/v1/inventory/SKU-1',
+      { onHand: 1, asOf: '2026-11-01T10:00:00Z' },
+      {
+        authorization: 'Bearer wrong-token-wrong-token',
+      },
+    )
+    expect(res.status).toBe(401)
+    expect((await json('POST', '/admin/reconcile', {}, { authorization: '' })).status).toBe(401)
+  })
+})
+
+describe('adjustments', () => {
+  it('apply once per key; the same key with other content is a conflict', async () => {
+    const adjust = (delta: number, key = 'k-1') =>
+      json('POST', '/v1/inventory/adjustments', { idempotencyKey: key, sku: 'SKU-2', delta })
+    expect((await adjust(5)).status).toBe(201)
+    const again = await adjust(5)
+    expect(again.status).toBe(200)
+    expect(await again.json()).toEqual({ status: 'duplicate', onHandAfter: 5 })
+    expect((await adjust(7)).status).toBe(409)
+    expect((await adjust(-2, 'k-2')).status).toBe(201)
+    expect(await inventory('SKU-2')).toMatchObject({ onHand: 3, ats: 3 })
+    expect((await adjust(0, 'k-3')).status).toBe(400)
+  })
+})
+
+describe('listings', () => {
+  it('refuses the whole batch when any row is wrong, naming each', async () => {
+    const res = await json('PUT', '/v1/listings', {
+      listings: [
+        { sku: 'A', channel: 'walmart', account: 'demo' },
+        { sku: 'A', channel: 'walmart', account: 'nope' },
+        { sku: 'A', channel: 'shopify', account: 'demo' },
+        { sku: 'A', channel: 'tiktok-shop', account: 'demo', unit: { productId: 'x' } },
+      ],
+    })
+    expect(res.status).toBe(400)
+    const { problems } = (await res.json()) as { problems: string[] }
+    expect(problems[0]).toMatch(/^listings\[1\]\.account: no walmart account "nope"/)
+    expect(problems[1]).toMatch(/^listings\[2\]\.unit: shopify needs the unit's own ids/)
+    expect(problems.slice(2).every((p) => p.startsWith('listings[3].unit'))).toBe(true)
+    expect(await hub.deps.db.selectFrom('listing').selectAll().execute()).toEqual([])
+  })
+
+  it('maps a channel order line to the internal SKU by the listing’s channel SKU', async () => {
+    const res = await json('PUT', '/v1/listings', {
+      listings: [
+        { sku: 'INTERNAL', channel: 'walmart', account: 'demo', unit: { sku: 'WM-CODE' } },
+      ],
+    })
+    expect(res.status).toBe(200)
+    await json('PUT', '/v1/inventory/INTERNAL', { onHand: 9, asOf: '2026-11-01T10:00:00Z' })
+    const placed = emulatedChannels.walmart.placeOrder(
+      { ...emulator.state('walmart'), stock: new Map([['WM-CODE', 5]]) },
+      [{ sku: 'WM-CODE', quantity: 2 }],
+      new Date(),
+    )
+    if (!placed.accepted) throw new Error(placed.reason)
+    for (const webhook of placed.webhooks) await receive(webhook)
+    expect(await inventory('INTERNAL')).toMatchObject({ onHand: 9, reserved: 2, ats: 7 })
+  })
+})
+
+describe('echoes and the inventory source', () => {
+  const sku = 'ECHO-1'
+  async function listOnShopify(inventorySource: boolean): Promise<string> {
+    const unit = emulatedChannels.shopify.listingUnit(sku)
+    const res = await json('PUT', '/v1/listings', {
+      listings: [{ sku, channel: 'shopify', account: 'demo', unit, inventorySource }],
+    })
+    return ((await res.json()) as { ids: string[] }).ids[0]!
+  }
+
+  it('records a report of the quantity just pushed as an echo that changes nothing', async () => {
+    const id = await listOnShopify(false)
+    await json('PUT', `/v1/inventory/${sku}`, { onHand: 12, asOf: new Date().toISOString() })
+    expect(await pushListingStock(hub.deps, id, 'echo-test')).toEqual({ kind: 'done' })
+    const state = emulator.state('shopify')
+    expect(state.stock.get(sku)).toBe(12)
+    const before = await types()
+    await receive(emulatedChannels.shopify.reportStock!(state, sku, new Date())!)
+    expect(await types()).toEqual(before)
+    expect((await inventory(sku)).listings[0]!.lastReport).toMatchObject({
+      quantity: 12,
+      echo: true,
+    })
+
+    // A different quantity is news: published, and noted on the listing.
+    state.stock.set(sku, 11)
+    await receive(emulatedChannels.shopify.reportStock!(state, sku, new Date(Date.now() + 1_000))!)
+    expect((await types()).at(-1)).toBe('inventory.reported.v1')
+    expect((await inventory(sku)).listings[0]!.lastReport).toMatchObject({
+      quantity: 11,
+      echo: false,
+    })
+    expect(await inventory(sku)).toMatchObject({ onHand: 12 })
+  })
+
+  it('sets on-hand from the reports of the SKU’s inventory-source listing', async () => {
+    await listOnShopify(true)
+    const state = emulator.state('shopify')
+    state.stock.set(sku, 31)
+    await receive(emulatedChannels.shopify.reportStock!(state, sku, new Date())!)
+    expect(await inventory(sku)).toMatchObject({ onHand: 31, ats: 31 })
+    const changed = (await outboxEvents(hub.deps)).find(
+      (e): e is Extract<HubEvent, { type: 'inventory.changed.v1' }> =>
+        e.type === 'inventory.changed.v1',
+    )
+    expect(changed?.data.cause).toEqual({
+      kind: 'on-hand-set',
+      reference: 'shopify/demo',
+      channel: 'shopify',
+      account: 'demo',
+    })
+  })
+})
+
+describe('reconciliation', () => {
+  it('finds a channel offering another quantity, emits drift and pushes again', async () => {
+    const sku = 'DRIFT-1'
+    const unit = emulatedChannels.walmart.listingUnit(sku)
+    const listed = await json('PUT', '/v1/listings', {
+      listings: [{ sku, channel: 'walmart', account: 'demo', unit }],
+    })
+    const id = ((await listed.json()) as { ids: string[] }).ids[0]!
+    await json('PUT', `/v1/inventory/${sku}`, { onHand: 8, asOf: '2026-11-01T10:00:00Z' })
+    // The channel shows something else, and the last push was long ago.
+    emulator.state('walmart').stock.set(sku, 15)
+    const checks = { ...hub.deps, stockQueues: hub.deps.queues.stock, settleMs: 0 }
+    expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
+    const drift = (await outboxEvents(hub.deps)).find(
+      (e) => e.type === 'inventory.drift_detected.v1',
+    )
+    expect(drift?.data).toMatchObject({ sku, expected: 8, actual: 15, lastPushed: null })
+    const queued = await hub.deps.queues.stock.queueOf('walmart', 'demo')!.getJobs(['waiting'])
+    expect(queued.map((j) => j.data)).toContainEqual({ kind: 'push', listingId: id })
+    expect(await pushListingStock(hub.deps, id, 'after-drift')).toEqual({ kind: 'done' })
+    expect(emulator.state('walmart').stock.get(sku)).toBe(8)
+
+    // In step now: no drift, no event.
+    const before = (await outboxEvents(hub.deps)).length
+    expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
+    expect(await outboxEvents(hub.deps)).toHaveLength(before)
+
+    const res = await json('POST', '/admin/reconcile', { sku })
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ queued: 1, skippedListings: [] })
+  })
+})
