@@ -6,6 +6,7 @@ import { createDb, createPool } from './db/client.js'
 import type { Database } from './db/schema.js'
 import { createLogger, type Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
+import { createDeliveryCounter, type DeliveryCounter } from './metrics/delivery.js'
 import { createStockCounter, type StockCounter } from './metrics/stock.js'
 import { createAccountDirectory, type AccountDirectory } from './pipeline/accounts.js'
 import { createCertificateCache, type CertificateCache } from './pipeline/certificates.js'
@@ -38,6 +39,8 @@ export interface Deps {
   readonly metrics: Metrics
   /** Counts stock calls for `/metrics` (kept in Redis, so every process's pushes are seen). */
   readonly stockCounter: StockCounter
+  /** Counts delivery outcomes and latencies per subscription for `/metrics` (kept in Redis, like stockCounter). */
+  readonly deliveryCounter: DeliveryCounter
 }
 
 /** Ports a test may replace; everything else is always real. */
@@ -106,6 +109,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       prefix: config.queues.prefix,
     }),
     stockCounter: createStockCounter(redis.producer, config.queues.prefix),
+    deliveryCounter: createDeliveryCounter(redis.producer, config.queues.prefix),
   }
 }
 

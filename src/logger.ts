@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino'
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino'
 
 export type { Logger }
 
@@ -28,11 +28,16 @@ const REDACT = [
   '*.email',
 ]
 
-export function createLogger(opts: { level: LevelWithSilent }): Logger {
-  return pino({
+/** JSON lines to stdout, or to `destination` (tests read what was logged). */
+export function createLogger(
+  opts: { level: LevelWithSilent },
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: opts.level,
     base: { service: 'marketplace-hub' },
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }

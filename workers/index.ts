@@ -6,6 +6,7 @@ import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createDeliverWorker } from './deliver.js'
 import { createNormalizeWorker } from './normalize.js'
+import { createReplayWorker } from './replay.js'
 import { createStockWorker } from './stock.js'
 
 export interface RunningWorkers {
@@ -32,6 +33,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       base,
       config.queues.concurrency.deliver,
     ),
+    createReplayWorker(work, base),
   ]
   const stockDeps = {
     ...work,
@@ -46,7 +48,13 @@ export function startWorkers(deps: Deps): RunningWorkers {
   for (const worker of workers) {
     worker.on('failed', (job, err) =>
       log.warn(
-        { queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+        {
+          queue: worker.name,
+          jobId: job?.id,
+          ...correlationIds(job?.data),
+          attempt: job?.attemptsMade,
+          err: err.message,
+        },
         'job failed',
       ),
     )
@@ -76,4 +84,13 @@ export function startWorkers(deps: Deps): RunningWorkers {
       await leader.stop()
     },
   }
+}
+
+/** The ids a job carries that tie it to a webhook, delivery or listing; never the payload itself. */
+function correlationIds(data: unknown): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null) return {}
+  const ids: Record<string, unknown> = {}
+  for (const key of ['inboxId', 'requestId', 'deliveryId', 'listingId', 'kind'] as const)
+    if (key in data) ids[key] = (data as Record<string, unknown>)[key]
+  return ids
 }

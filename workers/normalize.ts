@@ -12,9 +12,13 @@ export function createNormalizeWorker(
   return new Worker(
     QUEUE_NAMES.inbound,
     async (job, token) => {
-      const { inboxId } = decode(InboundJob, job.data)
+      const { inboxId, requestId } = decode(InboundJob, job.data)
       const opts = { finalAttempt: attemptOf(job).final }
-      await settleJob(await normalizeInboxItem(deps, inboxId, opts), job, token)
+      // Every line this job logs names the webhook's request, inbox row and job.
+      const log = deps.log.child({ inboxId, requestId, jobId: job.id })
+      const result = await normalizeInboxItem({ ...deps, log }, inboxId, opts)
+      log.debug({ outcome: result.kind }, 'normalize step ended')
+      await settleJob(result, job, token)
     },
     workerOptions(base, concurrency),
   )

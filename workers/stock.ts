@@ -28,10 +28,14 @@ export function createStockWorker(
     queue.name,
     async (job) => {
       const { kind, listingId } = decode(StockJob, job.data)
+      const jobDeps = {
+        ...deps,
+        log: deps.log.child({ queue: queue.name, jobId: job.id, listingId }),
+      }
       const result =
         kind === 'push'
-          ? await pushListingStock(deps, listingId, `${queue.name}.${job.id}`, count)
-          : await checkListingStock(deps, listingId, (drift) =>
+          ? await pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
+          : await checkListingStock(jobDeps, listingId, (drift) =>
               count(drift === 0 ? 'checked' : 'drift'),
             )
       if (result.kind === 'later') {

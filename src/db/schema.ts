@@ -70,7 +70,8 @@ export interface FeedHeadTable {
   position: ColumnType<string, never, string>
 }
 
-export type SubscriptionStatus = 'active' | 'disabled' | 'deleted'
+/** `paused`: deliveries are still created but held pending until the subscription is resumed. */
+export type SubscriptionStatus = 'active' | 'paused' | 'disabled' | 'deleted'
 
 export interface SubscriptionTable {
   id: string
@@ -213,7 +214,56 @@ export interface ListingTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
+/** One mutating admin request. */
+export interface AuditLogTable {
+  id: BigIntId
+  at: Generated<Date>
+  actor: string
+  method: string
+  path: string
+  query: string | null
+  body: string | null
+  status: number
+  details: Json<Record<string, unknown>> | null
+  request_id: string
+}
+
+/** An order id or SKU a message was about, from its observations (written when it is normalized). */
+export interface InboxSubjectTable {
+  inbox_id: string
+  kind: InboxSubjectKind
+  value: string
+}
+export type InboxSubjectKind = 'order' | 'sku'
+
+export type ReplayRunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed'
+
+/** A bulk replay: its filter and progress, resumable from `cursor` after a restart. */
+export interface ReplayRunTable {
+  id: string
+  filter: Json<Record<string, unknown>>
+  status: Generated<ReplayRunStatus>
+  total: number
+  /** The newest message the run covers; later arrivals are normalized the usual way. */
+  max_inbox_id: string
+  /** The last message processed (messages are replayed oldest first). */
+  cursor: ColumnType<string, string | undefined, string>
+  processed: Generated<number>
+  produced_events: Generated<number>
+  error_count: Generated<number>
+  /** The first errors, `{ inboxId, reason }`. */
+  errors: ColumnType<ReplayError[], string | undefined, string>
+  requested_by: string
+  created_at: Generated<Date>
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+export interface ReplayError {
+  readonly inboxId: string
+  readonly reason: string
+}
+
 export interface Database {
+  audit_log: AuditLogTable
   inventory_item: InventoryItemTable
   inventory_adjustment: InventoryAdjustmentTable
   reservation: ReservationTable
@@ -228,9 +278,12 @@ export interface Database {
   subscription: SubscriptionTable
   delivery: DeliveryTable
   delivery_attempt: DeliveryAttemptTable
+  inbox_subject: InboxSubjectTable
+  replay_run: ReplayRunTable
 }
 
 export type InboxMessage = Selectable<InboxMessageTable>
 export type Subscription = Selectable<SubscriptionTable>
 export type Listing = Selectable<ListingTable>
 export type InventoryItem = Selectable<InventoryItemTable>
+export type ReplayRun = Selectable<ReplayRunTable>

@@ -2,7 +2,11 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
 import { adminAuth } from './middleware/admin-auth.js'
+import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
+import { adminInboxRoutes } from './routes/admin-inbox.js'
+import { adminReplayRoutes } from './routes/admin-replays.js'
+import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
@@ -37,15 +41,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/webhooks', webhookRoutes(deps, deps.config.http))
 
   const admin = adminAuth(deps.config.admin.token)
-  app.use('/v1/*', admin)
-  app.use(`${BULL_BOARD_PATH}/*`, admin)
-  app.use(BULL_BOARD_PATH, admin)
-  app.use('/admin/reconcile', admin)
+  const audit = auditLog(deps.db)
+  for (const path of ['/v1/*', `${BULL_BOARD_PATH}/*`, BULL_BOARD_PATH, '/admin/reconcile']) {
+    app.use(path, admin)
+    app.use(path, audit)
+  }
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))
   app.route('/v1/inventory', inventoryRoutes(deps))
   app.route('/v1/listings', listingRoutes(deps))
   app.route('/admin/reconcile', reconcileRoutes(deps))
+  app.route('/v1/admin/audit', auditRoutes(deps))
+  app.route('/v1/admin/inbox', adminInboxRoutes(deps))
+  app.route('/v1/admin/replays', adminReplayRoutes(deps))
   app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
+import { registerDeliveryMetrics } from './delivery.js'
 import { registerStockMetrics } from './stock.js'
 
 export interface Metrics {
@@ -33,6 +34,7 @@ export function createMetrics(deps: {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hub_' })
   registerStockMetrics(registry, deps)
+  registerDeliveryMetrics(registry, deps)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
     help: 'Webhooks answered by this process, by channel and outcome (accepted, duplicate, rejected, unknown-account, unavailable)',

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import type { Logger } from '../logger.js'
 import {
   cancelDelivery,
   getDeliveryToSend,
@@ -10,6 +11,7 @@ import { disableSubscription } from '../db/repos/subscriptions.js'
 import type { Database } from '../db/schema.js'
 import { signatureHeaders } from '../delivery/sign.js'
 import { errorMessage } from '../errors.js'
+import type { DeliveryCounter, DeliveryOutcome } from '../metrics/delivery.js'
 import type { HttpTransport } from '../../connectors/shared/transport.js'
 import { retryAfterMs } from '../../connectors/shared/retry-after.js'
 import { DONE, type StepResult } from './step-result.js'
@@ -19,6 +21,8 @@ export interface DeliverDeps {
   readonly transport: HttpTransport
   readonly clock: Clock
   readonly timeoutMs: number
+  readonly deliveryCounter: DeliveryCounter
+  readonly log: Logger
 }
 
 const EXCERPT_BYTES = 1024
@@ -28,6 +32,13 @@ const EXCERPT_BYTES = 1024
  * recorded. 2xx delivers; 410 Gone disables the subscription; anything else is retried by the queue
  * (honouring Retry-After) until the last attempt, which marks the delivery failed. A failed delivery
  * retried by an operator is sent again; delivered and cancelled ones are final.
+ *
+ * A delivery of a paused subscription is not attempted: the job completes and the delivery stays
+ * `pending`, with no attempt counted, until resuming enqueues it again (a completed job is removed,
+ * so its id is free). Parking the job in the delayed set instead would keep one timer per held
+ * event in Redis and wake each of them repeatedly during a long pause, and resume would have to
+ * find and promote them in order; completing keeps Redis empty and lets resume enqueue the whole
+ * backlog in feed order.
  */
 export async function deliverEvent(
   deps: DeliverDeps,
@@ -37,14 +48,31 @@ export async function deliverEvent(
   const delivery = await getDeliveryToSend(deps.db, deliveryId)
   if (!delivery) return { kind: 'permanent', reason: `delivery ${deliveryId} does not exist` }
   if (delivery.status === 'delivered' || delivery.status === 'cancelled') return DONE
+  if (delivery.subscriptionStatus === 'paused') return DONE
+  const count = (outcome: DeliveryOutcome, ms?: { attemptMs: number; latencyMs?: number }) =>
+    deps.deliveryCounter.record({ subscriptionId: delivery.subscriptionId, outcome, ...ms })
   if (delivery.subscriptionStatus !== 'active') {
     await cancelDelivery(deps.db, deliveryId, `subscription ${delivery.subscriptionStatus}`)
+    count('cancelled')
     return DONE
   }
   const body = eventBody(delivery)
   const startedAt = deps.clock.now()
   const sent = await post(deps, delivery, body, startedAt)
   const at = deps.clock.now()
+  // The event and the webhook it came from: with the normalize job's lines (inboxId, requestId)
+  // this follows one webhook from its request to each subscriber.
+  deps.log.debug(
+    {
+      deliveryId,
+      eventId: delivery.eventId,
+      inboxId: delivery.inboxId,
+      subscriptionId: delivery.subscriptionId,
+      attempt: attempt.number,
+      statusCode: sent.statusCode,
+    },
+    'delivery attempt',
+  )
   const record = {
     attempt: attempt.number,
     startedAt,
@@ -54,12 +82,17 @@ export async function deliverEvent(
 
   if (sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300) {
     await recordAttempt(deps.db, deliveryId, record, { status: 'delivered', lastError: null, at })
+    count('delivered', {
+      attemptMs: record.durationMs,
+      latencyMs: at.getTime() - delivery.recordedAt.getTime(),
+    })
     return DONE
   }
   if (sent.statusCode === 410) {
     const reason = 'subscriber answered 410 Gone'
     await recordAttempt(deps.db, deliveryId, record, { status: 'failed', lastError: reason, at })
     await disableSubscription(deps.db, delivery.subscriptionId, reason)
+    count('gone', { attemptMs: record.durationMs })
     return {
       kind: 'permanent',
       reason: `${reason}; subscription ${delivery.subscriptionId} disabled`,
@@ -68,6 +101,7 @@ export async function deliverEvent(
   const reason = sent.error ?? `subscriber answered HTTP ${sent.statusCode}`
   const status = attempt.final ? 'failed' : 'pending'
   await recordAttempt(deps.db, deliveryId, record, { status, lastError: reason, at })
+  count(attempt.final ? 'exhausted' : 'failed_attempt', { attemptMs: record.durationMs })
   return { kind: 'retry', reason, retryAfterMs: sent.retryAfterMs }
 }
 

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import { subjectsOf } from '../admin/inbox-subjects.js'
+import { distinguishReplayedEvents } from '../admin/replayed-events.js'
 import { clearRevokedAlert } from '../db/repos/account-alerts.js'
+import { recordInboxSubjects } from '../db/repos/inbox-search.js'
 import {
   lockInboxMessage,
   settleInboxMessage,
@@ -34,18 +37,23 @@ export interface NormalizeDeps {
  * A thin webhook makes the normalizer ask for data from the channel's API. That call is made
  * between two transactions, never while one holds the row: the first finds out what is needed
  * (and writes nothing), the second normalizes with the fetched data and applies it.
+ *
+ * `replay` (an operator's replay) re-applies a normalized or ignored message too; it stays
+ * idempotent because applying diffs against stored state and event ids are deterministic (see
+ * `distinguishReplayedEvents` for the one case where that is not enough).
  */
 export async function normalizeInboxItem(
   deps: NormalizeDeps,
   inboxId: string,
-  opts: { readonly finalAttempt: boolean },
+  opts: { readonly finalAttempt: boolean; readonly replay?: boolean },
 ): Promise<StepResult> {
+  const replay = opts.replay ?? false
   try {
-    const first = await inTransaction(deps, inboxId, undefined)
+    const first = await inTransaction(deps, inboxId, undefined, replay)
     if (first.kind !== 'hydrate') return first
     const fetched = await hydrate(deps, first.message, first.needs)
     if (fetched.kind !== 'hydrated') return await settleHydrationFailure(deps, inboxId, fetched)
-    const second = await inTransaction(deps, inboxId, fetched.data)
+    const second = await inTransaction(deps, inboxId, fetched.data, replay)
     if (second.kind === 'hydrate') {
       return await failPermanently(
         deps,
@@ -76,11 +84,12 @@ function inTransaction(
   deps: NormalizeDeps,
   inboxId: string,
   hydrated: Hydrated | undefined,
+  replay: boolean,
 ): Promise<FirstPass> {
   return deps.db.transaction().execute(async (trx) => {
     const message = await lockInboxMessage(trx, inboxId)
     if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
-    if (!isOpen(message.status)) return DONE
+    if (!replay && !isOpen(message.status)) return DONE
     const result = runNormalizer(message, hydrated)
     const now = deps.clock.now()
     switch (result.kind) {
@@ -102,14 +111,18 @@ function inTransaction(
           origin,
           result.observations,
         )
-        await appendEvents(trx, events, { inboxId, at: now })
+        await recordInboxSubjects(trx, inboxId, subjectsOf(result.observations), {
+          replacing: replay,
+        })
+        const appended = replay ? await distinguishReplayedEvents(trx, events) : events
+        await appendEvents(trx, appended, { inboxId, at: now })
         return DONE
       }
     }
   })
 }
 
-function runNormalizer(
+export function runNormalizer(
   message: InboxMessageToNormalize,
   hydrated: Hydrated | undefined,
 ): NormalizeResult {

@@ -36,6 +36,8 @@ export async function receiveWebhook(
     readonly channel: ChannelId
     readonly accountId: string
     readonly request: InboundRequest
+    /** For log correlation: carried into the normalize job. */
+    readonly requestId?: string
     /**
      * Answer 503 if the row is not stored by then, well inside the channel's own timeout (TikTok
      * allows 3 s): the channel retries, and the dedupe key absorbs the row if it commits late.
@@ -62,6 +64,7 @@ export async function receiveWebhook(
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
   try {
     const stored = deps.intake.submit({
+      ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
       channel: input.channel,
       accountId: input.accountId,
       dedupeKey: verified.dedupeKey,

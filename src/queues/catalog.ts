@@ -13,6 +13,8 @@ export const InboundJob = z.object({
   dedupeKey: z.string(),
   receivedAt: z.string(),
   body: z.string(),
+  /** The id of the request that delivered the webhook (absent for jobs the sweeper re-created). */
+  requestId: z.string().optional(),
 })
 export type InboundJob = z.infer<typeof InboundJob>
 
@@ -26,9 +28,11 @@ export function inboundJob(
     readonly dedupeKey: string
     readonly receivedAt: Date
     readonly rawBody: Uint8Array
+    readonly requestId?: string
   },
 ): InboundJob {
   return {
+    ...(m.requestId !== undefined ? { requestId: m.requestId } : {}),
     inboxId,
     channel: m.channel,
     accountId: m.accountId,
@@ -44,7 +48,11 @@ export function inboundJob(
 export const DeliverJob = z.object({ deliveryId: z.string() })
 export type DeliverJob = z.infer<typeof DeliverJob>
 
-export const QUEUE_NAMES = { inbound: 'inbound', deliver: 'deliver' } as const
+/** A bulk replay run: its filter and progress are in Postgres (`replay_run`). */
+export const ReplayJob = z.object({ runId: z.string() })
+export type ReplayJob = z.infer<typeof ReplayJob>
+
+export const QUEUE_NAMES = { inbound: 'inbound', deliver: 'deliver', replay: 'replay' } as const
 
 /** Name of the custom backoff strategy: exponential with jitter, never sooner than a Retry-After. */
 export const HUB_BACKOFF = 'hub'
@@ -53,6 +61,7 @@ export const HUB_BACKOFF = 'hub'
 export const jobIds = {
   inbound: (inboxId: string) => `inbox-${inboxId}`,
   deliver: (deliveryId: string) => `delivery-${deliveryId}`,
+  replay: (runId: string) => `replay-${runId}`,
 }
 
 /**

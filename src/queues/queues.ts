@@ -9,6 +9,7 @@ import {
   jobIds,
   type DeliverJob,
   type InboundJob,
+  type ReplayJob,
 } from './catalog.js'
 import { createStockQueues, type StockQueues } from './stock.js'
 
@@ -26,11 +27,15 @@ export interface QueueSettings {
 export interface Queues {
   readonly inbound: Queue<InboundJob>
   readonly deliver: Queue<DeliverJob>
+  /** Bulk replay runs, one job per run (see src/admin/replay-run.ts). */
+  readonly replay: Queue<ReplayJob>
   readonly stock: StockQueues
   /** Every queue, stock queues included (Bull Board, metrics). */
   readonly all: readonly Queue[]
   enqueueInbound(jobs: readonly InboundJob[]): Promise<void>
   enqueueDeliveries(deliveryIds: readonly string[]): Promise<void>
+  /** At most one job per run exists at a time (the job id is the run's). */
+  enqueueReplay(runId: string): Promise<void>
   /** The subset of ids whose job no longer exists in Redis in any state. */
   withoutJobs(kind: 'inbound' | 'deliver', ids: readonly string[]): Promise<string[]>
   close(): Promise<void>
@@ -40,13 +45,14 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
   const opts = { connection, prefix: settings.prefix }
   const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts)
   const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts)
+  const replay = new Queue<ReplayJob>(QUEUE_NAMES.replay, opts)
   const stock = createStockQueues(
     connection,
     { prefix: settings.prefix, pushAttempts: settings.stockPushAttempts },
     settings.stockAccounts,
   )
   // BullMQ's generics are invariant in the job data type; the list is only used untyped.
-  const all = [inbound, deliver, ...stock.all] as unknown as readonly Queue[]
+  const all = [inbound, deliver, replay, ...stock.all] as unknown as readonly Queue[]
   for (const queue of all) {
     queue.on('error', (err) =>
       log.warn({ queue: queue.name, err: err.message }, 'queue connection error'),
@@ -55,6 +61,7 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
   return {
     inbound,
     deliver,
+    replay,
     stock,
     all,
     async enqueueInbound(jobs) {
@@ -89,13 +96,28 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
         })),
       )
     },
+    async enqueueReplay(runId) {
+      // A run's progress is in Postgres, so the job itself need not survive: a crashed run's job
+      // is retried (or re-enqueued at worker start) and resumes from the run's cursor.
+      await replay.add(
+        'replay',
+        { runId },
+        {
+          jobId: jobIds.replay(runId),
+          attempts: 5,
+          backoff: { type: HUB_BACKOFF, delay: 1_000 },
+          removeOnComplete: REMOVE_COMPLETED,
+          removeOnFail: false,
+        },
+      )
+    },
     async withoutJobs(kind, ids) {
       const queue = kind === 'inbound' ? inbound : deliver
       const states = await Promise.all(ids.map((id) => queue.getJobState(jobIds[kind](id))))
       return ids.filter((_, i) => states[i] === 'unknown')
     },
     async close() {
-      await Promise.all([inbound.close(), deliver.close(), stock.close()])
+      await Promise.all([inbound.close(), deliver.close(), replay.close(), stock.close()])
     },
   }
 }

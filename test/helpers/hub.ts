@@ -9,7 +9,7 @@ import { closeDeps, createDeps, type Deps } from '../../src/deps.js'
 import { createApp } from '../../src/http/app.js'
 import type { AppEnv } from '../../src/http/env.js'
 import { startHttp, type RunningServer } from '../../src/http/server.js'
-import { createLogger } from '../../src/logger.js'
+import { createLogger, type Logger } from '../../src/logger.js'
 import { startWorkers, type RunningWorkers } from '../../workers/index.js'
 import { TEST_REDIS_URL } from '../services.js'
 import { useTestDatabase } from './database.js'
@@ -32,6 +32,8 @@ export interface TestHubOptions {
   readonly clock?: Clock
   /** Outbound HTTP for channel API clients and deliveries (e.g. one msw can intercept). */
   readonly transport?: HttpTransport
+  /** Where the hub logs (default: a logger at TEST_LOG_LEVEL, silent unless set). */
+  readonly log?: Logger
 }
 
 export interface TestHub {
@@ -62,7 +64,7 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
       typeof opts.accounts === 'function' ? opts.accounts() : opts.accounts,
     )
     const deps = createDeps(config, {
-      log: createLogger({ level: config.log.level }),
+      log: opts.log ?? createLogger({ level: config.log.level }),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.transport ? { transport: opts.transport } : {}),
     })

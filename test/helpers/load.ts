@@ -43,3 +43,25 @@ export async function expectEachOrderOnce(db: Kysely<Database>, total: number): 
     .executeTakeFirstOrThrow()
   expect(Number(created.n)).toBe(total)
 }
+
+/**
+ * Prints a fault test's outcome in one line (`[fault] {…}`), the figures docs/reliability.md
+ * reports: webhooks accepted, normalized, events duplicated, webhooks lost, and recovery time.
+ */
+export async function reportFault(
+  db: Kysely<Database>,
+  fault: string,
+  figures: { readonly accepted: number; readonly recoveryMs: number } & Record<string, number>,
+): Promise<void> {
+  const processed = await inboxCount(db, 'normalized')
+  const count = async (table: 'sales_order' | 'outbox_event') => {
+    let q = db.selectFrom(table).select((eb) => eb.fn.countAll().as('n'))
+    if (table === 'outbox_event') q = q.where('type', '=', 'order.created.v1')
+    return Number((await q.executeTakeFirstOrThrow()).n)
+  }
+  const orders = await count('sales_order')
+  const created = await count('outbox_event')
+  console.log(
+    `[fault] ${JSON.stringify({ fault, ...figures, processed, duplicated: created - orders, lost: figures.accepted - processed })}`,
+  )
+}

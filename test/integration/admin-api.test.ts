@@ -58,6 +58,7 @@ describe('admin authentication', () => {
     expect(names).toEqual([
       'deliver',
       'inbound',
+      'replay',
       'stock.amazon.demo',
       'stock.shopify.demo',
       'stock.tiktok-shop.demo',

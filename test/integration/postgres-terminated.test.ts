@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { useTestHub } from '../helpers/hub.js'
 import {
   expectEachOrderOnce,
+  reportFault,
   inboxCount,
   orderWebhook,
   waitUntilAllNormalized,
@@ -42,14 +43,20 @@ describe('PostgreSQL connections terminated under load', () => {
     const send = async (n: number) => {
       const res = await postShopify(hub.app, orderWebhook('pgkill', n))
       statuses.set(n, res.status)
+      if (res.status === 503) unavailable++
       const body = (await res.json()) as { id?: string; status?: string }
       if (res.status === 200 && body.id) acknowledged.set(n, body.id)
     }
 
     let terminated = 0
+    let lastTerminationAt = 0
+    let unavailable = 0
     for (let i = 0; i < TOTAL; i += 40) {
       const batch = Array.from({ length: 40 }, (_, k) => send(i + k))
-      if (i === 120 || i === 280) terminated += await terminateHubConnections()
+      if (i === 120 || i === 280) {
+        terminated += await terminateHubConnections()
+        lastTerminationAt = Date.now()
+      }
       await Promise.all(batch)
     }
     expect(terminated).toBeGreaterThan(0)
@@ -78,5 +85,11 @@ describe('PostgreSQL connections terminated under load', () => {
     await waitUntilAllNormalized(hub.deps.db)
     expect(await inboxCount(hub.deps.db)).toBe(TOTAL)
     await expectEachOrderOnce(hub.deps.db, TOTAL)
+    await reportFault(hub.deps.db, 'pg_terminate_backend twice under load', {
+      accepted: acknowledged.size,
+      connectionsTerminated: terminated,
+      answered503: unavailable,
+      recoveryMs: Date.now() - lastTerminationAt,
+    })
   })
 })

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useTestHub } from '../helpers/hub.js'
 import {
   expectEachOrderOnce,
+  reportFault,
   inboxCount,
   orderWebhook,
   waitUntilAllNormalized,
@@ -40,6 +41,7 @@ describe('Redis loses every job mid-load', () => {
     const accepted: string[] = []
     let flushed = false
     let waitingAtFlush = 0
+    let flushedAt = 0
     for (let i = 0; i < TOTAL; i += 50) {
       const batch = Array.from({ length: 50 }, (_, k) => {
         return postShopify(hub.app, orderWebhook('flush', i + k)).then(async (res) => {
@@ -50,6 +52,7 @@ describe('Redis loses every job mid-load', () => {
       if (!flushed && i >= TOTAL / 2) {
         waitingAtFlush = await inboxCount(hub.deps.db, 'received')
         await admin.flushdb()
+        flushedAt = Date.now()
         flushed = true
       }
     }
@@ -59,5 +62,10 @@ describe('Redis loses every job mid-load', () => {
 
     await waitUntilAllNormalized(hub.deps.db)
     await expectEachOrderOnce(hub.deps.db, TOTAL)
+    await reportFault(hub.deps.db, 'Redis FLUSHDB mid-load', {
+      accepted: accepted.length,
+      waitingAtFlush,
+      recoveryMs: Date.now() - flushedAt,
+    })
   })
 })

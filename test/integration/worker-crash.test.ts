@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest'
 import { useTestHub } from '../helpers/hub.js'
 import {
   expectEachOrderOnce,
+  reportFault,
   inboxCount,
   orderWebhook,
   waitUntilAllNormalized,
@@ -72,6 +73,7 @@ describe('a worker killed with SIGKILL mid-batch', () => {
       },
     )
     first.kill('SIGKILL')
+    const killedAt = Date.now()
     await new Promise((resolve) => first.once('exit', resolve))
     const doneAtKill = await inboxCount(hub.deps.db, 'normalized')
     expect(doneAtKill).toBeLessThan(TOTAL)
@@ -82,5 +84,10 @@ describe('a worker killed with SIGKILL mid-batch', () => {
     await waitUntilAllNormalized(hub.deps.db)
     expect(await inboxCount(hub.deps.db, 'normalized')).toBe(TOTAL)
     await expectEachOrderOnce(hub.deps.db, TOTAL)
+    await reportFault(hub.deps.db, 'worker SIGKILL mid-batch', {
+      accepted: TOTAL,
+      normalizedAtKill: doneAtKill,
+      recoveryMs: Date.now() - killedAt,
+    })
   }, 240_000)
 })

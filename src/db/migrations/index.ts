@@ -9,6 +9,9 @@ import * as accountAlert from './2026-11-22T0960_account-alert.js'
 import * as webhookToken from './2026-11-22T0970_webhook-token.js'
 import * as channelSubscription from './2026-11-22T0980_channel-subscription.js'
 import * as inventoryLedger from './2026-11-22T0990_inventory-ledger.js'
+import * as inboxSearchAndReplay from './2026-11-22T1000_inbox-search-and-replay.js'
+import * as subscriptionPause from './2026-11-22T1010_subscription-pause.js'
+import * as auditLog from './2026-11-22T1020_audit-log.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -25,4 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T0970_webhook-token': webhookToken,
   '2026-11-22T0980_channel-subscription': channelSubscription,
   '2026-11-22T0990_inventory-ledger': inventoryLedger,
+  '2026-11-22T1000_inbox-search-and-replay': inboxSearchAndReplay,
+  '2026-11-22T1010_subscription-pause': subscriptionPause,
+  '2026-11-22T1020_audit-log': auditLog,
 }

@@ -11,6 +11,8 @@ export interface NewInboxRow {
   readonly rawBody: Uint8Array
   readonly channelTime: Date | undefined
   readonly receivedAt: Date
+  /** The HTTP request's id: not stored, carried in the job so logs correlate the webhook with its processing. */
+  readonly requestId?: string
 }
 
 export interface InsertedInboxRow {
@@ -54,7 +56,7 @@ export async function insertInboxBatch(
 }
 
 /** Every column, listed: a prepared `select *` breaks when a migration adds one (see db/client.ts). */
-const INBOX_COLUMNS = [
+export const INBOX_COLUMNS = [
   'id',
   'channel',
   'account_id',

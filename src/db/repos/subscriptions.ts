@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Database, Subscription } from '../schema.js'
+import type { Database, Subscription, SubscriptionStatus } from '../schema.js'
 
 export interface NewSubscription {
   readonly id: string
@@ -59,6 +59,7 @@ export async function deleteSubscription(db: Kysely<Database>, id: string): Prom
   return result.numUpdatedRows > 0n
 }
 
+/** A 410 Gone means the subscriber is gone, so a paused subscription is disabled too. */
 export async function disableSubscription(
   db: Kysely<Database>,
   id: string,
@@ -68,6 +69,44 @@ export async function disableSubscription(
     .updateTable('subscription')
     .set({ status: 'disabled', disabled_reason: reason, updated_at: new Date() })
     .where('id', '=', id)
-    .where('status', '=', 'active')
+    .where('status', 'in', ['active', 'paused'])
     .execute()
+}
+
+export type PauseTransition =
+  | { readonly kind: 'changed'; readonly subscription: Subscription }
+  /** Already in the wanted state: pausing a paused subscription (or resuming an active one) is a no-op. */
+  | { readonly kind: 'unchanged'; readonly subscription: Subscription }
+  /** Disabled or deleted: only an active subscription can be paused, only a paused one resumed. */
+  | { readonly kind: 'conflict'; readonly subscription: Subscription }
+  | { readonly kind: 'missing' }
+
+/**
+ * Moves a subscription between `active` and `paused`. The conditional update makes concurrent
+ * calls safe: exactly one of them changes the row, the others see the state it left.
+ */
+export async function setSubscriptionPaused(
+  db: Kysely<Database>,
+  id: string,
+  paused: boolean,
+): Promise<PauseTransition> {
+  const [from, to]: [SubscriptionStatus, SubscriptionStatus] = paused
+    ? ['active', 'paused']
+    : ['paused', 'active']
+  const changed = await db
+    .updateTable('subscription')
+    .set({ status: to, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .returningAll()
+    .executeTakeFirst()
+  if (changed) return { kind: 'changed', subscription: changed }
+  // Deleted rows are read too: an operator is told the subscription was deleted, not that it never existed.
+  const current = await db
+    .selectFrom('subscription')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!current) return { kind: 'missing' }
+  return { kind: current.status === to ? 'unchanged' : 'conflict', subscription: current }
 }

@@ -42,6 +42,7 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
     const sku = c.req.param('sku')
     const input = await parseJsonRequest(c, PutLevel)
     const outcome = await putInventoryLevel(deps, { sku, ...input, asOf: new Date(input.asOf) })
+    c.set('auditDetails', { sku, applied: outcome.applied })
     const item = await readItem(deps.db, sku)
     return outcome.applied
       ? c.json({ applied: true, inventory: item && itemView(item) })
@@ -54,6 +55,7 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
   app.post('/adjustments', async (c) => {
     const input = await parseJsonRequest(c, PostAdjustment)
     const outcome = await postAdjustment(deps, { ...input, reason: input.reason ?? null })
+    c.set('auditDetails', { sku: input.sku, delta: input.delta, outcome: outcome.status })
     switch (outcome.status) {
       case 'applied':
         return c.json({ status: 'applied', onHandAfter: outcome.onHandAfter }, 201)

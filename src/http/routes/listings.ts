@@ -24,6 +24,7 @@ export function listingRoutes(deps: InventoryCommandDeps) {
   app.put('/', async (c) => {
     const input = await parseJsonRequest(c, PutListings)
     const result = await putListings(deps, input.listings)
+    c.set('auditDetails', { listings: input.listings.length, ok: result.ok })
     if (!result.ok) throw badRequest(result.problems)
     return c.json({ ids: result.ids })
   })
@@ -41,11 +42,9 @@ export function reconcileRoutes(deps: InventoryCommandDeps) {
   app.post('/', async (c) => {
     const text = await c.req.text()
     const input = text.trim() === '' ? {} : await parseJsonRequest(c, Reconcile)
-    const { queued, skipped } = await reconcileAll(deps, {
-      sku: input.sku,
-      channel: input.channel,
-      accountId: input.account,
-    })
+    const filter = { sku: input.sku, channel: input.channel, accountId: input.account }
+    const { queued, skipped } = await reconcileAll(deps, filter)
+    c.set('auditDetails', { filter: input, queued, skipped: skipped.length })
     return c.json({ queued, skippedListings: skipped.map((l) => l.id) }, 202)
   })
   return app

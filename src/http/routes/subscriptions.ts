@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import {
@@ -8,8 +8,11 @@ import {
   insertSubscription,
   listSubscriptions,
 } from '../../db/repos/subscriptions.js'
+import type { PauseTransition } from '../../db/repos/subscriptions.js'
 import type { Database, Subscription } from '../../db/schema.js'
 import { generateSecret } from '../../delivery/sign.js'
+import { pauseSubscription, resumeSubscription } from '../../pipeline/subscription-pause.js'
+import type { Queues } from '../../queues/index.js'
 import { patternProblem } from '../../subscriptions/event-filter.js'
 import { resolvesToForbidden } from '../../../connectors/shared/destination-guard.js'
 import type { AppEnv } from '../env.js'
@@ -30,9 +33,13 @@ const CreateSubscription = z
   })
   .strict()
 
-/** Subscriber management. The signing secret is returned once, at creation. */
+/**
+ * Subscriber management. The signing secret is returned once, at creation. Pause holds a
+ * subscription's deliveries; resume sends what waited, in feed order.
+ */
 export function subscriptionRoutes(deps: {
   readonly db: Kysely<Database>
+  readonly queues: Pick<Queues, 'enqueueDeliveries' | 'deliver'>
   readonly config: { readonly delivery: { readonly allowLinkLocal: boolean } }
 }) {
   const app = new Hono<AppEnv>()
@@ -63,7 +70,44 @@ export function subscriptionRoutes(deps: {
       ? c.body(null, 204)
       : c.json({ error: 'no such subscription' }, 404),
   )
+  app.post('/:id/pause', async (c) => {
+    const id = c.req.param('id')
+    const outcome = await pauseSubscription(deps, id)
+    c.set('auditDetails', { subscription: id, outcome: outcome.kind })
+    return transitionResponse(c, outcome, 'paused', {})
+  })
+  app.post('/:id/resume', async (c) => {
+    const id = c.req.param('id')
+    const outcome = await resumeSubscription(deps, id)
+    c.set('auditDetails', { subscription: id, outcome: outcome.kind, enqueued: outcome.enqueued })
+    return transitionResponse(c, outcome, 'resumed', { enqueued: outcome.enqueued })
+  })
   return app
+}
+
+/** 200 with the subscription whether this call changed it or it already was so (idempotent). */
+function transitionResponse(
+  c: Context<AppEnv>,
+  outcome: PauseTransition,
+  verb: 'paused' | 'resumed',
+  extra: Record<string, unknown>,
+) {
+  switch (outcome.kind) {
+    case 'missing':
+      return c.json({ error: 'no such subscription' }, 404)
+    case 'conflict': {
+      const s = outcome.subscription
+      const why = s.status === 'disabled' && s.disabled_reason ? ` (${s.disabled_reason})` : ''
+      return c.json({ error: `subscription is ${s.status}${why}; it cannot be ${verb}` }, 409)
+    }
+    case 'changed':
+    case 'unchanged':
+      return c.json({
+        ...view(outcome.subscription),
+        changed: outcome.kind === 'changed',
+        ...extra,
+      })
+  }
 }
 
 function view(s: Subscription) {

@@ -41,6 +41,7 @@ export function webhookRoutes(
       channel: channel.data,
       accountId,
       deadlineMs: opts.ingressDeadlineMs,
+      requestId: c.get('requestId'),
       request: {
         rawBody: body.bytes,
         headers: requestHeaders(c),

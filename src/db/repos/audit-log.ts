@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../schema.js'
+
+export interface AuditEntry {
+  readonly actor: string
+  readonly method: string
+  readonly path: string
+  readonly query: string | null
+  readonly body: string | null
+  readonly status: number
+  readonly details: Readonly<Record<string, unknown>> | null
+  readonly requestId: string
+}
+
+export async function appendAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor: entry.actor,
+      method: entry.method,
+      path: entry.path,
+      query: entry.query,
+      body: entry.body,
+      status: entry.status,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+      request_id: entry.requestId,
+    })
+    .execute()
+}
+
+/** Newest first; `before` is the id of the last entry of the previous page. */
+export async function listAudit(
+  db: Kysely<Database>,
+  page: { readonly limit: number; readonly before?: string },
+) {
+  let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(page.limit)
+  if (page.before !== undefined) q = q.where('id', '<', page.before)
+  return q.execute()
+}

@@ -1,0 +1,278 @@
+// De-risks bulk replay: the dry run counts, samples and diffs without writing anything; a run
+// works through its messages in batches with progress in Postgres, stops between batches when
+// cancelled, resumes from its cursor after a crash or a lost job, and replaying the same messages
+// twice adds no events the second time.
+import { sql } from 'kysely'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { processReplayRun } from '../../src/admin/index.js'
+import { getReplayRun } from '../../src/db/repos/replays.js'
+import type { ReplayRun } from '../../src/db/schema.js'
+import { loadFixture } from '../helpers/fixtures.js'
+import { ADMIN, useTestHub } from '../helpers/hub.js'
+import { receiveAndNormalize, truncateAll } from '../helpers/pipeline.js'
+import { withBody } from '../helpers/shopify-webhooks.js'
+
+const hub = useTestHub()
+const ORDERS = 12
+const BASE_ORDER_ID = '5940139491234'
+const json = { ...ADMIN, 'content-type': 'application/json' }
+
+// JSON.parse is typed `any`, which the assertions below read freely.
+async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
+  const res = await hub.app.request(path, {
+    method,
+    headers: json,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  return { status: res.status, body: JSON.parse(await res.text()) }
+}
+const outboxCount = async () =>
+  Number(
+    (
+      await hub.deps.db
+        .selectFrom('outbox_event')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+const startRun = async (filter: Record<string, unknown>) => {
+  const res = await call('POST', '/v1/admin/replays', { filter, dryRun: false })
+  expect(res.status).toBe(202)
+  return res.body.id as string
+}
+const changes = (events: unknown) => (events as { change: string }[]).map((e) => e.change)
+const runOf = async (id: string) => (await getReplayRun(hub.deps.db, id))!
+
+describe('bulk replay', () => {
+  const orders: string[] = []
+  let invalid: string
+  let gaveUp: string
+
+  beforeAll(async () => {
+    await truncateAll(hub.deps)
+    const fx = loadFixture('shopify', 'orders-create/basic')
+    for (let i = 0; i < ORDERS; i++) {
+      const orderId = String(BigInt(BASE_ORDER_ID) + BigInt(i))
+      const body = fx.body.replaceAll(BASE_ORDER_ID, orderId)
+      orders.push((await receiveAndNormalize(hub, withBody(fx, body, `replay-order-${i}`)))!)
+    }
+    invalid = (await receiveAndNormalize(
+      hub,
+      loadFixture('shopify', 'orders-create/invalid-missing-price'),
+    ))!
+    // A message whose job gave up on a transient fault: valid, never applied.
+    const good = loadFixture('shopify', 'orders-create/multi-line-discounts')
+    gaveUp = (
+      await hub.deps.db
+        .insertInto('inbox_message')
+        .values({
+          channel: 'shopify',
+          account_id: 'demo',
+          dedupe_key: 'gave-up',
+          topic: good.topic,
+          headers: '{}',
+          raw_body: Buffer.from(good.body),
+          channel_time: null,
+          received_at: new Date(),
+          status: 'failed',
+          outcome: JSON.stringify({ reason: 'gave up after repeated errors: timeout' }),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id
+  })
+
+  describe('dry run', () => {
+    it('counts, samples the newest ten and diffs what was produced then against now', async () => {
+      // As if an older normalizer had produced a wrong total for the newest order.
+      await sql`update outbox_event
+                   set envelope = jsonb_set(envelope::jsonb, '{data,order,totals,total,amountMinor}', '1')::json
+                 where inbox_id = ${orders.at(-1)!} and type = 'order.created.v1'`.execute(
+        hub.deps.db,
+      )
+      const before = await outboxCount()
+      const res = await call('POST', '/v1/admin/replays', {
+        filter: { channel: 'shopify', status: 'normalized' },
+        dryRun: true,
+      })
+      expect(res.status).toBe(200)
+      expect(res.body.matching).toBe(ORDERS)
+      expect(res.body.sample).toEqual([...orders].reverse().slice(0, 10))
+      const [tampered, untouched] = res.body.previews
+      expect(tampered).toMatchObject({ id: orders.at(-1), status: 'normalized', now: 'events' })
+      expect(tampered.events).toEqual([
+        expect.objectContaining({
+          subject: `order/${BigInt(BASE_ORDER_ID) + BigInt(ORDERS - 1)}`,
+          typeThen: 'order.created.v1',
+          typeNow: 'order.*',
+          change: 'changed',
+          changed: [{ path: 'totals.total.amountMinor', before: 1, after: 3132 }],
+          added: [],
+          removed: [],
+        }),
+      ])
+      expect(changes(untouched.events)).toEqual(['unchanged'])
+      // A dry run writes nothing.
+      expect(await outboxCount()).toBe(before)
+      expect(await runCount()).toBe(0)
+    })
+
+    it('shows what failed messages would produce now, or why they still fail', async () => {
+      const res = await call('POST', '/v1/admin/replays', {
+        filter: { status: 'failed' },
+        dryRun: true,
+      })
+      expect(res.body.matching).toBe(2)
+      const byId = new Map((res.body.previews as { id: string }[]).map((p) => [p.id, p] as const))
+      expect(byId.get(invalid)).toMatchObject({ now: 'invalid', issues: expect.any(Array) })
+      expect(byId.get(gaveUp)).toMatchObject({ now: 'events' })
+      expect(changes((byId.get(gaveUp) as { events?: unknown }).events)).toEqual(['added'])
+    })
+
+    it('names every problem of a bad request and starts nothing', async () => {
+      const res = await call('POST', '/v1/admin/replays', {
+        filter: {
+          status: 'done',
+          colour: 'red',
+          from: '2026-01-02T00:00:00Z',
+          to: '2026-01-01T00:00:00Z',
+        },
+      })
+      expect(res.status).toBe(400)
+      const problems = (res.body.problems as string[]).join('\n')
+      for (const field of ['filter.status', 'colour', 'dryRun']) {
+        expect(problems).toContain(field)
+      }
+      expect(await runCount()).toBe(0)
+    })
+  })
+
+  describe('runs', () => {
+    it('works through every message in batches, reporting progress, and a second run adds nothing', async () => {
+      const filter = { channel: 'shopify', account: 'demo' }
+      const id = await startRun(filter)
+      expect((await call('GET', `/v1/admin/replays/${id}`)).body).toMatchObject({
+        status: 'queued',
+        total: ORDERS + 2,
+        processed: 0,
+        requestedBy: 'admin',
+      })
+      const seen: ReplayRun[] = []
+      const before = await outboxCount()
+      await processReplayRun(hub.deps, id, { batchSize: 5, afterBatch: (r) => void seen.push(r) })
+      expect(seen.map((r) => [r.status, r.processed])).toEqual([
+        ['running', 5],
+        ['running', 10],
+        ['completed', 14],
+      ])
+      const done = (await call('GET', `/v1/admin/replays/${id}`)).body
+      expect(done).toMatchObject({ status: 'completed', processed: ORDERS + 2, errorCount: 1 })
+      expect(done.errors).toEqual([
+        { inboxId: invalid, reason: expect.stringMatching(/^failed: invalid payload/) },
+      ])
+      // Only the message that had never been applied produced events.
+      expect(done.producedEvents).toBeGreaterThan(0)
+      expect(await outboxCount()).toBe(before + Number(done.producedEvents))
+      // A completed run cannot be cancelled.
+      expect((await call('POST', `/v1/admin/replays/${id}/cancel`)).status).toBe(409)
+      const gaveUpRow = await call('GET', `/v1/admin/inbox/${gaveUp}`)
+      expect(gaveUpRow.body.status).toBe('normalized')
+
+      const again = await startRun(filter)
+      await processReplayRun(hub.deps, again, { batchSize: 5 })
+      expect(await runOf(again)).toMatchObject({
+        status: 'completed',
+        processed: ORDERS + 2,
+        produced_events: 0,
+      })
+      expect(await outboxCount()).toBe(before + Number(done.producedEvents))
+    })
+
+    it('stops between batches when cancelled', async () => {
+      const id = await startRun({ channel: 'shopify' })
+      const startedAt = new Date()
+      await processReplayRun(hub.deps, id, {
+        batchSize: 3,
+        afterBatch: async (r) => {
+          if (r.processed === 3) {
+            const cancelled = await call('POST', `/v1/admin/replays/${id}/cancel`)
+            expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } })
+          }
+        },
+      })
+      expect(await runOf(id)).toMatchObject({ status: 'cancelled', processed: 3 })
+      // Nothing after the cancelled batch was touched.
+      const touched = await hub.deps.db
+        .selectFrom('inbox_message')
+        .select('id')
+        .where('processed_at', '>=', startedAt)
+        .execute()
+      expect(touched).toHaveLength(3)
+      // Cancelling again changes nothing and says so.
+      expect(await call('POST', `/v1/admin/replays/${id}/cancel`)).toMatchObject({
+        status: 200,
+        body: { status: 'cancelled', processed: 3 },
+      })
+    })
+
+    it('resumes from its cursor after the process dies mid-run', async () => {
+      const id = await startRun({ channel: 'shopify' })
+      const crash = new Error('worker killed')
+      await expect(
+        processReplayRun(hub.deps, id, {
+          batchSize: 4,
+          afterBatch: () => {
+            throw crash
+          },
+        }),
+      ).rejects.toBe(crash)
+      expect(await runOf(id)).toMatchObject({ status: 'running', processed: 4 })
+      await processReplayRun(hub.deps, id, { batchSize: 4 })
+      expect(await runOf(id)).toMatchObject({ status: 'completed', processed: ORDERS + 2 })
+    })
+
+    it('runs in the background on the replay worker, even when its job was lost', async () => {
+      const id = await startRun({ status: 'normalized' })
+      // Redis lost the job (or the enqueue failed): a starting replay worker re-enqueues the run.
+      await hub.deps.queues.replay.obliterate({ force: true })
+      hub.startWorkers()
+      try {
+        await vi.waitFor(async () => expect((await runOf(id)).status).toBe('completed'), {
+          timeout: 15_000,
+          interval: 100,
+        })
+        expect(await runOf(id)).toMatchObject({ processed: ORDERS + 1, produced_events: 0 })
+      } finally {
+        await hub.stopWorkers()
+      }
+    })
+
+    it('answers 404 for an unknown run', async () => {
+      expect((await call('GET', '/v1/admin/replays/rpl_nope')).status).toBe(404)
+      expect((await call('POST', '/v1/admin/replays/rpl_nope/cancel')).status).toBe(404)
+    })
+  })
+
+  it('refuses every route without admin credentials', async () => {
+    for (const [method, path] of [
+      ['POST', '/v1/admin/replays'],
+      ['GET', '/v1/admin/replays/rpl_x'],
+      ['POST', '/v1/admin/replays/rpl_x/cancel'],
+    ] as const) {
+      const res = await hub.app.request(path, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'POST' ? JSON.stringify({ filter: {}, dryRun: false }) : null,
+      })
+      expect(res.status, `${method} ${path}`).toBe(401)
+    }
+  })
+})
+
+async function runCount(): Promise<number> {
+  const row = await hub.deps.db
+    .selectFrom('replay_run')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
