@@ -24,7 +24,7 @@ const numberList = (v: string | undefined, def: number[]) =>
  * Knobs for shorter or longer runs (the defaults are the benchmark as specified):
  * BENCH_CONNECTIONS=32,64,128  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=2  BENCH_E2E_RATE=200
  * BENCH_E2E_SECONDS=20  BENCH_POOL_SIZE=200000  BENCH_PG_URL  BENCH_REDIS_URL (see stores.ts)
- * BENCH_STOCK_RUNS=10  BENCH_STOCK_CHANGES=1000  BENCH_ONLY=stock (the stock-sync figure alone).
+ * BENCH_STOCK_RUNS=10  BENCH_STOCK_CHANGES=1000  BENCH_ONLY=stock|e2e (one figure alone).
  */
 const settings: Settings = {
   connections: numberList(process.env.BENCH_CONNECTIONS, [32, 64, 128]),
@@ -66,6 +66,15 @@ async function main(): Promise<number> {
   )
 
   const ctx = { settings, logDir, mainJs: MAIN_JS }
+  if (process.env.BENCH_ONLY === 'e2e') {
+    for (const layout of E2E_LAYOUTS) {
+      const e = await endToEndPhase(ctx, pool, layout)
+      console.log(
+        JSON.stringify({ layout, latency: e.measured.latencyMs, missing: e.measured.missing }),
+      )
+    }
+    return 0
+  }
   const ingress = await ingressPhase(ctx, pool, settings.connections)
   // The small body at the large body's best connection count: same load, smaller requests.
   const ingressSmallBody = await ingressPhase(ctx, smallPool, [ingress.best.measured.connections])

@@ -262,7 +262,17 @@ export interface ReplayError {
   readonly reason: string
 }
 
+/** A SKU whose reservations changed (by the order named), not yet settled into its ledger row. */
+export interface InventoryChangeTable {
+  id: BigIntId
+  sku: string
+  channel: ChannelId
+  account_id: string
+  order_id: string
+}
+
 export interface Database {
+  inventory_change: InventoryChangeTable
   audit_log: AuditLogTable
   inventory_item: InventoryItemTable
   inventory_adjustment: InventoryAdjustmentTable

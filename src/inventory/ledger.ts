@@ -5,7 +5,7 @@ import type { InventoryChangeCause } from '../events/index.js'
 import type { EventDraft } from '../outbox/event.js'
 import { availableToSell } from './policy.js'
 
-/** What changes about one SKU's inputs; reserved is always recomputed from its reservations. */
+/** What changes about one SKU's inputs. */
 export interface ItemPatch {
   readonly onHand?: number
   readonly onHandAsOf?: Date
@@ -15,7 +15,8 @@ export interface ItemPatch {
 /**
  * Recomputes the locked items' `reserved` and `ats` after their inputs changed, writes them, and
  * returns one `inventory.changed.v1` draft per SKU whose ats moved. The caller holds the items'
- * locks (`lockItems`) and has already written the reservations.
+ * locks (`lockItems`); `reserved` is summed from the live reservations, so it is exact whatever
+ * happened since the last recompute.
  */
 export async function recomputeItems(
   trx: Kysely<Database>,

@@ -1,11 +1,9 @@
 import { sql, type Kysely } from 'kysely'
-import { lockItems, settleOrderConsumed } from '../db/repos/inventory.js'
+import { changeNotes } from '../db/repos/inventory.js'
 import { internalSkus } from '../db/repos/listings.js'
 import type { OrderKey } from '../db/repos/orders.js'
 import type { Database } from '../db/schema.js'
 import type { OrderLine, OrderSnapshot } from '../events/index.js'
-import type { EventDraft } from '../outbox/event.js'
-import { recomputeItems } from './ledger.js'
 
 /** What one order line holds of its SKU, decided by the order's current snapshot alone. */
 export interface LineHold {
@@ -45,24 +43,30 @@ interface Row {
 
 /**
  * Brings the order's reservations in line with its stored snapshot, inside the caller's
- * transaction (which holds the order's row lock), and returns the `inventory.changed.v1` drafts
- * of the SKUs whose available-to-sell moved. Lines without a SKU reserve nothing; a line gone
- * from the snapshot releases what it held.
+ * transaction (which holds the order's row lock), and notes the SKUs whose reservations changed.
+ * Their `reserved` and ats are brought up to date by {@link settleChangedSkus}, outside this
+ * transaction: an order never waits on its SKU's row, which every order of a best-seller would
+ * otherwise queue for (one at a time, commit included). Lines without a SKU reserve nothing; a
+ * line gone from the snapshot releases what it held.
  */
 export async function reserveOrder(
   trx: Kysely<Database>,
   key: OrderKey,
   snapshot: OrderSnapshot,
-): Promise<EventDraft[]> {
+  /** False for an order inserted by this transaction: it has no reservations yet to read. */
+  known = true,
+): Promise<void> {
   const skuLines = snapshot.lines.filter((l): l is OrderLine & { sku: string } => l.sku !== null)
-  const existing = await trx
-    .selectFrom('reservation')
-    .select(['line_id', 'sku', 'held', 'consumed'])
-    .where('channel', '=', key.channel)
-    .where('account_id', '=', key.accountId)
-    .where('order_id', '=', key.externalId)
-    .execute()
-  if (skuLines.length === 0 && existing.length === 0) return []
+  const existing = known
+    ? await trx
+        .selectFrom('reservation')
+        .select(['line_id', 'sku', 'held', 'consumed'])
+        .where('channel', '=', key.channel)
+        .where('account_id', '=', key.accountId)
+        .where('order_id', '=', key.externalId)
+        .execute()
+    : []
+  if (skuLines.length === 0 && existing.length === 0) return
   const mapped = await internalSkus(
     trx,
     key,
@@ -94,47 +98,42 @@ export async function reserveOrder(
     const old = before.get(row.lineId)
     return !old || old.sku !== row.sku || old.held !== row.held || old.consumed !== row.consumed
   })
-  if (changed.length === 0) return []
+  if (changed.length === 0) return
   const skus = changed.flatMap((row) => [row.sku, before.get(row.lineId)?.sku ?? row.sku])
-  const items = await lockItems(trx, skus)
   const at = new Date(snapshot.updatedAt)
+  // One statement (a round trip saved on the hot path): the reservations, and the note that
+  // their SKUs' ledger rows are due a settle.
   await trx
-    .insertInto('reservation')
-    .values(
-      changed.map((row) => ({
-        channel: key.channel,
-        account_id: key.accountId,
-        order_id: key.externalId,
-        line_id: row.lineId,
-        sku: row.sku,
-        held: row.held,
-        consumed: row.consumed,
-        consumed_at: row.consumed > 0 ? at : null,
-        updated_at: new Date(),
-      })),
+    .with('reserved', (qc) =>
+      qc
+        .insertInto('reservation')
+        .values(
+          changed.map((row) => ({
+            channel: key.channel,
+            account_id: key.accountId,
+            order_id: key.externalId,
+            line_id: row.lineId,
+            sku: row.sku,
+            held: row.held,
+            consumed: row.consumed,
+            consumed_at: row.consumed > 0 ? at : null,
+            updated_at: new Date(),
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['channel', 'account_id', 'order_id', 'line_id']).doUpdateSet({
+            sku: (eb) => eb.ref('excluded.sku'),
+            held: (eb) => eb.ref('excluded.held'),
+            consumed: (eb) => eb.ref('excluded.consumed'),
+            // The consumption time moves only when more units ship; shipped units a later on-hand
+            // level already reflects stay settled.
+            consumed_at: sql`case when excluded.consumed > reservation.consumed then excluded.consumed_at else reservation.consumed_at end`,
+            settled: sql`least(reservation.settled, excluded.consumed)`,
+            updated_at: (eb) => eb.ref('excluded.updated_at'),
+          }),
+        ),
     )
-    .onConflict((oc) =>
-      oc.columns(['channel', 'account_id', 'order_id', 'line_id']).doUpdateSet({
-        sku: (eb) => eb.ref('excluded.sku'),
-        held: (eb) => eb.ref('excluded.held'),
-        consumed: (eb) => eb.ref('excluded.consumed'),
-        // The consumption time moves only when more units ship; shipped units a later on-hand
-        // level already reflects stay settled.
-        consumed_at: sql`case when excluded.consumed > reservation.consumed then excluded.consumed_at else reservation.consumed_at end`,
-        settled: sql`least(reservation.settled, excluded.consumed)`,
-        updated_at: (eb) => eb.ref('excluded.updated_at'),
-      }),
-    )
+    .insertInto('inventory_change')
+    .values(changeNotes(skus, key))
     .execute()
-  // Units shipped before the SKU's stored on-hand level was counted are in that level already.
-  for (const [sku, item] of items) {
-    if (item.on_hand_as_of) await settleOrderConsumed(trx, key, sku, item.on_hand_as_of)
-  }
-  const cause = {
-    kind: 'reservation',
-    reference: key.externalId,
-    channel: key.channel,
-    account: key.accountId,
-  } as const
-  return recomputeItems(trx, items, new Map(), cause, at)
 }

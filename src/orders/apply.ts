@@ -21,11 +21,12 @@ export async function applyOrderSnapshot(
 ): Promise<readonly EventDraft[]> {
   if (await insertOrder(trx, key, snapshot, inboxId)) {
     const created = decideOrderChange(undefined, snapshot)
-    const events = created.kind === 'store' ? created.events : []
-    return [...events, ...(await reserveOrder(trx, key, snapshot))]
+    await reserveOrder(trx, key, snapshot, false)
+    return created.kind === 'store' ? created.events : []
   }
   const decision = decideOrderChange(await lockOrder(trx, key), snapshot)
   if (decision.kind === 'keep') return []
   await updateOrder(trx, key, decision.snapshot, inboxId)
-  return [...decision.events, ...(await reserveOrder(trx, key, decision.snapshot))]
+  await reserveOrder(trx, key, decision.snapshot)
+  return decision.events
 }

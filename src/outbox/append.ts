@@ -19,16 +19,34 @@ export const OUTBOX_CHANNEL = 'hub_outbox'
 export async function appendEvents(
   trx: Kysely<Database>,
   events: readonly HubEvent[],
-  settle?: { readonly inboxId: string; readonly at: Date },
+  settle?: {
+    readonly inboxId: string
+    readonly at: Date
+    /** The order ids and SKUs the message was about (inbox search), written in the same statement. */
+    readonly subjects?: readonly InboxSubjectRow[]
+  },
 ): Promise<number> {
+  const subjects = settle?.subjects ?? []
   if (events.length === 0) {
-    if (settle)
+    if (settle) {
       await settleInboxMessage(trx, settle.inboxId, 'normalized', { events: 0 }, settle.at)
+      if (subjects.length > 0) await insertSubjects(trx, settle.inboxId, subjects).execute()
+    }
     return 0
   }
   if (!settle) return (await insertEvents(trx, events, null).execute()).length
-  const settled = await trx
-    .with('appended', (qc) => insertEvents(qc, events, settle.inboxId))
+  // On the hot path every statement is a round trip: the events, the subjects and the inbox
+  // row's settlement go as one.
+  const withEvents = trx.with('appended', (qc) => insertEvents(qc, events, settle.inboxId))
+  // The subjects CTE adds nothing the rest of the statement refers to, so the builder's type is
+  // kept as it was (Kysely cannot type a CTE added on one branch only).
+  const query =
+    subjects.length > 0
+      ? (withEvents.with('subjects', (qc) =>
+          insertSubjects(qc as unknown as QueryCreator<Database>, settle.inboxId, subjects),
+        ) as unknown as typeof withEvents)
+      : withEvents
+  const settled = await query
     .updateTable('inbox_message')
     .set({
       status: 'normalized',
@@ -39,6 +57,22 @@ export async function appendEvents(
     .returning(sql<number>`(select count(appended.id) from appended)::int`.as('appended'))
     .executeTakeFirstOrThrow()
   return settled.appended
+}
+
+export interface InboxSubjectRow {
+  readonly kind: 'order' | 'sku'
+  readonly value: string
+}
+
+function insertSubjects(
+  qc: QueryCreator<Database>,
+  inboxId: string,
+  subjects: readonly InboxSubjectRow[],
+) {
+  return qc
+    .insertInto('inbox_subject')
+    .values(subjects.map((s) => ({ inbox_id: inboxId, kind: s.kind, value: s.value })))
+    .onConflict((oc) => oc.doNothing())
 }
 
 function insertEvents(

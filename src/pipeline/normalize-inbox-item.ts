@@ -111,11 +111,15 @@ function inTransaction(
           origin,
           result.observations,
         )
-        await recordInboxSubjects(trx, inboxId, subjectsOf(result.observations), {
-          replacing: replay,
-        })
-        const appended = replay ? await distinguishReplayedEvents(trx, events) : events
-        await appendEvents(trx, appended, { inboxId, at: now })
+        const subjects = subjectsOf(result.observations)
+        if (replay) {
+          // A replay replaces the message's subjects and keeps a changed event apart.
+          await recordInboxSubjects(trx, inboxId, subjects, { replacing: true })
+          const appended = await distinguishReplayedEvents(trx, events)
+          await appendEvents(trx, appended, { inboxId, at: now })
+        } else {
+          await appendEvents(trx, events, { inboxId, at: now, subjects })
+        }
         return DONE
       }
     }

@@ -52,8 +52,13 @@ export interface FlashSaleSummary {
   readonly channels: readonly ChannelOutcome[]
   /** The hub's view at the end. */
   readonly hub: { readonly onHand: number; readonly reserved: number; readonly ats: number }
-  /** Changes of the SKU's available-to-sell during the sale (`inventory.changed.v1` events). */
+  /**
+   * Changes of the SKU's available-to-sell during the sale (`inventory.changed.v1` events): fewer
+   * than orders, since the ledger settles each SKU once for all the orders that arrived meanwhile.
+   */
   readonly atsChanges: number
+  /** Orders the channels accepted, over all of them. */
+  readonly ordersAccepted: number
   /** Units sold beyond on-hand, over all channels. */
   readonly oversold: number
 }
@@ -150,6 +155,7 @@ export async function runFlashSale(
     channels,
     hub: { onHand: view.onHand, reserved: view.reserved, ats: view.ats },
     atsChanges: (await countAtsChanges(admin, opts.sku)) - changesBefore,
+    ordersAccepted: accepted(),
     oversold: Math.max(0, accepted() - opts.onHand),
   }
 }
@@ -165,7 +171,7 @@ export function formatFlashSale(s: FlashSaleSummary): string {
     `flash sale of ${s.sku}: on-hand ${s.onHand}`,
     ...rows,
     `  hub: on-hand ${s.hub.onHand}, reserved ${s.hub.reserved}, available ${s.hub.ats}`,
-    `  ${s.settled ? 'settled' : 'NOT settled'} after ${s.settleMs} ms; ${s.atsChanges} changes of available-to-sell, ${pushes} pushes (${s.atsChanges > 0 ? (pushes / s.atsChanges).toFixed(2) : '–'} pushes per change)`,
+    `  ${s.settled ? 'settled' : 'NOT settled'} after ${s.settleMs} ms; ${s.ordersAccepted} orders, ${s.atsChanges} changes of available-to-sell, ${pushes} pushes (${s.ordersAccepted > 0 ? (pushes / s.ordersAccepted).toFixed(2) : '–'} per order, over ${s.channels.length} listings)`,
     `  oversold units: ${s.oversold}`,
   ].join('\n')
 }

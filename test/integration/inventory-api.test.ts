@@ -5,6 +5,7 @@ import { sandboxAccounts } from '../../src/config/index.js'
 import type { HubEvent } from '../../src/events/index.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
 import { pushListingStock } from '../../src/pipeline/push-stock.js'
+import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { checkListingStock } from '../../src/pipeline/check-stock.js'
 import { emulatedChannels } from '../../src/sandbox/channels.js'
 import { startEmulator, type RunningEmulator } from '../../src/sandbox/emulator.js'
@@ -144,6 +145,8 @@ describe('listings', () => {
     )
     if (!placed.accepted) throw new Error(placed.reason)
     for (const webhook of placed.webhooks) await receive(webhook)
+    expect(await inventory('INTERNAL')).toMatchObject({ reserved: 0 }) // not settled yet
+    expect(await settleChangedSkus(hub.deps)).toBe(1)
     expect(await inventory('INTERNAL')).toMatchObject({ onHand: 9, reserved: 2, ats: 7 })
   })
 })

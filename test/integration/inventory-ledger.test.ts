@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import type { OrderSnapshot } from '../../src/events/index.js'
 import { sumReservations } from '../../src/db/repos/inventory.js'
+import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { listedQuantity, type StockPolicy } from '../../src/inventory/policy.js'
 import { applyOrderSnapshot } from '../../src/orders/apply.js'
 import { putInventoryLevel, putListings } from '../../src/pipeline/inventory-commands.js'
@@ -199,6 +200,7 @@ describe('the inventory ledger under random histories', () => {
 
           for (let i = 0; i < order.length; i += batchSize) {
             await Promise.all(order.slice(i, i + batchSize).map((o) => o.d()))
+            await settleChangedSkus(hub.deps)
             const item = await hub.deps.db
               .selectFrom('inventory_item')
               .selectAll()

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { HubEvent, OrderSnapshot } from '../../src/events/index.js'
 import { putInventoryLevel } from '../../src/pipeline/inventory-commands.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
+import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { useTestHub, type TestHub } from '../helpers/hub.js'
 import { outboxEvents, receiveAndNormalize } from '../helpers/pipeline.js'
@@ -97,6 +98,8 @@ async function seedStock(hub: TestHub): Promise<void> {
 }
 
 async function state(hub: TestHub) {
+  // Hubs without workers settle reservation changes here, as the relay leader would.
+  while ((await settleChangedSkus(hub.deps)) > 0);
   const orders = await hub.deps.db
     .selectFrom('sales_order')
     .select(['external_id', 'snapshot'])

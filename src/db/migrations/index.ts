@@ -12,6 +12,7 @@ import * as inventoryLedger from './2026-11-22T0990_inventory-ledger.js'
 import * as inboxSearchAndReplay from './2026-11-22T1000_inbox-search-and-replay.js'
 import * as subscriptionPause from './2026-11-22T1010_subscription-pause.js'
 import * as auditLog from './2026-11-22T1020_audit-log.js'
+import * as inventoryChange from './2026-11-22T1030_inventory-change.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -31,4 +32,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T1000_inbox-search-and-replay': inboxSearchAndReplay,
   '2026-11-22T1010_subscription-pause': subscriptionPause,
   '2026-11-22T1020_audit-log': auditLog,
+  '2026-11-22T1030_inventory-change': inventoryChange,
 }

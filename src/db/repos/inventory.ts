@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, InventoryItem } from '../schema.js'
+import type { ChannelId } from '../../events/index.js'
 import type { OrderKey } from './orders.js'
 
 /**
@@ -38,7 +39,10 @@ export async function sumReservations(trx: Kysely<Database>, sku: string): Promi
   return Number(row.units)
 }
 
-/** Shipped units an on-hand level as of `asOf` already reflects stop counting as reserved. */
+/**
+ * Shipped units an on-hand level as of `asOf` already reflects stop counting as reserved. The
+ * caller holds the SKU's item lock.
+ */
 export async function settleConsumed(
   trx: Kysely<Database>,
   sku: string,
@@ -53,23 +57,40 @@ export async function settleConsumed(
     .execute()
 }
 
-/** {@link settleConsumed} for one order's lines of a SKU. */
-export async function settleOrderConsumed(
-  trx: Kysely<Database>,
-  order: OrderKey,
-  sku: string,
-  asOf: Date,
-): Promise<void> {
-  await trx
-    .updateTable('reservation')
-    .set({ settled: sql`consumed` })
-    .where('channel', '=', order.channel)
-    .where('account_id', '=', order.accountId)
-    .where('order_id', '=', order.externalId)
-    .where('sku', '=', sku)
-    .where('consumed', '>', sql<number>`settled`)
-    .where('consumed_at', '<', asOf)
+/** Rows noting that these SKUs' reservations changed (by this order): their ledger is due a settle. */
+export function changeNotes(skus: readonly string[], order: OrderKey) {
+  return [...new Set(skus)].map((sku) => ({
+    sku,
+    channel: order.channel,
+    account_id: order.accountId,
+    order_id: order.externalId,
+  }))
+}
+
+/** SKUs with unsettled reservation changes, oldest first: each with the newest change noted. */
+export async function changedSkus(db: Kysely<Database>, limit: number) {
+  return db
+    .selectFrom('inventory_change')
+    .select(['sku', (eb) => eb.fn.max('id').as('upto')])
+    .groupBy('sku')
+    .orderBy((eb) => eb.fn.min('id'))
+    .limit(limit)
     .execute()
+}
+
+/** The newest change noted for a SKU up to `upto`, and forgets every one up to it. */
+export async function takeChanges(
+  trx: Kysely<Database>,
+  sku: string,
+  upto: string,
+): Promise<{ channel: ChannelId; account_id: string; order_id: string } | undefined> {
+  const taken = await trx
+    .deleteFrom('inventory_change')
+    .where('sku', '=', sku)
+    .where('id', '<=', upto)
+    .returning(['id', 'channel', 'account_id', 'order_id'])
+    .execute()
+  return taken.sort((a, b) => Number(b.id) - Number(a.id))[0]
 }
 
 export async function readItem(
