@@ -78,8 +78,8 @@ export function startWorkers(deps: Deps): RunningWorkers {
     {
       // Reservations changed by orders reach their SKUs' ledger rows first, so the batch
       // publishes their inventory.changed events and queues their pushes. At most every
-      // LEDGER_SETTLE_MS: settling re-sums a SKU's live reservations, and doing that on every
-      // relay batch under load cost more than the relay itself (measured, docs/benchmarks.md).
+      // LEDGER_SETTLE_MS, so the orders of a burst settle together: one ats change, one event
+      // and one round of pushes for many orders.
       relay: async () => {
         if (Date.now() - lastSettle >= LEDGER_SETTLE_MS) {
           lastSettle = Date.now()

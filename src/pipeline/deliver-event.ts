@@ -62,17 +62,18 @@ export async function deliverEvent(
   const at = deps.clock.now()
   // The event and the webhook it came from: with the normalize job's lines (inboxId, requestId)
   // this follows one webhook from its request to each subscriber.
-  deps.log.debug(
-    {
-      deliveryId,
-      eventId: delivery.eventId,
-      inboxId: delivery.inboxId,
-      subscriptionId: delivery.subscriptionId,
-      attempt: attempt.number,
-      statusCode: sent.statusCode,
-    },
-    'delivery attempt',
-  )
+  if (deps.log.isLevelEnabled('debug'))
+    deps.log.debug(
+      {
+        deliveryId,
+        eventId: delivery.eventId,
+        inboxId: delivery.inboxId,
+        subscriptionId: delivery.subscriptionId,
+        attempt: attempt.number,
+        statusCode: sent.statusCode,
+      },
+      'delivery attempt',
+    )
   const record = {
     attempt: attempt.number,
     startedAt,

@@ -1,6 +1,6 @@
 // The inventory and listings APIs, echo suppression, the inventory source and reconciliation,
 // each step called directly (no workers), so every intermediate state can be checked.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import type { HubEvent } from '../../src/events/index.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
@@ -8,16 +8,12 @@ import { pushListingStock } from '../../src/pipeline/push-stock.js'
 import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { checkListingStock } from '../../src/pipeline/check-stock.js'
 import { emulatedChannels } from '../../src/sandbox/channels.js'
-import { startEmulator, type RunningEmulator } from '../../src/sandbox/emulator.js'
 import type { SignedWebhook } from '../../src/sandbox/types.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { outboxEvents, truncateAll } from '../helpers/pipeline.js'
+import { useEmulator } from '../helpers/emulated-channel.js'
 
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 })
-})
-afterAll(() => emulator.close())
+const emulator = useEmulator()
 const hub = useTestHub({ accounts: () => sandboxAccounts(emulator.url) })
 beforeEach(() => truncateAll(hub.deps))
 

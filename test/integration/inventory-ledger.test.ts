@@ -3,7 +3,7 @@
 // delivered twice, late, or concurrently with others. Applied through the real ledger code on real
 // Postgres; pushes go through the real TikTok Shop client to the marketplace emulator over HTTP.
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import type { OrderSnapshot } from '../../src/events/index.js'
 import { sumReservations } from '../../src/db/repos/inventory.js'
@@ -12,18 +12,14 @@ import { listedQuantity, type StockPolicy } from '../../src/inventory/policy.js'
 import { applyOrderSnapshot } from '../../src/orders/apply.js'
 import { putInventoryLevel, putListings } from '../../src/pipeline/inventory-commands.js'
 import { pushListingStock } from '../../src/pipeline/push-stock.js'
-import { startEmulator, type RunningEmulator } from '../../src/sandbox/emulator.js'
 import { tiktokShopEmulator } from '../../src/sandbox/tiktok-shop/index.js'
 import { useTestHub } from '../helpers/hub.js'
+import { useEmulator } from '../helpers/emulated-channel.js'
 
 const POLICY: StockPolicy = { percentage: 80, buffer: 2, zeroBelow: 3, maxListed: 40 }
 const SAFETY = 1
 
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 })
-})
-afterAll(() => emulator.close())
+const emulator = useEmulator()
 const hub = useTestHub({
   accounts: () =>
     sandboxAccounts(emulator.url)

@@ -1,18 +1,14 @@
 // Issue #6's end-to-end checks: one SKU on all four channels, real HTTP everywhere (channels'
 // webhooks into the hub, the hub's pushes into the marketplace emulator), real Postgres and Redis.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import { CHANNEL_IDS, type ChannelId } from '../../src/events/index.js'
 import { emulatedChannels } from '../../src/sandbox/channels.js'
-import { startEmulator, type RunningEmulator } from '../../src/sandbox/emulator.js'
 import { runFlashSale } from '../../src/sandbox/flash-sale.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../helpers/hub.js'
+import { useEmulator } from '../helpers/emulated-channel.js'
 
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startEmulator({ port: 0 })
-})
-afterAll(() => emulator.close())
+const emulator = useEmulator()
 const hub = useTestHub({
   accounts: () => sandboxAccounts(emulator.url),
   workers: true,

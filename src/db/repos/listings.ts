@@ -90,18 +90,6 @@ export async function listingsOfSkus(
     .execute()
 }
 
-export async function listingsByIds(
-  db: Kysely<Database>,
-  ids: readonly string[],
-): Promise<ListingRoute[]> {
-  if (ids.length === 0) return []
-  return db
-    .selectFrom('listing')
-    .select(['id', 'channel', 'account_id', 'sku'])
-    .where('id', 'in', [...ids])
-    .execute()
-}
-
 /** Every listing, optionally of one SKU or account, in id order (reconciliation, `GET /v1/listings`). */
 export async function listListings(
   db: Kysely<Database>,

@@ -5,73 +5,30 @@
 // placed, the MFN quantity report matches the listing's unit key, wrong LWA credentials, tokens
 // and request shapes are refused as Amazon refuses them, and injected and usage-plan 429s reach
 // the hub as `rate-limited` with the wait `x-amzn-RateLimit-Limit` implies.
-import { serve, type ServerType } from '@hono/node-server'
-import { Hono } from 'hono'
 import { request } from 'undici'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createAmazonClient, type AmazonClient } from '../../../connectors/amazon/client.js'
 import { amazon, type AmazonCredentials } from '../../../connectors/amazon/index.js'
 import { amazonStock } from '../../../connectors/amazon/stock.js'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
-import type { InboundRequest } from '../../../connectors/types.js'
 import { normalizers, parseJsonBody } from '../../../normalizers/index.js'
 import type { Observation } from '../../../normalizers/types.js'
 import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { amazonEmulator, createAmazonEmulator } from './index.js'
+import { failure } from '../../../test/helpers/channel-client.js'
+import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
 const transport = createUndiciTransport({ allowLinkLocal: false })
 const AT = new Date('2026-11-22T12:00:00Z')
 
-let server: ServerType
+const emulator = useEmulatedChannel(amazonEmulator)
 let emulatorUrl: string
 let state: ChannelState
-
-beforeAll(async () => {
-  // One server for the file; each test's routes (a fresh seller) are swapped in by `current`.
-  emulatorUrl = await new Promise<string>((resolve) => {
-    server = serve({ fetch: (req) => current.fetch(req), hostname: '127.0.0.1', port: 0 }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
-})
-afterAll(
-  () =>
-    new Promise<void>((done) => {
-      server.close(() => done())
-      if ('closeIdleConnections' in server) server.closeIdleConnections()
-    }),
-)
-
-/**
- * A fresh seller, as emulator.ts `newChannelState` makes one. Built here rather than imported:
- * emulator.ts imports every channel's emulator, and this file must not need the others.
- */
-function newAmazonState(): ChannelState {
-  return {
-    channel: 'amazon',
-    accountId: 'demo',
-    stock: new Map(),
-    orders: new Map(),
-    stats: {
-      calls: 0,
-      stockWrites: 0,
-      throttled: 0,
-      rejected: 0,
-      ordersAccepted: 0,
-      ordersRefused: 0,
-    },
-    throttleNext: 0,
-    hubUrl: undefined,
-  }
-}
-
-let current: Hono
 beforeEach(() => {
-  state = newAmazonState()
-  current = new Hono().route('/amazon', amazonEmulator.routes(state))
+  ;({ url: emulatorUrl, state } = emulator)
 })
 
 function credentials(overrides: Partial<AmazonCredentials> = {}): AmazonCredentials {
@@ -84,28 +41,6 @@ function client(overrides: Partial<AmazonCredentials> = {}): AmazonClient {
 
 const unit = (sku: string) => amazonStock.unit.parse(amazonEmulator.listingUnit(sku))
 const push = (quantity: number) => ({ quantity, expected: null, idempotencyKey: 'k' })
-
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
-}
-
-/** A webhook as the hub's ingress route would receive it. */
-function inbound(webhook: SignedWebhook): InboundRequest {
-  const headers = Object.fromEntries(
-    Object.entries(webhook.headers).map(([name, value]) => [name.toLowerCase(), value]),
-  )
-  return {
-    rawBody: Buffer.from(webhook.body, 'utf8'),
-    headers,
-    url: `http://hub.test${webhook.path}`,
-    method: 'POST',
-  }
-}
 
 /** Verify → normalize (→ hydrate through the emulator → normalize): the observations. */
 async function receive(webhook: SignedWebhook): Promise<readonly Observation[]> {
@@ -476,12 +411,7 @@ describe('throttling', () => {
   })
 
   it('throttles getOrder at its own plan, with its rate in the 429', async () => {
-    current = new Hono().route(
-      '/amazon',
-      createAmazonEmulator({ usagePlans: { getOrder: { perSecond: 0.5, burst: 1 } } }).routes(
-        state,
-      ),
-    )
+    emulator.use(createAmazonEmulator({ usagePlans: { getOrder: { perSecond: 0.5, burst: 1 } } }))
     state.stock.set('TEE-BLK-M', 1)
     const placed = amazonEmulator.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 1 }], AT)
     if (!placed.accepted) throw new Error(placed.reason)

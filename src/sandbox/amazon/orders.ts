@@ -9,15 +9,10 @@
  */
 import { randomInt } from 'node:crypto'
 import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
-import {
-  cancelledRecord,
-  itemLines,
-  newOrderRecord,
-  storedOrder,
-  type ItemLine,
-} from './order-record.js'
+import { cancelledRecord, itemLines, newOrderRecord, storedOrder } from './order-record.js'
 import type { SpApiReply } from './sp-api.js'
 import { orderChangeWebhook } from './webhooks.js'
+import { returnStock, takeStock } from '../buyer-stock.js'
 
 /**
  * Order numbering per emulator state: a random run number in the middle group, so a sandbox
@@ -43,23 +38,8 @@ export function placeOrder(
   lines: readonly PlacedLine[],
   at: Date,
 ): PlaceOrderResult {
-  const refuse = (reason: string): PlaceOrderResult => {
-    state.stats.ordersRefused += 1
-    return { accepted: false, reason }
-  }
-  if (lines.length === 0) return refuse('an order has at least one line')
-  const wanted = new Map<string, number>()
-  for (const line of lines) {
-    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
-      return refuse(`${line.sku}: quantity ${line.quantity} is not a whole number ≥ 1`)
-    }
-    wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity)
-  }
-  for (const [sku, quantity] of wanted) {
-    const offered = state.stock.get(sku) ?? 0
-    if (quantity > offered) return refuse(`${sku}: ${quantity} wanted, ${offered} offered`)
-  }
-  for (const [sku, quantity] of wanted) state.stock.set(sku, (state.stock.get(sku) ?? 0) - quantity)
+  const refused = takeStock(state, lines)
+  if (refused !== undefined) return { accepted: false, reason: refused }
   const { orderId, itemIdPrefix } = nextOrderIds(state)
   const record = newOrderRecord(orderId, itemIdPrefix, lines, at)
   state.orders.set(orderId, record)
@@ -71,14 +51,10 @@ export function placeOrder(
 export function cancelOrder(state: ChannelState, orderId: string, at: Date): SignedWebhook[] {
   const record = storedOrder(state.orders, orderId)
   if (record === undefined || record.order.OrderStatus === 'Canceled') return []
-  for (const line of itemLines(record)) returnStock(state, line)
+  for (const line of itemLines(record)) returnStock(state, line.sku, line.quantity)
   const cancelled = cancelledRecord(record, at)
   state.orders.set(orderId, cancelled)
   return [orderChangeWebhook(state, cancelled, at)]
-}
-
-function returnStock(state: ChannelState, line: ItemLine): void {
-  state.stock.set(line.sku, (state.stock.get(line.sku) ?? 0) + line.quantity)
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
 import { idsOf, priceCentsOf, shopifyTime } from './ids.js'
 import { echoLevels, inventoryLevelWebhook, shopifyWebhook } from './webhooks.js'
+import { returnStock, takeStock } from '../buyer-stock.js'
 
 /** First order id of a state; Shopify-shaped 13-digit ids. */
 const FIRST_ORDER_ID = 5_940_139_500_000
@@ -34,23 +35,15 @@ export function placeOrder(
   lines: readonly PlacedLine[],
   at: Date,
 ): PlaceOrderResult {
-  const wanted = new Map<string, number>()
-  for (const line of lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity)
-  for (const [sku, quantity] of wanted) {
-    const available = state.stock.get(sku) ?? 0
-    if (quantity > available) {
-      state.stats.ordersRefused += 1
-      return { accepted: false, reason: `${sku}: ${quantity} wanted, ${available} available` }
-    }
-  }
-  for (const [sku, quantity] of wanted) state.stock.set(sku, (state.stock.get(sku) ?? 0) - quantity)
+  const refused = takeStock(state, lines)
+  if (refused !== undefined) return { accepted: false, reason: refused }
   state.stats.ordersAccepted += 1
 
   const id = String(FIRST_ORDER_ID + state.orders.size + 1)
   const payload = orderPayload(id, state.orders.size + 1, lines, at)
   state.orders.set(id, payload)
   keptOrders(state).set(id, { payload, lines, cancelled: false })
-  echoLevels(state, wanted.keys(), at)
+  echoLevels(state, new Set(lines.map((l) => l.sku)), at)
   return {
     accepted: true,
     orderId: id,
@@ -67,8 +60,7 @@ export function cancelOrder(
   // Shopify cannot cancel an order twice, nor one it does not have.
   if (!order || order.cancelled) return []
   order.cancelled = true
-  for (const line of order.lines)
-    state.stock.set(line.sku, (state.stock.get(line.sku) ?? 0) + line.quantity)
+  for (const line of order.lines) returnStock(state, line.sku, line.quantity)
   const time = shopifyTime(at)
   const payload = {
     ...order.payload,

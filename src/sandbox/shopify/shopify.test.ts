@@ -5,8 +5,6 @@
 // posts inventory_levels/update to the hub after its own changes (the echo), wrong tokens and
 // request shapes are refused as Shopify refuses them, and both forms of THROTTLED reach the hub as
 // `rate-limited`.
-import { serve, type ServerType } from '@hono/node-server'
-import { Hono } from 'hono'
 import { request } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
@@ -25,60 +23,21 @@ import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { shopifyEmulator } from './index.js'
+import { failure } from '../../../test/helpers/channel-client.js'
+import {
+  listen,
+  useEmulatedChannel,
+  type Listening,
+} from '../../../test/helpers/emulated-channel.js'
 
 const transport = createUndiciTransport({ allowLinkLocal: false })
 
-let server: ServerType
+const emulator = useEmulatedChannel(shopifyEmulator)
 let emulatorUrl: string
 let state: ChannelState
-/** The app of the current test: the emulator's routes for a fresh store, under `/shopify`. */
-let current: Hono
-
-function listen(
-  fetch: (req: Request) => Response | Promise<Response>,
-): Promise<{ url: string; server: ServerType }> {
-  return new Promise((resolve) => {
-    const s = serve({ fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
-      resolve({ url: `http://127.0.0.1:${info.port}`, server: s }),
-    )
-  })
-}
-
-function close(s: ServerType): Promise<void> {
-  return new Promise((done) => {
-    s.close(() => done())
-    if ('closeIdleConnections' in s) s.closeIdleConnections()
-  })
-}
-
-beforeAll(async () => {
-  ;({ url: emulatorUrl, server } = await listen((req) => current.fetch(req)))
-})
-afterAll(() => close(server))
 beforeEach(() => {
-  state = freshState()
-  current = new Hono().route('/shopify', shopifyEmulator.routes(state))
+  ;({ url: emulatorUrl, state } = emulator)
 })
-
-/** A new store, as `newChannelState('shopify', 'demo')` makes one (emulator.ts loads every channel). */
-function freshState(): ChannelState {
-  return {
-    channel: 'shopify',
-    accountId: 'demo',
-    stock: new Map(),
-    orders: new Map(),
-    stats: {
-      calls: 0,
-      stockWrites: 0,
-      throttled: 0,
-      rejected: 0,
-      ordersAccepted: 0,
-      ordersRefused: 0,
-    },
-    throttleNext: 0,
-    hubUrl: undefined,
-  }
-}
 
 function credentials(overrides: Partial<ShopifyCredentials> = {}): ShopifyCredentials {
   return shopify.credentials.parse({ ...shopify.sandboxCredentials(emulatorUrl), ...overrides })
@@ -90,15 +49,6 @@ function client(overrides: Partial<ShopifyCredentials> = {}) {
 
 function unitOf(sku: string): ShopifyUnit {
   return shopifyStock.unit.parse(shopifyEmulator.listingUnit(sku))
-}
-
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
 }
 
 /** The webhook through the connector's verify (as the ingress route hands it over) and the normalizer. */
@@ -432,7 +382,7 @@ describe('orders', () => {
 })
 
 describe('inventory echo to the hub', () => {
-  let hub: { url: string; server: ServerType }
+  let hub: Listening
   const received: SignedWebhook[] = []
 
   beforeAll(async () => {
@@ -445,7 +395,7 @@ describe('inventory echo to the hub', () => {
       return new Response(null, { status: 200 })
     })
   })
-  afterAll(() => close(hub.server))
+  afterAll(() => hub.close())
   beforeEach(() => {
     received.length = 0
     state.hubUrl = hub.url

@@ -10,6 +10,7 @@
 import type { ChannelState, PlaceOrderResult, PlacedLine, SignedWebhook } from '../types.js'
 import { freshId, idsOf, priceCentsOf, WAREHOUSE_IDS } from './ids.js'
 import { tiktokWebhook, unixSeconds } from './webhooks.js'
+import { returnStock, takeStock } from '../buyer-stock.js'
 
 /** Type 1 ORDER_STATUS_CHANGE; type 27 inventory status change (connectors/tiktok-shop/topics.ts). */
 const ORDER_STATUS_CHANGE = 1
@@ -36,16 +37,8 @@ export function placeOrder(
   lines: readonly PlacedLine[],
   at: Date,
 ): PlaceOrderResult {
-  const wanted = new Map<string, number>()
-  for (const { sku, quantity } of lines) wanted.set(sku, (wanted.get(sku) ?? 0) + quantity)
-  for (const [sku, quantity] of wanted) {
-    const offered = state.stock.get(sku) ?? 0
-    if (quantity > offered) {
-      state.stats.ordersRefused += 1
-      return { accepted: false, reason: `${sku}: ${quantity} wanted, ${offered} offered` }
-    }
-  }
-  for (const [sku, quantity] of wanted) state.stock.set(sku, (state.stock.get(sku) ?? 0) - quantity)
+  const refused = takeStock(state, lines)
+  if (refused !== undefined) return { accepted: false, reason: refused }
 
   const orderId = freshId('57', at)
   const time = unixSeconds(at)
@@ -136,7 +129,7 @@ export function cancelOrder(
   const order = state.orders.get(orderId) as EmulatedOrder | undefined
   if (order === undefined || order.status === 'CANCELLED') return []
   for (const item of order.line_items) {
-    state.stock.set(item.seller_sku, (state.stock.get(item.seller_sku) ?? 0) + 1)
+    returnStock(state, item.seller_sku, 1)
     item.display_status = 'CANCELLED'
   }
   const time = unixSeconds(at)

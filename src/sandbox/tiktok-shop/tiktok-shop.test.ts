@@ -4,10 +4,8 @@
 // reports give webhooks that the connector verifies and the normalizer (with the order hydrated
 // through the emulator) maps to what was placed, wrong credentials are refused with TikTok's codes,
 // and injected and rate-limit 429s reach the hub as `rate-limited`.
-import { serve, type ServerType } from '@hono/node-server'
-import { Hono } from 'hono'
 import { request } from 'undici'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
 import {
@@ -23,57 +21,17 @@ import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { tiktokShopEmulator } from './index.js'
+import { failure } from '../../../test/helpers/channel-client.js'
+import { useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
 const transport = createUndiciTransport({ allowLinkLocal: false })
 
-let server: ServerType
+const emulator = useEmulatedChannel(tiktokShopEmulator)
 let emulatorUrl: string
 let state: ChannelState
-/** The app of the current test: the emulator's routes for a fresh shop, under `/tiktok-shop`. */
-let current: Hono
-
-beforeAll(async () => {
-  // One server for the file; each test's routes (a fresh shop) are swapped in through `current`.
-  emulatorUrl = await new Promise<string>((resolve) => {
-    server = serve({ fetch: (req) => current.fetch(req), hostname: '127.0.0.1', port: 0 }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
-})
-afterAll(
-  () =>
-    new Promise<void>((done) => {
-      server.close(() => done())
-      if ('closeIdleConnections' in server) server.closeIdleConnections()
-    }),
-)
 beforeEach(() => {
-  state = freshState()
-  current = new Hono().route('/tiktok-shop', tiktokShopEmulator.routes(state))
+  ;({ url: emulatorUrl, state } = emulator)
 })
-
-/**
- * A new shop, as `newChannelState('tiktok-shop', 'demo')` makes one; built here so this file does
- * not load emulator.ts, which imports every channel's emulator.
- */
-function freshState(): ChannelState {
-  return {
-    channel: 'tiktok-shop',
-    accountId: 'demo',
-    stock: new Map(),
-    orders: new Map(),
-    stats: {
-      calls: 0,
-      stockWrites: 0,
-      throttled: 0,
-      rejected: 0,
-      ordersAccepted: 0,
-      ordersRefused: 0,
-    },
-    throttleNext: 0,
-    hubUrl: undefined,
-  }
-}
 
 function credentials(overrides: Partial<TikTokShopCredentials> = {}): TikTokShopCredentials {
   return { ...tiktokShop.sandboxCredentials(emulatorUrl), ...overrides }
@@ -85,15 +43,6 @@ function client(overrides: Partial<TikTokShopCredentials> = {}, clock: Clock = s
 
 function unitOf(sku: string): TikTokUnit {
   return tiktokShopStock.unit.parse(tiktokShopEmulator.listingUnit(sku))
-}
-
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
 }
 
 /** The webhook through the connector's verify and the normalizer, hydrating through `api`. */

@@ -14,6 +14,7 @@ import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '
 import { SHIP_NODE, unitPriceCents } from './seller.js'
 import type { WalmartOrderLineRecord, WalmartOrderRecord } from './records.js'
 import { purchaseOrderWebhook } from './webhooks.js'
+import { returnStock, takeStock } from '../buyer-stock.js'
 
 /** Ids are digit strings, as Walmart's; these bases keep them the length Walmart's are. */
 const PURCHASE_ORDER_BASE = 1_800_000_000_000
@@ -26,22 +27,8 @@ export function placeWalmartOrder(
   lines: readonly PlacedLine[],
   at: Date,
 ): PlaceOrderResult {
-  if (lines.length === 0) throw new RangeError('an order has at least one line')
-  const wanted = new Map<string, number>()
-  for (const { sku, quantity } of lines) {
-    if (!Number.isSafeInteger(quantity) || quantity < 1) {
-      throw new RangeError(`line quantity ${quantity} of ${sku} is not a whole number ≥ 1`)
-    }
-    wanted.set(sku, (wanted.get(sku) ?? 0) + quantity)
-  }
-  for (const [sku, quantity] of wanted) {
-    const offered = state.stock.get(sku) ?? 0
-    if (quantity > offered) {
-      state.stats.ordersRefused += 1
-      return { accepted: false, reason: `${sku}: ${quantity} ordered, ${offered} offered` }
-    }
-  }
-  for (const [sku, quantity] of wanted) state.stock.set(sku, (state.stock.get(sku) ?? 0) - quantity)
+  const refused = takeStock(state, lines)
+  if (refused !== undefined) return { accepted: false, reason: refused }
   state.stats.ordersAccepted += 1
 
   // Orders are never removed, so the count numbers them uniquely within this state.
@@ -73,7 +60,7 @@ export function cancelWalmartOrder(
   if (open.length === 0) return []
   for (const line of open) {
     const quantity = Number(line.orderLineQuantity.amount)
-    state.stock.set(line.item.sku, (state.stock.get(line.item.sku) ?? 0) + quantity)
+    returnStock(state, line.item.sku, quantity)
   }
   const cancelled: WalmartOrderLineRecord[] = open.map((line) => ({
     ...line,

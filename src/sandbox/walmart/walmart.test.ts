@@ -4,13 +4,10 @@
 // the order hydrated through the emulator) maps to the lines placed, wrong credentials and
 // headers are refused as Walmart refuses them, and injected and rate-limit 429s reach the hub as
 // `rate-limited`.
-import { serve, type ServerType } from '@hono/node-server'
-import { Hono } from 'hono'
 import { request } from 'undici'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
-import type { InboundRequest } from '../../../connectors/types.js'
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from '../../../connectors/walmart/client.js'
 import { walmart, type WalmartCredentials } from '../../../connectors/walmart/index.js'
 import { normalizers, parseJsonBody } from '../../../normalizers/index.js'
@@ -19,60 +16,19 @@ import { systemClock } from '../../clock.js'
 import { walmartHmac } from '../../../test/channels/walmart.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { walmartEmulator } from './index.js'
+import { failure } from '../../../test/helpers/channel-client.js'
+import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
 const stock = walmart.stock
 const transport = createUndiciTransport({ allowLinkLocal: false })
 const AT = new Date('2026-11-22T12:00:00Z')
 
-let server: ServerType
+const emulator = useEmulatedChannel(walmartEmulator)
 let emulatorUrl: string
 let state: ChannelState
-
-beforeAll(async () => {
-  // One server for the file; each test's routes (a fresh seller) are swapped in by `current`.
-  emulatorUrl = await new Promise<string>((resolve) => {
-    server = serve({ fetch: (req) => current.fetch(req), hostname: '127.0.0.1', port: 0 }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
-})
-afterAll(
-  () =>
-    new Promise<void>((done) => {
-      server.close(() => done())
-      if ('closeIdleConnections' in server) server.closeIdleConnections()
-    }),
-)
-
-/** The app of the current test: the emulator's routes for a fresh state, under `/walmart`. */
-let current: Hono
 beforeEach(() => {
-  state = freshState()
-  current = new Hono().route('/walmart', walmartEmulator.routes(state))
+  ;({ url: emulatorUrl, state } = emulator)
 })
-
-/**
- * A new seller, as `newChannelState('walmart', 'demo')` makes one; built here so this file does not
- * load emulator.ts, which imports every channel's emulator.
- */
-function freshState(): ChannelState {
-  return {
-    channel: 'walmart',
-    accountId: 'demo',
-    stock: new Map(),
-    orders: new Map(),
-    stats: {
-      calls: 0,
-      stockWrites: 0,
-      throttled: 0,
-      rejected: 0,
-      ordersAccepted: 0,
-      ordersRefused: 0,
-    },
-    throttleNext: 0,
-    hubUrl: undefined,
-  }
-}
 
 function credentials(overrides: Partial<WalmartCredentials> = {}): WalmartCredentials {
   return { ...walmart.sandboxCredentials(emulatorUrl), ...overrides }
@@ -84,28 +40,6 @@ function client(overrides: Partial<WalmartCredentials> = {}) {
 
 const unit = (sku: string) => stock.unit.parse(walmartEmulator.listingUnit(sku))
 const push = (quantity: number) => ({ quantity, expected: null, idempotencyKey: 'k' })
-
-async function failure(promise: Promise<unknown>): Promise<ChannelApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(err).toBeInstanceOf(ChannelApiError)
-  return err as ChannelApiError
-}
-
-/** A webhook as the hub's ingress route would receive it. */
-function inbound(webhook: SignedWebhook): InboundRequest {
-  const headers = Object.fromEntries(
-    Object.entries(webhook.headers).map(([name, value]) => [name.toLowerCase(), value]),
-  )
-  return {
-    rawBody: Buffer.from(webhook.body, 'utf8'),
-    headers,
-    url: `http://hub.test${webhook.path}`,
-    method: 'POST',
-  }
-}
 
 /** Verify → normalize → hydrate through the emulator → normalize: the order snapshot. */
 async function receive(webhook: SignedWebhook): Promise<OrderSnapshot> {
