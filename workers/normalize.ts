@@ -1,23 +1,53 @@
 import { Worker } from 'bullmq'
+import { createBatcher } from '../src/pipeline/batcher.js'
+import { normalizeBatch, type BatchResult } from '../src/pipeline/normalize-batch.js'
 import { normalizeInboxItem, type NormalizeDeps } from '../src/pipeline/normalize-inbox-item.js'
-import { InboundJob, QUEUE_NAMES } from '../src/queues/index.js'
+import { InboundJob, QUEUE_NAMES, jobBodyBytes } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
 import { attemptOf, decode, settleJob } from './settle.js'
 
+/** Most messages normalized in one transaction. */
+const MAX_BATCH = 100
+
+/**
+ * The jobs this worker runs at once are normalized together (`normalizeBatch`: one transaction for
+ * all of them); a job the batch hands back runs on its own (`normalizeInboxItem`), as does one
+ * queued before jobs carried their exact bytes.
+ */
 export function createNormalizeWorker(
   deps: NormalizeDeps,
   base: WorkerBase,
   concurrency: number,
 ): Worker {
+  // Two batches in flight: one can be committing while the next one gathers and starts.
+  const batches = createBatcher(
+    (messages: Parameters<typeof normalizeBatch>[1]) => normalizeBatch(deps, messages),
+    { maxBatch: MAX_BATCH, maxInFlight: 2 },
+  )
   return new Worker(
     QUEUE_NAMES.inbound,
     async (job, token) => {
-      const { inboxId, requestId } = decode(InboundJob, job.data)
-      const opts = { finalAttempt: attemptOf(job).final }
+      const data = decode(InboundJob, job.data)
+      const body = jobBodyBytes(data)
+      let result: BatchResult = { kind: 'alone' }
+      if (body)
+        result = await batches.submit({
+          inboxId: data.inboxId,
+          channel: data.channel,
+          accountId: data.accountId,
+          topic: data.topic,
+          dedupeKey: data.dedupeKey,
+          receivedAt: new Date(data.receivedAt),
+          rawBody: body,
+        })
       // Every line this job logs names the webhook's request, inbox row and job.
-      const log = deps.log.child({ inboxId, requestId, jobId: job.id })
-      const result = await normalizeInboxItem({ ...deps, log }, inboxId, opts)
-      log.debug({ outcome: result.kind }, 'normalize step ended')
+      const ids = { inboxId: data.inboxId, requestId: data.requestId, jobId: job.id }
+      if (result.kind === 'alone') {
+        const opts = { finalAttempt: attemptOf(job).final, ...(body ? { body } : {}) }
+        result = await normalizeInboxItem({ ...deps, log: deps.log.child(ids) }, data.inboxId, opts)
+      }
+      if (deps.log.isLevelEnabled('debug'))
+        deps.log.debug({ ...ids, outcome: result.kind }, 'normalize step ended')
       await settleJob(result, job, token)
     },
     workerOptions(base, concurrency),

@@ -1,32 +1,75 @@
 import type { Kysely } from 'kysely'
 import type { OrderSnapshot } from '../events/index.js'
-import { insertOrder, lockOrder, updateOrder, type OrderKey } from '../db/repos/orders.js'
+import {
+  insertOrders,
+  lockOrders,
+  orderKeyString,
+  updateOrders,
+  type OrderKey,
+  type OrderWrite,
+} from '../db/repos/orders.js'
 import type { Database } from '../db/schema.js'
-import { reserveOrder } from '../inventory/reservations.js'
+import { reserveOrders } from '../inventory/reservations.js'
 import type { EventDraft } from '../outbox/event.js'
 import { decideOrderChange } from './diff.js'
 
 /**
- * Applies one order snapshot inside the caller's transaction and returns the events it causes.
- * A new order is inserted directly (one statement, the common case for orders/create); a known one
- * is locked until the transaction ends, so concurrent snapshots of one order are compared one
- * after the other, never both against the same old state. The order's stock reservations follow
- * the stored snapshot in the same transaction.
+ * Applies order snapshots inside the caller's transaction and returns the events each one causes
+ * (same order as `snapshots`). Snapshots are applied in the order given, so two of one order in a
+ * batch are compared one after the other, exactly as if they had come in two transactions; a
+ * stale one changes nothing. A few statements serve the whole batch:
+ * - new orders are inserted directly (the common case for orders/create);
+ * - known ones are locked until the transaction ends, so a concurrent batch that touches the same
+ *   order waits and then compares against what this one stored;
+ * - changed orders are written back, and their stock reservations follow their stored snapshots.
  */
+export async function applyOrderSnapshots(
+  trx: Kysely<Database>,
+  snapshots: readonly OrderWrite[],
+): Promise<EventDraft[][]> {
+  const firstOfKey = new Map<string, OrderWrite>()
+  for (const s of snapshots) {
+    const k = orderKeyString(s.key)
+    if (!firstOfKey.has(k)) firstOfKey.set(k, s)
+  }
+  const inserted = await insertOrders(trx, [...firstOfKey.values()])
+  const known = [...firstOfKey].filter(([k]) => !inserted.has(k)).map(([, s]) => s.key)
+  const stored: Map<string, OrderSnapshot | undefined> = await lockOrders(trx, known)
+
+  // Walk the batch in order against the state each snapshot would have met.
+  const changed = new Map<string, OrderWrite>()
+  const drafts = snapshots.map((s) => {
+    const k = orderKeyString(s.key)
+    const decision =
+      firstOfKey.get(k) === s && inserted.has(k)
+        ? decideOrderChange(undefined, s.snapshot)
+        : decideOrderChange(stored.get(k), s.snapshot)
+    if (decision.kind === 'keep') return []
+    stored.set(k, decision.snapshot)
+    if (firstOfKey.get(k) !== s || !inserted.has(k))
+      changed.set(k, { key: s.key, snapshot: decision.snapshot, inboxId: s.inboxId })
+    return [...decision.events]
+  })
+  await updateOrders(trx, [...changed.values()])
+  const touched = new Set([...inserted, ...changed.keys()])
+  await reserveOrders(
+    trx,
+    [...touched].map((k) => ({
+      key: firstOfKey.get(k)!.key,
+      snapshot: stored.get(k)!,
+      known: !inserted.has(k),
+    })),
+  )
+  return drafts
+}
+
+/** One snapshot: {@link applyOrderSnapshots} with a batch of one. */
 export async function applyOrderSnapshot(
   trx: Kysely<Database>,
   key: OrderKey,
   snapshot: OrderSnapshot,
   inboxId: string,
 ): Promise<readonly EventDraft[]> {
-  if (await insertOrder(trx, key, snapshot, inboxId)) {
-    const created = decideOrderChange(undefined, snapshot)
-    await reserveOrder(trx, key, snapshot, false)
-    return created.kind === 'store' ? created.events : []
-  }
-  const decision = decideOrderChange(await lockOrder(trx, key), snapshot)
-  if (decision.kind === 'keep') return []
-  await updateOrder(trx, key, decision.snapshot, inboxId)
-  await reserveOrder(trx, key, decision.snapshot)
-  return decision.events
+  const [drafts] = await applyOrderSnapshots(trx, [{ key, snapshot, inboxId }])
+  return drafts!
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely'
 import { settleInboxMessage } from '../db/repos/inbox.js'
 import type { HubEvent } from '../events/index.js'
-import type { Database } from '../db/schema.js'
+import type { Database, InboxOutcome } from '../db/schema.js'
 
 /**
  * The channel the relay LISTENs on. A statement trigger on outbox_event notifies it (migration
@@ -97,4 +97,77 @@ function insertEvents(
     )
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
+}
+
+/** How one message of a batch ends, with the events and search subjects it leaves. */
+export interface MessageSettlement {
+  readonly inboxId: string
+  readonly status: 'normalized' | 'ignored' | 'failed'
+  /** For ignored and failed messages; a normalized one's outcome counts its new events. */
+  readonly outcome?: InboxOutcome
+  readonly events: readonly HubEvent[]
+  readonly subjects: readonly InboxSubjectRow[]
+}
+
+/**
+ * The end of a batch's transaction in one statement, whatever its size: appends every message's
+ * events (an event id already present is skipped, as in `appendEvents`), records the messages'
+ * search subjects, and settles each inbox row with its status and outcome. The rows go as `json`
+ * parameters, so the envelopes keep their text (outbox_event.envelope is `json`) and the
+ * statement text never changes (prepared once per connection).
+ */
+export async function appendAndSettle(
+  trx: Kysely<Database>,
+  settlements: readonly MessageSettlement[],
+  at: Date,
+): Promise<void> {
+  if (settlements.length === 0) return
+  const events = settlements.flatMap((s) =>
+    s.events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      channel: e.channel,
+      account_id: e.account,
+      subject: e.subject,
+      occurred_at: e.time,
+      recorded_at: e.recordedAt,
+      envelope: e,
+      inbox_id: s.inboxId,
+    })),
+  )
+  const subjects = settlements.flatMap((s) =>
+    s.subjects.map((subject) => ({
+      inbox_id: s.inboxId,
+      kind: subject.kind,
+      value: subject.value,
+    })),
+  )
+  const rows = settlements.map((s) => ({
+    id: s.inboxId,
+    status: s.status,
+    outcome: s.outcome ?? null,
+  }))
+  await sql`
+    with appended as (
+      insert into outbox_event (id, type, channel, account_id, subject, occurred_at, recorded_at, envelope, inbox_id)
+      select e.id, e.type, e.channel, e.account_id, e.subject, e.occurred_at, e.recorded_at, e.envelope, e.inbox_id
+        from json_to_recordset(${JSON.stringify(events)}::json) as e(id text, type text, channel text,
+             account_id text, subject text, occurred_at timestamptz, recorded_at timestamptz,
+             envelope json, inbox_id bigint)
+      on conflict (id) do nothing
+      returning id, inbox_id
+    ), subjects as (
+      insert into inbox_subject (inbox_id, kind, value)
+      select s.inbox_id, s.kind, s.value
+        from json_to_recordset(${JSON.stringify(subjects)}::json) as s(inbox_id bigint, kind text, value text)
+      on conflict do nothing
+    )
+    update inbox_message m
+       set status = s.status,
+           outcome = case when s.status = 'normalized'
+                          then jsonb_build_object('events', (select count(*) from appended a where a.inbox_id = m.id))
+                          else s.outcome end,
+           processed_at = ${at}
+      from json_to_recordset(${JSON.stringify(rows)}::json) as s(id bigint, status text, outcome jsonb)
+     where m.id = s.id`.execute(trx)
 }

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.js'
 import { listingSubject, type HubEvent } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import { applyStockReport } from '../inventory/reports.js'
-import { applyOrderSnapshot } from '../orders/apply.js'
+import { applyOrderSnapshots } from '../orders/apply.js'
 import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
 import type { Observation } from '../../normalizers/index.js'
 
@@ -15,46 +15,74 @@ export interface ApplySettings {
   readonly echoWindowMs: number
 }
 
-/** Applies a message's observations inside the caller's transaction; returns the events they cause. */
-export async function applyObservations(
+/** A message's observations to apply, and the origin its events get. */
+export interface MessageToApply {
+  readonly message: Pick<InboxMessageToNormalize, 'id' | 'channel' | 'account_id' | 'dedupe_key'>
+  readonly origin: EventOrigin
+  readonly observations: readonly Observation[]
+}
+
+/**
+ * Applies messages' observations inside the caller's transaction, in the order given, and returns
+ * the events each message causes. The orders of the whole batch are applied together (a few
+ * statements for any number; see `applyOrderSnapshots`), other observations one by one.
+ */
+export async function applyMessages(
   trx: Kysely<Database>,
   log: Logger,
   settings: ApplySettings,
-  message: InboxMessageToNormalize,
-  origin: EventOrigin,
-  observations: readonly Observation[],
-): Promise<HubEvent[]> {
-  const events: HubEvent[] = []
-  for (const observation of observations) {
-    for (const draft of await applyObservation(trx, log, settings, message, observation)) {
-      // A refund is identified by its own id, so a re-sent refund under a new webhook id is
-      // dropped by the outbox key; other events come from this message.
-      const id =
-        observation.kind === 'order-return'
-          ? eventId(origin, 'return', observation.data.returnId)
-          : eventId(origin, message.dedupe_key, String(events.length))
-      events.push(toEvent(draft, origin, id))
+  messages: readonly MessageToApply[],
+): Promise<HubEvent[][]> {
+  const orders = messages.flatMap(({ message, observations }) =>
+    observations.flatMap((o) =>
+      o.kind === 'order'
+        ? [
+            {
+              key: {
+                channel: message.channel,
+                accountId: message.account_id,
+                externalId: o.snapshot.externalId,
+              },
+              snapshot: o.snapshot,
+              inboxId: message.id,
+            },
+          ]
+        : [],
+    ),
+  )
+  const orderDrafts = (await applyOrderSnapshots(trx, orders)).values()
+  const results: HubEvent[][] = []
+  for (const { message, origin, observations } of messages) {
+    const events: HubEvent[] = []
+    for (const observation of observations) {
+      const drafts =
+        observation.kind === 'order'
+          ? orderDrafts.next().value!
+          : await applyObservation(trx, log, settings, message, observation)
+      for (const draft of drafts) {
+        // A refund is identified by its own id, so a re-sent refund under a new webhook id is
+        // dropped by the outbox key; other events come from this message.
+        const id =
+          observation.kind === 'order-return'
+            ? eventId(origin, 'return', observation.data.returnId)
+            : eventId(origin, message.dedupe_key, String(events.length))
+        events.push(toEvent(draft, origin, id))
+      }
     }
+    results.push(events)
   }
-  return events
+  return results
 }
 
+/** Applies one observation other than an order snapshot (those are applied by the batch). */
 async function applyObservation(
   trx: Kysely<Database>,
   log: Logger,
   settings: ApplySettings,
-  message: InboxMessageToNormalize,
-  observation: Observation,
+  message: MessageToApply['message'],
+  observation: Exclude<Observation, { kind: 'order' }>,
 ): Promise<readonly EventDraft[]> {
   switch (observation.kind) {
-    case 'order': {
-      const key = {
-        channel: message.channel,
-        accountId: message.account_id,
-        externalId: observation.snapshot.externalId,
-      }
-      return applyOrderSnapshot(trx, key, observation.snapshot, message.id)
-    }
     case 'order-return':
       return [
         {

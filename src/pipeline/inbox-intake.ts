@@ -4,6 +4,7 @@ import { insertInboxBatch, type NewInboxRow } from '../db/repos/inbox.js'
 import type { Database } from '../db/schema.js'
 import { inboundJob, type Queues } from '../queues/index.js'
 import { withTimeout } from '../timeout.js'
+import { createBatcher } from './batcher.js'
 
 export type IntakeResult =
   | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
@@ -25,76 +26,35 @@ export interface IntakeOptions {
   readonly enqueueTimeoutMs: number
 }
 
-interface Pending {
-  readonly row: NewInboxRow
-  resolve(result: IntakeResult): void
-  reject(err: unknown): void
-}
-
 /**
  * Durable intake for verified webhooks: rows are committed to the inbox, then enqueued, before the
  * webhook is answered. Requests arriving while earlier batches are in flight are grouped into one
- * multi-row INSERT and one `addBulk`, so throughput grows with load while an idle hub adds no delay
- * (a lone request is flushed on the next tick).
+ * multi-row INSERT and one `addBulk` (see `createBatcher`).
  */
 export function createInboxIntake(
   deps: { readonly db: Kysely<Database>; readonly queues: Queues; readonly log: Logger },
   opts: IntakeOptions,
 ): InboxIntake {
-  const waiting: Pending[] = []
-  let inFlight = 0
-  let scheduled = false
-  const idle: Array<() => void> = []
-
-  function schedule(): void {
-    if (scheduled || inFlight >= opts.maxInFlight || waiting.length === 0) return
-    scheduled = true
-    setImmediate(() => {
-      scheduled = false
-      while (inFlight < opts.maxInFlight && waiting.length > 0) {
-        const batch = waiting.splice(0, opts.maxBatch)
-        inFlight++
-        void flush(batch).finally(() => {
-          inFlight--
-          if (inFlight === 0 && waiting.length === 0) idle.splice(0).forEach((done) => done())
-          schedule()
-        })
-      }
-    })
-  }
-
-  async function flush(batch: readonly Pending[]): Promise<void> {
-    let inserted
-    try {
-      inserted = await insertInboxBatch(
-        deps.db,
-        batch.map((p) => p.row),
-      )
-    } catch (err) {
-      for (const p of batch) p.reject(err)
-      return
-    }
+  async function flush(rows: readonly NewInboxRow[]): Promise<IntakeResult[]> {
+    const inserted = await insertInboxBatch(deps.db, rows)
     const ids = new Map(inserted.map((r) => [rowKey(r), r.id]))
-    const accepted: Array<{ pending: Pending; id: string }> = []
-    for (const pending of batch) {
-      const key = rowKey(pending.row)
-      const id = ids.get(key)
-      if (id === undefined) pending.resolve({ kind: 'duplicate' })
-      else {
-        ids.delete(key) // a repeat of the same key later in this batch is a duplicate
-        accepted.push({ pending, id })
-      }
-    }
-    const enqueued = await enqueue(accepted)
-    for (const { pending, id } of accepted)
-      pending.resolve({ kind: 'accepted', inboxId: id, enqueued })
+    const results = rows.map((row): IntakeResult | { kind: 'accepted'; inboxId: string } => {
+      const key = rowKey(row)
+      const inboxId = ids.get(key)
+      if (inboxId === undefined) return { kind: 'duplicate' }
+      ids.delete(key) // a repeat of the same key later in this batch is a duplicate
+      return { kind: 'accepted', inboxId }
+    })
+    const jobs = rows.flatMap((row, i) => {
+      const r = results[i]!
+      return r.kind === 'accepted' ? [inboundJob(r.inboxId, row)] : []
+    })
+    const enqueued = await enqueue(jobs)
+    return results.map((r) => (r.kind === 'accepted' ? { ...r, enqueued } : r))
   }
 
-  async function enqueue(
-    accepted: ReadonlyArray<{ pending: Pending; id: string }>,
-  ): Promise<boolean> {
-    if (accepted.length === 0) return true
-    const jobs = accepted.map(({ pending, id }) => inboundJob(id, pending.row))
+  async function enqueue(jobs: ReturnType<typeof inboundJob>[]): Promise<boolean> {
+    if (jobs.length === 0) return true
     try {
       await withTimeout(deps.queues.enqueueInbound(jobs), opts.enqueueTimeoutMs, 'Redis')
       return true
@@ -108,18 +68,7 @@ export function createInboxIntake(
     }
   }
 
-  return {
-    submit(row) {
-      return new Promise<IntakeResult>((resolve, reject) => {
-        waiting.push({ row, resolve, reject })
-        schedule()
-      })
-    },
-    drain() {
-      if (inFlight === 0 && waiting.length === 0) return Promise.resolve()
-      return new Promise<void>((resolve) => idle.push(resolve))
-    },
-  }
+  return createBatcher(flush, opts)
 }
 
 function rowKey(r: { channel: string; accountId: string; dedupeKey: string }): string {

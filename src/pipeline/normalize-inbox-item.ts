@@ -6,6 +6,7 @@ import { clearRevokedAlert } from '../db/repos/account-alerts.js'
 import { recordInboxSubjects } from '../db/repos/inbox-search.js'
 import {
   lockInboxMessage,
+  lockInboxStatuses,
   settleInboxMessage,
   type InboxMessageToNormalize,
 } from '../db/repos/inbox.js'
@@ -16,7 +17,7 @@ import { appendEvents } from '../outbox/append.js'
 import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connectors/index.js'
 import { decodeJsonBody, normalizers, type NormalizeResult } from '../../normalizers/index.js'
 import type { AccountDirectory } from './accounts.js'
-import { applyObservations, type ApplySettings } from './apply-observations.js'
+import { applyMessages, type ApplySettings } from './apply-observations.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface NormalizeDeps {
@@ -45,15 +46,22 @@ export interface NormalizeDeps {
 export async function normalizeInboxItem(
   deps: NormalizeDeps,
   inboxId: string,
-  opts: { readonly finalAttempt: boolean; readonly replay?: boolean },
+  opts: {
+    readonly finalAttempt: boolean
+    readonly replay?: boolean
+    /** The exact bytes, when the job carries them: the stored copy is then not read. */
+    readonly body?: Uint8Array
+  },
 ): Promise<StepResult> {
   const replay = opts.replay ?? false
+  const run = (hydrated: Hydrated | undefined) =>
+    inTransaction(deps, inboxId, hydrated, replay, opts.body)
   try {
-    const first = await inTransaction(deps, inboxId, undefined, replay)
+    const first = await run(undefined)
     if (first.kind !== 'hydrate') return first
     const fetched = await hydrate(deps, first.message, first.needs)
     if (fetched.kind !== 'hydrated') return await settleHydrationFailure(deps, inboxId, fetched)
-    const second = await inTransaction(deps, inboxId, fetched.data, replay)
+    const second = await run(fetched.data)
     if (second.kind === 'hydrate') {
       return await failPermanently(
         deps,
@@ -85,9 +93,10 @@ function inTransaction(
   inboxId: string,
   hydrated: Hydrated | undefined,
   replay: boolean,
+  body: Uint8Array | undefined,
 ): Promise<FirstPass> {
   return deps.db.transaction().execute(async (trx) => {
-    const message = await lockInboxMessage(trx, inboxId)
+    const message = await lockInboxMessage(trx, inboxId, body)
     if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
     if (!replay && !isOpen(message.status)) return DONE
     const result = runNormalizer(message, hydrated)
@@ -103,22 +112,17 @@ function inTransaction(
         return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
       case 'observations': {
         const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
-        const events = await applyObservations(
-          trx,
-          deps.log,
-          deps.config.stock,
-          message,
-          origin,
-          result.observations,
-        )
+        const [events] = await applyMessages(trx, deps.log, deps.config.stock, [
+          { message, origin, observations: result.observations },
+        ])
         const subjects = subjectsOf(result.observations)
         if (replay) {
           // A replay replaces the message's subjects and keeps a changed event apart.
           await recordInboxSubjects(trx, inboxId, subjects, { replacing: true })
-          const appended = await distinguishReplayedEvents(trx, events)
+          const appended = await distinguishReplayedEvents(trx, events!)
           await appendEvents(trx, appended, { inboxId, at: now })
         } else {
-          await appendEvents(trx, events, { inboxId, at: now, subjects })
+          await appendEvents(trx, events!, { inboxId, at: now, subjects })
         }
         return DONE
       }
@@ -127,7 +131,10 @@ function inTransaction(
 }
 
 export function runNormalizer(
-  message: InboxMessageToNormalize,
+  message: Pick<
+    InboxMessageToNormalize,
+    'channel' | 'account_id' | 'topic' | 'dedupe_key' | 'received_at' | 'raw_body'
+  >,
   hydrated: Hydrated | undefined,
 ): NormalizeResult {
   const normalizer = normalizers[message.channel]
@@ -210,7 +217,7 @@ async function failPermanently(
 }
 
 /** Received, or failed and being retried; `normalized` and `ignored` are final. */
-function isOpen(status: InboxStatus): boolean {
+export function isOpen(status: InboxStatus): boolean {
   return status === 'received' || status === 'failed'
 }
 
@@ -220,8 +227,8 @@ async function settleIfOpen(
   outcome: InboxOutcome,
 ): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    const locked = await lockInboxMessage(trx, inboxId)
-    if (locked && isOpen(locked.status)) {
+    const status = (await lockInboxStatuses(trx, [inboxId])).get(inboxId)
+    if (status && isOpen(status)) {
       await settleInboxMessage(trx, inboxId, 'failed', outcome, deps.clock.now())
     }
   })

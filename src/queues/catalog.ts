@@ -1,9 +1,11 @@
+import { isUtf8 } from 'node:buffer'
 import { z } from 'zod'
 import { ChannelId } from '../events/index.js'
 
 /**
- * The inbound job carries the webhook itself so an operator sees the payload in Bull Board;
- * Postgres holds the durable copy, which the worker reads. Every other job carries ids only.
+ * The inbound job carries the webhook itself: an operator sees the payload in Bull Board, and the
+ * worker normalizes these bytes instead of reading PostgreSQL's durable copy again. Every other job
+ * carries ids only.
  */
 export const InboundJob = z.object({
   inboxId: z.string(),
@@ -13,6 +15,12 @@ export const InboundJob = z.object({
   dedupeKey: z.string(),
   receivedAt: z.string(),
   body: z.string(),
+  /**
+   * How `body` holds the exact bytes: as their UTF-8 text (nearly always), or as base64 when they
+   * are not valid UTF-8 (so the normalizer still sees, and refuses, the bytes as sent). Absent on
+   * jobs queued before this field existed: their worker reads the stored bytes.
+   */
+  encoding: z.enum(['utf8', 'base64']).optional(),
   /** The id of the request that delivered the webhook (absent for jobs the sweeper re-created). */
   requestId: z.string().optional(),
 })
@@ -39,13 +47,31 @@ export function inboundJob(
     topic: m.topic,
     dedupeKey: m.dedupeKey,
     receivedAt: m.receivedAt.toISOString(),
-    body: Buffer.from(m.rawBody.buffer, m.rawBody.byteOffset, m.rawBody.byteLength).toString(
-      'utf8',
-    ),
+    ...encodeBody(m.rawBody),
   }
 }
 
-export const DeliverJob = z.object({ deliveryId: z.string() })
+function encodeBody(bytes: Uint8Array): Pick<InboundJob, 'body' | 'encoding'> {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return isUtf8(buffer)
+    ? { body: buffer.toString('utf8'), encoding: 'utf8' }
+    : { body: buffer.toString('base64'), encoding: 'base64' }
+}
+
+/** The exact bytes a job carries, or undefined for a job that does not say how it holds them. */
+export function jobBodyBytes(job: Pick<InboundJob, 'body' | 'encoding'>): Buffer | undefined {
+  if (job.encoding === undefined) return undefined
+  return Buffer.from(job.body, job.encoding)
+}
+
+/**
+ * `firstAttempt`: the attempt number of the job's first run, when attempts were made before the job
+ * existed (the relay makes each delivery's first attempt itself and queues only a retry).
+ */
+export const DeliverJob = z.object({
+  deliveryId: z.string(),
+  firstAttempt: z.number().int().min(2).optional(),
+})
 export type DeliverJob = z.infer<typeof DeliverJob>
 
 /** A bulk replay run: its filter and progress are in Postgres (`replay_run`). */

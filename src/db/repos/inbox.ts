@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { ChannelId } from '../../events/index.js'
 import type { Database, InboxMessage, InboxOutcome, InboxStatus } from '../schema.js'
 
@@ -84,17 +84,39 @@ const TO_NORMALIZE = [
 ] as const satisfies readonly (keyof InboxMessage)[]
 export type InboxMessageToNormalize = Pick<InboxMessage, (typeof TO_NORMALIZE)[number]>
 
-/** Reads and locks the row for the rest of the transaction, so one message is applied by one worker at a time. */
-export function lockInboxMessage(
+const TO_NORMALIZE_WITHOUT_BODY = TO_NORMALIZE.filter((c) => c !== 'raw_body')
+
+/**
+ * Reads and locks the row for the rest of the transaction, so one message is applied by one worker
+ * at a time. With `knownBody` (the exact bytes, carried by the job) the stored copy is not read.
+ */
+export async function lockInboxMessage(
   trx: Kysely<Database>,
   id: string,
+  knownBody?: Uint8Array,
 ): Promise<InboxMessageToNormalize | undefined> {
-  return trx
-    .selectFrom('inbox_message')
-    .select(TO_NORMALIZE)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst()
+  const query = trx.selectFrom('inbox_message').where('id', '=', id).forUpdate()
+  if (!knownBody) return query.select(TO_NORMALIZE).executeTakeFirst()
+  const row = await query.select(TO_NORMALIZE_WITHOUT_BODY).executeTakeFirst()
+  return row && { ...row, raw_body: asBuffer(knownBody) }
+}
+
+/** The statuses of messages, each locked until the transaction ends (in id order: no deadlocks). */
+export async function lockInboxStatuses(
+  trx: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, InboxStatus>> {
+  if (ids.length === 0) return new Map()
+  const { rows } = await sql<{ id: string; status: InboxStatus }>`
+    select id, status from inbox_message where id = any(${[...ids]}::bigint[])
+     order by id for update`.execute(trx)
+  return new Map(rows.map((r) => [r.id, r.status]))
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 export async function settleInboxMessage(

@@ -52,21 +52,40 @@ export async function upsertListings(
   return rows.map((r) => r.id)
 }
 
-/** Internal SKUs of the account's channel SKUs, where a listing maps them; others are absent. */
-export async function internalSkus(
+/**
+ * Internal SKUs of channel SKUs, where a listing of that channel account maps them (keyed by
+ * `internalSkuKey`); unmapped ones are absent. One statement for any number of accounts.
+ */
+export async function internalSkusOf(
   db: Kysely<Database>,
-  account: { readonly channel: ChannelId; readonly accountId: string },
-  channelSkus: readonly string[],
+  wanted: ReadonlyArray<{
+    readonly channel: ChannelId
+    readonly accountId: string
+    readonly channelSku: string
+  }>,
 ): Promise<Map<string, string>> {
-  if (channelSkus.length === 0) return new Map()
-  const rows = await db
-    .selectFrom('listing')
-    .select(['channel_sku', 'sku'])
-    .where('channel', '=', account.channel)
-    .where('account_id', '=', account.accountId)
-    .where('channel_sku', 'in', [...new Set(channelSkus)])
-    .execute()
-  return new Map(rows.map((r) => [r.channel_sku!, r.sku]))
+  if (wanted.length === 0) return new Map()
+  const param = JSON.stringify(
+    wanted.map((w) => ({ channel: w.channel, account_id: w.accountId, channel_sku: w.channelSku })),
+  )
+  const { rows } = await sql<{
+    channel: string
+    account_id: string
+    channel_sku: string
+    sku: string
+  }>`
+    select distinct l.channel, l.account_id, l.channel_sku, l.sku
+      from listing l
+      join json_to_recordset(${param}::json) as k(channel text, account_id text, channel_sku text)
+        on l.channel = k.channel and l.account_id = k.account_id and l.channel_sku = k.channel_sku`.execute(
+    db,
+  )
+  return new Map(rows.map((r) => [internalSkuKey(r.channel, r.account_id, r.channel_sku), r.sku]))
+}
+
+/** The key of `internalSkusOf`'s answer. */
+export function internalSkuKey(channel: string, accountId: string, channelSku: string): string {
+  return `${channel}\u001f${accountId}\u001f${channelSku}`
 }
 
 export interface ListingRoute {

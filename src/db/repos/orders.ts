@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { ChannelId, OrderSnapshot } from '../../events/index.js'
 import type { Database } from '../schema.js'
 
@@ -8,66 +8,116 @@ export interface OrderKey {
   readonly externalId: string
 }
 
-/** The stored snapshot of an order, locked until the transaction ends. Creates nothing. */
-export async function lockOrder(
+/** One string per order, for maps and sorting. */
+export function orderKeyString(key: OrderKey): string {
+  return `${key.channel}\u001f${key.accountId}\u001f${key.externalId}`
+}
+
+export interface OrderWrite {
+  readonly key: OrderKey
+  readonly snapshot: OrderSnapshot
+  readonly inboxId: string
+}
+
+/*
+ * The batch statements below take their rows as one `json` parameter (json_to_recordset), so each
+ * has one text whatever the batch size: prepared once per connection, and one round trip for any
+ * number of orders.
+ */
+
+const orderRows = (rows: readonly OrderWrite[]) =>
+  JSON.stringify(
+    rows.map((r) => ({
+      channel: r.key.channel,
+      account_id: r.key.accountId,
+      external_id: r.key.externalId,
+      status: r.snapshot.status,
+      channel_updated_at: r.snapshot.updatedAt,
+      snapshot: r.snapshot,
+      last_inbox_id: r.inboxId,
+    })),
+  )
+
+/**
+ * Inserts the orders that have no row yet and returns the keys it inserted. A key that exists
+ * (committed, or inserted by a transaction this one then waits for) is left alone; the caller
+ * locks and compares it. Keys must be distinct and are inserted in key order, so two batches never
+ * wait on each other's new rows in a cycle.
+ */
+export async function insertOrders(
   trx: Kysely<Database>,
-  key: OrderKey,
-): Promise<OrderSnapshot | undefined> {
-  const row = await trx
-    .selectFrom('sales_order')
-    .select('snapshot')
-    .where('channel', '=', key.channel)
-    .where('account_id', '=', key.accountId)
-    .where('external_id', '=', key.externalId)
-    .forUpdate()
-    .executeTakeFirst()
-  return row?.snapshot as OrderSnapshot | undefined
+  rows: readonly OrderWrite[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
+  const sorted = [...rows].sort((a, b) => compare(orderKeyString(a.key), orderKeyString(b.key)))
+  const { rows: inserted } = await sql<{
+    channel: ChannelId
+    account_id: string
+    external_id: string
+  }>`
+    insert into sales_order (channel, account_id, external_id, status, channel_updated_at, snapshot, last_inbox_id)
+    select r.channel, r.account_id, r.external_id, r.status, r.channel_updated_at, r.snapshot, r.last_inbox_id
+      from json_to_recordset(${orderRows(sorted)}::json) as r(channel text, account_id text,
+           external_id text, status text, channel_updated_at timestamptz, snapshot jsonb, last_inbox_id bigint)
+    on conflict (channel, account_id, external_id) do nothing
+    returning channel, account_id, external_id`.execute(trx)
+  return new Set(
+    inserted.map((r) =>
+      orderKeyString({ channel: r.channel, accountId: r.account_id, externalId: r.external_id }),
+    ),
+  )
 }
 
 /**
- * Inserts the order if no row exists yet; returns false if one does (committed, or inserted by a
- * transaction this one then waits for). The caller must then lock and compare.
+ * The stored snapshots of existing orders, each locked until the transaction ends (in key order,
+ * so batches that share orders never deadlock). Creates nothing.
  */
-export async function insertOrder(
+export async function lockOrders(
   trx: Kysely<Database>,
-  key: OrderKey,
-  snapshot: OrderSnapshot,
-  inboxId: string,
-): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('sales_order')
-    .values({
-      channel: key.channel,
-      account_id: key.accountId,
-      external_id: key.externalId,
-      status: snapshot.status,
-      channel_updated_at: snapshot.updatedAt,
-      snapshot: JSON.stringify(snapshot),
-      last_inbox_id: inboxId,
-    })
-    .onConflict((oc) => oc.columns(['channel', 'account_id', 'external_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  return inserted !== undefined
+  keys: readonly OrderKey[],
+): Promise<Map<string, OrderSnapshot>> {
+  if (keys.length === 0) return new Map()
+  const param = JSON.stringify(
+    keys.map((k) => ({ channel: k.channel, account_id: k.accountId, external_id: k.externalId })),
+  )
+  const { rows } = await sql<{
+    channel: ChannelId
+    account_id: string
+    external_id: string
+    snapshot: OrderSnapshot
+  }>`
+    select o.channel, o.account_id, o.external_id, o.snapshot
+      from sales_order o
+      join json_to_recordset(${param}::json) as k(channel text, account_id text, external_id text)
+        on o.channel = k.channel and o.account_id = k.account_id and o.external_id = k.external_id
+     order by o.channel, o.account_id, o.external_id
+       for update of o`.execute(trx)
+  return new Map(
+    rows.map((r) => [
+      orderKeyString({ channel: r.channel, accountId: r.account_id, externalId: r.external_id }),
+      r.snapshot,
+    ]),
+  )
 }
 
-export async function updateOrder(
+/** Stores new snapshots of orders the caller has locked. */
+export async function updateOrders(
   trx: Kysely<Database>,
-  key: OrderKey,
-  snapshot: OrderSnapshot,
-  inboxId: string,
+  rows: readonly OrderWrite[],
 ): Promise<void> {
-  await trx
-    .updateTable('sales_order')
-    .set({
-      status: snapshot.status,
-      channel_updated_at: snapshot.updatedAt,
-      snapshot: JSON.stringify(snapshot),
-      last_inbox_id: inboxId,
-      updated_at: new Date(),
-    })
-    .where('channel', '=', key.channel)
-    .where('account_id', '=', key.accountId)
-    .where('external_id', '=', key.externalId)
-    .execute()
+  if (rows.length === 0) return
+  await sql`
+    update sales_order o
+       set status = r.status, channel_updated_at = r.channel_updated_at, snapshot = r.snapshot,
+           last_inbox_id = r.last_inbox_id, updated_at = now()
+      from json_to_recordset(${orderRows(rows)}::json) as r(channel text, account_id text,
+           external_id text, status text, channel_updated_at timestamptz, snapshot jsonb, last_inbox_id bigint)
+     where o.channel = r.channel and o.account_id = r.account_id and o.external_id = r.external_id`.execute(
+    trx,
+  )
+}
+
+/** Code-unit order, the same in every process (never locale-dependent). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }

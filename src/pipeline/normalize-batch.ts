@@ -1,0 +1,149 @@
+import type { ChannelId } from '../events/index.js'
+import { subjectsOf } from '../admin/inbox-subjects.js'
+import { lockInboxStatuses } from '../db/repos/inbox.js'
+import { appendAndSettle, type MessageSettlement } from '../outbox/append.js'
+import { applyMessages, type MessageToApply } from './apply-observations.js'
+import { isOpen, runNormalizer, type NormalizeDeps } from './normalize-inbox-item.js'
+import { DONE, type StepResult } from './step-result.js'
+
+/** A stored webhook as its job carries it: the exact bytes, so the stored copy is not read again. */
+export interface InboundMessage {
+  readonly inboxId: string
+  readonly channel: ChannelId
+  readonly accountId: string
+  readonly topic: string
+  readonly dedupeKey: string
+  readonly receivedAt: Date
+  readonly rawBody: Uint8Array
+}
+
+/** `alone`: this message must take the one-at-a-time path (`normalizeInboxItem`). */
+export type BatchResult = StepResult | { readonly kind: 'alone' }
+
+const ALONE = { kind: 'alone' } as const
+
+/**
+ * Normalizes many stored webhooks in one transaction: the inbox rows are locked (a message already
+ * normalized or ignored is left alone, as one at a time), every message's observations are applied
+ * in the order given, and the events, search subjects and inbox statuses are written together.
+ * About seven round trips whatever the batch size, instead of about seven per message.
+ *
+ * What the batch does not do, it hands back as `alone`: messages whose normalizer asks for channel
+ * data (hydration is I/O between two transactions), a repeat of an inbox id within the batch, and
+ * — if the transaction fails for any reason — every message, so that one bad message fails only
+ * its own job and the others are applied on their own.
+ */
+export async function normalizeBatch(
+  deps: NormalizeDeps,
+  messages: readonly InboundMessage[],
+): Promise<BatchResult[]> {
+  const results: BatchResult[] = messages.map(() => ALONE)
+  const seen = new Set<string>()
+  const candidates: Array<{ index: number; result: ReturnType<typeof runNormalizer> }> = []
+  messages.forEach((m, index) => {
+    if (seen.has(m.inboxId)) return
+    seen.add(m.inboxId)
+    const result = runNormalizer(
+      {
+        channel: m.channel,
+        account_id: m.accountId,
+        topic: m.topic,
+        dedupe_key: m.dedupeKey,
+        received_at: m.receivedAt,
+        raw_body: Buffer.from(m.rawBody.buffer, m.rawBody.byteOffset, m.rawBody.byteLength),
+      },
+      undefined,
+    )
+    if (result.kind !== 'hydrate') candidates.push({ index, result })
+  })
+  if (candidates.length === 0) return results
+  try {
+    const decided = await deps.db.transaction().execute(async (trx) => {
+      const statuses = await lockInboxStatuses(
+        trx,
+        candidates.map((c) => messages[c.index]!.inboxId),
+      )
+      const now = deps.clock.now()
+      const decided = new Map<number, StepResult>()
+      const settlements: MessageSettlement[] = []
+      const toApply: Array<{ index: number; apply: MessageToApply }> = []
+      for (const { index, result } of candidates) {
+        const m = messages[index]!
+        const status = statuses.get(m.inboxId)
+        if (status === undefined) {
+          decided.set(index, {
+            kind: 'permanent',
+            reason: `inbox message ${m.inboxId} does not exist`,
+          })
+          continue
+        }
+        if (!isOpen(status)) {
+          decided.set(index, DONE)
+          continue
+        }
+        switch (result.kind) {
+          case 'ignored':
+            settlements.push(settled(m, 'ignored', { reason: result.reason }))
+            decided.set(index, DONE)
+            break
+          case 'invalid':
+            settlements.push(settled(m, 'failed', { issues: result.issues }))
+            decided.set(index, {
+              kind: 'permanent',
+              reason: `invalid payload: ${result.issues.join('; ')}`,
+            })
+            break
+          case 'observations':
+            toApply.push({
+              index,
+              apply: {
+                message: {
+                  id: m.inboxId,
+                  channel: m.channel,
+                  account_id: m.accountId,
+                  dedupe_key: m.dedupeKey,
+                },
+                origin: { channel: m.channel, accountId: m.accountId, recordedAt: now },
+                observations: result.observations,
+              },
+            })
+            break
+          case 'hydrate':
+            break // not a candidate
+        }
+      }
+      const events = await applyMessages(
+        trx,
+        deps.log,
+        deps.config.stock,
+        toApply.map((t) => t.apply),
+      )
+      toApply.forEach(({ index, apply }, i) => {
+        settlements.push({
+          inboxId: apply.message.id,
+          status: 'normalized',
+          events: events[i]!,
+          subjects: subjectsOf(apply.observations),
+        })
+        decided.set(index, DONE)
+      })
+      await appendAndSettle(trx, settlements, now)
+      return decided
+    })
+    for (const [index, result] of decided) results[index] = result
+  } catch (err) {
+    deps.log.warn(
+      { err, messages: candidates.length },
+      'batch normalization failed; each message is retried on its own',
+    )
+  }
+  return results
+}
+
+function settled(
+  m: InboundMessage,
+  status: 'ignored' | 'failed',
+  outcome: MessageSettlement['outcome'],
+): MessageSettlement {
+  return { inboxId: m.inboxId, status, ...(outcome ? { outcome } : {}), events: [], subjects: [] }
+}
