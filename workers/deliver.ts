@@ -4,6 +4,7 @@ import { DeliverJob, QUEUE_NAMES } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
 import { attemptOf, decode, settle } from './settle.js'
 
+/** Deliveries the relay's first attempt did not settle: retries, and anything the sweeper re-queues. */
 export function createDeliverWorker(
   deps: DeliverDeps,
   base: WorkerBase,

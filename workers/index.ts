@@ -5,6 +5,7 @@ import { settleChangedSkus } from '../src/inventory/settle-changes.js'
 import { relayBatch } from '../src/outbox/relay.js'
 import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
+import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
 import { createDeliverWorker } from './deliver.js'
 import { createNormalizeWorker } from './normalize.js'
 import { createReplayWorker } from './replay.js'
@@ -16,6 +17,11 @@ export interface RunningWorkers {
 }
 
 const RELAY_BATCH = 500
+/**
+ * First delivery attempts the relay leader keeps in flight (see createFirstAttempts); beyond
+ * this, new deliveries are queued for the deliver workers instead.
+ */
+const FIRST_ATTEMPTS_IN_FLIGHT = 256
 /** Least time between two ledger settles of reservation changes (see `settleChangedSkus`). */
 const LEDGER_SETTLE_MS = 100
 
@@ -29,13 +35,16 @@ export function startWorkers(deps: Deps): RunningWorkers {
     prefix: config.queues.prefix,
     backoffMaxMs: config.delivery.backoffMaxMs,
   }
+  const deliverDeps = { ...work, timeoutMs: config.delivery.timeoutMs }
+  const firstAttempts = createFirstAttempts(deliverDeps, {
+    maxAttempts: config.delivery.maxAttempts,
+    backoffBaseMs: config.delivery.backoffBaseMs,
+    backoffMaxMs: config.delivery.backoffMaxMs,
+    maxInFlight: FIRST_ATTEMPTS_IN_FLIGHT,
+  })
   const workers: Worker[] = [
     createNormalizeWorker(work, base, config.queues.concurrency.normalize),
-    createDeliverWorker(
-      { ...work, timeoutMs: config.delivery.timeoutMs },
-      base,
-      config.queues.concurrency.deliver,
-    ),
+    createDeliverWorker(deliverDeps, base, config.queues.concurrency.deliver),
     createReplayWorker(work, base),
   ]
   const stockDeps = {
@@ -85,7 +94,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
           lastSettle = Date.now()
           await settleChangedSkus(work)
         }
-        return (await relayBatch(work, RELAY_BATCH)).relayed
+        return (await relayBatch({ ...work, firstAttempts }, RELAY_BATCH)).relayed
       },
       sweep: () => sweeper.sweep(),
       reconcile: () => reconcileAll(work),
@@ -96,6 +105,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     async close() {
       await Promise.all(workers.map((w) => w.close()))
       await leader.stop()
+      await firstAttempts.drain()
     },
   }
 }

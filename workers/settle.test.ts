@@ -48,3 +48,25 @@ describe('hub backoff', () => {
     expect(backoff(1, 'hub', new RetryLaterError('503', undefined), job(1_000))).toBe(500)
   })
 })
+
+describe('a job that continues attempts made before it existed', () => {
+  // The relay makes a delivery's first attempt itself and queues only the retry, from attempt 2.
+  const retry = (attemptsMade: number) => ({
+    attemptsMade,
+    opts: { attempts: 4, backoff: { type: 'hub', delay: 1_000 } },
+    data: { deliveryId: '7', firstAttempt: 2 },
+  })
+
+  it('numbers its runs from the attempt it continues, and ends with the last one allowed', () => {
+    expect(attemptOf(retry(0))).toEqual({ number: 2, final: false })
+    expect(attemptOf(retry(3))).toEqual({ number: 5, final: true })
+  })
+
+  it('backs off as if every earlier attempt had been its own', () => {
+    const backoff = hubBackoff(60_000, () => 1)
+    const asJob = (n: number) => retry(n) as unknown as MinimalJob
+    // After attempt 2 failed (its first run): the delay of a second failure, not a first.
+    expect(backoff(1, 'hub', new Error(), asJob(1))).toBe(2_000)
+    expect(backoff(2, 'hub', new Error(), asJob(2))).toBe(4_000)
+  })
+})

@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, type BackoffStrategy, type Job } from 'bullmq'
 import type { z } from 'zod'
 import { RetryLaterError } from '../src/errors.js'
+import { backoffMs } from '../src/queues/backoff.js'
 import type { StepResult } from '../src/pipeline/step-result.js'
 
 /** The single place where a step's outcome becomes BullMQ semantics. */
@@ -36,18 +37,27 @@ export async function settleJob(
 }
 
 /**
- * The `hub` backoff: exponential from the job's `backoff.delay`, capped at `maxMs`, with "equal
- * jitter" (half fixed, half random) so retries of many jobs do not arrive in lockstep; never
- * sooner than a Retry-After the remote sent.
+ * BullMQ's side of the `hub` backoff (`backoffMs`): the job's own failures, plus the attempts made
+ * before the job existed (`firstAttempt` in its data, as a delivery retried after the relay's first
+ * attempt carries).
  */
 export function hubBackoff(maxMs: number, random: () => number = Math.random): BackoffStrategy {
   return (attemptsMade, _type, err, job) => {
-    const base = typeof job?.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 1_000) : 1_000
-    const ceiling = Math.min(maxMs, base * 2 ** Math.max(0, attemptsMade - 1))
-    const jittered = Math.round(ceiling / 2 + random() * (ceiling / 2))
-    const asked = err instanceof RetryLaterError ? (err.retryAfterMs ?? 0) : 0
-    return Math.max(jittered, asked)
+    const baseMs = typeof job?.opts.backoff === 'object' ? (job.opts.backoff.delay ?? 1_000) : 1_000
+    return backoffMs({
+      failedAttempts: attemptsMade + firstAttemptOf(job?.data) - 1,
+      baseMs,
+      maxMs,
+      retryAfterMs: err instanceof RetryLaterError ? err.retryAfterMs : undefined,
+      random,
+    })
   }
+}
+
+/** The attempt number a job's first run makes (1 unless its data says otherwise). */
+export function firstAttemptOf(data: unknown): number {
+  const first = (data as { firstAttempt?: unknown } | undefined)?.firstAttempt
+  return typeof first === 'number' && Number.isInteger(first) && first > 1 ? first : 1
 }
 
 /** Decodes job data with its catalog schema; data that does not fit can never succeed, so it is not retried. */
@@ -58,11 +68,18 @@ export function decode<T>(schema: z.ZodType<T>, data: unknown): T {
   return parsed.data
 }
 
-/** 1-based number of the attempt now running, and whether no retry will follow if it fails. */
+/**
+ * 1-based number of the attempt now running (counting attempts made before the job existed, see
+ * `firstAttemptOf`), and whether no retry will follow if it fails.
+ */
 export function attemptOf(job: {
   readonly attemptsMade: number
   readonly opts: { readonly attempts?: number }
+  readonly data?: unknown
 }) {
-  const number = job.attemptsMade + 1
-  return { number, final: number >= (job.opts.attempts ?? 1) }
+  const run = job.attemptsMade + 1
+  return {
+    number: firstAttemptOf(job.data) + job.attemptsMade,
+    final: run >= (job.opts.attempts ?? 1),
+  }
 }

@@ -4,24 +4,28 @@ import { listingsOfSkus } from '../db/repos/listings.js'
 import { publishNextEvents } from '../db/repos/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
+import type { FirstAttempts } from '../pipeline/first-attempts.js'
 
 export interface RelayDeps {
   readonly db: Kysely<Database>
   readonly queues: Queues
   readonly log: Logger
+  /** Makes each new delivery's first attempt at once; without it, every delivery is queued. */
+  readonly firstAttempts?: FirstAttempts
 }
 
 /**
  * Publishes the next batch of committed events: assigns their feed positions and creates one
- * delivery per matching subscription, in one transaction; enqueues the deliveries only after it
- * commits, so no job ever points at an uncommitted row. Every listing of a SKU whose
+ * delivery per matching subscription, in one transaction; only after it commits are the deliveries
+ * attempted (or queued), so nothing ever points at an uncommitted row. Every listing of a SKU whose
  * available-to-sell changed in the batch gets a stock push (deduplicated per listing). If an
  * enqueue fails, the sweeper re-enqueues the pending deliveries and pushes later.
  */
 export async function relayBatch(deps: RelayDeps, limit = 500): Promise<{ relayed: number }> {
   const { relayed, deliveryIds, stockSkus } = await publishNextEvents(deps.db, limit)
   try {
-    await deps.queues.enqueueDeliveries(deliveryIds)
+    if (deps.firstAttempts) deps.firstAttempts.send(deliveryIds)
+    else await deps.queues.enqueueDeliveries(deliveryIds)
   } catch (err) {
     deps.log.warn(
       { err, deliveries: deliveryIds.length },

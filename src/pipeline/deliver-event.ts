@@ -4,14 +4,15 @@ import type { Logger } from '../logger.js'
 import {
   cancelDelivery,
   getDeliveryToSend,
-  recordAttempt,
+  recordAttempts,
+  type AttemptOutcome,
   type DeliveryToSend,
 } from '../db/repos/deliveries.js'
 import { disableSubscription } from '../db/repos/subscriptions.js'
 import type { Database } from '../db/schema.js'
 import { signatureHeaders } from '../delivery/sign.js'
 import { errorMessage } from '../errors.js'
-import type { DeliveryCounter, DeliveryOutcome } from '../metrics/delivery.js'
+import type { DeliveryCounter, DeliveryObservation } from '../metrics/delivery.js'
 import type { HttpTransport } from '../../connectors/shared/transport.js'
 import { retryAfterMs } from '../../connectors/shared/retry-after.js'
 import { DONE, type StepResult } from './step-result.js'
@@ -23,6 +24,13 @@ export interface DeliverDeps {
   readonly timeoutMs: number
   readonly deliveryCounter: DeliveryCounter
   readonly log: Logger
+}
+
+export interface AttemptNumber {
+  /** 1-based. */
+  readonly number: number
+  /** No retry follows if this attempt fails. */
+  readonly final: boolean
 }
 
 const EXCERPT_BYTES = 1024
@@ -43,19 +51,49 @@ const EXCERPT_BYTES = 1024
 export async function deliverEvent(
   deps: DeliverDeps,
   deliveryId: string,
-  attempt: { readonly number: number; readonly final: boolean },
+  attempt: AttemptNumber,
 ): Promise<StepResult> {
   const delivery = await getDeliveryToSend(deps.db, deliveryId)
   if (!delivery) return { kind: 'permanent', reason: `delivery ${deliveryId} does not exist` }
-  if (delivery.status === 'delivered' || delivery.status === 'cancelled') return DONE
-  if (delivery.subscriptionStatus === 'paused') return DONE
-  const count = (outcome: DeliveryOutcome, ms?: { attemptMs: number; latencyMs?: number }) =>
-    deps.deliveryCounter.record({ subscriptionId: delivery.subscriptionId, outcome, ...ms })
+  if ((await prepareDelivery(deps, delivery)) === 'skip') return DONE
+  const decided = await attemptDelivery(deps, delivery, attempt)
+  await settleAttempts(deps, [decided])
+  return decided.result
+}
+
+/**
+ * Whether a delivery is to be sent now: not when it is already settled or its subscription is
+ * paused (it waits, pending); one whose subscription was disabled or deleted is cancelled here.
+ */
+export async function prepareDelivery(
+  deps: Pick<DeliverDeps, 'db' | 'deliveryCounter'>,
+  delivery: DeliveryToSend,
+): Promise<'send' | 'skip'> {
+  if (delivery.status === 'delivered' || delivery.status === 'cancelled') return 'skip'
+  if (delivery.subscriptionStatus === 'paused') return 'skip'
   if (delivery.subscriptionStatus !== 'active') {
-    await cancelDelivery(deps.db, deliveryId, `subscription ${delivery.subscriptionStatus}`)
-    count('cancelled')
-    return DONE
+    await cancelDelivery(deps.db, delivery.id, `subscription ${delivery.subscriptionStatus}`)
+    deps.deliveryCounter.record({ subscriptionId: delivery.subscriptionId, outcome: 'cancelled' })
+    return 'skip'
   }
+  return 'send'
+}
+
+/** What one HTTP attempt ended in, before it is recorded. */
+export interface DecidedAttempt {
+  readonly outcome: AttemptOutcome
+  readonly observation: DeliveryObservation
+  /** Set when the subscriber answered 410 Gone: the subscription is to be disabled. */
+  readonly disable?: { readonly subscriptionId: string; readonly reason: string }
+  readonly result: StepResult
+}
+
+/** POSTs the event once and decides what the answer means; writes nothing. */
+export async function attemptDelivery(
+  deps: Pick<DeliverDeps, 'transport' | 'clock' | 'timeoutMs' | 'log'>,
+  delivery: DeliveryToSend,
+  attempt: AttemptNumber,
+): Promise<DecidedAttempt> {
   const body = eventBody(delivery)
   const startedAt = deps.clock.now()
   const sent = await post(deps, delivery, body, startedAt)
@@ -65,7 +103,7 @@ export async function deliverEvent(
   if (deps.log.isLevelEnabled('debug'))
     deps.log.debug(
       {
-        deliveryId,
+        deliveryId: delivery.id,
         eventId: delivery.eventId,
         inboxId: delivery.inboxId,
         subscriptionId: delivery.subscriptionId,
@@ -78,32 +116,63 @@ export async function deliverEvent(
     attempt: attempt.number,
     startedAt,
     durationMs: at.getTime() - startedAt.getTime(),
-    ...sent,
+    statusCode: sent.statusCode,
+    error: sent.error,
+    responseExcerpt: sent.responseExcerpt,
   }
-
+  const subscriptionId = delivery.subscriptionId
+  const attemptMs = record.durationMs
+  const outcome = (status: AttemptOutcome['next']['status'], lastError: string | null) => ({
+    deliveryId: delivery.id,
+    attempt: record,
+    next: { status, lastError, at },
+  })
   if (sent.statusCode !== null && sent.statusCode >= 200 && sent.statusCode < 300) {
-    await recordAttempt(deps.db, deliveryId, record, { status: 'delivered', lastError: null, at })
-    count('delivered', {
-      attemptMs: record.durationMs,
-      latencyMs: at.getTime() - delivery.recordedAt.getTime(),
-    })
-    return DONE
+    return {
+      outcome: outcome('delivered', null),
+      observation: {
+        subscriptionId,
+        outcome: 'delivered',
+        attemptMs,
+        latencyMs: at.getTime() - delivery.recordedAt.getTime(),
+      },
+      result: DONE,
+    }
   }
   if (sent.statusCode === 410) {
     const reason = 'subscriber answered 410 Gone'
-    await recordAttempt(deps.db, deliveryId, record, { status: 'failed', lastError: reason, at })
-    await disableSubscription(deps.db, delivery.subscriptionId, reason)
-    count('gone', { attemptMs: record.durationMs })
     return {
-      kind: 'permanent',
-      reason: `${reason}; subscription ${delivery.subscriptionId} disabled`,
+      outcome: outcome('failed', reason),
+      observation: { subscriptionId, outcome: 'gone', attemptMs },
+      disable: { subscriptionId, reason },
+      result: { kind: 'permanent', reason: `${reason}; subscription ${subscriptionId} disabled` },
     }
   }
   const reason = sent.error ?? `subscriber answered HTTP ${sent.statusCode}`
-  const status = attempt.final ? 'failed' : 'pending'
-  await recordAttempt(deps.db, deliveryId, record, { status, lastError: reason, at })
-  count(attempt.final ? 'exhausted' : 'failed_attempt', { attemptMs: record.durationMs })
-  return { kind: 'retry', reason, retryAfterMs: sent.retryAfterMs }
+  return {
+    outcome: outcome(attempt.final ? 'failed' : 'pending', reason),
+    observation: {
+      subscriptionId,
+      outcome: attempt.final ? 'exhausted' : 'failed_attempt',
+      attemptMs,
+    },
+    result: { kind: 'retry', reason, retryAfterMs: sent.retryAfterMs },
+  }
+}
+
+/** Records decided attempts (one statement for all), disables gone subscriptions, counts. */
+export async function settleAttempts(
+  deps: Pick<DeliverDeps, 'db' | 'deliveryCounter'>,
+  decided: readonly DecidedAttempt[],
+): Promise<void> {
+  await recordAttempts(
+    deps.db,
+    decided.map((d) => d.outcome),
+  )
+  for (const d of decided) {
+    if (d.disable) await disableSubscription(deps.db, d.disable.subscriptionId, d.disable.reason)
+    deps.deliveryCounter.record(d.observation)
+  }
 }
 
 /**
@@ -116,7 +185,12 @@ function eventBody(delivery: DeliveryToSend): string {
   return `${delivery.envelopeText.slice(0, -1)},"position":${delivery.position}}`
 }
 
-async function post(deps: DeliverDeps, delivery: DeliveryToSend, body: string, now: Date) {
+async function post(
+  deps: Pick<DeliverDeps, 'transport' | 'timeoutMs'>,
+  delivery: DeliveryToSend,
+  body: string,
+  now: Date,
+) {
   const id = delivery.eventId
   try {
     const res = await deps.transport(delivery.url, {

@@ -34,6 +34,13 @@ export interface Queues {
   readonly all: readonly Queue[]
   enqueueInbound(jobs: readonly InboundJob[]): Promise<void>
   enqueueDeliveries(deliveryIds: readonly string[]): Promise<void>
+  /**
+   * Queues deliveries whose attempt `nextAttempt - 1` was made outside the queue (the relay's
+   * first attempt) and failed: each job waits `delayMs`, then runs with the attempts still left.
+   */
+  retryDeliveries(
+    retries: readonly { deliveryId: string; nextAttempt: number; delayMs: number }[],
+  ): Promise<void>
   /** At most one job per run exists at a time (the job id is the run's). */
   enqueueReplay(runId: string): Promise<void>
   /** The subset of ids whose job no longer exists in Redis in any state. */
@@ -89,6 +96,23 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
           opts: {
             jobId: jobIds.deliver(deliveryId),
             attempts: settings.deliveryAttempts,
+            backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },
+            removeOnComplete: REMOVE_COMPLETED,
+            removeOnFail: false,
+          },
+        })),
+      )
+    },
+    async retryDeliveries(retries) {
+      if (retries.length === 0) return
+      await deliver.addBulk(
+        retries.map(({ deliveryId, nextAttempt, delayMs }) => ({
+          name: 'deliver',
+          data: { deliveryId, firstAttempt: nextAttempt },
+          opts: {
+            jobId: jobIds.deliver(deliveryId),
+            delay: delayMs,
+            attempts: Math.max(1, settings.deliveryAttempts - nextAttempt + 1),
             backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },
             removeOnComplete: REMOVE_COMPLETED,
             removeOnFail: false,

@@ -19,11 +19,13 @@ export interface DeliveryToSend {
   readonly secret: string
 }
 
-export async function getDeliveryToSend(
+/** The deliveries with what sending them needs, in no particular order; missing ids are absent. */
+export async function getDeliveriesToSend(
   db: Kysely<Database>,
-  id: string,
-): Promise<DeliveryToSend | undefined> {
-  const row = await db
+  ids: readonly string[],
+): Promise<DeliveryToSend[]> {
+  if (ids.length === 0) return []
+  return db
     .selectFrom('delivery as d')
     .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
     .innerJoin('subscription as s', 's.id', 'd.subscription_id')
@@ -41,9 +43,15 @@ export async function getDeliveryToSend(
       's.url',
       's.secret',
     ])
-    .where('d.id', '=', id)
-    .executeTakeFirst()
-  return row
+    .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+    .execute()
+}
+
+export async function getDeliveryToSend(
+  db: Kysely<Database>,
+  id: string,
+): Promise<DeliveryToSend | undefined> {
+  return (await getDeliveriesToSend(db, [id]))[0]
 }
 
 export interface AttemptRecord {
@@ -55,38 +63,57 @@ export interface AttemptRecord {
   readonly responseExcerpt: string | null
 }
 
+/** One HTTP attempt of a delivery and the delivery's resulting state. */
+export interface AttemptOutcome {
+  readonly deliveryId: string
+  readonly attempt: AttemptRecord
+  readonly next: {
+    readonly status: DeliveryStatus
+    readonly lastError: string | null
+    readonly at: Date
+  }
+}
+
 /**
- * Records one HTTP attempt and the delivery's resulting state in a single statement (atomic
- * without a transaction's extra round trips).
+ * Records HTTP attempts and their deliveries' resulting states in a single statement (atomic
+ * without a transaction's extra round trips), however many there are.
  */
-export async function recordAttempt(
+export async function recordAttempts(
   db: Kysely<Database>,
-  deliveryId: string,
-  attempt: AttemptRecord,
-  next: { readonly status: DeliveryStatus; readonly lastError: string | null; readonly at: Date },
+  outcomes: readonly AttemptOutcome[],
 ): Promise<void> {
-  await db
-    .with('attempt', (qb) =>
-      qb.insertInto('delivery_attempt').values({
-        delivery_id: deliveryId,
-        attempt: attempt.attempt,
-        started_at: attempt.startedAt,
-        duration_ms: attempt.durationMs,
-        status_code: attempt.statusCode,
-        error: attempt.error,
-        response_excerpt: attempt.responseExcerpt,
-      }),
+  if (outcomes.length === 0) return
+  const rows = JSON.stringify(
+    outcomes.map((o) => ({
+      delivery_id: o.deliveryId,
+      attempt: o.attempt.attempt,
+      started_at: o.attempt.startedAt,
+      duration_ms: o.attempt.durationMs,
+      status_code: o.attempt.statusCode,
+      error: o.attempt.error,
+      response_excerpt: o.attempt.responseExcerpt,
+      status: o.next.status,
+      last_error: o.next.lastError,
+      at: o.next.at,
+    })),
+  )
+  await sql`
+    with r as (
+      select r.delivery_id, r.attempt, r.started_at, r.duration_ms, r.status_code, r.error,
+             r.response_excerpt, r.status, r.last_error, r.at
+        from json_to_recordset(${rows}::json) as r(delivery_id bigint, attempt integer,
+             started_at timestamptz, duration_ms integer, status_code integer, error text,
+             response_excerpt text, status text, last_error text, at timestamptz)
+    ), attempts as (
+      insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status_code, error, response_excerpt)
+      select r.delivery_id, r.attempt, r.started_at, r.duration_ms, r.status_code, r.error, r.response_excerpt
+        from r
     )
-    .updateTable('delivery')
-    .set((eb) => ({
-      status: next.status,
-      attempts: eb('attempts', '+', 1),
-      last_error: next.lastError,
-      updated_at: next.at,
-      ...(next.status === 'delivered' ? { delivered_at: next.at } : {}),
-    }))
-    .where('id', '=', deliveryId)
-    .execute()
+    update delivery d
+       set status = r.status, attempts = d.attempts + 1, last_error = r.last_error, updated_at = r.at,
+           delivered_at = case when r.status = 'delivered' then r.at else d.delivered_at end
+      from r
+     where d.id = r.delivery_id`.execute(db)
 }
 
 export async function cancelDelivery(
