@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely'
-import { lockItems, settleConsumed, sumReservations } from '../db/repos/inventory.js'
+import {
+  lockItems,
+  settleConsumed,
+  sumReservationsBySku,
+  writeItems,
+  type ItemRow,
+} from '../db/repos/inventory.js'
 import type { Database, InventoryItem } from '../db/schema.js'
 import type { InventoryChangeCause } from '../events/index.js'
 import type { EventDraft } from '../outbox/event.js'
@@ -12,48 +18,61 @@ export interface ItemPatch {
   readonly safetyStock?: number
 }
 
+export type InventoryChangedDraft = Extract<EventDraft, { type: 'inventory.changed.v1' }>
+
 /**
  * Recomputes the locked items' `reserved` and `ats` after their inputs changed, writes them, and
  * returns one `inventory.changed.v1` draft per SKU whose ats moved. The caller holds the items'
  * locks (`lockItems`); `reserved` is summed from the live reservations, so it is exact whatever
- * happened since the last recompute.
+ * happened since the last recompute (a caller that summed them under the locks passes `summed`).
+ * At most two statements however many SKUs (a group commit locks many).
  */
 export async function recomputeItems(
   trx: Kysely<Database>,
   items: ReadonlyMap<string, InventoryItem>,
   patches: ReadonlyMap<string, ItemPatch>,
-  cause: InventoryChangeCause,
+  cause: InventoryChangeCause | ((sku: string) => InventoryChangeCause),
   at: Date,
-): Promise<EventDraft[]> {
-  const drafts: EventDraft[] = []
+  /** The items' live reservations, when the caller summed them already under the locks. */
+  summed?: ReadonlyMap<string, number>,
+): Promise<InventoryChangedDraft[]> {
+  const reservedBySku = summed ?? (await sumReservationsBySku(trx, [...items.keys()]))
+  const rows: ItemRow[] = []
+  const drafts: InventoryChangedDraft[] = []
   for (const [sku, item] of items) {
     const patch = patches.get(sku) ?? {}
     const onHand = patch.onHand ?? item.on_hand
     const safetyStock = patch.safetyStock ?? item.safety_stock
-    const reserved = await sumReservations(trx, sku)
+    const reserved = reservedBySku.get(sku) ?? 0
     const ats = availableToSell(onHand, reserved, safetyStock)
     const moved = ats !== item.ats
-    await trx
-      .updateTable('inventory_item')
-      .set({
-        on_hand: onHand,
-        on_hand_as_of: patch.onHandAsOf ?? item.on_hand_as_of,
-        safety_stock: safetyStock,
-        reserved,
-        ats,
-        ...(moved ? { ats_changed_at: new Date() } : {}),
-        updated_at: new Date(),
-      })
-      .where('sku', '=', sku)
-      .execute()
+    const onHandAsOf = patch.onHandAsOf ?? item.on_hand_as_of
+    rows.push({
+      sku,
+      on_hand: onHand,
+      on_hand_as_of: onHandAsOf,
+      safety_stock: safetyStock,
+      reserved,
+      ats,
+      moved,
+    })
     if (!moved) continue
     drafts.push({
       type: 'inventory.changed.v1',
       subject: `sku/${sku}`,
       time: at.toISOString(),
-      data: { sku, onHand, reserved, safetyStock, ats, previousAts: item.ats, cause },
+      data: {
+        sku,
+        onHand,
+        reserved,
+        safetyStock,
+        ats,
+        previousAts: item.ats,
+        cause: typeof cause === 'function' ? cause(sku) : cause,
+      },
     })
   }
+  await writeItems(trx, rows, new Date())
   return drafts
 }
 
@@ -80,16 +99,4 @@ export async function setOnHand(
   const patch = { onHand: level.onHand, onHandAsOf: level.asOf }
   const events = await recomputeItems(trx, items, new Map([[level.sku, patch]]), cause, level.asOf)
   return { applied: true, events }
-}
-
-/** Sets a SKU's safety stock. */
-export async function setSafetyStock(
-  trx: Kysely<Database>,
-  sku: string,
-  safetyStock: number,
-  at: Date,
-): Promise<EventDraft[]> {
-  const items = await lockItems(trx, [sku])
-  const cause = { kind: 'safety-stock', reference: null, channel: null, account: null } as const
-  return recomputeItems(trx, items, new Map([[sku, { safetyStock }]]), cause, at)
 }

@@ -4,8 +4,7 @@ import { readItem } from '../../db/repos/inventory.js'
 import { listListings } from '../../db/repos/listings.js'
 import type { Listing } from '../../db/schema.js'
 import {
-  postAdjustment,
-  putInventoryLevel,
+  createInventoryWriter,
   type InventoryCommandDeps,
 } from '../../pipeline/inventory-commands.js'
 import type { AppEnv } from '../env.js'
@@ -35,13 +34,18 @@ const PostAdjustment = z
   })
   .strict()
 
-/** The inventory ledger: levels, adjustments, and a SKU's stock with what each channel was sent. */
+/**
+ * The inventory ledger: levels, adjustments, and a SKU's stock with what each channel was sent.
+ * Levels and adjustments go through one writer per app (so per process): those arriving together
+ * share a transaction and each SKU's lock.
+ */
 export function inventoryRoutes(deps: InventoryCommandDeps) {
   const app = new Hono<AppEnv>()
+  const writer = createInventoryWriter(deps)
   app.put('/:sku', async (c) => {
     const sku = c.req.param('sku')
     const input = await parseJsonRequest(c, PutLevel)
-    const outcome = await putInventoryLevel(deps, { sku, ...input, asOf: new Date(input.asOf) })
+    const outcome = await writer.putInventoryLevel({ sku, ...input, asOf: new Date(input.asOf) })
     c.set('auditDetails', { sku, applied: outcome.applied })
     const item = await readItem(deps.db, sku)
     return outcome.applied
@@ -54,7 +58,7 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
   })
   app.post('/adjustments', async (c) => {
     const input = await parseJsonRequest(c, PostAdjustment)
-    const outcome = await postAdjustment(deps, { ...input, reason: input.reason ?? null })
+    const outcome = await writer.postAdjustment({ ...input, reason: input.reason ?? null })
     c.set('auditDetails', { sku: input.sku, delta: input.delta, outcome: outcome.status })
     switch (outcome.status) {
       case 'applied':
