@@ -2,10 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 
-/** Per group: percent of one core used during the window (200 = both cores of a 2-core machine). */
-export type CpuReport = Record<string, number>
-
-type PidSource = () => readonly number[]
+export type PidSource = () => readonly number[]
 
 const TICKS_PER_SECOND = (() => {
   try {
@@ -55,18 +52,16 @@ function machineTicks(): { busy: number; total: number } {
   }
 }
 
-/** The server under test plus the bench process itself, Postgres and Redis. */
-export function cpuGroups(server: Record<string, PidSource>): Record<string, PidSource> {
-  return {
-    ...server,
-    'bench process': () => [process.pid],
-    postgres: pidsNamed('postgres'),
-    redis: pidsNamed('redis-server'),
-  }
+/** CPU time per group over a window, in CPU seconds, with the window's length. */
+export interface CpuUsage {
+  /** Wall-clock length of the window. */
+  readonly seconds: number
+  /** Per group, plus "other processes" and "machine total": CPU seconds used in the window. */
+  readonly cpuSeconds: Record<string, number>
 }
 
-/** Starts measuring now; `stop()` reports each group's CPU and the whole machine's since then. */
-export function startCpuMeter(groups: Record<string, PidSource>): { stop(): CpuReport } {
+/** Starts measuring now; `stop()` reports each group's CPU seconds and the whole machine's. */
+export function startCpuClock(groups: Record<string, PidSource>): { stop(): CpuUsage } {
   const snapshot = () => {
     const byGroup = new Map<string, Map<number, number>>()
     for (const [name, source] of Object.entries(groups)) {
@@ -82,23 +77,25 @@ export function startCpuMeter(groups: Record<string, PidSource>): { stop(): CpuR
       const seconds = (performance.now() - t0) / 1000
       const end = snapshot()
       const machine1 = machineTicks()
-      const report: CpuReport = {}
-      if (!existsSync('/proc') || seconds <= 0) return report
+      const cpuSeconds: Record<string, number> = {}
+      if (!existsSync('/proc') || seconds <= 0) return { seconds, cpuSeconds }
       for (const [name, pids] of end) {
         let ticks = 0
+        // A process that started during the window counts from zero; one that exited is lost.
         for (const [pid, t] of pids) ticks += t - (start.get(name)?.get(pid) ?? 0)
-        report[name] = Math.round((ticks / TICKS_PER_SECOND / seconds) * 100)
+        cpuSeconds[name] = ticks / TICKS_PER_SECOND
       }
-      const total = machine1.total - machine0.total
-      if (total > 0) {
-        const cores = total / TICKS_PER_SECOND / seconds
-        const machine = Math.round(((machine1.busy - machine0.busy) / total) * cores * 100)
-        const measured = Object.values(report).reduce((a, b) => a + b, 0)
+      if (machine1.total > machine0.total) {
+        // /proc/stat's first line sums every core: scale its busy share back to CPU seconds.
+        const cores = (machine1.total - machine0.total) / TICKS_PER_SECOND / seconds
+        const machine =
+          ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cores * seconds
+        const measured = Object.values(cpuSeconds).reduce((a, b) => a + b, 0)
         // Anything else on the machine (another developer's tests, a linter) competes for the cores.
-        report['other processes'] = Math.max(0, machine - measured)
-        report['machine total'] = machine
+        cpuSeconds['other processes'] = Math.max(0, machine - measured)
+        cpuSeconds['machine total'] = machine
       }
-      return report
+      return { seconds, cpuSeconds }
     },
   }
 }

@@ -10,7 +10,12 @@ export interface Child {
   readonly logFile: string
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves once it has exited. */
+  /** Sends a signal (e.g. SIGINT, which makes wrk stop and print its results) if still running. */
+  signal(signal: NodeJS.Signals): void
+  /**
+   * SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves once it has exited and
+   * its output is in the log file. Also the way to release a child that exited by itself.
+   */
   stop(graceMs?: number): Promise<number | string>
 }
 
@@ -43,23 +48,36 @@ export function spawnChild(opts: {
       resolve('spawn-error')
     })
   })
+  // 'close' comes once the child's stdout and stderr have ended, after 'exit'.
+  const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()))
   if (proc.pid === undefined) throw new Error(`could not spawn ${opts.name} (${opts.command})`)
+  let stopping: Promise<number | string> | undefined
   const child: Child = {
     name: opts.name,
     pid: proc.pid,
     logFile: opts.logFile,
     exited,
-    async stop(graceMs = 15_000) {
-      liveChildren.delete(child)
-      if (!done) proc.kill('SIGTERM')
-      const killer = setTimeout(() => {
-        if (!done) proc.kill('SIGKILL')
-      }, graceMs)
-      const code = await exited
-      clearTimeout(killer)
-      await sleep(50) // let the piped output reach the log
-      log.end()
-      return code
+    signal(signal) {
+      if (!done) proc.kill(signal)
+    },
+    stop(graceMs = 15_000) {
+      stopping ??= (async () => {
+        liveChildren.delete(child)
+        // A child paused with SIGSTOP (the memory run throttles wrk so) acts on SIGTERM only once
+        // continued.
+        if (!done) proc.kill('SIGCONT')
+        if (!done) proc.kill('SIGTERM')
+        const killer = setTimeout(() => {
+          if (!done) proc.kill('SIGKILL')
+        }, graceMs)
+        const code = await exited
+        clearTimeout(killer)
+        // Let the piped output reach the log (bounded: a grandchild could hold the pipe open).
+        await Promise.race([closed, sleep(2_000)])
+        await new Promise<void>((resolve) => log.end(() => resolve()))
+        return code
+      })()
+      return stopping
     },
   }
   liveChildren.add(child)

@@ -1,7 +1,10 @@
-// Plain-text table helpers for the report: number formatting, aligned columns, CPU rows.
-import type { CpuReport } from './cpu.js'
+// Plain-text table helpers for the report: number formatting, aligned columns, verdicts.
 
-export const n = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US') : '-')
+/** Thousands separators; "-" for NaN or infinity. */
+export const n = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-')
+
+/** Fixed decimals; "-" for NaN or infinity. */
+export const fixed = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '-')
 
 export const verdict = (met: boolean) => (met ? 'MET' : 'MISSED')
 
@@ -17,29 +20,4 @@ export function table(
   const cells = [head, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? n(c) : c)))]
   const widths = head.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)))
   return cells.map((r) => '  ' + pad(r, widths, left).trimEnd()).join('\n')
-}
-
-const CPU_COLUMNS = ['hub', 'bare server', 'bench process', 'postgres', 'redis', 'other processes']
-
-/** The "hub" cell: one process, or the sum of a split hub with its parts ("api 40% + worker 55%"). */
-function hubCell(cpu: CpuReport): string {
-  if ('hub' in cpu) return `${cpu.hub}%`
-  const parts = Object.entries(cpu).filter(([g]) => g.startsWith('hub '))
-  if (parts.length === 0) return '-'
-  const sum = parts.reduce((a, [, v]) => a + v, 0)
-  return `${sum}% (${parts.map(([g, v]) => `${g.slice(4)} ${v}%`).join(' + ')})`
-}
-
-export function cpuRows(runs: ReadonlyArray<[string, CpuReport]>): string {
-  const present = new Set(runs.flatMap(([, cpu]) => Object.keys(cpu)))
-  if ([...present].some((g) => g.startsWith('hub '))) present.add('hub')
-  const groups = [...CPU_COLUMNS, 'machine total'].filter((g) => present.has(g))
-  if (groups.length === 0) return '  (no /proc: CPU not measured)'
-  return table(
-    ['run', ...groups],
-    runs.map(([name, cpu]) => [
-      name,
-      ...groups.map((g) => (g === 'hub' ? hubCell(cpu) : g in cpu ? `${cpu[g]}%` : '-')),
-    ]),
-  )
 }

@@ -1,122 +1,83 @@
-// The ingress part of the report: both body sizes, side by side, with their durability checks.
-import type { MeasuredRun } from './ingress.js'
-import { n, table, verdict } from './report-format.js'
-import { TARGETS, type IngressSummary, type Results } from './results.js'
+// The ingress part of the report: every run, the medians and ratios, CPU per request, storage checks.
+import type { IngressResult, IngressRun } from './ingress.js'
+import { fixed, n, table, verdict } from './report-format.js'
+import { TARGETS } from './results.js'
+import { TARGET_NAMES } from './targets.js'
 
-export const bodyLabel = (s: IngressSummary) => `${s.topic} (${n(s.bodyBytes)} B)`
+const CPU_GROUPS = ['server', 'postgres', 'redis', 'wrk', 'other processes'] as const
 
-const loadRow = (name: string, body: string, run: MeasuredRun) => [
-  name,
-  body,
-  run.measured.connections,
-  run.measured.okPerSecond,
-  run.measured.latencyMs.p50,
-  run.measured.latencyMs.p99,
-  run.measured.latencyMs.max,
-  run.measured.non2xx,
-  run.measured.errors,
-]
+const ms = (us: number) => fixed(us / 1000, 1)
 
-const bodyRows = (s: IngressSummary) => [
-  loadRow('bare hono endpoint', s.topic, s.bare),
-  ...s.runs.map((run) =>
-    loadRow(
-      `hub ingress (durable)${run === s.best && s.runs.length > 1 ? ' *best' : ''}`,
-      s.topic,
-      run,
-    ),
-  ),
-]
-
-const jobTotal = (jobs: Record<string, number>) => Object.values(jobs).reduce((a, b) => a + b, 0)
-
-export function formatIngress(r: Results): string[] {
-  const large = r.ingress
-  const small = r.ingressSmallBody
-  const both = [large, small]
-  const target = `≥ ${n(TARGETS.ingressPerSecond)}/s`
+const runRow = (r: IngressRun) => {
+  const m = r.measured
+  const errors = m.errors.connect + m.errors.read + m.errors.write + m.errors.timeout
   return [
-    `INGRESS: hub started with --role api (HTTP intake only: no workers compete for the ${r.machine.cpus} cores)`,
-    `  load: autocannon in the bench process, keep-alive, pipelining 1, ${r.settings.warmupSeconds} s warm-up then ${r.settings.seconds} s measured;`,
-    `  every request a distinct signed webhook (own resource id, webhook id and HMAC), with one of two bodies:`,
-    `    large: orders/create, ${n(large.bodyBytes)} bytes (order id varies);` +
-      ` small: inventory_levels/update, ${n(small.bodyBytes)} bytes (inventory item id varies);`,
-    `  "2xx/s" = 2xx answers received in the measured window / its length; latency = acknowledgement, hdr (1 ms resolution)`,
-    table(
-      [
-        'endpoint',
-        'body',
-        'connections',
-        '2xx/s',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
-        'non-2xx',
-        'errors',
-      ],
-      [...bodyRows(large), ...bodyRows(small)],
-      2,
-    ),
-    '',
-    `BY BODY SIZE at ${large.best.measured.connections} connections (the best count for the large body), ` +
-      'hub vs the bare endpoint under the same load',
-    table(
-      [
-        'body',
-        'bytes',
-        'hub 2xx/s',
-        'p50 ms',
-        'p99 ms',
-        'bare 2xx/s',
-        'hub/bare',
-        'durability',
-        target,
-      ],
-      both.map((s) => [
-        s.topic,
-        s.bodyBytes,
-        s.best.measured.okPerSecond,
-        s.best.measured.latencyMs.p50,
-        s.best.measured.latencyMs.p99,
-        s.bare.measured.okPerSecond,
-        `${(s.ratioToBare * 100).toFixed(1)}%`,
-        s.durable ? 'OK' : 'FAILED',
-        verdict(s.meetsTarget),
-      ]),
-    ),
-    `  target ${target} durable ingress: ` +
-      both.map((s) => `${bodyLabel(s)} body ${verdict(s.meetsTarget)}`).join('; '),
-    '',
-    'DURABILITY: every 2xx (warm-up + measured) must be a committed inbox row and a waiting inbound job',
-    table(
-      ['body', 'connections', '2xx answers', 'inbox rows', 'inbound jobs', 'job states', 'check'],
-      both.flatMap((s) =>
-        s.runs.map((run) => [
-          s.topic,
-          run.measured.connections,
-          run.durability.acknowledged,
-          run.durability.inboxRows,
-          jobTotal(run.durability.inboundJobs),
-          Object.entries(run.durability.inboundJobs)
-            .filter(([, v]) => v > 0)
-            .map(([k, v]) => `${k} ${n(v)}`)
-            .join(', ') || '-',
-          run.durability.ok ? 'OK' : 'FAILED',
-        ]),
-      ),
-    ),
+    String(r.round),
+    TARGET_NAMES[r.target],
+    r.okPerSecond,
+    ms(m.latencyUs.p50),
+    ms(m.latencyUs.p99),
+    ms(m.latencyUs.max),
+    m.answered - m.acked,
+    errors,
   ]
 }
 
-/** Mean Postgres backends of the hub's pool per state / wait event, one line per ingress run. */
-export function formatBackends(r: Results): string[] {
-  return [r.ingress, r.ingressSmallBody].flatMap((s) =>
-    s.runs.map(
-      (run) =>
-        `  ${s.topic}, c=${run.measured.connections}: ` +
-        (Object.entries(run.postgresBackends.meanBackends)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ') || '(none sampled)'),
+export function formatIngress(r: IngressResult, wrkThreads: number): string[] {
+  const target = `≥ ${fixed(TARGETS.hubOverNaive, 1)}×`
+  const cpu = r.medianCpuUsPerRequest
+  return [
+    `INGRESS: ${r.rounds} round(s) of hub --role api → bare hono endpoint → naive receiver; a fresh ` +
+      `server (and database, queue prefix) per run, ${r.warmupSeconds} s warm-up then ${r.seconds} s measured`,
+    `  load: wrk, ${wrkThreads} thread(s), ${r.connections} keep-alive connections, closed loop; every ` +
+      `request a distinct signed orders/create webhook (${n(r.bodyBytes)} B: own order id, webhook id, HMAC)`,
+    '  naive receiver = hono + @hono/node-server, constant-time HMAC check, one BullMQ queue.add per ' +
+      'request (raw body as data), 200 after the add',
+    table(
+      ['round', 'target', '2xx/s', 'ack p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'socket errors'],
+      r.runs.map(runRow),
+      2,
     ),
-  )
+    `  median 2xx/s: hub ${n(r.medianPerSecond.hub)}, bare ${n(r.medianPerSecond.bare)}, naive ` +
+      `${n(r.medianPerSecond.naive)}`,
+    `  hub / naive = ${fixed(r.hubOverNaive, 2)}× (target ${target}: ` +
+      `${verdict(r.hubOverNaive >= TARGETS.hubOverNaive)}); hub / bare = ${fixed(r.hubOverBare * 100, 0)}%`,
+    '',
+    '  CPU µs per 2xx, median over rounds (CPU of each process group in the measured window ÷ its 2xx;',
+    '  "other processes" is everything else on the machine in that window, e.g. another developer)',
+    table(
+      ['target', ...CPU_GROUPS, 'server + postgres + redis'],
+      (['hub', 'bare', 'naive'] as const).map((k) => [
+        TARGET_NAMES[k],
+        ...CPU_GROUPS.map((g) => fixed(cpu[k][g] ?? NaN, 0)),
+        fixed((cpu[k].server ?? 0) + (cpu[k].postgres ?? 0) + (cpu[k].redis ?? 0), 0),
+      ]),
+    ),
+    '',
+    '  STORED: every 2xx (warm-up + measured) must be committed and queued; requests in flight at ' +
+      "wrk's deadline are abandoned, so",
+    '  hub: inbox rows == inbound jobs and 2xx ≤ rows ≤ sent; naive: 2xx ≤ jobs ≤ sent',
+    table(
+      ['round', 'target', '2xx', 'sent', 'inbox rows', 'inbound jobs', 'job states', 'check'],
+      r.runs
+        .filter((run) => run.stored)
+        .map((run) => {
+          const s = run.stored!
+          return [
+            String(run.round),
+            TARGET_NAMES[run.target],
+            s.acknowledged,
+            s.sent,
+            s.rows ?? '-',
+            s.jobs,
+            Object.entries(s.jobStates)
+              .filter(([, v]) => v > 0)
+              .map(([k, v]) => `${k} ${n(v)}`)
+              .join(', ') || '-',
+            s.ok ? 'OK' : 'FAILED',
+          ]
+        }),
+      2,
+    ),
+  ]
 }

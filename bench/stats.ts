@@ -28,3 +28,11 @@ export function percentiles(values: readonly number[]): Percentiles {
 function round(ms: number): number {
   return Math.round(ms * 10) / 10
 }
+
+/** The median of the finite values (the mean of the middle two for an even count); NaN if none. */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b)
+  const n = sorted.length
+  if (n === 0) return NaN
+  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2
+}

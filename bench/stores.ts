@@ -34,6 +34,40 @@ export async function countInboxRows(dbName: string): Promise<number> {
   })
 }
 
+/** A connection to a bench database for repeated polling; the caller ends it. */
+export async function connectDb(dbName: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: databaseUrl(dbName),
+    application_name: 'hub-bench',
+  })
+  await client.connect()
+  return client
+}
+
+export interface PipelineState {
+  /** Highest inbox id: webhooks committed so far (ids come from an identity column). */
+  readonly committed: number
+  /** Inbox rows not yet normalized. */
+  readonly received: number
+  /** Deliveries not yet made. */
+  readonly pendingDeliveries: number
+}
+
+/** Progress and backlog of a hub's pipeline; each count uses a partial index, so polling is cheap. */
+export async function pipelineState(db: pg.Client): Promise<PipelineState> {
+  const { rows } = await db.query<{ committed: string; received: string; pending: string }>(
+    `select (select coalesce(max(id), 0) from inbox_message) as committed,
+            (select count(*) from inbox_message where status = 'received') as received,
+            (select count(*) from delivery where status = 'pending') as pending`,
+  )
+  const r = rows[0]
+  return {
+    committed: Number(r?.committed ?? 0),
+    received: Number(r?.received ?? 0),
+    pendingDeliveries: Number(r?.pending ?? 0),
+  }
+}
+
 /** Deletes every Redis key under `<prefix>:` with SCAN + UNLINK; returns how many. */
 export async function deleteQueuePrefix(prefix: string): Promise<number> {
   if (!/^[a-z0-9-]+$/.test(prefix)) throw new Error(`refusing to delete odd prefix "${prefix}"`)
