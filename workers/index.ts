@@ -6,8 +6,9 @@ import { relayBatch } from '../src/outbox/relay.js'
 import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
+import { createNormalizeHandoff } from '../src/pipeline/normalize-handoff.js'
 import { createDeliverWorker } from './deliver.js'
-import { createNormalizeWorker } from './normalize.js'
+import { createNormalizeBatches, createNormalizeWorker } from './normalize.js'
 import { createReplayWorker } from './replay.js'
 import { createStockWorker } from './stock.js'
 
@@ -22,6 +23,11 @@ const RELAY_BATCH = 500
  * this, new deliveries are queued for the deliver workers instead.
  */
 const FIRST_ATTEMPTS_IN_FLIGHT = 256
+/**
+ * Webhooks this process received and is normalizing itself at most; beyond this (normalizing
+ * falls behind intake), new ones are queued for any worker instead of held in memory.
+ */
+const HANDOFF_IN_FLIGHT = 1_000
 /** Least time between two ledger settles of reservation changes (see `settleChangedSkus`). */
 const LEDGER_SETTLE_MS = 100
 
@@ -42,8 +48,14 @@ export function startWorkers(deps: Deps): RunningWorkers {
     backoffMaxMs: config.delivery.backoffMaxMs,
     maxInFlight: FIRST_ATTEMPTS_IN_FLIGHT,
   })
+  const normalizeBatches = createNormalizeBatches(work)
+  // This process's own webhooks are normalized here rather than queued (see createNormalizeHandoff).
+  const handoff = createNormalizeHandoff(work, normalizeBatches, {
+    maxInFlight: HANDOFF_IN_FLIGHT,
+  })
+  deps.intake.handOffTo(handoff)
   const workers: Worker[] = [
-    createNormalizeWorker(work, base, config.queues.concurrency.normalize),
+    createNormalizeWorker(work, normalizeBatches, base, config.queues.concurrency.normalize),
     createDeliverWorker(deliverDeps, base, config.queues.concurrency.deliver),
     createReplayWorker(work, base),
   ]
@@ -103,6 +115,9 @@ export function startWorkers(deps: Deps): RunningWorkers {
   )
   return {
     async close() {
+      deps.intake.handOffTo(undefined)
+      await deps.intake.drain()
+      await handoff.drain()
       await Promise.all(workers.map((w) => w.close()))
       await leader.stop()
       await firstAttempts.drain()

@@ -1,6 +1,10 @@
 import { Worker } from 'bullmq'
-import { createBatcher } from '../src/pipeline/batcher.js'
-import { normalizeBatch, type BatchResult } from '../src/pipeline/normalize-batch.js'
+import { createBatcher, type Batcher } from '../src/pipeline/batcher.js'
+import {
+  normalizeBatch,
+  type BatchResult,
+  type InboundMessage,
+} from '../src/pipeline/normalize-batch.js'
 import { normalizeInboxItem, type NormalizeDeps } from '../src/pipeline/normalize-inbox-item.js'
 import { InboundJob, QUEUE_NAMES, jobBodyBytes } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
@@ -9,6 +13,15 @@ import { attemptOf, decode, settleJob } from './settle.js'
 /** Most messages normalized in one transaction. */
 const MAX_BATCH = 100
 
+/** The batches every message of this process is normalized in: its jobs and its handoff's. */
+export function createNormalizeBatches(deps: NormalizeDeps): Batcher<InboundMessage, BatchResult> {
+  // Two batches in flight: one can be committing while the next one gathers and starts.
+  return createBatcher((messages: readonly InboundMessage[]) => normalizeBatch(deps, messages), {
+    maxBatch: MAX_BATCH,
+    maxInFlight: 2,
+  })
+}
+
 /**
  * The jobs this worker runs at once are normalized together (`normalizeBatch`: one transaction for
  * all of them); a job the batch hands back runs on its own (`normalizeInboxItem`), as does one
@@ -16,14 +29,10 @@ const MAX_BATCH = 100
  */
 export function createNormalizeWorker(
   deps: NormalizeDeps,
+  batches: Batcher<InboundMessage, BatchResult>,
   base: WorkerBase,
   concurrency: number,
 ): Worker {
-  // Two batches in flight: one can be committing while the next one gathers and starts.
-  const batches = createBatcher(
-    (messages: Parameters<typeof normalizeBatch>[1]) => normalizeBatch(deps, messages),
-    { maxBatch: MAX_BATCH, maxInFlight: 2 },
-  )
   return new Worker(
     QUEUE_NAMES.inbound,
     async (job, token) => {
@@ -39,6 +48,7 @@ export function createNormalizeWorker(
           dedupeKey: data.dedupeKey,
           receivedAt: new Date(data.receivedAt),
           rawBody: body,
+          ...(data.requestId !== undefined ? { requestId: data.requestId } : {}),
         })
       // Every line this job logs names the webhook's request, inbox row and job.
       const ids = { inboxId: data.inboxId, requestId: data.requestId, jobId: job.id }

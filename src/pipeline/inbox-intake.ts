@@ -5,16 +5,26 @@ import type { Database } from '../db/schema.js'
 import { inboundJob, type Queues } from '../queues/index.js'
 import { withTimeout } from '../timeout.js'
 import { createBatcher } from './batcher.js'
+import type { NormalizeHandoff } from './normalize-handoff.js'
 
 export type IntakeResult =
   | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
   | { readonly kind: 'duplicate' }
 
 export interface InboxIntake {
-  /** Resolves once the row is committed (and, unless Redis failed, enqueued); rejects if Postgres failed. */
+  /**
+   * Resolves once the row is committed and handed on (queued, or taken by the handoff); rejects if
+   * Postgres failed. A row committed but not queued because Redis failed is still accepted: the
+   * sweeper queues it later.
+   */
   submit(row: NewInboxRow): Promise<IntakeResult>
   /** Waits for every submitted row to settle. */
   drain(): Promise<void>
+  /**
+   * With a handoff (a process that also runs the workers), committed messages go to it instead of
+   * the queue, as far as it takes them; without one, every message is queued.
+   */
+  handOffTo(handoff: NormalizeHandoff | undefined): void
 }
 
 export interface IntakeOptions {
@@ -35,6 +45,8 @@ export function createInboxIntake(
   deps: { readonly db: Kysely<Database>; readonly queues: Queues; readonly log: Logger },
   opts: IntakeOptions,
 ): InboxIntake {
+  let handoff: NormalizeHandoff | undefined
+
   async function flush(rows: readonly NewInboxRow[]): Promise<IntakeResult[]> {
     const inserted = await insertInboxBatch(deps.db, rows)
     const ids = new Map(inserted.map((r) => [rowKey(r), r.id]))
@@ -45,11 +57,12 @@ export function createInboxIntake(
       ids.delete(key) // a repeat of the same key later in this batch is a duplicate
       return { kind: 'accepted', inboxId }
     })
-    const jobs = rows.flatMap((row, i) => {
+    const messages = rows.flatMap((row, i) => {
       const r = results[i]!
-      return r.kind === 'accepted' ? [inboundJob(r.inboxId, row)] : []
+      return r.kind === 'accepted' ? [{ ...row, inboxId: r.inboxId }] : []
     })
-    const enqueued = await enqueue(jobs)
+    const toQueue = handoff ? handoff.take(messages) : messages
+    const enqueued = await enqueue(toQueue.map((m) => inboundJob(m.inboxId, m)))
     return results.map((r) => (r.kind === 'accepted' ? { ...r, enqueued } : r))
   }
 
@@ -68,7 +81,14 @@ export function createInboxIntake(
     }
   }
 
-  return createBatcher(flush, opts)
+  const batcher = createBatcher(flush, opts)
+  return {
+    submit: (row) => batcher.submit(row),
+    drain: () => batcher.drain(),
+    handOffTo(next) {
+      handoff = next
+    },
+  }
 }
 
 function rowKey(r: { channel: string; accountId: string; dedupeKey: string }): string {

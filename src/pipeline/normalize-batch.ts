@@ -15,6 +15,8 @@ export interface InboundMessage {
   readonly dedupeKey: string
   readonly receivedAt: Date
   readonly rawBody: Uint8Array
+  /** The request that delivered it, for log correlation. */
+  readonly requestId?: string
 }
 
 /** `alone`: this message must take the one-at-a-time path (`normalizeInboxItem`). */
