@@ -269,6 +269,8 @@ export interface InventoryChangeTable {
   channel: ChannelId
   account_id: string
   order_id: string
+  /** How much this order's reservations changed the SKU's live units; null on notes from before deltas. */
+  reserved_delta: number | null
 }
 
 export interface Database {

@@ -4,12 +4,11 @@ import {
   lockItems,
   readAdjustments,
   setOnHandAfter,
-  settleConsumedMany,
 } from '../db/repos/inventory.js'
 import type { Database } from '../db/schema.js'
 import { appendEvents } from '../outbox/append.js'
 import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
-import { recomputeItems } from './ledger.js'
+import { recomputeItems, reservationChange, reservationsNow } from './ledger.js'
 import { planLedger, type LedgerCommand, type LedgerOutcome } from './ledger-plan.js'
 
 /**
@@ -18,14 +17,15 @@ import { planLedger, type LedgerCommand, type LedgerOutcome } from './ledger-pla
  * statements do not grow in number with the batch, and few run while the locks are held (each
  * one holds up every batch waiting for a hot SKU):
  * - lock every SKU, in SKU order (`lockItems`: 2);
- * - only if a level applied: settle the shipped units it reflects (1);
- * - claim every new key with one multi-row insert, which also sums the SKUs' reservations (1);
+ * - only if a level applied: settle the shipped units it reflects (2);
+ * - take the orders' reservation changes noted for the SKUs (`reservationsNow`: 1);
+ * - claim every new key with one multi-row insert (1);
  * - only if some key was used before: read those keys' rows, and correct the running on-hand
  *   stored with the claimed ones (2);
  * - write the changed SKUs (1) and append one `inventory.changed.v1` per SKU whose ats moved (1).
  *   Its cause is the last command that changed the SKU, and its id comes from that command,
  *   applied once only, so a retried batch cannot emit twice.
- * Common case, adjustments only: 5 statements plus BEGIN and COMMIT.
+ * Common case, adjustments only: 6 statements plus BEGIN and COMMIT.
  */
 export async function commitLedgerCommands(
   trx: Kysely<Database>,
@@ -35,9 +35,10 @@ export async function commitLedgerCommands(
   const skus = commands.map((c) => (c.kind === 'adjustment' ? c.adjustment.sku : c.level.sku))
   const items = await lockItems(trx, skus)
   let plan = planLedger(items, commands, new Map(), now)
-  // Levels do not depend on the keys: settle what they reflect before reservations are summed.
-  await settleConsumedMany(trx, plan.levels)
-  const { claimed, reserved } = await claimAdjustments(trx, plan.claims, [...items.keys()])
+  // Levels do not depend on the keys: settle the shipped units they reflect, and take the orders'
+  // reservation changes noted since the SKUs were last written.
+  const { reserved, taken } = await reservationsNow(trx, items, plan.levels)
+  const claimed = await claimAdjustments(trx, plan.claims)
   if (claimed.size < plan.claims.length) {
     // Planned as if every key were new: plan again knowing which were not.
     const first = new Map(plan.claims.map((c) => [c.idempotency_key, c.on_hand_after]))
@@ -54,21 +55,31 @@ export async function commitLedgerCommands(
       plan.claims.filter((c) => c.on_hand_after !== first.get(c.idempotency_key)),
     )
   }
-  const changed = new Map([...items].filter(([sku]) => plan.patches.has(sku)))
-  const last = plan.last
+  // Written: SKUs the commands changed, and SKUs whose reservations changed above (their notes
+  // are gone, so their reserved must be stored now).
+  const changed = new Map(
+    [...items].filter(
+      ([sku, item]) =>
+        plan.patches.has(sku) || taken.has(sku) || reserved.get(sku) !== item.reserved,
+    ),
+  )
+  const change = (sku: string) => {
+    const last = plan.last.get(sku)
+    if (last) return { ...last, idParts: [...last.idParts, '0'] }
+    return { ...reservationChange(sku, items.get(sku)!, taken.get(sku)), at: now }
+  }
   const drafts = await recomputeItems(
     trx,
     changed,
     plan.patches,
-    (sku) => last.get(sku)!.cause,
+    (sku) => change(sku).cause,
     now,
     reserved,
   )
   const origin: EventOrigin = { channel: 'hub', accountId: 'inventory', recordedAt: now }
   const events = drafts.map((draft) => {
-    const change = last.get(draft.data.sku)!
-    const id = eventId(origin, ...change.idParts, '0')
-    return toEvent({ ...draft, time: change.at.toISOString() }, origin, id)
+    const { at, idParts } = change(draft.data.sku)
+    return toEvent({ ...draft, time: at.toISOString() }, origin, eventId(origin, ...idParts))
   })
   await appendEvents(trx, events)
   return plan.outcomes

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
 import {
   lockItems,
-  settleConsumed,
+  settleConsumedMany,
   sumReservationsBySku,
+  takeChanges,
   writeItems,
   type ItemRow,
+  type TakenChanges,
 } from '../db/repos/inventory.js'
 import type { Database, InventoryItem } from '../db/schema.js'
 import type { InventoryChangeCause } from '../events/index.js'
@@ -21,11 +23,70 @@ export interface ItemPatch {
 export type InventoryChangedDraft = Extract<EventDraft, { type: 'inventory.changed.v1' }>
 
 /**
- * Recomputes the locked items' `reserved` and `ats` after their inputs changed, writes them, and
- * returns one `inventory.changed.v1` draft per SKU whose ats moved. The caller holds the items'
- * locks (`lockItems`); `reserved` is summed from the live reservations, so it is exact whatever
- * happened since the last recompute (a caller that summed them under the locks passes `summed`).
- * At most two statements however many SKUs (a group commit locks many).
+ * What happened to the locked SKUs' reservations since their `reserved` was last written: the
+ * orders' change notes, taken now (see `takeChanges`), and the shipped units an on-hand level
+ * already reflects, settled now — the stored level's, or a newer one in `levels` being applied.
+ * Returns each SKU's reserved units now, and per SKU the notes taken. Incremental, so its cost does
+ * not grow with a SKU's open orders; a note from before deltas were kept re-sums its SKU once.
+ */
+export async function reservationsNow(
+  trx: Kysely<Database>,
+  items: ReadonlyMap<string, InventoryItem>,
+  levels: ReadonlyMap<string, Date> = new Map(),
+): Promise<{ reserved: Map<string, number>; taken: Map<string, TakenChanges> }> {
+  const settleAsOf = new Map<string, Date>()
+  for (const [sku, item] of items) {
+    const stored = item.on_hand_as_of
+    const level = levels.get(sku)
+    const asOf = level && (!stored || level > stored) ? level : stored
+    if (asOf) settleAsOf.set(sku, asOf)
+  }
+  // Take the notes, settle (which notes its own changes), and if it settled anything take again:
+  // every take sees whole transactions (a row change and its note commit together), so `reserved`
+  // is the live units of one consistent snapshot. A row an order commits after the settle has its
+  // own note, which makes the SKU due for the next settle.
+  const skus = [...items.keys()]
+  let taken = await takeChanges(trx, skus)
+  if ((await settleConsumedMany(trx, settleAsOf)) > 0)
+    taken = mergeTaken(taken, await takeChanges(trx, skus))
+  const recount = [...taken].filter(([, t]) => t.delta === 'recount').map(([sku]) => sku)
+  const summed = await sumReservationsBySku(trx, recount)
+  const reserved = new Map<string, number>()
+  for (const [sku, item] of items) {
+    const delta = taken.get(sku)?.delta ?? 0
+    reserved.set(sku, delta === 'recount' ? (summed.get(sku) ?? 0) : item.reserved + delta)
+  }
+  return { reserved, taken }
+}
+
+function mergeTaken(
+  a: ReadonlyMap<string, TakenChanges>,
+  b: ReadonlyMap<string, TakenChanges>,
+): Map<string, TakenChanges> {
+  const merged = new Map(a)
+  for (const [sku, later] of b) {
+    const earlier = merged.get(sku)
+    merged.set(
+      sku,
+      !earlier
+        ? later
+        : {
+            delta:
+              earlier.delta === 'recount' || later.delta === 'recount'
+                ? 'recount'
+                : earlier.delta + later.delta,
+            newest: later.newest,
+            upto: later.upto,
+          },
+    )
+  }
+  return merged
+}
+
+/**
+ * Recomputes the locked items' `ats` from their inputs and `reserved` (see {@link reservationsNow}),
+ * writes them, and returns one `inventory.changed.v1` draft per SKU whose ats moved. One statement
+ * however many SKUs (a group commit locks many).
  */
 export async function recomputeItems(
   trx: Kysely<Database>,
@@ -33,17 +94,15 @@ export async function recomputeItems(
   patches: ReadonlyMap<string, ItemPatch>,
   cause: InventoryChangeCause | ((sku: string) => InventoryChangeCause),
   at: Date,
-  /** The items' live reservations, when the caller summed them already under the locks. */
-  summed?: ReadonlyMap<string, number>,
+  reservedBySku: ReadonlyMap<string, number>,
 ): Promise<InventoryChangedDraft[]> {
-  const reservedBySku = summed ?? (await sumReservationsBySku(trx, [...items.keys()]))
   const rows: ItemRow[] = []
   const drafts: InventoryChangedDraft[] = []
   for (const [sku, item] of items) {
     const patch = patches.get(sku) ?? {}
     const onHand = patch.onHand ?? item.on_hand
     const safetyStock = patch.safetyStock ?? item.safety_stock
-    const reserved = reservedBySku.get(sku) ?? 0
+    const reserved = reservedBySku.get(sku) ?? item.reserved
     const ats = availableToSell(onHand, reserved, safetyStock)
     const moved = ats !== item.ats
     const onHandAsOf = patch.onHandAsOf ?? item.on_hand_as_of
@@ -76,6 +135,32 @@ export async function recomputeItems(
   return drafts
 }
 
+/**
+ * The cause and event id of a SKU change that only reservations made: the newest order noted,
+ * or (no note taken: only shipped units a stored level reflects were settled) none, named by the
+ * level they were settled against.
+ */
+export function reservationChange(
+  sku: string,
+  item: InventoryItem,
+  taken: TakenChanges | undefined,
+): { cause: InventoryChangeCause; idParts: string[] } {
+  if (!taken)
+    return {
+      cause: { kind: 'reservation', reference: null, channel: null, account: null },
+      idParts: ['settled', sku, item.on_hand_as_of?.toISOString() ?? ''],
+    }
+  return {
+    cause: {
+      kind: 'reservation',
+      reference: taken.newest.order_id,
+      channel: taken.newest.channel,
+      account: taken.newest.account_id,
+    },
+    idParts: ['reservations', sku, taken.upto],
+  }
+}
+
 export type OnHandOutcome =
   | { readonly applied: true; readonly events: EventDraft[] }
   /** The stored level is as new or newer: nothing changed. */
@@ -95,8 +180,9 @@ export async function setOnHand(
   const item = items.get(level.sku)!
   if (item.on_hand_as_of && item.on_hand_as_of.getTime() >= level.asOf.getTime())
     return { applied: false, storedAsOf: item.on_hand_as_of }
-  await settleConsumed(trx, level.sku, level.asOf)
+  const { reserved } = await reservationsNow(trx, items, new Map([[level.sku, level.asOf]]))
   const patch = { onHand: level.onHand, onHandAsOf: level.asOf }
-  const events = await recomputeItems(trx, items, new Map([[level.sku, patch]]), cause, level.asOf)
+  const patches = new Map([[level.sku, patch]])
+  const events = await recomputeItems(trx, items, patches, cause, level.asOf, reserved)
   return { applied: true, events }
 }

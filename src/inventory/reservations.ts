@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely'
-import { changeNotes } from '../db/repos/inventory.js'
 import { internalSkuKey, internalSkusOf } from '../db/repos/listings.js'
 import { orderKeyString, type OrderKey } from '../db/repos/orders.js'
 import type { Database } from '../db/schema.js'
@@ -34,12 +33,23 @@ export function lineHold(status: OrderSnapshot['status'], line: OrderLine): Line
   }
 }
 
+/** A line's reservation as stored. */
 interface Row {
   readonly lineId: string
   readonly sku: string
   readonly held: number
   readonly consumed: number
 }
+
+/** A stored row with what decides its live units and its consumption time. */
+interface StoredRow extends Row {
+  readonly settled: number
+  readonly consumedAt: Date | null
+}
+
+/** Units a reservation counts in its SKU's `reserved`: unshipped, and shipped but not yet settled. */
+const live = (r: { held: number; consumed: number; settled: number }) =>
+  r.held + r.consumed - r.settled
 
 export interface OrderToReserve {
   readonly key: OrderKey
@@ -51,18 +61,20 @@ export interface OrderToReserve {
 
 /**
  * Brings the orders' reservations in line with their stored snapshots, inside the caller's
- * transaction (which holds the orders' row locks), and notes the SKUs whose reservations changed.
- * Their `reserved` and ats are brought up to date by {@link settleChangedSkus}, outside this
- * transaction: an order never waits on its SKU's row, which every order of a best-seller would
- * otherwise queue for (one at a time, commit included). Lines without a SKU reserve nothing; a
- * line gone from the snapshot releases what it held. At most three statements for any number of
- * orders: their current reservations, the channel-to-internal SKU mapping, and the write.
+ * transaction (which holds the orders' row locks), and notes for each SKU how much its live units
+ * changed. The SKUs' `reserved` and ats are brought up to date by whoever next holds the SKU's
+ * lock and takes the notes (`reservationsNow`), outside this transaction: an order never waits on
+ * its SKU's row, which every order of a best-seller would otherwise queue for (one at a time,
+ * commit included). Lines without a SKU reserve nothing; a line gone from the snapshot releases what
+ * it held. At most three statements for any number of orders: their current reservations (locked,
+ * so a settle of shipped units cannot change them between this read and the write), the
+ * channel-to-internal SKU mapping, and the write.
  */
 export async function reserveOrders(
   trx: Kysely<Database>,
   orders: readonly OrderToReserve[],
 ): Promise<void> {
-  const existing = await reservationsOf(
+  const existing = await lockReservations(
     trx,
     orders.filter((o) => o.known).map((o) => o.key),
   )
@@ -75,58 +87,67 @@ export async function reserveOrders(
   )
   const mapped =
     channelSkus.length > 0 ? await internalSkusOf(trx, channelSkus) : new Map<string, string>()
-  const writes: Array<Row & { order: OrderKey; at: Date }> = []
-  const notes: ReturnType<typeof changeNotes> = []
+  const writes: Array<Record<string, unknown>> = []
+  const notes: Array<Record<string, unknown>> = []
   for (const order of orders) {
-    const before = existing.get(orderKeyString(order.key)) ?? []
+    const before = new Map(
+      (existing.get(orderKeyString(order.key)) ?? []).map((r) => [r.lineId, r]),
+    )
     const internal = (sku: string) =>
       mapped.get(internalSkuKey(order.key.channel, order.key.accountId, sku)) ?? sku
-    const changed = changedRows(order.snapshot, before, internal)
-    if (changed.length === 0) continue
-    const old = new Map(before.map((r) => [r.lineId, r]))
     const at = new Date(order.snapshot.updatedAt)
-    for (const row of changed) writes.push({ ...row, order: order.key, at })
-    notes.push(
-      ...changeNotes(
-        changed.flatMap((row) => [row.sku, old.get(row.lineId)?.sku ?? row.sku]),
-        order.key,
-      ),
-    )
+    const deltas = new Map<string, number>()
+    const move = (sku: string, units: number) => deltas.set(sku, (deltas.get(sku) ?? 0) + units)
+    for (const row of changedRows(order.snapshot, [...before.values()], internal)) {
+      const old = before.get(row.lineId)
+      // Shipped units already settled stay settled, up to what is shipped now.
+      const settled = Math.min(old?.settled ?? 0, row.consumed)
+      const consumedAt =
+        row.consumed > (old?.consumed ?? 0)
+          ? at
+          : (old?.consumedAt ?? (row.consumed > 0 ? at : null))
+      if (old) move(old.sku, -live(old))
+      move(row.sku, live({ ...row, settled }))
+      writes.push({
+        channel: order.key.channel,
+        account_id: order.key.accountId,
+        order_id: order.key.externalId,
+        line_id: row.lineId,
+        sku: row.sku,
+        held: row.held,
+        consumed: row.consumed,
+        settled,
+        consumed_at: consumedAt?.toISOString() ?? null,
+      })
+    }
+    // Every SKU a changed row touches gets a note, even one whose units did not move: the note
+    // is also what brings a SKU's ledger row into being.
+    for (const [sku, delta] of deltas)
+      notes.push({
+        sku,
+        channel: order.key.channel,
+        account_id: order.key.accountId,
+        order_id: order.key.externalId,
+        reserved_delta: delta,
+      })
   }
   if (writes.length === 0) return
-  const reservations = JSON.stringify(
-    writes.map((w) => ({
-      channel: w.order.channel,
-      account_id: w.order.accountId,
-      order_id: w.order.externalId,
-      line_id: w.lineId,
-      sku: w.sku,
-      held: w.held,
-      consumed: w.consumed,
-      consumed_at: w.consumed > 0 ? w.at.toISOString() : null,
-    })),
-  )
-  // One statement: the reservations, and the notes that their SKUs' ledger rows are due a settle.
+  // One statement: the reservations, and the notes of what they changed.
   await sql`
     with reserved as (
-      insert into reservation (channel, account_id, order_id, line_id, sku, held, consumed, consumed_at, updated_at)
-      select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.consumed_at, now()
-        from json_to_recordset(${reservations}::json) as r(channel text, account_id text,
-             order_id text, line_id text, sku text, held integer, consumed integer, consumed_at timestamptz)
+      insert into reservation (channel, account_id, order_id, line_id, sku, held, consumed, settled, consumed_at, updated_at)
+      select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.settled, r.consumed_at, now()
+        from json_to_recordset(${JSON.stringify(writes)}::json) as r(channel text, account_id text,
+             order_id text, line_id text, sku text, held integer, consumed integer, settled integer,
+             consumed_at timestamptz)
       on conflict (channel, account_id, order_id, line_id) do update set
         sku = excluded.sku, held = excluded.held, consumed = excluded.consumed,
-        -- The consumption time moves only when more units ship; shipped units a later on-hand
-        -- level already reflects stay settled.
-        consumed_at = case when excluded.consumed > reservation.consumed
-                           then excluded.consumed_at else reservation.consumed_at end,
-        settled = least(reservation.settled, excluded.consumed),
-        updated_at = excluded.updated_at
+        settled = excluded.settled, consumed_at = excluded.consumed_at, updated_at = excluded.updated_at
     )
-    insert into inventory_change (sku, channel, account_id, order_id)
-    select n.sku, n.channel, n.account_id, n.order_id
-      from json_to_recordset(${JSON.stringify(notes)}::json) as n(sku text, channel text, account_id text, order_id text)`.execute(
-    trx,
-  )
+    insert into inventory_change (sku, channel, account_id, order_id, reserved_delta)
+    select n.sku, n.channel, n.account_id, n.order_id, n.reserved_delta
+      from json_to_recordset(${JSON.stringify(notes)}::json) as n(sku text, channel text,
+           account_id text, order_id text, reserved_delta integer)`.execute(trx)
 }
 
 /** The reservation rows a snapshot needs written: new or different lines, and released ones. */
@@ -149,7 +170,13 @@ function changedRows(
     })
   }
   for (const row of existing) {
-    if (!wanted.has(row.lineId)) wanted.set(row.lineId, { ...row, held: 0 })
+    if (!wanted.has(row.lineId))
+      wanted.set(row.lineId, {
+        lineId: row.lineId,
+        sku: row.sku,
+        held: 0,
+        consumed: row.consumed,
+      })
   }
   const before = new Map(existing.map((r) => [r.lineId, r]))
   return [...wanted.values()].filter((row) => {
@@ -158,12 +185,12 @@ function changedRows(
   })
 }
 
-/** The current reservations of the orders, by order. */
-async function reservationsOf(
+/** The current reservations of the orders, by order, locked until the transaction ends. */
+async function lockReservations(
   trx: Kysely<Database>,
   keys: readonly OrderKey[],
-): Promise<Map<string, Row[]>> {
-  const byOrder = new Map<string, Row[]>()
+): Promise<Map<string, StoredRow[]>> {
+  const byOrder = new Map<string, StoredRow[]>()
   if (keys.length === 0) return byOrder
   const param = JSON.stringify(
     keys.map((k) => ({ channel: k.channel, account_id: k.accountId, order_id: k.externalId })),
@@ -176,13 +203,20 @@ async function reservationsOf(
     sku: string
     held: number
     consumed: number
+    settled: number
+    consumed_at: Date | null
   }>`
-    select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed
+    select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.settled,
+           r.consumed_at
       from reservation r
       join json_to_recordset(${param}::json) as k(channel text, account_id text, order_id text)
-        on r.channel = k.channel and r.account_id = k.account_id and r.order_id = k.order_id`.execute(
-    trx,
-  )
+        on r.channel = k.channel and r.account_id = k.account_id and r.order_id = k.order_id
+     -- the primary key's index, whatever the planner guesses about the json rows (see orders.ts)
+     where r.channel = any(${distinct(keys.map((k) => k.channel))}::text[])
+       and r.account_id = any(${distinct(keys.map((k) => k.accountId))}::text[])
+       and r.order_id = any(${distinct(keys.map((k) => k.externalId))}::text[])
+     order by r.channel, r.account_id, r.order_id, r.line_id
+       for update of r`.execute(trx)
   for (const r of rows) {
     const k = orderKeyString({
       channel: r.channel,
@@ -190,8 +224,17 @@ async function reservationsOf(
       externalId: r.order_id,
     })
     const list = byOrder.get(k) ?? []
-    list.push({ lineId: r.line_id, sku: r.sku, held: r.held, consumed: r.consumed })
+    list.push({
+      lineId: r.line_id,
+      sku: r.sku,
+      held: r.held,
+      consumed: r.consumed,
+      settled: r.settled,
+      consumedAt: r.consumed_at,
+    })
     byOrder.set(k, list)
   }
   return byOrder
 }
+
+const distinct = (values: readonly string[]) => [...new Set(values)]

@@ -169,5 +169,5 @@ export async function appendAndSettle(
                           else s.outcome end,
            processed_at = ${at}
       from json_to_recordset(${JSON.stringify(rows)}::json) as s(id bigint, status text, outcome jsonb)
-     where m.id = s.id`.execute(trx)
+     where m.id = any(${rows.map((r) => r.id)}::bigint[]) and m.id = s.id`.execute(trx)
 }

@@ -13,6 +13,7 @@ import * as inboxSearchAndReplay from './2026-11-22T1000_inbox-search-and-replay
 import * as subscriptionPause from './2026-11-22T1010_subscription-pause.js'
 import * as auditLog from './2026-11-22T1020_audit-log.js'
 import * as inventoryChange from './2026-11-22T1030_inventory-change.js'
+import * as reservationDeltas from './2026-12-02T0900_reservation-deltas.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -33,4 +34,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T1010_subscription-pause': subscriptionPause,
   '2026-11-22T1020_audit-log': auditLog,
   '2026-11-22T1030_inventory-change': inventoryChange,
+  '2026-12-02T0900_reservation-deltas': reservationDeltas,
 }

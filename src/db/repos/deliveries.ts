@@ -76,7 +76,10 @@ export interface AttemptOutcome {
 
 /**
  * Records HTTP attempts and their deliveries' resulting states in a single statement (atomic
- * without a transaction's extra round trips), however many there are.
+ * without a transaction's extra round trips), however many there are. The rows come as one `json`
+ * parameter; the `= any(ids)` beside the join makes the planner find the deliveries by primary key
+ * whatever it guesses about json_to_recordset's rows or the table's size (a cached plan made while
+ * the table was small would otherwise scan it on every call).
  */
 export async function recordAttempts(
   db: Kysely<Database>,
@@ -113,7 +116,9 @@ export async function recordAttempts(
        set status = r.status, attempts = d.attempts + 1, last_error = r.last_error, updated_at = r.at,
            delivered_at = case when r.status = 'delivered' then r.at else d.delivered_at end
       from r
-     where d.id = r.delivery_id`.execute(db)
+     where d.id = any(${outcomes.map((o) => o.deliveryId)}::bigint[]) and d.id = r.delivery_id`.execute(
+    db,
+  )
 }
 
 export async function cancelDelivery(

@@ -1,7 +1,6 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely'
 import type { Database, InventoryItem } from '../schema.js'
 import type { ChannelId } from '../../events/index.js'
-import type { OrderKey } from './orders.js'
 
 /**
  * Locks the SKUs' items for the rest of the transaction, creating missing ones at zero. Locks are
@@ -56,28 +55,69 @@ const unitsBySku = (rows: ReadonlyArray<{ sku: string; units: string | number }>
   new Map(rows.map((r) => [r.sku, Number(r.units)]))
 
 /**
- * Shipped units an on-hand level as of `asOf` already reflects stop counting as reserved. The
- * caller holds the SKU's item lock.
+ * Shipped units an on-hand level as of `asOf` (per SKU) already reflects stop counting as reserved.
+ * The caller holds the SKUs' item locks. Like an order's reservation change, the settle is noted
+ * per order with what it changed the SKU's live units by (`reserved_delta`), in the same
+ * statement as the change: `reserved` only ever moves by taking notes (`takeChanges`), so it always
+ * equals the live units as of some consistent snapshot, never a mix. The rows are locked and read
+ * first, in their own statement, so each delta is computed from the values it replaces even if an
+ * order's transaction changed them meanwhile. Returns how many rows it settled.
  */
-export async function settleConsumed(
-  trx: Kysely<Database>,
-  sku: string,
-  asOf: Date,
-): Promise<void> {
-  await settleConsumedMany(trx, new Map([[sku, asOf]]))
-}
-
-/** {@link settleConsumed} for many SKUs, each with its own as-of, in one statement. */
 export async function settleConsumedMany(
   trx: Kysely<Database>,
   asOf: ReadonlyMap<string, Date>,
-): Promise<void> {
-  if (asOf.size === 0) return
+): Promise<number> {
+  if (asOf.size === 0) return 0
   const levels = JSON.stringify([...asOf].map(([sku, at]) => ({ sku, as_of: at })))
+  const { rows } = await sql<ReservationKey & { sku: string; units: number }>`
+    select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.consumed - r.settled as units
+      from reservation r
+      join jsonb_to_recordset(${levels}::jsonb) as l(sku text, as_of timestamptz) on r.sku = l.sku
+     where r.sku = any(${[...asOf.keys()]}::text[])
+       and r.consumed > r.settled and r.consumed_at < l.as_of
+     order by r.channel, r.account_id, r.order_id, r.line_id
+       for update of r`.execute(trx)
+  if (rows.length === 0) return 0
+  const notes = new Map<
+    string,
+    { sku: string; channel: string; account_id: string; order_id: string; reserved_delta: number }
+  >()
+  for (const r of rows) {
+    const key = `${r.sku}\u001f${r.channel}\u001f${r.account_id}\u001f${r.order_id}`
+    const note = notes.get(key) ?? {
+      sku: r.sku,
+      channel: r.channel,
+      account_id: r.account_id,
+      order_id: r.order_id,
+      reserved_delta: 0,
+    }
+    note.reserved_delta -= r.units
+    notes.set(key, note)
+  }
   await sql`
-    update reservation r set settled = r.consumed, updated_at = now()
-      from jsonb_to_recordset(${levels}::jsonb) as l(sku text, as_of timestamptz)
-     where r.sku = l.sku and r.consumed > r.settled and r.consumed_at < l.as_of`.execute(trx)
+    with settled as (
+      update reservation r set settled = r.consumed, updated_at = now()
+        from json_to_recordset(${JSON.stringify(rows)}::json) as k(channel text, account_id text,
+             order_id text, line_id text)
+       where r.channel = any(${[...new Set(rows.map((r) => r.channel))]}::text[])
+         and r.account_id = any(${[...new Set(rows.map((r) => r.account_id))]}::text[])
+         and r.order_id = any(${[...new Set(rows.map((r) => r.order_id))]}::text[])
+         and r.channel = k.channel and r.account_id = k.account_id and r.order_id = k.order_id
+         and r.line_id = k.line_id
+    )
+    insert into inventory_change (sku, channel, account_id, order_id, reserved_delta)
+    select n.sku, n.channel, n.account_id, n.order_id, n.reserved_delta
+      from json_to_recordset(${JSON.stringify([...notes.values()])}::json) as n(sku text,
+           channel text, account_id text, order_id text, reserved_delta integer)`.execute(trx)
+  return rows.length
+}
+
+/** A reservation row's key. */
+export interface ReservationKey {
+  readonly channel: ChannelId
+  readonly account_id: string
+  readonly order_id: string
+  readonly line_id: string
 }
 
 /** A SKU's ledger row as {@link writeItems} sets it (`ats_changed_at` to `now` when `moved`). */
@@ -111,43 +151,64 @@ export async function writeItems(
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
              sku text, on_hand integer, on_hand_as_of timestamptz, safety_stock integer,
              reserved integer, ats integer, moved boolean)
-     where i.sku = v.sku`.execute(trx)
+     where i.sku = any(${rows.map((r) => r.sku)}::text[]) and i.sku = v.sku`.execute(trx)
 }
 
-/** Rows noting that these SKUs' reservations changed (by this order): their ledger is due a settle. */
-export function changeNotes(skus: readonly string[], order: OrderKey) {
-  return [...new Set(skus)].map((sku) => ({
-    sku,
-    channel: order.channel,
-    account_id: order.accountId,
-    order_id: order.externalId,
-  }))
-}
-
-/** SKUs with unsettled reservation changes, oldest first: each with the newest change noted. */
-export async function changedSkus(db: Kysely<Database>, limit: number) {
-  return db
+/** SKUs with unsettled reservation changes, oldest first. */
+export async function changedSkus(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db
     .selectFrom('inventory_change')
-    .select(['sku', (eb) => eb.fn.max('id').as('upto')])
+    .select('sku')
     .groupBy('sku')
     .orderBy((eb) => eb.fn.min('id'))
     .limit(limit)
     .execute()
+  return rows.map((r) => r.sku)
 }
 
-/** The newest change noted for a SKU up to `upto`, and forgets every one up to it. */
+/** What the notes of one SKU, taken together, say (see {@link takeChanges}). */
+export interface TakenChanges {
+  /** Their total change of live units; `recount` if a note predates deltas (re-sum the SKU). */
+  readonly delta: number | 'recount'
+  /** The newest note's order: the cause an event names. */
+  readonly newest: { channel: ChannelId; account_id: string; order_id: string }
+  /** The newest note's id: with the SKU, it names the change (event ids). */
+  readonly upto: string
+}
+
+/**
+ * Takes (deletes) every committed change note of the SKUs and returns, per SKU that had any, what
+ * they add up to. The caller holds the SKUs' item locks and adds the deltas to `reserved`, so each
+ * note counts exactly once: notes are only ever appended, and one committed after this statement
+ * began is left for the next taker.
+ */
 export async function takeChanges(
   trx: Kysely<Database>,
-  sku: string,
-  upto: string,
-): Promise<{ channel: ChannelId; account_id: string; order_id: string } | undefined> {
-  const taken = await trx
+  skus: readonly string[],
+): Promise<Map<string, TakenChanges>> {
+  const taken = new Map<string, TakenChanges>()
+  if (skus.length === 0) return taken
+  const rows = await trx
     .deleteFrom('inventory_change')
-    .where('sku', '=', sku)
-    .where('id', '<=', upto)
-    .returning(['id', 'channel', 'account_id', 'order_id'])
+    .where('sku', '=', sql<string>`any(${[...new Set(skus)]}::text[])`)
+    .returning(['id', 'sku', 'channel', 'account_id', 'order_id', 'reserved_delta'])
     .execute()
-  return taken.sort((a, b) => Number(b.id) - Number(a.id))[0]
+  for (const r of rows) {
+    const prev = taken.get(r.sku)
+    const delta =
+      r.reserved_delta === null || prev?.delta === 'recount'
+        ? 'recount'
+        : (prev?.delta ?? 0) + r.reserved_delta
+    const newer = !prev || BigInt(r.id) > BigInt(prev.upto)
+    taken.set(r.sku, {
+      delta,
+      newest: newer
+        ? { channel: r.channel, account_id: r.account_id, order_id: r.order_id }
+        : prev.newest,
+      upto: newer ? r.id : prev.upto,
+    })
+  }
+  return taken
 }
 
 /** An applied adjustment as stored under its idempotency key. */
@@ -160,37 +221,23 @@ export interface AdjustmentRow {
 }
 
 /**
- * Claims the adjustments' idempotency keys with one multi-row insert, and in the same statement
- * sums the live reservations of `skus` (see {@link sumReservationsBySku}): the caller holds those
- * SKUs' locks, and every round trip while it does delays everyone waiting for them. A key already
- * stored (or being stored by a transaction that then commits) is not claimed. Rows go in key order,
- * so two batches that share keys wait for each other in one order and never deadlock.
+ * Claims the adjustments' idempotency keys with one multi-row insert. A key already stored (or
+ * being stored by a transaction that then commits) is not claimed. Rows go in key order, so two
+ * batches that share keys wait for each other in one order and never deadlock.
  */
 export async function claimAdjustments(
   trx: Kysely<Database>,
   rows: readonly AdjustmentRow[],
-  skus: readonly string[],
-): Promise<{ claimed: Set<string>; reserved: Map<string, number> }> {
-  if (rows.length === 0)
-    return { claimed: new Set(), reserved: await sumReservationsBySku(trx, skus) }
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
   const sorted = [...rows].sort((a, b) => (a.idempotency_key < b.idempotency_key ? -1 : 1))
-  const result = await trx
-    .with('live', (qc) => liveUnits(qc, skus))
-    .with('claimed', (qc) =>
-      qc
-        .insertInto('inventory_adjustment')
-        .values(sorted)
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returning('idempotency_key'),
-    )
-    .selectNoFrom([
-      sql<string[]>`array(select idempotency_key from claimed)`.as('claimed'),
-      sql<Array<{ sku: string; units: number }> | null>`(select json_agg(live) from live)`.as(
-        'live',
-      ),
-    ])
-    .executeTakeFirstOrThrow()
-  return { claimed: new Set(result.claimed), reserved: unitsBySku(result.live ?? []) }
+  const claimed = await trx
+    .insertInto('inventory_adjustment')
+    .values(sorted)
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .returning('idempotency_key')
+    .execute()
+  return new Set(claimed.map((r) => r.idempotency_key))
 }
 
 /** The stored adjustments of these keys, in one select. */
@@ -216,7 +263,8 @@ export async function setOnHandAfter(
   await sql`
     update inventory_adjustment a set on_hand_after = v.on_hand_after
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(idempotency_key text, on_hand_after integer)
-     where a.idempotency_key = v.idempotency_key`.execute(trx)
+     where a.idempotency_key = any(${rows.map((r) => r.idempotency_key)}::text[])
+       and a.idempotency_key = v.idempotency_key`.execute(trx)
 }
 
 export async function readItem(

@@ -77,7 +77,11 @@ export async function internalSkusOf(
     select distinct l.channel, l.account_id, l.channel_sku, l.sku
       from listing l
       join json_to_recordset(${param}::json) as k(channel text, account_id text, channel_sku text)
-        on l.channel = k.channel and l.account_id = k.account_id and l.channel_sku = k.channel_sku`.execute(
+        on l.channel = k.channel and l.account_id = k.account_id and l.channel_sku = k.channel_sku
+     -- the (channel, account_id, channel_sku) index, whatever the planner guesses about the json rows
+     where l.channel = any(${[...new Set(wanted.map((w) => w.channel))]}::text[])
+       and l.account_id = any(${[...new Set(wanted.map((w) => w.accountId))]}::text[])
+       and l.channel_sku = any(${[...new Set(wanted.map((w) => w.channelSku))]}::text[])`.execute(
     db,
   )
   return new Map(rows.map((r) => [internalSkuKey(r.channel, r.account_id, r.channel_sku), r.sku]))

@@ -22,8 +22,19 @@ export interface OrderWrite {
 /*
  * The batch statements below take their rows as one `json` parameter (json_to_recordset), so each
  * has one text whatever the batch size: prepared once per connection, and one round trip for any
- * number of orders.
+ * number of orders. Where they look orders up, `= any(...)` on each key column beside the join
+ * makes the planner use the key's index whatever it guesses about the json rows or the table's
+ * size (a plan cached while the table was small would otherwise scan it on every call).
  */
+
+/** Each key column's distinct values, for the `= any(...)` index conditions. */
+function keyColumns(keys: readonly OrderKey[]) {
+  return {
+    channels: [...new Set(keys.map((k) => k.channel))],
+    accounts: [...new Set(keys.map((k) => k.accountId))],
+    externalIds: [...new Set(keys.map((k) => k.externalId))],
+  }
+}
 
 const orderRows = (rows: readonly OrderWrite[]) =>
   JSON.stringify(
@@ -80,6 +91,7 @@ export async function lockOrders(
   const param = JSON.stringify(
     keys.map((k) => ({ channel: k.channel, account_id: k.accountId, external_id: k.externalId })),
   )
+  const { channels, accounts, externalIds } = keyColumns(keys)
   const { rows } = await sql<{
     channel: ChannelId
     account_id: string
@@ -90,6 +102,8 @@ export async function lockOrders(
       from sales_order o
       join json_to_recordset(${param}::json) as k(channel text, account_id text, external_id text)
         on o.channel = k.channel and o.account_id = k.account_id and o.external_id = k.external_id
+     where o.channel = any(${channels}::text[]) and o.account_id = any(${accounts}::text[])
+       and o.external_id = any(${externalIds}::text[])
      order by o.channel, o.account_id, o.external_id
        for update of o`.execute(trx)
   return new Map(
@@ -106,13 +120,16 @@ export async function updateOrders(
   rows: readonly OrderWrite[],
 ): Promise<void> {
   if (rows.length === 0) return
+  const { channels, accounts, externalIds } = keyColumns(rows.map((r) => r.key))
   await sql`
     update sales_order o
        set status = r.status, channel_updated_at = r.channel_updated_at, snapshot = r.snapshot,
            last_inbox_id = r.last_inbox_id, updated_at = now()
       from json_to_recordset(${orderRows(rows)}::json) as r(channel text, account_id text,
            external_id text, status text, channel_updated_at timestamptz, snapshot jsonb, last_inbox_id bigint)
-     where o.channel = r.channel and o.account_id = r.account_id and o.external_id = r.external_id`.execute(
+     where o.channel = any(${channels}::text[]) and o.account_id = any(${accounts}::text[])
+       and o.external_id = any(${externalIds}::text[])
+       and o.channel = r.channel and o.account_id = r.account_id and o.external_id = r.external_id`.execute(
     trx,
   )
 }
