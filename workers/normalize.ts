@@ -15,10 +15,11 @@ const MAX_BATCH = 100
 
 /** The batches every message of this process is normalized in: its jobs and its handoff's. */
 export function createNormalizeBatches(deps: NormalizeDeps): Batcher<InboundMessage, BatchResult> {
-  // Two batches in flight: one can be committing while the next one gathers and starts.
+  // One batch in flight: messages arriving meanwhile gather into the next, so batches grow with
+  // load (fewer round trips and commits per message; see the intake's note in src/deps.ts).
   return createBatcher((messages: readonly InboundMessage[]) => normalizeBatch(deps, messages), {
     maxBatch: MAX_BATCH,
-    maxInFlight: 2,
+    maxInFlight: 1,
   })
 }
 

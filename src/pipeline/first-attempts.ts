@@ -71,7 +71,7 @@ export function createFirstAttempts(
       )
       return decided.map(() => undefined)
     },
-    { maxBatch: 500, maxInFlight: 2 },
+    { maxBatch: 500, maxInFlight: 1 },
   )
 
   /** Hands deliveries to the queue (every attempt by the deliver worker); never throws. */
