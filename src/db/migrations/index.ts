@@ -14,6 +14,7 @@ import * as subscriptionPause from './2026-11-22T1010_subscription-pause.js'
 import * as auditLog from './2026-11-22T1020_audit-log.js'
 import * as inventoryChange from './2026-11-22T1030_inventory-change.js'
 import * as reservationDeltas from './2026-12-02T0900_reservation-deltas.js'
+import * as leanHotTables from './2026-12-02T0910_lean-hot-tables.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -35,4 +36,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T1020_audit-log': auditLog,
   '2026-11-22T1030_inventory-change': inventoryChange,
   '2026-12-02T0900_reservation-deltas': reservationDeltas,
+  '2026-12-02T0910_lean-hot-tables': leanHotTables,
 }
