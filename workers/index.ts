@@ -85,6 +85,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     worker.on('error', (err) => log.error({ queue: worker.name, err }, 'worker error'))
   }
   let lastSettle = 0
+  let settling: Promise<void> | undefined
   const sweeper = createSweeper(work, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
   const leader = startRelayLeader(
     {
@@ -97,14 +98,17 @@ export function startWorkers(deps: Deps): RunningWorkers {
       retryMs: 2_000,
     },
     {
-      // Reservations changed by orders reach their SKUs' ledger rows first, so the batch
-      // publishes their inventory.changed events and queues their pushes. At most every
+      // Reservations changed by orders reach their SKUs' ledger rows at most every
       // LEDGER_SETTLE_MS, so the orders of a burst settle together: one ats change, one event
-      // and one round of pushes for many orders.
+      // and one round of pushes for many orders. The settle runs beside the relay, not before
+      // it, so publishing never waits for it; its events wake the next batch (NOTIFY).
       relay: async () => {
-        if (Date.now() - lastSettle >= LEDGER_SETTLE_MS) {
+        if (!settling && Date.now() - lastSettle >= LEDGER_SETTLE_MS) {
           lastSettle = Date.now()
-          await settleChangedSkus(work)
+          settling = settleChangedSkus(work)
+            .then(() => undefined)
+            .catch((err: unknown) => log.warn({ err }, 'settling reservation changes failed'))
+            .finally(() => (settling = undefined))
         }
         return (await relayBatch({ ...work, firstAttempts }, RELAY_BATCH)).relayed
       },
@@ -120,6 +124,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       await handoff.drain()
       await Promise.all(workers.map((w) => w.close()))
       await leader.stop()
+      await settling
       await firstAttempts.drain()
     },
   }

@@ -9,7 +9,11 @@ import {
   type OrderWrite,
 } from '../db/repos/orders.js'
 import type { Database } from '../db/schema.js'
-import { reserveOrders } from '../inventory/reservations.js'
+import {
+  planReservations,
+  writeReservations,
+  type ReservationWrites,
+} from '../inventory/reservations.js'
 import type { EventDraft } from '../outbox/event.js'
 import { decideOrderChange } from './diff.js'
 
@@ -21,12 +25,13 @@ import { decideOrderChange } from './diff.js'
  * - new orders are inserted directly (the common case for orders/create);
  * - known ones are locked until the transaction ends, so a concurrent batch that touches the same
  *   order waits and then compares against what this one stored;
- * - changed orders are written back, and their stock reservations follow their stored snapshots.
+ * - changed orders are written back; their stock reservations are decided (the caller writes them,
+ *   with `reservationWrites` in its own last statement, or `writeReservations`).
  */
 export async function applyOrderSnapshots(
   trx: Kysely<Database>,
   snapshots: readonly OrderWrite[],
-): Promise<EventDraft[][]> {
+): Promise<{ drafts: EventDraft[][]; reservations: ReservationWrites }> {
   const firstOfKey = new Map<string, OrderWrite>()
   for (const s of snapshots) {
     const k = orderKeyString(s.key)
@@ -52,7 +57,7 @@ export async function applyOrderSnapshots(
   })
   await updateOrders(trx, [...changed.values()])
   const touched = new Set([...inserted, ...changed.keys()])
-  await reserveOrders(
+  const reservations = await planReservations(
     trx,
     [...touched].map((k) => ({
       key: firstOfKey.get(k)!.key,
@@ -60,7 +65,7 @@ export async function applyOrderSnapshots(
       known: !inserted.has(k),
     })),
   )
-  return drafts
+  return { drafts, reservations }
 }
 
 /** One snapshot: {@link applyOrderSnapshots} with a batch of one. */
@@ -70,6 +75,7 @@ export async function applyOrderSnapshot(
   snapshot: OrderSnapshot,
   inboxId: string,
 ): Promise<readonly EventDraft[]> {
-  const [drafts] = await applyOrderSnapshots(trx, [{ key, snapshot, inboxId }])
-  return drafts!
+  const { drafts, reservations } = await applyOrderSnapshots(trx, [{ key, snapshot, inboxId }])
+  await writeReservations(trx, reservations)
+  return drafts[0]!
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely'
 import { settleInboxMessage } from '../db/repos/inbox.js'
 import type { HubEvent } from '../events/index.js'
+import { reservationWrites, type ReservationWrites } from '../inventory/reservations.js'
 import type { Database, InboxOutcome } from '../db/schema.js'
 
 /**
@@ -120,6 +121,8 @@ export async function appendAndSettle(
   trx: Kysely<Database>,
   settlements: readonly MessageSettlement[],
   at: Date,
+  /** Stock reservations to write in the same statement (see `planReservations`). */
+  reservations: ReservationWrites = { rows: [], notes: [] },
 ): Promise<void> {
   if (settlements.length === 0) return
   const events = settlements.flatMap((s) =>
@@ -148,7 +151,7 @@ export async function appendAndSettle(
     outcome: s.outcome ?? null,
   }))
   await sql`
-    with appended as (
+    with ${reservationWrites(reservations)}, appended as (
       insert into outbox_event (id, type, channel, account_id, subject, occurred_at, recorded_at, envelope, inbox_id)
       select e.id, e.type, e.channel, e.account_id, e.subject, e.occurred_at, e.recorded_at, e.envelope, e.inbox_id
         from json_to_recordset(${JSON.stringify(events)}::json) as e(id text, type text, channel text,

@@ -7,6 +7,7 @@ import { listingSubject, type HubEvent } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import { applyStockReport } from '../inventory/reports.js'
 import { applyOrderSnapshots } from '../orders/apply.js'
+import type { ReservationWrites } from '../inventory/reservations.js'
 import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
 import type { Observation } from '../../normalizers/index.js'
 
@@ -24,15 +25,17 @@ export interface MessageToApply {
 
 /**
  * Applies messages' observations inside the caller's transaction, in the order given, and returns
- * the events each message causes. The orders of the whole batch are applied together (a few
- * statements for any number; see `applyOrderSnapshots`), other observations one by one.
+ * the events each message causes, and the orders' reservation writes, which the caller writes
+ * (with `reservationWrites` in its own last statement, or `writeReservations`) before it commits.
+ * The orders of the whole batch are applied together (a few statements for any number; see
+ * `applyOrderSnapshots`), other observations one by one.
  */
 export async function applyMessages(
   trx: Kysely<Database>,
   log: Logger,
   settings: ApplySettings,
   messages: readonly MessageToApply[],
-): Promise<HubEvent[][]> {
+): Promise<{ events: HubEvent[][]; reservations: ReservationWrites }> {
   const orders = messages.flatMap(({ message, observations }) =>
     observations.flatMap((o) =>
       o.kind === 'order'
@@ -50,7 +53,8 @@ export async function applyMessages(
         : [],
     ),
   )
-  const orderDrafts = (await applyOrderSnapshots(trx, orders)).values()
+  const applied = await applyOrderSnapshots(trx, orders)
+  const orderDrafts = applied.drafts.values()
   const results: HubEvent[][] = []
   for (const { message, origin, observations } of messages) {
     const events: HubEvent[] = []
@@ -71,7 +75,7 @@ export async function applyMessages(
     }
     results.push(events)
   }
-  return results
+  return { events: results, reservations: applied.reservations }
 }
 
 /** Applies one observation other than an order snapshot (those are applied by the batch). */

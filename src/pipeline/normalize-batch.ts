@@ -114,7 +114,7 @@ export async function normalizeBatch(
             break // not a candidate
         }
       }
-      const events = await applyMessages(
+      const { events, reservations } = await applyMessages(
         trx,
         deps.log,
         deps.config.stock,
@@ -129,7 +129,8 @@ export async function normalizeBatch(
         })
         decided.set(index, DONE)
       })
-      await appendAndSettle(trx, settlements, now)
+      // The orders' reservations go in the same statement: one round trip fewer per batch.
+      await appendAndSettle(trx, settlements, now, reservations)
       return decided
     })
     for (const [index, result] of decided) results[index] = result

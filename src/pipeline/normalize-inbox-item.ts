@@ -18,6 +18,7 @@ import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connec
 import { decodeJsonBody, normalizers, type NormalizeResult } from '../../normalizers/index.js'
 import type { AccountDirectory } from './accounts.js'
 import { applyMessages, type ApplySettings } from './apply-observations.js'
+import { writeReservations } from '../inventory/reservations.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface NormalizeDeps {
@@ -112,9 +113,11 @@ function inTransaction(
         return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
       case 'observations': {
         const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
-        const [events] = await applyMessages(trx, deps.log, deps.config.stock, [
+        const applied = await applyMessages(trx, deps.log, deps.config.stock, [
           { message, origin, observations: result.observations },
         ])
+        await writeReservations(trx, applied.reservations)
+        const events = applied.events[0]
         const subjects = subjectsOf(result.observations)
         if (replay) {
           // A replay replaces the message's subjects and keeps a changed event apart.
