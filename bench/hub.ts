@@ -1,5 +1,6 @@
 // Runs the built hub as one or two child processes that share a fresh database and queue prefix.
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, spawnChild, waitForLogLine, waitForReady, type Child } from './processes.js'
 import { databaseUrl, deleteQueuePrefix, dropDatabase, REDIS_URL } from './stores.js'
@@ -132,6 +133,16 @@ export async function startHub(opts: {
   return hub
 }
 
+/** Node's flags as `npm start` runs the hub (package.json), then BENCH_HUB_NODE_ARGS. */
 function nodeArgs(): string[] {
-  return (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  return [...START_FLAGS, ...(process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean)]
 }
+
+const START_FLAGS = (() => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const flags = /^node((?: --\S+)*) dist\//.exec(pkg.scripts.start)
+  if (!flags) throw new Error(`cannot read node's flags from npm start: ${pkg.scripts.start}`)
+  return flags[1]!.split(' ').filter(Boolean)
+})()
