@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Integration files mostly wait on PostgreSQL, Redis and timers: more files than cores run
+    // at once (vitest's default is one fewer than the cores, one file at a time on two).
+    maxWorkers: '150%',
     projects: [
       {
         test: {

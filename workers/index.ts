@@ -40,6 +40,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     connection: deps.redis.worker,
     prefix: config.queues.prefix,
     backoffMaxMs: config.delivery.backoffMaxMs,
+    lockMs: config.maintenance.jobLockMs,
   }
   const deliverDeps = { ...work, timeoutMs: config.delivery.timeoutMs }
   const firstAttempts = createFirstAttempts(deliverDeps, {

@@ -6,6 +6,8 @@ export interface WorkerBase {
   readonly connection: Redis
   readonly prefix: string
   readonly backoffMaxMs: number
+  /** See `Config.maintenance.jobLockMs`. */
+  readonly lockMs: number
 }
 
 /** Every worker gets its connection, prefix and backoff from deps; none creates its own. */
@@ -14,6 +16,8 @@ export function workerOptions(base: WorkerBase, concurrency: number): WorkerOpti
     connection: base.connection,
     prefix: base.prefix,
     concurrency,
+    lockDuration: base.lockMs,
+    stalledInterval: base.lockMs,
     settings: { backoffStrategy: hubBackoff(base.backoffMaxMs) },
   }
 }

@@ -42,6 +42,7 @@ export const Env = z.object({
   RELAY_MIN_INTERVAL_MS: int(10, 0),
   SWEEP_INTERVAL_MS: int(10_000, 100),
   SWEEP_GRACE_MS: int(30_000, 0),
+  JOB_LOCK_MS: int(30_000, 1_000),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
   SANDBOX_EMULATOR_PORT: int(3001, 1).pipe(z.number().max(65535)),
   STOCK_ECHO_WINDOW_MS: int(120_000, 0),

@@ -66,6 +66,12 @@ export interface Config {
     readonly sweepIntervalMs: number
     /** A row must be this old before the sweeper assumes its job was lost. */
     readonly sweepGraceMs: number
+    /**
+     * A job's lock (BullMQ lockDuration, renewed at half of it while the job runs): a job whose
+     * worker died is retried by another worker within about twice this (it is also how often
+     * stalled jobs are looked for).
+     */
+    readonly jobLockMs: number
   }
   readonly log: { readonly level: Env['LOG_LEVEL'] }
   readonly shutdownTimeoutMs: number
@@ -151,6 +157,7 @@ export function loadConfig(
       relayMinIntervalMs: e.RELAY_MIN_INTERVAL_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepGraceMs: e.SWEEP_GRACE_MS,
+      jobLockMs: e.JOB_LOCK_MS,
     },
     stock: {
       echoWindowMs: e.STOCK_ECHO_WINDOW_MS,

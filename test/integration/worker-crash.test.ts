@@ -41,6 +41,8 @@ function startWorker(): ChildProcess {
         LOG_LEVEL: 'warn',
         SWEEP_INTERVAL_MS: '500',
         SWEEP_GRACE_MS: '1000',
+        // The killed worker's jobs stay locked this long before another takes them over.
+        JOB_LOCK_MS: '3000',
       },
       stdio: 'ignore',
     },
