@@ -29,6 +29,7 @@
 //            inbox rows (0 = never)  BENCH_MEMORY_MAX_SECONDS=7200: wrk's -d
 //            BENCH_MEMORY_DRAIN_STALL_SECONDS=60 (quick 20): give up draining after no progress
 //   BENCH_SKIP_BUILD=1             use dist/ as it is (e.g. while someone else runs the built hub)
+//   BENCH_MAIN_JS=path             measure another build of the hub (implies nothing is built)
 //   BENCH_PG_URL, BENCH_REDIS_URL (see stores.ts)
 //   BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags for the hubs' node
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -50,7 +51,9 @@ import { writeTemplate } from './webhook-template.js'
 import { ensureWrk } from './wrk.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const MAIN_JS = join(ROOT, 'dist/src/main.js')
+// BENCH_MAIN_JS: another build's entry point (e.g. an older commit's, built in a worktree), to
+// measure it with this harness.
+const MAIN_JS = process.env.BENCH_MAIN_JS ?? join(ROOT, 'dist/src/main.js')
 const RESULTS_DIR = join(ROOT, 'bench/results')
 
 const quick = process.env.BENCH_QUICK === '1'
@@ -118,7 +121,9 @@ async function main(): Promise<number> {
   const wrk = ensureWrk()
   console.log(`load generator: ${wrk}; parts: ${parts.join(', ')}${quick ? ' (quick)' : ''}`)
 
-  if (process.env.BENCH_SKIP_BUILD === '1') console.log('BENCH_SKIP_BUILD=1: using dist/ as it is')
+  if (process.env.BENCH_MAIN_JS) console.log(`BENCH_MAIN_JS: measuring ${MAIN_JS}`)
+  else if (process.env.BENCH_SKIP_BUILD === '1')
+    console.log('BENCH_SKIP_BUILD=1: using dist/ as it is')
   else {
     console.log('building the hub (npm run build)…')
     await runToCompletion('npm', ['run', 'build', '--silent'])
