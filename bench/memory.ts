@@ -2,7 +2,7 @@
 // acknowledged; Redis memory under the run's queue prefix sampled every ~10% and after draining.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
-import { hubCpuGroups, startHub } from './hub.js'
+import { hubCpuGroups, startHub, type HubLayout } from './hub.js'
 import { prefixMemory, type PrefixMemory } from './redis-memory.js'
 import { rssMb, sampleRss } from './rss.js'
 import { connectDb, pipelineState, REDIS_URL, type PipelineState } from './stores.js'
@@ -14,6 +14,11 @@ import { startWrk, type WrkResult } from './wrk.js'
 export const EVENT_STREAM_LIMIT = 11_000
 
 export interface MemoryPlan {
+  /**
+   * `api+worker` by default: every webhook then passes through the BullMQ queue (an `all` process
+   * normalizes its own webhooks without one), so what Redis keeps per completed job shows.
+   */
+  readonly layout: HubLayout
   readonly webhooks: number
   readonly connections: number
   readonly threads: number
@@ -42,6 +47,7 @@ export interface MemorySample extends PipelineState, PrefixMemory {
 }
 
 export interface MemoryResult {
+  readonly layout: HubLayout
   readonly webhooks: number
   readonly connections: number
   readonly maxBacklog: number
@@ -64,14 +70,14 @@ export interface MemoryResult {
 export async function measureMemory(plan: MemoryPlan): Promise<MemoryResult> {
   const sub = await startSubscriber()
   const hub = await startHub({
-    layout: 'all',
+    layout: plan.layout,
     label: 'memory',
     logDir: plan.logDir,
     mainJs: plan.mainJs,
   })
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 })
   const db = await connectDb(hub.dbName)
-  const rss = sampleRss({ hub: hubCpuGroups(hub).hub! })
+  const rss = sampleRss(hubCpuGroups(hub))
   try {
     sub.secret = await subscribe(hub.baseUrl, sub.url)
     const started = performance.now()
@@ -82,7 +88,7 @@ export async function measureMemory(plan: MemoryPlan): Promise<MemoryResult> {
         elapsedSeconds: Math.round((performance.now() - started) / 1000),
         ...state,
         delivered: sub.receivedUs.size,
-        hubRssMb: Math.round(rssMb(hub.processes[0]!.child.pid)),
+        hubRssMb: Math.round(Math.max(...hub.processes.map((p) => rssMb(p.child.pid)))),
         ...(await prefixMemory(redis, hub.queuePrefix)),
       }
       samples.push(s)
@@ -156,12 +162,13 @@ export async function measureMemory(plan: MemoryPlan): Promise<MemoryResult> {
     const uncapped = (m: PrefixMemory) => m.bytes - m.eventBytes
     const eventsCapped = samples.every((m) => m.longestEvents <= EVENT_STREAM_LIMIT)
     return {
+      layout: plan.layout,
       webhooks: plan.webhooks,
       connections: plan.connections,
       maxBacklog: plan.maxBacklog,
       wrk,
       samples,
-      peakHubRssMb: rss.stop().hub ?? NaN,
+      peakHubRssMb: Math.max(...Object.values(rss.stop())),
       pausedSeconds: Math.round(pausedMs / 1000),
       drained,
       duplicates: [...sub.duplicates.values()].reduce((a, b) => a + b, 0),

@@ -1,6 +1,7 @@
 // The memory part of the report: Redis memory under the run's prefix as the webhook count grows.
 import { EVENT_STREAM_LIMIT, type MemoryResult } from './memory.js'
 import { n, table, verdict } from './report-format.js'
+import { LAYOUT_PROCESSES } from './hub.js'
 import { TARGETS } from './results.js'
 
 const kib = (bytes: number) => n(bytes / 1024)
@@ -9,7 +10,8 @@ export function formatMemory(r: MemoryResult): string[] {
   const last = r.samples.at(-1)
   const first = r.samples[0]
   return [
-    `MEMORY: a --role all hub with one subscriber, wrk closed loop (${r.connections} connections) ` +
+    `MEMORY: a hub (${LAYOUT_PROCESSES[r.layout]}) with one subscriber, wrk closed loop ` +
+      `(${r.connections} connections) ` +
       `until ${n(r.webhooks)} webhooks were acknowledged (${n(r.wrk.acked)} were)`,
     r.maxBacklog > 0
       ? `  wrk paused while more than ${n(r.maxBacklog)} inbox rows waited to be processed ` +

@@ -25,6 +25,7 @@
 //   ledger:  BENCH_LEDGER_SECONDS=10 (quick 3)  BENCH_LEDGER_CONNECTIONS=64
 //   stock:   BENCH_STOCK_RUNS=10 (quick 2)  BENCH_STOCK_CHANGES=1000 (quick 200)
 //   memory:  BENCH_MEMORY_WEBHOOKS=1000000 (quick 3000)  BENCH_MEMORY_CONNECTIONS=32 (quick 16)
+//            BENCH_MEMORY_LAYOUT=api+worker (every webhook a BullMQ job; all: none in the happy path)
 //            BENCH_MEMORY_MAX_BACKLOG=20000 (quick 1000): pause wrk above this many unprocessed
 //            inbox rows (0 = never)  BENCH_MEMORY_MAX_SECONDS=7200: wrk's -d
 //            BENCH_MEMORY_DRAIN_STALL_SECONDS=60 (quick 20): give up draining after no progress
@@ -99,6 +100,7 @@ const settings = {
   },
   stock: { runs: num('BENCH_STOCK_RUNS', 10, 2), changes: num('BENCH_STOCK_CHANGES', 1000, 200) },
   memory: {
+    layout: (process.env.BENCH_MEMORY_LAYOUT ?? 'api+worker') as HubLayout,
     webhooks: num('BENCH_MEMORY_WEBHOOKS', 1_000_000, 3_000),
     connections: num('BENCH_MEMORY_CONNECTIONS', 32, 16),
     maxBacklog: num('BENCH_MEMORY_MAX_BACKLOG', 20_000, 1_000),
