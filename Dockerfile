@@ -18,6 +18,5 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 USER node
 EXPOSE 3000
-# The same V8 flag as `npm start` (package.json): see docs/benchmarks.md, "Memory".
-ENTRYPOINT ["node", "--max-old-space-size=256", "dist/src/main.js"]
+ENTRYPOINT ["node", "dist/src/main.js"]
 CMD ["start"]
