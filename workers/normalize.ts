@@ -1,12 +1,13 @@
 import { Worker } from 'bullmq'
 import { createBatcher, type Batcher } from '../src/pipeline/batcher.js'
-import {
-  normalizeBatch,
-  type BatchResult,
-  type InboundMessage,
-} from '../src/pipeline/normalize-batch.js'
+import { normalizeBatch, type BatchResult } from '../src/pipeline/normalize-batch.js'
 import { normalizeInboxItem, type NormalizeDeps } from '../src/pipeline/normalize-inbox-item.js'
-import { InboundJob, QUEUE_NAMES, jobBodyBytes } from '../src/queues/index.js'
+import {
+  InboundJob,
+  QUEUE_NAMES,
+  inboundMessage,
+  type InboundMessage,
+} from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
 import { attemptOf, decode, settleJob } from './settle.js'
 
@@ -38,23 +39,15 @@ export function createNormalizeWorker(
     QUEUE_NAMES.inbound,
     async (job, token) => {
       const data = decode(InboundJob, job.data)
-      const body = jobBodyBytes(data)
-      let result: BatchResult = { kind: 'alone' }
-      if (body)
-        result = await batches.submit({
-          inboxId: data.inboxId,
-          channel: data.channel,
-          accountId: data.accountId,
-          topic: data.topic,
-          dedupeKey: data.dedupeKey,
-          receivedAt: new Date(data.receivedAt),
-          rawBody: body,
-          ...(data.requestId !== undefined ? { requestId: data.requestId } : {}),
-        })
+      const message = inboundMessage(data)
+      let result: BatchResult = message ? await batches.submit(message) : { kind: 'alone' }
       // Every line this job logs names the webhook's request, inbox row and job.
       const ids = { inboxId: data.inboxId, requestId: data.requestId, jobId: job.id }
       if (result.kind === 'alone') {
-        const opts = { finalAttempt: attemptOf(job).final, ...(body ? { body } : {}) }
+        const opts = {
+          finalAttempt: attemptOf(job).final,
+          ...(message ? { body: message.rawBody } : {}),
+        }
         result = await normalizeInboxItem({ ...deps, log: deps.log.child(ids) }, data.inboxId, opts)
       }
       if (deps.log.isLevelEnabled('debug'))

@@ -83,19 +83,7 @@ function insertEvents(
 ) {
   return qc
     .insertInto('outbox_event')
-    .values(
-      events.map((e) => ({
-        id: e.id,
-        type: e.type,
-        channel: e.channel,
-        account_id: e.account,
-        subject: e.subject,
-        occurred_at: e.time,
-        recorded_at: e.recordedAt,
-        envelope: JSON.stringify(e),
-        inbox_id: inboxId,
-      })),
-    )
+    .values(events.map((e) => ({ ...eventRow(e, inboxId), envelope: JSON.stringify(e) })))
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
 }
@@ -126,17 +114,7 @@ export async function appendAndSettle(
 ): Promise<void> {
   if (settlements.length === 0) return
   const events = settlements.flatMap((s) =>
-    s.events.map((e) => ({
-      id: e.id,
-      type: e.type,
-      channel: e.channel,
-      account_id: e.account,
-      subject: e.subject,
-      occurred_at: e.time,
-      recorded_at: e.recordedAt,
-      envelope: e,
-      inbox_id: s.inboxId,
-    })),
+    s.events.map((e) => ({ ...eventRow(e, s.inboxId), envelope: e })),
   )
   const subjects = settlements.flatMap((s) =>
     s.subjects.map((subject) => ({
@@ -173,4 +151,18 @@ export async function appendAndSettle(
            processed_at = ${at}
       from json_to_recordset(${JSON.stringify(rows)}::json) as s(id bigint, status text, outcome jsonb)
      where m.id = any(${rows.map((r) => r.id)}::bigint[]) and m.id = s.id`.execute(trx)
+}
+
+/** An event's outbox columns but its envelope (text for a statement, an object inside json rows). */
+function eventRow(e: HubEvent, inboxId: string | null) {
+  return {
+    id: e.id,
+    type: e.type,
+    channel: e.channel,
+    account_id: e.account,
+    subject: e.subject,
+    occurred_at: e.time,
+    recorded_at: e.recordedAt,
+    inbox_id: inboxId,
+  }
 }

@@ -62,7 +62,7 @@ export function createInboxIntake(
       return r.kind === 'accepted' ? [{ ...row, inboxId: r.inboxId }] : []
     })
     const toQueue = handoff ? handoff.take(messages) : messages
-    const enqueued = await enqueue(toQueue.map((m) => inboundJob(m.inboxId, m)))
+    const enqueued = await enqueue(toQueue.map(inboundJob))
     return results.map((r) => (r.kind === 'accepted' ? { ...r, enqueued } : r))
   }
 

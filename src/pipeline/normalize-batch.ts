@@ -1,23 +1,10 @@
-import type { ChannelId } from '../events/index.js'
+import type { InboundMessage } from '../queues/index.js'
 import { subjectsOf } from '../admin/inbox-subjects.js'
 import { lockInboxStatuses } from '../db/repos/inbox.js'
 import { appendAndSettle, type MessageSettlement } from '../outbox/append.js'
 import { applyMessages, type MessageToApply } from './apply-observations.js'
 import { isOpen, runNormalizer, type NormalizeDeps } from './normalize-inbox-item.js'
 import { DONE, type StepResult } from './step-result.js'
-
-/** A stored webhook as its job carries it: the exact bytes, so the stored copy is not read again. */
-export interface InboundMessage {
-  readonly inboxId: string
-  readonly channel: ChannelId
-  readonly accountId: string
-  readonly topic: string
-  readonly dedupeKey: string
-  readonly receivedAt: Date
-  readonly rawBody: Uint8Array
-  /** The request that delivered it, for log correlation. */
-  readonly requestId?: string
-}
 
 /** `alone`: this message must take the one-at-a-time path (`normalizeInboxItem`). */
 export type BatchResult = StepResult | { readonly kind: 'alone' }

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js'
-import { inboundJob, type Queues } from '../queues/index.js'
+import { inboundJob, type InboundMessage, type Queues } from '../queues/index.js'
 import type { Batcher } from './batcher.js'
-import type { BatchResult, InboundMessage } from './normalize-batch.js'
+import type { BatchResult } from './normalize-batch.js'
 
 /**
  * Where inbox intake hands the webhooks it has just committed, in a process that also runs the
@@ -46,7 +46,7 @@ export function createNormalizeHandoff(
       )
     if (result.kind === 'done') return
     try {
-      await deps.queues.enqueueInbound([inboundJob(message.inboxId, message)])
+      await deps.queues.enqueueInbound([inboundJob(message)])
     } catch (err) {
       // The row is committed and still open (or failed, and visible as such); the sweeper queues
       // a received one later.

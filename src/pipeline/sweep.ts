@@ -54,7 +54,8 @@ export function createSweeper(
         messages
           .filter((m) => lostInbox.has(m.id))
           .map((m) =>
-            inboundJob(m.id, {
+            inboundJob({
+              inboxId: m.id,
               channel: m.channel,
               accountId: m.account_id,
               topic: m.topic,

@@ -26,28 +26,46 @@ export const InboundJob = z.object({
 })
 export type InboundJob = z.infer<typeof InboundJob>
 
+/** A stored webhook as its inbound job carries it: the exact bytes with what names them. */
+export interface InboundMessage {
+  readonly inboxId: string
+  readonly channel: ChannelId
+  readonly accountId: string
+  readonly topic: string
+  readonly dedupeKey: string
+  readonly receivedAt: Date
+  readonly rawBody: Uint8Array
+  /** The request that delivered it, for log correlation. */
+  readonly requestId?: string | undefined
+}
+
 /** The inbound job for a stored inbox row. */
-export function inboundJob(
-  inboxId: string,
-  m: {
-    readonly channel: ChannelId
-    readonly accountId: string
-    readonly topic: string
-    readonly dedupeKey: string
-    readonly receivedAt: Date
-    readonly rawBody: Uint8Array
-    readonly requestId?: string
-  },
-): InboundJob {
+export function inboundJob(m: InboundMessage): InboundJob {
   return {
     ...(m.requestId !== undefined ? { requestId: m.requestId } : {}),
-    inboxId,
+    inboxId: m.inboxId,
     channel: m.channel,
     accountId: m.accountId,
     topic: m.topic,
     dedupeKey: m.dedupeKey,
     receivedAt: m.receivedAt.toISOString(),
     ...encodeBody(m.rawBody),
+  }
+}
+
+/** The message a job carries, or undefined for a job that does not say how it holds the bytes. */
+export function inboundMessage(job: InboundJob): InboundMessage | undefined {
+  const rawBody = jobBodyBytes(job)
+  if (!rawBody) return undefined
+  return {
+    inboxId: job.inboxId,
+    channel: job.channel,
+    accountId: job.accountId,
+    topic: job.topic,
+    dedupeKey: job.dedupeKey,
+    receivedAt: new Date(job.receivedAt),
+    rawBody,
+    requestId: job.requestId,
   }
 }
 
@@ -59,7 +77,7 @@ function encodeBody(bytes: Uint8Array): Pick<InboundJob, 'body' | 'encoding'> {
 }
 
 /** The exact bytes a job carries, or undefined for a job that does not say how it holds them. */
-export function jobBodyBytes(job: Pick<InboundJob, 'body' | 'encoding'>): Buffer | undefined {
+function jobBodyBytes(job: Pick<InboundJob, 'body' | 'encoding'>): Buffer | undefined {
   if (job.encoding === undefined) return undefined
   return Buffer.from(job.body, job.encoding)
 }

@@ -4,8 +4,9 @@ export {
   InboundJob,
   QUEUE_NAMES,
   inboundJob,
-  jobBodyBytes,
+  inboundMessage,
   jobIds,
+  type InboundMessage,
 } from './catalog.js'
 export { createQueues, type QueueSettings, type Queues } from './queues.js'
 export { closeRedis, createRedis, type RedisConnections } from './redis.js'

@@ -4,9 +4,9 @@
 // message must fail only itself. Real ingress, real PostgreSQL, the worker's own job data.
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { HubEvent, OrderSnapshot } from '../../src/events/index.js'
-import { normalizeBatch, type InboundMessage } from '../../src/pipeline/normalize-batch.js'
+import { normalizeBatch } from '../../src/pipeline/normalize-batch.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
-import { InboundJob, jobBodyBytes, jobIds } from '../../src/queues/index.js'
+import { InboundJob, inboundMessage, jobIds, type InboundMessage } from '../../src/queues/index.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { outboxEvents, truncateAll } from '../helpers/pipeline.js'
@@ -24,16 +24,7 @@ async function receive(fx: RecordedWebhook): Promise<InboundMessage> {
   const res = await postShopify(hub.app, fx)
   const { id } = (await res.json()) as { id: string }
   const job = await hub.deps.queues.inbound.getJob(jobIds.inbound(id))
-  const data = InboundJob.parse(job!.data)
-  return {
-    inboxId: data.inboxId,
-    channel: data.channel,
-    accountId: data.accountId,
-    topic: data.topic,
-    dedupeKey: data.dedupeKey,
-    receivedAt: new Date(data.receivedAt),
-    rawBody: jobBodyBytes(data)!,
-  }
+  return inboundMessage(InboundJob.parse(job!.data))!
 }
 
 /** Versions of one order, a minute apart; the last one fulfilled. */

@@ -4,8 +4,8 @@
 // still normalized, by the sweeper's job. Real ingress, PostgreSQL, Redis and workers.
 import { describe, expect, it, vi } from 'vitest'
 import { createNormalizeHandoff } from '../../src/pipeline/normalize-handoff.js'
-import type { BatchResult, InboundMessage } from '../../src/pipeline/normalize-batch.js'
-import { jobIds } from '../../src/queues/index.js'
+import type { BatchResult } from '../../src/pipeline/normalize-batch.js'
+import { jobIds, type InboundMessage } from '../../src/queues/index.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
