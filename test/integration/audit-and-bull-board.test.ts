@@ -70,6 +70,32 @@ describe('the audit log', () => {
 })
 
 describe('Bull Board', () => {
+  it('stores every one of a burst of admin writes before answering it (entries written in batches)', async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `audit-burst-${i}`)
+    const answers = await Promise.all(
+      keys.map((idempotencyKey) =>
+        Promise.resolve(
+          hub.app.request('/v1/inventory/adjustments', {
+            method: 'POST',
+            headers: { ...ADMIN, 'x-admin-actor': 'recount', 'content-type': 'application/json' },
+            body: JSON.stringify({ idempotencyKey, sku: 'AUDIT-BURST', delta: -1 }),
+          }),
+        ),
+      ),
+    )
+    expect(answers.map((a) => a.status)).toEqual(keys.map(() => 201))
+    // Answered means stored: read straight after the last answer, with nothing waited for.
+    const rows = await hub.deps.db
+      .selectFrom('audit_log')
+      .select(['actor', 'body', 'status'])
+      .where('actor', '=', 'recount')
+      .execute()
+    expect(
+      rows.map((r) => (JSON.parse(r.body!) as { idempotencyKey: string }).idempotencyKey).sort(),
+    ).toEqual([...keys].sort())
+    expect(rows.every((r) => r.status === 201)).toBe(true)
+  })
+
   it('shows every queue’s failed jobs with error and payload, and retries them', async () => {
     const queues = hub.deps.queues.all
     expect(queues.length).toBeGreaterThanOrEqual(6) // inbound, deliver, one stock queue per demo account

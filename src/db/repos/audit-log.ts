@@ -12,19 +12,26 @@ export interface AuditEntry {
   readonly requestId: string
 }
 
-export async function appendAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+/** Appends entries in one statement, in the order given. */
+export async function appendAudits(
+  db: Kysely<Database>,
+  entries: readonly AuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return
   await db
     .insertInto('audit_log')
-    .values({
-      actor: entry.actor,
-      method: entry.method,
-      path: entry.path,
-      query: entry.query,
-      body: entry.body,
-      status: entry.status,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-      request_id: entry.requestId,
-    })
+    .values(
+      entries.map((entry) => ({
+        actor: entry.actor,
+        method: entry.method,
+        path: entry.path,
+        query: entry.query,
+        body: entry.body,
+        status: entry.status,
+        details: entry.details ? JSON.stringify(entry.details) : null,
+        request_id: entry.requestId,
+      })),
+    )
     .execute()
 }
 

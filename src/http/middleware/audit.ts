@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory'
 import type { Kysely } from 'kysely'
-import { appendAudit } from '../../db/repos/audit-log.js'
+import { appendAudits, type AuditEntry } from '../../db/repos/audit-log.js'
+import { createBatcher } from '../../pipeline/batcher.js'
 import type { Database } from '../../db/schema.js'
 import type { AppEnv } from '../env.js'
 
@@ -14,6 +15,15 @@ const BODY_LIMIT = 4_096
  * authenticated requests are recorded; a failed write is logged and never fails the request.
  */
 export function auditLog(db: Kysely<Database>) {
+  // A burst of admin writes (a stock recount's adjustments) is logged in one insert per batch
+  // rather than one commit per request; each request still waits for its entry to be stored.
+  const entries = createBatcher(
+    async (batch: readonly AuditEntry[]) => {
+      await appendAudits(db, batch)
+      return batch.map(() => undefined)
+    },
+    { maxBatch: 200, maxInFlight: 1 },
+  )
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!MUTATING.has(c.req.method)) return next()
     const json = (c.req.header('content-type') ?? '').includes('json')
@@ -21,16 +31,18 @@ export function auditLog(db: Kysely<Database>) {
     const body = json ? (await c.req.text()).slice(0, BODY_LIMIT) : null
     await next()
     const url = new URL(c.req.url)
-    await appendAudit(db, {
-      actor: actorOf(c.req.header('authorization'), c.req.header('x-admin-actor')),
-      method: c.req.method,
-      path: url.pathname,
-      query: url.search === '' ? null : url.search.slice(1),
-      body,
-      status: c.res.status,
-      details: c.get('auditDetails') ?? null,
-      requestId: c.get('requestId'),
-    }).catch((err: unknown) => c.get('log').error({ err }, 'could not write the audit log'))
+    await entries
+      .submit({
+        actor: actorOf(c.req.header('authorization'), c.req.header('x-admin-actor')),
+        method: c.req.method,
+        path: url.pathname,
+        query: url.search === '' ? null : url.search.slice(1),
+        body,
+        status: c.res.status,
+        details: c.get('auditDetails') ?? null,
+        requestId: c.get('requestId'),
+      })
+      .catch((err: unknown) => c.get('log').error({ err }, 'could not write the audit log'))
   })
 }
 
