@@ -24,9 +24,10 @@ export const InventoryChangeCause = z
 export type InventoryChangeCause = z.infer<typeof InventoryChangeCause>
 
 /**
- * A SKU's available-to-sell changed: `ats = max(0, onHand − reserved − safetyStock)`. Emitted on
- * every change of `ats`, in the transaction that changed it; the hub pushes the new quantity to
- * every listing of the SKU after its channel policy.
+ * A SKU's available-to-sell changed: `ats = max(0, onHand − reserved − safetyStock)`. Emitted once
+ * per SKU per committed batch that moved `ats` (changes applied together under one lock yield one
+ * event carrying the batch's net result), in the transaction that changed it; the hub pushes the
+ * new quantity to every listing of the SKU after its channel policy.
  */
 export const InventoryChanged = defineEvent(
   'inventory.changed.v1',
