@@ -116,11 +116,14 @@ export function planLedger(
       const l = command.level
       const s = stateOf(l.sku)
       if (l.safetyStock !== undefined) {
+        // The transition is part of the id: two batches changing one SKU's safety stock within
+        // the same millisecond (5 → 3, then 3 → 5) are two events, not one deduplicated away.
+        const transition = `${s.safetyStock}->${l.safetyStock}`
         s.safetyStock = l.safetyStock
         plan.last.set(l.sku, {
           cause: { kind: 'safety-stock', reference: null, ...API },
           at: now,
-          idParts: ['safety-stock', l.sku, now.toISOString()],
+          idParts: ['safety-stock', l.sku, now.toISOString(), transition],
         })
       }
       if (s.asOf && s.asOf.getTime() >= l.asOf.getTime()) {
