@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { X509Certificate } from 'node:crypto'
 import type { Clock } from '../src/clock.js'
 import type { ChannelId, ListingRef } from '../src/events/index.js'
 import type { HttpTransport } from './shared/transport.js'
@@ -57,6 +58,19 @@ export interface VerifyContext<Credentials> {
   readonly certificates?: ReadonlyMap<string, string>
 }
 
+export interface CertificateCheckContext {
+  /** The URL the certificate came from (it may say which name the certificate must carry). */
+  readonly url: string
+  readonly now: Date
+  /** Trust anchors: the system's roots in production; a test's own CA in tests. */
+  readonly roots: readonly X509Certificate[]
+}
+
+export type CertificateVerdict =
+  /** `pem` is the leaf alone, to verify signatures with; trusted until `notAfter`. */
+  | { readonly ok: true; readonly pem: string; readonly notAfter: Date }
+  | { readonly ok: false; readonly reason: string }
+
 export interface IssuedToken {
   readonly token: string
   readonly expiresAt: Date
@@ -92,6 +106,12 @@ export interface WebhookIngress<Credentials> {
    * `ctx.certificates`). Undefined means nothing may be fetched.
    */
   certificateUrl?(req: InboundRequest, credentials: Credentials): string | undefined
+  /**
+   * For schemes signed with a fetched certificate: whether what `url` served may be trusted (its
+   * name, validity and chain to one of `ctx.roots`), run once per fetch, before anything is
+   * cached. Pure. A scheme with `certificateUrl` must have it: nothing fetched is used unchecked.
+   */
+  readonly checkCertificate?: (pem: string, ctx: CertificateCheckContext) => CertificateVerdict
   /**
    * Header names (lower-case) that carry credentials in this account's configuration, beyond the
    * usual ones (`authorization`, `*signature*`, `*token*`…), so they are masked in the inbox.

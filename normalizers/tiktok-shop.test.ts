@@ -1,6 +1,7 @@
 // De-risks the TikTok Shop mapping: every recorded delivery first asks for exactly the records it
 // needs, then normalizes to its reviewed golden output with exact minor-unit amounts, ids beyond
 // 2^53 intact and contract-valid observations; the status tables are pinned case by case.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { hydrationKey } from '../connectors/index.js'
 import { parseJsonBody } from '../src/json.js'
@@ -228,7 +229,7 @@ describe('tiktok-shop normalizer · order amounts', () => {
     expect(snapshot.shippingAddress).toBeNull()
   })
 
-  it('reads IDR as a zero-decimal currency', () => {
+  it('counts IDR in sen, as ISO 4217 has it (two minor digits, not ICU’s zero)', () => {
     const payment = {
       currency: 'IDR',
       sub_total: '150000',
@@ -240,8 +241,8 @@ describe('tiktok-shop normalizer · order amounts', () => {
     const line = firstLine({ currency: 'IDR', original_price: '155000', sale_price: '150000' })
     const snapshot = snapshotOf(withOrder({ payment, line_items: [line] }))
     expect(snapshot.currency).toBe('IDR')
-    expect(snapshot.lines[0]?.discount).toEqual({ amountMinor: 5000, currency: 'IDR' })
-    expect(snapshot.totals.total).toEqual({ amountMinor: 160000, currency: 'IDR' })
+    expect(snapshot.lines[0]?.discount).toEqual({ amountMinor: 500000, currency: 'IDR' })
+    expect(snapshot.totals.total).toEqual({ amountMinor: 16000000, currency: 'IDR' })
   })
 
   it('takes a sale price above the original as the unit price, never a negative discount', () => {
@@ -642,4 +643,29 @@ describe('tiktok-shop normalizer · invalid and ignored', () => {
       })
     },
   )
+})
+
+describe('tiktok-shop normalizer · a real order in IDR', () => {
+  // TikTok's own Get Order Detail example is priced in rupiah with sen ("0.01", "21.3"): ISO 4217
+  // gives IDR two minor digits, where Node's ICU data says 0 and the order used to be refused.
+  const sample = parseJsonBody(
+    readFileSync(
+      new URL('../test/samples/tiktok-shop/get-order-detail-202507.response.json', import.meta.url),
+      'utf8',
+    ),
+  ) as { data: { orders: Json[] } }
+  const order = sample.data.orders[0]!
+  const orderId = String(order.id)
+
+  it('normalizes with exact minor units', () => {
+    const body = envelope(1, { order_id: orderId, order_status: 'UNPAID', update_time: 1619621355 })
+    const snapshot = snapshotOf(
+      tiktokShop.normalize(input('ORDER_STATUS_CHANGE', body, { [`order:${orderId}`]: order })),
+    )
+    expect(snapshot.currency).toBe('IDR')
+    expect(snapshot.totals.total).toEqual({ amountMinor: 500000, currency: 'IDR' })
+    expect(snapshot.lines.map((line) => line.unitPrice)).toEqual([
+      { amountMinor: 1, currency: 'IDR' },
+    ])
+  })
 })

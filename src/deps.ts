@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import { systemClock, type Clock } from './clock.js'
@@ -48,6 +49,8 @@ export interface DepsOverrides {
   readonly log?: Logger
   readonly clock?: Clock
   readonly transport?: HttpTransport
+  /** Trust anchors for fetched signing certificates (default: Node's root store), e.g. a test CA. */
+  readonly certificateRoots?: readonly X509Certificate[]
 }
 
 /** Builds every long-lived resource. Nothing connects before this is called. */
@@ -98,7 +101,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     accounts: createAccountDirectory(config.accounts, { transport, clock }),
     intake,
     transport,
-    certificates: createCertificateCache(transport, clock),
+    certificates: createCertificateCache(transport, clock, {
+      log,
+      ...(overrides.certificateRoots ? { roots: overrides.certificateRoots } : {}),
+    }),
     metrics: createMetrics({
       db,
       queues,

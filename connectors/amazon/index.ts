@@ -2,6 +2,7 @@ import type { Connector } from '../types.js'
 import { createAmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
 import { withSubscriptionConfirmation } from './confirm-subscription.js'
+import { checkSnsCertificate } from './sns-certificate.js'
 import { amazonStock } from './stock.js'
 import { amazonCertificateUrl, verifyAmazon } from './verify.js'
 
@@ -28,6 +29,7 @@ export const amazon = {
   ingress: {
     verify: verifyAmazon,
     certificateUrl: amazonCertificateUrl,
+    checkCertificate: checkSnsCertificate,
     credentialHeaders: (credentials) =>
       credentials.staticHeader ? [credentials.staticHeader.name] : [],
   },

@@ -7,14 +7,34 @@
  *   Notification: Message, MessageId, Subject (only if present), Timestamp, TopicArn, Type;
  *   SubscriptionConfirmation / UnsubscribeConfirmation: Message, MessageId, SubscribeURL,
  *   Timestamp, Token, TopicArn, Type.
- * - The certificate comes from `SigningCertURL`, fetched only if it is https, its path ends in
- *   `.pem` and its host is `sns.<region>.amazonaws.com(.cn)`; `SubscribeURL` gets the same host
- *   check before the hub follows it. (Key lists and host pattern as in aws/aws-js-sns-message-validator.)
+ * - The certificate comes from `SigningCertURL`, fetched only if it is https on the default port,
+ *   with no user info, query or fragment, its path ends in `.pem` and its host is an SNS regional
+ *   endpoint: `sns.<region>.amazonaws.com`, or `sns.cn-<…>.amazonaws.com.cn` in the China
+ *   partition (regional endpoints: https://docs.aws.amazon.com/general/latest/gr/sns.html; the
+ *   China partition's verification page: https://docs.amazonaws.cn/en_us/sns/latest/dg/sns-verify-signature-of-message.html).
+ *   The region must look like one (`us-east-1`, `us-gov-west-1`), so S3 names such as
+ *   `sns.s3-us-west-2.amazonaws.com` (a bucket called `sns`) are not SNS. `SubscribeURL` gets the
+ *   same host check before the hub follows it. The fetched certificate is then checked in
+ *   sns-certificate.ts.
  * Pure, except `verifySnsSignature`'s use of node:crypto.
  */
 import { createVerify } from 'node:crypto'
 
-const SNS_HOST = /^sns\.[a-zA-Z0-9-]{3,}\.amazonaws\.com(\.cn)?$/
+/** `<area>[-gov]-<direction>-<n>`: every AWS commercial, GovCloud and China region id. */
+const REGION = '[a-z]{2}(?:-gov)?-[a-z]+-[0-9]{1,2}'
+const SNS_HOST = new RegExp(`^sns\\.(${REGION})\\.amazonaws\\.com$`)
+const SNS_CN_HOST = /^sns\.(cn-[a-z]+-[0-9]{1,2})\.amazonaws\.com\.cn$/
+
+/** The region of an SNS regional endpoint host, and whether it is in the China partition. */
+export function snsEndpointRegion(
+  host: string,
+): { readonly region: string; readonly china: boolean } | undefined {
+  const china = SNS_CN_HOST.exec(host)
+  if (china) return { region: china[1]!, china: true }
+  const region = SNS_HOST.exec(host)?.[1]
+  // China regions exist only under .com.cn.
+  return region && !region.startsWith('cn-') ? { region, china: false } : undefined
+}
 
 const SIGNED_KEYS: Readonly<Record<string, readonly string[]>> = {
   Notification: ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'],
@@ -47,7 +67,7 @@ export function isSnsServiceUrl(url: unknown): url is string {
     const parsed = new URL(url)
     return (
       parsed.protocol === 'https:' &&
-      SNS_HOST.test(parsed.hostname) &&
+      snsEndpointRegion(parsed.hostname) !== undefined &&
       parsed.port === '' &&
       parsed.username === '' &&
       parsed.password === ''
@@ -57,9 +77,11 @@ export function isSnsServiceUrl(url: unknown): url is string {
   }
 }
 
-/** A `SigningCertURL` the hub may fetch: an SNS service URL whose path ends in `.pem`. */
+/** A `SigningCertURL` the hub may fetch: an SNS service URL with a `.pem` path and nothing after it. */
 export function isSigningCertUrl(url: unknown): url is string {
-  return isSnsServiceUrl(url) && new URL(url).pathname.endsWith('.pem')
+  if (!isSnsServiceUrl(url)) return false
+  const parsed = new URL(url)
+  return parsed.pathname.endsWith('.pem') && parsed.search === '' && parsed.hash === ''
 }
 
 /** The text SNS signed, or undefined for a message type or field that cannot be signed. */

@@ -66,8 +66,15 @@ describe('toMinorUnits', () => {
     ['0x10', 'USD', 'not a decimal amount'],
     ['90071992547409.92', 'USD', 'too large'],
     ['123456789012345678', 'JPY', 'too large'],
-    ['1.00', 'usd', 'not an ISO 4217 currency code'],
-    ['1.00', 'US', 'not an ISO 4217 currency code'],
+    ['1.00', 'usd', 'currency "usd" is not an ISO 4217 currency code'],
+    ['1.00', 'US', 'currency "US" is not an ISO 4217 currency code'],
+    ['1.00', 'ABC', 'currency "ABC" is not an ISO 4217 currency code'],
+    // Codes without minor units (gold, SDR) and the test code price nothing.
+    ['1.00', 'XAU', 'currency "XAU" is not an ISO 4217 currency code'],
+    ['1.00', 'XDR', 'currency "XDR" is not an ISO 4217 currency code'],
+    ['1.00', 'XTS', 'currency "XTS" is not an ISO 4217 currency code'],
+    ['1.00', 'toString', 'currency "toString" is not an ISO 4217 currency code'],
+    ['1.00', '__proto__', 'currency "__proto__" is not an ISO 4217 currency code'],
   ])('rejects %j %s', (amount, code, message) => {
     expect(() => toMinorUnits(amount, code)).toThrow(InvalidPayloadError)
     expect(() => toMinorUnits(amount, code)).toThrow(message)
@@ -75,6 +82,46 @@ describe('toMinorUnits', () => {
 
   it('uses the ISO 4217 exponent of each currency', () => {
     expect(CURRENCIES.map(currencyExponent)).toEqual([2, 2, 0, 3, 4])
+  })
+
+  // ISO 4217 List One (SIX), CcyMnrUnts. The first four are where Node's ICU data says 0.
+  it.each([
+    ['IDR', 2, '15000.50', 1500050],
+    ['HUF', 2, '1990.99', 199099],
+    ['COP', 2, '35000.25', 3500025],
+    ['PKR', 2, '1250.75', 125075],
+    ['IQD', 3, '1500.250', 1500250],
+    ['BHD', 3, '1.234', 1234],
+    ['JOD', 3, '2.5', 2500],
+    ['KWD', 3, '0.125', 125],
+    ['LYD', 3, '10.001', 10001],
+    ['OMR', 3, '3.3', 3300],
+    ['TND', 3, '7.777', 7777],
+    ['JPY', 0, '1200', 1200],
+    ['KRW', 0, '15000', 15000],
+    ['VND', 0, '250000', 250000],
+    ['CLP', 0, '9990', 9990],
+    ['ISK', 0, '1500', 1500],
+    ['UGX', 0, '37000', 37000],
+    ['XAF', 0, '655', 655],
+    ['XOF', 0, '655', 655],
+    ['CLF', 4, '1.2345', 12345],
+    ['UYW', 4, '0.0001', 1],
+    ['TWD', 2, '99.50', 9950],
+    ['MGA', 2, '1000.20', 100020],
+    ['XCG', 2, '17.90', 1790],
+    ['ZWG', 2, '26.40', 2640],
+  ] as const)('%s has %d minor digits: %s → %d', (code, exponent, amount, minor) => {
+    expect(currencyExponent(code)).toBe(exponent)
+    expect(toMinorUnits(amount, code)).toBe(minor)
+    expect(formatMinorUnits(minor, code)).toBe(
+      exponent === 0
+        ? amount
+        : (amount.includes('.') ? amount : `${amount}.`).padEnd(
+            amount.split('.')[0]!.length + 1 + exponent,
+            '0',
+          ),
+    )
   })
 })
 

@@ -1,26 +1,23 @@
 /**
  * Decimal strings to integer minor units, with string arithmetic only: a float never touches an
- * amount, so "0.1" + "0.2" stays exactly 30 cents. The exponent of each currency comes from the
- * runtime's ICU data (JPY 0, USD 2, KWD 3), the same table `Intl.NumberFormat` formats with.
+ * amount, so "0.1" + "0.2" stays exactly 30 cents. The exponent of each currency is ISO 4217's
+ * (JPY 0, USD 2, IDR 2, KWD 3, CLF 4; iso4217.ts), not the runtime's ICU display digits.
  */
 import type { Money } from '../../src/events/index.js'
 import { InvalidPayloadError } from './invalid.js'
+import { ISO_4217_MINOR_UNITS } from './iso4217.js'
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/
-const CURRENCY = /^[A-Z]{3}$/
-const exponents = new Map<string, number>()
 
-/** Number of minor-unit digits of an ISO 4217 currency (2 for codes ICU does not know). */
+/** Number of minor-unit digits of an active ISO 4217 currency; anything else is refused. */
 export function currencyExponent(currency: string): number {
-  let exponent = exponents.get(currency)
+  const exponent = Object.hasOwn(ISO_4217_MINOR_UNITS, currency)
+    ? ISO_4217_MINOR_UNITS[currency]
+    : undefined
   if (exponent === undefined) {
-    if (!CURRENCY.test(currency)) {
-      throw new InvalidPayloadError(`"${currency}" is not an ISO 4217 currency code`)
-    }
-    exponent =
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-        .maximumFractionDigits ?? 2
-    exponents.set(currency, exponent)
+    throw new InvalidPayloadError(
+      `currency ${JSON.stringify(currency)} is not an ISO 4217 currency code with minor units`,
+    )
   }
   return exponent
 }

@@ -85,9 +85,9 @@ export async function receiveWebhook(
 
 /**
  * The I/O some schemes need before the pure `verify`: a hub-issued bearer token (looked up in
- * PostgreSQL) and a signing certificate (fetched, from a URL the connector approved; a host that
- * answers without one leaves it absent, so the signature fails). Throws when a store or host
- * cannot be reached.
+ * PostgreSQL) and a signing certificate (fetched from a URL the connector approved, and kept only
+ * when the connector's check trusts it; otherwise it is absent, so the signature fails). Throws
+ * when a store or host cannot be reached.
  */
 async function lookUpForVerify(
   deps: ReceiveDeps,
@@ -100,11 +100,14 @@ async function lookUpForVerify(
   },
 ): Promise<{ issuedToken?: IssuedToken; certificates?: ReadonlyMap<string, string> }> {
   const token = connector.ingress.presentedToken?.(input.request, credentials)
-  const certUrl = connector.ingress.certificateUrl?.(input.request, credentials)
+  const { checkCertificate } = connector.ingress
+  // Nothing fetched is used unchecked: a scheme without a check gets no certificate at all.
+  const certUrl = checkCertificate && connector.ingress.certificateUrl?.(input.request, credentials)
   const issuedToken = token
     ? await lookupIssuedToken(deps.db, input.channel, input.accountId, token)
     : undefined
-  const fetched = certUrl ? await deps.certificates.get(certUrl) : undefined
+  const fetched =
+    certUrl && checkCertificate ? await deps.certificates.get(certUrl, checkCertificate) : undefined
   return {
     ...(issuedToken ? { issuedToken } : {}),
     ...(certUrl && fetched?.kind === 'ok'

@@ -1,8 +1,9 @@
 // Test-side Amazon delivery: the static header an EventBridge connection adds, and SNS message
-// signing with a key and certificate generated for the test run. Written independently of
-// connectors/amazon/{verify,sns}.ts (plain node:crypto and selfsigned), so a bug in the verifier
-// cannot be cancelled out by the same bug here.
-import { createSign } from 'node:crypto'
+// signing with a key and certificate generated for the test run, issued by a test CA that tests
+// hand the hub as its only trusted root (the chain check stays on). Written independently of
+// connectors/amazon/{verify,sns,sns-certificate}.ts (plain node:crypto and selfsigned), so a bug
+// in the verifier cannot be cancelled out by the same bug here.
+import { createSign, X509Certificate } from 'node:crypto'
 import { generate } from 'selfsigned'
 import type { InboundRequest } from '../../connectors/types.js'
 
@@ -11,7 +12,43 @@ export const TEST_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:sp-api-notific
 export const TEST_CERT_URL =
   'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem'
 
+/** A certificate authority made for the test run, trusted by the hub in place of the system roots. */
+export interface TestCa {
+  readonly certificatePem: string
+  readonly privateKeyPem: string
+  readonly certificate: X509Certificate
+}
+
+const HOUR_MS = 3_600_000
+
+/** A fresh CA (or, with `ca`, an intermediate CA issued by it). */
+export async function createTestCa(name = 'Hub Test SNS Root', ca?: TestCa): Promise<TestCa> {
+  const pems = await generate([{ name: 'commonName', value: name }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: new Date(Date.now() - HOUR_MS),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+    ...(ca ? { ca: { key: ca.privateKeyPem, cert: ca.certificatePem } } : {}),
+  })
+  return {
+    certificatePem: pems.cert,
+    privateKeyPem: pems.private,
+    certificate: new X509Certificate(pems.cert),
+  }
+}
+
+let shared: Promise<TestCa> | undefined
+/** The CA the default signers are issued by: hand `[ (await sharedTestCa()).certificate ]` to the hub. */
+export function sharedTestCa(): Promise<TestCa> {
+  shared ??= createTestCa()
+  return shared
+}
+
 export interface SnsSigner {
+  /** The signing certificate alone (leaf), as SNS serves it. */
   readonly certificatePem: string
   /** Re-signs an SNS message (a parsed body) with this key; `overrides` change fields first. */
   sign(
@@ -21,10 +58,25 @@ export interface SnsSigner {
   ): string
 }
 
-/** A fresh RSA key and self-signed certificate, as SNS's signing certificate stands in for. */
-export async function createSnsSigner(): Promise<SnsSigner> {
-  const pems = await generate([{ name: 'commonName', value: 'sns.amazonaws.com' }], {
+/**
+ * A fresh RSA key and a certificate for it, standing in for SNS's signing certificate: issued to
+ * `sns.amazonaws.com` by `issuer` (default: the shared test CA), valid from an hour ago for a year
+ * unless `validity` says otherwise.
+ */
+export async function createSnsSigner(
+  opts: {
+    readonly issuer?: TestCa
+    readonly name?: string
+    readonly validity?: { readonly from: Date; readonly to: Date }
+  } = {},
+): Promise<SnsSigner> {
+  const issuer = opts.issuer ?? (await sharedTestCa())
+  const pems = await generate([{ name: 'commonName', value: opts.name ?? 'sns.amazonaws.com' }], {
     keySize: 2048,
+    algorithm: 'sha256',
+    notBeforeDate: opts.validity?.from ?? new Date(Date.now() - HOUR_MS),
+    ...(opts.validity ? { notAfterDate: opts.validity.to } : {}),
+    ca: { key: issuer.privateKeyPem, cert: issuer.certificatePem },
   })
   return {
     certificatePem: pems.cert,

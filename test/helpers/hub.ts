@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, type X509Certificate } from 'node:crypto'
 import type { Hono } from 'hono'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, inject } from 'vitest'
@@ -34,6 +34,8 @@ export interface TestHubOptions {
   readonly transport?: HttpTransport
   /** Where the hub logs (default: a logger at TEST_LOG_LEVEL, silent unless set). */
   readonly log?: Logger
+  /** Trust anchors for fetched signing certificates (Amazon SNS), e.g. a test CA's certificate. */
+  readonly certificateRoots?: readonly X509Certificate[]
 }
 
 export interface TestHub {
@@ -67,6 +69,7 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
       log: opts.log ?? createLogger({ level: config.log.level }),
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.transport ? { transport: opts.transport } : {}),
+      ...(opts.certificateRoots ? { certificateRoots: opts.certificateRoots } : {}),
     })
     const app = createApp(deps)
     const server = opts.listen ? await startHttp(app, { host: '127.0.0.1', port: 0 }) : undefined

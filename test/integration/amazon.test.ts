@@ -8,6 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AmazonCredentials } from '../../connectors/amazon/index.js'
 import {
   createSnsSigner,
+  sharedTestCa,
   snsHeaders,
   TEST_CERT_URL,
   TEST_TOPIC_ARN,
@@ -33,6 +34,8 @@ const hub = useTestHub({
   listen: true,
   workers: true,
   transport: fetchTransport(),
+  // The test CA that issued the signer's certificate stands in for the system roots.
+  certificateRoots: [(await sharedTestCa()).certificate],
   env: { NORMALIZE_MAX_ATTEMPTS: '3' },
   accounts: [
     {
