@@ -171,7 +171,7 @@ describe('subscription destinations (SSRF guard)', () => {
     const res = await create(hub.app, url)
     expect(res.status).toBe(400)
     expect(((await res.json()) as { problems: string[] }).problems.join()).toMatch(
-      /link-local or cloud-metadata/,
+      /rule: (link-local|metadata)/,
     )
     expect(await stored()).not.toContain(url)
   })
