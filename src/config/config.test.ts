@@ -88,9 +88,8 @@ describe('loadConfig', () => {
       token: 'a-long-enough-admin-token',
       generated: false,
       allowedOrigins: [],
-      authFailureLimit: 20,
-      authFailureWindowMs: 300_000,
     })
+    expect(config.authFailures).toEqual({ limit: 20, windowMs: 300_000 })
     expect(config.delivery.subscriberAllow).toEqual({ hosts: [], networks: [] })
     expect(config.accounts).toEqual([
       {
@@ -190,14 +189,14 @@ describe('loadConfig', () => {
       problemsOf({
         ADMIN_ALLOWED_ORIGINS: 'https://ops.example.com/path,ops.example.com',
         SUBSCRIBER_ALLOWED_HOSTS: '10.0.0.0/33,http://oms.internal,ok.example',
-        ADMIN_AUTH_FAILURE_LIMIT: '0',
+        AUTH_FAILURE_LIMIT: '0',
       }),
     ).toEqual([
       expect.stringMatching(/^SUBSCRIBER_ALLOWED_HOSTS: 10\.0\.0\.0\/33: not a host name/),
       expect.stringMatching(/^SUBSCRIBER_ALLOWED_HOSTS: http:\/\/oms\.internal: not a host/),
       expect.stringMatching(/^ADMIN_ALLOWED_ORIGINS: https:\/\/ops\.example\.com\/path: must be/),
       expect.stringMatching(/^ADMIN_ALLOWED_ORIGINS: ops\.example\.com: must be/),
-      expect.stringMatching(/^ADMIN_AUTH_FAILURE_LIMIT: /),
+      expect.stringMatching(/^AUTH_FAILURE_LIMIT: /),
     ])
   })
 

@@ -64,8 +64,8 @@ export const Env = z.object({
       return 'must be an origin like https://ops.example.com'
     }
   }),
-  ADMIN_AUTH_FAILURE_LIMIT: int(20, 1),
-  ADMIN_AUTH_FAILURE_WINDOW_MS: int(300_000, 100),
+  AUTH_FAILURE_LIMIT: int(20, 1),
+  AUTH_FAILURE_WINDOW_MS: int(300_000, 100),
   DB_POOL_MAX: int(20, 2),
   DB_WORKER_POOL_MAX: int(24, 2),
   DB_CONNECT_TIMEOUT_MS: int(3_000, 100),

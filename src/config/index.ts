@@ -40,10 +40,12 @@ export interface Config {
     readonly generated: boolean
     /** Origins besides the hub's own whose pages may send admin writes (a browser's `Origin`). */
     readonly allowedOrigins: readonly string[]
-    /** Failed admin authentications per client address within the window before 429s. */
-    readonly authFailureLimit: number
-    readonly authFailureWindowMs: number
   }
+  /**
+   * Failed authentications per client address within the window before 429s, counted apart for
+   * the admin surface and for the webhook OAuth token endpoint.
+   */
+  readonly authFailures: { readonly limit: number; readonly windowMs: number }
   readonly accounts: readonly Account[]
   /** Sandbox mode only: the built-in marketplace emulator the demo accounts call. */
   readonly sandbox: { readonly emulatorPort: number }
@@ -156,9 +158,8 @@ export function loadConfig(
         ? { token: e.ADMIN_TOKEN, generated: false }
         : { token: `hub_admin_${randomBytes(18).toString('base64url')}`, generated: true }),
       allowedOrigins: e.ADMIN_ALLOWED_ORIGINS.map((o) => new URL(o).origin),
-      authFailureLimit: e.ADMIN_AUTH_FAILURE_LIMIT,
-      authFailureWindowMs: e.ADMIN_AUTH_FAILURE_WINDOW_MS,
     },
+    authFailures: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },
     accounts: loaded
       ? loaded.accounts
       : sandboxAccounts(`http://127.0.0.1:${e.SANDBOX_EMULATOR_PORT}`),
