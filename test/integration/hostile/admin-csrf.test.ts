@@ -137,23 +137,30 @@ describe('CSRF-shaped admin writes', () => {
 
 describe('legitimate admin writes', () => {
   it('a JSON + Bearer script works, with its own origin, an allowed one, or none', async () => {
-    for (const origin of [undefined, hub.url, 'https://ops.example.com']) {
+    const behindTls = hub.url.replace('http:', 'https:')
+    for (const origin of [undefined, hub.url, 'https://ops.example.com', behindTls]) {
       const res = await send(
         'POST',
         '/v1/subscriptions',
-        { ...ADMIN, 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+        {
+          ...ADMIN,
+          'content-type': 'application/json',
+          ...(origin ? { origin } : {}),
+          // A TLS-terminating proxy in front: the page is https, the request arrives as http.
+          ...(origin === behindTls ? { 'x-forwarded-proto': 'https' } : {}),
+        },
         JSON.stringify({ url: `https://oms.example.com/${origin ?? 'none'}`, eventTypes: ['*'] }),
       )
       expect(res.status, origin).toBe(201)
     }
-    expect(await stored()).toHaveLength(3)
+    expect(await stored()).toHaveLength(4)
     const audit = await hub.deps.db
       .selectFrom('audit_log')
       .select(['body', 'status'])
       .where('path', '=', '/v1/subscriptions')
       .execute()
     // Every audited write has its body: only JSON gets this far.
-    expect(audit.map((a) => a.status)).toEqual([201, 201, 201])
+    expect(audit.map((a) => a.status)).toEqual([201, 201, 201, 201])
     expect(audit.every((a) => a.body?.includes('oms.example.com'))).toBe(true)
   })
 
