@@ -21,6 +21,7 @@ import {
 } from './queues/index.js'
 import { connectors } from '../connectors/index.js'
 import { createUndiciTransport, type HttpTransport } from '../connectors/shared/transport.js'
+import { channelApiPolicy, subscriberPolicy } from './delivery/destinations.js'
 
 export interface Deps {
   readonly config: Config
@@ -34,7 +35,10 @@ export interface Deps {
   readonly queues: Queues
   readonly accounts: AccountDirectory
   readonly intake: InboxIntake
+  /** Outbound HTTP to channel APIs and signing certificates. */
   readonly transport: HttpTransport
+  /** Outbound HTTP to subscribers, under the subscriber address policy (delivery/destinations.ts). */
+  readonly subscriberTransport: HttpTransport
   /** Signing certificates fetched for webhook verification (Amazon SNS). */
   readonly certificates: CertificateCache
   readonly metrics: Metrics
@@ -48,6 +52,7 @@ export interface Deps {
 export interface DepsOverrides {
   readonly log?: Logger
   readonly clock?: Clock
+  /** Replaces both transports. */
   readonly transport?: HttpTransport
   /** Trust anchors for fetched signing certificates (default: Node's root store), e.g. a test CA. */
   readonly certificateRoots?: readonly X509Certificate[]
@@ -57,8 +62,11 @@ export interface DepsOverrides {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const log = overrides.log ?? createLogger({ level: config.log.level })
   const clock = overrides.clock ?? systemClock
+  const channelPolicy = channelApiPolicy(config)
   const transport =
-    overrides.transport ?? createUndiciTransport({ allowLinkLocal: config.delivery.allowLinkLocal })
+    overrides.transport ?? createUndiciTransport(channelPolicy ? { policy: channelPolicy } : {})
+  const subscriberTransport =
+    overrides.transport ?? createUndiciTransport({ policy: subscriberPolicy(config) })
   // Pools connect lazily, so a process that never uses one of them (role api or worker) pays nothing.
   const db = createDb(watchedPool(config.db, config.db.poolMax, log))
   const workDb = createDb(watchedPool(config.db, config.db.workerPoolMax, log))
@@ -101,6 +109,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     accounts: createAccountDirectory(config.accounts, { transport, clock }),
     intake,
     transport,
+    subscriberTransport,
     certificates: createCertificateCache(transport, clock, {
       log,
       ...(overrides.certificateRoots ? { roots: overrides.certificateRoots } : {}),

@@ -186,7 +186,7 @@ async function start(config: Config, log: Logger): Promise<void> {
   // The sandbox's demo accounts call the built-in marketplace emulator; it runs beside the API.
   if (config.mode === 'sandbox' && server) {
     const hubUrl = `http://127.0.0.1:${server.port}`
-    emulator = await startEmulator({ port: config.sandbox.emulatorPort, hubUrl }).catch(
+    emulator = await startEmulator({ port: config.sandbox.emulatorPort, hubUrl, log }).catch(
       (err: unknown) => {
         // Webhooks still work; only the demo accounts' API calls (hydration, pushes) will fail.
         log.error(

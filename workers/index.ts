@@ -42,7 +42,11 @@ export function startWorkers(deps: Deps): RunningWorkers {
     backoffMaxMs: config.delivery.backoffMaxMs,
     lockMs: config.maintenance.jobLockMs,
   }
-  const deliverDeps = { ...work, timeoutMs: config.delivery.timeoutMs }
+  const deliverDeps = {
+    ...work,
+    transport: deps.subscriberTransport,
+    timeoutMs: config.delivery.timeoutMs,
+  }
   const firstAttempts = createFirstAttempts(deliverDeps, {
     maxAttempts: config.delivery.maxAttempts,
     backoffBaseMs: config.delivery.backoffBaseMs,

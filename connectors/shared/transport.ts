@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici'
-import { assertAllowedUrl, guardedLookup } from './destination-guard.js'
+import { assertAllowedUrl, guardedLookup, type DestinationPolicy } from './destination-guard.js'
 
 export interface TransportRequest {
   readonly method: string
@@ -20,21 +20,20 @@ export interface TransportResponse {
 export type HttpTransport = (url: string, req: TransportRequest) => Promise<TransportResponse>
 
 /**
- * Production transport: undici with keep-alive connection pools. Unless `allowLinkLocal`, it
- * refuses link-local and cloud-metadata destinations, by literal and after DNS resolution
- * (destination-guard.ts).
+ * Production transport: undici with keep-alive connection pools. With a `policy`, it refuses the
+ * destinations the policy refuses, by literal and after DNS resolution (destination-guard.ts).
  */
 export function createUndiciTransport(
-  opts: { readonly allowLinkLocal?: boolean } = {},
+  opts: { readonly policy?: DestinationPolicy } = {},
 ): HttpTransport {
-  const guard = !opts.allowLinkLocal
+  const { policy } = opts
   const agent = new Agent({
     keepAliveTimeout: 10_000,
     connections: 128,
-    ...(guard ? { connect: { lookup: guardedLookup } } : {}),
+    ...(policy ? { connect: { lookup: guardedLookup(policy) } } : {}),
   })
   return async (url, req) => {
-    if (guard) assertAllowedUrl(url)
+    if (policy) assertAllowedUrl(policy, url)
     const res = await request(url, {
       method: req.method as 'POST',
       headers: req.headers,

@@ -43,7 +43,7 @@ export async function simulateFlashSale(
     ...base,
     mode: 'sandbox',
     http: { ...base.http, host: '127.0.0.1', port: 0 },
-    admin: { token: adminToken, generated: true },
+    admin: { ...base.admin, token: adminToken, generated: true },
     accounts: sandboxAccounts(emulator.url),
   }
   const deps = createDeps(config, { log })

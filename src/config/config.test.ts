@@ -84,7 +84,13 @@ describe('loadConfig', () => {
     })
     expect(config.mode).toBe('configured')
     expect(config.http.host).toBe('0.0.0.0')
-    expect(config.admin).toEqual({ token: 'a-long-enough-admin-token', generated: false })
+    expect(config.admin).toEqual({
+      token: 'a-long-enough-admin-token',
+      generated: false,
+      allowedOrigins: [],
+    })
+    expect(config.authFailures).toEqual({ limit: 20, windowMs: 300_000 })
+    expect(config.delivery.subscriberAllow).toEqual({ hosts: [], networks: [] })
     expect(config.accounts).toEqual([
       {
         channel: 'shopify',
@@ -164,6 +170,34 @@ describe('loadConfig', () => {
     expect(
       problemsOf({ HUB_CONFIG: join(dir, 'nope.yaml'), ADMIN_TOKEN: 'a-long-enough-admin-token' }),
     ).toEqual([expect.stringMatching(/^HUB_CONFIG: cannot read .*nope\.yaml/)])
+  })
+
+  it('reads the admin-origin and subscriber allow-lists, naming each bad entry', () => {
+    const config = loadConfig({
+      ADMIN_ALLOWED_ORIGINS: 'https://ops.example.com, http://127.0.0.1:8080/',
+      SUBSCRIBER_ALLOWED_HOSTS: 'oms.internal,10.20.0.0/16, fd12::/16,192.168.1.7',
+    })
+    expect(config.admin.allowedOrigins).toEqual([
+      'https://ops.example.com',
+      'http://127.0.0.1:8080',
+    ])
+    expect(config.delivery.subscriberAllow).toEqual({
+      hosts: ['oms.internal'],
+      networks: ['10.20.0.0/16', 'fd12::/16', '192.168.1.7'],
+    })
+    expect(
+      problemsOf({
+        ADMIN_ALLOWED_ORIGINS: 'https://ops.example.com/path,ops.example.com',
+        SUBSCRIBER_ALLOWED_HOSTS: '10.0.0.0/33,http://oms.internal,ok.example',
+        AUTH_FAILURE_LIMIT: '0',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^SUBSCRIBER_ALLOWED_HOSTS: 10\.0\.0\.0\/33: not a host name/),
+      expect.stringMatching(/^SUBSCRIBER_ALLOWED_HOSTS: http:\/\/oms\.internal: not a host/),
+      expect.stringMatching(/^ADMIN_ALLOWED_ORIGINS: https:\/\/ops\.example\.com\/path: must be/),
+      expect.stringMatching(/^ADMIN_ALLOWED_ORIGINS: ops\.example\.com: must be/),
+      expect.stringMatching(/^AUTH_FAILURE_LIMIT: /),
+    ])
   })
 
   it('lets the command line choose the role', () => {

@@ -1,6 +1,27 @@
 import { z } from 'zod'
+import { parseNetwork } from '../../connectors/shared/destination-guard.js'
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def)
+
+/** A comma-separated list; blanks between commas are ignored. */
+const list = (check: (entry: string) => string | undefined) =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const entries = text
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== '')
+      for (const entry of entries) {
+        const problem = check(entry)
+        if (problem) ctx.addIssue({ code: 'custom', message: `${entry}: ${problem}` })
+      }
+      return entries
+    })
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i
 
 /** Every environment variable the hub reads, with its default. Documented in the README. */
 export const Env = z.object({
@@ -28,6 +49,23 @@ export const Env = z.object({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .transform((v) => v === 'true'),
+  SUBSCRIBER_ALLOWED_HOSTS: list((entry) =>
+    parseNetwork(entry) || (!entry.includes('/') && HOST_NAME.test(entry))
+      ? undefined
+      : 'not a host name, an IP address or a CIDR range',
+  ),
+  ADMIN_ALLOWED_ORIGINS: list((entry) => {
+    try {
+      const url = new URL(entry)
+      return url.origin === entry.replace(/\/$/, '') && url.protocol.startsWith('http')
+        ? undefined
+        : 'must be an origin like https://ops.example.com (scheme, host and port only)'
+    } catch {
+      return 'must be an origin like https://ops.example.com'
+    }
+  }),
+  AUTH_FAILURE_LIMIT: int(20, 1),
+  AUTH_FAILURE_WINDOW_MS: int(300_000, 100),
   DB_POOL_MAX: int(20, 2),
   DB_WORKER_POOL_MAX: int(24, 2),
   DB_CONNECT_TIMEOUT_MS: int(3_000, 100),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { connectors } from '../../connectors/index.js'
+import { parseNetwork } from '../../connectors/shared/destination-guard.js'
 import { CHANNEL_IDS } from '../events/index.js'
 import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
@@ -37,7 +38,14 @@ export interface Config {
     readonly token: string
     /** True when the token was generated at start-up (sandbox only) and must be shown once. */
     readonly generated: boolean
+    /** Origins besides the hub's own whose pages may send admin writes (a browser's `Origin`). */
+    readonly allowedOrigins: readonly string[]
   }
+  /**
+   * Failed authentications per client address within the window before 429s, counted apart for
+   * the admin surface and for the webhook OAuth token endpoint.
+   */
+  readonly authFailures: { readonly limit: number; readonly windowMs: number }
   readonly accounts: readonly Account[]
   /** Sandbox mode only: the built-in marketplace emulator the demo accounts call. */
   readonly sandbox: { readonly emulatorPort: number }
@@ -58,6 +66,14 @@ export interface Config {
     readonly backoffMaxMs: number
     /** Let outbound requests reach link-local and cloud-metadata addresses (off: SSRF guard). */
     readonly allowLinkLocal: boolean
+    /**
+     * Subscriber destinations allowed although internal (loopback, private, …): host names, and
+     * addresses or CIDR ranges. See src/delivery/destinations.ts.
+     */
+    readonly subscriberAllow: {
+      readonly hosts: readonly string[]
+      readonly networks: readonly string[]
+    }
   }
   readonly maintenance: {
     readonly relayPollMs: number
@@ -137,9 +153,13 @@ export function loadConfig(
       prefix: e.QUEUE_PREFIX,
       concurrency: { normalize: e.NORMALIZE_CONCURRENCY, deliver: e.DELIVER_CONCURRENCY },
     },
-    admin: e.ADMIN_TOKEN
-      ? { token: e.ADMIN_TOKEN, generated: false }
-      : { token: `hub_admin_${randomBytes(18).toString('base64url')}`, generated: true },
+    admin: {
+      ...(e.ADMIN_TOKEN
+        ? { token: e.ADMIN_TOKEN, generated: false }
+        : { token: `hub_admin_${randomBytes(18).toString('base64url')}`, generated: true }),
+      allowedOrigins: e.ADMIN_ALLOWED_ORIGINS.map((o) => new URL(o).origin),
+    },
+    authFailures: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },
     accounts: loaded
       ? loaded.accounts
       : sandboxAccounts(`http://127.0.0.1:${e.SANDBOX_EMULATOR_PORT}`),
@@ -147,6 +167,10 @@ export function loadConfig(
     normalize: { maxAttempts: e.NORMALIZE_MAX_ATTEMPTS },
     delivery: {
       allowLinkLocal: e.OUTBOUND_ALLOW_LINK_LOCAL,
+      subscriberAllow: {
+        hosts: e.SUBSCRIBER_ALLOWED_HOSTS.filter((h) => !parseNetwork(h)),
+        networks: e.SUBSCRIBER_ALLOWED_HOSTS.filter((h) => parseNetwork(h)),
+      },
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
       backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,

@@ -1,7 +1,9 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
+import { redisFailureLimit } from './auth-failure-limit.js'
 import { adminAuth } from './middleware/admin-auth.js'
+import { adminWriteGuard } from './middleware/admin-write-guard.js'
 import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
@@ -38,13 +40,34 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
   app.route('/', metricsRoutes(deps.metrics, deps.log))
-  app.route('/webhooks', webhookRoutes(deps, deps.config.http))
+  const tokenFailures = redisFailureLimit(deps.redis.producer, {
+    keyPrefix: `${deps.config.queues.prefix}:auth-failures:webhook-token`,
+    ...deps.config.authFailures,
+  })
+  app.route('/webhooks', webhookRoutes(deps, { ...deps.config.http, tokenFailures }))
 
-  const admin = adminAuth(deps.config.admin.token)
+  const { admin: settings, queues } = deps.config
+  const counters = deps.metrics.admin
+  // Forged browser writes are refused first, so they never count as failed authentications.
+  const writeGuard = adminWriteGuard({ allowedOrigins: settings.allowedOrigins, counters })
+  const failures = redisFailureLimit(deps.redis.producer, {
+    keyPrefix: `${queues.prefix}:auth-failures:admin`,
+    ...deps.config.authFailures,
+  })
+  const auth = (allowBasic: boolean) =>
+    adminAuth({ token: settings.token, allowBasic, failures, counters })
   const audit = auditLog(deps.db)
-  for (const path of ['/v1/*', `${BULL_BOARD_PATH}/*`, BULL_BOARD_PATH, '/admin/reconcile']) {
-    app.use(path, admin)
-    app.use(path, audit)
+  const surfaces = [
+    { paths: ['/v1/*', '/admin/reconcile'], auth: auth(false) },
+    // `/admin/queues/*` matches `/admin/queues` too; listing both ran everything twice.
+    { paths: [`${BULL_BOARD_PATH}/*`], auth: auth(true) },
+  ]
+  for (const surface of surfaces) {
+    for (const path of surface.paths) {
+      app.use(path, writeGuard)
+      app.use(path, surface.auth)
+      app.use(path, audit)
+    }
   }
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))

@@ -10,6 +10,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
+import { registerAdminMetrics, type AdminCounters } from './admin.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
 import { registerDeliveryMetrics } from './delivery.js'
 import { registerStockMetrics } from './stock.js'
@@ -20,6 +21,8 @@ export interface Metrics {
   render(): Promise<string>
   /** One webhook answered: its outcome, and for a refusal the verification failure. */
   countWebhook(channel: string, outcome: string, failure?: string): void
+  /** Refusals on the admin surface (metrics/admin.ts). */
+  readonly admin: AdminCounters
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
@@ -35,6 +38,7 @@ export function createMetrics(deps: {
   collectDefaultMetrics({ register: registry, prefix: 'hub_' })
   registerStockMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
+  const admin = registerAdminMetrics(registry)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
     help: 'Webhooks answered by this process, by channel and outcome (accepted, duplicate, rejected, unknown-account, unavailable)',
@@ -106,6 +110,7 @@ export function createMetrics(deps: {
 
   return {
     registry,
+    admin,
     async render() {
       snapshot = undefined
       try {

@@ -1,6 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Hono } from 'hono'
 import { CHANNEL_IDS, type ChannelId } from '../events/index.js'
+import type { Logger } from '../logger.js'
+import { DEFAULT_AUTH_FAILURES, type AuthFailureSettings } from './auth-failures.js'
 import { emulatedChannels } from './channels.js'
 import type { ChannelState } from './types.js'
 
@@ -12,6 +14,10 @@ export interface EmulatorOptions {
   readonly accountId?: string
   /** Where the hub listens, for channels that post webhooks of their own. */
   readonly hubUrl?: string
+  /** Failed authentications per address at a token endpoint before 429s (default: DEFAULT_AUTH_FAILURES). */
+  readonly authFailures?: AuthFailureSettings
+  /** Where lockouts are logged (default: nowhere). */
+  readonly log?: Logger
 }
 
 export interface RunningEmulator {
@@ -25,6 +31,7 @@ export function newChannelState(
   channel: ChannelId,
   accountId: string,
   hubUrl?: string,
+  opts: Pick<EmulatorOptions, 'authFailures' | 'log'> = {},
 ): ChannelState {
   return {
     channel,
@@ -38,9 +45,13 @@ export function newChannelState(
       rejected: 0,
       ordersAccepted: 0,
       ordersRefused: 0,
+      authFailures: 0,
+      authLockouts: 0,
     },
     throttleNext: 0,
     hubUrl,
+    authFailures: opts.authFailures ?? DEFAULT_AUTH_FAILURES,
+    log: opts.log,
   }
 }
 
@@ -49,7 +60,7 @@ export function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const states = new Map<ChannelId, ChannelState>()
   const app = new Hono()
   for (const channel of CHANNEL_IDS) {
-    const state = newChannelState(channel, opts.accountId ?? 'demo', opts.hubUrl)
+    const state = newChannelState(channel, opts.accountId ?? 'demo', opts.hubUrl, opts)
     states.set(channel, state)
     app.route(`/${channel}`, emulatedChannels[channel].routes(state))
   }

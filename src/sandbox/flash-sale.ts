@@ -184,6 +184,8 @@ function delta(a: ChannelStats, b: ChannelStats): ChannelStats {
     rejected: b.rejected - a.rejected,
     ordersAccepted: b.ordersAccepted - a.ordersAccepted,
     ordersRefused: b.ordersRefused - a.ordersRefused,
+    authFailures: b.authFailures - a.authFailures,
+    authLockouts: b.authLockouts - a.authLockouts,
   }
 }
 

@@ -1,5 +1,7 @@
 import type { Hono } from 'hono'
 import type { ChannelId } from '../events/index.js'
+import type { Logger } from '../logger.js'
+import type { AuthFailureSettings } from './auth-failures.js'
 
 /** A webhook as a channel would send it: the path on the hub, the headers (signature included) and the exact body. */
 export interface SignedWebhook {
@@ -25,6 +27,10 @@ export interface ChannelStats {
   throttled: number
   /** Requests refused for bad authentication or a wrong shape (4xx other than 429). */
   rejected: number
+  /** Token requests with wrong client credentials (each also counts as rejected). */
+  authFailures: number
+  /** Token requests refused with 429 because their address failed too often (each also counts as throttled). */
+  authLockouts: number
   /** Buyer orders the marketplace accepted, and refused for want of stock. */
   ordersAccepted: number
   ordersRefused: number
@@ -51,6 +57,10 @@ export interface ChannelState {
   throttleNext: number
   /** Where the hub listens, for channels that post webhooks of their own (Shopify's inventory echo); undefined: none sent. */
   hubUrl: string | undefined
+  /** Failed authentications per client address before a token endpoint answers 429 (auth-failures.ts). */
+  authFailures: AuthFailureSettings
+  /** Where the emulator reports what an operator of the marketplace would see (lockouts). */
+  readonly log: Logger | undefined
 }
 
 /** The result of a buyer trying to place an order on the marketplace. */

@@ -1,5 +1,5 @@
-// De-risks the operator surface: no admin route answers without the token (Bearer for scripts,
-// Basic for a browser), subscriptions are validated and their secret shown once, Bull Board is
+// De-risks the operator surface: no admin route answers without the token (Bearer for the API,
+// Basic for a browser on Bull Board only), subscriptions are validated and their secret shown once, Bull Board is
 // reachable only when authenticated, and readiness reflects Postgres and Redis.
 import { describe, expect, it } from 'vitest'
 import { closeDeps, createDeps } from '../../src/deps.js'
@@ -31,16 +31,26 @@ describe('admin authentication', () => {
         headers: authorization ? { authorization } : {},
       })
       expect(res.status, `${authorization}`).toBe(401)
-      expect(res.headers.get('www-authenticate')).toMatch(/^Basic /)
+      // Only Bull Board invites a browser to send (and cache) Basic credentials.
+      expect(res.headers.get('www-authenticate')).toMatch(
+        path.startsWith('/admin/queues') ? /^Basic / : /^Bearer /,
+      )
     }
   })
 
-  it('accepts Bearer and Basic (any user, token as password)', async () => {
+  it('accepts Bearer everywhere, and Basic (any user, token as password) on Bull Board only', async () => {
     expect((await hub.app.request('/v1/subscriptions', { headers: ADMIN })).status).toBe(200)
     const viaBasic = await hub.app.request('/v1/subscriptions', {
       headers: { authorization: basic('ops', TEST_ADMIN_TOKEN) },
     })
-    expect(viaBasic.status).toBe(200)
+    expect(viaBasic.status).toBe(401)
+    expect(((await viaBasic.json()) as { error: string }).error).toMatch(
+      /HTTP Basic is accepted only by Bull Board/,
+    )
+    const board = await hub.app.request('/admin/queues/api/queues', {
+      headers: { authorization: basic('ops', TEST_ADMIN_TOKEN) },
+    })
+    expect(board.status).toBe(200)
   })
 
   it('serves Bull Board to an authenticated browser, listing every queue', async () => {
@@ -171,7 +181,7 @@ describe('subscription destinations (SSRF guard)', () => {
     const res = await create(hub.app, url)
     expect(res.status).toBe(400)
     expect(((await res.json()) as { problems: string[] }).problems.join()).toMatch(
-      /link-local or cloud-metadata/,
+      /rule: (link-local|metadata)/,
     )
     expect(await stored()).not.toContain(url)
   })

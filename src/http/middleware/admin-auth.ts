@@ -1,35 +1,121 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import type { AdminCounters } from '../../metrics/admin.js'
+import type { FailureLimit } from '../auth-failure-limit.js'
+import { clientAddress } from '../client-address.js'
 import type { AppEnv } from '../env.js'
+import { createLogSampler } from '../log-sampler.js'
 
-/**
- * Admin routes accept `Authorization: Bearer <token>` or HTTP Basic with the token as the password
- * (any user name), so both scripts and a browser (Bull Board) work. There is no anonymous access.
- */
-export function adminAuth(token: string) {
-  const expected = digest(token)
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const presented = presentedToken(c.req.header('authorization'))
-    // Comparing fixed-length digests keeps the comparison constant-time whatever was sent.
-    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-      c.header('WWW-Authenticate', 'Basic realm="marketplace-hub admin", charset="UTF-8"')
-      return c.json({ error: 'admin authentication required' }, 401)
-    }
-    return next()
-  })
+export interface AdminAuthOptions {
+  readonly token: string
+  /**
+   * Also accept HTTP Basic with the token as the password (any user name): Bull Board's pages
+   * only, since a browser can send nothing else. Browsers cache Basic credentials and attach
+   * them to any request to the site, forged ones included, so the API takes Bearer only.
+   */
+  readonly allowBasic: boolean
+  readonly failures: FailureLimit
+  readonly counters: AdminCounters
 }
 
-function presentedToken(header: string | undefined): string | undefined {
-  if (!header) return undefined
+type Failure = 'missing' | 'malformed' | 'scheme' | 'wrong'
+
+const MESSAGES: Record<Failure, string> = {
+  missing: 'admin authentication required: send Authorization: Bearer <ADMIN_TOKEN>',
+  malformed: 'Authorization: not a Bearer token',
+  scheme:
+    'Authorization: HTTP Basic is accepted only by Bull Board (/admin/queues); send Authorization: Bearer <ADMIN_TOKEN>',
+  wrong: 'Authorization: not the admin token',
+}
+
+/**
+ * Admin routes take `Authorization: Bearer <token>` (and, with `allowBasic`, HTTP Basic). There is
+ * no anonymous access. An address that presents wrong credentials too often is answered 429 with
+ * `Retry-After`, its credentials unchecked, until its window ends (auth-failure-limit.ts).
+ */
+export function adminAuth(opts: AdminAuthOptions) {
+  const expected = digest(opts.token)
+  const challenge = opts.allowBasic
+    ? 'Basic realm="marketplace-hub admin", charset="UTF-8"'
+    : 'Bearer realm="marketplace-hub admin"'
+  const limiterDown = createLogSampler(60_000)
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const address = clientAddress(c)
+    const blocked = await opts.failures.blocked(address).catch((err: unknown) => {
+      // Without Redis nothing is counted: authentication still works, unthrottled.
+      if (limiterDown.first('redis').log)
+        c.get('log').warn({ err }, 'admin auth failure limit unavailable (Redis); not enforced')
+      return undefined
+    })
+    if (blocked) {
+      opts.counters.rateLimited('admin-auth')
+      // The first refusal of an address's window is logged; the metric counts every one.
+      if (blocked.refused === 1)
+        c.get('log').warn(
+          { clientAddress: address, retryAfterSeconds: blocked.retryAfterSeconds },
+          'admin authentication rate-limited: too many failures from this address',
+        )
+      c.header('Retry-After', String(blocked.retryAfterSeconds))
+      return c.json(
+        {
+          error: 'too many failed admin authentications from this address; retry later',
+          retryAfterSeconds: blocked.retryAfterSeconds,
+        },
+        429,
+      )
+    }
+    const presented = presentedToken(c.req.header('authorization'), opts.allowBasic)
+    // Comparing fixed-length digests keeps the comparison constant-time whatever was sent.
+    const failure: Failure | undefined =
+      typeof presented !== 'string'
+        ? presented.failure
+        : timingSafeEqual(digest(presented), expected)
+          ? undefined
+          : 'wrong'
+    if (!failure) return next()
+    return refuse(c, failure, address)
+  })
+
+  async function refuse(c: Context<AppEnv>, failure: Failure, address: string) {
+    opts.counters.authFailure(failure)
+    const fields = {
+      clientAddress: address,
+      reason: failure,
+      method: c.req.method,
+      path: c.req.path,
+    }
+    if (failure === 'missing') {
+      // A browser's first request to Bull Board: not an attempt, not counted.
+      c.get('log').debug(fields, 'admin authentication missing')
+    } else {
+      // At most `limit` of these per address per window: then the address gets 429s instead.
+      await opts.failures.recordFailure(address).catch((err: unknown) => {
+        if (limiterDown.first('redis').log)
+          c.get('log').warn({ err }, 'admin auth failure limit unavailable (Redis); not enforced')
+      })
+      c.get('log').warn(fields, 'admin authentication failed')
+    }
+    c.header('WWW-Authenticate', challenge)
+    return c.json({ error: MESSAGES[failure] }, 401)
+  }
+}
+
+function presentedToken(
+  header: string | undefined,
+  allowBasic: boolean,
+): string | { failure: Failure } {
+  if (!header) return { failure: 'missing' }
   const [scheme, value] = header.split(' ', 2)
-  if (!value) return undefined
+  if (!value?.trim()) return { failure: 'malformed' }
   if (scheme?.toLowerCase() === 'bearer') return value.trim()
   if (scheme?.toLowerCase() === 'basic') {
+    if (!allowBasic) return { failure: 'scheme' }
     const decoded = Buffer.from(value.trim(), 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
-    return colon >= 0 ? decoded.slice(colon + 1) : undefined
+    return colon >= 0 ? decoded.slice(colon + 1) : { failure: 'malformed' }
   }
-  return undefined
+  return { failure: 'malformed' }
 }
 
 function digest(value: string): Buffer {

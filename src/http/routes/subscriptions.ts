@@ -14,7 +14,9 @@ import { generateSecret } from '../../delivery/sign.js'
 import { pauseSubscription, resumeSubscription } from '../../pipeline/subscription-pause.js'
 import type { Queues } from '../../queues/index.js'
 import { patternProblem } from '../../subscriptions/event-filter.js'
-import { resolvesToForbidden } from '../../../connectors/shared/destination-guard.js'
+import { urlRefusal } from '../../../connectors/shared/destination-guard.js'
+import { subscriberPolicy } from '../../delivery/destinations.js'
+import type { Config } from '../../config/index.js'
 import type { AppEnv } from '../env.js'
 import { badRequest, parseJsonRequest } from './request-body.js'
 
@@ -40,17 +42,15 @@ const CreateSubscription = z
 export function subscriptionRoutes(deps: {
   readonly db: Kysely<Database>
   readonly queues: Pick<Queues, 'enqueueDeliveries' | 'deliver'>
-  readonly config: { readonly delivery: { readonly allowLinkLocal: boolean } }
+  readonly config: Pick<Config, 'mode' | 'delivery'>
 }) {
   const app = new Hono<AppEnv>()
+  const destinations = subscriberPolicy(deps.config)
   app.post('/', async (c) => {
     const input = await parseJsonRequest(c, CreateSubscription)
-    const host = new URL(input.url).hostname
-    if (!deps.config.delivery.allowLinkLocal && (await resolvesToForbidden(host))) {
-      throw badRequest([
-        `body.url: ${host} is or resolves to a link-local or cloud-metadata address (refused unless OUTBOUND_ALLOW_LINK_LOCAL=true)`,
-      ])
-    }
+    // Checked again at every delivery, after DNS resolution (the subscriber transport).
+    const refusal = await urlRefusal(destinations, input.url)
+    if (refusal) throw badRequest([`body.url: ${input.url} refused: ${refusal}`])
     const created = await insertSubscription(deps.db, {
       id: `sub_${randomBytes(12).toString('base64url')}`,
       url: input.url,

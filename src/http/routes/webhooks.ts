@@ -5,6 +5,8 @@ import { connectors, type AnyConnector } from '../../../connectors/index.js'
 import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
 import { issueWebhookToken } from '../../pipeline/webhook-tokens.js'
 import type { Metrics } from '../../metrics/index.js'
+import type { FailureLimit } from '../auth-failure-limit.js'
+import { clientAddress } from '../client-address.js'
 import type { AppEnv } from '../env.js'
 import { readBodyBytes, requestHeaders } from '../request-bytes.js'
 
@@ -15,10 +17,17 @@ import { readBodyBytes, requestHeaders } from '../request-bytes.js'
  */
 export function webhookRoutes(
   deps: ReceiveDeps & { readonly metrics: Metrics },
-  opts: { readonly maxBodyBytes: number; readonly ingressDeadlineMs: number },
+  opts: {
+    readonly maxBodyBytes: number
+    readonly ingressDeadlineMs: number
+    /** Failed client authentications at the OAuth token endpoint, per address. */
+    readonly tokenFailures: FailureLimit
+  },
 ) {
   const app = new Hono<AppEnv>()
-  app.post('/:channel/:account/oauth/token', (c) => tokenRequest(c, deps))
+  app.post('/:channel/:account/oauth/token', (c) =>
+    tokenRequest(c, { ...deps, failures: opts.tokenFailures }),
+  )
   app.post('/:channel/:account', async (c) => {
     const channel = ChannelId.safeParse(c.req.param('channel'))
     if (!channel.success) return c.json({ error: 'unknown channel' }, 404)
@@ -83,10 +92,34 @@ const MAX_TOKEN_FORM_BYTES = 8_192
 /**
  * `POST /webhooks/:channel/:account/oauth/token`: the OAuth 2.0 client credentials grant for
  * channels that authenticate webhooks with hub-issued bearer tokens (Walmart). Answers per
- * RFC 6749 §5.1/§5.2, never cached.
+ * RFC 6749 §5.1/§5.2, never cached. An address that sent wrong client credentials too often gets
+ * 429 with Retry-After, its credentials unchecked, until its window ends (auth-failure-limit.ts).
  */
-async function tokenRequest(c: Context<AppEnv>, deps: ReceiveDeps) {
+async function tokenRequest(
+  c: Context<AppEnv>,
+  deps: ReceiveDeps & { readonly metrics: Metrics; readonly failures: FailureLimit },
+) {
   c.header('Cache-Control', 'no-store')
+  const address = clientAddress(c)
+  // Without Redis nothing is counted and the grant still works (logged by the admin guard too).
+  const blocked = await deps.failures.blocked(address).catch(() => undefined)
+  if (blocked) {
+    deps.metrics.admin.rateLimited('webhook-oauth-token')
+    if (blocked.refused === 1)
+      c.get('log').warn(
+        { clientAddress: address, retryAfterSeconds: blocked.retryAfterSeconds },
+        'OAuth token requests rate-limited: too many bad client credentials from this address',
+      )
+    c.header('Retry-After', String(blocked.retryAfterSeconds))
+    // RFC 6749 §5.2 has no code for this; RFC 6585 §4 gives the status and Retry-After.
+    return c.json(
+      {
+        error: 'temporarily_unavailable',
+        error_description: `too many failed client authentications from this address; retry after ${blocked.retryAfterSeconds} s`,
+      },
+      429,
+    )
+  }
   const channel = ChannelId.safeParse(c.req.param('channel'))
   const accountId = c.req.param('account')
   const notFound = () => c.json({ error: 'no such account, or it does not use OAuth' }, 404)
@@ -118,8 +151,9 @@ async function tokenRequest(c: Context<AppEnv>, deps: ReceiveDeps) {
     case 'not-found':
       return notFound()
     case 'invalid-client':
+      await deps.failures.recordFailure(address).catch(() => undefined)
       c.get('log').warn(
-        { channel: channel.data, accountId },
+        { channel: channel.data, accountId, clientAddress: address },
         'token request with bad client credentials',
       )
       c.header('WWW-Authenticate', 'Basic realm="webhooks"')

@@ -11,6 +11,7 @@ import { createAmazonClient, type AmazonClient } from '../../../connectors/amazo
 import { amazon, type AmazonCredentials } from '../../../connectors/amazon/index.js'
 import { amazonStock } from '../../../connectors/amazon/stock.js'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
+import { CHANNEL_API_POLICY } from '../../../connectors/shared/destination-guard.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
 import { normalizers, parseJsonBody } from '../../../normalizers/index.js'
 import type { Observation } from '../../../normalizers/types.js'
@@ -21,7 +22,7 @@ import { amazonEmulator, createAmazonEmulator } from './index.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
-const transport = createUndiciTransport({ allowLinkLocal: false })
+const transport = createUndiciTransport({ policy: CHANNEL_API_POLICY })
 const AT = new Date('2026-11-22T12:00:00Z')
 
 const emulator = useEmulatedChannel(amazonEmulator)

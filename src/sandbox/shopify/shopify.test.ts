@@ -8,6 +8,7 @@
 import { request } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
+import { CHANNEL_API_POLICY } from '../../../connectors/shared/destination-guard.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
 import { createShopifyClient } from '../../../connectors/shopify/client.js'
 import { shopify, type ShopifyCredentials } from '../../../connectors/shopify/index.js'
@@ -30,7 +31,7 @@ import {
   type Listening,
 } from '../../../test/helpers/emulated-channel.js'
 
-const transport = createUndiciTransport({ allowLinkLocal: false })
+const transport = createUndiciTransport({ policy: CHANNEL_API_POLICY })
 
 const emulator = useEmulatedChannel(shopifyEmulator)
 let emulatorUrl: string

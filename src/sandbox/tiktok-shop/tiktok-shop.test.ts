@@ -7,6 +7,7 @@
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
+import { CHANNEL_API_POLICY } from '../../../connectors/shared/destination-guard.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
 import {
   createTikTokShopClient,
@@ -24,7 +25,7 @@ import { tiktokShopEmulator } from './index.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import { useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
-const transport = createUndiciTransport({ allowLinkLocal: false })
+const transport = createUndiciTransport({ policy: CHANNEL_API_POLICY })
 
 const emulator = useEmulatedChannel(tiktokShopEmulator)
 let emulatorUrl: string

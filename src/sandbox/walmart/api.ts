@@ -5,7 +5,8 @@
  *
  * - `POST /v3/token`: client credentials, `Authorization: Basic base64(clientId:clientSecret)`
  *   (the connector's published sandbox API client), form body `grant_type=client_credentials`;
- *   answers `{ access_token, token_type, expires_in }`.
+ *   answers `{ access_token, token_type, expires_in }`. An address whose credentials were wrong
+ *   `state.authFailures.limit` times in a window gets 429 (with Retry-After) until it ends.
  * - `GET /v3/orders/{purchaseOrderId}`: `{ order }` from `state.orders`, else 404.
  * - `GET /v3/inventory?sku=[&shipNode=]`: `{ sku, quantity: { unit: 'EACH', amount } }`, else 404.
  * - `PUT /v3/inventory?sku=[&shipNode=]`, body `{ sku, quantity: { unit: 'EACH', amount } }`:
@@ -18,6 +19,8 @@
  */
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
+import { clientAddress } from '../../http/client-address.js'
+import { AuthFailureWindow } from '../auth-failures.js'
 import type { ChannelState } from '../types.js'
 import {
   decodedQuery,
@@ -50,8 +53,39 @@ export function walmartRoutes(state: ChannelState): Hono {
   const guard = walmartGateway(state, tokens)
   const basic = `Basic ${Buffer.from(`${SANDBOX.clientId}:${SANDBOX.clientSecret}`, 'utf8').toString('base64')}`
 
+  const failures = new AuthFailureWindow(() => state.authFailures)
+
+  // Before the gateway: a locked-out address is refused without using the API's allowance.
+  app.post('/v3/token', async (c, next) => {
+    const address = clientAddress(c)
+    const blocked = failures.blocked(address)
+    if (!blocked) return next()
+    state.stats.calls += 1
+    state.stats.throttled += 1
+    state.stats.authLockouts += 1
+    if (blocked.refused === 1)
+      state.log?.warn(
+        {
+          channel: 'walmart',
+          clientAddress: address,
+          retryAfterSeconds: blocked.retryAfterSeconds,
+        },
+        'emulator: token requests rate-limited after repeated bad client credentials',
+      )
+    // Walmart sends Retry-After on feeds only (channels.md §3 B2); sent here so a guesser (and a
+    // test) can see when the window ends. RFC 6585 §4.
+    c.header('Retry-After', String(blocked.retryAfterSeconds))
+    return refuse(c, state, 429, {
+      code: 'REQUEST_THRESHOLD_VIOLATED.GMP_GATEWAY_API',
+      description: 'Too Many Requests',
+    })
+  })
   app.post('/v3/token', guard('POST /v3/token', { token: false }), async (c) => {
-    if (c.req.header('authorization')?.trim() !== basic) return refuse(c, state, 401, UNAUTHORIZED)
+    if (c.req.header('authorization')?.trim() !== basic) {
+      failures.fail(clientAddress(c))
+      state.stats.authFailures += 1
+      return refuse(c, state, 401, UNAUTHORIZED)
+    }
     const form = new URLSearchParams(await c.req.text())
     const isForm = (c.req.header('content-type') ?? '').startsWith(
       'application/x-www-form-urlencoded',

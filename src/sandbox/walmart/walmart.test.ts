@@ -7,6 +7,7 @@
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
+import { CHANNEL_API_POLICY } from '../../../connectors/shared/destination-guard.js'
 import { createUndiciTransport } from '../../../connectors/shared/transport.js'
 import { DEFAULT_RATE_LIMIT_WAIT_MS } from '../../../connectors/walmart/client.js'
 import { walmart, type WalmartCredentials } from '../../../connectors/walmart/index.js'
@@ -20,7 +21,7 @@ import { failure } from '../../../test/helpers/channel-client.js'
 import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
 const stock = walmart.stock
-const transport = createUndiciTransport({ allowLinkLocal: false })
+const transport = createUndiciTransport({ policy: CHANNEL_API_POLICY })
 const AT = new Date('2026-11-22T12:00:00Z')
 
 const emulator = useEmulatedChannel(walmartEmulator)

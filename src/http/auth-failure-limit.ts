@@ -1,0 +1,57 @@
+/**
+ * A fixed window of failed authentications per client address, kept in Redis so every API
+ * process counts towards the same limit. Once an address has failed `limit` times in a window,
+ * its requests are refused without looking at their credentials until the window ends, so
+ * guessing costs a window per `limit` guesses. Other addresses are never affected.
+ */
+import type { Redis } from 'ioredis'
+
+export interface FailureLimit {
+  /** When `address` has used up its failures: how long until its window ends, and how many requests were refused in it (this one included). */
+  blocked(address: string): Promise<{ retryAfterSeconds: number; refused: number } | undefined>
+  /** Counts a failed authentication of `address`. */
+  recordFailure(address: string): Promise<void>
+}
+
+// KEYS[1]: one address's counter. ARGV[1]: limit, ARGV[2]: window (ms).
+// Under the limit: returns {count, 0} and changes nothing. At or over it: counts this refused
+// request too and returns {count, ms left in the window}.
+const CHECK = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n < tonumber(ARGV[1]) then return {n, 0} end
+n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+return {n, ttl}`
+
+// KEYS[1]: one address's counter. ARGV[1]: window (ms). The first failure opens the window.
+const FAIL = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`
+
+export function redisFailureLimit(
+  redis: Redis,
+  opts: { readonly keyPrefix: string; readonly limit: number; readonly windowMs: number },
+): FailureLimit {
+  const key = (address: string) => `${opts.keyPrefix}:${address}`
+  return {
+    async blocked(address) {
+      const [count, ttl] = (await redis.eval(
+        CHECK,
+        1,
+        key(address),
+        opts.limit,
+        opts.windowMs,
+      )) as [number, number]
+      if (count < opts.limit) return undefined
+      return { retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)), refused: count - opts.limit }
+    },
+    async recordFailure(address) {
+      await redis.eval(FAIL, 1, key(address), opts.windowMs)
+    },
+  }
+}

@@ -1,0 +1,233 @@
+// Issue 13 item 4: guessing credentials is throttled. After AUTH_FAILURE_LIMIT wrong admin tokens
+// (or wrong client secrets at the hub's webhook OAuth token endpoint) from one address within
+// the window, that address gets 429 with Retry-After and its credentials are not even checked;
+// every failure is logged and counted, the lockout is logged once per window, other addresses are
+// unaffected, the counters live in Redis (a second server sees them), and the address is let in
+// again when the window ends. The sandbox emulator's Walmart token endpoint behaves the same way.
+// Over real sockets: 127.0.0.2 is a second client address on the loopback interface.
+import { Writable } from 'node:stream'
+import { request as httpRequest } from 'node:http'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../../src/http/app.js'
+import { startHttp } from '../../../src/http/server.js'
+import { createLogger } from '../../../src/logger.js'
+import { startEmulator } from '../../../src/sandbox/emulator.js'
+import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../../helpers/hub.js'
+
+const WINDOW_MS = 5_000
+const LIMIT = 10
+
+const lines: Record<string, unknown>[] = []
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString('utf8').split('\n'))
+      if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
+    done()
+  },
+})
+const log = createLogger({ level: 'info' }, sink)
+const hub = useTestHub({
+  listen: true,
+  log,
+  env: { AUTH_FAILURE_LIMIT: String(LIMIT), AUTH_FAILURE_WINDOW_MS: String(WINDOW_MS) },
+})
+
+/**
+ * One request over a fresh connection, from 127.0.0.1 or, with `other`, from 127.0.0.2 (another
+ * client address on the loopback interface; node's own client lets the source be chosen).
+ */
+function call(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; other?: boolean },
+): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        headers: opts.headers,
+        agent: false,
+        localAddress: opts.other ? '127.0.0.2' : '127.0.0.1',
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers['retry-after'],
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
+    req.on('error', reject)
+    req.end(opts.body)
+  })
+}
+
+/** Sends `n` requests one after another; returns their statuses and Retry-After values. */
+async function burst(n: number, send: (i: number) => ReturnType<typeof call>) {
+  const answers = []
+  for (let i = 0; i < n; i++) answers.push(await send(i))
+  return answers
+}
+
+const metrics = async () => (await call(`${hub.url}/metrics`, {})).text
+
+function expectThrottled(answers: Awaited<ReturnType<typeof burst>>, firstStatus: number) {
+  expect(answers.slice(0, LIMIT).map((a) => a.status)).toEqual(Array(LIMIT).fill(firstStatus))
+  const rest = answers.slice(LIMIT)
+  expect(rest.map((a) => a.status)).toEqual(Array(rest.length).fill(429))
+  for (const a of rest) {
+    expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1)
+    expect(Number(a.retryAfter)).toBeLessThanOrEqual(WINDOW_MS / 1000)
+  }
+}
+
+// Without Redis the limit is not enforced (admins keep their access); wait for the connection.
+beforeAll(async () => {
+  await vi.waitFor(() => expect(hub.deps.redis.producer.status).toBe('ready'), { timeout: 5_000 })
+})
+
+describe('wrong admin tokens', () => {
+  it('200 quick wrong tokens: 401s up to the limit, then 429 with Retry-After, counted and logged', async () => {
+    const answers = await burst(200, (i) =>
+      call(`${hub.url}/v1/subscriptions`, { headers: { authorization: `Bearer guess-${i}` } }),
+    )
+    expectThrottled(answers, 401)
+    expect(JSON.parse(answers[LIMIT]!.text)).toMatchObject({
+      error: 'too many failed admin authentications from this address; retry later',
+    })
+    const text = await metrics()
+    expect(text).toContain(`hub_admin_auth_failures_total{reason="wrong"} ${LIMIT}`)
+    expect(text).toContain(`hub_rate_limited_total{endpoint="admin-auth"} ${200 - LIMIT}`)
+    const failed = lines.filter((l) => l.msg === 'admin authentication failed')
+    expect(failed).toHaveLength(LIMIT)
+    expect(failed[0]).toMatchObject({ clientAddress: '127.0.0.1', reason: 'wrong' })
+    // The lockout is logged once for the window, not 190 times.
+    expect(
+      lines.filter((l) => l.msg?.toString().startsWith('admin authentication rate-limited')),
+    ).toHaveLength(1)
+    expect(JSON.stringify(lines)).not.toContain(TEST_ADMIN_TOKEN)
+  })
+
+  it('refuses even the right token from the locked-out address, without checking it', async () => {
+    const res = await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN })
+    expect(res.status).toBe(429)
+  })
+
+  it('lets the right token in from another address', async () => {
+    const res = await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN, other: true })
+    expect(res.status).toBe(200)
+  })
+
+  it('keeps the count in Redis: another server of the same hub refuses the address too', async () => {
+    const second = await startHttp(createApp(hub.deps), { host: '127.0.0.1', port: 0 })
+    try {
+      const res = await call(`http://127.0.0.1:${second.port}/v1/subscriptions`, { headers: ADMIN })
+      expect(res.status).toBe(429)
+    } finally {
+      await second.close()
+    }
+  })
+
+  it('lets the address in again once its window has ended', async () => {
+    await vi.waitFor(
+      async () =>
+        expect((await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN })).status).toBe(200),
+      { timeout: WINDOW_MS + 2_000, interval: 250 },
+    )
+  })
+})
+
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`
+const tokenForm = {
+  method: 'POST',
+  body: 'grant_type=client_credentials',
+  headers: {
+    accept: 'application/json; charset=UTF-8',
+    'content-type': 'application/x-www-form-urlencoded; charset=ISO-8859-1',
+  },
+}
+
+describe("wrong client secrets at the hub's webhook OAuth token endpoint", () => {
+  const url = () => `${hub.url}/webhooks/walmart/demo/oauth/token`
+  const withSecret = (secret: string) => ({
+    ...tokenForm,
+    headers: { ...tokenForm.headers, authorization: basic('sandbox-walmart-client', secret) },
+  })
+
+  it('300 wrong secrets: 401 up to the limit, then 429 with Retry-After; the right one elsewhere works', async () => {
+    const answers = await burst(300, (i) => call(url(), withSecret(`guess-${i}`)))
+    expectThrottled(answers, 401)
+    expect(JSON.parse(answers[LIMIT]!.text)).toMatchObject({ error: 'temporarily_unavailable' })
+    expect(await metrics()).toContain(
+      `hub_rate_limited_total{endpoint="webhook-oauth-token"} ${300 - LIMIT}`,
+    )
+    expect(lines.filter((l) => l.msg === 'token request with bad client credentials')).toHaveLength(
+      LIMIT,
+    )
+    expect(
+      lines.filter((l) => l.msg?.toString().startsWith('OAuth token requests rate-limited')),
+    ).toHaveLength(1)
+
+    expect((await call(url(), withSecret('sandbox-walmart-secret'))).status).toBe(429)
+    const elsewhere = await call(url(), { ...withSecret('sandbox-walmart-secret'), other: true })
+    expect(elsewhere.status).toBe(200)
+    expect(JSON.parse(elsewhere.text)).toMatchObject({ token_type: 'Bearer' })
+    await vi.waitFor(
+      async () =>
+        expect((await call(url(), withSecret('sandbox-walmart-secret'))).status).toBe(200),
+      { timeout: WINDOW_MS + 2_000, interval: 250 },
+    )
+  })
+})
+
+describe("wrong client secrets at the emulator's Walmart token endpoint", () => {
+  it('300 wrong secrets: Walmart 401s up to the limit, then Walmart-shaped 429s with Retry-After', async () => {
+    const emulator = await startEmulator({
+      port: 0,
+      log,
+      authFailures: { limit: LIMIT, windowMs: WINDOW_MS },
+    })
+    try {
+      const url = `${emulator.url}/walmart/v3/token`
+      const headers = (secret: string) => ({
+        ...tokenForm.headers,
+        accept: 'application/json',
+        'wm_svc.name': 'Walmart Marketplace',
+        'wm_qos.correlation_id': '5f0c1a4e-0000-4000-8000-000000000001',
+        authorization: basic('sandbox-walmart-api-client', secret),
+      })
+      const answers = await burst(300, (i) =>
+        call(url, { ...tokenForm, headers: headers(`guess-${i}`) }),
+      )
+      expectThrottled(answers, 401)
+      expect(JSON.parse(answers[LIMIT]!.text)).toMatchObject({
+        error: [{ code: 'REQUEST_THRESHOLD_VIOLATED.GMP_GATEWAY_API', severity: 'ERROR' }],
+      })
+      const stats = emulator.state('walmart').stats
+      expect(stats).toMatchObject({ authFailures: LIMIT, authLockouts: 300 - LIMIT })
+      expect(
+        lines.filter((l) => l.msg?.toString().startsWith('emulator: token requests rate-limited')),
+      ).toHaveLength(1)
+
+      // Another address gets its token (past the gateway's own 10/s allowance for the API).
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const right = { ...tokenForm, headers: headers('sandbox-walmart-api-secret') }
+      const elsewhere = await call(url, { ...right, other: true })
+      expect(elsewhere.status).toBe(200)
+      expect(JSON.parse(elsewhere.text)).toMatchObject({ token_type: 'Bearer', expires_in: 900 })
+      expect((await call(url, right)).status).toBe(429)
+      await vi.waitFor(async () => expect((await call(url, right)).status).toBe(200), {
+        timeout: WINDOW_MS + 2_000,
+        interval: 250,
+      })
+    } finally {
+      await emulator.close()
+    }
+  })
+})
