@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js'
 import { adminAuth } from './middleware/admin-auth.js'
 import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
+import { storableInput } from './middleware/storable-input.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
@@ -42,9 +43,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const admin = adminAuth(deps.config.admin.token)
   const audit = auditLog(deps.db)
+  const storable = storableInput()
   for (const path of ['/v1/*', `${BULL_BOARD_PATH}/*`, BULL_BOARD_PATH, '/admin/reconcile']) {
     app.use(path, admin)
     app.use(path, audit)
+    app.use(path, storable)
   }
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))

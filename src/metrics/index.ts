@@ -37,7 +37,7 @@ export function createMetrics(deps: {
   registerDeliveryMetrics(registry, deps)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
-    help: 'Webhooks answered by this process, by channel and outcome (accepted, duplicate, rejected, unknown-account, unavailable)',
+    help: 'Webhooks answered by this process, by channel and outcome (accepted, kept-failed, duplicate, rejected, unknown-account, unavailable, too-large)',
     labelNames: ['channel', 'outcome'],
     registers: [registry],
   })
