@@ -62,10 +62,8 @@ export const PgInteger = z.number().int().min(PG_INTEGER.min).max(PG_INTEGER.max
  * 400 rather than a database error.
  */
 export function bigintCursor(message: string) {
-  return z
-    .string()
-    .regex(/^\d{1,19}$/, message)
-    .refine((s) => BigInt(s) <= PG_BIGINT_MAX, message)
+  // One check: zod runs a refinement even after a failed regex, and BigInt('12a') throws.
+  return z.string().refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= PG_BIGINT_MAX, message)
 }
 
 /**
