@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
 import { adminAuth } from './middleware/admin-auth.js'
@@ -44,8 +45,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const admin = adminAuth(deps.config.admin.token)
   const audit = auditLog(deps.db)
   const storable = storableInput()
+  const maxBody = deps.config.http.adminMaxBodyBytes
+  // Before the audit middleware, which reads the body: no admin body is read past the cap.
+  const bounded = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => {
+      deps.log.warn(
+        { maxBytes: maxBody, path: c.req.path },
+        'admin request refused: body too large',
+      )
+      return c.json({ error: `body larger than ${maxBody} bytes (ADMIN_MAX_BODY_BYTES)` }, 413)
+    },
+  })
   for (const path of ['/v1/*', `${BULL_BOARD_PATH}/*`, BULL_BOARD_PATH, '/admin/reconcile']) {
     app.use(path, admin)
+    app.use(path, bounded)
     app.use(path, audit)
     app.use(path, storable)
   }

@@ -20,6 +20,8 @@ export interface Metrics {
   render(): Promise<string>
   /** One webhook answered: its outcome, and for a refusal the verification failure. */
   countWebhook(channel: string, outcome: string, failure?: string): void
+  /** One connection the HTTP server let go unanswered or answered 408/400 (see `startHttp`). */
+  countDroppedConnection(reason: string): void
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
@@ -104,6 +106,13 @@ export function createMetrics(deps: {
     (b) => b.deliveriesPending,
   )
 
+  const droppedConnections = new Counter({
+    name: 'hub_http_connections_dropped_total',
+    help: 'Connections the HTTP server dropped, by reason: max-connections (over HTTP_MAX_CONNECTIONS), timeout (headers or request too slow), malformed',
+    labelNames: ['reason'],
+    registers: [registry],
+  })
+
   return {
     registry,
     async render() {
@@ -117,6 +126,9 @@ export function createMetrics(deps: {
     countWebhook(channel, outcome, failure) {
       received.inc({ channel, outcome })
       if (failure) verificationFailures.inc({ channel, reason: failure })
+    },
+    countDroppedConnection(reason) {
+      droppedConnections.inc({ reason })
     },
   }
 }
