@@ -218,7 +218,7 @@ describe('a signed webhook whose normalized values PostgreSQL cannot store', () 
       body,
     })
   }
-  const cases: [string, () => Promise<Response>, RegExp][] = [
+  const cases: [string, () => Response | Promise<Response>, RegExp][] = [
     [
       'Shopify order name with U+0000',
       () => postShopifyBody(shopifyFx.body.replace('"#1042"', `"#10\\u000042"`)),
