@@ -182,7 +182,11 @@ async function start(config: Config, log: Logger): Promise<void> {
   let workers: RunningWorkers | undefined
   let emulator: RunningEmulator | undefined
   if (runsWorkers) workers = startWorkers(deps)
-  if (runsApi) server = await startHttp(createApp(deps), config.http)
+  if (runsApi)
+    server = await startHttp(createApp(deps), {
+      ...config.http,
+      watch: { metrics: deps.metrics, log },
+    })
   // The sandbox's demo accounts call the built-in marketplace emulator; it runs beside the API.
   if (config.mode === 'sandbox' && server) {
     const hubUrl = `http://127.0.0.1:${server.port}`

@@ -42,23 +42,29 @@ export function verifyAmazon(
   req: InboundRequest,
   ctx: VerifyContext<AmazonCredentials>,
 ): VerifyOutcome {
-  const body = readJsonObject(req.rawBody)
-  const envelope = body && unwrapAmazon(body)
   const snsType = req.headers[SNS_TYPE_HEADER]?.trim()
-  if (envelope?.transport === 'sns') {
-    // SNS always names the message type in a header; it must agree with the signed body.
-    if (!snsType) return { ok: false, reason: 'missing-header' }
+  if (snsType) {
+    // SNS signs the body itself, so it is read first; SNS always names the message type in a
+    // header, which must agree with the signed body. One that is no signed SNS message (altered
+    // or cut) fails its signature.
+    const body = readJsonObject(req.rawBody)
+    const envelope = body && unwrapAmazon(body)
+    if (envelope?.transport !== 'sns') return { ok: false, reason: 'bad-signature' }
     if (snsType !== envelope.snsType) return { ok: false, reason: 'malformed' }
     return verifySns(envelope, ctx)
   }
-  // Claims to come from SNS but is no signed SNS message (altered or cut): its signature fails.
-  if (snsType) return { ok: false, reason: 'bad-signature' }
+  // The static credential is checked before the body is parsed: an unauthenticated request costs
+  // a header comparison, whatever its body holds.
   const { staticHeader } = ctx.credentials
   const presented = staticHeader && req.headers[staticHeader.name]?.trim()
   if (!staticHeader || !presented) return { ok: false, reason: 'missing-header' }
   if (!staticCredentialMatches(staticHeader.values, presented)) {
     return { ok: false, reason: 'bad-signature' }
   }
+  const body = readJsonObject(req.rawBody)
+  const envelope = body && unwrapAmazon(body)
+  // An SNS message without SNS's header is not as SNS sends it.
+  if (envelope?.transport === 'sns') return { ok: false, reason: 'missing-header' }
   if (!envelope) {
     // Authenticated but unreadable: kept, so the inbox shows it as failed and it can be replayed.
     return { ok: true, dedupeKey: bodyDigestKey(req.rawBody), topic: UNREADABLE_TOPIC }

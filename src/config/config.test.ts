@@ -35,14 +35,27 @@ describe('loadConfig', () => {
     ])
     expect(config.admin.generated).toBe(true)
     expect(config.admin.token).toMatch(/^hub_admin_.{24}$/)
-    expect(config.http).toEqual({
+    expect(config.http).toMatchObject({
       host: '127.0.0.1',
       port: 3000,
       maxBodyBytes: 1_048_576,
       ingressDeadlineMs: 2_500,
+      adminMaxBodyBytes: 16_777_216,
     })
     expect(config.db.url).toBe('postgres://postgres@127.0.0.1:5432/marketplace_hub')
     expect(config.role).toBe('all')
+  })
+
+  it('bounds what one HTTP client may hold, with defaults and a consistent order', () => {
+    expect(loadConfig({}).http.limits).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1_000,
+    })
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toContain(
+      'HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    )
   })
 
   it('treats an empty variable as unset', () => {

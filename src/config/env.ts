@@ -45,6 +45,11 @@ export const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: int(1_048_576, 1),
   INGRESS_DEADLINE_MS: int(2_500, 100),
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
+  HTTP_MAX_CONNECTIONS: int(1_000, 0),
+  ADMIN_MAX_BODY_BYTES: int(16_777_216, 1),
   OUTBOUND_ALLOW_LINK_LOCAL: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')

@@ -10,6 +10,18 @@ export type { Account } from './accounts.js'
 
 export type Role = 'api' | 'worker' | 'all'
 
+/** What one client may hold of the HTTP server (see `startHttp`); every value in ms but the cap. */
+export interface ServerLimits {
+  /** Whole request head (line and headers) within this long of the connection's first byte. */
+  readonly headersTimeoutMs: number
+  /** Whole request, body included, within this long. */
+  readonly requestTimeoutMs: number
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number
+  /** Open connections at most; more are refused at once. 0: no cap. */
+  readonly maxConnections: number
+}
+
 export interface Config {
   readonly role: Role
   /** `sandbox`: no accounts file was given; demo accounts with published secrets are served. */
@@ -20,6 +32,9 @@ export interface Config {
     readonly maxBodyBytes: number
     /** A webhook not stored within this long gets 503 (the channel retries; dedupe absorbs a late commit). */
     readonly ingressDeadlineMs: number
+    /** Largest admin request body (a listings upload is the largest); 413 above. */
+    readonly adminMaxBodyBytes: number
+    readonly limits: ServerLimits
   }
   readonly db: {
     readonly url: string
@@ -129,6 +144,10 @@ export function loadConfig(
   if (parsed.success && accountsFile && !parsed.data.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN: required when HUB_CONFIG is set (admin routes are never anonymous)')
   }
+  // Node refuses a headers timeout longer than the request timeout (http.createServer).
+  if (parsed.success && parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS')
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   const sandbox = !loaded
@@ -141,6 +160,13 @@ export function loadConfig(
       port: e.PORT,
       maxBodyBytes: e.MAX_BODY_BYTES,
       ingressDeadlineMs: e.INGRESS_DEADLINE_MS,
+      adminMaxBodyBytes: e.ADMIN_MAX_BODY_BYTES,
+      limits: {
+        headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+        requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+        keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+        maxConnections: e.HTTP_MAX_CONNECTIONS,
+      },
     },
     db: {
       url: e.DATABASE_URL,

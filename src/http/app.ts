@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
 import { redisFailureLimit } from './auth-failure-limit.js'
@@ -6,6 +7,7 @@ import { adminAuth } from './middleware/admin-auth.js'
 import { adminWriteGuard } from './middleware/admin-write-guard.js'
 import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
+import { storableInput } from './middleware/storable-input.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
@@ -57,6 +59,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const auth = (allowBasic: boolean) =>
     adminAuth({ token: settings.token, allowBasic, failures, counters })
   const audit = auditLog(deps.db)
+  const storable = storableInput()
+  const maxBody = deps.config.http.adminMaxBodyBytes
+  // Before the audit middleware, which reads the body: no admin body is read past the cap.
+  const bounded = bodyLimit({
+    maxSize: maxBody,
+    onError: (c) => {
+      deps.log.warn(
+        { maxBytes: maxBody, path: c.req.path },
+        'admin request refused: body too large',
+      )
+      return c.json({ error: `body larger than ${maxBody} bytes (ADMIN_MAX_BODY_BYTES)` }, 413)
+    },
+  })
   const surfaces = [
     { paths: ['/v1/*', '/admin/reconcile'], auth: auth(false) },
     // `/admin/queues/*` matches `/admin/queues` too; listing both ran everything twice.
@@ -66,7 +81,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     for (const path of surface.paths) {
       app.use(path, writeGuard)
       app.use(path, surface.auth)
+      app.use(path, bounded)
       app.use(path, audit)
+      app.use(path, storable)
     }
   }
   app.route('/v1/subscriptions', subscriptionRoutes(deps))

@@ -23,6 +23,8 @@ export interface Metrics {
   countWebhook(channel: string, outcome: string, failure?: string): void
   /** Refusals on the admin surface (metrics/admin.ts). */
   readonly admin: AdminCounters
+  /** One connection the HTTP server let go unanswered or answered 408/400 (see `startHttp`). */
+  countDroppedConnection(reason: string): void
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const
@@ -41,7 +43,7 @@ export function createMetrics(deps: {
   const admin = registerAdminMetrics(registry)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
-    help: 'Webhooks answered by this process, by channel and outcome (accepted, duplicate, rejected, unknown-account, unavailable)',
+    help: 'Webhooks answered by this process, by channel and outcome (accepted, kept-failed, duplicate, rejected, unknown-account, unavailable, too-large)',
     labelNames: ['channel', 'outcome'],
     registers: [registry],
   })
@@ -108,6 +110,13 @@ export function createMetrics(deps: {
     (b) => b.deliveriesPending,
   )
 
+  const droppedConnections = new Counter({
+    name: 'hub_http_connections_dropped_total',
+    help: 'Connections the HTTP server dropped, by reason: max-connections (over HTTP_MAX_CONNECTIONS), timeout (headers or request too slow), malformed',
+    labelNames: ['reason'],
+    registers: [registry],
+  })
+
   return {
     registry,
     admin,
@@ -122,6 +131,9 @@ export function createMetrics(deps: {
     countWebhook(channel, outcome, failure) {
       received.inc({ channel, outcome })
       if (failure) verificationFailures.inc({ channel, reason: failure })
+    },
+    countDroppedConnection(reason) {
+      droppedConnections.inc({ reason })
     },
   }
 }

@@ -3,6 +3,7 @@ import { settleInboxMessage } from '../db/repos/inbox.js'
 import type { HubEvent } from '../events/index.js'
 import { reservationWrites, type ReservationWrites } from '../inventory/reservations.js'
 import type { Database, InboxOutcome } from '../db/schema.js'
+import { storableJson } from '../storable.js'
 
 /**
  * The channel the relay LISTENs on. A statement trigger on outbox_event notifies it (migration
@@ -149,7 +150,7 @@ export async function appendAndSettle(
                           then jsonb_build_object('events', (select count(*) from appended a where a.inbox_id = m.id))
                           else s.outcome end,
            processed_at = ${at}
-      from json_to_recordset(${JSON.stringify(rows)}::json) as s(id bigint, status text, outcome jsonb)
+      from json_to_recordset(${storableJson(rows)}::json) as s(id bigint, status text, outcome jsonb)
      where m.id = any(${rows.map((r) => r.id)}::bigint[]) and m.id = s.id`.execute(trx)
 }
 

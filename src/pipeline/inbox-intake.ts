@@ -57,9 +57,12 @@ export function createInboxIntake(
       ids.delete(key) // a repeat of the same key later in this batch is a duplicate
       return { kind: 'accepted', inboxId }
     })
+    // A row stored already failed (see `storableEnvelope`) has nothing to process.
     const messages = rows.flatMap((row, i) => {
       const r = results[i]!
-      return r.kind === 'accepted' ? [{ ...row, inboxId: r.inboxId }] : []
+      return r.kind === 'accepted' && row.failure === undefined
+        ? [{ ...row, inboxId: r.inboxId }]
+        : []
     })
     const toQueue = handoff ? handoff.take(messages) : messages
     const enqueued = await enqueue(toQueue.map(inboundJob))

@@ -12,6 +12,7 @@ import {
 } from '../db/repos/inbox.js'
 import type { Database, InboxOutcome, InboxStatus } from '../db/schema.js'
 import { errorMessage } from '../errors.js'
+import { isUnstorableValueError } from '../storable.js'
 import type { Logger } from '../logger.js'
 import { appendEvents } from '../outbox/append.js'
 import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connectors/index.js'
@@ -20,6 +21,7 @@ import type { AccountDirectory } from './accounts.js'
 import { applyMessages, type ApplySettings } from './apply-observations.js'
 import { writeReservations } from '../inventory/reservations.js'
 import { DONE, type StepResult } from './step-result.js'
+import { unstorableIssues } from './storable-observations.js'
 
 export interface NormalizeDeps {
   readonly db: Kysely<Database>
@@ -72,6 +74,16 @@ export async function normalizeInboxItem(
     }
     return second
   } catch (err) {
+    // A value the checks above missed: the same bytes can never be stored, so fail for good now
+    // rather than retry as if the database were down.
+    if (isUnstorableValueError(err)) {
+      deps.log.warn({ inboxId, err }, 'PostgreSQL cannot store this message: failed for good')
+      return await failPermanently(
+        deps,
+        inboxId,
+        `PostgreSQL cannot store it: ${errorMessage(err)}`,
+      )
+    }
     if (opts.finalAttempt) {
       // Out of retries: make the failure visible on the inbox row too, not only in the queue.
       const outcome = { reason: `gave up after repeated errors: ${errorMessage(err)}` }
@@ -145,7 +157,7 @@ export function runNormalizer(
     return { kind: 'invalid', issues: [`no normalizer for channel ${message.channel}`] }
   const body = decodeJsonBody(message.raw_body)
   if (!body.ok) return { kind: 'invalid', issues: [body.issue] }
-  return normalizer.normalize({
+  const result = normalizer.normalize({
     channel: message.channel,
     accountId: message.account_id,
     topic: message.topic,
@@ -154,6 +166,9 @@ export function runNormalizer(
     body: body.value,
     ...(hydrated ? { hydrated } : {}),
   })
+  if (result.kind !== 'observations') return result
+  const unstorable = unstorableIssues(result.observations)
+  return unstorable.length > 0 ? { kind: 'invalid', issues: unstorable } : result
 }
 
 type Fetched =

@@ -12,10 +12,13 @@ import type { AccountDirectory } from './accounts.js'
 import type { InboxIntake } from './inbox-intake.js'
 import { withTimeout } from '../timeout.js'
 import type { CertificateCache } from './certificates.js'
+import { storableEnvelope } from './storable-envelope.js'
 import { lookupIssuedToken } from './webhook-tokens.js'
 
 export type ReceiveOutcome =
   | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
+  /** Authentic, kept as received, but marked failed without processing (see `storableEnvelope`). */
+  | { readonly kind: 'kept-failed'; readonly inboxId: string; readonly reason: string }
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'unknown-account' }
   | { readonly kind: 'rejected'; readonly reason: VerifyFailure }
@@ -62,22 +65,27 @@ export async function receiveWebhook(
     ...lookedUp,
   })
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
+  const envelope = storableEnvelope(verified)
   try {
     const stored = deps.intake.submit({
       ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
       channel: input.channel,
       accountId: input.accountId,
-      dedupeKey: verified.dedupeKey,
-      topic: verified.topic,
+      dedupeKey: envelope.dedupeKey,
+      topic: envelope.topic,
       headers: maskCredentials(
         input.request.headers,
         found.connector.ingress.credentialHeaders?.(credentials) ?? [],
       ),
       rawBody: input.request.rawBody,
-      channelTime: verified.channelTime,
+      channelTime: envelope.channelTime,
       receivedAt,
+      ...(envelope.failure !== undefined ? { failure: envelope.failure } : {}),
     })
-    return await withTimeout(stored, input.deadlineMs, 'the inbox')
+    const result = await withTimeout(stored, input.deadlineMs, 'the inbox')
+    return result.kind === 'accepted' && envelope.failure !== undefined
+      ? { kind: 'kept-failed', inboxId: result.inboxId, reason: envelope.failure }
+      : result
   } catch (cause) {
     return { kind: 'unavailable', cause }
   }

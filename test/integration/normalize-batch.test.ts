@@ -156,11 +156,12 @@ describe('normalizing a batch in one transaction', () => {
   })
 
   it('commits nothing when the transaction fails, and then one bad message fails only itself', async () => {
-    // U+0000 is valid JSON and UTF-8, but PostgreSQL refuses it in jsonb: the batch fails late,
-    // after the good orders' rows were written inside it.
+    // An unpaired surrogate (`"\ud800"`) is valid JSON, but PostgreSQL refuses it in jsonb: the
+    // batch fails late, after the good orders' rows were written inside it. (U+0000, refused the
+    // same way, is now caught before the transaction: see hostile/unstorable-input.test.ts.)
     const batch = [
       await receive(newOrder('7100000000006')),
-      await receive(newOrder('7100000000007', 'bad\u0000name')),
+      await receive(newOrder('7100000000007', 'bad\ud800name')),
       await receive(newOrder('7100000000008')),
     ]
     const results = await normalizeBatch(hub.deps, batch)

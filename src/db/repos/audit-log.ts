@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../schema.js'
+import { storableJson, visibleNul } from '../../storable.js'
 
 export interface AuditEntry {
   readonly actor: string
@@ -21,14 +22,16 @@ export async function appendAudits(
   await db
     .insertInto('audit_log')
     .values(
+      // A refused request is audited too, whatever it held: a NUL made visible, never a failed
+      // insert that would lose the whole batch's entries.
       entries.map((entry) => ({
-        actor: entry.actor,
+        actor: visibleNul(entry.actor),
         method: entry.method,
-        path: entry.path,
-        query: entry.query,
-        body: entry.body,
+        path: visibleNul(entry.path),
+        query: entry.query === null ? null : visibleNul(entry.query),
+        body: entry.body === null ? null : visibleNul(entry.body),
         status: entry.status,
-        details: entry.details ? JSON.stringify(entry.details) : null,
+        details: entry.details ? storableJson(entry.details) : null,
         request_id: entry.requestId,
       })),
     )

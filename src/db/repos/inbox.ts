@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { ChannelId } from '../../events/index.js'
 import type { Database, InboxMessage, InboxOutcome, InboxStatus } from '../schema.js'
+import { storableJson } from '../../storable.js'
 
 export interface NewInboxRow {
   readonly channel: ChannelId
@@ -13,6 +14,8 @@ export interface NewInboxRow {
   readonly receivedAt: Date
   /** The HTTP request's id: not stored, carried in the job so logs correlate the webhook with its processing. */
   readonly requestId?: string
+  /** Kept but never processed: stored `failed` with this reason (see `storableEnvelope`). */
+  readonly failure?: string
 }
 
 export interface InsertedInboxRow {
@@ -42,6 +45,13 @@ export async function insertInboxBatch(
         raw_body: Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
         channel_time: r.channelTime ?? null,
         received_at: r.receivedAt,
+        ...(r.failure === undefined
+          ? {}
+          : {
+              status: 'failed' as const,
+              outcome: storableJson({ reason: r.failure }),
+              processed_at: r.receivedAt,
+            }),
       })),
     )
     .onConflict((oc) => oc.columns(['channel', 'account_id', 'dedupe_key']).doNothing())
@@ -128,7 +138,7 @@ export async function settleInboxMessage(
 ): Promise<void> {
   await db
     .updateTable('inbox_message')
-    .set({ status, outcome: JSON.stringify(outcome), processed_at: at })
+    .set({ status, outcome: storableJson(outcome), processed_at: at })
     .where('id', '=', id)
     .execute()
 }

@@ -4,12 +4,13 @@ import { z } from 'zod'
 import { listAudit } from '../../db/repos/audit-log.js'
 import type { Database } from '../../db/schema.js'
 import { formatIssues } from '../../issues.js'
+import { bigintCursor } from '../../storable.js'
 import type { AppEnv } from '../env.js'
 import { badRequest } from './request-body.js'
 
 const Page = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d+$/, 'must be an entry id').optional(),
+  before: bigintCursor('must be an entry id (the `next` of the previous page)').optional(),
 })
 
 /** `GET /v1/admin/audit?limit=&before=`: the audit log, newest first. */

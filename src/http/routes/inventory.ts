@@ -7,11 +7,13 @@ import {
   createInventoryWriter,
   type InventoryCommandDeps,
 } from '../../pipeline/inventory-commands.js'
+import { PgInteger } from '../../storable.js'
 import type { AppEnv } from '../env.js'
 import { parseJsonRequest } from './request-body.js'
 
 const IsoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with an offset' })
-const Units = z.number().int().nonnegative()
+// Levels and deltas are PostgreSQL integers: larger ones are a 400, not a database error.
+const Units = PgInteger.nonnegative()
 
 const PutLevel = z
   .object({
@@ -26,10 +28,7 @@ const PostAdjustment = z
   .object({
     idempotencyKey: z.string().min(1).max(200),
     sku: z.string().min(1).max(200),
-    delta: z
-      .number()
-      .int()
-      .refine((d) => d !== 0, 'must not be 0'),
+    delta: PgInteger.refine((d) => d !== 0, 'must not be 0'),
     reason: z.string().max(500).optional(),
   })
   .strict()

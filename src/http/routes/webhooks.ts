@@ -66,6 +66,16 @@ export function webhookRoutes(
     switch (outcome.kind) {
       case 'accepted':
         return answer({ status: 'accepted', id: outcome.inboxId }, 200)
+      case 'kept-failed':
+        // Authentic but unprocessable as sent: a 2xx is the channel's only "stop resending" (a
+        // 4xx or 5xx makes it retry the same bytes, and TikTok counts a 401 against the app). The
+        // bytes are kept, the row is `failed` with the reason, replayable after a fix (DESIGN.md
+        // §10.6). Only a holder of the channel's secret can cause this line, so it is not sampled.
+        log.warn(
+          { channel: channel.data, accountId, inboxId: outcome.inboxId, reason: outcome.reason },
+          'webhook kept as failed: the database cannot store it as sent',
+        )
+        return answer({ status: 'failed', id: outcome.inboxId, reason: outcome.reason }, 200)
       case 'duplicate':
         return answer({ status: 'duplicate' }, 200)
       case 'unknown-account':
