@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
 import { adminAuth } from './middleware/admin-auth.js'
@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   const admin = adminAuth(deps.config.admin.token)
   const audit = auditLog(deps.db)
-  for (const path of ['/v1/*', `${BULL_BOARD_PATH}/*`, BULL_BOARD_PATH, '/admin/reconcile']) {
+  for (const path of ['/v1/*', `${BULL_BOARD_PATH}/*`, BULL_BOARD_PATH]) {
     app.use(path, admin)
     app.use(path, audit)
   }
@@ -50,7 +50,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/events', eventRoutes(deps))
   app.route('/v1/inventory', inventoryRoutes(deps))
   app.route('/v1/listings', listingRoutes(deps))
-  app.route('/admin/reconcile', reconcileRoutes(deps))
+  app.route('/v1/admin/reconcile', reconcileRoutes(deps))
+  app.all('/admin/reconcile', (c) => movedPermanently(c, '/v1/admin/reconcile'))
   app.route('/v1/admin/audit', auditRoutes(deps))
   app.route('/v1/admin/inbox', adminInboxRoutes(deps))
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
@@ -63,4 +64,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500)
   })
   return app
+}
+
+/**
+ * The old path of a moved admin route, kept for one version: 308 keeps the method and the body
+ * (https://www.rfc-editor.org/rfc/rfc9110#name-308-permanent-redirect), so a client that follows
+ * redirects still POSTs; authentication and the audit entry happen at the new path.
+ */
+function movedPermanently(c: Context<AppEnv>, to: string) {
+  c.header('location', to)
+  return c.json({ error: `moved to ${to}; this path goes away in the next version` }, 308)
 }
