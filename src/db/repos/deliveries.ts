@@ -6,6 +6,7 @@ export interface DeliveryToSend {
   readonly status: DeliveryStatus
   readonly attempts: number
   readonly eventId: string
+  readonly eventType: string
   /** The webhook the event came from (log correlation); null for the hub's own events. */
   readonly inboxId: string | null
   /** The event envelope exactly as stored (JSON text, without `position`). */
@@ -34,6 +35,7 @@ export async function getDeliveriesToSend(
       'd.status',
       'd.attempts',
       'e.id as eventId',
+      'e.type as eventType',
       'e.inbox_id as inboxId',
       sql<string>`e.envelope::text`.as('envelopeText'),
       'e.position',
@@ -43,6 +45,24 @@ export async function getDeliveriesToSend(
       's.url',
       's.secret',
     ])
+    .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+    .execute()
+}
+
+/**
+ * What the deliver jobs of these deliveries show an operator (see `deliverJob`), by primary key;
+ * missing ids are absent.
+ */
+export async function describeDeliveries(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<{ id: string; subscriptionId: string; eventType: string; url: string }[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('delivery as d')
+    .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
+    .innerJoin('subscription as s', 's.id', 'd.subscription_id')
+    .select(['d.id', 's.id as subscriptionId', 'e.type as eventType', 's.url'])
     .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)
     .execute()
 }
