@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.js'
 import { inventoryRoutes } from './routes/inventory.js'
 import { listingRoutes, reconcileRoutes } from './routes/listings.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { subscriptionDeliveryRoutes } from './routes/subscription-deliveries.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import type { AppEnv } from './env.js'
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     app.use(path, audit)
   }
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
+  app.route('/v1/subscriptions', subscriptionDeliveryRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))
   app.route('/v1/inventory', inventoryRoutes(deps))
   app.route('/v1/listings', listingRoutes(deps))

@@ -196,3 +196,53 @@ export async function pendingDeliveriesInFeedOrder(
     .execute()
   return rows.map((r) => r.id)
 }
+
+export interface DeliveryPage {
+  readonly subscriptionId: string
+  readonly status?: DeliveryStatus
+  /** Only deliveries with a smaller id (the `next` of the previous page). */
+  readonly before?: string
+  readonly limit: number
+}
+
+/**
+ * One subscription's deliveries, newest first, each with its event's type and subject. There is
+ * no index by subscription (migration 2026-12-02T0910 dropped it to keep webhook writes lean): the
+ * query walks the primary key newest first, which finds a page at once for the handful of
+ * subscriptions a hub has, each with a large share of the deliveries.
+ */
+export async function listSubscriptionDeliveries(db: Kysely<Database>, page: DeliveryPage) {
+  let q = db
+    .selectFrom('delivery as d')
+    .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
+    .select([
+      'd.id',
+      'd.status',
+      'd.attempts',
+      'd.last_error',
+      'd.created_at',
+      'd.updated_at',
+      'd.delivered_at',
+      'e.id as event_id',
+      'e.type as event_type',
+      'e.subject as event_subject',
+    ])
+    .where('d.subscription_id', '=', page.subscriptionId)
+    .orderBy('d.id', 'desc')
+    .limit(page.limit)
+  if (page.status !== undefined) q = q.where('d.status', '=', page.status)
+  if (page.before !== undefined) q = q.where('d.id', '<', page.before)
+  return q.execute()
+}
+
+/** Every recorded HTTP attempt of these deliveries, in attempt order. */
+export async function listAttemptsOf(db: Kysely<Database>, deliveryIds: readonly string[]) {
+  if (deliveryIds.length === 0) return []
+  return db
+    .selectFrom('delivery_attempt')
+    .select(['delivery_id', 'attempt', 'started_at', 'duration_ms', 'status_code', 'error'])
+    .where('delivery_id', '=', sql<string>`any(${[...deliveryIds]}::bigint[])`)
+    .orderBy('delivery_id')
+    .orderBy('attempt')
+    .execute()
+}
