@@ -135,11 +135,23 @@ export function startWorkers(deps: Deps): RunningWorkers {
   }
 }
 
+// A deliver job's subscription, event type and URL host say which subscriber failed on what.
+const CORRELATION_KEYS = [
+  'inboxId',
+  'requestId',
+  'deliveryId',
+  'listingId',
+  'kind',
+  'subscriptionId',
+  'eventType',
+  'urlHost',
+] as const
+
 /** The ids a job carries that tie it to a webhook, delivery or listing; never the payload itself. */
 function correlationIds(data: unknown): Record<string, unknown> {
   if (typeof data !== 'object' || data === null) return {}
   const ids: Record<string, unknown> = {}
-  for (const key of ['inboxId', 'requestId', 'deliveryId', 'listingId', 'kind'] as const)
+  for (const key of CORRELATION_KEYS)
     if (key in data) ids[key] = (data as Record<string, unknown>)[key]
   return ids
 }

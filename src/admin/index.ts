@@ -1,6 +1,11 @@
 export { InboxFilter, INBOX_ID, toSearchFilter } from './inbox-filter.js'
 export { replayInboxMessage, type ReplayedMessage } from './replay-message.js'
-export { previewReplay, type EventComparison, type MessagePreview } from './replay-preview.js'
+export {
+  predictReplay,
+  previewReplay,
+  type MessagePrediction,
+  type PredictedEvent,
+} from './replay-preview.js'
 export {
   cancelReplay,
   createReplayRun,

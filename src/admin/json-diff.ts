@@ -19,10 +19,6 @@ export function diffJson(before: unknown, after: unknown, path = ''): JsonDiff {
   return diff
 }
 
-export function isEmptyDiff(d: JsonDiff): boolean {
-  return d.added.length === 0 && d.removed.length === 0 && d.changed.length === 0
-}
-
 function walk(before: unknown, after: unknown, path: string, diff: JsonDiff): void {
   if (isDeepStrictEqual(before, after)) return
   if (Array.isArray(before) && Array.isArray(after)) {

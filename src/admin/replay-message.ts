@@ -1,19 +1,23 @@
+import type { Kysely } from 'kysely'
 import { listInboxEvents } from '../db/repos/inbox-search.js'
-import type { InboxStatus } from '../db/schema.js'
+import type { Database, InboxStatus } from '../db/schema.js'
 import { errorMessage } from '../errors.js'
 import { normalizeInboxItem, type NormalizeDeps } from '../pipeline/normalize-inbox-item.js'
+import type { StepResult } from '../pipeline/step-result.js'
 import { ChannelApiError } from '../../connectors/index.js'
 
-export interface ReplayedMessage {
+/**
+ * `applied`: normalized (or ignored) and applied; `failed`: the current normalizer rejects it
+ * (see `reason`, the row's outcome has the issues); `deferred`: the channel's API could not
+ * hydrate it now (rate limit, outage, refused credentials): nothing changed, try again later.
+ */
+export type ReplayResult = 'applied' | 'failed' | 'deferred'
+
+export interface ReplayedMessage<R extends string = ReplayResult> {
   readonly id: string
   readonly statusBefore: InboxStatus
   readonly statusAfter: InboxStatus
-  /**
-   * `applied`: normalized (or ignored) and applied; `failed`: the current normalizer rejects it
-   * (see `reason`, the row's outcome has the issues); `deferred`: the channel's API could not
-   * hydrate it now (rate limit, outage, refused credentials): nothing changed, try again later.
-   */
-  readonly result: 'applied' | 'failed' | 'deferred'
+  readonly result: R
   readonly reason: string | null
   readonly outcome: unknown
   /** Events this replay appended; empty when everything it produced was already in the outbox. */
@@ -34,34 +38,46 @@ export async function replayInboxMessage(
   deps: NormalizeDeps,
   id: string,
 ): Promise<ReplayedMessage | undefined> {
-  const before = await statusOf(deps, id)
-  if (!before) return undefined
-  const known = new Set((await listInboxEvents(deps.db, id)).map((e) => e.id))
-  let result: ReplayedMessage['result'] = 'applied'
-  let reason: string | null = null
-  try {
-    const step = await normalizeInboxItem(deps, id, { finalAttempt: false, replay: true })
-    switch (step.kind) {
-      case 'done':
-        break
-      case 'permanent':
-        result = 'failed'
-        reason = step.reason
-        break
-      case 'retry':
-      case 'later':
-        result = 'deferred'
-        reason = step.reason
-        break
+  return observeReplay(deps.db, id, async () => {
+    try {
+      return replayResult(await normalizeInboxItem(deps, id, { finalAttempt: false, replay: true }))
+    } catch (err) {
+      // A transient or credentials fault of the channel's API; nothing was written.
+      if (!(err instanceof ChannelApiError)) throw err
+      return { result: 'deferred', reason: `hydration failed (${err.kind}): ${errorMessage(err)}` }
     }
-  } catch (err) {
-    // A transient or credentials fault of the channel's API; nothing was written.
-    if (!(err instanceof ChannelApiError)) throw err
-    result = 'deferred'
-    reason = `hydration failed (${err.kind}): ${errorMessage(err)}`
+  })
+}
+
+/** What a replay's step result means to the operator. */
+export function replayResult(step: StepResult): { result: ReplayResult; reason: string | null } {
+  switch (step.kind) {
+    case 'done':
+      return { result: 'applied', reason: null }
+    case 'permanent':
+      return { result: 'failed', reason: step.reason }
+    case 'retry':
+    case 'later':
+      return { result: 'deferred', reason: step.reason }
   }
-  const after = (await statusOf(deps, id)) ?? before
-  const newEvents = (await listInboxEvents(deps.db, id))
+}
+
+/**
+ * Runs `replay` on a message and reports its status before and after and the events it added,
+ * all read through `db`: the real replay reads committed state, the dry run reads its own
+ * transaction (see `predictReplay`), so both report the same thing the same way.
+ */
+export async function observeReplay<R extends string>(
+  db: Kysely<Database>,
+  id: string,
+  replay: () => Promise<{ result: R; reason: string | null }>,
+): Promise<ReplayedMessage<R> | undefined> {
+  const before = await statusOf(db, id)
+  if (!before) return undefined
+  const known = new Set((await listInboxEvents(db, id)).map((e) => e.id))
+  const { result, reason } = await replay()
+  const after = (await statusOf(db, id)) ?? before
+  const newEvents = (await listInboxEvents(db, id))
     .filter((e) => !known.has(e.id))
     .map((e) => ({ id: e.id, type: e.type, subject: e.subject }))
   return {
@@ -75,8 +91,8 @@ export async function replayInboxMessage(
   }
 }
 
-function statusOf(deps: NormalizeDeps, id: string) {
-  return deps.db
+function statusOf(db: Kysely<Database>, id: string) {
+  return db
     .selectFrom('inbox_message')
     .select(['status', 'outcome'])
     .where('id', '=', id)

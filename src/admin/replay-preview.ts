@@ -1,158 +1,139 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import {
   countInbox,
-  getInboxMessage,
   listInboxEvents,
-  searchInbox,
+  nextInboxIds,
   type InboxSearchFilter,
 } from '../db/repos/inbox-search.js'
-import type { Database, InboxStatus } from '../db/schema.js'
-import { listingSubject } from '../events/index.js'
-import { runNormalizer } from '../pipeline/normalize-inbox-item.js'
-import type { Observation } from '../../normalizers/index.js'
-import { diffJson, isEmptyDiff, type JsonDiff } from './json-diff.js'
+import type { Database } from '../db/schema.js'
+import { errorMessage } from '../errors.js'
+import { normalizeLocked, type NormalizeDeps } from '../pipeline/normalize-inbox-item.js'
+import { diffJson, type JsonDiff } from './json-diff.js'
+import {
+  observeReplay,
+  replayResult,
+  type ReplayedMessage,
+  type ReplayResult,
+} from './replay-message.js'
 
 export const DRY_RUN_SAMPLE = 10
+/** A dry run never waits long behind a worker holding the same message or order. */
+const DRY_RUN_LOCK_TIMEOUT = '5s'
 
 /**
- * One event of a message compared then and now. Events are matched by subject and kind. Order
- * events compare the order itself (`data.order`): whether applying it now would be a created,
- * updated, cancelled or fulfilled event depends on the stored order at that moment, not on the
- * normalizer, so `typeNow` is `order.*` for them. Events the ledger derives from stored stock
- * (`inventory.changed.v1`) are state, not the message, and are left out.
+ * What the replay would do with one message: exactly the report a replay gives
+ * (`replayInboxMessage`), with two outcomes of its own: `needs-hydration` (a thin webhook: the
+ * normalizer needs the channel's API, which a dry run does not call) and `error` (the replay
+ * would throw; a run lists it in its errors). Each new event that takes the place of one the
+ * message produced before (same subject, same kind) says what changed in its data.
  */
-export interface EventComparison extends JsonDiff {
-  readonly subject: string
-  readonly typeThen: string | null
-  readonly typeNow: string | null
-  readonly change: 'added' | 'removed' | 'changed' | 'unchanged'
-}
+export type MessagePrediction =
+  | (ReplayedMessage<ReplayResult | 'needs-hydration'> & {
+      readonly newEvents: readonly PredictedEvent[]
+    })
+  | { readonly id: string; readonly result: 'error'; readonly reason: string }
 
-export type MessagePreview = {
+export interface PredictedEvent {
   readonly id: string
-  readonly status: InboxStatus
-} & (
-  | { readonly now: 'events'; readonly events: readonly EventComparison[] }
-  | { readonly now: 'ignored'; readonly reason: string }
-  | { readonly now: 'invalid'; readonly issues: readonly string[] }
-  /** Thin webhook: the normalizer needs the channel's API; not called in a dry run. */
-  | { readonly now: 'needsHydration' }
-)
-
-/**
- * A bulk replay's dry run: how many messages match, and for the newest few what they produced
- * then against what the current (pure) normalizer makes of them now. Nothing is applied or written.
- */
-export async function previewReplay(db: Kysely<Database>, filter: InboxSearchFilter) {
-  const { count } = await countInbox(db, filter)
-  const sample = await searchInbox(db, filter, { limit: DRY_RUN_SAMPLE })
-  const previews: MessagePreview[] = []
-  for (const { id } of sample) {
-    const preview = await previewMessage(db, id)
-    if (preview) previews.push(preview)
-  }
-  return { matching: count, sample: sample.map((m) => m.id), previews }
-}
-
-async function previewMessage(
-  db: Kysely<Database>,
-  id: string,
-): Promise<MessagePreview | undefined> {
-  const message = await getInboxMessage(db, id)
-  if (!message) return undefined
-  const base = { id, status: message.status }
-  const result = runNormalizer(message, undefined)
-  switch (result.kind) {
-    case 'hydrate':
-      return { ...base, now: 'needsHydration' }
-    case 'ignored':
-      return { ...base, now: 'ignored', reason: result.reason }
-    case 'invalid':
-      return { ...base, now: 'invalid', issues: result.issues }
-    case 'observations': {
-      const then = (await listInboxEvents(db, id)).flatMap((e) => {
-        const envelope = e.envelope as { data?: unknown }
-        return comparable(e.type, e.subject, envelope.data)
-      })
-      return { ...base, now: 'events', events: compare(then, result.observations.flatMap(drafted)) }
-    }
-  }
-}
-
-interface Comparable {
-  readonly key: string
   readonly type: string
   readonly subject: string
-  readonly value: unknown
+  /** The event of this message it supersedes and the change, or null for a new subject. */
+  readonly supersedes: {
+    readonly id: string
+    readonly type: string
+    readonly diff: JsonDiff
+  } | null
 }
 
-const ORDER_FAMILY = new Set([
-  'order.created.v1',
-  'order.updated.v1',
-  'order.cancelled.v1',
-  'order.fulfilled.v1',
-])
-
-/** A stored event in comparable form; none for events derived from ledger state. */
-function comparable(type: string, subject: string, data: unknown): Comparable[] {
-  if (type === 'inventory.changed.v1') return []
-  if (ORDER_FAMILY.has(type)) {
-    const order = (data as { order?: unknown } | undefined)?.order
-    return [{ key: `order.*|${subject}`, type, subject, value: json(order) }]
-  }
-  return [{ key: `${type}|${subject}`, type, subject, value: json(data) }]
+/**
+ * A bulk replay's dry run: how many messages match, and for the first ten a run would replay (its
+ * order: oldest first) what it will do with them. The prediction comes from the replay's own
+ * code: the same step (`normalizeLocked`, with `replay`) runs for each message in one transaction
+ * that is then rolled back, each message after the ones before it as in a run, so the prediction
+ * is what a run started now does with these messages (unless webhooks about the same orders
+ * arrive in between). Thin webhooks are not hydrated. Nothing is written or published.
+ */
+export async function previewReplay(
+  deps: Pick<NormalizeDeps, 'db' | 'clock' | 'log' | 'config'>,
+  filter: InboxSearchFilter,
+) {
+  const { count, maxId } = await countInbox(deps.db, filter)
+  const sample =
+    maxId === null
+      ? []
+      : await nextInboxIds(deps.db, filter, { afterId: '0', maxId, limit: DRY_RUN_SAMPLE })
+  const previews = await predictReplay(deps, sample)
+  return { matching: count, sample, previews }
 }
 
-/** What an observation would publish, before it meets stored state. */
-function drafted(o: Observation): Comparable[] {
-  switch (o.kind) {
-    case 'order': {
-      const subject = `order/${o.snapshot.externalId}`
-      return [{ key: `order.*|${subject}`, type: 'order.*', subject, value: json(o.snapshot) }]
-    }
-    case 'order-return':
-      return comparable('order.returned.v1', `order/${o.data.externalOrderId}`, o.data)
-    case 'inventory-level':
-      return comparable('inventory.reported.v1', listingSubject(o.data.listing), o.data)
-    case 'listing-status':
-      return comparable('listing.status_changed.v1', listingSubject(o.data.listing), o.data)
-    case 'subscription-confirmed':
-    case 'account-authorization':
-      return []
+class RollBack extends Error {
+  constructor(readonly predictions: MessagePrediction[]) {
+    super('dry run: rolled back')
   }
 }
 
-/** Pairs then and now by key (the n-th of a key with the n-th), then diffs each pair. */
-function compare(then: readonly Comparable[], now: readonly Comparable[]): EventComparison[] {
-  const remaining = new Map<string, Comparable[]>()
-  for (const c of then) remaining.set(c.key, [...(remaining.get(c.key) ?? []), c])
-  const out: EventComparison[] = []
-  for (const n of now) {
-    const t = remaining.get(n.key)?.shift()
-    const diff = diffJson(t?.value ?? null, n.value)
-    const change = !t ? 'added' : isEmptyDiff(diff) ? 'unchanged' : 'changed'
-    out.push({
-      subject: n.subject,
-      typeThen: t?.type ?? null,
-      typeNow: n.type,
-      change,
-      ...(t ? diff : { added: [{ path: '$', after: n.value }], removed: [], changed: [] }),
+/** Replays `ids` in order inside a transaction that is always rolled back. */
+export async function predictReplay(
+  deps: Pick<NormalizeDeps, 'db' | 'clock' | 'log' | 'config'>,
+  ids: readonly string[],
+): Promise<MessagePrediction[]> {
+  if (ids.length === 0) return []
+  const step = { clock: deps.clock, config: deps.config, log: deps.log.child({ dryRun: true }) }
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await sql`set local lock_timeout = ${sql.lit(DRY_RUN_LOCK_TIMEOUT)}`.execute(trx)
+      const predictions: MessagePrediction[] = []
+      for (const id of ids) {
+        // A savepoint per message: one that fails is undone alone, as a run goes on past it.
+        await sql`savepoint replay_dry_run`.execute(trx)
+        try {
+          const predicted = await predictOne(trx, step, id)
+          if (predicted) predictions.push(predicted)
+          await sql`release savepoint replay_dry_run`.execute(trx)
+        } catch (err) {
+          await sql`rollback to savepoint replay_dry_run`.execute(trx)
+          predictions.push({ id, result: 'error', reason: errorMessage(err) })
+        }
+      }
+      throw new RollBack(predictions)
     })
+  } catch (err) {
+    if (err instanceof RollBack) return err.predictions
+    throw err
   }
-  for (const t of [...remaining.values()].flat()) {
-    out.push({
-      subject: t.subject,
-      typeThen: t.type,
-      typeNow: null,
-      change: 'removed',
-      added: [],
-      removed: [{ path: '$', before: t.value }],
-      changed: [],
-    })
-  }
-  return out
+  throw new Error('unreachable: a dry run always rolls back')
 }
 
-function json(v: unknown): unknown {
-  return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown)
+async function predictOne(
+  trx: Kysely<Database>,
+  step: Pick<NormalizeDeps, 'clock' | 'log' | 'config'>,
+  id: string,
+): Promise<MessagePrediction | undefined> {
+  const before = await listInboxEvents(trx, id)
+  const replayed = await observeReplay(trx, id, async () => {
+    const pass = await normalizeLocked(trx, step, id, undefined, true, undefined)
+    if (pass.kind !== 'hydrate') return replayResult(pass)
+    const reason =
+      'a thin webhook: the normalizer needs the channel API, which a dry run does not call'
+    return { result: 'needs-hydration' as const, reason }
+  })
+  if (!replayed) return undefined
+  if (replayed.newEvents.length === 0) return { ...replayed, newEvents: [] }
+  const after = new Map((await listInboxEvents(trx, id)).map((e) => [e.id, e] as const))
+  const newEvents = replayed.newEvents.map((e): PredictedEvent => {
+    const old = before.findLast((b) => b.subject === e.subject && family(b.type) === family(e.type))
+    if (!old) return { ...e, supersedes: null }
+    const diff = diffJson(dataOf(old.envelope), dataOf(after.get(e.id)?.envelope))
+    return { ...e, supersedes: { id: old.id, type: old.type, diff } }
+  })
+  return { ...replayed, newEvents }
+}
+
+/** Order events of one order replace each other (a created can come back as an updated). */
+function family(type: string): string {
+  return type.startsWith('order.') && type !== 'order.returned.v1' ? 'order' : type
+}
+
+function dataOf(envelope: unknown): unknown {
+  return (envelope as { data?: unknown } | undefined)?.data ?? null
 }

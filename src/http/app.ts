@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.js'
 import { inventoryRoutes } from './routes/inventory.js'
 import { listingRoutes, reconcileRoutes } from './routes/listings.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { subscriptionDeliveryRoutes } from './routes/subscription-deliveries.js'
 import { subscriptionRoutes } from './routes/subscriptions.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import type { AppEnv } from './env.js'
@@ -73,7 +74,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
   })
   const surfaces = [
-    { paths: ['/v1/*', '/admin/reconcile'], auth: auth(false) },
+    { paths: ['/v1/*'], auth: auth(false) },
     // `/admin/queues/*` matches `/admin/queues` too; listing both ran everything twice.
     { paths: [`${BULL_BOARD_PATH}/*`], auth: auth(true) },
   ]
@@ -87,10 +88,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   }
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
+  app.route('/v1/subscriptions', subscriptionDeliveryRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))
   app.route('/v1/inventory', inventoryRoutes(deps))
   app.route('/v1/listings', listingRoutes(deps))
-  app.route('/admin/reconcile', reconcileRoutes(deps))
+  app.route('/v1/admin/reconcile', reconcileRoutes(deps))
+  app.all('/admin/reconcile', (c) => movedPermanently(c, '/v1/admin/reconcile'))
   app.route('/v1/admin/audit', auditRoutes(deps))
   app.route('/v1/admin/inbox', adminInboxRoutes(deps))
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
@@ -103,4 +106,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500)
   })
   return app
+}
+
+/**
+ * The old path of a moved admin route, kept for one version: 308 keeps the method and the body
+ * (https://www.rfc-editor.org/rfc/rfc9110#name-308-permanent-redirect), so a client that follows
+ * redirects still POSTs; authentication and the audit entry happen at the new path.
+ */
+function movedPermanently(c: Context<AppEnv>, to: string) {
+  c.header('location', to)
+  return c.json({ error: `moved to ${to}; this path goes away in the next version` }, 308)
 }

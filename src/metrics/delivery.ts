@@ -8,9 +8,10 @@
  */
 import type { Redis } from 'ioredis'
 import { sql, type Kysely } from 'kysely'
-import { Gauge, type Metric, type Registry } from 'prom-client'
+import { Gauge, type Registry } from 'prom-client'
 import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
+import { registerStored, type Sample } from './stored.js'
 
 /**
  * How one step of a delivery ended: `delivered` (2xx), `failed_attempt` (will be retried),
@@ -105,34 +106,6 @@ export function createDeliveryCounter(redis: Redis, prefix: string): DeliveryCou
       timer ??= setTimeout(flush, FLUSH_MS).unref()
     },
   }
-}
-
-interface Sample {
-  readonly metricName?: string
-  readonly labels: Record<string, string>
-  readonly value: number
-}
-
-/**
- * Registers a metric whose samples are computed at scrape time from an outside store. prom-client
- * has no public way to set a histogram's buckets or a counter's value from outside; the registry
- * only needs `name`, `help`, `type`, `aggregator` and `get()`, which this object provides.
- */
-function registerStored(
-  registry: Registry,
-  m: { name: string; help: string; type: 'counter' | 'histogram'; read(): Promise<Sample[]> },
-): void {
-  const metric = {
-    name: m.name,
-    help: m.help,
-    type: m.type,
-    aggregator: 'sum',
-    async get() {
-      const values = await m.read()
-      return { name: m.name, help: m.help, type: m.type, aggregator: 'sum', values }
-    },
-  }
-  registry.registerMetric(metric as unknown as Metric)
 }
 
 /** The stored histogram `h`, as Prometheus samples: cumulative buckets, sum and count per subscription. */

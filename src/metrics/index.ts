@@ -38,6 +38,11 @@ export function createMetrics(deps: {
 }): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hub_' })
+  // prom-client's sums of the per-type gauges `hub_nodejs_active_{handles,requests,resources}`
+  // are gauges named `_total`, which Prometheus tooling takes for counters (rate() over them is
+  // wrong); the per-type gauges stay, and `sum()` over them gives the same number.
+  for (const kind of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`hub_nodejs_active_${kind}_total`)
   registerStockMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
   const admin = registerAdminMetrics(registry)

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
 import { Gauge, type Registry } from 'prom-client'
 import type { Database } from '../db/schema.js'
+import { registerStored, type Sample } from './stored.js'
 
 export interface StockCounter {
   /** One stock-channel call of an account ended with `outcome` (applied, queued, throttled, stale, failed, checked, drift). */
@@ -35,19 +36,20 @@ export function registerStockMetrics(
   registry: Registry,
   deps: { readonly db: Kysely<Database>; readonly redis: Redis; readonly prefix: string },
 ): void {
-  new Gauge({
-    // A gauge holding a counter's value: prom-client counters cannot be set from an outside store.
+  registerStored(registry, {
     name: 'hub_stock_calls_total',
     help: 'Stock pushes and reconciliation reads by channel account and outcome (applied, queued, throttled = 429, stale, failed, checked, drift), all processes',
-    labelNames: ['channel', 'account', 'outcome'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      const counts = await deps.redis.hgetall(stockCounterKey(deps.prefix))
-      for (const [name, value] of Object.entries(counts)) {
+    type: 'counter',
+    async read() {
+      const samples: Sample[] = []
+      for (const [name, value] of Object.entries(
+        await deps.redis.hgetall(stockCounterKey(deps.prefix)),
+      )) {
         const [channel, account, outcome] = name.split('|')
-        if (channel && account && outcome) this.set({ channel, account, outcome }, Number(value))
+        if (channel && account && outcome)
+          samples.push({ labels: { channel, account, outcome }, value: Number(value) })
       }
+      return samples
     },
   })
   new Gauge({

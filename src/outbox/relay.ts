@@ -4,6 +4,7 @@ import { listingsOfSkus } from '../db/repos/listings.js'
 import { publishNextEvents } from '../db/repos/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
+import { queueDeliveries } from '../pipeline/deliver-jobs.js'
 import type { FirstAttempts } from '../pipeline/first-attempts.js'
 
 export interface RelayDeps {
@@ -25,7 +26,7 @@ export async function relayBatch(deps: RelayDeps, limit = 500): Promise<{ relaye
   const { relayed, deliveryIds, stockSkus } = await publishNextEvents(deps.db, limit)
   try {
     if (deps.firstAttempts) deps.firstAttempts.send(deliveryIds)
-    else await deps.queues.enqueueDeliveries(deliveryIds)
+    else await queueDeliveries(deps, deliveryIds)
   } catch (err) {
     deps.log.warn(
       { err, deliveries: deliveryIds.length },

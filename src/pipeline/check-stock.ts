@@ -29,7 +29,14 @@ export async function checkListingStock(
   const { listing, stock, client, unit, quantity } = loaded
   const now = deps.clock.now()
   const lastAttempt = listing.last_push_attempt_at?.getTime() ?? -Infinity
-  if (now.getTime() - lastAttempt < deps.settleMs) return DONE
+  if (now.getTime() - lastAttempt < deps.settleMs) {
+    // Pushed after the check was queued (reconcileAll reports those pushed before).
+    deps.log.info(
+      { listingId, sku: listing.sku, channel: listing.channel, reason: 'pushed-recently' },
+      'reconciliation check skipped',
+    )
+    return DONE
+  }
   let actual: number | null
   try {
     actual = await stock.read(client, unit)

@@ -1,7 +1,8 @@
-import { getDeliveriesToSend } from '../db/repos/deliveries.js'
-import type { Queues } from '../queues/index.js'
+import { getDeliveriesToSend, type DeliveryToSend } from '../db/repos/deliveries.js'
+import { deliverJob, type Queues } from '../queues/index.js'
 import { backoffMs } from '../queues/backoff.js'
 import { createBatcher } from './batcher.js'
+import { queueDeliveries } from './deliver-jobs.js'
 import {
   attemptDelivery,
   prepareDelivery,
@@ -49,14 +50,14 @@ export function createFirstAttempts(
   }
   // Attempts that finish together are recorded together; failures are then queued for retry.
   const records = createBatcher(
-    async (decided: readonly DecidedAttempt[]) => {
+    async (decided: readonly (DecidedAttempt & { readonly delivery: DeliveryToSend })[]) => {
       await settleAttempts(deps, decided)
       await deps.queues.retryDeliveries(
         decided.flatMap((d) =>
           d.result.kind === 'retry'
             ? [
                 {
-                  deliveryId: d.outcome.deliveryId,
+                  job: deliverJob(d.delivery),
                   nextAttempt: d.outcome.attempt.attempt + 1,
                   delayMs: backoffMs({
                     failedAttempts: d.outcome.attempt.attempt,
@@ -78,7 +79,7 @@ export function createFirstAttempts(
   async function queue(ids: readonly string[], why: string, err?: unknown): Promise<void> {
     if (ids.length === 0) return
     if (err) deps.log.warn({ err, deliveries: ids.length }, why)
-    await deps.queues.enqueueDeliveries(ids).catch((error: unknown) => {
+    await queueDeliveries(deps, ids).catch((error: unknown) => {
       deps.log.warn(
         { err: error, deliveries: ids.length },
         'enqueue of deliveries failed; sweeper will retry',
@@ -101,7 +102,7 @@ export function createFirstAttempts(
             number: 1,
             final: settings.maxAttempts <= 1,
           })
-          await records.submit(decided)
+          await records.submit({ ...decided, delivery })
         } catch (err) {
           // The attempt may or may not have reached the subscriber; its job retries it (a
           // subscriber dedupes by webhook-id).

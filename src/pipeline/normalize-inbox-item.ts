@@ -93,7 +93,7 @@ export async function normalizeInboxItem(
   }
 }
 
-type FirstPass =
+export type FirstPass =
   | StepResult
   | {
       readonly kind: 'hydrate'
@@ -108,41 +108,57 @@ function inTransaction(
   replay: boolean,
   body: Uint8Array | undefined,
 ): Promise<FirstPass> {
-  return deps.db.transaction().execute(async (trx) => {
-    const message = await lockInboxMessage(trx, inboxId, body)
-    if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
-    if (!replay && !isOpen(message.status)) return DONE
-    const result = runNormalizer(message, hydrated)
-    const now = deps.clock.now()
-    switch (result.kind) {
-      case 'hydrate':
-        return { kind: 'hydrate', message, needs: result.needs }
-      case 'ignored':
-        await settleInboxMessage(trx, inboxId, 'ignored', { reason: result.reason }, now)
-        return DONE
-      case 'invalid':
-        await settleInboxMessage(trx, inboxId, 'failed', { issues: result.issues }, now)
-        return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
-      case 'observations': {
-        const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
-        const applied = await applyMessages(trx, deps.log, deps.config.stock, [
-          { message, origin, observations: result.observations },
-        ])
-        await writeReservations(trx, applied.reservations)
-        const events = applied.events[0]
-        const subjects = subjectsOf(result.observations)
-        if (replay) {
-          // A replay replaces the message's subjects and keeps a changed event apart.
-          await recordInboxSubjects(trx, inboxId, subjects, { replacing: true })
-          const appended = await distinguishReplayedEvents(trx, events!)
-          await appendEvents(trx, appended, { inboxId, at: now })
-        } else {
-          await appendEvents(trx, events!, { inboxId, at: now, subjects })
-        }
-        return DONE
+  return deps.db
+    .transaction()
+    .execute((trx) => normalizeLocked(trx, deps, inboxId, hydrated, replay, body))
+}
+
+/**
+ * One pass over a message inside the caller's transaction: locks the inbox row, normalizes it
+ * and applies the result. A replay's dry run runs this very step in a transaction it rolls back,
+ * so its prediction cannot drift from what the replay does.
+ */
+export async function normalizeLocked(
+  trx: Kysely<Database>,
+  deps: Pick<NormalizeDeps, 'clock' | 'log' | 'config'>,
+  inboxId: string,
+  hydrated: Hydrated | undefined,
+  replay: boolean,
+  body: Uint8Array | undefined,
+): Promise<FirstPass> {
+  const message = await lockInboxMessage(trx, inboxId, body)
+  if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
+  if (!replay && !isOpen(message.status)) return DONE
+  const result = runNormalizer(message, hydrated)
+  const now = deps.clock.now()
+  switch (result.kind) {
+    case 'hydrate':
+      return { kind: 'hydrate', message, needs: result.needs }
+    case 'ignored':
+      await settleInboxMessage(trx, inboxId, 'ignored', { reason: result.reason }, now)
+      return DONE
+    case 'invalid':
+      await settleInboxMessage(trx, inboxId, 'failed', { issues: result.issues }, now)
+      return { kind: 'permanent', reason: `invalid payload: ${result.issues.join('; ')}` }
+    case 'observations': {
+      const origin = { channel: message.channel, accountId: message.account_id, recordedAt: now }
+      const applied = await applyMessages(trx, deps.log, deps.config.stock, [
+        { message, origin, observations: result.observations },
+      ])
+      await writeReservations(trx, applied.reservations)
+      const events = applied.events[0]
+      const subjects = subjectsOf(result.observations)
+      if (replay) {
+        // A replay replaces the message's subjects and keeps a changed event apart.
+        await recordInboxSubjects(trx, inboxId, subjects, { replacing: true })
+        const appended = await distinguishReplayedEvents(trx, events!)
+        await appendEvents(trx, appended, { inboxId, at: now })
+      } else {
+        await appendEvents(trx, events!, { inboxId, at: now, subjects })
       }
+      return DONE
     }
-  })
+  }
 }
 
 export function runNormalizer(

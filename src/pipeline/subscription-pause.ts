@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely'
 import { pendingDeliveriesInFeedOrder } from '../db/repos/deliveries.js'
 import { setSubscriptionPaused, type PauseTransition } from '../db/repos/subscriptions.js'
 import type { Database } from '../db/schema.js'
+import type { Logger } from '../logger.js'
 import { jobIds, type Queues } from '../queues/index.js'
+import { queueDeliveries } from './deliver-jobs.js'
 
 export interface PauseDeps {
   readonly db: Kysely<Database>
+  readonly log: Logger
   readonly queues: Pick<Queues, 'enqueueDeliveries' | 'deliver'>
 }
 
@@ -47,7 +50,7 @@ export async function resumeSubscription(
   for (let i = 0; i < pending.length; i += ENQUEUE_CHUNK) {
     const chunk = pending.slice(i, i + ENQUEUE_CHUNK)
     if (transition.kind === 'changed') await removeDelayedJobs(deps.queues.deliver, chunk)
-    await deps.queues.enqueueDeliveries(chunk)
+    await queueDeliveries(deps, chunk)
   }
   return { ...transition, enqueued: pending.length }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
+import { queueDeliveries } from './deliver-jobs.js'
 import { listPendingDeliveries } from '../db/repos/deliveries.js'
 import { listUnprocessedInbox } from '../db/repos/inbox.js'
 import { listingsAwaitingPush } from '../db/repos/listings.js'
@@ -72,7 +73,7 @@ export function createSweeper(
       })
       deliveryCursor = deliveries.length < opts.batch ? '0' : deliveries[deliveries.length - 1]!
       const lostDeliveries = await deps.queues.withoutJobs('deliver', deliveries)
-      await deps.queues.enqueueDeliveries(lostDeliveries)
+      await queueDeliveries(deps, lostDeliveries)
       // A listing whose SKU changed after its last push attempt, longer ago than the grace
       // period, has lost its push. Enqueuing one that still has a job is harmless: pushes are
       // deduplicated per listing.

@@ -85,12 +85,52 @@ function jobBodyBytes(job: Pick<InboundJob, 'body' | 'encoding'>): Buffer | unde
 /**
  * `firstAttempt`: the attempt number of the job's first run, when attempts were made before the job
  * existed (the relay makes each delivery's first attempt itself and queues only a retry).
+ *
+ * `subscriptionId`, `eventType` and `urlHost` are for the operator reading a failed job in Bull
+ * Board, who would otherwise see a bare id; the worker reads only `deliveryId`. Only the URL's
+ * host, never the whole URL (its path or query may carry the subscriber's token) and never the
+ * signing secret. Absent on jobs queued before they existed, and on jobs queued when the
+ * delivery could not be read.
  */
 export const DeliverJob = z.object({
   deliveryId: z.string(),
   firstAttempt: z.number().int().min(2).optional(),
+  subscriptionId: z.string().optional(),
+  eventType: z.string().optional(),
+  urlHost: z.string().optional(),
 })
 export type DeliverJob = z.infer<typeof DeliverJob>
+
+/** What a deliver job is about: the delivery with its subscription's URL and its event's type. */
+export interface DeliveryDescription {
+  readonly id: string
+  readonly subscriptionId: string
+  readonly eventType: string
+  readonly url: string
+}
+
+/** The deliver job for a delivery, labelled for Bull Board. */
+export function deliverJob(d: DeliveryDescription): DeliverJob {
+  return {
+    deliveryId: d.id,
+    subscriptionId: d.subscriptionId,
+    eventType: d.eventType,
+    urlHost: hostOf(d.url),
+  }
+}
+
+/** A deliver job's name, the first thing Bull Board lists: what goes where. */
+export function deliverJobName(job: DeliverJob): string {
+  return job.eventType && job.urlHost ? `deliver ${job.eventType} to ${job.urlHost}` : 'deliver'
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'invalid URL'
+  }
+}
 
 /** A bulk replay run: its filter and progress are in Postgres (`replay_run`). */
 export const ReplayJob = z.object({ runId: z.string() })

@@ -1,11 +1,14 @@
 export {
   DeliverJob,
+  deliverJob,
+  deliverJobName,
   HUB_BACKOFF,
   InboundJob,
   QUEUE_NAMES,
   inboundJob,
   inboundMessage,
   jobIds,
+  type DeliveryDescription,
   type InboundMessage,
 } from './catalog.js'
 export { createQueues, type QueueSettings, type Queues } from './queues.js'

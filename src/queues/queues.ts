@@ -6,6 +6,7 @@ import {
   HUB_BACKOFF,
   REMOVE_COMPLETED,
   QUEUE_NAMES,
+  deliverJobName,
   jobIds,
   type DeliverJob,
   type InboundJob,
@@ -33,13 +34,14 @@ export interface Queues {
   /** Every queue, stock queues included (Bull Board, metrics). */
   readonly all: readonly Queue[]
   enqueueInbound(jobs: readonly InboundJob[]): Promise<void>
-  enqueueDeliveries(deliveryIds: readonly string[]): Promise<void>
+  /** Jobs as `deliverJob` makes them (see `queueDeliveries` for ids alone). */
+  enqueueDeliveries(jobs: readonly DeliverJob[]): Promise<void>
   /**
    * Queues deliveries whose attempt `nextAttempt - 1` was made outside the queue (the relay's
    * first attempt) and failed: each job waits `delayMs`, then runs with the attempts still left.
    */
   retryDeliveries(
-    retries: readonly { deliveryId: string; nextAttempt: number; delayMs: number }[],
+    retries: readonly { job: DeliverJob; nextAttempt: number; delayMs: number }[],
   ): Promise<void>
   /** At most one job per run exists at a time (the job id is the run's). */
   enqueueReplay(runId: string): Promise<void>
@@ -87,14 +89,14 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
         })),
       )
     },
-    async enqueueDeliveries(deliveryIds) {
-      if (deliveryIds.length === 0) return
+    async enqueueDeliveries(jobs) {
+      if (jobs.length === 0) return
       await deliver.addBulk(
-        deliveryIds.map((deliveryId) => ({
-          name: 'deliver',
-          data: { deliveryId },
+        jobs.map((data) => ({
+          name: deliverJobName(data),
+          data,
           opts: {
-            jobId: jobIds.deliver(deliveryId),
+            jobId: jobIds.deliver(data.deliveryId),
             attempts: settings.deliveryAttempts,
             backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },
             removeOnComplete: REMOVE_COMPLETED,
@@ -106,11 +108,11 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
     async retryDeliveries(retries) {
       if (retries.length === 0) return
       await deliver.addBulk(
-        retries.map(({ deliveryId, nextAttempt, delayMs }) => ({
-          name: 'deliver',
-          data: { deliveryId, firstAttempt: nextAttempt },
+        retries.map(({ job, nextAttempt, delayMs }) => ({
+          name: deliverJobName(job),
+          data: { ...job, firstAttempt: nextAttempt },
           opts: {
-            jobId: jobIds.deliver(deliveryId),
+            jobId: jobIds.deliver(job.deliveryId),
             delay: delayMs,
             attempts: Math.max(1, settings.deliveryAttempts - nextAttempt + 1),
             backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },

@@ -7,6 +7,7 @@ import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { useReceiver, type ReceivedRequest, type Reply } from '../helpers/receiver.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 import { subscribe } from '../helpers/subscriptions.js'
+import { jobIds } from '../../src/queues/index.js'
 
 const hub = useTestHub({ workers: true, env: { DELIVERY_MAX_ATTEMPTS: '3' } })
 const receiver = useReceiver()
@@ -84,11 +85,40 @@ describe('delivery retries', () => {
     const failed = await hub.deps.queues.deliver.getFailed()
     const job = failed.find((j) => j.data.deliveryId === delivery.id)
     expect(job?.failedReason).toMatch(/503/)
+    // What Bull Board shows of it: which subscription, which event, which host.
+    const host = new URL(receiver.url).host
+    expect(job!.data).toEqual({
+      deliveryId: delivery.id,
+      firstAttempt: 2,
+      subscriptionId: sub.id,
+      eventType: 'order.created.v1',
+      urlHost: host,
+    })
+    expect(job!.name).toBe(`deliver order.created.v1 to ${host}`)
 
     down = false
     await job!.retry() // what Bull Board's "retry" does
     await deliveryReaching(sub.id, 'delivered')
     expect((await attemptsOf(delivery.id)).map((a) => a.status_code)).toEqual([503, 503, 503, 200])
+  })
+
+  it('still runs a job queued before jobs were labelled (only a delivery id)', async () => {
+    let down = true
+    receiver.respond((req) => ({ status: forCase('legacy')(req) && down ? 503 : 200 }))
+    const sub = await subscribe(hub.app, `${receiver.url}?case=legacy`)
+    await newOrder('7000000000009')
+    const delivery = await deliveryReaching(sub.id, 'failed')
+    const failed = (await hub.deps.queues.deliver.getFailed()).find(
+      (j) => j.data.deliveryId === delivery.id,
+    )
+    await failed!.remove()
+    down = false
+    await hub.deps.queues.deliver.add(
+      'deliver',
+      { deliveryId: delivery.id },
+      { jobId: jobIds.deliver(delivery.id) },
+    )
+    await deliveryReaching(sub.id, 'delivered')
   })
 
   it('disables the subscription on 410 Gone and sends it nothing more', async () => {

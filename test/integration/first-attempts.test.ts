@@ -79,6 +79,8 @@ async function attempts(id: string) {
     .execute()
 }
 
+/** What a deliver job shows of the subscriber's URL. */
+const host = () => new URL(receiver.url).host
 const job = (deliveryId: string) => hub.deps.queues.deliver.getJob(jobIds.deliver(deliveryId))
 
 describe("the relay's first delivery attempt", () => {
@@ -98,7 +100,8 @@ describe("the relay's first delivery attempt", () => {
 
   it('turns a failure into a delayed retry job that carries on from attempt 2', async () => {
     receiver.respond(() => ({ status: 503, headers: { 'retry-after': '3' } }))
-    await subscribe(hub.app, receiver.url)
+    // A subscriber URL carrying its token in the query: the job shows the host only.
+    const sub = await subscribe(hub.app, `${receiver.url}?token=subscriber-s3cret`)
     const sent = firstAttempts()
     const [id] = await publishOrder(2, sent)
     await sent.drain()
@@ -109,7 +112,17 @@ describe("the relay's first delivery attempt", () => {
       last_error: 'subscriber answered HTTP 503',
     })
     const retry = await job(id!)
-    expect(DeliverJob.parse(retry!.data)).toEqual({ deliveryId: id, firstAttempt: 2 })
+    expect(DeliverJob.parse(retry!.data)).toEqual({
+      deliveryId: id,
+      firstAttempt: 2,
+      subscriptionId: sub.id,
+      eventType: 'order.created.v1',
+      urlHost: host(),
+    })
+    expect(retry!.name).toBe(`deliver order.created.v1 to ${host()}`)
+    const shown = JSON.stringify(retry!.data)
+    expect(shown).not.toContain('subscriber-s3cret')
+    expect(shown).not.toContain(sub.secret)
     expect(retry!.opts.attempts).toBe(MAX_ATTEMPTS - 1)
     expect(retry!.opts.delay).toBeGreaterThanOrEqual(3_000) // Retry-After, although the backoff is 0.5–1 s
     expect(await retry!.getState()).toBe('delayed')
@@ -127,7 +140,7 @@ describe("the relay's first delivery attempt", () => {
   })
 
   it('queues what exceeds its in-flight budget instead of holding it', async () => {
-    await subscribe(hub.app, receiver.url)
+    const sub = await subscribe(hub.app, receiver.url)
     // A subscriber that does not answer until the test says so holds the only first attempt…
     let answer: () => void = () => undefined
     const gate = new Promise<void>((resolve) => (answer = resolve))
@@ -146,7 +159,12 @@ describe("the relay's first delivery attempt", () => {
     // …so the next delivery goes to the queue, as an ordinary job from attempt 1.
     const [second] = await publishOrder(5, sent)
     await vi.waitFor(async () => expect(await job(second!)).toBeDefined())
-    expect(DeliverJob.parse((await job(second!))!.data)).toEqual({ deliveryId: second })
+    expect(DeliverJob.parse((await job(second!))!.data)).toEqual({
+      deliveryId: second,
+      subscriptionId: sub.id,
+      eventType: 'order.created.v1',
+      urlHost: host(),
+    })
     expect(calls).toHaveBeenCalledTimes(1)
     answer()
     await sent.drain()
@@ -155,12 +173,15 @@ describe("the relay's first delivery attempt", () => {
   })
 
   it('leaves every attempt to the queue when a delivery has only one', async () => {
-    await subscribe(hub.app, receiver.url)
+    const sub = await subscribe(hub.app, receiver.url)
     const sent = firstAttempts({ maxAttempts: 1 })
     const [id] = await publishOrder(6, sent)
     await sent.drain()
     await sleep(50)
     expect(receiver.received).toHaveLength(0)
-    expect(DeliverJob.parse((await job(id!))!.data)).toEqual({ deliveryId: id })
+    expect(DeliverJob.parse((await job(id!))!.data)).toMatchObject({
+      deliveryId: id,
+      subscriptionId: sub.id,
+    })
   })
 })

@@ -7,6 +7,7 @@ import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
 import { pushListingStock } from '../../src/pipeline/push-stock.js'
 import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { checkListingStock } from '../../src/pipeline/check-stock.js'
+import { recordPush, upsertListings } from '../../src/db/repos/listings.js'
 import { emulatedChannels } from '../../src/sandbox/channels.js'
 import type { SignedWebhook } from '../../src/sandbox/types.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
@@ -89,7 +90,7 @@ describe('on-hand levels', () => {
       },
     )
     expect(res.status).toBe(401)
-    expect((await json('POST', '/admin/reconcile', {}, { authorization: '' })).status).toBe(401)
+    expect((await json('POST', '/v1/admin/reconcile', {}, { authorization: '' })).status).toBe(401)
   })
 })
 
@@ -228,8 +229,106 @@ describe('reconciliation', () => {
     expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
     expect(await outboxEvents(hub.deps)).toHaveLength(before)
 
-    const res = await json('POST', '/admin/reconcile', { sku })
+    // Just pushed: a check now would compare before the channel shows the push, so it is skipped
+    // and the answer says so (it used to say `skippedListings: []` and skip it in the worker).
+    const res = await json('POST', '/v1/admin/reconcile', { sku })
     expect(res.status).toBe(202)
-    expect(await res.json()).toEqual({ queued: 1, skippedListings: [] })
+    expect(await res.json()).toEqual({
+      queued: 0,
+      skippedListings: [
+        {
+          listingId: id,
+          channel: 'walmart',
+          account: 'demo',
+          sku,
+          reason: 'pushed-recently',
+          until: expect.any(String),
+        },
+      ],
+    })
+  })
+
+  it('says which listings it skipped and why, and queues the rest', async () => {
+    const listed = await json('PUT', '/v1/listings', {
+      listings: ['REC-PUSHED', 'REC-DUE'].map((sku) => ({
+        sku,
+        channel: 'walmart',
+        account: 'demo',
+        unit: emulatedChannels.walmart.listingUnit(sku),
+      })),
+    })
+    const [pushed, due] = ((await listed.json()) as { ids: string[] }).ids
+    // An account that is no longer configured: its listing has no stock queue.
+    const [ghost] = await upsertListings(hub.deps.db, [
+      {
+        sku: 'REC-GHOST',
+        channel: 'walmart',
+        accountId: 'gone',
+        unit: { sku: 'REC-GHOST' },
+        unitKey: 'REC-GHOST',
+        channelSku: 'REC-GHOST',
+        policy: {},
+        inventorySource: false,
+      },
+    ])
+    const pushedAt = new Date(Date.now() - 30_000)
+    const longAgo = new Date(Date.now() - hub.config.stock.echoWindowMs - 1_000)
+    await recordPush(hub.deps.db, pushed!, { status: 'applied', quantity: 3, at: pushedAt })
+    await recordPush(hub.deps.db, due!, { status: 'applied', quantity: 3, at: longAgo })
+
+    const res = await json('POST', '/v1/admin/reconcile', {})
+    expect(res.status).toBe(202)
+    const body = (await res.json()) as { queued: number; skippedListings: unknown[] }
+    expect(body.queued).toBe(1)
+    expect(body.skippedListings).toEqual([
+      {
+        listingId: pushed,
+        channel: 'walmart',
+        account: 'demo',
+        sku: 'REC-PUSHED',
+        reason: 'pushed-recently',
+        until: new Date(pushedAt.getTime() + hub.config.stock.echoWindowMs).toISOString(),
+      },
+      {
+        listingId: ghost,
+        channel: 'walmart',
+        account: 'gone',
+        sku: 'REC-GHOST',
+        reason: 'account-not-configured',
+      },
+    ])
+    const checks = await hub.deps.queues.stock.queueOf('walmart', 'demo')!.getJobs(['waiting'])
+    expect(checks.map((j) => j.data).filter((d) => d.kind === 'check')).toEqual([
+      { kind: 'check', listingId: due },
+    ])
+  })
+
+  it('lives under /v1/admin/: the old path answers 308 to it, and auth and audit apply there', async () => {
+    const old = await json('POST', '/admin/reconcile', { sku: 'NONE' }, {})
+    expect(old.status).toBe(308)
+    expect(old.headers.get('location')).toBe('/v1/admin/reconcile')
+    // Following the redirect keeps the method and body, and meets authentication there.
+    expect((await json('POST', '/v1/admin/reconcile', { sku: 'NONE' }, {})).status).toBe(401)
+    const res = await json(
+      'POST',
+      old.headers.get('location')!,
+      { sku: 'NONE' },
+      {
+        ...ADMIN,
+        'x-admin-actor': 'reconcile-test',
+      },
+    )
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ queued: 0, skippedListings: [] })
+    const audit = await hub.deps.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('actor', '=', 'reconcile-test')
+      .execute()
+    expect(audit.map((a) => [a.method, a.path, a.status])).toEqual([
+      ['POST', '/v1/admin/reconcile', 202],
+    ])
+    // The process still serves.
+    expect((await json('GET', '/v1/listings')).status).toBe(200)
   })
 })

@@ -1,7 +1,7 @@
 // De-risks /metrics: intake outcomes and verification failures are counted per channel, and the
 // backlog gauges (queues, inbox, outbox lag, feed position, pending deliveries) read the real
 // Postgres and Redis state, so an operator sees a stuck pipeline in Prometheus.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { relayAll } from '../helpers/pipeline.js'
@@ -69,6 +69,30 @@ describe('/metrics', () => {
     expect(sample(text, 'hub_feed_position')).toBe(1)
     expect(sample(text, 'hub_outbox_lag_seconds')).toBe(0)
     expect(sample(text, 'hub_deliveries_pending')).toBe(0) // no subscriptions yet
+  })
+
+  it('declares every `_total` series a counter, and no counter under another name', async () => {
+    // Stock and delivery counts live in Redis (worker processes count them); a scrape reads them.
+    hub.deps.stockCounter.count('walmart', 'demo', 'applied')
+    hub.deps.deliveryCounter.record({ subscriptionId: 'sub_metrics', outcome: 'delivered' })
+    await vi.waitFor(async () => expect(await scrape()).toContain('hub_delivery_outcomes_total{'), {
+      timeout: 2_000,
+      interval: 50,
+    })
+    const text = await scrape()
+    expect(
+      sample(text, 'hub_stock_calls_total{channel="walmart",account="demo",outcome="applied"}'),
+    ).toBe(1)
+    const types = new Map(
+      [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const),
+    )
+    expect(types.get('hub_stock_calls_total')).toBe('counter')
+    expect(types.get('hub_webhooks_received_total')).toBe('counter')
+    expect(types.get('hub_delivery_outcomes_total')).toBe('counter')
+    expect(types.get('hub_queue_jobs')).toBe('gauge')
+    for (const [name, type] of types) {
+      expect(type === 'counter', `${name} is a ${type}`).toBe(name.endsWith('_total'))
+    }
   })
 
   it('serves process metrics too', async () => {

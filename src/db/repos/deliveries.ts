@@ -6,6 +6,7 @@ export interface DeliveryToSend {
   readonly status: DeliveryStatus
   readonly attempts: number
   readonly eventId: string
+  readonly eventType: string
   /** The webhook the event came from (log correlation); null for the hub's own events. */
   readonly inboxId: string | null
   /** The event envelope exactly as stored (JSON text, without `position`). */
@@ -34,6 +35,7 @@ export async function getDeliveriesToSend(
       'd.status',
       'd.attempts',
       'e.id as eventId',
+      'e.type as eventType',
       'e.inbox_id as inboxId',
       sql<string>`e.envelope::text`.as('envelopeText'),
       'e.position',
@@ -43,6 +45,24 @@ export async function getDeliveriesToSend(
       's.url',
       's.secret',
     ])
+    .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)
+    .execute()
+}
+
+/**
+ * What the deliver jobs of these deliveries show an operator (see `deliverJob`), by primary key;
+ * missing ids are absent.
+ */
+export async function describeDeliveries(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<{ id: string; subscriptionId: string; eventType: string; url: string }[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('delivery as d')
+    .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
+    .innerJoin('subscription as s', 's.id', 'd.subscription_id')
+    .select(['d.id', 's.id as subscriptionId', 'e.type as eventType', 's.url'])
     .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)
     .execute()
 }
@@ -175,4 +195,54 @@ export async function pendingDeliveriesInFeedOrder(
     .orderBy('e.position')
     .execute()
   return rows.map((r) => r.id)
+}
+
+export interface DeliveryPage {
+  readonly subscriptionId: string
+  readonly status?: DeliveryStatus
+  /** Only deliveries with a smaller id (the `next` of the previous page). */
+  readonly before?: string
+  readonly limit: number
+}
+
+/**
+ * One subscription's deliveries, newest first, each with its event's type and subject. There is
+ * no index by subscription (migration 2026-12-02T0910 dropped it to keep webhook writes lean): the
+ * query walks the primary key newest first, which finds a page at once for the handful of
+ * subscriptions a hub has, each with a large share of the deliveries.
+ */
+export async function listSubscriptionDeliveries(db: Kysely<Database>, page: DeliveryPage) {
+  let q = db
+    .selectFrom('delivery as d')
+    .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
+    .select([
+      'd.id',
+      'd.status',
+      'd.attempts',
+      'd.last_error',
+      'd.created_at',
+      'd.updated_at',
+      'd.delivered_at',
+      'e.id as event_id',
+      'e.type as event_type',
+      'e.subject as event_subject',
+    ])
+    .where('d.subscription_id', '=', page.subscriptionId)
+    .orderBy('d.id', 'desc')
+    .limit(page.limit)
+  if (page.status !== undefined) q = q.where('d.status', '=', page.status)
+  if (page.before !== undefined) q = q.where('d.id', '<', page.before)
+  return q.execute()
+}
+
+/** Every recorded HTTP attempt of these deliveries, in attempt order. */
+export async function listAttemptsOf(db: Kysely<Database>, deliveryIds: readonly string[]) {
+  if (deliveryIds.length === 0) return []
+  return db
+    .selectFrom('delivery_attempt')
+    .select(['delivery_id', 'attempt', 'started_at', 'duration_ms', 'status_code', 'error'])
+    .where('delivery_id', '=', sql<string>`any(${[...deliveryIds]}::bigint[])`)
+    .orderBy('delivery_id')
+    .orderBy('attempt')
+    .execute()
 }

@@ -48,6 +48,16 @@ export function getSubscription(
     .executeTakeFirst()
 }
 
+/** Whether the subscription exists in any status, deleted included (its history is kept). */
+export async function subscriptionExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('subscription')
+    .select('id')
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
 /** Marks a subscription deleted (its delivery history is kept). Returns false if there was none. */
 export async function deleteSubscription(db: Kysely<Database>, id: string): Promise<boolean> {
   const result = await db

@@ -13,6 +13,7 @@ import { getReplayRun } from '../../db/repos/replays.js'
 import type { Database } from '../../db/schema.js'
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
+import type { NormalizeDeps } from '../../pipeline/normalize-inbox-item.js'
 import type { Queues } from '../../queues/index.js'
 import type { AppEnv } from '../env.js'
 import { actorOf } from '../middleware/audit.js'
@@ -29,8 +30,9 @@ const ReplayRequest = z
 
 /**
  * Bulk replay:
- * - `POST /` `{ filter, dryRun: true }`: how many match, a sample, and for the sample the event
- *   diff then/now (200, nothing written);
+ * - `POST /` `{ filter, dryRun: true }`: how many match, and for the first ten a run would replay
+ *   what it will do with them, found by replaying them in a rolled-back transaction (200,
+ *   nothing written);
  * - `POST /` `{ filter, dryRun: false }`: creates a run and processes it in the background (202);
  * - `GET /:id`: its progress; `POST /:id/cancel`: stops it between batches.
  */
@@ -39,12 +41,13 @@ export function adminReplayRoutes(deps: {
   readonly queues: Queues
   readonly clock: Clock
   readonly log: Logger
+  readonly config: NormalizeDeps['config']
 }) {
   const app = new Hono<AppEnv>()
   app.post('/', async (c) => {
     const input = await parseJsonRequest(c, ReplayRequest)
     if (input.dryRun) {
-      const preview = await previewReplay(deps.db, toSearchFilter(input.filter))
+      const preview = await previewReplay(deps, toSearchFilter(input.filter))
       c.set('auditDetails', { filter: input.filter, dryRun: true, matching: preview.matching })
       return c.json({ dryRun: true, ...preview })
     }

@@ -4,7 +4,7 @@ import { listListings } from '../../db/repos/listings.js'
 import { ChannelId } from '../../events/index.js'
 import { ListingRow } from '../../inventory/listing-input.js'
 import { putListings, type InventoryCommandDeps } from '../../pipeline/inventory-commands.js'
-import { reconcileAll } from '../../pipeline/reconcile.js'
+import { reconcileAll, type ReconcileDeps } from '../../pipeline/reconcile.js'
 import type { AppEnv } from '../env.js'
 import { listingView } from './inventory.js'
 import { badRequest, parseJsonRequest } from './request-body.js'
@@ -36,8 +36,11 @@ export function listingRoutes(deps: InventoryCommandDeps) {
   return app
 }
 
-/** `POST /admin/reconcile`: reads every matching listing back from its channel, in the background. */
-export function reconcileRoutes(deps: InventoryCommandDeps) {
+/**
+ * `POST /v1/admin/reconcile`: reads every matching listing back from its channel, in the
+ * background; answers how many were queued and which were skipped, with the reason.
+ */
+export function reconcileRoutes(deps: ReconcileDeps) {
   const app = new Hono<AppEnv>()
   app.post('/', async (c) => {
     const text = await c.req.text()
@@ -45,7 +48,7 @@ export function reconcileRoutes(deps: InventoryCommandDeps) {
     const filter = { sku: input.sku, channel: input.channel, accountId: input.account }
     const { queued, skipped } = await reconcileAll(deps, filter)
     c.set('auditDetails', { filter: input, queued, skipped: skipped.length })
-    return c.json({ queued, skippedListings: skipped.map((l) => l.id) }, 202)
+    return c.json({ queued, skippedListings: skipped }, 202)
   })
   return app
 }

@@ -12,6 +12,7 @@ import type { PauseTransition } from '../../db/repos/subscriptions.js'
 import type { Database, Subscription } from '../../db/schema.js'
 import { generateSecret } from '../../delivery/sign.js'
 import { pauseSubscription, resumeSubscription } from '../../pipeline/subscription-pause.js'
+import type { Logger } from '../../logger.js'
 import type { Queues } from '../../queues/index.js'
 import { patternProblem } from '../../subscriptions/event-filter.js'
 import { urlRefusal } from '../../../connectors/shared/destination-guard.js'
@@ -42,6 +43,7 @@ const CreateSubscription = z
 export function subscriptionRoutes(deps: {
   readonly db: Kysely<Database>
   readonly queues: Pick<Queues, 'enqueueDeliveries' | 'deliver'>
+  readonly log: Logger
   readonly config: Pick<Config, 'mode' | 'delivery'>
 }) {
   const app = new Hono<AppEnv>()
