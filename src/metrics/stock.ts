@@ -10,7 +10,7 @@ import { Gauge, type Registry } from 'prom-client'
 import type { Database } from '../db/schema.js'
 
 export interface StockCounter {
-  /** One stock-channel call of an account ended with `outcome` (applied, queued, throttled, stale, failed, checked, drift). */
+  /** One stock-channel call of an account ended with `outcome` (applied, queued, throttled, stale, failed, capped, checked, drift). */
   count(channel: string, accountId: string, outcome: string): void
 }
 
@@ -38,7 +38,7 @@ export function registerStockMetrics(
   new Gauge({
     // A gauge holding a counter's value: prom-client counters cannot be set from an outside store.
     name: 'hub_stock_calls_total',
-    help: 'Stock pushes and reconciliation reads by channel account and outcome (applied, queued, throttled = 429, stale, failed, checked, drift), all processes',
+    help: 'Stock pushes and reconciliation reads by channel account and outcome (applied, queued, throttled = 429, stale, failed, capped = offered the channel maximum, checked, drift), all processes',
     labelNames: ['channel', 'account', 'outcome'],
     registers: [registry],
     async collect() {
