@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { X509Certificate } from 'node:crypto'
 import type { Clock } from '../src/clock.js'
 import type { ChannelId, ListingRef } from '../src/events/index.js'
+import type { QuantityRange } from './shared/quantity-range.js'
 import type { HttpTransport } from './shared/transport.js'
 
 /** A webhook request as the ingress route received it. */
@@ -158,7 +159,7 @@ export interface ClientContext {
 
 /** One absolute stock write for one listing. */
 export interface StockWrite {
-  /** Whole units ≥ 0, already capped by the hub's policy. */
+  /** Whole units within the channel's `quantityRange`, already capped by the hub's policy. */
   readonly quantity: number
   /**
    * What the hub believes the channel holds now (last pushed or last reported, whichever is
@@ -172,7 +173,7 @@ export interface StockWrite {
 export interface StockWriteResult {
   /** `applied`: the channel holds the quantity now; `queued`: accepted and applied later (Amazon). */
   readonly status: 'applied' | 'queued'
-  /** What the channel was told, after the channel's own caps (TikTok caps at 99,999). */
+  /** What the channel was told. */
   readonly quantity: number
 }
 
@@ -199,6 +200,12 @@ export interface StockSupport<Credentials, Unit, Client extends ChannelClient> {
   readonly pushRate: { readonly max: number; readonly durationMs: number }
   /** How long a 429 without `Retry-After` pauses the account's push queue. */
   readonly throttlePauseMs: number
+  /**
+   * The quantities the channel's stock write takes, with its source. The push pipeline fits every
+   * quantity into it before `write` (connectors/shared/quantity-range.ts), so `write` is only ever
+   * given quantities within it.
+   */
+  readonly quantityRange: QuantityRange
   write(client: Client, unit: Unit, write: StockWrite): Promise<StockWriteResult>
   /** The quantity the channel offers now; null when the channel does not list the unit. */
   read(client: Client, unit: Unit): Promise<number | null>

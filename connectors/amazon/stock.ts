@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { ChannelApiError } from '../shared/api-error.js'
+import { HUB_MAX_QUANTITY } from '../shared/quantity-range.js'
 import type { StockSupport } from '../types.js'
 import type { AmazonClient } from './client.js'
 import type { AmazonCredentials } from './config.js'
@@ -52,6 +53,13 @@ export const amazonStock: StockSupport<AmazonCredentials, AmazonUnit, AmazonClie
    * derives its own wait from `x-amzn-RateLimit-Limit` where sent. Without either, pause 1 s.
    */
   throttlePauseMs: 1_000,
+  /**
+   * `FulfillmentAvailability.quantity` has `minimum: 0` and no maximum
+   * (repo:amzn/selling-partner-api-models models/listings-items-api-model/listingsItems_2021-08-01.json);
+   * the product type definitions ask for "a whole number". A maximum is undocumented, so the
+   * bound is the largest quantity the hub stores.
+   */
+  quantityRange: { min: 0, max: HUB_MAX_QUANTITY },
 
   async write(client, unit, write) {
     await client.setStock({

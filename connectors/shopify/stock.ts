@@ -4,7 +4,7 @@
  */
 import { z } from 'zod'
 import type { StockSupport } from '../types.js'
-import type { ShopifyClient } from './client.js'
+import { MAX_QUANTITY, type ShopifyClient } from './client.js'
 import type { ShopifyCredentials } from './config.js'
 import { shopifyIdDigits, type ShopifyIdType } from './ids.js'
 
@@ -43,6 +43,11 @@ export const shopifyStock: StockSupport<ShopifyCredentials, ShopifyUnit, Shopify
   // one-quantity set costs about 10 points, so 10 writes/s; larger plans restore faster.
   pushRate: { max: 10, durationMs: 1_000 },
   throttlePauseMs: 1_000,
+  /**
+   * `INVALID_QUANTITY_NEGATIVE` below 0, `INVALID_QUANTITY_TOO_HIGH` above 1,000,000,000
+   * (channels.md §1 B1; https://shopify.dev/docs/api/admin-graphql/latest/enums/InventorySetQuantitiesUserErrorCode).
+   */
+  quantityRange: { min: 0, max: MAX_QUANTITY },
   async write(client, unit, write) {
     await client.setQuantities({
       quantities: [

@@ -335,20 +335,24 @@ describe('setStock', () => {
     expect(err.details.code).toBe('12052055')
   })
 
-  it(`caps quantities above ${MAX_STOCK_QUANTITY} at the maximum and says which`, async () => {
+  it(`sends ${MAX_STOCK_QUANTITY} as is and refuses more without calling TikTok`, async () => {
     const sent: number[] = []
-    const { client } = setup({
+    const { client, calls } = setup({
       onStock: (call) => void sent.push(...call.body.skus[0]!.inventory.map((w) => w.quantity)),
     })
-    const result = await client.setStock({
-      ...update,
-      warehouses: [
-        { warehouseId: 'W1', quantity: 250_000 },
-        { warehouseId: 'W2', quantity: MAX_STOCK_QUANTITY },
-      ],
-    })
-    expect(sent).toEqual([MAX_STOCK_QUANTITY, MAX_STOCK_QUANTITY])
-    expect(result).toEqual({ status: 'applied', cappedWarehouseIds: ['W1'] })
+    const warehouses = (first: number) => [
+      { warehouseId: 'W1', quantity: first },
+      { warehouseId: 'W2', quantity: 0 },
+    ]
+    const result = await client.setStock({ ...update, warehouses: warehouses(MAX_STOCK_QUANTITY) })
+    expect(result).toEqual({ status: 'applied' })
+    expect(sent).toEqual([MAX_STOCK_QUANTITY, 0])
+    const err = await failure(
+      client.setStock({ ...update, warehouses: warehouses(MAX_STOCK_QUANTITY + 1) }),
+    )
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toContain(`not a whole number from 0 to ${MAX_STOCK_QUANTITY}`)
+    expect(calls).toHaveLength(1)
   })
 
   it('refuses, without calling TikTok, an empty warehouse list and impossible quantities', async () => {

@@ -17,16 +17,14 @@ export interface TikTokStockUpdate {
   readonly skuId: string
   /**
    * Every warehouse assigned to the SKU, no more and no fewer: TikTok refuses a partial list
-   * (error 12019028 / 12052037). Quantities are whole units ≥ 0; see `setStock` for 0 and for
-   * values above {@link MAX_STOCK_QUANTITY}.
+   * (error 12019028 / 12052037). Quantities are whole units from 0 to {@link MAX_STOCK_QUANTITY}
+   * (0: see `tiktokShopStock.quantityRange`).
    */
   readonly warehouses: readonly { readonly warehouseId: string; readonly quantity: number }[]
 }
 
 export interface TikTokStockResult {
   readonly status: 'applied'
-  /** Warehouses whose quantity was above {@link MAX_STOCK_QUANTITY} and was sent as that maximum. */
-  readonly cappedWarehouseIds?: readonly string[]
 }
 
 /** One SKU's stock as Inventory Search reports it, per warehouse. */
@@ -45,7 +43,8 @@ export interface TikTokSkuInventory {
 
 /**
  * Documented upper bound of Update Inventory's `quantity` ("Valid range: [1, 99,999]",
- * products/update-inventory.spec.json).
+ * products/update-inventory.spec.json). The push pipeline caps at it before calling
+ * (connectors/shared/quantity-range.ts); `setStock` refuses anything above it.
  */
 export const MAX_STOCK_QUANTITY = 99_999
 
@@ -71,23 +70,19 @@ export async function setStock(
   if (update.warehouses.length === 0) {
     throw refuse('no warehouses listed; list every warehouse assigned to the SKU')
   }
-  const capped: string[] = []
   const seen = new Set<string>()
   const inventory = update.warehouses.map(({ warehouseId, quantity }) => {
     if (warehouseId === '') throw refuse('a warehouse id is empty')
     if (seen.has(warehouseId)) throw refuse(`warehouse ${warehouseId} is listed twice`)
     seen.add(warehouseId)
-    if (!Number.isSafeInteger(quantity) || quantity < 0) {
-      throw refuse(`quantity ${quantity} for warehouse ${warehouseId} is not a whole number ≥ 0`)
+    if (!Number.isSafeInteger(quantity) || quantity < 0 || quantity > MAX_STOCK_QUANTITY) {
+      throw refuse(
+        `quantity ${quantity} for warehouse ${warehouseId} is not a whole number from 0 to ${MAX_STOCK_QUANTITY}`,
+      )
     }
-    // Above the documented maximum we send the maximum: TikTok then shows fewer units than we
-    // hold, which cannot oversell, whereas refusing would leave an older, possibly far lower,
-    // level in place. Reconciliation must read MAX_STOCK_QUANTITY on TikTok as "at least".
-    if (quantity > MAX_STOCK_QUANTITY) capped.push(warehouseId)
-    // 0 is sent as 0. The documented range starts at 1, but whether TikTok refuses 0 is
-    // unconfirmed (channels.md §4 B1); if it does, the refusal (e.g. 12052055 / 12019024) comes
-    // back as a permanent error whose message names this product and SKU.
-    return { warehouse_id: warehouseId, quantity: Math.min(quantity, MAX_STOCK_QUANTITY) }
+    // 0 is sent as 0 (why: `tiktokShopStock.quantityRange`). If TikTok refuses it, the refusal
+    // (e.g. 12052055 / 12019024) comes back as a permanent error naming this product and SKU.
+    return { warehouse_id: warehouseId, quantity }
   })
   const answer = await api.call({ ...spec, body: { skus: [{ id: update.skuId, inventory }] } })
   const errors = api.recordsIn(spec, answer, 'errors')
@@ -105,9 +100,7 @@ export async function setStock(
       },
     )
   }
-  return capped.length > 0
-    ? { status: 'applied', cappedWarehouseIds: capped }
-    : { status: 'applied' }
+  return { status: 'applied' }
 }
 
 /** Current stock of every SKU of the given products. A product TikTok does not list is absent. */

@@ -1,6 +1,7 @@
 // De-risks TikTok Shop stock support against the msw stand-in of the Open API: the unit schema, the
 // keys that match listings to type-27 reports, the write that lists every warehouse of the SKU
-// (the whole quantity in the first, 0 in the others, capped at TikTok's maximum) and the read that
+// (the whole quantity in the first, 0 in the others; the push pipeline caps at TikTok's maximum
+// before, connectors/shared/quantity-range.ts) and the read that
 // sums only the unit's warehouses.
 import { describe, expect, it } from 'vitest'
 import { tiktokShopApi, type StockCall } from '../../test/channels/tiktok-shop-api.js'
@@ -105,11 +106,19 @@ describe('write', () => {
     ])
   })
 
-  it('reports the capped quantity TikTok was told', async () => {
+  it('declares TikTok’s range, 0 included so that the hub can say sold out', () => {
+    expect(tiktokShopStock.quantityRange).toEqual({ min: 0, max: 99_999 })
+  })
+
+  it('sends the maximum as is and refuses more without calling TikTok (no private cap)', async () => {
     const { client, stockCalls } = setup()
-    const result = await tiktokShopStock.write(client, unit, write(250_000))
+    const result = await tiktokShopStock.write(client, unit, write(99_999))
     expect(result).toEqual({ status: 'applied', quantity: 99_999 })
     expect(stockCalls[0]?.body.skus[0]?.inventory[0]?.quantity).toBe(99_999)
+    const err = await failure(tiktokShopStock.write(client, unit, write(100_000)))
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toContain('quantity 100000 for warehouse')
+    expect(stockCalls).toHaveLength(1)
   })
 
   it('fails with the channel error when TikTok refuses the SKU', async () => {

@@ -46,20 +46,33 @@ export const tiktokShopStock: StockSupport<TikTokShopCredentials, TikTokUnit, Ti
   pushRate: { max: 50, durationMs: 1_000 },
   // TikTok documents no Retry-After on 429 (channels.md §4 B2); one second is one window of its limit.
   throttlePauseMs: 1_000,
+  /**
+   * Update Inventory's `quantity`: "Valid range: [1, 99,999]" in the current reference
+   * (realworld-samples/tiktok-shop/update-inventory-202309.spec.json, mirror of
+   * https://partner.tiktokshop.com/docv2/page/update-inventory-202309); an earlier revision of the
+   * same page read "non-negative numbers (include number 0) And less then 99999"
+   * (repo:lywzx/tiktok-partner-api packages/tk-origin-api/src/products/UpdateInventory.ts).
+   * The minimum here is 0, not 1: the hub must be able to say "sold out", or TikTok keeps selling
+   * what is gone, and the page documents no other per-SKU way to set zero stock (Deactivate
+   * Products acts on whole products). Whether TikTok takes 0 today is unconfirmed (channels.md
+   * §4 B1); a refusal comes back as a permanent error naming the SKU, for an operator to see.
+   */
+  quantityRange: { min: 0, max: MAX_STOCK_QUANTITY },
 
   async write(client, unit, { quantity }) {
-    // TikTok wants every warehouse of the SKU in one call. The hub knows one quantity per SKU, not
-    // how the seller splits it, so all of it goes to the first listed warehouse and 0 to the
-    // others: the channel then never offers more than the hub's quantity in total, which any
-    // other split (e.g. the quantity in each warehouse) could.
+    // TikTok wants every warehouse of the SKU in one call ("Do not omit any"), so the zeroes for
+    // the other warehouses cannot be left out; `warehouse_id` may be omitted only with a single
+    // warehouse, where no zero is sent anyway. The hub knows one quantity per SKU, not how the
+    // seller splits it, so all of it goes to the first listed warehouse and 0 to the others: the
+    // channel then never offers more than the hub's quantity in total, and never offers a unit
+    // from a warehouse that may not hold it (as spreading one unit to each would).
     const [first, ...others] = unit.warehouseIds
     const warehouses = [
       ...(first === undefined ? [] : [{ warehouseId: first, quantity }]),
       ...others.map((warehouseId) => ({ warehouseId, quantity: 0 })),
     ]
     await client.setStock({ productId: unit.productId, skuId: unit.skuId, warehouses })
-    // setStock sends at most MAX_STOCK_QUANTITY per warehouse (TikTok's documented cap).
-    return { status: 'applied', quantity: Math.min(quantity, MAX_STOCK_QUANTITY) }
+    return { status: 'applied', quantity }
   },
 
   async read(client, unit) {

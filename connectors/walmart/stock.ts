@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { ChannelApiError } from '../shared/api-error.js'
+import { HUB_MAX_QUANTITY } from '../shared/quantity-range.js'
 import type { StockSupport } from '../types.js'
 import type { WalmartClient } from './client.js'
 import type { WalmartCredentials } from './config.js'
@@ -36,6 +37,13 @@ export const walmartStock: StockSupport<WalmartCredentials, WalmartUnit, Walmart
   pushRate: { max: 5, durationMs: 1_000 },
   /** Walmart documents Retry-After for feeds only (channels.md §3 B2); without it, pause 1 s. */
   throttlePauseMs: 1_000,
+  /**
+   * `quantity.amount` is typed `number`, "Inventory Count", with no documented bounds
+   * (https://developer.walmart.com/us-marketplace/docs/update-single-item-inventory; spec mirrored
+   * in realworld-samples/walmart/inventory-put.spec.json). Undocumented, so: a count is ≥ 0, and
+   * at most the largest quantity the hub stores.
+   */
+  quantityRange: { min: 0, max: HUB_MAX_QUANTITY },
 
   async write(client, unit, write) {
     await client.setStock({ ...unit, quantity: write.quantity })

@@ -3,6 +3,7 @@ import type { HubEvent } from '../events/index.js'
 import { appendEvents } from '../outbox/append.js'
 import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
 import type { StockQueues } from '../queues/index.js'
+import { fitQuantity } from '../../connectors/shared/quantity-range.js'
 import { isStepResult, loadListingStock, stockCallFailure } from './listing-stock.js'
 import type { PushDeps } from './push-stock.js'
 import { DONE, type StepResult } from './step-result.js'
@@ -26,7 +27,11 @@ export async function checkListingStock(
 ): Promise<StepResult> {
   const loaded = await loadListingStock(deps.db, deps.accounts, listingId)
   if (isStepResult(loaded)) return loaded
-  const { listing, stock, client, unit, quantity } = loaded
+  const { listing, stock, client, unit } = loaded
+  // A push offers at most the channel's maximum (push-stock.ts); expecting more would report the
+  // same drift, and push again, at every reconciliation.
+  const fit = fitQuantity(stock.quantityRange, loaded.quantity)
+  const quantity = fit.ok ? fit.quantity : loaded.quantity
   const now = deps.clock.now()
   const lastAttempt = listing.last_push_attempt_at?.getTime() ?? -Infinity
   if (now.getTime() - lastAttempt < deps.settleMs) {

@@ -4,6 +4,7 @@ import type { Database, Listing } from '../db/schema.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { ChannelApiError } from '../../connectors/index.js'
+import { fitQuantity, type QuantityRange } from '../../connectors/shared/quantity-range.js'
 import type { AccountDirectory } from './accounts.js'
 import { isStepResult, loadListingStock, stockCallFailure } from './listing-stock.js'
 import { DONE, type StepResult } from './step-result.js'
@@ -15,8 +16,11 @@ export interface PushDeps {
   readonly accounts: AccountDirectory
 }
 
-/** A push's outcome, for metrics: what the channel said. */
-export type PushOutcome = 'applied' | 'queued' | 'throttled' | 'stale' | 'failed'
+/**
+ * A push's outcome, for metrics: what the channel said; `capped` additionally counts a push that
+ * offered the channel's maximum because the hub's quantity was above it.
+ */
+export type PushOutcome = 'applied' | 'queued' | 'throttled' | 'stale' | 'failed' | 'capped'
 
 /**
  * Pushes a listing's current quantity to its channel: the SKU's available-to-sell is read now,
@@ -36,10 +40,14 @@ export async function pushListingStock(
   let write = { quantity, expected: believedQuantity(listing) }
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await stock.write(client, unit, {
+      const sent = {
         ...write,
+        quantity: fitToChannel(deps, listing, stock.quantityRange, write, count),
+      }
+      const result = await stock.write(client, unit, {
+        ...sent,
         // Stable across retries of this job for the same write; a different write needs a new key.
-        idempotencyKey: `${jobKey}.${write.quantity}.${write.expected ?? 'x'}`,
+        idempotencyKey: `${jobKey}.${sent.quantity}.${sent.expected ?? 'x'}`,
       })
       await recordPush(deps.db, listingId, {
         status: result.status,
@@ -60,7 +68,8 @@ export async function pushListingStock(
       const held = stale && attempt === 1 ? await stock.read(client, unit).catch(() => null) : null
       if (held !== null) {
         await recordReport(deps.db, listingId, { quantity: held, at: at(), echo: false })
-        write = { quantity: Math.min(quantity, held), expected: held }
+        // Shopify's `available` goes below 0 when it oversold; 0 is then the most it may offer.
+        write = { quantity: Math.max(0, Math.min(quantity, held)), expected: held }
         continue
       }
       await recordPush(deps.db, listingId, {
@@ -72,6 +81,41 @@ export async function pushListingStock(
       return outcome
     }
   }
+}
+
+/**
+ * The quantity to send for `write`, by the one check every channel's writes pass
+ * (connectors/shared/quantity-range.ts). Above the channel's maximum, the maximum, logged and
+ * counted as `capped`; a quantity the channel cannot take is a permanent error naming the
+ * channel, the listing, the quantity and the bound, and nothing is sent.
+ */
+function fitToChannel(
+  deps: PushDeps,
+  listing: Listing,
+  range: QuantityRange,
+  write: { readonly quantity: number },
+  count: (outcome: PushOutcome) => void,
+): number {
+  const fit = fitQuantity(range, write.quantity)
+  const where = `${listing.channel}/${listing.account_id} listing ${listing.id} (sku ${listing.sku})`
+  if (!fit.ok) {
+    throw new ChannelApiError('permanent', `${where}: stock push not sent: ${fit.reason}`)
+  }
+  if (fit.cappedFrom !== undefined) {
+    count('capped')
+    // Info, not warn: listing less than is available is safe, and the metric shows how often.
+    deps.log.info(
+      {
+        listingId: listing.id,
+        sku: listing.sku,
+        channel: listing.channel,
+        quantity: fit.cappedFrom,
+        listed: fit.quantity,
+      },
+      'stock push capped at the channel maximum: the channel offers fewer units than are available',
+    )
+  }
+  return fit.quantity
 }
 
 /** What the hub believes the channel holds: the newer of what it last pushed and last heard. */

@@ -7,8 +7,9 @@
  * - `POST /return_refund/202309/returns/search` — Search Returns; the emulated shop has no returns.
  * - `POST /product/202309/products/{product_id}/inventory/update` — Update Inventory: every
  *   warehouse of the SKU in one call or per-SKU error 12019028; quantities within [0, 99,999]
- *   (products/update-inventory.spec.json; 0 is accepted, which TikTok's documented range [1, 99,999]
- *   leaves unconfirmed, channels.md §4 B1). Per-SKU refusals come as `data.errors[]` with `code` 0.
+ *   (products/update-inventory.spec.json, else per-SKU error 12052055; 0 is accepted, as an earlier
+ *   revision of the page said, which the current range [1, 99,999] leaves unconfirmed, channels.md
+ *   §4 B1). Per-SKU refusals come as `data.errors[]` with `code` 0.
  * - `POST /product/202309/inventory/search` — Inventory Search by `product_ids`, at most 100
  *   (products/inventory-search.spec.json).
  */

@@ -13,6 +13,7 @@ import {
   createTikTokShopClient,
   type TikTokShopClient,
 } from '../../../connectors/tiktok-shop/client.js'
+import { signedApiQuery } from '../../../connectors/tiktok-shop/sign-request.js'
 import { tiktokShop, type TikTokShopCredentials } from '../../../connectors/tiktok-shop/index.js'
 import { tiktokShopStock, type TikTokUnit } from '../../../connectors/tiktok-shop/stock.js'
 import type { InboundRequest } from '../../../connectors/types.js'
@@ -44,6 +45,30 @@ function client(overrides: Partial<TikTokShopCredentials> = {}, clock: Clock = s
 
 function unitOf(sku: string): TikTokUnit {
   return tiktokShopStock.unit.parse(tiktokShopEmulator.listingUnit(sku))
+}
+
+/** Update Inventory sent as TikTok's clients would, signed, bypassing the hub's own checks. */
+async function signedUpdate(
+  productId: string,
+  body: object,
+): Promise<{ code?: number; data?: { errors?: { code?: number }[] } }> {
+  const creds = credentials()
+  const path = `/product/202309/products/${productId}/inventory/update`
+  const text = JSON.stringify(body)
+  const query = signedApiQuery({
+    appKey: creds.appKey,
+    appSecret: creds.appSecrets[0]!,
+    shopCipher: creds.shopCipher,
+    now: new Date(),
+    path,
+    body: text,
+  })
+  const res = await request(`${creds.apiBaseUrl}${path}?${query.toString()}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tts-access-token': creds.accessToken },
+    body: text,
+  })
+  return (await res.body.json()) as { code?: number; data?: { errors?: { code?: number }[] } }
 }
 
 /** The webhook through the connector's verify and the normalizer, hydrating through `api`. */
@@ -126,9 +151,24 @@ describe('stock', () => {
     expect(await tiktokShopStock.read(api, unitOf('CAP'))).toBe(3)
   })
 
-  it('caps a quantity above 99,999 and reports what TikTok was told', async () => {
-    const result = await tiktokShopStock.write(client(), unitOf('BULK'), write(150_000))
+  it('takes 99,999 and refuses 100,000 with 12052055, as TikTok documents its range', async () => {
+    const result = await tiktokShopStock.write(client(), unitOf('BULK'), write(99_999))
     expect(result).toEqual({ status: 'applied', quantity: 99_999 })
+    expect(state.stock.get('BULK')).toBe(99_999)
+    // Straight to the emulator: the hub's own client refuses such a quantity before sending it.
+    const { productId, skuId, warehouseIds } = unitOf('BULK')
+    const res = await signedUpdate(productId, {
+      skus: [
+        {
+          id: skuId,
+          inventory: warehouseIds.map((id, i) => ({
+            warehouse_id: id,
+            quantity: i === 0 ? 100_000 : 0,
+          })),
+        },
+      ],
+    })
+    expect(res.data?.errors?.[0]?.code).toBe(12052055)
     expect(state.stock.get('BULK')).toBe(99_999)
   })
 

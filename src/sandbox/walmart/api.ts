@@ -33,9 +33,12 @@ import {
 } from './gateway.js'
 import { SANDBOX, SHIP_NODE } from './seller.js'
 
+// Walmart documents no bounds for `amount` ("Inventory Count", typed number:
+// https://developer.walmart.com/us-marketplace/docs/update-single-item-inventory): a whole count
+// ≥ 0 is taken, and no maximum is invented.
 const Quantity = z.object({
   unit: z.literal('EACH'),
-  amount: z.number().int().nonnegative().max(10_000_000),
+  amount: z.number().int().nonnegative(),
 })
 /** Walmart adds fields (e.g. `inventoryAvailableDate`), so unknown ones pass. */
 const SingleUpdate = z.looseObject({ sku: z.string().min(1), quantity: Quantity })
