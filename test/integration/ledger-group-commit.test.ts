@@ -196,15 +196,22 @@ describe('one batch', () => {
     expect(keys.map((k) => k.idempotency_key).sort()).toEqual(['g1', 'g2', 'g3'])
   })
 
-  it('answers a refused command over HTTP 500 and its neighbours 201', async () => {
-    const statuses = await Promise.all(
+  it('answers a command PostgreSQL refuses 422 and its neighbours 201', async () => {
+    // Each delta is a valid integer, but BIG's on-hand would pass PostgreSQL's integer maximum.
+    expect((await post({ idempotencyKey: 'fill', sku: 'BIG', delta: 2_147_483_000 })).status).toBe(
+      201,
+    )
+    const answers = await Promise.all(
       ['ok-1', 'bad', 'ok-2'].map(async (key) => {
-        const sku = key === 'bad' ? 'NUL\u0000SKU' : 'H' // PostgreSQL text cannot hold NUL
-        return (await post({ idempotencyKey: key, sku, delta: 1 })).status
+        const sku = key === 'bad' ? 'BIG' : 'H'
+        const res = await post({ idempotencyKey: key, sku, delta: 1_000 })
+        return { status: res.status, body: (await res.json()) as { error?: string } }
       }),
     )
-    expect(statuses).toEqual([201, 500, 201])
-    expect(await item('H')).toMatchObject({ on_hand: 2 })
+    expect(answers.map((a) => a.status)).toEqual([201, 422, 201])
+    expect(answers[1]!.body.error).toMatch(/^sku BIG: .*nothing was applied$/)
+    expect(await item('H')).toMatchObject({ on_hand: 2_000 })
+    expect(await item('BIG')).toMatchObject({ on_hand: 2_147_483_000 })
   })
 })
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { readItem } from '../../db/repos/inventory.js'
 import { listListings } from '../../db/repos/listings.js'
@@ -7,7 +8,7 @@ import {
   createInventoryWriter,
   type InventoryCommandDeps,
 } from '../../pipeline/inventory-commands.js'
-import { PgInteger } from '../../storable.js'
+import { isUnstorableValueError, PG_INTEGER, PgInteger } from '../../storable.js'
 import type { AppEnv } from '../env.js'
 import { parseJsonRequest } from './request-body.js'
 
@@ -44,7 +45,10 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
   app.put('/:sku', async (c) => {
     const sku = c.req.param('sku')
     const input = await parseJsonRequest(c, PutLevel)
-    const outcome = await writer.putInventoryLevel({ sku, ...input, asOf: new Date(input.asOf) })
+    const outcome = await withinRange(
+      sku,
+      writer.putInventoryLevel({ sku, ...input, asOf: new Date(input.asOf) }),
+    )
     c.set('auditDetails', { sku, applied: outcome.applied })
     const item = await readItem(deps.db, sku)
     return outcome.applied
@@ -57,7 +61,10 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
   })
   app.post('/adjustments', async (c) => {
     const input = await parseJsonRequest(c, PostAdjustment)
-    const outcome = await writer.postAdjustment({ ...input, reason: input.reason ?? null })
+    const outcome = await withinRange(
+      input.sku,
+      writer.postAdjustment({ ...input, reason: input.reason ?? null }),
+    )
     c.set('auditDetails', { sku: input.sku, delta: input.delta, outcome: outcome.status })
     switch (outcome.status) {
       case 'applied':
@@ -124,5 +131,26 @@ export function listingView(l: Listing) {
       at: at(l.last_checked_at),
       drift: l.last_drift,
     },
+  }
+}
+
+/**
+ * Each input is within PostgreSQL's `integer`, but the SKU's running on-hand (or on-hand less
+ * reserved) can still leave it; PostgreSQL then refuses the write. That is the request's fault and
+ * permanent: 422 naming the SKU, and nothing was applied (the writer retried it alone).
+ */
+async function withinRange<T>(sku: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write
+  } catch (err) {
+    if (!isUnstorableValueError(err)) throw err
+    throw new HTTPException(422, {
+      res: Response.json(
+        {
+          error: `sku ${sku}: the resulting stock would leave the range the ledger holds (${PG_INTEGER.min} to ${PG_INTEGER.max}); nothing was applied`,
+        },
+        { status: 422 },
+      ),
+    })
   }
 }

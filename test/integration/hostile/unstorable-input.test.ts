@@ -369,7 +369,7 @@ describe('admin input PostgreSQL cannot store', () => {
       json({ url: 'https://example.com/h', eventTypes: ['order.*'], description: `d${NUL}` }),
       'body.description',
     ],
-    ['reconcile filter', '/admin/reconcile', json({ sku: `S${NUL}` }), 'body.sku'],
+    ['reconcile filter', '/v1/admin/reconcile', json({ sku: `S${NUL}` }), 'body.sku'],
     ['audit cursor of 23 digits', `/v1/admin/audit?before=${'9'.repeat(23)}`, {}, 'query.before'],
   ]
 
