@@ -2,7 +2,7 @@
 // The composition root: configuration → dependencies → HTTP and/or workers. The only module (with
 // config/) that touches process.env.
 import { ConfigError, loadConfig, type Config } from './config/index.js'
-import { closeDeps, createDeps } from './deps.js'
+import { closeDeps, createDeps, type Deps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
 import { dropDatabase, migrateToLatest } from './db/migrate.js'
 import { readRedisDurabilitySettings, redisDurabilityProblems } from './queues/redis-durability.js'
@@ -17,6 +17,7 @@ import { packageVersion } from './cli/version.js'
 import { CHANNEL_IDS } from './events/index.js'
 import { startEmulator, type RunningEmulator } from './sandbox/emulator.js'
 import { postgresDependency, redisDependency } from './startup/dependencies.js'
+import { redactUrl } from './startup/dependency-failure.js'
 import { StartupError, waitForDependency } from './startup/wait-for-dependency.js'
 
 /** Exit code of a command line the hub does not understand (as most Unix tools use 2). */
@@ -134,6 +135,30 @@ async function dependenciesReady(config: Config, log: Logger): Promise<void> {
   throw failures.find((f) => !(f instanceof StartupError))
 }
 
+async function redisConnected(deps: Deps, timeoutMs: number): Promise<void> {
+  const { producer } = deps.redis
+  if (producer.status === 'ready') return
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await new Promise<void>((resolve, reject) => {
+      producer.once('ready', resolve)
+      timer = setTimeout(() => {
+        producer.off('ready', resolve)
+        reject(
+          new StartupError(
+            `Redis (REDIS_URL=${redactUrl(deps.config.redis.url)}) answered the start-up check but not the hub's connection within ${Math.round(timeoutMs / 1000)}s`,
+          ),
+        )
+      }, timeoutMs)
+    })
+  } catch (err) {
+    await closeDeps(deps)
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /**
  * Listens with `open`, turning "port taken" into one line naming the variable that moves it. The
  * sandbox must not run on with its demo accounts pointing at whatever holds the emulator's port.
@@ -208,6 +233,9 @@ async function warnAboutRedis(config: Config, log: Logger): Promise<void> {
 async function start(config: Config, log: Logger): Promise<void> {
   await dependenciesReady(config, log)
   const deps = createDeps(config, { log })
+  // The probe reached Redis a moment ago; wait for these connections too, so /readyz is true from
+  // the first request.
+  await redisConnected(deps, config.startupRetryMs)
   const runsApi = config.role !== 'worker'
   const runsWorkers = config.role !== 'api'
   let server: RunningServer | undefined

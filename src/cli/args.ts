@@ -139,9 +139,13 @@ function parseArgsProblem(err: unknown): string {
   const { code, message } = err as { code?: string; message?: string }
   const quoted = /'([^']+)'/.exec(message ?? '')?.[1] ?? ''
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${quoted}`
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE')
-    return /argument missing/.test(message ?? '')
-      ? `option ${quoted.split(' ')[0]} needs a value`
-      : `option ${quoted} takes no value`
-  return message ?? String(err)
+  const option = quoted
+    .replace(/ <value>$/, '')
+    .split(', ')
+    .at(-1)
+  if (/argument missing/.test(message ?? '')) return `option ${option} needs a value`
+  if (/does not take an argument/.test(message ?? '')) return `option ${option} takes no value`
+  if (/ambiguous/.test(message ?? ''))
+    return `option ${option}: write a value starting with "-" as ${option}=<value>`
+  return (message ?? String(err)).split('. ')[0]!
 }

@@ -83,8 +83,15 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>()
   let server: Server | undefined
   let port = 0
+  let stopped = false
   const listen = async () => {
+    stopped = false
     server = createServer((client) => {
+      // A connection accepted just as the proxy stopped must not slip through to the target.
+      if (stopped) {
+        client.destroy()
+        return
+      }
       const upstream = createConnection(target)
       sockets.add(client).add(upstream)
       const drop = () => {
@@ -102,6 +109,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   }
   const stop = async () => {
     if (!server) return
+    stopped = true
     const closing = new Promise((resolve) => server!.close(resolve))
     for (const socket of sockets) socket.destroy()
     sockets.clear()
