@@ -70,13 +70,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   // Pools connect lazily, so a process that never uses one of them (role api or worker) pays nothing.
   const db = createDb(watchedPool(config.db, config.db.poolMax, log))
   const workDb = createDb(watchedPool(config.db, config.db.workerPoolMax, log))
-  const redis = createRedis(config.redis.url)
-  for (const [role, conn] of [
-    ['producer', redis.producer],
-    ['worker', redis.worker],
-  ] as const) {
-    conn.on('error', (err: Error) => log.warn({ err: err.message, role }, 'Redis connection error'))
-  }
+  const redis = createRedis(config.redis.url, log)
   const queues = createQueues(
     redis.producer,
     {
@@ -89,7 +83,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
         .filter((a) => connectors[a.channel].stock !== undefined)
         .map((a) => ({ channel: a.channel, accountId: a.id })),
     },
-    log,
+    (queue, err) => {
+      if (!redis.watch.folds(err)) log.warn({ queue, err: err.message }, 'queue connection error')
+    },
   )
   const intake = createInboxIntake(
     { db, queues, log },

@@ -1,111 +1,83 @@
 #!/usr/bin/env node
 // The composition root: configuration → dependencies → HTTP and/or workers. The only module (with
 // config/) that touches process.env.
-import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig, type Config } from './config/index.js'
-import { closeDeps, createDeps } from './deps.js'
+import { closeDeps, createDeps, type Deps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
-import { dropDatabase, ensureDatabase, migrateToLatest } from './db/migrate.js'
+import { dropDatabase, migrateToLatest } from './db/migrate.js'
 import { readRedisDurabilitySettings, redisDurabilityProblems } from './queues/redis-durability.js'
 import { createApp } from './http/app.js'
 import { startHttp, type RunningServer } from './http/server.js'
 import { createLogger, type Logger } from './logger.js'
 import { startWorkers, type RunningWorkers } from '../workers/index.js'
-import { importListings } from './cli/listings-import.js'
+import { parseCommandLine, USAGE } from './cli/args.js'
+import { importListings, readImportFile } from './cli/listings-import.js'
 import { simulateFlashSale } from './cli/simulate.js'
+import { packageVersion } from './cli/version.js'
+import { CHANNEL_IDS } from './events/index.js'
 import { startEmulator, type RunningEmulator } from './sandbox/emulator.js'
+import { postgresDependency, redisDependency } from './startup/dependencies.js'
+import { redactUrl } from './startup/dependency-failure.js'
+import { StartupError, waitForDependency } from './startup/wait-for-dependency.js'
 
-const USAGE = `usage: hub <command>
-
-commands:
-  start [--role api|worker|all]   run the hub (default role: all, or $ROLE)
-  migrate                         create the database if missing and apply migrations
-  listings import <file.csv>      create or replace listings from a CSV file (see README.md)
-  simulate flash-sale [--sku S] [--orders N] [--on-hand N] [--channels all|a,b]
-                      [--duplicates N] [--over MS]
-                                  a flash sale against the built-in marketplace emulator, in its
-                                  own database and queues: N buyers over MS milliseconds; prints
-                                  orders, final quantities, pushes and oversold units
-
-configuration is read from environment variables; see README.md.`
+/** Exit code of a command line the hub does not understand (as most Unix tools use 2). */
+const USAGE_ERROR = 2
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      role: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      sku: { type: 'string', default: 'FLASH-SALE-SKU' },
-      orders: { type: 'string', default: '100' },
-      'on-hand': { type: 'string', default: '100' },
-      channels: { type: 'string', default: 'all' },
-      duplicates: { type: 'string', default: '1' },
-      over: { type: 'string', default: '0' },
-    },
-  })
-  const command = positionals[0]
-  if (values.help || !command) {
-    console.log(USAGE)
-    return command || values.help ? 0 : 1
-  }
-  const role = values.role
-  if (role !== undefined && role !== 'api' && role !== 'worker' && role !== 'all') {
-    console.error(`--role must be api, worker or all (got "${role}")`)
-    return 1
-  }
-  const config = loadConfig(process.env, role ? { role: role } : {})
-  const log = createLogger({ level: config.log.level })
-  switch (command) {
-    case 'migrate':
+  const invocation = parseCommandLine(argv)
+  switch (invocation.kind) {
+    case 'help':
+      console.log(USAGE)
+      return 0
+    case 'version':
+      console.log(packageVersion())
+      return 0
+    case 'usage-error':
+      console.error(`hub: ${invocation.message} (run "hub help" for usage)`)
+      return USAGE_ERROR
+    case 'migrate': {
+      const { config, log } = configured()
       await prepareDatabase(config, log)
       return 0
-    case 'start':
+    }
+    case 'start': {
+      const { config, log } = configured(invocation.role)
       await start(config, log)
       return 0
-    case 'listings': {
-      const file = positionals[2]
-      if (positionals[1] !== 'import' || !file) {
-        console.error(`usage: hub listings import <file.csv>\n\n${USAGE}`)
+    }
+    case 'listings-import': {
+      // Read before connecting to anything: a typo in the path should not wait for a database.
+      const file = readImportFile(invocation.file)
+      if (!file.ok) {
+        console.error(file.problem)
         return 1
       }
-      await prepareDatabase(config, log)
+      const { config, log } = configured()
+      await dependenciesReady(config, log)
       const deps = createDeps(config, { log })
       try {
-        return await importListings(deps, file)
+        return await importListings(deps, invocation.file, file.text, (line) =>
+          process.stderr.write(`listings import: ${line}\n`),
+        )
       } finally {
         await closeDeps(deps)
       }
     }
-    case 'simulate': {
-      if (positionals[1] !== 'flash-sale') {
-        console.error(`usage: hub simulate flash-sale [options]\n\n${USAGE}`)
-        return 1
-      }
-      const counts = ['orders', 'on-hand', 'duplicates', 'over'] as const
-      const [orders, onHand, duplicates, overMs] = counts.map((name) => Number(values[name]))
-      const bad = counts.filter((name) => !/^\d+$/.test(values[name] ?? ''))
-      if (bad.length > 0) {
-        console.error(`--${bad.join(', --')}: must be a whole number`)
-        return 1
-      }
+    case 'simulate-flash-sale': {
+      const { config, log } = configured()
       // Its own database and queues: a simulation never touches the hub you run.
       const simulation = withSimulationStore(config)
+      await dependenciesReady(simulation, log)
       await dropDatabase(simulation.db.url)
       await prepareDatabase(simulation, log)
-      return simulateFlashSale(simulation, createLogger({ level: 'warn' }), {
-        sku: values.sku,
-        orders: orders!,
-        onHand: onHand!,
-        channels: values.channels,
-        duplicates: duplicates!,
-        overMs: overMs!,
-      })
+      return simulateFlashSale(simulation, createLogger({ level: 'warn' }), invocation.flags)
     }
-    default:
-      console.error(`unknown command "${command}"\n\n${USAGE}`)
-      return 1
   }
+}
+
+function configured(role?: Config['role']): { config: Config; log: Logger } {
+  const config = loadConfig(process.env, role ? { role } : {})
+  return { config, log: createLogger({ level: config.log.level }) }
 }
 
 function withSimulationStore(config: Config): Config {
@@ -118,9 +90,16 @@ function withSimulationStore(config: Config): Config {
   }
 }
 
-async function prepareDatabase(config: Config, log: Logger): Promise<void> {
-  if (await ensureDatabase(config.db.url))
-    log.info({ database: new URL(config.db.url).pathname }, 'created database')
+/**
+ * Waits for PostgreSQL (creating the database when missing), then applies migrations. Throws a
+ * StartupError naming DATABASE_URL when it cannot be reached in STARTUP_RETRY_SECONDS.
+ */
+async function prepareDatabase(config: Config, log: Logger, signal?: AbortSignal): Promise<void> {
+  const created = await waitForDependency(
+    postgresDependency(config.db.url, config.db.connectTimeoutMs),
+    { retryMs: config.startupRetryMs, log, ...(signal ? { signal } : {}) },
+  )
+  if (created) log.info({ database: new URL(config.db.url).pathname }, 'created database')
   const pool = createPool({ ...config.db, poolMax: 1 })
   const db = createDb(pool)
   try {
@@ -128,6 +107,84 @@ async function prepareDatabase(config: Config, log: Logger): Promise<void> {
     if (applied.length > 0) log.info({ applied }, 'applied migrations')
   } finally {
     await db.destroy()
+  }
+}
+
+/**
+ * PostgreSQL and Redis, waited for side by side so one run reports every dependency that is
+ * missing. A hub that starts without Redis would print its banner and then serve nothing but
+ * 503s and reconnect errors; better to say so and exit (an orchestrator restarts it).
+ */
+async function dependenciesReady(config: Config, log: Logger): Promise<void> {
+  // One failing for good (a wrong password) ends the other's wait too: no point waiting it out.
+  const giveUp = new AbortController()
+  const waits = [
+    prepareDatabase(config, log, giveUp.signal),
+    waitForDependency(redisDependency(config.redis.url, config.db.connectTimeoutMs), {
+      retryMs: config.startupRetryMs,
+      log,
+      signal: giveUp.signal,
+    }),
+  ]
+  for (const wait of waits) wait.catch(() => giveUp.abort())
+  const results = await Promise.allSettled(waits)
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
+  if (failures.length === 0) return
+  if (failures.every((f) => f instanceof StartupError))
+    throw new StartupError(failures.map((f) => (f as Error).message).join('\n'))
+  throw failures.find((f) => !(f instanceof StartupError))
+}
+
+async function redisConnected(deps: Deps, timeoutMs: number): Promise<void> {
+  const { producer } = deps.redis
+  if (producer.status === 'ready') return
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await new Promise<void>((resolve, reject) => {
+      producer.once('ready', resolve)
+      timer = setTimeout(() => {
+        producer.off('ready', resolve)
+        reject(
+          new StartupError(
+            `Redis (REDIS_URL=${redactUrl(deps.config.redis.url)}) answered the start-up check but not the hub's connection within ${Math.round(timeoutMs / 1000)}s`,
+          ),
+        )
+      }, timeoutMs)
+    })
+  } catch (err) {
+    await closeDeps(deps)
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Listens with `open`, turning "port taken" into one line naming the variable that moves it. The
+ * sandbox must not run on with its demo accounts pointing at whatever holds the emulator's port.
+ */
+async function listen<T>(
+  what: string,
+  variable: string,
+  address: string,
+  open: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await open()
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why =
+        code === 'EADDRINUSE'
+          ? 'the port is in use'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : 'no such address here'
+      throw new StartupError(
+        `${what} cannot listen on ${address}: ${why} (${code}). Set ${variable} to a free port.`,
+      )
+    }
+    throw err
   }
 }
 
@@ -174,33 +231,44 @@ async function warnAboutRedis(config: Config, log: Logger): Promise<void> {
 }
 
 async function start(config: Config, log: Logger): Promise<void> {
-  await prepareDatabase(config, log)
+  await dependenciesReady(config, log)
   const deps = createDeps(config, { log })
+  // The probe reached Redis a moment ago; wait for these connections too, so /readyz is true from
+  // the first request.
+  await redisConnected(deps, config.startupRetryMs)
   const runsApi = config.role !== 'worker'
   const runsWorkers = config.role !== 'api'
   let server: RunningServer | undefined
   let workers: RunningWorkers | undefined
   let emulator: RunningEmulator | undefined
-  if (runsWorkers) workers = startWorkers(deps)
-  if (runsApi)
-    server = await startHttp(createApp(deps), {
-      ...config.http,
-      watch: { metrics: deps.metrics, log },
-    })
-  // The sandbox's demo accounts call the built-in marketplace emulator; it runs beside the API.
-  if (config.mode === 'sandbox' && server) {
-    const hubUrl = `http://127.0.0.1:${server.port}`
-    emulator = await startEmulator({ port: config.sandbox.emulatorPort, hubUrl, log }).catch(
-      (err: unknown) => {
-        // Webhooks still work; only the demo accounts' API calls (hydration, pushes) will fail.
-        log.error(
-          { err, port: config.sandbox.emulatorPort },
-          'the marketplace emulator could not start (set SANDBOX_EMULATOR_PORT to a free port): demo accounts cannot reach their channel APIs',
-        )
-        return undefined
-      },
-    )
+  try {
+    // The sandbox's demo accounts call the built-in marketplace emulator; it runs beside the API,
+    // and starts first so a taken port stops the hub before anything is served.
+    if (config.mode === 'sandbox' && runsApi) {
+      const port = config.sandbox.emulatorPort
+      emulator = await listen(
+        'the marketplace emulator',
+        'SANDBOX_EMULATOR_PORT',
+        `127.0.0.1:${port}`,
+        () => startEmulator({ port, log }),
+      )
+    }
+    if (runsApi)
+      server = await listen(
+        'the HTTP server',
+        'PORT (or HOST)',
+        `${config.http.host}:${config.http.port}`,
+        () => startHttp(createApp(deps), { ...config.http, watch: { metrics: deps.metrics, log } }),
+      )
+  } catch (err) {
+    await emulator?.close()
+    await closeDeps(deps)
+    throw err
   }
+  if (emulator && server)
+    for (const channel of CHANNEL_IDS)
+      emulator.state(channel).hubUrl = `http://127.0.0.1:${server.port}`
+  if (runsWorkers) workers = startWorkers(deps)
   log.info({ role: config.role, port: server?.port, mode: config.mode }, 'marketplace-hub started')
   if (server) announceSandbox(config, log, server.port, emulator?.url)
   void warnAboutRedis(config, log)
@@ -237,7 +305,8 @@ async function start(config: Config, log: Logger): Promise<void> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError) console.error(err.message)
+    // These two explain themselves; a stack trace would only bury the line that says what to fix.
+    if (err instanceof ConfigError || err instanceof StartupError) console.error(err.message)
     else console.error('marketplace-hub failed to start:', err)
     process.exit(1)
   },

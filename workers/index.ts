@@ -87,7 +87,9 @@ export function startWorkers(deps: Deps): RunningWorkers {
         'job failed',
       ),
     )
-    worker.on('error', (err) => log.error({ queue: worker.name, err }, 'worker error'))
+    worker.on('error', (err) => {
+      if (!deps.redis.watch.folds(err)) log.error({ queue: worker.name, err }, 'worker error')
+    })
   }
   let lastSettle = 0
   let settling: Promise<void> | undefined
@@ -117,7 +119,11 @@ export function startWorkers(deps: Deps): RunningWorkers {
         }
         return (await relayBatch({ ...work, firstAttempts }, RELAY_BATCH)).relayed
       },
-      sweep: () => sweeper.sweep(),
+      // While Redis is away every sweep fails the same way; the Redis watch already says so.
+      sweep: () =>
+        sweeper.sweep().catch((err: unknown) => {
+          if (!deps.redis.watch.folds(err)) throw err
+        }),
       reconcile: () => reconcileAll(work),
     },
     log,

@@ -14,6 +14,7 @@ import { describeConnectorConformance } from '../conformance.js'
 import type { InboundRequest } from '../types.js'
 import { TikTokShopCredentials } from './config.js'
 import { tiktokShop, UNREADABLE_TOPIC } from './index.js'
+import { MAX_CLOCK_SKEW_MS } from './verify.js'
 
 const APP_KEY = 'test-app-key'
 const NOW = new Date('2026-11-22T12:00:00Z')
@@ -71,6 +72,16 @@ describe('tiktok-shop verify specifics', () => {
     expect(verify(sign(fresh(fx.body, 23 * 3600)))).toMatchObject({ ok: true })
     const strict = credentials(['s3cret'], { maxNotificationAgeSeconds: 300 })
     expect(verify(sign(fresh(fx.body, 301)), strict)).toEqual({ ok: false, reason: 'stale' })
+  })
+
+  it('refuses a correctly signed body dated beyond the clock-skew tolerance in the future', () => {
+    const sign = (body: string) => signedTikTokShopRequest(fx, APP_KEY, 's3cret', body)
+    const skew = MAX_CLOCK_SKEW_MS / 1000
+    expect(verify(sign(fresh(fx.body, -30 * 86_400)))).toEqual({ ok: false, reason: 'stale' })
+    expect(verify(sign(fresh(fx.body, -(skew + 1))))).toEqual({ ok: false, reason: 'stale' })
+    // A sender's clock a little ahead of ours is normal.
+    expect(verify(sign(fresh(fx.body, -skew)))).toMatchObject({ ok: true })
+    expect(verify(sign(fresh(fx.body, -30)))).toMatchObject({ ok: true })
   })
 
   it('signs the app key too: an HMAC of the body alone is a bad signature', () => {

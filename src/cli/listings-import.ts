@@ -45,9 +45,41 @@ export function readListingsCsv(
   return problems.length > 0 ? { ok: false, problems } : { ok: true, rows }
 }
 
-/** `hub listings import <csv>`: validates every row, then writes them all and queues their pushes. */
-export async function importListings(deps: Deps, path: string): Promise<number> {
-  const read = readListingsCsv(readFileSync(path, 'utf8'))
+/**
+ * The import file's text, or one line saying why it cannot be read. Read before the hub connects
+ * to anything, so a typo in the path is reported at once rather than after the database wait.
+ */
+export function readImportFile(
+  path: string,
+): { ok: true; text: string } | { ok: false; problem: string } {
+  try {
+    return { ok: true, text: readFileSync(path, 'utf8') }
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a folder'
+            : (err as Error).message
+    return { ok: false, problem: `cannot read ${path}: ${why}` }
+  }
+}
+
+/**
+ * `hub listings import <csv>`: validates every row, then writes them all (one transaction: all or
+ * nothing) and queues their pushes. Progress goes to `progress` (stderr), the result to stdout.
+ */
+export async function importListings(
+  deps: Deps,
+  path: string,
+  text: string,
+  progress: (line: string) => void,
+): Promise<number> {
+  const read = readListingsCsv(text)
+  if (read.ok) progress(`read ${read.rows.length} valid rows from ${path}; writing them`)
   const result = read.ok ? await putListings(deps, read.rows) : read
   if (!result.ok) {
     console.error(`nothing imported; ${path} has problems:\n  - ${result.problems.join('\n  - ')}`)

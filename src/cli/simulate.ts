@@ -9,15 +9,7 @@ import { stockCounterKey } from '../metrics/stock.js'
 import { startEmulator } from '../sandbox/emulator.js'
 import { formatFlashSale, runFlashSale } from '../sandbox/flash-sale.js'
 import { startWorkers } from '../../workers/index.js'
-
-export interface FlashSaleArgs {
-  readonly sku: string
-  readonly orders: number
-  readonly onHand: number
-  readonly channels: string
-  readonly duplicates: number
-  readonly overMs: number
-}
+import type { FlashSaleFlags } from './args.js'
 
 /**
  * `hub simulate flash-sale`: a complete hub (API, workers, relay) and the marketplace emulator in
@@ -28,7 +20,7 @@ export interface FlashSaleArgs {
 export async function simulateFlashSale(
   base: Config,
   log: Logger,
-  args: FlashSaleArgs,
+  args: FlashSaleFlags,
 ): Promise<number> {
   const channels =
     args.channels === 'all' ? [...CHANNEL_IDS] : args.channels.split(',').map((c) => c.trim())
@@ -60,6 +52,8 @@ export async function simulateFlashSale(
       duplicates: args.duplicates,
       overMs: args.overMs,
       timeoutMs: 120_000,
+      // stderr, so the summary on stdout stays clean for a script reading it.
+      progress: (line) => process.stderr.write(`flash sale: ${line}\n`),
     })
     console.log(formatFlashSale(summary))
     return summary.oversold === 0 && summary.settled ? 0 : 1

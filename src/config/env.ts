@@ -87,6 +87,7 @@ export const Env = z.object({
   SWEEP_GRACE_MS: int(30_000, 0),
   JOB_LOCK_MS: int(30_000, 1_000),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
+  STARTUP_RETRY_SECONDS: int(30, 0),
   SANDBOX_EMULATOR_PORT: int(3001, 1).pipe(z.number().max(65535)),
   STOCK_ECHO_WINDOW_MS: int(120_000, 0),
   RECONCILE_INTERVAL_MS: int(900_000, 0),

@@ -106,6 +106,12 @@ export interface Config {
   }
   readonly log: { readonly level: Env['LOG_LEVEL'] }
   readonly shutdownTimeoutMs: number
+  /**
+   * How long start-up keeps trying to reach PostgreSQL and Redis before it exits 1. Long enough
+   * for a database container started beside the hub to accept connections; short enough that a
+   * wrong address is reported while someone is still watching, and an orchestrator restarts it.
+   */
+  readonly startupRetryMs: number
 }
 
 export class ConfigError extends Error {
@@ -217,6 +223,7 @@ export function loadConfig(
     },
     log: { level: e.LOG_LEVEL },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    startupRetryMs: e.STARTUP_RETRY_SECONDS * 1000,
   }
 }
 

@@ -20,8 +20,11 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<readonly stri
  * Creates the database named in `url` when it does not exist, connecting to the server's
  * `postgres` maintenance database to do so. Returns whether it created it.
  */
-export async function ensureDatabase(url: string): Promise<boolean> {
-  return withAdminClient(url, async (client, name) => {
+export async function ensureDatabase(
+  url: string,
+  opts: { readonly connectTimeoutMs?: number } = {},
+): Promise<boolean> {
+  return withAdminClient(url, opts, async (client, name) => {
     const found = await client.query('select 1 from pg_database where datname = $1', [name])
     if (found.rowCount) return false
     try {
@@ -37,20 +40,25 @@ export async function ensureDatabase(url: string): Promise<boolean> {
 
 /** Drops the database the URL names, if it exists (a simulation's scratch database). */
 export async function dropDatabase(url: string): Promise<void> {
-  await withAdminClient(url, (client, name) =>
+  await withAdminClient(url, {}, (client, name) =>
     client.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`),
   )
 }
 
 async function withAdminClient<T>(
   url: string,
+  opts: { readonly connectTimeoutMs?: number },
   use: (client: pg.Client, name: string) => Promise<T>,
 ): Promise<T> {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''))
   if (!name) throw new Error('DATABASE_URL names no database')
   const admin = new URL(url)
   admin.pathname = '/postgres'
-  const client = new pg.Client({ connectionString: admin.toString() })
+  const client = new pg.Client({
+    connectionString: admin.toString(),
+    // Without it a host that drops packets holds start-up forever instead of failing an attempt.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 0,
+  })
   await client.connect()
   try {
     return await use(client, name)

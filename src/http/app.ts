@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/admin/audit', auditRoutes(deps))
   app.route('/v1/admin/inbox', adminInboxRoutes(deps))
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
-  app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all))
+  app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all, deps.redis.producer))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))
   app.onError((err, c) => {

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { ChannelId } from '../events/index.js'
-import type { Logger } from '../logger.js'
 import {
   HUB_BACKOFF,
   REMOVE_COMPLETED,
@@ -50,7 +49,12 @@ export interface Queues {
   close(): Promise<void>
 }
 
-export function createQueues(connection: Redis, settings: QueueSettings, log: Logger): Queues {
+/** `onError` hears each queue's connection errors (BullMQ relays them from the shared connection). */
+export function createQueues(
+  connection: Redis,
+  settings: QueueSettings,
+  onError: (queue: string, err: Error) => void,
+): Queues {
   const opts = { connection, prefix: settings.prefix }
   const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts)
   const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts)
@@ -63,9 +67,7 @@ export function createQueues(connection: Redis, settings: QueueSettings, log: Lo
   // BullMQ's generics are invariant in the job data type; the list is only used untyped.
   const all = [inbound, deliver, replay, ...stock.all] as unknown as readonly Queue[]
   for (const queue of all) {
-    queue.on('error', (err) =>
-      log.warn({ queue: queue.name, err: err.message }, 'queue connection error'),
-    )
+    queue.on('error', (err) => onError(queue.name, err))
   }
   return {
     inbound,

@@ -23,6 +23,8 @@ export interface FlashSaleOptions {
   readonly storm?: { readonly channel: ChannelId; readonly calls: number }
   /** How long to wait for the hub and every channel to settle. */
   readonly timeoutMs: number
+  /** Told what the run is doing: each phase, and buyers placed in tenths of the whole. */
+  readonly progress?: (line: string) => void
 }
 
 export interface HubEndpoint {
@@ -82,6 +84,8 @@ export async function runFlashSale(
   opts: FlashSaleOptions,
 ): Promise<FlashSaleSummary> {
   const admin = adminClient(hub)
+  const progress = opts.progress ?? (() => undefined)
+  progress(`listing ${opts.sku} on ${opts.channels.join(', ')} with on-hand ${opts.onHand}`)
   await admin('PUT', '/v1/listings', {
     listings: opts.channels.map((channel) => ({
       sku: opts.sku,
@@ -118,8 +122,12 @@ export async function runFlashSale(
     if (!placed.accepted) continue
     const copies = placed.webhooks.flatMap((w) => Array<SignedWebhook>(1 + opts.duplicates).fill(w))
     sent.push(...shuffle(copies).map((w) => sendUntilStored(hub.url, w)))
+    const tenth = Math.floor(((i + 1) * 10) / opts.orders)
+    if (tenth > Math.floor((i * 10) / opts.orders))
+      progress(`buyers: ${i + 1}/${opts.orders} (${tenth * 10}%)`)
   }
   await Promise.all(sent)
+  progress('all webhooks stored; waiting for the hub and the channels to settle')
 
   const accepted = () =>
     opts.channels.reduce(

@@ -133,9 +133,9 @@ describe('hub start', () => {
     expect(hub.output()).toMatch(/invalid configuration:\n {2}- PORT: .*\n {2}- QUEUE_PREFIX: /)
   })
 
-  it('refuses an unknown role', async () => {
+  it('refuses an unknown role as a usage error', async () => {
     const hub = startHub(['start', '--role', 'both'], {})
-    expect(await hub.exited).toBe(1)
+    expect(await hub.exited).toBe(2)
     expect(hub.output()).toMatch(/--role must be api, worker or all/)
   })
 })

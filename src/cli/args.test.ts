@@ -1,0 +1,70 @@
+// De-risks the command-line grammar: every way to ask for help or the version, every usage error
+// as one short line (the process turns these into exit code 2), and options checked per command
+// so a flag given to the wrong command is refused rather than silently ignored.
+import { describe, expect, it } from 'vitest'
+import { parseCommandLine } from './args.js'
+
+describe('parseCommandLine', () => {
+  it.each([[['--version']], [['-v']], [['start', '--version']]])(
+    '%j asks for the version',
+    (argv) => {
+      expect(parseCommandLine(argv)).toEqual({ kind: 'version' })
+    },
+  )
+
+  it.each([[['help']], [['--help']], [['-h']], [['start', '--help']]])(
+    '%j asks for help',
+    (argv) => {
+      expect(parseCommandLine(argv)).toEqual({ kind: 'help' })
+    },
+  )
+
+  it('reads each command and its options', () => {
+    expect(parseCommandLine(['start'])).toEqual({ kind: 'start', role: undefined })
+    expect(parseCommandLine(['start', '--role', 'api'])).toEqual({ kind: 'start', role: 'api' })
+    expect(parseCommandLine(['migrate'])).toEqual({ kind: 'migrate' })
+    expect(parseCommandLine(['listings', 'import', 'a.csv'])).toEqual({
+      kind: 'listings-import',
+      file: 'a.csv',
+    })
+    expect(parseCommandLine(['simulate', 'flash-sale', '--orders', '5', '--over', '100'])).toEqual({
+      kind: 'simulate-flash-sale',
+      flags: {
+        sku: 'FLASH-SALE-SKU',
+        orders: 5,
+        onHand: 100,
+        channels: 'all',
+        duplicates: 1,
+        overMs: 100,
+      },
+    })
+  })
+
+  it.each([
+    [['--frobnicate'], 'unknown option --frobnicate'],
+    [['start', '-x'], 'unknown option -x'],
+    [['deploy'], 'unknown command "deploy"'],
+    [[], 'no command given'],
+    [['migrate', '--role', 'api'], 'hub migrate takes no --role option'],
+    [['start', '--orders', '3'], 'hub start takes no --orders option'],
+    [['start', '--role'], 'option --role needs a value'],
+    [['--help=yes'], 'option --help takes no value'],
+    [['start', '--role', 'both'], '--role must be api, worker or all (got "both")'],
+    [['start', 'now'], 'hub start: unexpected argument "now"'],
+    [['listings', 'export'], 'usage: hub listings import <file.csv>'],
+    [['listings', 'import'], 'hub listings import: name the CSV file'],
+    [['listings', 'import', 'a.csv', 'b.csv'], 'hub listings import: unexpected argument "b.csv"'],
+    [['simulate'], 'usage: hub simulate flash-sale [options]'],
+    [
+      ['simulate', 'flash-sale', '--orders', 'many'],
+      '--orders must be a whole number (got "many")',
+    ],
+    [
+      ['simulate', 'flash-sale', '--on-hand', '-1'],
+      'option --on-hand: write a value starting with "-" as --on-hand=<value>',
+    ],
+    [['simulate', 'flash-sale', '--on-hand=-1'], '--on-hand must be a whole number (got "-1")'],
+  ])('%j is a usage error: %s', (argv, message) => {
+    expect(parseCommandLine(argv)).toEqual({ kind: 'usage-error', message })
+  })
+})
