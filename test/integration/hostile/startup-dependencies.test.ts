@@ -51,7 +51,7 @@ function closedPortUrl(scheme: string, port: number, auth: string, path = ''): s
   return `${scheme}://${auth}@127.0.0.1:${port}${path}`
 }
 
-describe('PostgreSQL missing or refusing', () => {
+describe.concurrent('PostgreSQL missing or refusing', () => {
   it('not listening: one line per attempt naming DATABASE_URL (password redacted), then exit 1', async () => {
     const port = await freePort()
     const started = Date.now()
