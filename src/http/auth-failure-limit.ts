@@ -4,7 +4,10 @@
  * its requests are refused without looking at their credentials until the window ends, so
  * guessing costs a window per `limit` guesses. Other addresses are never affected.
  */
+import type { Context } from 'hono'
 import type { Redis } from 'ioredis'
+import type { AdminCounters } from '../metrics/admin.js'
+import type { AppEnv } from './env.js'
 
 export interface FailureLimit {
   /** When `address` has used up its failures: how long until its window ends, and how many requests were refused in it (this one included). */
@@ -54,4 +57,36 @@ export function redisFailureLimit(
       await redis.eval(FAIL, 1, key(address), opts.windowMs)
     },
   }
+}
+
+/**
+ * Whether `address` is locked out. If so: counts the refusal under `endpoint`, logs the first of
+ * its window with `message` (the metric counts every one), sets `Retry-After`, and returns the
+ * seconds to wait, for the caller to answer 429 in its protocol's shape. Without Redis the
+ * limit is not enforced (`onUnavailable`), rather than locking everyone out.
+ */
+export async function lockedOut(
+  c: Context<AppEnv>,
+  failures: FailureLimit,
+  opts: {
+    readonly address: string
+    readonly endpoint: string
+    readonly counters: Pick<AdminCounters, 'rateLimited'>
+    readonly message: string
+    readonly onUnavailable?: (err: unknown) => void
+  },
+): Promise<number | undefined> {
+  const blocked = await failures.blocked(opts.address).catch((err: unknown) => {
+    opts.onUnavailable?.(err)
+    return undefined
+  })
+  if (!blocked) return undefined
+  opts.counters.rateLimited(opts.endpoint)
+  if (blocked.refused === 1)
+    c.get('log').warn(
+      { clientAddress: opts.address, retryAfterSeconds: blocked.retryAfterSeconds },
+      opts.message,
+    )
+  c.header('Retry-After', String(blocked.retryAfterSeconds))
+  return blocked.retryAfterSeconds
 }

@@ -1,24 +1,16 @@
 // Issue #7: structured logs carry the webhook's request id from ingress into the job that
 // normalizes it, and secrets and personal data never reach the log.
-import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../../src/logger.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { signShopify } from '../channels/shopify.js'
 import { postShopify, SANDBOX_SHOPIFY_SECRET, withBody } from '../helpers/shopify-webhooks.js'
+import { capturedLog } from '../helpers/log-lines.js'
 
-const lines: Record<string, unknown>[] = []
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
-    done()
-  },
-})
-const hub = useTestHub({ workers: true, log: createLogger({ level: 'debug' }, sink) })
+const { log, lines } = capturedLog('debug')
+const hub = useTestHub({ workers: true, log: log })
 const receiver = useReceiver()
 
 describe('log correlation', () => {

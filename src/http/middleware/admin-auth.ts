@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AdminCounters } from '../../metrics/admin.js'
-import type { FailureLimit } from '../auth-failure-limit.js'
+import { lockedOut, type FailureLimit } from '../auth-failure-limit.js'
 import { clientAddress } from '../client-address.js'
 import type { AppEnv } from '../env.js'
 import { createLogSampler } from '../log-sampler.js'
@@ -42,29 +42,25 @@ export function adminAuth(opts: AdminAuthOptions) {
   const limiterDown = createLogSampler(60_000)
   return createMiddleware<AppEnv>(async (c, next) => {
     const address = clientAddress(c)
-    const blocked = await opts.failures.blocked(address).catch((err: unknown) => {
-      // Without Redis nothing is counted: authentication still works, unthrottled.
-      if (limiterDown.first('redis').log)
-        c.get('log').warn({ err }, 'admin auth failure limit unavailable (Redis); not enforced')
-      return undefined
+    const retryAfterSeconds = await lockedOut(c, opts.failures, {
+      address,
+      endpoint: 'admin-auth',
+      counters: opts.counters,
+      message: 'admin authentication rate-limited: too many failures from this address',
+      onUnavailable: (err) => {
+        // Without Redis nothing is counted: authentication still works, unthrottled.
+        if (limiterDown.first('redis').log)
+          c.get('log').warn({ err }, 'admin auth failure limit unavailable (Redis); not enforced')
+      },
     })
-    if (blocked) {
-      opts.counters.rateLimited('admin-auth')
-      // The first refusal of an address's window is logged; the metric counts every one.
-      if (blocked.refused === 1)
-        c.get('log').warn(
-          { clientAddress: address, retryAfterSeconds: blocked.retryAfterSeconds },
-          'admin authentication rate-limited: too many failures from this address',
-        )
-      c.header('Retry-After', String(blocked.retryAfterSeconds))
+    if (retryAfterSeconds !== undefined)
       return c.json(
         {
           error: 'too many failed admin authentications from this address; retry later',
-          retryAfterSeconds: blocked.retryAfterSeconds,
+          retryAfterSeconds,
         },
         429,
       )
-    }
     const presented = presentedToken(c.req.header('authorization'), opts.allowBasic)
     // Comparing fixed-length digests keeps the comparison constant-time whatever was sent.
     const failure: Failure | undefined =

@@ -5,7 +5,7 @@ import { connectors, type AnyConnector } from '../../../connectors/index.js'
 import { receiveWebhook, type ReceiveDeps } from '../../pipeline/receive-webhook.js'
 import { issueWebhookToken } from '../../pipeline/webhook-tokens.js'
 import type { Metrics } from '../../metrics/index.js'
-import type { FailureLimit } from '../auth-failure-limit.js'
+import { lockedOut, type FailureLimit } from '../auth-failure-limit.js'
 import { clientAddress } from '../client-address.js'
 import type { AppEnv } from '../env.js'
 import { readBodyBytes, requestHeaders } from '../request-bytes.js'
@@ -112,24 +112,21 @@ async function tokenRequest(
   c.header('Cache-Control', 'no-store')
   const address = clientAddress(c)
   // Without Redis nothing is counted and the grant still works (logged by the admin guard too).
-  const blocked = await deps.failures.blocked(address).catch(() => undefined)
-  if (blocked) {
-    deps.metrics.admin.rateLimited('webhook-oauth-token')
-    if (blocked.refused === 1)
-      c.get('log').warn(
-        { clientAddress: address, retryAfterSeconds: blocked.retryAfterSeconds },
-        'OAuth token requests rate-limited: too many bad client credentials from this address',
-      )
-    c.header('Retry-After', String(blocked.retryAfterSeconds))
+  const retryAfterSeconds = await lockedOut(c, deps.failures, {
+    address,
+    endpoint: 'webhook-oauth-token',
+    counters: deps.metrics.admin,
+    message: 'OAuth token requests rate-limited: too many bad client credentials from this address',
+  })
+  if (retryAfterSeconds !== undefined)
     // RFC 6749 §5.2 has no code for this; RFC 6585 §4 gives the status and Retry-After.
     return c.json(
       {
         error: 'temporarily_unavailable',
-        error_description: `too many failed client authentications from this address; retry after ${blocked.retryAfterSeconds} s`,
+        error_description: `too many failed client authentications from this address; retry after ${retryAfterSeconds} s`,
       },
       429,
     )
-  }
   const channel = ChannelId.safeParse(c.req.param('channel'))
   const accountId = c.req.param('account')
   const notFound = () => c.json({ error: 'no such account, or it does not use OAuth' }, 404)

@@ -5,23 +5,15 @@
 // is logged and counted, nothing is stored, and the hub keeps serving; Bull Board's own page (a
 // same-origin XHR with Basic) and a JSON + Bearer script keep working. Over a real socket, so
 // the hub's own origin is what a browser would send.
-import { Writable } from 'node:stream'
 import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from '../../../src/logger.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../../helpers/hub.js'
+import { capturedLog } from '../../helpers/log-lines.js'
 
-const lines: Record<string, unknown>[] = []
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
-    done()
-  },
-})
+const { log, lines } = capturedLog('info')
 const hub = useTestHub({
   listen: true,
-  log: createLogger({ level: 'info' }, sink),
+  log: log,
   env: { ADMIN_ALLOWED_ORIGINS: 'https://ops.example.com' },
 })
 

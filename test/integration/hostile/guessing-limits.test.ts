@@ -5,27 +5,18 @@
 // unaffected, the counters live in Redis (a second server sees them), and the address is let in
 // again when the window ends. The sandbox emulator's Walmart token endpoint behaves the same way.
 // Over real sockets: 127.0.0.2 is a second client address on the loopback interface.
-import { Writable } from 'node:stream'
 import { request as httpRequest } from 'node:http'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../../src/http/app.js'
 import { startHttp } from '../../../src/http/server.js'
-import { createLogger } from '../../../src/logger.js'
 import { startEmulator } from '../../../src/sandbox/emulator.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../../helpers/hub.js'
+import { capturedLog } from '../../helpers/log-lines.js'
 
 const WINDOW_MS = 5_000
 const LIMIT = 10
 
-const lines: Record<string, unknown>[] = []
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
-    done()
-  },
-})
-const log = createLogger({ level: 'info' }, sink)
+const { log, lines } = capturedLog('info')
 const hub = useTestHub({
   listen: true,
   log,

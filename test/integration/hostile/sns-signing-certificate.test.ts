@@ -4,11 +4,9 @@
 // every refusal is a 401 naming the verification failure, stores nothing, is logged with the
 // certificate's fault, is not cached (the right certificate at the same URL is accepted next),
 // and the hub keeps serving.
-import { Writable } from 'node:stream'
 import { http, HttpResponse } from 'msw'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AmazonCredentials } from '../../../connectors/amazon/index.js'
-import { createLogger } from '../../../src/logger.js'
 import {
   createSnsSigner,
   createTestCa,
@@ -22,21 +20,15 @@ import { fetchTransport } from '../../channels/api-stand-in.js'
 import { loadFixture } from '../../helpers/fixtures.js'
 import { useTestHub } from '../../helpers/hub.js'
 import { mswServer } from '../../setup-msw.js'
+import { capturedLog } from '../../helpers/log-lines.js'
 
-const lines: Record<string, unknown>[] = []
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n'))
-      if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>)
-    done()
-  },
-})
+const { log, lines } = capturedLog('warn')
 
 const trustedCa = await sharedTestCa()
 const hub = useTestHub({
   listen: true,
   transport: fetchTransport(),
-  log: createLogger({ level: 'warn' }, sink),
+  log: log,
   certificateRoots: [trustedCa.certificate],
   accounts: [
     {
