@@ -21,6 +21,7 @@ import { useTestHub } from '../helpers/hub.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { mswServer } from '../setup-msw.js'
+import { inboxCount } from '../helpers/load.js'
 
 const API = 'https://sellingpartnerapi-na.amazon.test'
 const LWA_URL = 'https://api.amazon.test/auth/o2/token'
@@ -82,15 +83,7 @@ beforeEach(() => {
   )
 })
 
-const inboxCount = async () =>
-  Number(
-    (
-      await hub.deps.db
-        .selectFrom('inbox_message')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
+const storedWebhooks = () => inboxCount(hub.deps.db)
 
 function postSns(body: string) {
   return fetch(`${hub.url}/webhooks/amazon/us`, {
@@ -130,7 +123,7 @@ describe('SNS deliveries', () => {
   })
 
   it('rejects tampering, foreign certificate hosts and unknown topics with 401, storing and fetching nothing', async () => {
-    const before = await inboxCount()
+    const before = await storedWebhooks()
     const fetchesBefore = certFetches.length
     const tampered = JSON.parse(
       snsMessage('LISTINGS_ITEM_MFN_QUANTITY_CHANGE/in-stock-sns', '2'),
@@ -155,7 +148,7 @@ describe('SNS deliveries', () => {
     for (const [what, body] of Object.entries(cases)) {
       expect((await postSns(body)).status, what).toBe(401)
     }
-    expect(await inboxCount()).toBe(before)
+    expect(await storedWebhooks()).toBe(before)
     expect(certFetches.length).toBe(fetchesBefore) // nothing fetched from the foreign hosts
   })
 

@@ -10,6 +10,7 @@ import { closeDeps, createDeps } from '../../src/deps.js'
 import { createApp } from '../../src/http/app.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
+import { inboxCount } from '../helpers/load.js'
 
 const CLIENT = { clientId: 'walmart-webhooks', clientSecret: 'correct-horse-battery-staple' }
 const TTL_SECONDS = 120
@@ -73,15 +74,7 @@ function deliver(accountId: string, token: string, app = hub.app) {
   })
 }
 
-const inboxCount = async () =>
-  Number(
-    (
-      await hub.deps.db
-        .selectFrom('inbox_message')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
+const storedWebhooks = () => inboxCount(hub.deps.db)
 
 describe('the token endpoint', () => {
   it('refuses wrong or missing client credentials and stores nothing', async () => {
@@ -146,11 +139,11 @@ describe('the token endpoint', () => {
 
 describe('webhooks authenticated with issued tokens', () => {
   it('accepts a live token, and refuses an unknown one', async () => {
-    const before = await inboxCount()
+    const before = await storedWebhooks()
     const token = await issue()
     expect((await deliver('acme', token)).status).toBe(200)
     expect((await deliver('acme', 'never-issued-token')).status).toBe(401)
-    expect(await inboxCount()).toBe(before + 1)
+    expect(await storedWebhooks()).toBe(before + 1)
   })
 
   it('refuses a token once it has expired', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerLimits } from '../../../src/config/index.js'
 import { startHttp, type RunningServer } from '../../../src/http/server.js'
 import { ADMIN, useTestHub } from '../../helpers/hub.js'
+import { inboxCount } from '../../helpers/load.js'
 
 const hub = useTestHub({
   env: {
@@ -76,15 +77,7 @@ function trickle(socket: Socket, parts: () => string, everyMs: number) {
   socket.on('close', () => clearInterval(timer))
 }
 
-const inboxCount = async () =>
-  Number(
-    (
-      await hub.deps.db
-        .selectFrom('inbox_message')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
+const storedWebhooks = () => inboxCount(hub.deps.db)
 
 const healthOn = async (server: RunningServer) =>
   (await fetch(`http://127.0.0.1:${server.port}/healthz`)).status
@@ -103,7 +96,7 @@ describe('server timeouts', () => {
   })
 
   it('disconnects a slow-body client after the request timeout, storing nothing', async () => {
-    const before = await inboxCount()
+    const before = await storedWebhooks()
     const held = await open(timed.port)
     held.socket.write(
       'POST /webhooks/shopify/demo HTTP/1.1\r\nHost: hub.test\r\n' +
@@ -115,7 +108,7 @@ describe('server timeouts', () => {
     expect(received).toMatch(/^HTTP\/1\.1 408/)
     expect(afterMs).toBeGreaterThanOrEqual(1_100)
     expect(afterMs).toBeLessThan(6_000)
-    expect(await inboxCount()).toBe(before)
+    expect(await storedWebhooks()).toBe(before)
     expect(await healthOn(timed)).toBe(200)
   })
 })

@@ -21,6 +21,7 @@ import { loadFixture } from '../../helpers/fixtures.js'
 import { useTestHub } from '../../helpers/hub.js'
 import { mswServer } from '../../setup-msw.js'
 import { capturedLog } from '../../helpers/log-lines.js'
+import { inboxCount } from '../../helpers/load.js'
 
 const { log, lines } = capturedLog('warn')
 
@@ -90,15 +91,7 @@ function message(signer: SnsSigner, certUrl: string): string {
 const post = (body: string) =>
   fetch(`${hub.url}/webhooks/amazon/us`, { method: 'POST', headers: snsHeaders(body), body })
 
-const inboxCount = async () =>
-  Number(
-    (
-      await hub.deps.db
-        .selectFrom('inbox_message')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
+const storedWebhooks = () => inboxCount(hub.deps.db)
 
 async function expectRefused(body: string) {
   const res = await post(body)
@@ -108,7 +101,7 @@ async function expectRefused(body: string) {
 
 describe('SNS signing certificates', () => {
   it('refuses certificates from an untrusted CA, for another name, or expired, and says why in the log', async () => {
-    const before = await inboxCount()
+    const before = await storedWebhooks()
     const cases = [
       ['untrusted', untrusted, /no trusted issuer/],
       ['misnamed', misnamed, /not sns\.amazonaws\.com/],
@@ -123,7 +116,7 @@ describe('SNS signing certificates', () => {
         what,
       ).toMatchObject({ level: 40, reason: expect.stringMatching(reason) })
     }
-    expect(await inboxCount()).toBe(before)
+    expect(await storedWebhooks()).toBe(before)
   })
 
   it('never caches a refused certificate: the right one at the same URL is accepted next', async () => {
@@ -140,7 +133,7 @@ describe('SNS signing certificates', () => {
   })
 
   it('fetches nothing from the S3 "sns" bucket hosts of the issue, or lookalikes', async () => {
-    const before = await inboxCount()
+    const before = await storedWebhooks()
     for (const host of [
       'sns.s3-us-west-2.amazonaws.com',
       'sns.s3-external-1.amazonaws.com',
@@ -152,7 +145,7 @@ describe('SNS signing certificates', () => {
       await expectRefused(message(good, url))
     }
     expect(fetched).toEqual([])
-    expect(await inboxCount()).toBe(before)
+    expect(await storedWebhooks()).toBe(before)
   })
 
   it('still serves: a well-signed message with the trusted certificate is accepted', async () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { CHANNEL_IDS } from '../../../src/events/index.js'
 import { useTestHub } from '../../helpers/hub.js'
+import { inboxCount } from '../../helpers/load.js'
 
 const hub = useTestHub()
 
@@ -28,15 +29,7 @@ const wrongCredentials: Record<string, Record<string, string>[]> = {
   'tiktok-shop': [{ authorization: 'deadbeef' }, {}],
 }
 
-const inboxCount = async () =>
-  Number(
-    (
-      await hub.deps.db
-        .selectFrom('inbox_message')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  )
+const storedWebhooks = () => inboxCount(hub.deps.db)
 
 describe('unauthenticated webhooks', () => {
   const cases = CHANNEL_IDS.flatMap((channel) =>
@@ -53,7 +46,7 @@ describe('unauthenticated webhooks', () => {
       })
       expect(res.status, JSON.stringify(headers)).toBe(401)
     }
-    expect(await inboxCount()).toBe(0)
+    expect(await storedWebhooks()).toBe(0)
     expect((await hub.app.request('/healthz')).status).toBe(200)
   })
 })
