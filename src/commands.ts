@@ -281,15 +281,23 @@ async function start(config: Config, log: Logger): Promise<void> {
       }
       stopping = true
       log.info({ signal }, 'shutting down: stopping intake, finishing active jobs')
+      // What the shutdown is waiting for, so a timeout says which part did not finish.
+      let waitingFor = 'the HTTP server'
       const force = setTimeout(() => {
-        log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out; exiting')
+        log.error(
+          { timeoutMs: config.shutdownTimeoutMs, waitingFor },
+          `shutdown timed out waiting for ${waitingFor}; exiting`,
+        )
         process.exit(1)
       }, config.shutdownTimeoutMs)
       force.unref()
       void (async () => {
         await server?.close()
+        waitingFor = 'the emulator'
         await emulator?.close()
+        waitingFor = 'the workers (active jobs, the relay, first attempts)'
         await workers?.close()
+        waitingFor = 'PostgreSQL and Redis connections'
         await closeDeps(deps)
         log.info('shutdown complete')
         resolve()

@@ -45,6 +45,8 @@ beforeAll(async () => {
     STARTUP_RETRY_SECONDS: '5',
     // Sweeps need Redis: every second, so a sweep failing per pass would show in the line count.
     SWEEP_INTERVAL_MS: '1000',
+    // Within the test's timeout, so a stuck shutdown shows its own "timed out waiting for" line.
+    SHUTDOWN_TIMEOUT_MS: '15000',
   })
   const started = JSON.parse(await waitForLine(hub, /marketplace-hub started/)) as { port: number }
   base = `http://127.0.0.1:${started.port}`
@@ -132,7 +134,7 @@ describe('Redis goes away while the hub runs, then comes back', () => {
 
   it('still shuts down cleanly afterwards', async () => {
     hub.child.kill('SIGTERM')
-    expect(await hub.exited).toBe(0)
+    expect(await hub.exited, hub.output().slice(-2_000)).toBe(0)
     expect(hub.output()).toMatch(/shutdown complete/)
   })
 })
