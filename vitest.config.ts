@@ -2,9 +2,11 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    // Integration files mostly wait on PostgreSQL, Redis and timers: more files than cores run
-    // at once (vitest's default is one fewer than the cores, one file at a time on two).
-    maxWorkers: '150%',
+    // Integration files mostly wait on PostgreSQL, Redis, timers and child processes: more files
+    // than cores run at once (vitest's default is one fewer than the cores, one file at a time on
+    // two). On two cores: 3 files at once took 145-147 s, 4 took 123-130 s, 6 made timing-bound
+    // tests fail.
+    maxWorkers: '200%',
     projects: [
       {
         test: {
