@@ -5,19 +5,21 @@ import {
   PgInteger,
   PgText,
   bigintCursor,
+  hasUnstorableChar,
   isUnstorableValueError,
-  nulPath,
+  unstorableTextPath,
   pathText,
   storableJson,
   storableTime,
+  visibleText,
 } from './storable.js'
 
-describe('nulPath', () => {
+describe('unstorableTextPath', () => {
   it('finds a NUL in nested values and in keys, naming the path', () => {
-    expect(nulPath({ a: [{ b: 'ok' }, { c: 'x\u0000' }] })).toEqual(['a', 1, 'c'])
-    expect(nulPath({ a: { 'k\u0000': 1 } })).toEqual(['a', 'k\u0000'])
-    expect(nulPath('\u0000')).toEqual([])
-    expect(nulPath({ a: ['fine', 1, null, true] })).toBeUndefined()
+    expect(unstorableTextPath({ a: [{ b: 'ok' }, { c: 'x\u0000' }] })).toEqual(['a', 1, 'c'])
+    expect(unstorableTextPath({ a: { 'k\u0000': 1 } })).toEqual(['a', 'k\u0000'])
+    expect(unstorableTextPath('\u0000')).toEqual([])
+    expect(unstorableTextPath({ a: ['fine', 1, null, true] })).toBeUndefined()
   })
 
   it('names the path as formatIssues does, with the NUL made visible', () => {
@@ -61,5 +63,20 @@ describe('schemas and storage forms', () => {
     expect(isUnstorableValueError({ code: '57P01' })).toBe(false)
     expect(isUnstorableValueError(new Error('x'))).toBe(false)
     expect(isUnstorableValueError(null)).toBe(false)
+  })
+})
+
+describe('hasUnstorableChar', () => {
+  it('finds U+0000 and half a surrogate pair, and leaves whole pairs alone', () => {
+    expect(hasUnstorableChar('a\u0000b')).toBe(true)
+    expect(hasUnstorableChar('a\ud800b')).toBe(true) // a high half, then no low half
+    expect(hasUnstorableChar('a\udc00')).toBe(true) // a low half with no high half before it
+    expect(hasUnstorableChar('\ud800')).toBe(true)
+    expect(hasUnstorableChar('T-shirt 😀 \ud83d\ude00')).toBe(false)
+    expect(hasUnstorableChar('plain, ünïcödé')).toBe(false)
+  })
+
+  it('shows each as a visible stand-in, never dropping the rest', () => {
+    expect(visibleText('a\u0000b\ud800c😀')).toBe('a\u2400b\ufffdc😀')
   })
 })

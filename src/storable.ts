@@ -9,28 +9,38 @@
  */
 import { z } from 'zod'
 
-export const NUL_PROBLEM = 'must not contain U+0000 (NUL), which PostgreSQL cannot store'
+export const UNSTORABLE_TEXT =
+  'must not contain U+0000 (NUL) or an unpaired UTF-16 surrogate, which PostgreSQL cannot store'
 
 /** PostgreSQL `integer` (https://www.postgresql.org/docs/current/datatype-numeric.html). */
 export const PG_INTEGER = { min: -2_147_483_648, max: 2_147_483_647 } as const
 /** PostgreSQL `bigint`, the type of every identity column. */
 const PG_BIGINT_MAX = 9_223_372_036_854_775_807n
 
-export const hasNul = (text: string): boolean => text.includes('\u0000')
+/**
+ * U+0000, or half of a surrogate pair without its other half (`"\ud800"` is valid JSON, but
+ * jsonb refuses it, https://www.postgresql.org/docs/current/datatype-json.html, and as text it
+ * would be stored as U+FFFD, not as received). Without the `u` flag the pattern sees code units.
+ */
+const UNSTORABLE_CHAR =
+  /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const UNSTORABLE_CHARS = new RegExp(UNSTORABLE_CHAR.source, 'g')
+
+export const hasUnstorableChar = (text: string): boolean => UNSTORABLE_CHAR.test(text)
 
 /**
- * The path of the first string (or object key) holding U+0000 in a JSON-like value, as zod
+ * The path of the first string (or object key) holding U+0000 or an unpaired surrogate in a JSON-like value, as zod
  * would name it; undefined when there is none.
  */
-export function nulPath(value: unknown): (string | number)[] | undefined {
-  if (typeof value === 'string') return hasNul(value) ? [] : undefined
+export function unstorableTextPath(value: unknown): (string | number)[] | undefined {
+  if (typeof value === 'string') return hasUnstorableChar(value) ? [] : undefined
   if (typeof value !== 'object' || value === null) return undefined
   const entries: [string | number, unknown][] = Array.isArray(value)
     ? value.map((v, i) => [i, v])
     : Object.entries(value)
   for (const [key, child] of entries) {
-    if (typeof key === 'string' && hasNul(key)) return [key]
-    const below = nulPath(child)
+    if (typeof key === 'string' && hasUnstorableChar(key)) return [key]
+    const below = unstorableTextPath(child)
     if (below) return [key, ...below]
   }
   return undefined
@@ -38,21 +48,26 @@ export function nulPath(value: unknown): (string | number)[] | undefined {
 
 /** `a.b[0].c`, the way `formatIssues` names a field. */
 export function pathText(prefix: string, path: readonly (string | number)[]): string {
-  return prefix + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${visibleNul(p)}`)).join('')
+  return (
+    prefix + path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${visibleText(p)}`)).join('')
+  )
 }
 
-/** Text for a log line, a status column or an answer: U+0000 shown as U+2400 (␀), its symbol. */
-export function visibleNul(text: string): string {
-  return text.replaceAll('\u0000', '\u2400')
+/**
+ * Text for a log line, a status column or an answer: U+0000 shown as U+2400 (␀), its symbol, and
+ * an unpaired surrogate as U+FFFD (the replacement character).
+ */
+export function visibleText(text: string): string {
+  return text.replace(UNSTORABLE_CHARS, (c) => (c === '\u0000' ? '\u2400' : '\ufffd'))
 }
 
-/** JSON for a `jsonb` column holding free text (reasons, issues): NULs made visible, not fatal. */
+/** JSON for a `jsonb` column holding free text (reasons, issues): such characters made visible, not fatal. */
 export function storableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? visibleNul(v) : v))
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? visibleText(v) : v))
 }
 
 /** A string PostgreSQL can store: the building block of every text input at the edge. */
-export const PgText = z.string().refine((s) => !hasNul(s), NUL_PROBLEM)
+export const PgText = z.string().refine((s) => !hasUnstorableChar(s), UNSTORABLE_TEXT)
 
 /** A whole number that fits a PostgreSQL `integer` column (quantities, deltas). */
 export const PgInteger = z.number().int().min(PG_INTEGER.min).max(PG_INTEGER.max)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { VerifiedEnvelope } from '../../connectors/index.js'
-import { hasNul, storableTime, visibleNul } from '../storable.js'
+import { hasUnstorableChar, storableTime, visibleText } from '../storable.js'
 
 /**
  * Longest dedupe key stored as given. The key is in a unique btree index, whose entries PostgreSQL
@@ -35,13 +35,16 @@ export interface StorableEnvelope {
 export function storableEnvelope(verified: VerifiedEnvelope): StorableEnvelope {
   const problems: string[] = []
   let dedupeKey = verified.dedupeKey
-  if (hasNul(dedupeKey)) problems.push(`the webhook's id contains U+0000 (NUL)`)
-  if (hasNul(dedupeKey) || dedupeKey.length > MAX_DEDUPE_KEY_CHARS) dedupeKey = digestKey(dedupeKey)
-  if (hasNul(verified.topic)) problems.push(`the webhook's event type contains U+0000 (NUL)`)
+  if (hasUnstorableChar(dedupeKey))
+    problems.push(`the webhook's id contains U+0000 (NUL) or an unpaired surrogate`)
+  if (hasUnstorableChar(dedupeKey) || dedupeKey.length > MAX_DEDUPE_KEY_CHARS)
+    dedupeKey = digestKey(dedupeKey)
+  if (hasUnstorableChar(verified.topic))
+    problems.push(`the webhook's event type contains U+0000 (NUL) or an unpaired surrogate`)
   const time = verified.channelTime
   return {
     dedupeKey,
-    topic: visibleNul(verified.topic),
+    topic: visibleText(verified.topic),
     channelTime: time && storableTime(time) ? time : undefined,
     ...(problems.length > 0
       ? { failure: `${problems.join('; ')}, which PostgreSQL cannot store: kept, not processed` }

@@ -1,5 +1,5 @@
 import type { Observation } from '../../normalizers/index.js'
-import { NUL_PROBLEM, PG_INTEGER, nulPath, pathText, storableTime } from '../storable.js'
+import { UNSTORABLE_TEXT, PG_INTEGER, unstorableTextPath, pathText, storableTime } from '../storable.js'
 
 type Path = readonly (string | number)[]
 
@@ -52,8 +52,8 @@ export function unstorableIssues(observations: readonly Observation[]): string[]
   return observations.flatMap((o, i) => {
     const at = (path: Path) => pathText(`observations[${i}]`, path)
     const issues: string[] = []
-    const nul = nulPath(o)
-    if (nul) issues.push(`${at(nul)}: ${NUL_PROBLEM}`)
+    const nul = unstorableTextPath(o)
+    if (nul) issues.push(`${at(nul)}: ${UNSTORABLE_TEXT}`)
     const { integers, times } = typedValues(o)
     for (const [path, value] of integers) {
       if (typeof value === 'number' && (value < PG_INTEGER.min || value > PG_INTEGER.max))

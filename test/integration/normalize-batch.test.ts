@@ -2,6 +2,7 @@
 // state and events that applying its messages one at a time leaves (per-order order, the
 // stale-snapshot rule, exactly once in effect), a failing batch must commit nothing, and one bad
 // message must fail only itself. Real ingress, real PostgreSQL, the worker's own job data.
+import { randomBytes } from 'node:crypto'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { HubEvent, OrderSnapshot } from '../../src/events/index.js'
 import { normalizeBatch } from '../../src/pipeline/normalize-batch.js'
@@ -156,14 +157,24 @@ describe('normalizing a batch in one transaction', () => {
   })
 
   it('commits nothing when the transaction fails, and then one bad message fails only itself', async () => {
-    // An unpaired surrogate (`"\ud800"`) is valid JSON, but PostgreSQL refuses it in jsonb: the
-    // batch fails late, after the good orders' rows were written inside it. (U+0000, refused the
-    // same way, is now caught before the transaction: see hostile/unstorable-input.test.ts.)
+    // A SKU of 6,000 characters that do not compress is fine as text, but PostgreSQL cannot index
+    // it (a btree row holds at most 2,704 bytes): the batch fails late, after the good orders'
+    // rows were written inside it. (What the edge can know, such as U+0000, is refused before the
+    // transaction: see hostile/unstorable-input.test.ts.)
+    const longSku = randomBytes(3_000).toString('hex')
+    const unindexable = newOrder('7100000000007')
     const batch = [
       await receive(newOrder('7100000000006')),
-      await receive(newOrder('7100000000007', 'bad\ud800name')),
+      await receive(
+        withBody(
+          unindexable,
+          unindexable.body.replace('"sku":"KIT-SP-WAL"', `"sku":"${longSku}"`),
+          'create-7100000000007',
+        ),
+      ),
       await receive(newOrder('7100000000008')),
     ]
+    expect(batch[1]!.rawBody.toString()).toContain(longSku)
     const results = await normalizeBatch(hub.deps, batch)
     expect(results.map((r) => r.kind)).toEqual(['alone', 'alone', 'alone'])
     const untouched = await state()
@@ -177,7 +188,9 @@ describe('normalizing a batch in one transaction', () => {
         normalizeInboxItem(hub.deps, m.inboxId, { finalAttempt: true, body: m.rawBody }),
       ),
     )
-    expect(alone.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    // The bad one alone meets the same refusal, which no retry can cure: it is settled as failed
+    // rather than thrown back for the queue to retry (src/storable.ts, isUnstorableValueError).
+    expect(alone.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
     const after = await state()
     expect(after.orders.map((o) => o.id)).toEqual(['7100000000006', '7100000000008'])
     expect(after.events).toHaveLength(2)

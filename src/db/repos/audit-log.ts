@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../schema.js'
-import { storableJson, visibleNul } from '../../storable.js'
+import { storableJson, visibleText } from '../../storable.js'
 
 export interface AuditEntry {
   readonly actor: string
@@ -25,11 +25,11 @@ export async function appendAudits(
       // A refused request is audited too, whatever it held: a NUL made visible, never a failed
       // insert that would lose the whole batch's entries.
       entries.map((entry) => ({
-        actor: visibleNul(entry.actor),
+        actor: visibleText(entry.actor),
         method: entry.method,
-        path: visibleNul(entry.path),
-        query: entry.query === null ? null : visibleNul(entry.query),
-        body: entry.body === null ? null : visibleNul(entry.body),
+        path: visibleText(entry.path),
+        query: entry.query === null ? null : visibleText(entry.query),
+        body: entry.body === null ? null : visibleText(entry.body),
         status: entry.status,
         details: entry.details ? storableJson(entry.details) : null,
         request_id: entry.requestId,

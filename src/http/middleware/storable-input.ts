@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
 import { routePath } from 'hono/route'
-import { NUL_PROBLEM, hasNul, visibleNul } from '../../storable.js'
+import { UNSTORABLE_TEXT, hasUnstorableChar, visibleText } from '../../storable.js'
 import type { AppEnv } from '../env.js'
 import { badRequest } from '../routes/request-body.js'
 
@@ -22,12 +22,12 @@ export function storableInput() {
       url.pathname.split('/').forEach((segment, i) => {
         if (!decoded(segment).includes('\u0000')) return
         const name = pattern[i]?.startsWith(':') ? `.${paramName(pattern[i])}` : ''
-        problems.push(`path${name}: ${NUL_PROBLEM}`)
+        problems.push(`path${name}: ${UNSTORABLE_TEXT}`)
       })
     }
     for (const [name, values] of Object.entries(c.req.queries())) {
-      if (hasNul(name) || values.some(hasNul))
-        problems.push(`query.${visibleNul(name)}: ${NUL_PROBLEM}`)
+      if (hasUnstorableChar(name) || values.some(hasUnstorableChar))
+        problems.push(`query.${visibleText(name)}: ${UNSTORABLE_TEXT}`)
     }
     if (problems.length > 0) {
       c.get('log').warn({ problems }, 'admin request refused: input PostgreSQL cannot store')

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { z } from 'zod'
 import { formatIssues } from '../../issues.js'
-import { NUL_PROBLEM, nulPath, pathText } from '../../storable.js'
+import { UNSTORABLE_TEXT, unstorableTextPath, pathText } from '../../storable.js'
 
 /** Parses an admin request's JSON body with a schema; a 400 names every bad field. */
 export async function parseJsonRequest<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
@@ -13,10 +13,10 @@ export async function parseJsonRequest<T>(c: Context, schema: z.ZodType<T>): Pro
     throw badRequest(['body: not valid JSON'])
   }
   // Every string of every body, whatever its schema says: PostgreSQL can store none with U+0000.
-  const nul = nulPath(body)
+  const nul = unstorableTextPath(body)
   const parsed = schema.safeParse(body)
   const problems = [
-    ...(nul ? [`${pathText('body', nul)}: ${NUL_PROBLEM}`] : []),
+    ...(nul ? [`${pathText('body', nul)}: ${UNSTORABLE_TEXT}`] : []),
     ...(parsed.success ? [] : formatIssues(parsed.error, 'body')),
   ]
   if (problems.length > 0 || !parsed.success) throw badRequest(problems)

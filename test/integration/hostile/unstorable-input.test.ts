@@ -225,6 +225,12 @@ describe('a signed webhook whose normalized values PostgreSQL cannot store', () 
       /snapshot\.number: must not contain U\+0000/,
     ],
     [
+      // Valid JSON that jsonb refuses: half a surrogate pair.
+      'Shopify order name with an unpaired surrogate',
+      () => postShopifyBody(shopifyFx.body.replace('"#1042"', `"#10\\ud80042"`)),
+      /snapshot\.number: must not contain U\+0000 \(NUL\) or an unpaired UTF-16 surrogate/,
+    ],
+    [
       'Shopify line quantity beyond a PostgreSQL integer',
       () => postShopifyBody(shopifyFx.body.replace(/"quantity":1,/, '"quantity":3000000000,')),
       /snapshot\.lines\[0\]\.quantity: 3000000000 is beyond what a PostgreSQL integer holds/,
@@ -370,6 +376,12 @@ describe('admin input PostgreSQL cannot store', () => {
       'body.description',
     ],
     ['reconcile filter', '/v1/admin/reconcile', json({ sku: `S${NUL}` }), 'body.sku'],
+    [
+      'adjustment key with an unpaired surrogate',
+      '/v1/inventory/adjustments',
+      json({ idempotencyKey: 'k\ud800', sku: 'S', delta: 1 }),
+      'body.idempotencyKey',
+    ],
     ['audit cursor of 23 digits', `/v1/admin/audit?before=${'9'.repeat(23)}`, {}, 'query.before'],
   ]
 
