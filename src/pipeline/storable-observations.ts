@@ -1,5 +1,11 @@
 import type { Observation } from '../../normalizers/index.js'
-import { UNSTORABLE_TEXT, PG_INTEGER, unstorableTextPath, pathText, storableTime } from '../storable.js'
+import {
+  UNSTORABLE_TEXT,
+  PG_INTEGER,
+  unstorableTextPath,
+  pathText,
+  storableTime,
+} from '../storable.js'
 
 type Path = readonly (string | number)[]
 
