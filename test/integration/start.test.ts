@@ -87,7 +87,8 @@ describe('hub start', () => {
       }
       expect(started.mode).toBe('sandbox')
       expect(hub.output()).toMatch(/"msg":"created database"/)
-      expect(hub.output()).toMatch(/SANDBOX MODE/)
+      // Written right after the "started" line, but through another stream: it may come later.
+      await waitForLine(hub, /SANDBOX MODE/)
       const token = /admin token \(this run only\): (\S+)/.exec(
         await waitForLine(hub, /admin token/),
       )?.[1]
