@@ -207,7 +207,7 @@ function announceSandbox(
     : '  admin token: the ADMIN_TOKEN you set\n'
   process.stdout.write(
     `\n  marketplace-hub is running in SANDBOX MODE on ${base}\n` +
-      `  demo accounts (published test secrets; see README): ${accounts.join(', ')}\n` +
+      `  demo accounts (published test secrets; see README.md): ${accounts.join(', ')}\n` +
       `  webhooks: POST ${base}/webhooks/<channel>/demo   admin: ${base}/admin/queues\n` +
       `  marketplace emulator (the demo accounts' channel APIs): ${emulatorUrl ?? 'not in this process'}\n` +
       token +

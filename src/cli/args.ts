@@ -5,7 +5,7 @@ export const USAGE = `usage: hub <command> [options]
 commands:
   start [--role api|worker|all]   run the hub (default role: all, or $ROLE)
   migrate                         create the database if missing and apply migrations
-  listings import <file.csv>      create or replace listings from a CSV file (see README.md)
+  listings import <file.csv>      create or replace listings from a CSV file (docs/inventory.md)
   simulate flash-sale [--sku S] [--orders N] [--on-hand N] [--channels all|a,b]
                       [--duplicates N] [--over MS]
                                   a flash sale against the built-in marketplace emulator, in its
@@ -16,7 +16,7 @@ commands:
 options:
   --version, -v                   print the version and exit
 
-configuration is read from environment variables; see README.md.`
+configuration is read from environment variables; see docs/configuration.md.`
 
 export interface FlashSaleFlags {
   readonly sku: string

@@ -23,7 +23,7 @@ const list = (check: (entry: string) => string | undefined) =>
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i
 
-/** Every environment variable the hub reads, with its default. Documented in the README. */
+/** Every environment variable the hub reads, with its default. Documented in docs/configuration.md. */
 export const Env = z.object({
   DATABASE_URL: z
     .string()
