@@ -26,19 +26,21 @@ export interface StorableEnvelope {
  * Decides, field by field, how a verified webhook's envelope is stored, so that one authentic
  * webhook the database cannot take as given never fails its intake batch (which answers 503 and
  * makes the channel resend the same bytes forever):
- * - a dedupe key holding U+0000 is stored as its digest (a resend of it is still a duplicate) and
+ * - a dedupe key holding U+0000 (or half a surrogate pair) is stored as its digest (a resend of it is still a duplicate) and
  *   the message is kept `failed` with the reason, for an operator; an over-long one is only
  *   digested, since nothing about it is wrong but its length;
- * - a topic holding U+0000 is stored with the NUL made visible (␀) and the message kept `failed`;
+ * - a topic holding either is stored with it made visible (␀, U+FFFD) and the message kept `failed`;
  * - a channel time PostgreSQL cannot hold is left out: it is informational, and the body keeps it.
  */
 export function storableEnvelope(verified: VerifiedEnvelope): StorableEnvelope {
   const problems: string[] = []
-  let dedupeKey = verified.dedupeKey
-  if (hasUnstorableChar(dedupeKey))
+  const keyUnstorable = hasUnstorableChar(verified.dedupeKey)
+  if (keyUnstorable)
     problems.push(`the webhook's id contains U+0000 (NUL) or an unpaired surrogate`)
-  if (hasUnstorableChar(dedupeKey) || dedupeKey.length > MAX_DEDUPE_KEY_CHARS)
-    dedupeKey = digestKey(dedupeKey)
+  const dedupeKey =
+    keyUnstorable || verified.dedupeKey.length > MAX_DEDUPE_KEY_CHARS
+      ? digestKey(verified.dedupeKey)
+      : verified.dedupeKey
   if (hasUnstorableChar(verified.topic))
     problems.push(`the webhook's event type contains U+0000 (NUL) or an unpaired surrogate`)
   const time = verified.channelTime

@@ -13,7 +13,7 @@ type Path = readonly (string | number)[]
  * The values of an observation that land in typed columns, besides text: unit counts go to
  * `integer` columns of the ledger (order_reservation, listing), times to `timestamptz` ones
  * (sales_order.channel_updated_at, outbox_event.occurred_at). Everything else goes to `jsonb`,
- * where only U+0000 is refused.
+ * where only U+0000 and unpaired surrogates are refused (checked over the whole observation).
  */
 function typedValues(o: Observation): { integers: [Path, unknown][]; times: [Path, unknown][] } {
   switch (o.kind) {

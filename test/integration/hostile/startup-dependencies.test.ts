@@ -36,6 +36,24 @@ function start(env: Record<string, string>): HubProcess {
   })
 }
 
+/** `base` with another user (and optionally password and database), for a start refused for good. */
+function withUser(base: string, user: string, opts: { password?: string; database?: string } = {}) {
+  const url = new URL(base)
+  url.username = user
+  if (opts.password !== undefined) url.password = opts.password
+  if (opts.database !== undefined) url.pathname = `/${opts.database}`
+  return url.toString()
+}
+
+/** A start whose credentials can never work: a long retry allowance it must not use. */
+async function startRefused(env: Record<string, string>): Promise<HubProcess> {
+  return start({
+    ...env,
+    STARTUP_RETRY_SECONDS: '60',
+    SANDBOX_EMULATOR_PORT: String(await freePort()),
+  })
+}
+
 /** What every failed start must look like. */
 async function expectCleanFailure(hub: HubProcess, finalLine: RegExp): Promise<void> {
   expect(await hub.exited).toBe(1)
@@ -74,14 +92,9 @@ describe.concurrent('PostgreSQL missing or refusing', () => {
   })
 
   it('an unknown role is not retried: it fails at once, saying authentication failed', async () => {
-    const url = new URL(TEST_PG_ADMIN_URL)
-    url.username = `no_such_role_${suffix}`
-    url.pathname = `/${database}`
     const started = Date.now()
-    const hub = start({
-      DATABASE_URL: url.toString(),
-      STARTUP_RETRY_SECONDS: '60',
-      SANDBOX_EMULATOR_PORT: String(await freePort()),
+    const hub = await startRefused({
+      DATABASE_URL: withUser(TEST_PG_ADMIN_URL, `no_such_role_${suffix}`, { database }),
     })
     await expectCleanFailure(
       hub,
@@ -95,13 +108,10 @@ describe.concurrent('PostgreSQL missing or refusing', () => {
 
   it('a database the role may not create is not retried: permission denied, exit 1', async () => {
     await admin((c) => c.query(`create role ${noCreateRole} login nocreatedb`))
-    const url = new URL(TEST_PG_ADMIN_URL)
-    url.username = noCreateRole
-    url.pathname = `/hub_t_missing_${suffix}`
-    const hub = start({
-      DATABASE_URL: url.toString(),
-      STARTUP_RETRY_SECONDS: '60',
-      SANDBOX_EMULATOR_PORT: String(await freePort()),
+    const hub = await startRefused({
+      DATABASE_URL: withUser(TEST_PG_ADMIN_URL, noCreateRole, {
+        database: `hub_t_missing_${suffix}`,
+      }),
     })
     await expectCleanFailure(
       hub,
@@ -131,13 +141,8 @@ describe('Redis missing or refusing', () => {
   })
 
   it('a user Redis refuses is not retried: authentication failed, exit 1', async () => {
-    const url = new URL(TEST_REDIS_URL)
-    url.username = `nobody_${suffix}`
-    url.password = 'wrong'
-    const hub = start({
-      REDIS_URL: url.toString(),
-      STARTUP_RETRY_SECONDS: '60',
-      SANDBOX_EMULATOR_PORT: String(await freePort()),
+    const hub = await startRefused({
+      REDIS_URL: withUser(TEST_REDIS_URL, `nobody_${suffix}`, { password: 'wrong' }),
     })
     await expectCleanFailure(
       hub,
