@@ -6,6 +6,7 @@ import type { ServerLimits } from '../config/index.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics/index.js'
 import type { AppEnv } from './env.js'
+import { createLogSampler } from './log-sampler.js'
 
 export interface RunningServer {
   readonly port: number
@@ -78,18 +79,13 @@ export function startHttp(
  * listener takes over Node's own answer, so it is written here as Node writes it.
  */
 function watchDrops(server: Server, { metrics, log }: ServerWatch): void {
-  const lastLogged = new Map<DroppedReason, { at: number; since: number }>()
+  const sampler = createLogSampler(LOG_EVERY_MS)
   const dropped = (reason: DroppedReason, details: Record<string, unknown>) => {
     metrics.countDroppedConnection(reason)
-    const now = Date.now()
-    const last = lastLogged.get(reason) ?? { at: 0, since: 0 }
-    if (now - last.at < LOG_EVERY_MS) {
-      lastLogged.set(reason, { at: last.at, since: last.since + 1 })
-      return
-    }
-    lastLogged.set(reason, { at: now, since: 0 })
+    const sample = sampler.first(reason)
+    if (!sample.log) return
     log.warn(
-      { reason, ...details, droppedSinceLastLine: last.since },
+      { reason, ...details, droppedSinceLastLine: sample.skipped },
       'HTTP connection dropped (counted in hub_http_connections_dropped_total)',
     )
   }
