@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto'
 import type { Clock } from '../src/clock.js'
 import type { ChannelId, ListingRef } from '../src/events/index.js'
 import type { QuantityRange } from './shared/quantity-range.js'
-import type { HttpTransport } from './shared/transport.js'
+import type { HttpTransport } from '../src/outbound/transport.js'
 
 /** A webhook request as the ingress route received it. */
 export interface InboundRequest {

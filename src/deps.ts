@@ -20,7 +20,7 @@ import {
   type RedisConnections,
 } from './queues/index.js'
 import { connectors } from '../connectors/index.js'
-import { createUndiciTransport, type HttpTransport } from '../connectors/shared/transport.js'
+import { createUndiciTransport, type HttpTransport } from './outbound/transport.js'
 import { channelApiPolicy, subscriberPolicy } from './delivery/destinations.js'
 
 export interface Deps {

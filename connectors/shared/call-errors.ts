@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../../src/clock.js'
 import { ChannelApiError, type ChannelApiErrorKind } from './api-error.js'
-import { retryAfterMs } from './retry-after.js'
+import { retryAfterMs } from '../../src/outbound/retry-after.js'
 
 /** What names one API call in error messages. */
 export interface CallLabel {

@@ -10,7 +10,7 @@ import {
   parseJsonAnswer,
   unansweredReason,
 } from './http-exchange.js'
-import type { HttpTransport } from './transport.js'
+import type { HttpTransport } from '../../src/outbound/transport.js'
 
 /** A transport answering `body`, honouring the read cap the way the real ones do. */
 function answering(body: string, status = 200): HttpTransport {

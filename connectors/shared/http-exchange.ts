@@ -7,7 +7,7 @@
 import { errorMessage } from '../../src/errors.js'
 import { parseJsonBody } from '../../src/json.js'
 import type { CallErrors, CallLabel } from './call-errors.js'
-import type { HttpTransport, TransportRequest } from './transport.js'
+import type { HttpTransport, TransportRequest } from '../../src/outbound/transport.js'
 
 /** No answer the hub reads comes near this; a bigger one is cut off, flagged and never parsed. */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { parseNetwork } from '../../connectors/shared/destination-guard.js'
+import { parseNetwork } from '../outbound/destination-guard.js'
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def)
 

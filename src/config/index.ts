@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { connectors } from '../../connectors/index.js'
-import { parseNetwork } from '../../connectors/shared/destination-guard.js'
+import { parseNetwork } from '../outbound/destination-guard.js'
 import { CHANNEL_IDS } from '../events/index.js'
 import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'

@@ -11,7 +11,7 @@ import {
   CHANNEL_API_POLICY,
   destinationPolicy,
   type DestinationPolicy,
-} from '../../connectors/shared/destination-guard.js'
+} from '../outbound/destination-guard.js'
 import type { Config } from '../config/index.js'
 
 type PolicyConfig = Pick<Config, 'mode'> & {

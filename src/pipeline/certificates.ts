@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import { rootCertificates } from 'node:tls'
 import type { CertificateCheckContext, CertificateVerdict } from '../../connectors/types.js'
-import type { HttpTransport } from '../../connectors/shared/transport.js'
+import type { HttpTransport } from '../outbound/transport.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 

@@ -13,8 +13,8 @@ import type { Database } from '../db/schema.js'
 import { signatureHeaders } from '../delivery/sign.js'
 import { errorMessage } from '../errors.js'
 import type { DeliveryCounter, DeliveryObservation } from '../metrics/delivery.js'
-import type { HttpTransport } from '../../connectors/shared/transport.js'
-import { retryAfterMs } from '../../connectors/shared/retry-after.js'
+import type { HttpTransport } from '../outbound/transport.js'
+import { retryAfterMs } from '../outbound/retry-after.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface DeliverDeps {

@@ -3,7 +3,7 @@
 // access tokens issued and checked against a test clock, and answers spliced from raw JSON text,
 // so ids beyond 2^53 reach the client as exact digits. Nothing here knows a channel's own rules.
 import { randomBytes } from 'node:crypto'
-import type { HttpTransport } from '../../connectors/shared/transport.js'
+import type { HttpTransport } from '../../src/outbound/transport.js'
 
 /**
  * An `HttpTransport` over the global `fetch`, looked up at call time so msw's interception applies.

@@ -15,7 +15,7 @@ import { pauseSubscription, resumeSubscription } from '../../pipeline/subscripti
 import type { Logger } from '../../logger.js'
 import type { Queues } from '../../queues/index.js'
 import { patternProblem } from '../../subscriptions/event-filter.js'
-import { urlRefusal } from '../../../connectors/shared/destination-guard.js'
+import { urlRefusal } from '../../outbound/destination-guard.js'
 import { subscriberPolicy } from '../../delivery/destinations.js'
 import type { Config } from '../../config/index.js'
 import type { AppEnv } from '../env.js'

@@ -7,8 +7,8 @@
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
-import { CHANNEL_API_POLICY } from '../../../connectors/shared/destination-guard.js'
-import { createUndiciTransport } from '../../../connectors/shared/transport.js'
+import { CHANNEL_API_POLICY } from '../../outbound/destination-guard.js'
+import { createUndiciTransport } from '../../outbound/transport.js'
 import {
   createTikTokShopClient,
   type TikTokShopClient,
