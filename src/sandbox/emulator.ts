@@ -4,7 +4,8 @@ import { CHANNEL_IDS, type ChannelId } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import { DEFAULT_AUTH_FAILURES, type AuthFailureSettings } from './auth-failures.js'
 import { emulatedChannels } from './channels.js'
-import type { ChannelState } from './types.js'
+import { FaultPlan, faultInjection } from './faults.js'
+import type { ChannelState, EmulatedChannel } from './types.js'
 
 export interface EmulatorOptions {
   readonly host?: string
@@ -49,10 +50,26 @@ export function newChannelState(
       authLockouts: 0,
     },
     throttleNext: 0,
+    faults: new FaultPlan(),
+    webhookFaults: { drop: 0, duplicate: 0 },
+    requests: [],
+    now: () => new Date(),
     hubUrl,
     authFailures: opts.authFailures ?? DEFAULT_AUTH_FAILURES,
     log: opts.log,
   }
+}
+
+/**
+ * One channel's API as the emulator serves it, under `/<channel>`: the channel's routes behind
+ * fault injection and the request log. The real server and the msw bridge both serve this.
+ */
+export function channelApp(emulated: EmulatedChannel, state: ChannelState): Hono {
+  const mount = `/${emulated.channel}`
+  const app = new Hono()
+  app.use(`${mount}/*`, faultInjection(mount, state))
+  app.route(mount, emulated.routes(state))
+  return app
 }
 
 /** Starts the local marketplace emulator: one HTTP server speaking all four channels' APIs. */
@@ -62,7 +79,7 @@ export function startEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   for (const channel of CHANNEL_IDS) {
     const state = newChannelState(channel, opts.accountId ?? 'demo', opts.hubUrl, opts)
     states.set(channel, state)
-    app.route(`/${channel}`, emulatedChannels[channel].routes(state))
+    app.route('/', channelApp(emulatedChannels[channel], state))
   }
   app.notFound((c) =>
     c.json({ error: `the emulator does not serve ${c.req.method} ${c.req.path}` }, 404),

@@ -2,7 +2,7 @@ import { request } from 'undici'
 import type { ChannelId } from '../events/index.js'
 import { emulatedChannels } from './channels.js'
 import type { RunningEmulator } from './emulator.js'
-import { sendWebhook } from './send.js'
+import { sendWebhook, sentCopies } from './send.js'
 import type { ChannelStats, SignedWebhook } from './types.js'
 
 export interface FlashSaleOptions {
@@ -120,7 +120,10 @@ export async function runFlashSale(
       new Date(),
     )
     if (!placed.accepted) continue
-    const copies = placed.webhooks.flatMap((w) => Array<SignedWebhook>(1 + opts.duplicates).fill(w))
+    const faults = emulator.state(channel).webhookFaults
+    const copies = placed.webhooks
+      .flatMap((w) => sentCopies(faults, w))
+      .flatMap((w) => Array<SignedWebhook>(1 + opts.duplicates).fill(w))
     sent.push(...shuffle(copies).map((w) => sendUntilStored(hub.url, w)))
     const tenth = Math.floor(((i + 1) * 10) / opts.orders)
     if (tenth > Math.floor((i * 10) / opts.orders))

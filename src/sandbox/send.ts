@@ -1,5 +1,5 @@
 import { request } from 'undici'
-import type { SignedWebhook } from './types.js'
+import type { SignedWebhook, WebhookFaults } from './types.js'
 
 /** Posts a webhook to the hub exactly as built (the body's bytes are the signed ones); returns the status. */
 export async function sendWebhook(hubUrl: string, webhook: SignedWebhook): Promise<number> {
@@ -10,4 +10,20 @@ export async function sendWebhook(hubUrl: string, webhook: SignedWebhook): Promi
   })
   await res.body.dump()
   return res.statusCode
+}
+
+/**
+ * The copies of `webhook` the channel actually sends, after its webhook faults: none when the
+ * next send is to be dropped, two when it is to be duplicated, else one.
+ */
+export function sentCopies(faults: WebhookFaults, webhook: SignedWebhook): SignedWebhook[] {
+  if (faults.drop > 0) {
+    faults.drop -= 1
+    return []
+  }
+  if (faults.duplicate > 0) {
+    faults.duplicate -= 1
+    return [webhook, webhook]
+  }
+  return [webhook]
 }

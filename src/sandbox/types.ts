@@ -2,6 +2,7 @@ import type { Hono } from 'hono'
 import type { ChannelId } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import type { AuthFailureSettings } from './auth-failures.js'
+import type { ArrivedRequest, FaultPlan } from './faults.js'
 
 /** A webhook as a channel would send it: the path on the hub, the headers (signature included) and the exact body. */
 export interface SignedWebhook {
@@ -55,12 +56,28 @@ export interface ChannelState {
    * on top of the channel's documented rate limit, which is always enforced.
    */
   throttleNext: number
+  /** Fault injection in front of the channel's API: error answers, latency, dropped connections. */
+  readonly faults: FaultPlan
+  /** Fault injection on the webhooks the channel sends (send.ts). */
+  readonly webhookFaults: WebhookFaults
+  /** Every API request, in arrival order, as it arrived (faulted ones included). */
+  readonly requests: ArrivedRequest[]
+  /** The marketplace's clock: token lifetimes and the times it stamps. Tests move it. */
+  now: () => Date
   /** Where the hub listens, for channels that post webhooks of their own (Shopify's inventory echo); undefined: none sent. */
   hubUrl: string | undefined
   /** Failed authentications per client address before a token endpoint answers 429 (auth-failures.ts). */
   authFailures: AuthFailureSettings
   /** Where the emulator reports what an operator of the marketplace would see (lockouts). */
   readonly log: Logger | undefined
+}
+
+/** Webhooks the channel loses or repeats, as real marketplaces' at-least-once delivery does. */
+export interface WebhookFaults {
+  /** The next this-many webhooks are never sent. */
+  drop: number
+  /** The next this-many webhooks are sent twice. */
+  duplicate: number
 }
 
 /** The result of a buyer trying to place an order on the marketplace. */

@@ -3,32 +3,6 @@
 // access tokens issued and checked against a test clock, and answers spliced from raw JSON text,
 // so ids beyond 2^53 reach the client as exact digits. Nothing here knows a channel's own rules.
 import { randomBytes } from 'node:crypto'
-import type { HttpTransport } from '../../src/outbound/transport.js'
-
-/**
- * An `HttpTransport` over the global `fetch`, looked up at call time so msw's interception applies.
- * msw does not see requests made with undici's own `request()` (the production transport), so
- * channel-client tests and end-to-end tests that talk to the stand-ins pass this instead
- * (STYLE.md §4.13, "Outbound HTTP and msw").
- */
-export function fetchTransport(): HttpTransport {
-  return async (url, req) => {
-    const res = await globalThis.fetch(url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      signal: AbortSignal.timeout(req.timeoutMs),
-    })
-    return {
-      status: res.status,
-      header: (name) => res.headers.get(name) ?? undefined,
-      async text(maxBytes) {
-        const bytes = Buffer.from(await res.arrayBuffer())
-        return bytes.subarray(0, maxBytes).toString('utf8')
-      },
-    }
-  }
-}
 
 /** A record served as is: an object is JSON-encoded; a string is spliced in as raw JSON text. */
 export type ServedRecord = object | string

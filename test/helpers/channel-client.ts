@@ -8,7 +8,7 @@ import { beforeEach, expect, it } from 'vitest'
 import { ChannelApiError } from '../../connectors/shared/api-error.js'
 import type { ClientContext } from '../../connectors/types.js'
 import type { Clock } from '../../src/clock.js'
-import { fetchTransport } from '../channels/api-stand-in.js'
+import { fetchTransport } from './fetch-transport.js'
 import { mswServer } from '../setup-msw.js'
 
 export interface TestClock extends Clock {

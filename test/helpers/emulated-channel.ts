@@ -4,7 +4,12 @@ import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { InboundRequest } from '../../connectors/types.js'
-import { newChannelState, startEmulator, type RunningEmulator } from '../../src/sandbox/emulator.js'
+import {
+  channelApp,
+  newChannelState,
+  startEmulator,
+  type RunningEmulator,
+} from '../../src/sandbox/emulator.js'
 import type { ChannelState, EmulatedChannel, SignedWebhook } from '../../src/sandbox/types.js'
 
 export interface EmulatedChannelUnderTest {
@@ -22,7 +27,7 @@ export function useEmulatedChannel(emulated: EmulatedChannel): EmulatedChannelUn
   let state: ChannelState | undefined
   let app = new Hono()
   const use = (channel: EmulatedChannel) => {
-    app = new Hono().route(`/${channel.channel}`, channel.routes(state!))
+    app = channelApp(channel, state!)
   }
   beforeAll(async () => {
     server = await listen((req) => app.fetch(req))

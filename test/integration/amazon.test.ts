@@ -15,7 +15,7 @@ import {
   type SnsSigner,
 } from '../channels/amazon.js'
 import { amazonApi } from '../channels/amazon-api.js'
-import { fetchTransport } from '../channels/api-stand-in.js'
+import { fetchTransport } from '../helpers/fetch-transport.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'

@@ -5,7 +5,7 @@
 import { vi, describe, expect, it, beforeEach, afterEach } from 'vitest'
 import { WalmartCredentials } from '../../connectors/walmart/index.js'
 import type { HubEvent } from '../../src/events/index.js'
-import { fetchTransport } from '../channels/api-stand-in.js'
+import { fetchTransport } from '../helpers/fetch-transport.js'
 import { walmartApi, type ServedOrder } from '../channels/walmart-api.js'
 import { basicAuthHeader, walmartSignedHeaders } from '../channels/walmart.js'
 import { loadFixture } from '../helpers/fixtures.js'

@@ -9,7 +9,7 @@
 import { createHmac, randomUUID } from 'node:crypto'
 import { DEFAULT_API_VERSION } from '../../../connectors/shopify/config.js'
 import { shopify } from '../../../connectors/shopify/index.js'
-import { sendWebhook } from '../send.js'
+import { sendWebhook, sentCopies } from '../send.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { idsOf, LOCATION_ID, shopifyTime } from './ids.js'
 
@@ -59,6 +59,7 @@ export function echoLevels(state: ChannelState, skus: Iterable<string>, at: Date
   const hubUrl = state.hubUrl
   if (hubUrl === undefined) return
   for (const sku of new Set(skus)) {
-    sendWebhook(hubUrl, inventoryLevelWebhook(state, sku, at)).catch(() => undefined)
+    for (const webhook of sentCopies(state.webhookFaults, inventoryLevelWebhook(state, sku, at)))
+      sendWebhook(hubUrl, webhook).catch(() => undefined)
   }
 }

@@ -16,7 +16,7 @@ import {
   TEST_TOPIC_ARN,
   type SnsSigner,
 } from '../../channels/amazon.js'
-import { fetchTransport } from '../../channels/api-stand-in.js'
+import { fetchTransport } from '../../helpers/fetch-transport.js'
 import { loadFixture } from '../../helpers/fixtures.js'
 import { useTestHub } from '../../helpers/hub.js'
 import { mswServer } from '../../setup-msw.js'
