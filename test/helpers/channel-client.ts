@@ -9,6 +9,7 @@ import { ChannelApiError } from '../../connectors/shared/api-error.js'
 import type { ClientContext } from '../../connectors/types.js'
 import type { Clock } from '../../src/clock.js'
 import { fetchTransport } from './fetch-transport.js'
+import type { Fault } from '../../src/sandbox/faults.js'
 import { mswServer } from '../setup-msw.js'
 
 export interface TestClock extends Clock {
@@ -130,6 +131,65 @@ export function itRefusesUnusableAnswers<S>(
   it('an answer above the size cap is refused, not parsed', async () => {
     const subject = target.setup()
     mswServer.use(target.route(() => new HttpResponse(bodies.hugeAnswer('a'.repeat(5 << 20)))))
+    const err = await failure(target.call(subject))
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toMatch(/larger than 5242880 bytes/)
+  })
+}
+
+/**
+ * One call of a client under test against the emulator (test/helpers/emulator-msw.ts): `inject`
+ * adds a fault on the call's endpoint to this test's seller (`state.faults.add({ path, ...fault })`).
+ */
+export interface EmulatedCallUnderTest<S> {
+  readonly setup: (overrides?: { readonly requestTimeoutMs: number }) => S
+  readonly call: (subject: S) => Promise<unknown>
+  readonly inject: (fault: Fault) => void
+}
+
+/** {@link itClassifiesAnswers} with each row's reply injected into the emulator. */
+export function itClassifiesInjectedAnswers<S>(
+  target: EmulatedCallUnderTest<S>,
+  cases: readonly ClassificationCase[],
+  alsoExpect: (err: ChannelApiError, subject: S, row: ClassificationCase) => void,
+): void {
+  it.each(cases)('$name → $kind', async (row) => {
+    const subject = target.setup()
+    target.inject({ answer: row.reply })
+    const err = await failure(target.call(subject))
+    expect(err.kind).toBe(row.kind)
+    if (row.retryAfterMs !== undefined) expect(err.details.retryAfterMs).toBe(row.retryAfterMs)
+    if (row.code !== undefined) expect(err.details.code).toBe(row.code)
+    if (row.says !== undefined) expect(err.message).toContain(row.says)
+    alsoExpect(err, subject, row)
+  })
+}
+
+/**
+ * {@link itRefusesUnusableAnswers} against the emulator: a dropped connection and an answer held
+ * back past `requestTimeoutMs` are transient; one above the size cap is permanent, refused unparsed.
+ */
+export function itRefusesUnusableInjectedAnswers<S>(
+  target: EmulatedCallUnderTest<S>,
+  hugeAnswer: (filler: string) => string,
+): void {
+  it('a network error is transient', async () => {
+    const subject = target.setup()
+    target.inject({ networkError: true })
+    expect((await failure(target.call(subject))).kind).toBe('transient')
+  })
+
+  it('an answer that does not complete within requestTimeoutMs is transient', async () => {
+    const subject = target.setup({ requestTimeoutMs: 50 })
+    target.inject({ delayMs: 1_000 })
+    const err = await failure(target.call(subject))
+    expect(err.kind).toBe('transient')
+    expect(err.message).toMatch(/no complete answer within 50 ms/)
+  })
+
+  it('an answer above the size cap is refused, not parsed', async () => {
+    const subject = target.setup()
+    target.inject({ answer: () => new Response(hugeAnswer('a'.repeat(5 << 20))) })
     const err = await failure(target.call(subject))
     expect(err.kind).toBe('permanent')
     expect(err.message).toMatch(/larger than 5242880 bytes/)
