@@ -1,8 +1,13 @@
 import { Migrator, type Kysely } from 'kysely'
 import pg from 'pg'
+import { installFunctions } from './functions/index.js'
 import { MIGRATIONS } from './migrations/index.js'
 
-/** Applies every pending migration; throws on the first failure (the process must not start half-migrated). */
+/**
+ * Applies every pending migration, then installs the app's database functions (functions/) where
+ * the database holds another version of them; throws on the first failure (the process must not
+ * start half-migrated). Returns the names of the migrations applied and of the functions installed.
+ */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<readonly string[]> {
   const migrator = new Migrator({
     db,
@@ -13,7 +18,8 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<readonly stri
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new Error(`migration ${failed} failed`, { cause: error })
   }
-  return (results ?? []).map((r) => r.migrationName)
+  const functions = await installFunctions(db)
+  return [...(results ?? []).map((r) => r.migrationName), ...functions]
 }
 
 /**

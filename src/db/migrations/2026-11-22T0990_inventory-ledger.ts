@@ -81,50 +81,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index listing_one_inventory_source on listing (sku) where inventory_source`.execute(
     db,
   )
-  // The relay now also returns the SKUs whose available-to-sell changed in the batch, so it can
-  // enqueue their stock pushes after the batch commits.
-  await sql`drop function hub_publish_events(integer)`.execute(db)
-  await sql`
-    create function hub_publish_events(batch_size integer)
-    returns table (relayed integer, delivery_ids text[], stock_subjects text[])
-    language plpgsql as $$
-    begin
-      perform 1 from feed_head where id = 1 for update;
-      return query
-      with picked as (
-        select e.id, e.type, e.seq from outbox_event e
-         where e.position is null order by e.seq limit batch_size
-      ), numbered as (
-        select p.id, (select h.position from feed_head h where h.id = 1)
-                     + row_number() over (order by p.seq) as pos
-          from picked p
-      ), assigned as (
-        update outbox_event o set position = n.pos, published_at = now()
-          from numbered n where o.id = n.id
-        returning o.id, o.type, o.subject, o.position
-      ), advanced as (
-        update feed_head h set position = (select max(a.position) from assigned a)
-         where h.id = 1 and exists (select 1 from assigned)
-      ), deliveries as (
-        insert into delivery (event_id, subscription_id)
-        select a.id, s.id
-          from assigned a
-          join subscription s
-            on s.status = 'active'
-           and exists (select 1 from unnest(s.event_types) f where hub_event_type_matches(f, a.type))
-        on conflict (event_id, subscription_id) do nothing
-        returning delivery.id
-      )
-      select (select count(*) from assigned)::integer,
-             coalesce((select array_agg(d.id::text order by d.id) from deliveries d), '{}'::text[]),
-             coalesce((select array_agg(distinct a.subject) from assigned a
-                        where a.type = 'inventory.changed.v1'), '{}'::text[]);
-    end
-    $$`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop function hub_publish_events(integer)`.execute(db)
   for (const table of ['listing', 'reservation', 'inventory_adjustment', 'inventory_item'])
     await db.schema.dropTable(table).execute()
 }

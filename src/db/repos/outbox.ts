@@ -3,9 +3,9 @@ import type { Database } from '../schema.js'
 
 /**
  * Publishes the next `limit` committed, unpublished events: gives them gap-free feed positions in
- * the order they are published and creates one delivery per matching active subscription, in one
+ * the order they are published and creates one delivery per matching active or paused subscription, in one
  * transaction. The work, and the reasoning about locking that makes positions safe, is in the
- * `hub_publish_events` function (migrations 0950, 0990). Returns how many events were published,
+ * `hub_publish_events` function (src/db/functions/hub-publish-events.ts). Returns how many events were published,
  * the ids of the new deliveries, and the SKUs whose available-to-sell changed.
  */
 export async function publishNextEvents(
