@@ -19,6 +19,8 @@ import * as leanHotTables from './2026-12-02T0910_lean-hot-tables.js'
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
  * runs from TypeScript sources and from the compiled build. Append; never edit a merged one.
+ * Database functions the app calls are not here: each has one file in ../functions/, installed
+ * after the migrations.
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T0900_inbox-message': inboxMessage,
