@@ -47,7 +47,7 @@ export function resolveListings(
     const given: unknown = row.unit ?? stock.defaultUnit(row.sku, found.account.credentials)
     if (given === undefined)
       return void problems.push(
-        `${at}.unit: ${row.channel} needs the unit's own ids (see docs/inventory.md, Listings)`,
+        `${at}.unit: ${row.channel} needs the unit's own ids (docs/inventory.md, "Listings", shows each channel's unit)`,
       )
     const unit = stock.unit.safeParse(given) as z.ZodSafeParseResult<Record<string, unknown>>
     if (!unit.success) return void problems.push(...formatIssues(unit.error, `${at}.unit`))
