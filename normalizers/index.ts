@@ -1,7 +1,7 @@
-import { amazon } from './amazon.js'
-import { shopify } from './shopify.js'
-import { tiktokShop } from './tiktok-shop.js'
-import { walmart } from './walmart.js'
+import { amazon } from './amazon/index.js'
+import { shopify } from './shopify/index.js'
+import { tiktokShop } from './tiktok-shop/index.js'
+import { walmart } from './walmart/index.js'
 import type { NormalizerRegistry } from './types.js'
 
 export const normalizers = {

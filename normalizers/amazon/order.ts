@@ -1,7 +1,7 @@
 /**
  * A fetched Amazon order (`{ order, orderItems }`: getOrder's Order and getOrderItems' items) → an
  * OrderSnapshot. The record is the order's full current state; the ORDER_CHANGE notification only
- * adds its times (order-change.ts).
+ * adds its times (order-webhooks.ts).
  *
  * Status (Order.OrderStatus; descriptions from ordersV0.json):
  *

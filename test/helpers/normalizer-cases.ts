@@ -1,4 +1,4 @@
-// What the normalizer tests (normalizers/<channel>.test.ts) share: inputs built as the pipeline
+// What the normalizer tests (normalizers/<channel>/<channel>.test.ts) share: inputs built as the pipeline
 // builds them, deep-frozen so that a normalizer mutating its input throws; observations read out
 // of a result; and the cases every recorded fixture of a channel must pass (describeFixtures): it
 // asks for the records it needs only while they are missing, matches its reviewed golden output,

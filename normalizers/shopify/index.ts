@@ -5,7 +5,7 @@
  * - orders/create|updated|paid|cancelled|fulfilled|partially_fulfilled → one `order` observation
  *   (the payload is the whole order, so every order topic maps the same way).
  * - refunds/create → one `order-return` observation.
- * - inventory_levels/update → one `inventory-level` observation (shopify/inventory.ts).
+ * - inventory_levels/update → one `inventory-level` observation (listing.ts).
  * - Any other topic → `ignored`.
  *
  * Order mapping
@@ -35,7 +35,7 @@
  *
  * Amounts are integer minor units computed from the decimal strings, never through floats.
  */
-import { ShopifyOrderPayload, ShopifyRefundPayload } from '../connectors/shopify/index.js'
+import { ShopifyOrderPayload, ShopifyRefundPayload } from '../../connectors/shopify/index.js'
 import {
   OrderReturned,
   OrderSnapshot,
@@ -44,12 +44,12 @@ import {
   type OrderLine,
   type OrderStatus,
   type PostalAddress,
-} from '../src/events/index.js'
-import { InvalidPayloadError } from './shared/invalid.js'
-import { safeMinor, toMinorUnits } from './shared/money.js'
-import { normalizeInventoryLevel } from './shopify/inventory.js'
-import { invalid, located, text, type Path } from './shared/result.js'
-import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from './types.js'
+} from '../../src/events/index.js'
+import { InvalidPayloadError } from '../shared/invalid.js'
+import { safeMinor, toMinorUnits } from '../shared/money.js'
+import { normalizeInventoryLevel } from './listing.js'
+import { invalid, located, text, type Path } from '../shared/result.js'
+import type { ChannelNormalizer, NormalizeInput, NormalizeResult } from '../types.js'
 
 const ORDER_TOPICS = new Set([
   'orders/create',

@@ -6,9 +6,9 @@
  * Topics
  * - ORDER_STATUS_CHANGE (1), CANCELLATION_STATUS_CHANGE (11), RETURN_STATUS_CHANGE (12): thin
  *   webhooks; `hydrate` first, then `order` (and `order-return`) observations
- *   (tiktok-shop/order-webhooks.ts, mapping in tiktok-shop/order.ts).
+ *   (order-webhooks.ts, mapping in order.ts).
  * - INVENTORY_STATUS_CHANGE (27), PRODUCT_STATUS_CHANGE (5), PRODUCT_INFORMATION_CHANGE (15):
- *   complete webhooks, mapped in tiktok-shop/listing.ts.
+ *   complete webhooks, mapped in listing.ts.
  * - SELLER_DEAUTHORIZATION (6) → `account-authorization` revoked; UPCOMING_AUTHORIZATION_EXPIRATION
  *   (7) → expiring, its message followed by the expiry time. Both occur at the webhook timestamp.
  * - UNREADABLE (ingress could not read the signed body's envelope) → `invalid`, naming the paths.
@@ -30,16 +30,16 @@ import {
   TikTokEnvelope,
   UNREADABLE_TOPIC,
   UpcomingAuthorizationExpirationWebhook,
-} from '../connectors/tiktok-shop/index.js'
-import { inventoryLevel, productInformation, productStatus } from './tiktok-shop/listing.js'
+} from '../../connectors/tiktok-shop/index.js'
+import { inventoryLevel, productInformation, productStatus } from './listing.js'
 import {
   cancellationStatusChange,
   orderStatusChange,
   returnStatusChange,
-} from './tiktok-shop/order-webhooks.js'
-import { done, invalid, isoFromUnix } from './tiktok-shop/shared.js'
-import { byTopic, webhookOf, type TopicHandler } from './shared/dispatch.js'
-import type { NormalizeResult } from './types.js'
+} from './order-webhooks.js'
+import { done, invalid, isoFromUnix } from './shared.js'
+import { byTopic, webhookOf, type TopicHandler } from '../shared/dispatch.js'
+import type { NormalizeResult } from '../types.js'
 
 const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
   [UNREADABLE_TOPIC, (input) => unreadable(input.body)],

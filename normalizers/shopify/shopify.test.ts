@@ -1,7 +1,7 @@
 // De-risks the Shopify mapping: every recorded delivery in fixtures/shopify must normalize to its
 // reviewed golden output, with exact minor-unit amounts, ids beyond 2^53 intact and valid contract data.
 import { describe, expect, it } from 'vitest'
-import { loadFixture } from '../test/helpers/fixtures.js'
+import { loadFixture } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
   fixtureInputs,
@@ -9,10 +9,10 @@ import {
   only,
   snapshotOf,
   type Json,
-} from '../test/helpers/normalizer-cases.js'
-import { parseJsonBody } from '../src/json.js'
-import { shopify } from './shopify.js'
-import type { NormalizeResult } from './types.js'
+} from '../../test/helpers/normalizer-cases.js'
+import { parseJsonBody } from '../../src/json.js'
+import { shopify } from './index.js'
+import type { NormalizeResult } from '../types.js'
 
 const BIG_ORDER_ID = '9007199254740993123'
 
