@@ -8,31 +8,33 @@
  * - available ← available; null (inventory not tracked) stays null. A negative level (a store
  *   that keeps selling when out of stock) is reported as 0 with the raw value in
  *   channelStatus.available, as the contract counts whole units ≥ 0.
- * - onHand and stockStatus: null (not in the body). occurredAt ← updated_at.
+ * - onHand and stockStatus: null (not in the body).
+ * - occurredAt ← updated_at, refused unless ISO 8601 with an offset, as an order's times are: by
+ *   the payload schema and again by the contract check of every observation (shared/dispatch.ts).
  */
-import { ShopifyInventoryLevelPayload } from '../../connectors/shopify/index.js'
-import { InventoryReported } from '../../src/events/index.js'
-import { done, invalid } from '../shared/result.js'
+import type { ShopifyInventoryLevelPayload } from '../../connectors/shopify/index.js'
 import type { NormalizeResult } from '../types.js'
+import { done } from './shared.js'
 
-export function normalizeInventoryLevel(body: unknown): NormalizeResult {
-  const parsed = ShopifyInventoryLevelPayload.safeParse(body)
-  if (!parsed.success) return invalid(parsed.error.issues)
-  const level = parsed.data
+export function inventoryLevelsUpdate(level: ShopifyInventoryLevelPayload): NormalizeResult {
   const negative = level.available !== null && level.available < 0
-  const checked = InventoryReported.shape.data.safeParse({
-    listing: {
-      sellerSku: null,
-      productId: null,
-      unitId: level.inventory_item_id,
-      locationId: level.location_id,
-      marketplaceId: null,
+  return done([
+    {
+      kind: 'inventory-level',
+      occurredAt: level.updated_at,
+      data: {
+        listing: {
+          sellerSku: null,
+          productId: null,
+          unitId: level.inventory_item_id,
+          locationId: level.location_id,
+          marketplaceId: null,
+        },
+        available: negative ? 0 : level.available,
+        onHand: null,
+        stockStatus: null,
+        channelStatus: negative ? { available: String(level.available) } : {},
+      },
     },
-    available: negative ? 0 : level.available,
-    onHand: null,
-    stockStatus: null,
-    channelStatus: negative ? { available: String(level.available) } : {},
-  })
-  if (!checked.success) return invalid(checked.error.issues, ['data'])
-  return done([{ kind: 'inventory-level', occurredAt: level.updated_at, data: checked.data }])
+  ])
 }

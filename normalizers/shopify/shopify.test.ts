@@ -424,6 +424,24 @@ describe('shopify normalizer · inventory levels', () => {
     expect(observation.data.listing.unitId).toBe('9007199254740993123')
   })
 
+  // The order path refuses a bad updated_at (its placedAt/updatedAt are checked as the contract's
+  // times); the level's occurredAt is that same field and must be refused the same way.
+  it.each([
+    ['missing', undefined],
+    ['null', null],
+    ['without an offset', '2026-11-22T12:00:00'],
+    ['a date only', '2026-11-22'],
+    ['an impossible date', '2026-02-30T10:00:00Z'],
+    ['Unix seconds', 1763812800],
+  ])('refuses an updated_at that is %s, as an order with it is refused', (_, updatedAt) => {
+    const order = normalizeOrder(orderWith({ updated_at: updatedAt }))
+    expect(order).toMatchObject({
+      kind: 'invalid',
+      issues: [expect.stringMatching(/^updated_at: /)],
+    })
+    expect(level({ updated_at: updatedAt })).toEqual(order)
+  })
+
   it('names each bad path', () => {
     const result = level({ location_id: 'gid://shopify/Location/1', updated_at: 'now' })
     expect(result.kind === 'invalid' && result.issues.map((i) => i.split(':')[0])).toEqual([
