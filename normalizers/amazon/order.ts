@@ -1,7 +1,7 @@
 /**
  * A fetched Amazon order (`{ order, orderItems }`: getOrder's Order and getOrderItems' items) → an
  * OrderSnapshot. The record is the order's full current state; the ORDER_CHANGE notification only
- * adds its times (order-change.ts).
+ * adds its times (order-webhooks.ts).
  *
  * Status (Order.OrderStatus; descriptions from ordersV0.json):
  *
@@ -67,7 +67,7 @@ import type {
   PaymentStatus,
 } from '../../src/events/index.js'
 import { InvalidPayloadError } from '../shared/invalid.js'
-import { formatMinorUnits, safeMinor, toMinorUnits } from '../shared/money.js'
+import { formatMinorUnits, minorAt, safeMinor } from '../shared/money.js'
 import { toAddress } from './address.js'
 import { latest, located, text, type Path } from './shared.js'
 
@@ -260,7 +260,7 @@ function amount(value: AmazonMoney, currency: string, at: Path): number {
     const issue = `currency ${value.CurrencyCode} differs from the order currency ${currency}`
     throw new InvalidPayloadError(issue, [...at, 'CurrencyCode'])
   }
-  return located([...at, 'Amount'], () => toMinorUnits(value.Amount, currency))
+  return minorAt(value.Amount, currency, [...at, 'Amount'])
 }
 
 /** OrderTotal's currency, else the first item amount's, else the marketplace's. */

@@ -11,13 +11,7 @@ import type { NormalizeInput, NormalizeResult } from '../types.js'
 import { invalid, type Path } from '../shared/result.js'
 
 export { done, invalid, located, text, type Path } from '../shared/result.js'
-
-/** The later of ISO 8601 instants, as ISO 8601 UTC. */
-export function latest(first: string, ...others: readonly string[]): string {
-  let best = Date.parse(first)
-  for (const other of others) best = Math.max(best, Date.parse(other))
-  return new Date(best).toISOString()
-}
+export { latest } from '../shared/time.js'
 
 export type Located =
   | {

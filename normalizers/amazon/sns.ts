@@ -1,4 +1,6 @@
 /**
+ * Amazon only: no other channel delivers through a subscription the hub must first confirm.
+ *
  * SNS's own messages (an SNS HTTPS subscription, channels.md §2 A1 (b)).
  *
  * - SNS_SUBSCRIPTION_CONFIRMATION: SNS sends nothing until the subscription is confirmed by a GET

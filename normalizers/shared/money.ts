@@ -6,6 +6,7 @@
 import type { Money } from '../../src/events/index.js'
 import { InvalidPayloadError } from './invalid.js'
 import { ISO_4217_MINOR_UNITS } from './iso4217.js'
+import { located, type Path } from './result.js'
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/
 
@@ -44,6 +45,11 @@ export function toMinorUnits(amount: string, currency: string): number {
     throw new InvalidPayloadError(`"${amount}" ${currency} is too large to count in minor units`)
   }
   return sign === '-' && minor !== 0 ? -minor : minor
+}
+
+/** {@link toMinorUnits}, a bad amount reported at `path` (e.g. `['line_items', 0, 'price']`). */
+export function minorAt(amount: string, currency: string, path: Path): number {
+  return located(path, () => toMinorUnits(amount, currency))
 }
 
 /** `"64.90"`, `"USD"` → `{ amountMinor: 6490, currency: 'USD' }`. Throws {@link InvalidPayloadError}. */

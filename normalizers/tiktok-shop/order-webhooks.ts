@@ -31,7 +31,8 @@ import {
 } from '../../connectors/tiktok-shop/index.js'
 import { fetched, type Fetched } from '../shared/fetched.js'
 import type { NormalizeInput, NormalizeResult, Observation } from '../types.js'
-import { toReturnData, toSnapshot, type SnapshotOptions } from './order.js'
+import { toReturnData } from './order-return.js'
+import { toSnapshot, type SnapshotOptions } from './order.js'
 import { done, invalid, isoFromUnix, type Path } from './shared.js'
 
 /** Cancellation states after which the order is cancelled, whatever its record says yet. */

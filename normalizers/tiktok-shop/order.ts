@@ -1,7 +1,7 @@
 /**
- * A fetched TikTok order (Get Order Detail, `data.orders[]`) → an OrderSnapshot, and a fetched
- * return (Search Returns) → OrderReturned data. The order record is the order's full current
- * state, so every order webhook maps through here; the webhook only adds its own status fields.
+ * A fetched TikTok order (Get Order Detail, `data.orders[]`) → an OrderSnapshot (a fetched return
+ * is order-return.ts's). The order record is the order's full current state, so every order
+ * webhook maps through here; the webhook only adds its own status fields.
  *
  * Status (`status` of the order record; `CANCEL` is the type-1 webhook's spelling, accepted too):
  *
@@ -43,24 +43,18 @@
  * Doc: https://partner.tiktokshop.com/docv2/page/get-order-detail-202309 (fields as in the 202507
  * mirror, repo:lazykern/ecommerce-api-docs data/raw/tiktok/api-reference/orders/get-order-detail.spec.json)
  */
-import type {
-  TikTokLineItem,
-  TikTokOrder,
-  TikTokRecipientAddress,
-  TikTokReturn,
-} from '../../connectors/tiktok-shop/index.js'
+import type { TikTokLineItem, TikTokOrder } from '../../connectors/tiktok-shop/index.js'
 import type {
   Money,
   OrderLine,
-  OrderReturned,
   OrderSnapshot,
   OrderStatus,
   PaymentStatus,
-  PostalAddress,
 } from '../../src/events/index.js'
 import { InvalidPayloadError } from '../shared/invalid.js'
 import { safeMinor } from '../shared/money.js'
-import { isoFromUnix, located, minor, text, type Path } from './shared.js'
+import { toAddress } from './address.js'
+import { isoFromUnix, located, minorAt, text, type Path } from './shared.js'
 
 const ORDER_STATUS = new Map<string, OrderStatus>([
   ['UNPAID', 'pending'],
@@ -112,7 +106,7 @@ export function toSnapshot(order: TikTokOrder, at: Path, options: SnapshotOption
   const { payment } = order
   const { currency } = payment
   const amount = (value: string | undefined, field: string): Money => ({
-    amountMinor: value === undefined ? 0 : minor(value, currency, [...at, 'payment', field]),
+    amountMinor: value === undefined ? 0 : minorAt(value, currency, [...at, 'payment', field]),
     currency,
   })
   const seller = amount(payment.seller_discount, 'seller_discount').amountMinor
@@ -155,8 +149,8 @@ function toLine(item: TikTokLineItem, currency: string, orderState: string, at: 
     const issue = `line currency ${item.currency} differs from the payment currency ${currency}`
     throw new InvalidPayloadError(issue, [...at, 'currency'])
   }
-  const original = minor(item.original_price, currency, [...at, 'original_price'])
-  const sale = minor(item.sale_price, currency, [...at, 'sale_price'])
+  const original = minorAt(item.original_price, currency, [...at, 'original_price'])
+  const sale = minorAt(item.sale_price, currency, [...at, 'sale_price'])
   const unit = Math.max(original, sale)
   // A line without its own display_status follows the order's.
   const shipped = SHIPPED.has(item.display_status ?? orderState)
@@ -169,70 +163,5 @@ function toLine(item: TikTokLineItem, currency: string, orderState: string, at: 
     unitPrice: { amountMinor: unit, currency },
     discount: { amountMinor: unit - sale, currency },
     total: { amountMinor: sale, currency },
-  }
-}
-
-/**
- * District levels differ by country; what holds in the US (L0 country, L1 state, L3 city, each
- * named in `address_level_name`) is read, and the UK's `post_town` stands in for a city. BR's
- * third and fourth address lines are kept in line2.
- */
-function toAddress(address: TikTokRecipientAddress | undefined): PostalAddress | null {
-  if (!address) return null
-  const district = (match: (level: { name: string; code: string }) => boolean) =>
-    text(
-      address.district_info?.find((entry) =>
-        match({
-          name: (entry.address_level_name ?? '').toLowerCase(),
-          code: entry.address_level ?? '',
-        }),
-      )?.address_name,
-    )
-  const fullName = `${address.first_name ?? ''} ${address.last_name ?? ''}`.trim()
-  const extraLines = [address.address_line2, address.address_line3, address.address_line4]
-    .map(text)
-    .filter((line) => line !== null)
-  return {
-    name: text(address.name) ?? text(fullName),
-    company: null,
-    line1: text(address.address_line1),
-    line2: text(extraLines.join(', ')),
-    city: district((level) => level.name === 'city') ?? text(address.post_town),
-    region: district((level) => level.code === 'L1'),
-    postalCode: text(address.postal_code),
-    countryCode: text(address.region_code),
-    phone: text(address.phone_number),
-  }
-}
-
-/**
- * Return lines name the order's line item (`order_line_item_id`); where one does not, its own
- * return line id stands in. Each is one unit. `restock` is false: TikTok does not say whether
- * returned units are resellable (the seller inspects them), so the hub does not assume it.
- * `refunded` is the return's `refund_total` (null when absent).
- */
-export function toReturnData(ret: TikTokReturn, at: Path): OrderReturned['data'] {
-  const refund = ret.refund_amount
-  return {
-    externalOrderId: ret.order_id,
-    returnId: ret.return_id,
-    lines: ret.return_line_items.map((line) => ({
-      externalLineId: line.order_line_item_id ?? line.return_line_item_id,
-      sku: text(line.seller_sku),
-      quantity: 1,
-      restock: false,
-    })),
-    refunded:
-      refund?.refund_total === undefined
-        ? null
-        : {
-            amountMinor: minor(refund.refund_total, refund.currency, [
-              ...at,
-              'refund_amount',
-              'refund_total',
-            ]),
-            currency: refund.currency,
-          },
-    note: null,
   }
 }

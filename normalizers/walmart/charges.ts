@@ -1,4 +1,6 @@
 /**
+ * Walmart only: its lines carry money as typed charges with their own tax, not as amount fields.
+ *
  * The charges of a purchase order's lines → integer minor units, in the one currency of every
  * charge and tax (a second currency is `invalid`). Amounts are the decimal strings
  * connectors/walmart/payloads.ts makes of Walmart's JSON numbers, counted by toMinorUnits with
@@ -27,7 +29,7 @@ import type {
   WalmartOrderLine,
 } from '../../connectors/walmart/index.js'
 import { InvalidPayloadError } from '../shared/invalid.js'
-import { formatMinorUnits, safeMinor, toMinorUnits } from '../shared/money.js'
+import { formatMinorUnits, minorAt, safeMinor } from '../shared/money.js'
 import { located, type Path } from './shared.js'
 
 /** One line's charges, in minor units. */
@@ -77,14 +79,14 @@ export function lineCharges(line: WalmartOrderLine, currency: string, at: Path):
   let tax = 0
   chargesOf(line).forEach((charge, position) => {
     const chargeAt = [...at, 'charges', 'charge', position]
-    const amount = located([...chargeAt, 'chargeAmount', 'amount'], () =>
-      toMinorUnits(charge.chargeAmount.amount, currency),
-    )
+    const amount = minorAt(charge.chargeAmount.amount, currency, [
+      ...chargeAt,
+      'chargeAmount',
+      'amount',
+    ])
     const chargeTax = charge.tax
     const taxed = chargeTax
-      ? located([...chargeAt, 'tax', 'taxAmount', 'amount'], () =>
-          toMinorUnits(chargeTax.taxAmount.amount, currency),
-        )
+      ? minorAt(chargeTax.taxAmount.amount, currency, [...chargeAt, 'tax', 'taxAmount', 'amount'])
       : 0
     const discount =
       charge.isDiscount === true || /discount/i.test(charge.chargeName ?? '') || amount < 0

@@ -30,7 +30,7 @@
  * its release, when Walmart has taken the buyer's payment; strictly, the Orders API says marking
  * a line Shipped "triggers the charge to the customer", so the card is charged at shipment.
  *
- * Money (walmart/charges.ts): unitPrice = the line's PRODUCT charges ÷ its quantity, discount =
+ * Money (charges.ts): unitPrice = the line's PRODUCT charges ÷ its quantity, discount =
  * its PRODUCT discounts, total = PRODUCT − discount; totals: subtotal = Σ line totals, discount =
  * Σ line discounts, shipping = Σ SHIPPING net of shipping discounts, tax = Σ charge tax, total =
  * subtotal + shipping + tax, computed: the order records no total the buyer pays (the optional

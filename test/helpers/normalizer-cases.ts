@@ -1,9 +1,10 @@
-// What the normalizer tests (normalizers/<channel>.test.ts) share: inputs built as the pipeline
-// builds them, deep-frozen so that a normalizer mutating its input throws; observations read out
-// of a result; and the cases every recorded fixture of a channel must pass (describeFixtures): it
-// asks for the records it needs only while they are missing, matches its reviewed golden output,
-// has the outcome its name promises, emits only contract-valid observations whose order lines add
-// up, and normalizes deterministically without mutating its input.
+// What the normalizer tests (normalizers/<channel>/<channel>.test.ts) share: inputs built as the
+// pipeline builds them, deep-frozen so that a normalizer mutating its input throws; observations
+// read out of a result; and the cases every recorded fixture of a channel must pass
+// (describeFixtures): it asks for the records it needs only while they are missing, matches its
+// reviewed golden output, has the outcome its name promises, emits only contract-valid
+// observations (or, refused or ignored, says where or why), keeps its order lines adding up, and
+// normalizes deterministically without mutating its input.
 import { describe, expect, it } from 'vitest'
 import type { ZodType } from 'zod'
 import { hydrationKey } from '../../connectors/index.js'
@@ -130,14 +131,20 @@ export interface FixtureCases {
   readonly more?: (fx: RecordedWebhook, result: NormalizeResult) => void
 }
 
-/** `<channel> normalizer · <fixture>`: the cases every recorded fixture of the channel passes. */
+/**
+ * `<channel> normalizer · <fixture>`: the cases every recorded fixture of the channel passes. Each
+ * asserts (`expect.hasAssertions`), so a case that stops checking anything fails; a case that
+ * cannot apply to a fixture is excluded with `it.runIf`, its reason beside it.
+ */
 export function describeFixtures(cases: FixtureCases): void {
   const { normalizer, fixtureInput } = cases
   describe.each(listFixtures(cases.channel))(`${cases.channel} normalizer · $name`, (fx) => {
     const first = normalizer.normalize(fixtureInput(fx, false))
     const result = fx.hydrated ? normalizer.normalize(fixtureInput(fx, true)) : first
+    const orders = observationsOf(result).filter((o) => o.kind === 'order')
 
     it('asks for exactly the records the fixture holds, and only without them', () => {
+      expect.hasAssertions()
       if (!fx.hydrated) {
         expect(first.kind).not.toBe('hydrate')
         return
@@ -149,44 +156,70 @@ export function describeFixtures(cases: FixtureCases): void {
     })
 
     it('matches the golden output', async () => {
+      expect.hasAssertions()
       await expect(JSON.stringify(result, null, 2) + '\n').toMatchFileSnapshot(fx.expectedPath)
     })
 
     it('has the outcome its case name promises', () => {
+      expect.hasAssertions()
       expect(result.kind).toBe(cases.outcome(fx.name))
     })
 
-    it('emits only contract-valid observations', () => {
-      if (result.kind !== 'observations') return
-      if (cases.observationsEach === undefined) {
-        expect(result.observations.length).toBeGreaterThan(0)
-      } else {
-        expect(result.observations).toHaveLength(cases.observationsEach)
-      }
-      for (const observation of result.observations) {
-        if (!cases.emits.includes(observation.kind)) {
-          throw new Error(`${cases.channel} emits no ${observation.kind} observations`)
-        }
-        expectContractValid(observation)
-        cases.alsoExpect?.(observation)
-      }
-    })
+    switch (result.kind) {
+      case 'observations':
+        it('emits only contract-valid observations', () => {
+          expect.hasAssertions()
+          if (cases.observationsEach === undefined) {
+            expect(result.observations.length).toBeGreaterThan(0)
+          } else {
+            expect(result.observations).toHaveLength(cases.observationsEach)
+          }
+          for (const observation of result.observations) {
+            expect(cases.emits, `${cases.channel} emits no ${observation.kind}`).toContain(
+              observation.kind,
+            )
+            expectContractValid(observation)
+            cases.alsoExpect?.(observation)
+          }
+        })
+        break
+      case 'invalid':
+        // What an operator reads on the failed row: each issue is `<path>: <what is wrong>`.
+        it('names the path of each issue', () => {
+          expect.hasAssertions()
+          expect(result.issues.length).toBeGreaterThan(0)
+          for (const issue of result.issues) expect(issue).toMatch(/^\S+: \S/)
+        })
+        break
+      case 'ignored':
+        it('says why it is ignored', () => {
+          expect.hasAssertions()
+          expect(result.reason.trim()).not.toBe('')
+        })
+        break
+      case 'hydrate':
+        // Refused by the first case above: a fixture with its records fetched is never `hydrate`.
+        break
+    }
 
-    it(
+    // Excluded where the result holds no `order` observation (a stock, listing, return,
+    // subscription or authorization observation, or a webhook refused or ignored): only an order
+    // has lines and totals to add up.
+    it.runIf(orders.length > 0)(
       cases.totalIsSumOfParts
         ? 'keeps every line consistent, and the totals adding up'
         : 'keeps every line consistent, and the lines adding up to the subtotal',
       () => {
-        if (result.kind !== 'observations') return
-        for (const observation of result.observations) {
-          if (observation.kind !== 'order') continue
-          expectLinesAddUp(observation.snapshot)
-          if (cases.totalIsSumOfParts) expectTotalAddsUp(observation.snapshot)
+        expect.hasAssertions()
+        for (const { snapshot } of orders) {
+          expectLinesAddUp(snapshot)
+          if (cases.totalIsSumOfParts) expectTotalAddsUp(snapshot)
         }
       },
     )
 
     it('is deterministic and never mutates its (deep-frozen) input', () => {
+      expect.hasAssertions()
       const again = fixtureInput(fx, true)
       expect(normalizer.normalize(again)).toEqual(result)
       expect(normalizer.normalize(again)).toEqual(result)
@@ -196,6 +229,11 @@ export function describeFixtures(cases: FixtureCases): void {
 
     cases.more?.(fx, result)
   })
+}
+
+/** The observations of a result; none for any other kind. */
+function observationsOf(result: NormalizeResult): readonly Observation[] {
+  return result.kind === 'observations' ? result.observations : []
 }
 
 function expectContractValid(observation: Observation): void {

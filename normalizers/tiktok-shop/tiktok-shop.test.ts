@@ -3,9 +3,9 @@
 // 2^53 intact and contract-valid observations; the status tables are pinned case by case.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { hydrationKey } from '../connectors/index.js'
-import { parseJsonBody } from '../src/json.js'
-import { loadFixture } from '../test/helpers/fixtures.js'
+import { hydrationKey } from '../../connectors/index.js'
+import { parseJsonBody } from '../../src/json.js'
+import { loadFixture } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
   fetchedRecord,
@@ -16,10 +16,10 @@ import {
   snapshotOf,
   usd,
   type Json,
-} from '../test/helpers/normalizer-cases.js'
-import { tiktokShop } from './tiktok-shop.js'
-import { orderStatus, paymentStatus } from './tiktok-shop/order.js'
-import type { NormalizeResult } from './types.js'
+} from '../../test/helpers/normalizer-cases.js'
+import { tiktokShop } from './index.js'
+import { orderStatus, paymentStatus } from './order.js'
+import type { NormalizeResult } from '../types.js'
 
 const SHOP_ID = '7494049642642441621'
 /** 2026-11-22T10:00:00Z */
@@ -650,7 +650,10 @@ describe('tiktok-shop normalizer · a real order in IDR', () => {
   // gives IDR two minor digits, where Node's ICU data says 0 and the order used to be refused.
   const sample = parseJsonBody(
     readFileSync(
-      new URL('../test/samples/tiktok-shop/get-order-detail-202507.response.json', import.meta.url),
+      new URL(
+        '../../test/samples/tiktok-shop/get-order-detail-202507.response.json',
+        import.meta.url,
+      ),
       'utf8',
     ),
   ) as { data: { orders: Json[] } }

@@ -3,18 +3,18 @@
  * Dispatches on `input.topic`, the notification type ingress read (or the name it gives SNS's own
  * messages). The body is the whole posted body in any of the three envelopes (an EventBridge
  * event, an SNS message whose `Message` holds the event or the notification, or the bare
- * notification): amazon/shared.ts finds the notification, and a body without one is `invalid`.
+ * notification): shared.ts finds the notification, and a body without one is `invalid`.
  * The notification's type must be the one the topic names (its schema says which), or it is
  * `invalid`. The same notification maps to the same observations in every envelope.
  *
  * Topics
  * - ORDER_CHANGE: thin; `hydrate` the order first, then one `order` observation
- *   (amazon/order-change.ts, mapping and status table in amazon/order.ts).
+ *   (order-webhooks.ts, mapping and status table in order.ts).
  * - LISTINGS_ITEM_MFN_QUANTITY_CHANGE, FBA_INVENTORY_AVAILABILITY_CHANGES → `inventory-level`;
  *   LISTINGS_ITEM_STATUS_CHANGE (and the schema's spelling LISTINGS_ITEM_STATUS_CHANGED) →
- *   `listing-status` (amazon/listing.ts).
+ *   `listing-status` (listing.ts).
  * - SNS_SUBSCRIPTION_CONFIRMATION → `hydrate` (confirm), then `subscription-confirmed`;
- *   SNS_UNSUBSCRIBE_CONFIRMATION → `ignored` (amazon/sns.ts).
+ *   SNS_UNSUBSCRIBE_CONFIRMATION → `ignored` (sns.ts).
  * - UNREADABLE (ingress could not read a notification type) → `invalid`, saying what is wrong.
  * - Any other topic (ANY_OFFER_CHANGED, ACCOUNT_STATUS_CHANGED, …) → `ignored`.
  *
@@ -31,13 +31,13 @@ import {
   notificationType,
   OrderChangeNotification,
   UNREADABLE_TOPIC,
-} from '../connectors/amazon/index.js'
-import { fbaInventory, mfnQuantity, statusChange } from './amazon/listing.js'
-import { orderChange } from './amazon/order-change.js'
-import { locateNotification, notificationOf } from './amazon/shared.js'
-import { subscriptionConfirmation } from './amazon/sns.js'
-import { byTopic, type TopicHandler } from './shared/dispatch.js'
-import type { NormalizeResult } from './types.js'
+} from '../../connectors/amazon/index.js'
+import { fbaInventory, mfnQuantity, statusChange } from './listing.js'
+import { orderChange } from './order-webhooks.js'
+import { locateNotification, notificationOf } from './shared.js'
+import { subscriptionConfirmation } from './sns.js'
+import { byTopic, type TopicHandler } from '../shared/dispatch.js'
+import type { NormalizeResult } from '../types.js'
 
 const listingStatus = notificationOf(ListingsItemStatusChangeNotification, statusChange)
 

@@ -4,9 +4,9 @@
 // an SNS subscription is only ever confirmed on an SNS host; the status tables and the refusals
 // (each naming its path in the posted body) are pinned case by case.
 import { describe, expect, it } from 'vitest'
-import { notificationId, unwrapAmazon } from '../connectors/amazon/index.js'
-import { parseJsonBody } from '../src/json.js'
-import { listFixtures, loadFixture, type RecordedWebhook } from '../test/helpers/fixtures.js'
+import { notificationId, unwrapAmazon } from '../../connectors/amazon/index.js'
+import { parseJsonBody } from '../../src/json.js'
+import { listFixtures, loadFixture, type RecordedWebhook } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
   fixtureInputs,
@@ -16,13 +16,13 @@ import {
   snapshotOf,
   usd,
   type Json,
-} from '../test/helpers/normalizer-cases.js'
-import { amazon } from './amazon.js'
-import { listingStatus } from './amazon/listing.js'
-import { orderStatus } from './amazon/order.js'
-import { subscriptionArn } from './amazon/sns.js'
-import { normalizers } from './index.js'
-import type { NormalizeResult } from './types.js'
+} from '../../test/helpers/normalizer-cases.js'
+import { amazon } from './index.js'
+import { listingStatus } from './listing.js'
+import { orderStatus } from './order.js'
+import { subscriptionArn } from './sns.js'
+import { normalizers } from '../index.js'
+import type { NormalizeResult } from '../types.js'
 
 const ENVELOPES = ['eventbridge', 'sns', 'bare'] as const
 

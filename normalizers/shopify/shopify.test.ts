@@ -1,7 +1,7 @@
 // De-risks the Shopify mapping: every recorded delivery in fixtures/shopify must normalize to its
 // reviewed golden output, with exact minor-unit amounts, ids beyond 2^53 intact and valid contract data.
 import { describe, expect, it } from 'vitest'
-import { loadFixture } from '../test/helpers/fixtures.js'
+import { loadFixture } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
   fixtureInputs,
@@ -9,10 +9,10 @@ import {
   only,
   snapshotOf,
   type Json,
-} from '../test/helpers/normalizer-cases.js'
-import { parseJsonBody } from '../src/json.js'
-import { shopify } from './shopify.js'
-import type { NormalizeResult } from './types.js'
+} from '../../test/helpers/normalizer-cases.js'
+import { parseJsonBody } from '../../src/json.js'
+import { shopify } from './index.js'
+import type { NormalizeResult } from '../types.js'
 
 const BIG_ORDER_ID = '9007199254740993123'
 
@@ -422,6 +422,24 @@ describe('shopify normalizer · inventory levels', () => {
   it('keeps an inventory item id beyond 2^53 as its exact digits', () => {
     const observation = only(level({ inventory_item_id: '9007199254740993123' }), 'inventory-level')
     expect(observation.data.listing.unitId).toBe('9007199254740993123')
+  })
+
+  // The order path refuses a bad updated_at (its placedAt/updatedAt are checked as the contract's
+  // times); the level's occurredAt is that same field and must be refused the same way.
+  it.each([
+    ['missing', undefined],
+    ['null', null],
+    ['without an offset', '2026-11-22T12:00:00'],
+    ['a date only', '2026-11-22'],
+    ['an impossible date', '2026-02-30T10:00:00Z'],
+    ['Unix seconds', 1763812800],
+  ])('refuses an updated_at that is %s, as an order with it is refused', (_, updatedAt) => {
+    const order = normalizeOrder(orderWith({ updated_at: updatedAt }))
+    expect(order).toMatchObject({
+      kind: 'invalid',
+      issues: [expect.stringMatching(/^updated_at: /)],
+    })
+    expect(level({ updated_at: updatedAt })).toEqual(order)
   })
 
   it('names each bad path', () => {

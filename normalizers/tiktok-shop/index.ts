@@ -6,21 +6,17 @@
  * Topics
  * - ORDER_STATUS_CHANGE (1), CANCELLATION_STATUS_CHANGE (11), RETURN_STATUS_CHANGE (12): thin
  *   webhooks; `hydrate` first, then `order` (and `order-return`) observations
- *   (tiktok-shop/order-webhooks.ts, mapping in tiktok-shop/order.ts).
+ *   (order-webhooks.ts, mapping in order.ts).
  * - INVENTORY_STATUS_CHANGE (27), PRODUCT_STATUS_CHANGE (5), PRODUCT_INFORMATION_CHANGE (15):
- *   complete webhooks, mapped in tiktok-shop/listing.ts.
+ *   complete webhooks, mapped in listing.ts.
  * - SELLER_DEAUTHORIZATION (6) → `account-authorization` revoked; UPCOMING_AUTHORIZATION_EXPIRATION
- *   (7) → expiring, its message followed by the expiry time. Both occur at the webhook timestamp.
+ *   (7) → expiring (authorization.ts).
  * - UNREADABLE (ingress could not read the signed body's envelope) → `invalid`, naming the paths.
  * - Any other topic → `ignored`.
  *
  * Every observation is checked against the contract before it is returned; a body or fetched
  * record that does not match its schema is `invalid`, one issue per bad path (fetched records
  * under `hydrated.<key>`).
- *
- * Docs: https://partner.tiktokshop.com/docv2/page/6-seller-deauthorization,
- * …/7-upcoming-authorization-expiration
- * (mirrored in repo:lazykern/ecommerce-api-docs data/processed/tiktok/guides/webhooks/).
  */
 import {
   InventoryStatusChangeWebhook,
@@ -30,16 +26,17 @@ import {
   TikTokEnvelope,
   UNREADABLE_TOPIC,
   UpcomingAuthorizationExpirationWebhook,
-} from '../connectors/tiktok-shop/index.js'
-import { inventoryLevel, productInformation, productStatus } from './tiktok-shop/listing.js'
+} from '../../connectors/tiktok-shop/index.js'
+import { byTopic, webhookOf, type TopicHandler } from '../shared/dispatch.js'
+import type { NormalizeResult } from '../types.js'
+import { sellerDeauthorization, upcomingExpiration } from './authorization.js'
+import { inventoryLevel, productInformation, productStatus } from './listing.js'
 import {
   cancellationStatusChange,
   orderStatusChange,
   returnStatusChange,
-} from './tiktok-shop/order-webhooks.js'
-import { done, invalid, isoFromUnix } from './tiktok-shop/shared.js'
-import { byTopic, webhookOf, type TopicHandler } from './shared/dispatch.js'
-import type { NormalizeResult } from './types.js'
+} from './order-webhooks.js'
+import { done, invalid } from './shared.js'
 
 const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
   [UNREADABLE_TOPIC, (input) => unreadable(input.body)],
@@ -66,29 +63,4 @@ function unreadable(body: unknown): NormalizeResult {
   const parsed = TikTokEnvelope.safeParse(body)
   if (!parsed.success) return invalid(parsed.error.issues)
   return { kind: 'invalid', issues: [`type: ingress could not read type ${parsed.data.type}`] }
-}
-
-function sellerDeauthorization(webhook: SellerDeauthorizationWebhook): NormalizeResult {
-  return done([
-    {
-      kind: 'account-authorization',
-      state: 'revoked',
-      occurredAt: isoFromUnix(webhook.timestamp),
-      message: webhook.data.message,
-    },
-  ])
-}
-
-function upcomingExpiration(webhook: UpcomingAuthorizationExpirationWebhook): NormalizeResult {
-  const { message, expiration_time: expiresAt } = webhook.data
-  return done([
-    {
-      kind: 'account-authorization',
-      state: 'expiring',
-      occurredAt: isoFromUnix(webhook.timestamp),
-      // TikTok's message counts days ("expiring in 12 days"); the time itself is only in a field.
-      message:
-        expiresAt === undefined ? message : `${message} (expires at ${isoFromUnix(expiresAt)})`,
-    },
-  ])
 }

@@ -3,7 +3,7 @@
 // JSON-number money never goes through float arithmetic) and contract-valid observations; the
 // line-status table, the ORDER_UPDATES envelope variants and the refusals are pinned case by case.
 import { describe, expect, it } from 'vitest'
-import { loadFixture } from '../test/helpers/fixtures.js'
+import { loadFixture } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
   fetchedRecord,
@@ -14,12 +14,12 @@ import {
   snapshotOf,
   usd,
   type Json,
-} from '../test/helpers/normalizer-cases.js'
-import { normalizers } from './index.js'
-import type { NormalizeResult } from './types.js'
-import { walmart } from './walmart.js'
-import { countryCode } from './walmart/address.js'
-import { orderStatus, paymentStatus, unitState, type UnitCounts } from './walmart/order.js'
+} from '../../test/helpers/normalizer-cases.js'
+import { normalizers } from '../index.js'
+import type { NormalizeResult } from '../types.js'
+import { walmart } from './index.js'
+import { countryCode } from './address.js'
+import { orderStatus, paymentStatus, unitState, type UnitCounts } from './order.js'
 
 const PARTNER_ID = '10000682332'
 

@@ -6,10 +6,10 @@
  * Topics
  * - PO_CREATED, PO_LINE_AUTOCANCELLED, INTENT_TO_CANCEL and ORDER_UPDATES (sub-events PO_CREATED,
  *   PO_LINE_AUTOCANCELLED, INTENT_TO_CANCEL, FRAUD_CANCEL; others `ignored`): thin webhooks;
- *   `hydrate` the purchase order first, then one `order` observation (walmart/order-webhooks.ts,
- *   mapping and status table in walmart/order.ts).
+ *   `hydrate` the purchase order first, then one `order` observation (order-webhooks.ts,
+ *   mapping and status table in order.ts).
  * - INVENTORY_OOS → `inventory-level` per ship node; OFFER_PUBLISHED / OFFER_UNPUBLISHED →
- *   `listing-status` active / inactive (walmart/listing.ts).
+ *   `listing-status` active / inactive (listing.ts).
  * - UNREADABLE (the connector could not read the signed body's `source.eventType`) → `invalid`,
  *   naming the paths.
  * - Any other topic (BUY_BOX_CHANGED, REPORT_STATUS, RETURN_NOTIFICATIONS, …) → `ignored`.
@@ -30,12 +30,12 @@ import {
   PurchaseOrderLineAutocancelledWebhook,
   UNREADABLE_TOPIC,
   WalmartEnvelope,
-} from '../connectors/walmart/index.js'
-import { byTopic, webhookOf, type TopicHandler } from './shared/dispatch.js'
-import type { NormalizeResult } from './types.js'
-import { inventoryOutOfStock, offerStatus } from './walmart/listing.js'
-import { orderUpdates, purchaseOrderEvent } from './walmart/order-webhooks.js'
-import { invalid } from './walmart/shared.js'
+} from '../../connectors/walmart/index.js'
+import { byTopic, webhookOf, type TopicHandler } from '../shared/dispatch.js'
+import type { NormalizeResult } from '../types.js'
+import { inventoryOutOfStock, offerStatus } from './listing.js'
+import { orderUpdates, purchaseOrderEvent } from './order-webhooks.js'
+import { invalid } from './shared.js'
 
 const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
   [UNREADABLE_TOPIC, (input) => unreadable(input.body)],
