@@ -15,9 +15,9 @@
 import { Hono, type Context } from 'hono'
 import { shopify } from '../../../connectors/shopify/index.js'
 import type { ChannelState } from '../types.js'
-import { EmulatedCostBucket } from './bucket.js'
+import { EmulatedCostBucket } from './admission.js'
 import { operationOf, type GraphqlError } from './graphql.js'
-import { readLevel, setQuantities, type IdempotencyKeys, type Resolved } from './inventory.js'
+import { readLevel, setQuantities, type IdempotencyKeys, type Resolved } from './stock.js'
 import { echoLevels } from './webhooks.js'
 
 const TOKEN = shopify.sandboxCredentials('').accessToken

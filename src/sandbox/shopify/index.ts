@@ -7,7 +7,7 @@
  */
 import type { EmulatedChannel } from '../types.js'
 import { shopifyRoutes } from './api.js'
-import { idsOf, LOCATION_ID } from './ids.js'
+import { idsOf, LOCATION_ID } from './seller.js'
 import { cancelOrder, placeOrder, reportStock } from './orders.js'
 
 export const shopifyEmulator: EmulatedChannel = {

@@ -5,7 +5,7 @@
  * `state.orders` (by its id) to know what a cancellation returns.
  */
 import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
-import { idsOf, priceCentsOf, shopifyTime } from './ids.js'
+import { idsOf, priceCentsOf, shopifyTime } from './seller.js'
 import { echoLevels, inventoryLevelWebhook, shopifyWebhook } from './webhooks.js'
 import { returnStock, takeStock } from '../buyer-stock.js'
 

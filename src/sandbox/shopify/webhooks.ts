@@ -11,7 +11,7 @@ import { DEFAULT_API_VERSION } from '../../../connectors/shopify/config.js'
 import { shopify } from '../../../connectors/shopify/index.js'
 import { sendWebhook, sentCopies } from '../send.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
-import { idsOf, LOCATION_ID, shopifyTime } from './ids.js'
+import { idsOf, LOCATION_ID, shopifyTime } from './seller.js'
 
 // The emulator URL does not enter the webhook credentials.
 const sandbox = shopify.sandboxCredentials('')

@@ -12,7 +12,7 @@
 import { z } from 'zod'
 import type { ChannelState } from '../types.js'
 import { invalidVariable, type GraphqlError, type Operation } from './graphql.js'
-import { LOCATION_ID, idsOf, skuOfItem } from './ids.js'
+import { LOCATION_ID, idsOf, skuOfItem } from './seller.js'
 
 /** What an operation answers: `data`, or top-level errors (nothing done). */
 export type Resolved =
