@@ -1,14 +1,29 @@
 /**
- * The ids under which the emulated Shopify store lists an internal SKU: one product with one
- * variant, whose inventory item is stocked at the store's one location. Derived from the SKU
- * alone, so the same SKU always has the same ids (every run, every state); and the way back from
- * an inventory item id to its SKU for the API.
+ * The emulated Shopify store's fixed ids and the ids under which it lists an internal SKU: one
+ * product with one variant, whose inventory item is stocked at the store's shop location and at
+ * no other. Derived from the SKU alone, so the same SKU always has the same ids (every run, every
+ * state); and the way back from an inventory item id to its SKU for the API. A SKU's price is
+ * fixed the same way.
  */
 import { createHash } from 'node:crypto'
 import type { ChannelState } from '../types.js'
 
-/** The sandbox store's one location (a Shopify-shaped 11-digit id). */
+/** The store's location where every SKU is stocked (a Shopify-shaped 11-digit id). */
 export const LOCATION_ID = '75596366001'
+
+/**
+ * The store's second location, a warehouse that stocks nothing: an item the store has, at a
+ * location it has, not stocked there, which Shopify refuses to set as ITEM_NOT_STOCKED_AT_LOCATION
+ * and reads as no level (channels.md §1 B3).
+ */
+export const WAREHOUSE_LOCATION_ID = '75596398769'
+
+/** The location a `gid://shopify/Location/<digits>` names, when the store has it. */
+export function storeLocation(gid: unknown): string | undefined {
+  const id =
+    typeof gid === 'string' ? /^gid:\/\/shopify\/Location\/(\d+)$/.exec(gid)?.[1] : undefined
+  return id === LOCATION_ID || id === WAREHOUSE_LOCATION_ID ? id : undefined
+}
 
 export interface SkuIds {
   readonly productId: string
@@ -39,15 +54,18 @@ export function idsOf(sku: string): SkuIds {
 }
 
 /**
- * The SKU an inventory item id names: one whose ids were derived already (a listing unit handed
- * out, an order placed), else one the state holds stock for; undefined when the store has no
- * such item.
+ * The SKU a `gid://shopify/InventoryItem/<digits>` names: one whose ids were derived already (a
+ * listing unit handed out, an order placed), else one the state holds stock for; undefined when
+ * the store has no such item.
  */
-export function skuOfItem(state: ChannelState, inventoryItemId: string): string | undefined {
-  const known = skuByItem.get(inventoryItemId)
+export function skuOfItem(state: ChannelState, gid: unknown): string | undefined {
+  const id =
+    typeof gid === 'string' ? /^gid:\/\/shopify\/InventoryItem\/(\d+)$/.exec(gid)?.[1] : undefined
+  if (id === undefined) return undefined
+  const known = skuByItem.get(id)
   if (known !== undefined) return known
   for (const sku of state.stock.keys()) {
-    if (idsOf(sku).inventoryItemId === inventoryItemId) return sku
+    if (idsOf(sku).inventoryItemId === id) return sku
   }
   return undefined
 }
@@ -56,9 +74,4 @@ export function skuOfItem(state: ChannelState, inventoryItemId: string): string 
 export function priceCentsOf(sku: string): number {
   const digest = createHash('sha256').update(`price:${sku}`, 'utf8').digest()
   return 500 + (digest.readUInt32BE(0) % 9_500)
-}
-
-/** Shopify's REST timestamp form: seconds, with an offset (the sandbox store keeps UTC). */
-export function shopifyTime(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, '+00:00')
 }

@@ -10,9 +10,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
 import { CHANNEL_API_POLICY } from '../../outbound/destination-guard.js'
 import { createUndiciTransport } from '../../outbound/transport.js'
-import { createShopifyClient } from '../../../connectors/shopify/client.js'
-import { shopify, type ShopifyCredentials } from '../../../connectors/shopify/index.js'
-import { shopifyStock, type ShopifyUnit } from '../../../connectors/shopify/stock.js'
+import {
+  shopify,
+  type ShopifyCredentials,
+  type ShopifyUnit,
+} from '../../../connectors/shopify/index.js'
 import type { InboundRequest } from '../../../connectors/types.js'
 import {
   normalizers,
@@ -23,7 +25,9 @@ import {
 import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
+import { costBucketOf } from './admission.js'
 import { shopifyEmulator } from './index.js'
+import { WAREHOUSE_LOCATION_ID } from './seller.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import {
   listen,
@@ -32,6 +36,7 @@ import {
 } from '../../../test/helpers/emulated-channel.js'
 
 const transport = createUndiciTransport({ policy: CHANNEL_API_POLICY })
+const shopifyStock = shopify.stock
 
 const emulator = useEmulatedChannel(shopifyEmulator)
 let emulatorUrl: string
@@ -45,7 +50,7 @@ function credentials(overrides: Partial<ShopifyCredentials> = {}): ShopifyCreden
 }
 
 function client(overrides: Partial<ShopifyCredentials> = {}) {
-  return createShopifyClient(credentials(overrides), { transport, clock: systemClock })
+  return shopify.client(credentials(overrides), { transport, clock: systemClock })
 }
 
 function unitOf(sku: string): ShopifyUnit {
@@ -184,6 +189,16 @@ describe('stock', () => {
     )
     expect(wrong.details.code).toBe('INVALID_LOCATION')
   })
+
+  it('keeps nothing at its warehouse: a write there is ITEM_NOT_STOCKED_AT_LOCATION, a read null', async () => {
+    state.stock.set('X', 4)
+    const warehouse = { ...unitOf('X'), locationId: WAREHOUSE_LOCATION_ID }
+    const err = await failure(shopifyStock.write(client(), warehouse, write(1, null)))
+    expect([err.kind, err.details.code]).toEqual(['permanent', 'ITEM_NOT_STOCKED_AT_LOCATION'])
+    expect(err.message).toContain(`at location ${WAREHOUSE_LOCATION_ID}`)
+    await expect(shopifyStock.read(client(), warehouse)).resolves.toBeNull()
+    expect(state.stock.get('X')).toBe(4)
+  })
 })
 
 describe('request checks', () => {
@@ -303,6 +318,19 @@ describe('throttling', () => {
     expect(err!.details.retryAfterMs).toBeGreaterThan(0)
     expect(err!.details.retryAfterMs).toBeLessThanOrEqual(100)
     expect(state.stats.throttled).toBe(1)
+  })
+
+  it('refills the bucket by the marketplace clock', async () => {
+    let now = new Date('2026-11-22T12:00:00Z').getTime()
+    state.now = () => new Date(now)
+    const bucket = costBucketOf(state)
+    // Another process of the hub spent all but 2 points; a read costs 3.
+    expect(bucket.take(998)).toBe(true)
+    const err = await failure(shopifyStock.read(client(), unitOf('X')))
+    expect([err.kind, err.details.code]).toEqual(['rate-limited', 'THROTTLED'])
+    now += 20 // 2 points at 100 points/s
+    await expect(shopifyStock.read(client(), unitOf('X'))).resolves.toBe(0)
+    expect(bucket.status().currentlyAvailable).toBe(1)
   })
 
   it('a client that has seen the bucket paces itself instead of being throttled', async () => {
