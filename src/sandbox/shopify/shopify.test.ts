@@ -4,7 +4,8 @@
 // give webhooks that the connector verifies and the normalizer maps to what happened, the store
 // posts inventory_levels/update to the hub after its own changes (the echo), wrong tokens and
 // request shapes are refused as Shopify refuses them, and both forms of THROTTLED reach the hub as
-// `rate-limited`.
+// `rate-limited`, the bucket refilling by the marketplace clock. The webhook signer is checked
+// against a published HMAC-SHA256 vector, apart from the connector's verifier.
 import { request } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
@@ -28,6 +29,7 @@ import type { ChannelState, SignedWebhook } from '../types.js'
 import { costBucketOf } from './admission.js'
 import { shopifyEmulator } from './index.js'
 import { WAREHOUSE_LOCATION_ID } from './seller.js'
+import { signShopify } from './sign.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import {
   listen,
@@ -114,6 +116,15 @@ const write = (
   quantity,
   expected,
   idempotencyKey,
+})
+
+describe('signing', () => {
+  it('is HMAC-SHA256 in base64, as RFC 4231 test case 2 computes it, over bytes or text alike', () => {
+    const data = 'what do ya want for nothing?'
+    const expected = 'W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM='
+    expect(signShopify(data, 'Jefe')).toBe(expected)
+    expect(signShopify(Buffer.from(data, 'utf8'), 'Jefe')).toBe(expected)
+  })
 })
 
 describe('listing units', () => {
