@@ -2,9 +2,13 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { shopify } from '../connectors/shopify/index.js'
 
-/** The sandbox's published secret for account shopify/demo (connectors/shopify sandboxCredentials). */
-export const SANDBOX_SECRET = 'sandbox-shopify-webhook-secret'
+/**
+ * The sandbox's published secret for account shopify/demo, which wrk-webhooks.lua signs with
+ * (the emulator URL does not enter the webhook credentials).
+ */
+export const SANDBOX_SECRET = shopify.sandboxCredentials('').webhookSecrets[0]!
 export const WEBHOOK_PATH = '/webhooks/shopify/demo'
 
 const FIXTURE = new URL('../fixtures/shopify/orders-create/basic.json', import.meta.url)

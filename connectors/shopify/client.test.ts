@@ -1,61 +1,80 @@
-// De-risks the Shopify GraphQL Admin client against an msw stand-in written from Shopify's docs:
-// the endpoint and token, the inventorySetQuantities request (2026-04 shape: changeFromQuantity
-// always sent, @idempotent key), userErrors classification (stale, refused items, idempotency
-// codes), the available read, THROTTLED in both its 200 and 429 forms, pacing by the reported
-// cost bucket, error classification and timeouts.
-import { HttpResponse, http } from 'msw'
+// De-risks the Shopify GraphQL Admin client against the emulated store (src/sandbox/shopify/, served
+// through msw): the endpoint and token, the inventorySetQuantities request (2026-04 shape:
+// changeFromQuantity always sent, @idempotent key), userErrors classification (stale, refused
+// items, idempotency codes), the available read, THROTTLED in both its 200 and 429 forms, pacing by
+// the reported cost bucket, error classification and timeouts. Answers Shopify gives only when it
+// fails are injected as emulator faults, worded as the emulator words them.
 import { describe, expect, it } from 'vitest'
+import type { Fault } from '../../src/sandbox/faults.js'
 import {
-  graphqlErrors,
+  costBucketOf,
   INVALID_TOKEN_BODY,
-  levelKey,
-  shopifyApi,
-  throttled,
-  type ShopifyApiOptions,
-} from '../../test/channels/shopify-api.js'
+  MAXIMUM_AVAILABLE,
+  RESTORE_RATE,
+} from '../../src/sandbox/shopify/admission.js'
+import { SET_COST } from '../../src/sandbox/shopify/api.js'
+import {
+  answerBody,
+  throttledBody,
+  type ThrottleStatus,
+} from '../../src/sandbox/shopify/graphql.js'
+import { shopifyEmulator } from '../../src/sandbox/shopify/index.js'
+import { idsOf, LOCATION_ID, WAREHOUSE_LOCATION_ID } from '../../src/sandbox/shopify/seller.js'
+import {
+  setQuantitiesResult,
+  userError,
+  type UserErrorCode,
+} from '../../src/sandbox/shopify/stock.js'
 import {
   clientContext,
   failure,
-  itClassifiesAnswers,
-  itRefusesUnusableAnswers,
-  serve,
+  itClassifiesInjectedAnswers,
+  itRefusesUnusableInjectedAnswers,
   testClock,
-  type CallUnderTest,
   type ClassificationCase,
+  type EmulatedCallUnderTest,
 } from '../../test/helpers/channel-client.js'
-import { mswServer } from '../../test/setup-msw.js'
-import { createShopifyClient, DEFAULT_RATE_LIMIT_WAIT_MS, type ShopifyQuantity } from './client.js'
+import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
+import {
+  createShopifyClient,
+  DEFAULT_RATE_LIMIT_WAIT_MS,
+  type ShopifyClient,
+  type ShopifyQuantity,
+} from './client.js'
 import { ShopifyCredentials } from './config.js'
+import { shopify } from './index.js'
 
-const SHOP = 'demo-store.myshopify.com'
-const BASE = `https://${SHOP}`
-const ENDPOINT = `${BASE}/admin/api/2026-10/graphql.json`
-const TOKEN = 'shpat_test_token_0001'
-const ITEM = '48513488879793'
-const LOCATION = '75596366001'
+const SANDBOX = shopify.sandboxCredentials('')
+const TOKEN = SANDBOX.accessToken
+const ENDPOINT = '/admin/api/2026-10/graphql.json'
+const SKU = 'TEE-BLK-M'
+const ITEM = idsOf(SKU).inventoryItemId
+const OTHER_SKU = 'MUG-WHT'
+const OTHER_ITEM = idsOf(OTHER_SKU).inventoryItemId
+const LOCATION = LOCATION_ID
 const KEY = 'push-job-1'
 
 const clock = testClock(new Date('2026-11-22T12:00:00Z'))
+const emulator = useEmulatorOverMsw(shopifyEmulator, { bases: [`https://${SANDBOX.shopDomain}`] })
 
 // No apiBaseUrl: the client must derive the endpoint from the shop domain.
 const credentials = ShopifyCredentials.parse({
-  webhookSecrets: ['s3cret'],
-  shopDomain: SHOP,
+  webhookSecrets: SANDBOX.webhookSecrets,
+  shopDomain: SANDBOX.shopDomain,
   accessToken: TOKEN,
 })
 
-function setup(api: Partial<ShopifyApiOptions> = {}, overrides: Partial<ShopifyCredentials> = {}) {
-  const stand = serve(
-    shopifyApi({
-      baseUrl: BASE,
-      accessToken: TOKEN,
-      levels: new Map([[levelKey(ITEM, LOCATION), 5]]),
-      ...api,
-    }),
-  )
-  const client = createShopifyClient({ ...credentials, ...overrides }, clientContext(clock))
-  return { client, api: stand }
+/** A client of the store, which holds 5 of {@link SKU} at its shop location. */
+function setup(overrides: Partial<ShopifyCredentials> = {}): ShopifyClient {
+  emulator.state.stock.set(SKU, 5)
+  return createShopifyClient({ ...credentials, ...overrides }, clientContext(clock))
 }
+
+/** The GraphQL requests as the store received them. */
+const sent = () =>
+  emulator.state.requests.map(
+    (r) => JSON.parse(r.body) as { query: string; variables: Record<string, unknown> },
+  )
 
 const one = (q: Partial<ShopifyQuantity> = {}): ShopifyQuantity => ({
   inventoryItemId: ITEM,
@@ -65,17 +84,35 @@ const one = (q: Partial<ShopifyQuantity> = {}): ShopifyQuantity => ({
   ...q,
 })
 
+/** Adds a fault on the GraphQL endpoint to this test's store. */
+const inject = (fault: Fault) => emulator.state.faults.add({ path: ENDPOINT, ...fault })
+
+const FULL_BUCKET: ThrottleStatus = {
+  maximumAvailable: MAXIMUM_AVAILABLE,
+  currentlyAvailable: MAXIMUM_AVAILABLE,
+  restoreRate: RESTORE_RATE,
+}
+
+/** A 200 answer to the set carrying these userErrors, as the store words them. */
+const userErrorsAnswer = (...codes: UserErrorCode[]) =>
+  Response.json(
+    answerBody(setQuantitiesResult(codes.map((code) => userError(code))), SET_COST, FULL_BUCKET),
+  )
+
+/** A 200 answer with one top-level GraphQL error. */
+const topLevelError = (code: string, message = code) =>
+  Response.json(answerBody({ errors: [{ message, extensions: { code } }] }, SET_COST, FULL_BUCKET))
+
 describe('setQuantities', () => {
   it('sends inventorySetQuantities with the token, the 2026-04 shape and an idempotency key', async () => {
-    const { client, api } = setup()
+    const client = setup()
     await expect(
       client.setQuantities({ quantities: [one()], idempotencyKey: KEY }),
     ).resolves.toEqual({ status: 'applied' })
 
-    expect(api.calls).toHaveLength(1)
-    const [call] = api.calls
-    expect(call!.refusedWith).toBeUndefined()
-    expect(call!.headers['x-shopify-access-token']).toBe(TOKEN)
+    expect(emulator.state.requests).toHaveLength(1)
+    expect(emulator.state.requests[0]!.headers['x-shopify-access-token']).toBe(TOKEN)
+    const [call] = sent()
     expect(call!.query).toMatch(
       /inventorySetQuantities\(input: \$input\) @idempotent\(key: \$idempotencyKey\)/,
     )
@@ -95,33 +132,31 @@ describe('setQuantities', () => {
     expect(call!.variables.idempotencyKey).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     )
-    expect(api.setCalls[0]!.quantities).toEqual([
-      { item: ITEM, location: LOCATION, quantity: 3, changeFromQuantity: 5 },
-    ])
+    // The store passed every check and set the level.
+    expect(emulator.state.stats.rejected).toBe(0)
+    expect(emulator.state.stock.get(SKU)).toBe(3)
   })
 
   it('sends an explicit null changeFromQuantity, which skips the check', async () => {
-    const { client, api } = setup()
+    const client = setup()
+    emulator.state.stock.set(SKU, 8)
     await client.setQuantities({
       quantities: [one({ changeFromQuantity: null })],
       idempotencyKey: KEY,
     })
-    const sent = (api.calls[0]!.variables.input as { quantities: object[] }).quantities[0]
-    expect(sent).toHaveProperty('changeFromQuantity', null)
-    expect(api.setCalls).toHaveLength(1)
+    const input = sent()[0]!.variables.input as { quantities: object[] }
+    expect(input.quantities[0]).toHaveProperty('changeFromQuantity', null)
+    expect(emulator.state.stock.get(SKU)).toBe(3)
   })
 
   it('accepts gids as well as digits, and sets several levels in one call', async () => {
-    const levels = new Map([
-      [levelKey(ITEM, LOCATION), 5],
-      [levelKey('2', LOCATION), 0],
-    ])
-    const { client, api } = setup({ levels })
+    const client = setup()
+    emulator.state.stock.set(OTHER_SKU, 0)
     await client.setQuantities({
       quantities: [
         one({ inventoryItemId: `gid://shopify/InventoryItem/${ITEM}` }),
         one({
-          inventoryItemId: '2',
+          inventoryItemId: OTHER_ITEM,
           locationId: `gid://shopify/Location/${LOCATION}`,
           quantity: 9,
           changeFromQuantity: 0,
@@ -129,83 +164,88 @@ describe('setQuantities', () => {
       ],
       idempotencyKey: KEY,
     })
-    expect(api.setCalls).toHaveLength(1)
-    expect([...levels.values()]).toEqual([3, 9])
+    expect(emulator.state.requests).toHaveLength(1)
+    expect([emulator.state.stock.get(SKU), emulator.state.stock.get(OTHER_SKU)]).toEqual([3, 9])
   })
 
   it('derives Shopify’s key from the job key and what is sent: a resend replays, a new quantity gets a new key', async () => {
-    const { client, api } = setup()
+    const client = setup()
     await client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
+    // Changed at Shopify since: a resend applied again would set 3 over it.
+    emulator.state.stock.set(SKU, 7)
     await client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
+    expect(emulator.state.stock.get(SKU)).toBe(7)
     await client.setQuantities({
-      quantities: [one({ quantity: 4, changeFromQuantity: 3 })],
+      quantities: [one({ quantity: 4, changeFromQuantity: 7 })],
       idempotencyKey: KEY,
     })
-    const keys = api.calls.map((c) => c.variables.idempotencyKey)
+    const keys = sent().map((c) => c.variables.idempotencyKey)
     expect(keys[0]).toBe(keys[1])
     expect(keys[2]).not.toBe(keys[0])
     // The resend was answered from the key, not applied again.
-    expect(api.setCalls).toHaveLength(2)
+    expect(emulator.state.stats.stockWrites).toBe(2)
+    expect(emulator.state.stock.get(SKU)).toBe(4)
   })
 
   it('a stale changeFromQuantity is transient with code stale, and changes nothing', async () => {
-    const levels = new Map([[levelKey(ITEM, LOCATION), 8]])
-    const { client } = setup({ levels })
+    const client = setup()
+    emulator.state.stock.set(SKU, 8)
     const err = await failure(client.setQuantities({ quantities: [one()], idempotencyKey: KEY }))
     expect(err.kind).toBe('transient')
     expect(err.details.code).toBe('stale')
     expect(err.message).toContain(
       `CHANGE_FROM_QUANTITY_STALE (inventory item ${ITEM} at location ${LOCATION})`,
     )
-    expect(levels.get(levelKey(ITEM, LOCATION))).toBe(8)
+    expect(emulator.state.stock.get(SKU)).toBe(8)
   })
 
   it.each([
-    ['ITEM_NOT_STOCKED_AT_LOCATION', { locationId: '999' }],
+    ['ITEM_NOT_STOCKED_AT_LOCATION', { locationId: WAREHOUSE_LOCATION_ID }],
+    ['INVALID_LOCATION', { locationId: '999' }],
     ['INVALID_INVENTORY_ITEM', { inventoryItemId: '12345' }],
   ])('%s is permanent, naming the item', async (code, q) => {
-    const { client } = setup()
+    const client = setup()
     const err = await failure(client.setQuantities({ quantities: [one(q)], idempotencyKey: KEY }))
     expect(err.kind).toBe('permanent')
     expect(err.details.code).toBe(code)
     expect(err.message).toMatch(new RegExp(`${code} \\(inventory item \\d+ at location \\d+\\)`))
+    expect(emulator.state.stock.get(SKU)).toBe(5)
   })
 
-  it('a stale quantity beside a refused one is permanent', async () => {
-    const { client } = setup({
-      onSet: () => [
-        {
-          code: 'CHANGE_FROM_QUANTITY_STALE',
-          field: ['input', 'quantities', '0', 'changeFromQuantity'],
-        },
-        { code: 'INVALID_QUANTITY_TOO_HIGH', field: ['input', 'quantities', '0', 'quantity'] },
-      ],
-    })
-    const err = await failure(client.setQuantities({ quantities: [one()], idempotencyKey: KEY }))
+  it('a stale quantity beside a refused one is permanent, and sets neither', async () => {
+    const client = setup()
+    emulator.state.stock.set(SKU, 8)
+    const err = await failure(
+      client.setQuantities({
+        quantities: [one(), one({ inventoryItemId: '12345', changeFromQuantity: null })],
+        idempotencyKey: KEY,
+      }),
+    )
     expect(err.kind).toBe('permanent')
-    expect(err.details.code).toBe('INVALID_QUANTITY_TOO_HIGH')
+    expect(err.details.code).toBe('INVALID_INVENTORY_ITEM')
+    expect(err.message).toContain('CHANGE_FROM_QUANTITY_STALE')
+    expect(emulator.state.stock.get(SKU)).toBe(8)
   })
 
   it('IDEMPOTENCY_CONCURRENT_REQUEST is transient', async () => {
-    const { client } = setup({ onSet: () => [{ code: 'IDEMPOTENCY_CONCURRENT_REQUEST' }] })
+    const client = setup()
+    inject({ answer: () => userErrorsAnswer('IDEMPOTENCY_CONCURRENT_REQUEST') })
     const err = await failure(client.setQuantities({ quantities: [one()], idempotencyKey: KEY }))
     expect(err.kind).toBe('transient')
     expect(err.details.code).toBe('IDEMPOTENCY_CONCURRENT_REQUEST')
   })
 
   it('IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED is resent once under a new key', async () => {
-    let answered = 0
-    const { client, api } = setup({
-      onSet: () =>
-        answered++ === 0 ? [{ code: 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED' }] : undefined,
-    })
+    const client = setup()
+    inject({ answer: () => userErrorsAnswer('IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED') })
     await expect(
       client.setQuantities({ quantities: [one()], idempotencyKey: KEY }),
-    ).resolves.toEqual({
-      status: 'applied',
-    })
-    expect(api.setCalls).toHaveLength(2)
-    expect(api.setCalls[1]!.idempotencyKey).not.toBe(api.setCalls[0]!.idempotencyKey)
+    ).resolves.toEqual({ status: 'applied' })
+    const keys = sent().map((c) => c.variables.idempotencyKey)
+    expect(keys).toHaveLength(2)
+    expect(keys[1]).not.toBe(keys[0])
+    expect(emulator.state.stats.stockWrites).toBe(1)
+    expect(emulator.state.stock.get(SKU)).toBe(3)
   })
 
   it.each([
@@ -229,34 +269,44 @@ describe('setQuantities', () => {
     ['the same level twice', { quantities: [one(), one()] }, /listed twice/],
     ['an empty key', { quantities: [one()], idempotencyKey: ' ' }, /idempotency key is empty/],
   ])('refuses %s without sending', async (_, input, says) => {
-    const { client, api } = setup()
+    const client = setup()
     const err = await failure(client.setQuantities({ idempotencyKey: KEY, ...input }))
     expect(err.kind).toBe('permanent')
     expect(err.message).toMatch(says)
-    expect(api.calls).toHaveLength(0)
+    expect(emulator.state.requests).toHaveLength(0)
   })
 
   it('an account without an access token gets a clear error and sends nothing', async () => {
-    const { client, api } = setup({}, { accessToken: undefined })
+    const client = setup({ accessToken: undefined })
     const err = await failure(client.setQuantities({ quantities: [one()], idempotencyKey: KEY }))
     expect(err.kind).toBe('unauthorized')
     expect(err.message).toMatch(/no accessToken/)
-    expect(api.calls).toHaveLength(0)
+    expect(emulator.state.requests).toHaveLength(0)
   })
 
-  it('uses apiBaseUrl and apiVersion when given', async () => {
-    const { client, api } = setup(
-      { baseUrl: 'http://emulator.test/shopify', apiVersion: '2026-04' },
-      { apiBaseUrl: 'http://emulator.test/shopify/', apiVersion: '2026-04' },
-    )
-    await client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
-    expect(api.calls[0]!.path).toBe('/shopify/admin/api/2026-04/graphql.json')
+  describe('at another base', () => {
+    const elsewhere = useEmulatorOverMsw(shopifyEmulator, {
+      bases: ['http://emulator.test/shopify'],
+    })
+
+    it('uses apiBaseUrl and apiVersion when given', async () => {
+      elsewhere.state.stock.set(SKU, 5)
+      const client = setup({
+        apiBaseUrl: 'http://emulator.test/shopify/',
+        apiVersion: '2026-04',
+      })
+      await client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
+      expect(elsewhere.state.requests.map((r) => r.path)).toEqual([
+        '/admin/api/2026-04/graphql.json',
+      ])
+      expect(emulator.state.requests).toHaveLength(0)
+    })
   })
 })
 
 describe('readAvailable', () => {
   it('reads the available quantity, from digits or gids', async () => {
-    const { client, api } = setup()
+    const client = setup()
     await expect(client.readAvailable(ITEM, LOCATION)).resolves.toBe(5)
     await expect(
       client.readAvailable(
@@ -264,46 +314,48 @@ describe('readAvailable', () => {
         `gid://shopify/Location/${LOCATION}`,
       ),
     ).resolves.toBe(5)
-    expect(api.calls[0]!.query).toMatch(/quantities\(names: \["available"\]\)/)
-    expect(api.calls[0]!.variables).toEqual({
+    const [call] = sent()
+    expect(call!.query).toMatch(/quantities\(names: \["available"\]\)/)
+    expect(call!.variables).toEqual({
       inventoryItemId: `gid://shopify/InventoryItem/${ITEM}`,
       locationId: `gid://shopify/Location/${LOCATION}`,
     })
   })
 
   it('is null for an unknown item and for an item not stocked at the location', async () => {
-    const { client } = setup()
+    const client = setup()
     await expect(client.readAvailable('1', LOCATION)).resolves.toBeNull()
+    await expect(client.readAvailable(ITEM, WAREHOUSE_LOCATION_ID)).resolves.toBeNull()
     await expect(client.readAvailable(ITEM, '2')).resolves.toBeNull()
   })
 })
 
 describe('hydrate', () => {
   it('fetches nothing: every need is unsupported, none is fine', async () => {
-    const { client, api } = setup()
+    const client = setup()
     await expect(client.hydrate([])).resolves.toEqual({})
     const err = await failure(client.hydrate([{ kind: 'order', id: '1' }]))
     expect(err.kind).toBe('permanent')
     expect(err.message).toMatch(/not supported/)
-    expect(api.calls).toHaveLength(0)
+    expect(emulator.state.requests).toHaveLength(0)
   })
 })
 
 describe('errors', () => {
-  const bucket = (currentlyAvailable: number, restoreRate = 100) => ({
-    maximumAvailable: 2000,
+  const bucket = (currentlyAvailable: number, restoreRate = RESTORE_RATE): ThrottleStatus => ({
+    maximumAvailable: MAXIMUM_AVAILABLE,
     currentlyAvailable,
     restoreRate,
   })
-  const target: CallUnderTest<ReturnType<typeof setup>> = {
-    setup: (overrides) => setup({}, overrides ?? {}),
-    call: ({ client }) => client.setQuantities({ quantities: [one()], idempotencyKey: KEY }),
-    route: (reply) => http.post(ENDPOINT, reply),
+  const target: EmulatedCallUnderTest<ShopifyClient> = {
+    setup: (overrides) => setup(overrides ?? {}),
+    call: (client) => client.setQuantities({ quantities: [one()], idempotencyKey: KEY }),
+    inject,
   }
   const cases: ClassificationCase[] = [
     {
       name: 'THROTTLED answered 200',
-      reply: () => throttled({ status: 200, requested: 10, throttle: bucket(4, 50) }),
+      reply: () => Response.json(throttledBody(SET_COST, bucket(4, 50))),
       kind: 'rate-limited',
       // (10 − 4) points at 50 points/s.
       retryAfterMs: 120,
@@ -311,86 +363,81 @@ describe('errors', () => {
     },
     {
       name: 'THROTTLED answered 429 with Retry-After',
-      reply: () => throttled({ status: 429, requested: 10, throttle: bucket(0), retryAfter: '2' }),
+      reply: () =>
+        Response.json(throttledBody(SET_COST, bucket(0)), {
+          status: 429,
+          headers: { 'Retry-After': '2' },
+        }),
       kind: 'rate-limited',
       retryAfterMs: 2_000,
     },
     {
       name: 'a bare 429',
-      reply: () => new HttpResponse('Too Many Requests', { status: 429 }),
+      reply: () => new Response('Too Many Requests', { status: 429 }),
       kind: 'rate-limited',
       retryAfterMs: DEFAULT_RATE_LIMIT_WAIT_MS,
     },
     {
       name: '401 with Shopify’s string error',
-      reply: () => HttpResponse.json(INVALID_TOKEN_BODY, { status: 401 }),
+      reply: () => Response.json(INVALID_TOKEN_BODY, { status: 401 }),
       kind: 'unauthorized',
       says: 'Invalid API key or access token',
     },
     {
       name: '403',
-      reply: () => HttpResponse.json({ errors: 'Forbidden' }, { status: 403 }),
+      reply: () => Response.json({ errors: 'Forbidden' }, { status: 403 }),
       kind: 'unauthorized',
     },
     {
       name: 'ACCESS_DENIED (a missing scope)',
       reply: () =>
-        graphqlErrors([
-          { code: 'ACCESS_DENIED', message: 'Access denied for inventorySetQuantities field.' },
-        ]),
+        topLevelError('ACCESS_DENIED', 'Access denied for inventorySetQuantities field.'),
       kind: 'unauthorized',
       code: 'ACCESS_DENIED',
     },
-    { name: '500', reply: () => new HttpResponse('oops', { status: 500 }), kind: 'transient' },
+    { name: '500', reply: () => new Response('oops', { status: 500 }), kind: 'transient' },
     {
       name: '503',
-      reply: () => HttpResponse.json({ errors: 'Unavailable' }, { status: 503 }),
+      reply: () => Response.json({ errors: 'Unavailable' }, { status: 503 }),
       kind: 'transient',
     },
     {
       name: 'INTERNAL_SERVER_ERROR',
-      reply: () => graphqlErrors([{ code: 'INTERNAL_SERVER_ERROR' }]),
+      reply: () => topLevelError('INTERNAL_SERVER_ERROR'),
       kind: 'transient',
     },
     {
       name: 'a GraphQL error about the request',
-      reply: () => graphqlErrors([{ code: 'MAX_COST_EXCEEDED' }]),
+      reply: () => topLevelError('MAX_COST_EXCEEDED'),
       kind: 'permanent',
       code: 'MAX_COST_EXCEEDED',
     },
     {
       name: 'a 404',
-      reply: () => new HttpResponse('Not Found', { status: 404 }),
+      reply: () => new Response('Not Found', { status: 404 }),
       kind: 'permanent',
     },
     {
       name: 'a 200 that is not JSON',
-      reply: () => new HttpResponse('<html>', { status: 200 }),
+      reply: () => new Response('<html>', { status: 200 }),
       kind: 'transient',
     },
     {
       name: 'a 200 without data',
-      reply: () => HttpResponse.json({}),
+      reply: () => Response.json({}),
       kind: 'permanent',
       says: 'no `data`',
     },
   ]
-  itClassifiesAnswers(target, cases, (err) => {
+  itClassifiesInjectedAnswers(target, cases, (err) => {
     expect(err.message).not.toContain(TOKEN)
     expect(err.message).toMatch(/^Shopify set available of inventory item/)
   })
-  itRefusesUnusableAnswers(target, {
-    answer: { data: { inventorySetQuantities: { userErrors: [] } } },
-    hugeAnswer: (filler) => `{"data":{"x":"${filler}"}}`,
-  })
+  itRefusesUnusableInjectedAnswers(target, (filler) => `{"data":{"x":"${filler}"}}`)
 
   it('a token echoed in an error message is redacted', async () => {
-    const { client } = setup()
-    mswServer.use(
-      http.post(ENDPOINT, () =>
-        graphqlErrors([{ code: 'BAD_REQUEST', message: `bad token ${TOKEN}` }]),
-      ),
-    )
+    const client = setup()
+    inject({ answer: () => topLevelError('BAD_REQUEST', `bad token ${TOKEN}`) })
     const err = await failure(client.readAvailable(ITEM, LOCATION))
     expect(err.message).toContain('bad token [redacted]')
   })
@@ -398,30 +445,45 @@ describe('errors', () => {
 
 describe('pacing by the reported cost bucket', () => {
   it('refuses locally, without sending, while the bucket cannot hold the call, then sends', async () => {
-    // The bucket is empty and restores 1 point/s: a set (10 points) needs 10 s.
-    const { client, api } = setup({
-      throttle: { maximumAvailable: 100, currentlyAvailable: 0, restoreRate: 1 },
+    const client = setup()
+    // A throttled answer reporting an empty bucket that restores 1 point/s: a set (10 points)
+    // needs 10 s.
+    inject({
+      answer: () =>
+        Response.json(
+          throttledBody(SET_COST, {
+            maximumAvailable: 100,
+            currentlyAvailable: 0,
+            restoreRate: 1,
+          }),
+        ),
     })
-    await client.readAvailable(ITEM, LOCATION)
-    const err = await failure(client.setQuantities({ quantities: [one()], idempotencyKey: KEY }))
+    const write = () => client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
+    expect((await failure(write())).details.retryAfterMs).toBe(10_000)
+    const err = await failure(write())
     expect(err.kind).toBe('rate-limited')
     expect(err.details.retryAfterMs).toBe(10_000)
-    expect(api.calls).toHaveLength(1)
+    expect(emulator.state.requests).toHaveLength(1)
 
     clock.advance(10_000)
-    await client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
-    expect(api.calls).toHaveLength(2)
+    await expect(write()).resolves.toEqual({ status: 'applied' })
+    expect(emulator.state.requests).toHaveLength(2)
   })
 
   it('waits briefly when the bucket is nearly refilled', async () => {
-    const { client, api } = setup({
-      throttle: { maximumAvailable: 1000, currentlyAvailable: 8, restoreRate: 100 },
-    })
+    const client = setup()
+    // The store's clock stands still while another process of the hub leaves 11 points and the
+    // read (3 points) learns that 8 are left.
+    const frozen = new Date()
+    emulator.state.now = () => frozen
+    expect(costBucketOf(emulator.state).take(989)).toBe(true)
     await client.readAvailable(ITEM, LOCATION)
+    emulator.state.now = () => new Date()
     const started = Date.now()
     await client.setQuantities({ quantities: [one()], idempotencyKey: KEY })
     // (10 − 8) points at 100 points/s: about 20 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(15)
-    expect(api.calls).toHaveLength(2)
+    expect(emulator.state.requests).toHaveLength(2)
+    expect(emulator.state.stats.throttled).toBe(0)
   })
 })

@@ -2,7 +2,8 @@
 // conformance suite passes, and the Shopify specifics (two header families, shop-domain binding,
 // dedupe-key fallbacks) behave as channels.md §1 describes.
 import { describe, expect, it } from 'vitest'
-import { signedShopifyRequest, signShopify } from '../../test/channels/shopify.js'
+import { signShopify } from '../../src/sandbox/shopify/sign.js'
+import { signedShopifyRequest } from '../../test/helpers/shopify-webhooks.js'
 import { listFixtures, loadFixture } from '../../test/helpers/fixtures.js'
 import { describeConnectorConformance } from '../conformance.js'
 import type { InboundRequest } from '../types.js'

@@ -11,7 +11,7 @@ import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import { fetchTransport } from '../../test/helpers/fetch-transport.js'
 import { FaultPlan } from './faults.js'
 import { sentCopies } from './send.js'
-import { idsOf, LOCATION_ID } from './shopify/ids.js'
+import { idsOf, LOCATION_ID } from './shopify/seller.js'
 import { shopifyEmulator } from './shopify/index.js'
 import type { SignedWebhook } from './types.js'
 

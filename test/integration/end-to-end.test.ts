@@ -4,11 +4,10 @@
 import { Webhook } from 'standardwebhooks'
 import { describe, expect, it, vi } from 'vitest'
 import { HubEvent } from '../../src/events/index.js'
-import { shopifyRequestHeaders } from '../channels/shopify.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { useReceiver } from '../helpers/receiver.js'
-import { SANDBOX_SHOPIFY_SECRET } from '../helpers/shopify-webhooks.js'
+import { SANDBOX_SHOPIFY_SECRET, shopifyRequestHeaders } from '../helpers/shopify-webhooks.js'
 import { subscribe } from '../helpers/subscriptions.js'
 
 const hub = useTestHub({ listen: true, workers: true })

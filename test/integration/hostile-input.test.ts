@@ -4,7 +4,7 @@
 // answer, store nothing unless the request was authentic, and leave the process serving.
 import { connect } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
-import { signShopify } from '../channels/shopify.js'
+import { signShopify } from '../../src/sandbox/shopify/sign.js'
 import { tiktokShopHeaders } from '../channels/tiktok-shop.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'

@@ -5,7 +5,7 @@ import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
-import { signShopify } from '../channels/shopify.js'
+import { signShopify } from '../../src/sandbox/shopify/sign.js'
 import { postShopify, SANDBOX_SHOPIFY_SECRET, withBody } from '../helpers/shopify-webhooks.js'
 import { capturedLog } from '../helpers/log-lines.js'
 

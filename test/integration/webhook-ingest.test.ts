@@ -9,10 +9,15 @@ import { createSweeper } from '../../src/pipeline/sweep.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
 import { jobIds } from '../../src/queues/index.js'
 import { request } from 'node:http'
-import { signShopify, shopifyRequestHeaders } from '../channels/shopify.js'
+import { signShopify } from '../../src/sandbox/shopify/sign.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { testConfig, useTestHub } from '../helpers/hub.js'
-import { postShopify, withBody, SANDBOX_SHOPIFY_SECRET } from '../helpers/shopify-webhooks.js'
+import {
+  postShopify,
+  withBody,
+  SANDBOX_SHOPIFY_SECRET,
+  shopifyRequestHeaders,
+} from '../helpers/shopify-webhooks.js'
 
 const hub = useTestHub({
   listen: true,

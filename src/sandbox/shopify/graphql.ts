@@ -1,8 +1,10 @@
 /**
- * Just enough GraphQL for the emulator: which of the two operations the hub's client sends a
- * request is (`inventorySetQuantities` with `@idempotent`, or the `inventoryItem` level read),
- * the variables its arguments name, and Shopify's error shapes. Not a GraphQL parser: one root
- * field per document, arguments passed as variables (the hub's client sends them so).
+ * Shopify's own (the other channels' APIs are REST): just enough GraphQL for the emulator. Which
+ * of the two operations the hub's client sends a request is (`inventorySetQuantities` with
+ * `@idempotent`, or the `inventoryItem` level read), the variables its arguments name, and the
+ * shapes of Shopify's GraphQL answers: top-level errors, and the `extensions.cost` every answer
+ * carries (channels.md §1 B2). Not a GraphQL parser: one root field per document, arguments
+ * passed as variables (the hub's client sends them so).
  */
 import type { z } from 'zod'
 
@@ -10,6 +12,44 @@ import type { z } from 'zod'
 export interface GraphqlError {
   readonly message: string
   readonly extensions?: Record<string, unknown>
+}
+
+/** What an operation answers: `data`, or top-level errors (nothing done). */
+export type Resolved =
+  { readonly data: Record<string, unknown> } | { readonly errors: readonly GraphqlError[] }
+
+/** The store's cost bucket as every answer reports it (`extensions.cost.throttleStatus`). */
+export interface ThrottleStatus {
+  readonly maximumAvailable: number
+  readonly currentlyAvailable: number
+  /** Points restored per second. */
+  readonly restoreRate: number
+}
+
+/** A GraphQL answer's body: what the operation resolved to, and what it cost. */
+export function answerBody(resolved: Resolved, cost: number, throttleStatus: ThrottleStatus) {
+  return {
+    ...resolved,
+    extensions: {
+      cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus },
+    },
+  }
+}
+
+/**
+ * Shopify's THROTTLED answer: nothing ran, so `actualQueryCost` is null, and the bucket reported
+ * is the one that could not pay `cost` (samples: https://community.shopify.com/t/graphql-admin-api-example-throttled-requests-response/8456,
+ * https://gist.github.com/lacom/56e3834834e250270062583f425274b9).
+ */
+export function throttledBody(cost: number, throttleStatus: ThrottleStatus) {
+  const error: GraphqlError = {
+    message: 'Throttled',
+    extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+  }
+  return {
+    errors: [error],
+    extensions: { cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus } },
+  }
 }
 
 export type Operation =

@@ -4,15 +4,18 @@
 // give webhooks that the connector verifies and the normalizer maps to what happened, the store
 // posts inventory_levels/update to the hub after its own changes (the echo), wrong tokens and
 // request shapes are refused as Shopify refuses them, and both forms of THROTTLED reach the hub as
-// `rate-limited`.
+// `rate-limited`, the bucket refilling by the marketplace clock. The webhook signer is checked
+// against a published HMAC-SHA256 vector, apart from the connector's verifier.
 import { request } from 'undici'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
 import { CHANNEL_API_POLICY } from '../../outbound/destination-guard.js'
 import { createUndiciTransport } from '../../outbound/transport.js'
-import { createShopifyClient } from '../../../connectors/shopify/client.js'
-import { shopify, type ShopifyCredentials } from '../../../connectors/shopify/index.js'
-import { shopifyStock, type ShopifyUnit } from '../../../connectors/shopify/stock.js'
+import {
+  shopify,
+  type ShopifyCredentials,
+  type ShopifyUnit,
+} from '../../../connectors/shopify/index.js'
 import type { InboundRequest } from '../../../connectors/types.js'
 import {
   normalizers,
@@ -23,7 +26,10 @@ import {
 import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
+import { costBucketOf } from './admission.js'
 import { shopifyEmulator } from './index.js'
+import { WAREHOUSE_LOCATION_ID } from './seller.js'
+import { signShopify } from './sign.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import {
   listen,
@@ -32,6 +38,7 @@ import {
 } from '../../../test/helpers/emulated-channel.js'
 
 const transport = createUndiciTransport({ policy: CHANNEL_API_POLICY })
+const shopifyStock = shopify.stock
 
 const emulator = useEmulatedChannel(shopifyEmulator)
 let emulatorUrl: string
@@ -45,7 +52,7 @@ function credentials(overrides: Partial<ShopifyCredentials> = {}): ShopifyCreden
 }
 
 function client(overrides: Partial<ShopifyCredentials> = {}) {
-  return createShopifyClient(credentials(overrides), { transport, clock: systemClock })
+  return shopify.client(credentials(overrides), { transport, clock: systemClock })
 }
 
 function unitOf(sku: string): ShopifyUnit {
@@ -109,6 +116,15 @@ const write = (
   quantity,
   expected,
   idempotencyKey,
+})
+
+describe('signing', () => {
+  it('is HMAC-SHA256 in base64, as RFC 4231 test case 2 computes it, over bytes or text alike', () => {
+    const data = 'what do ya want for nothing?'
+    const expected = 'W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM='
+    expect(signShopify(data, 'Jefe')).toBe(expected)
+    expect(signShopify(Buffer.from(data, 'utf8'), 'Jefe')).toBe(expected)
+  })
 })
 
 describe('listing units', () => {
@@ -183,6 +199,16 @@ describe('stock', () => {
       shopifyStock.write(client(), { ...unitOf('X'), locationId: '42' }, write(1, null)),
     )
     expect(wrong.details.code).toBe('INVALID_LOCATION')
+  })
+
+  it('keeps nothing at its warehouse: a write there is ITEM_NOT_STOCKED_AT_LOCATION, a read null', async () => {
+    state.stock.set('X', 4)
+    const warehouse = { ...unitOf('X'), locationId: WAREHOUSE_LOCATION_ID }
+    const err = await failure(shopifyStock.write(client(), warehouse, write(1, null)))
+    expect([err.kind, err.details.code]).toEqual(['permanent', 'ITEM_NOT_STOCKED_AT_LOCATION'])
+    expect(err.message).toContain(`at location ${WAREHOUSE_LOCATION_ID}`)
+    await expect(shopifyStock.read(client(), warehouse)).resolves.toBeNull()
+    expect(state.stock.get('X')).toBe(4)
   })
 })
 
@@ -303,6 +329,19 @@ describe('throttling', () => {
     expect(err!.details.retryAfterMs).toBeGreaterThan(0)
     expect(err!.details.retryAfterMs).toBeLessThanOrEqual(100)
     expect(state.stats.throttled).toBe(1)
+  })
+
+  it('refills the bucket by the marketplace clock', async () => {
+    let now = new Date('2026-11-22T12:00:00Z').getTime()
+    state.now = () => new Date(now)
+    const bucket = costBucketOf(state)
+    // Another process of the hub spent all but 2 points; a read costs 3.
+    expect(bucket.take(998)).toBe(true)
+    const err = await failure(shopifyStock.read(client(), unitOf('X')))
+    expect([err.kind, err.details.code]).toEqual(['rate-limited', 'THROTTLED'])
+    now += 20 // 2 points at 100 points/s
+    await expect(shopifyStock.read(client(), unitOf('X'))).resolves.toBe(0)
+    expect(bucket.status().currentlyAvailable).toBe(1)
   })
 
   it('a client that has seen the bucket paces itself instead of being throttled', async () => {

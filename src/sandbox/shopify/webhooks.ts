@@ -1,17 +1,18 @@
 /**
  * The webhooks the emulated store sends, as Shopify sends them (channels.md §1 A2/A3): the body
- * signed whole with HMAC-SHA256 under the app's client secret, base64, in `X-Shopify-Hmac-Sha256`,
+ * signed whole (sign.ts) under the app's client secret in `X-Shopify-Hmac-Sha256`,
  * with `X-Shopify-Topic`, `X-Shopify-Shop-Domain`, `X-Shopify-API-Version`, a fresh
  * `X-Shopify-Webhook-Id` and `X-Shopify-Event-Id` per delivery, and `X-Shopify-Triggered-At`.
  * The secret and the shop are the connector's published sandbox values. Header names are
  * lower-case, as HTTP/2 delivers them (channels.md §1 A2).
  */
-import { createHmac, randomUUID } from 'node:crypto'
-import { DEFAULT_API_VERSION } from '../../../connectors/shopify/config.js'
-import { shopify } from '../../../connectors/shopify/index.js'
+import { randomUUID } from 'node:crypto'
+import { DEFAULT_API_VERSION, shopify } from '../../../connectors/shopify/index.js'
 import { sendWebhook, sentCopies } from '../send.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
-import { idsOf, LOCATION_ID, shopifyTime } from './ids.js'
+import { shopifyTime } from './records.js'
+import { idsOf, LOCATION_ID } from './seller.js'
+import { signShopify } from './sign.js'
 
 // The emulator URL does not enter the webhook credentials.
 const sandbox = shopify.sandboxCredentials('')
@@ -27,7 +28,7 @@ export function shopifyWebhook(
     path: `/webhooks/shopify/${state.accountId}`,
     headers: {
       'x-shopify-topic': topic,
-      'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body, 'utf8').digest('base64'),
+      'x-shopify-hmac-sha256': signShopify(body, SECRET),
       'x-shopify-shop-domain': sandbox.shopDomain,
       'x-shopify-api-version': DEFAULT_API_VERSION,
       'x-shopify-webhook-id': randomUUID(),

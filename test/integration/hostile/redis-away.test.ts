@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admin } from '../../global-setup.js'
-import { signShopify } from '../../channels/shopify.js'
+import { signShopify } from '../../../src/sandbox/shopify/sign.js'
 import { loadFixture } from '../../helpers/fixtures.js'
 import { deleteKeys } from '../../helpers/hub.js'
 import {

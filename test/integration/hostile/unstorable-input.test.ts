@@ -7,11 +7,14 @@
 import { createHmac } from 'node:crypto'
 import { Job } from 'bullmq'
 import { describe, expect, it, vi } from 'vitest'
-import { shopifyRequestHeaders } from '../../channels/shopify.js'
 import { tiktokShopHeaders, withTimestamp } from '../../channels/tiktok-shop.js'
 import { loadFixture } from '../../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../../helpers/hub.js'
-import { SANDBOX_SHOPIFY_SECRET, withBody } from '../../helpers/shopify-webhooks.js'
+import {
+  SANDBOX_SHOPIFY_SECRET,
+  withBody,
+  shopifyRequestHeaders,
+} from '../../helpers/shopify-webhooks.js'
 import { jobIds } from '../../../src/queues/catalog.js'
 import { normalizeBatch } from '../../../src/pipeline/normalize-batch.js'
 import type { InboundMessage } from '../../../src/queues/index.js'

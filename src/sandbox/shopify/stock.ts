@@ -1,6 +1,6 @@
 /**
- * The two inventory operations the emulator serves, against `state.stock` (units by internal SKU,
- * found from the inventory item id through ids.ts):
+ * Stock writes and reads: the two inventory operations the emulator serves, against `state.stock`
+ * (units by internal SKU, found from the inventory item id through seller.ts):
  * - `inventorySetQuantities` (channels.md §1 B1; https://shopify.dev/docs/api/admin-graphql/latest/mutations/inventorySetQuantities):
  *   2026-04 rules — `@idempotent(key:)` and an explicit `changeFromQuantity` per quantity are
  *   required; a `changeFromQuantity` other than null must equal the level
@@ -11,12 +11,8 @@
  */
 import { z } from 'zod'
 import type { ChannelState } from '../types.js'
-import { invalidVariable, type GraphqlError, type Operation } from './graphql.js'
-import { LOCATION_ID, idsOf, skuOfItem } from './ids.js'
-
-/** What an operation answers: `data`, or top-level errors (nothing done). */
-export type Resolved =
-  { readonly data: Record<string, unknown> } | { readonly errors: readonly GraphqlError[] }
+import { invalidVariable, type Operation, type Resolved } from './graphql.js'
+import { LOCATION_ID, idsOf, skuOfItem, storeLocation } from './seller.js'
 
 /** Per store: the first answer given under each idempotency key, and the input it was for. */
 export type IdempotencyKeys = Map<string, { readonly input: string; readonly answer: Resolved }>
@@ -71,10 +67,43 @@ const REASONS = new Set([
 
 const MAX_QUANTITY = 1_000_000_000
 
-interface UserError {
-  readonly code: string
+/**
+ * The message Shopify gives with each `InventorySetQuantitiesUserErrorCode` the emulator answers,
+ * or a test injects (the two it gives only under failure: a concurrent request under the same
+ * key, a key whose earlier attempt failed). The enum's descriptions:
+ * https://shopify.dev/docs/api/admin-graphql/latest/enums/InventorySetQuantitiesUserErrorCode.
+ */
+const MESSAGES = {
+  CHANGE_FROM_QUANTITY_STALE: 'The changeFromQuantity value does not match persisted value.',
+  IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
+  IDEMPOTENCY_KEY_PARAMETER_MISMATCH:
+    'The same idempotency key cannot be used with different operation parameters.',
+  IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED:
+    'A previous request with this idempotency key failed. Retry with a new idempotency key.',
+  INVALID_INVENTORY_ITEM: 'The specified inventory item could not be found.',
+  INVALID_LOCATION: 'The specified location could not be found.',
+  // `on_hand` is valid at Shopify too; the emulator keeps only what is available.
+  INVALID_NAME: "The quantity name must be 'available' here.",
+  INVALID_QUANTITY_NEGATIVE: "The quantity can't be negative.",
+  INVALID_QUANTITY_TOO_HIGH: "The total quantity can't be higher than 1,000,000,000.",
+  INVALID_REASON: 'The specified reason is invalid.',
+  INVALID_REFERENCE_DOCUMENT: 'The specified reference document is invalid.',
+  ITEM_NOT_STOCKED_AT_LOCATION: 'The specified inventory item is not stocked at the location.',
+  NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR:
+    'The combination of inventoryItemId and locationId must be unique.',
+} as const
+
+export type UserErrorCode = keyof typeof MESSAGES
+
+export interface UserError {
+  readonly code: UserErrorCode
   readonly field: readonly string[] | null
   readonly message: string
+}
+
+/** A userError as Shopify words it; `field` is the path to the input that caused it. */
+export function userError(code: UserErrorCode, field: readonly string[] | null = null): UserError {
+  return { code, field, message: MESSAGES[code] }
 }
 
 let adjustmentGroups = 0
@@ -125,13 +154,7 @@ export function setQuantities(
   const earlier = keys.get(key)
   if (earlier) {
     if (earlier.input === inputJson) return earlier.answer
-    return answer([
-      {
-        code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
-        field: null,
-        message: 'The same idempotency key cannot be used with different operation parameters.',
-      },
-    ])
+    return setQuantitiesResult([userError('IDEMPOTENCY_KEY_PARAMETER_MISMATCH')])
   }
   const resolved = apply(state, input, onApplied)
   if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value!)
@@ -146,89 +169,23 @@ function apply(
 ): Resolved {
   const errors: UserError[] = []
   const at = (i: number, name: string) => ['input', 'quantities', String(i), name]
-  if (input.name !== 'available') {
-    // `on_hand` is valid at Shopify; the emulator keeps only what is available.
-    errors.push({
-      code: 'INVALID_NAME',
-      field: ['input', 'name'],
-      message: "The quantity name must be 'available' here.",
-    })
-  }
-  if (!REASONS.has(input.reason)) {
-    errors.push({
-      code: 'INVALID_REASON',
-      field: ['input', 'reason'],
-      message: 'The specified reason is invalid.',
-    })
-  }
+  if (input.name !== 'available') errors.push(userError('INVALID_NAME', ['input', 'name']))
+  if (!REASONS.has(input.reason)) errors.push(userError('INVALID_REASON', ['input', 'reason']))
   if (
     input.referenceDocumentUri != null &&
     !/^[a-z][a-z0-9+.-]*:\S+$/i.test(input.referenceDocumentUri)
   ) {
-    errors.push({
-      code: 'INVALID_REFERENCE_DOCUMENT',
-      field: ['input', 'referenceDocumentUri'],
-      message: 'The specified reference document is invalid.',
-    })
+    errors.push(userError('INVALID_REFERENCE_DOCUMENT', ['input', 'referenceDocumentUri']))
   }
   const writes: { sku: string; quantity: number }[] = []
   const seen = new Set<string>()
   input.quantities.forEach((q, i) => {
-    const item = /^gid:\/\/shopify\/InventoryItem\/(\d+)$/.exec(q.inventoryItemId)?.[1]
-    const sku = item === undefined ? undefined : skuOfItem(state, item)
-    if (sku === undefined) {
-      errors.push({
-        code: 'INVALID_INVENTORY_ITEM',
-        field: at(i, 'inventoryItemId'),
-        message: 'The specified inventory item could not be found.',
-      })
-      return
-    }
-    if (q.locationId !== `gid://shopify/Location/${LOCATION_ID}`) {
-      errors.push({
-        code: 'INVALID_LOCATION',
-        field: at(i, 'locationId'),
-        message: 'The specified location could not be found.',
-      })
-      return
-    }
-    if (seen.has(sku)) {
-      errors.push({
-        code: 'NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR',
-        field: at(i, 'inventoryItemId'),
-        message: 'The combination of inventoryItemId and locationId must be unique.',
-      })
-      return
-    }
-    seen.add(sku)
-    if (q.quantity < 0) {
-      errors.push({
-        code: 'INVALID_QUANTITY_NEGATIVE',
-        field: at(i, 'quantity'),
-        message: "The quantity can't be negative.",
-      })
-      return
-    }
-    if (q.quantity > MAX_QUANTITY) {
-      errors.push({
-        code: 'INVALID_QUANTITY_TOO_HIGH',
-        field: at(i, 'quantity'),
-        message: "The total quantity can't be higher than 1,000,000,000.",
-      })
-      return
-    }
-    const current = state.stock.get(sku) ?? 0
-    if (q.changeFromQuantity != null && q.changeFromQuantity !== current) {
-      errors.push({
-        code: 'CHANGE_FROM_QUANTITY_STALE',
-        field: at(i, 'changeFromQuantity'),
-        message: 'The changeFromQuantity value does not match persisted value.',
-      })
-      return
-    }
-    writes.push({ sku, quantity: q.quantity })
+    const sku = skuOfItem(state, q.inventoryItemId)
+    const refused = refusal(state, sku, q, seen)
+    if (refused) errors.push(userError(refused[0], at(i, refused[1])))
+    else writes.push({ sku: sku!, quantity: q.quantity })
   })
-  if (errors.length > 0) return answer(errors)
+  if (errors.length > 0) return setQuantitiesResult(errors)
 
   const changes = writes.map(({ sku, quantity }) => {
     const before = state.stock.get(sku) ?? 0
@@ -239,13 +196,38 @@ function apply(
   // Shopify announces a level that changed; a write of the same value changes nothing.
   onApplied(writes.filter((_, i) => changes[i]!.delta !== 0).map((w) => w.sku))
   adjustmentGroups += 1
-  return answer([], {
+  return setQuantitiesResult([], {
     id: `gid://shopify/InventoryAdjustmentGroup/${30_000_000_000 + adjustmentGroups}`,
     changes,
   })
 }
 
-function answer(userErrors: readonly UserError[], group: object | null = null): Resolved {
+/** Why Shopify refuses to set one quantity (the code, and the input field at fault), if it does. */
+function refusal(
+  state: ChannelState,
+  sku: string | undefined,
+  q: z.infer<typeof QuantityInput>,
+  seen: Set<string>,
+): [UserErrorCode, keyof typeof q] | undefined {
+  if (sku === undefined) return ['INVALID_INVENTORY_ITEM', 'inventoryItemId']
+  const location = storeLocation(q.locationId)
+  if (location === undefined) return ['INVALID_LOCATION', 'locationId']
+  if (location !== LOCATION_ID) return ['ITEM_NOT_STOCKED_AT_LOCATION', 'locationId']
+  if (seen.has(sku)) return ['NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR', 'inventoryItemId']
+  seen.add(sku)
+  if (q.quantity < 0) return ['INVALID_QUANTITY_NEGATIVE', 'quantity']
+  if (q.quantity > MAX_QUANTITY) return ['INVALID_QUANTITY_TOO_HIGH', 'quantity']
+  const current = state.stock.get(sku) ?? 0
+  if (q.changeFromQuantity != null && q.changeFromQuantity !== current)
+    return ['CHANGE_FROM_QUANTITY_STALE', 'changeFromQuantity']
+  return undefined
+}
+
+/** `inventorySetQuantities`' payload: the adjustment group made, or the userErrors and none. */
+export function setQuantitiesResult(
+  userErrors: readonly UserError[],
+  group: object | null = null,
+): Resolved {
   return { data: { inventorySetQuantities: { inventoryAdjustmentGroup: group, userErrors } } }
 }
 
@@ -270,11 +252,11 @@ export function readLevel(
       }
     }
   }
-  const item = /^gid:\/\/shopify\/InventoryItem\/(\d+)$/.exec(itemId as string)?.[1]
-  const sku = item === undefined ? undefined : skuOfItem(state, item)
+  const sku = skuOfItem(state, itemId)
   if (sku === undefined) return { data: { inventoryItem: null } }
   const { inventoryItemId, inventoryLevelId } = idsOf(sku)
-  const stocked = locationId === `gid://shopify/Location/${LOCATION_ID}`
+  // An item has a level only where it is stocked: the shop location, not the warehouse.
+  const stocked = storeLocation(locationId) === LOCATION_ID
   return {
     data: {
       inventoryItem: {
