@@ -1,9 +1,9 @@
 // The Walmart emulator over real HTTP, driven by the hub's own Walmart client (undici transport,
-// sandbox credentials): stock writes and reads change and return the emulator's stock table,
-// placed and cancelled orders give webhooks that the connector verifies and the normalizer (with
-// the order hydrated through the emulator) maps to the lines placed, wrong credentials and
-// headers are refused as Walmart refuses them, and injected and rate-limit 429s reach the hub as
-// `rate-limited`.
+// sandbox credentials): stock writes and reads change and return the emulator's stock at each
+// ship node, placed and cancelled orders give webhooks that the connector verifies and the
+// normalizer (with the order hydrated through the emulator) maps to the lines placed, wrong
+// credentials, headers, expired tokens and unknown paths are refused as Walmart refuses them, and
+// injected and rate-limit 429s reach the hub as `rate-limited`.
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
