@@ -19,12 +19,36 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
 import type { ChannelState } from '../types.js'
 
-/** One entry of Walmart's error list. */
+/** One entry of Walmart's error list; its category and severity follow from its code. */
 export interface WalmartError {
   readonly code: string
   readonly field?: string
   readonly description?: string
-  readonly category?: 'APPLICATION' | 'SYSTEM' | 'REQUEST' | 'DATA'
+}
+
+/**
+ * Category and severity by error code (the part before the API suffix, e.g. `CONTENT_NOT_FOUND`
+ * of `CONTENT_NOT_FOUND.GMP_ORDER_API`), as the error-codes page's table lists them.
+ */
+const CLASSES: Readonly<Record<string, readonly [category: string, severity: string]>> = {
+  INVALID_REQUEST: ['DATA', 'ERROR'],
+  INVALID_REQUEST_HEADER: ['DATA', 'ERROR'],
+  INVALID_REQUEST_PARAM: ['DATA', 'ERROR'],
+  INVALID_REQUEST_CONTENT: ['DATA', 'ERROR'],
+  MISSING_REQUEST_HEADER: ['DATA', 'ERROR'],
+  MISSING_REQUEST_PARAM: ['DATA', 'ERROR'],
+  MALFORMED_REQUEST_CONTENT: ['DATA', 'ERROR'],
+  UNAUTHORIZED: ['DATA', 'ERROR'],
+  FORBIDDEN: ['DATA', 'ERROR'],
+  CONTENT_NOT_FOUND: ['APPLICATION', 'INFO'],
+  URI_NOT_FOUND: ['DATA', 'ERROR'],
+  METHOD_NOT_ALLOWED: ['DATA', 'ERROR'],
+  INVALID_ACCEPT_TYPE: ['APPLICATION', 'ERROR'],
+  UNSUPPORTED_MEDIA_TYPE: ['DATA', 'ERROR'],
+  REQUEST_THRESHOLD_VIOLATED: ['REQUEST', 'ERROR'],
+  INVALID_SYSTEM_STATE: ['SYSTEM', 'ERROR'],
+  SYSTEM_ERROR: ['SYSTEM', 'ERROR'],
+  DOWNSTREAM_SYSTEM_TIME_OUT: ['SYSTEM', 'ERROR'],
 }
 
 /**
@@ -42,18 +66,18 @@ export const UNAUTHORIZED: WalmartError = {
   code: 'UNAUTHORIZED.GMP_GATEWAY_API',
   field: 'UNAUTHORIZED',
   description: 'Unauthorized token or incorrect authorization header.',
-  category: 'DATA',
 }
 
 /** One entry of Walmart's error list with every field the gateway sends. */
 export function walmartErrorEntry(error: WalmartError): Record<string, unknown> {
+  const [category, severity] = CLASSES[error.code.split('.')[0]!] ?? ['SYSTEM', 'ERROR']
   return {
     code: error.code,
     ...(error.field === undefined ? {} : { field: error.field }),
     description: error.description ?? error.code,
     info: error.description ?? error.code,
-    severity: 'ERROR',
-    category: error.category ?? 'REQUEST',
+    severity,
+    category,
     causes: [],
     errorIdentifiers: {},
   }
@@ -127,15 +151,14 @@ export function walmartAdmission(state: ChannelState, validToken: (token: string
 }
 
 /**
- * A path no Walmart API serves (a wrong base URL or API version): 404 `URI_NOT_FOUND`, category
- * DATA (error-codes page), which the hub must tell apart from an order or SKU not found.
+ * A path no Walmart API serves (a wrong base URL or API version): 404 `URI_NOT_FOUND` (error-codes
+ * page), which the hub must tell apart from an order or SKU not found.
  */
 export function unknownUri(c: Context, state: ChannelState): Response {
   state.stats.calls += 1
   return refuse(c, state, 404, {
     code: 'URI_NOT_FOUND.GMP_GATEWAY_API',
     description: `No API at ${c.req.method} ${new URL(c.req.url).pathname}`,
-    category: 'DATA',
   })
 }
 

@@ -38,7 +38,6 @@ export function readOrder(c: Context, state: ChannelState): Response {
       code: 'CONTENT_NOT_FOUND.GMP_ORDER_API',
       field: 'purchaseOrderId',
       description: `Order not found for purchaseOrderId ${id}`,
-      category: 'APPLICATION',
     })
   }
   return c.json({ order })

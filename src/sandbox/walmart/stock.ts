@@ -84,7 +84,6 @@ export function walmartStock(state: ChannelState) {
         code: 'CONTENT_NOT_FOUND.GMP_INVENTORY_API',
         field: 'sku',
         description: `No inventory for sku ${at.sku}`,
-        category: 'APPLICATION',
       })
     }
     return c.json({ sku: at.sku, quantity: { unit: 'EACH', amount } })

@@ -14,6 +14,7 @@ import { walmart, type WalmartCredentials } from '../../../connectors/walmart/in
 import { normalizers, parseJsonBody } from '../../../normalizers/index.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import { systemClock } from '../../clock.js'
+import { UNAUTHORIZED, walmartErrorEntry } from './admission.js'
 import { walmartHmac } from './sign.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { walmartEmulator } from './index.js'
@@ -294,10 +295,25 @@ describe('authentication and headers', () => {
     expect(state.stock.get('A')).toBe(3)
   })
 
+  it('gives each error the category and severity the error-codes table lists for its code', () => {
+    expect(walmartErrorEntry({ code: 'CONTENT_NOT_FOUND.GMP_ORDER_API' })).toMatchObject({
+      category: 'APPLICATION',
+      severity: 'INFO',
+    })
+    expect(walmartErrorEntry({ code: 'REQUEST_THRESHOLD_VIOLATED.GMP_GATEWAY_API' })).toMatchObject(
+      { category: 'REQUEST', severity: 'ERROR' },
+    )
+    expect(walmartErrorEntry(UNAUTHORIZED)).toMatchObject({ category: 'DATA', severity: 'ERROR' })
+  })
+
   it('answers a path no API serves with 404 URI_NOT_FOUND', async () => {
     const { status, body } = await call('/v3/inventory/A', headers)
     expect(status).toBe(404)
-    expect(body.error[0]).toMatchObject({ code: 'URI_NOT_FOUND.GMP_GATEWAY_API', category: 'DATA' })
+    expect(body.error[0]).toMatchObject({
+      code: 'URI_NOT_FOUND.GMP_GATEWAY_API',
+      category: 'DATA',
+      severity: 'ERROR',
+    })
   })
 
   it('refuses a call without WM_SVC.NAME or WM_QOS.CORRELATION_ID', async () => {
