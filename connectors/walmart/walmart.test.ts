@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest'
 import {
   basicAuthHeader,
   walmartHmac,
-  walmartRequest,
   walmartSignedHeaders,
-} from '../../test/channels/walmart.js'
+} from '../../src/sandbox/walmart/sign.js'
 import { listFixtures, loadFixture } from '../../test/helpers/fixtures.js'
 import { describeConnectorConformance } from '../conformance.js'
 import type { InboundRequest, IssuedToken } from '../types.js'
@@ -16,6 +15,7 @@ import { WalmartCredentials } from './config.js'
 import { walmart } from './index.js'
 
 const NOW = new Date('2026-11-22T12:00:00Z')
+const WALMART_URL = 'http://hub.test/webhooks/walmart/demo'
 const fixtures = listFixtures('walmart')
 const USER = 'walmart'
 const HMAC_HEADER = 'x-walmart-signature'
@@ -30,6 +30,18 @@ const credentials = (
     clientSecret: 'api-secret',
     ...more,
   })
+
+/** A webhook as the hub's ingress route receives it at `url`. */
+const walmartRequest = (
+  body: string,
+  headers: Record<string, string>,
+  url = WALMART_URL,
+): InboundRequest => ({
+  rawBody: Buffer.from(body, 'utf8'),
+  headers: { 'content-type': 'application/json', ...headers },
+  url,
+  method: 'POST',
+})
 
 const basic = (secrets: readonly string[]) => ({
   method: 'BASIC_AUTH',
@@ -97,11 +109,14 @@ describeConnectorConformance({
   connector: walmart,
   fixtures,
   sign: (fx, secret, now) =>
-    walmartRequest(fx.body, walmartSignedHeaders(fx.body, secret, { at: now })),
+    walmartRequest(fx.body, walmartSignedHeaders(fx.body, secret, { url: WALMART_URL, at: now })),
   signStale: (fx, secret, now) =>
     walmartRequest(
       fx.body,
-      walmartSignedHeaders(fx.body, secret, { at: new Date(now.getTime() - 301_000) }),
+      walmartSignedHeaders(fx.body, secret, {
+        url: WALMART_URL,
+        at: new Date(now.getTime() - 301_000),
+      }),
     ),
   credentialsWith: (secrets) => credentials([signed(secrets)]),
   requiredHeaders: ['wm_sec.signature', 'wm_sec.timestamp'],
@@ -176,7 +191,7 @@ describe('walmart verify specifics', () => {
   })
 
   it('signs the path and query: the same signature on another URL fails', () => {
-    const headers = walmartSignedHeaders(fx.body, 's', { at: NOW })
+    const headers = walmartSignedHeaders(fx.body, 's', { url: WALMART_URL, at: NOW })
     const creds = credentials([signed(['s'])])
     expect(verify(walmartRequest(fx.body, headers), creds)).toMatchObject({ ok: true })
     const moved = walmartRequest(fx.body, headers, 'http://hub.test/webhooks/walmart/demo?x=1')
@@ -190,9 +205,13 @@ describe('walmart verify specifics', () => {
         { keyId: 'old', secret: 's1' },
       ]),
     ])
-    const asOld = walmartSignedHeaders(fx.body, 's1', { at: NOW, keyId: 'old' })
+    const asOld = walmartSignedHeaders(fx.body, 's1', { url: WALMART_URL, at: NOW, keyId: 'old' })
     expect(verify(walmartRequest(fx.body, asOld), creds)).toMatchObject({ ok: true })
-    const mislabelled = walmartSignedHeaders(fx.body, 's1', { at: NOW, keyId: 'new' })
+    const mislabelled = walmartSignedHeaders(fx.body, 's1', {
+      url: WALMART_URL,
+      at: NOW,
+      keyId: 'new',
+    })
     expect(verify(walmartRequest(fx.body, mislabelled), creds)).toEqual({
       ok: false,
       reason: 'bad-signature',
@@ -201,9 +220,15 @@ describe('walmart verify specifics', () => {
 
   it('refuses a signed timestamp from the future beyond the window, and a malformed one', () => {
     const creds = credentials([signed(['s'])])
-    const ahead = walmartSignedHeaders(fx.body, 's', { at: new Date(NOW.getTime() + 301_000) })
+    const ahead = walmartSignedHeaders(fx.body, 's', {
+      url: WALMART_URL,
+      at: new Date(NOW.getTime() + 301_000),
+    })
     expect(verify(walmartRequest(fx.body, ahead), creds)).toEqual({ ok: false, reason: 'stale' })
-    const bad = { ...walmartSignedHeaders(fx.body, 's', { at: NOW }), 'wm_sec.timestamp': 'soon' }
+    const bad = {
+      ...walmartSignedHeaders(fx.body, 's', { url: WALMART_URL, at: NOW }),
+      'wm_sec.timestamp': 'soon',
+    }
     expect(verify(walmartRequest(fx.body, bad), creds)).toEqual({ ok: false, reason: 'malformed' })
   })
 

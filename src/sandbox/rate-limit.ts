@@ -1,21 +1,24 @@
 /**
  * The emulator's enforcement of a channel's documented rate limit: a token bucket that answers
- * yes or no at once (a marketplace does not queue a caller; it answers 429).
+ * yes or no at once (a marketplace does not queue a caller; it answers 429). `now` is the
+ * marketplace's clock in epoch ms (a channel passes its `state.now`, which tests move).
  */
 export class EmulatedRateLimit {
   private tokens: number
-  private updatedAt = Date.now()
+  private updatedAt: number
 
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
+    private readonly now: () => number = Date.now,
   ) {
     this.tokens = burst
+    this.updatedAt = now()
   }
 
   /** Takes a token if one is there; otherwise says how many milliseconds until one is. */
   take(): { ok: true } | { ok: false; retryAfterMs: number } {
-    const now = Date.now()
+    const now = this.now()
     this.tokens = Math.min(
       this.burst,
       this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond,

@@ -1,26 +1,27 @@
-// De-risks Walmart end to end on real Postgres, Redis, workers and sockets, with msw standing in
-// for Walmart's token and Orders APIs: a PO_CREATED posted to the listening hub is hydrated from
-// the Orders API and reaches a subscriber as a complete order.created.v1; a signed performance
-// webhook verifies against the path the hub really received.
-import { vi, describe, expect, it, beforeEach, afterEach } from 'vitest'
-import { WalmartCredentials } from '../../connectors/walmart/index.js'
+// De-risks Walmart end to end on real Postgres, Redis, workers and sockets, with the Walmart
+// emulator (src/sandbox/walmart/, reached through msw) as Walmart's token and Orders APIs: a
+// PO_CREATED posted to the listening hub is hydrated from the Orders API and reaches a subscriber
+// as a complete order.created.v1; a signed performance webhook verifies against the path the hub
+// really received.
+import { vi, describe, expect, it } from 'vitest'
+import { walmart, WalmartCredentials } from '../../connectors/walmart/index.js'
 import type { HubEvent } from '../../src/events/index.js'
+import { walmartEmulator } from '../../src/sandbox/walmart/index.js'
+import { basicAuthHeader, walmartSignedHeaders } from '../../src/sandbox/walmart/sign.js'
+import { useEmulatorOverMsw } from '../helpers/emulator-msw.js'
 import { fetchTransport } from '../helpers/fetch-transport.js'
-import { walmartApi, type ServedOrder } from '../channels/walmart-api.js'
-import { basicAuthHeader, walmartSignedHeaders } from '../channels/walmart.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
-import { mswServer } from '../setup-msw.js'
 
 const API = 'https://marketplace.walmart.test'
-const API_CLIENT = { clientId: 'it-api-client', clientSecret: 'it-api-secret' }
+// The API client the emulator accepts: the connector's published sandbox one.
+const { clientId, clientSecret } = walmart.sandboxCredentials(API)
 const WEBHOOK_USER = { userName: 'walmart', password: 'it-webhook-password' }
 const SIGNING_SECRET = 'it-signing-secret'
 
-const orders = new Map<string, ServedOrder>()
-const api = walmartApi({ baseUrl: API, ...API_CLIENT, orders })
+const emulator = useEmulatorOverMsw(walmartEmulator, { bases: [API] })
 
 const hub = useTestHub({
   listen: true,
@@ -36,7 +37,8 @@ const hub = useTestHub({
           { method: 'SIGNED', secrets: [{ secret: SIGNING_SECRET }] },
         ],
         partnerId: '10000682332',
-        ...API_CLIENT,
+        clientId,
+        clientSecret,
         apiBaseUrl: API,
       }),
     },
@@ -44,17 +46,14 @@ const hub = useTestHub({
 })
 const receiver = useReceiver()
 
-beforeEach(() => mswServer.use(...api.handlers))
-afterEach(() => orders.clear())
-
 describe('Walmart PO_CREATED, end to end', () => {
   it('arrives at the subscriber as a complete order.created.v1, hydrated from the Orders API', async () => {
     await subscribe(hub.app, receiver.url, ['order.*'])
     const fx = loadFixture('walmart', 'PO_CREATED/basic')
     for (const [key, record] of Object.entries(fx.hydrated ?? {})) {
-      orders.set(key.replace(/^order:/, ''), record as object)
+      emulator.state.orders.set(key.replace(/^order:/, ''), record)
     }
-    const purchaseOrderId = [...orders.keys()][0]!
+    const purchaseOrderId = [...emulator.state.orders.keys()][0]!
 
     const res = await fetch(`${hub.url}/webhooks/walmart/acme`, {
       method: 'POST',
@@ -78,12 +77,13 @@ describe('Walmart PO_CREATED, end to end', () => {
     expect(order.totals.total.amountMinor).toBeGreaterThan(0)
     expect(order.totals.total.currency).toBe('USD')
 
-    // One token, then the order read with it and the headers Walmart requires.
-    const paths = api.calls.map((c) => `${c.method} ${c.path}`)
+    // One token, then the order read with it and the headers Walmart requires, none refused.
+    const { requests } = emulator.state
+    const paths = requests.map((c) => `${c.method} ${c.path}`)
     expect(paths).toEqual(['POST /v3/token', `GET /v3/orders/${purchaseOrderId}`])
-    const read = api.calls[1]!
-    expect(read.refusedWith).toBeUndefined()
-    expect(read.headers['wm_sec.access_token']).toBe(api.tokens[0])
+    expect(emulator.state.stats.rejected).toBe(0)
+    const read = requests[1]!
+    expect(read.headers['wm_sec.access_token']).toMatch(/.{20}/)
     expect(read.headers['wm_qos.correlation_id']).toMatch(/^[0-9a-f-]{36}$/)
     expect(read.headers['wm_svc.name']).toBe('Walmart Marketplace')
   })

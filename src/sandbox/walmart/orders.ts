@@ -1,5 +1,6 @@
 /**
- * Buyer orders on the emulated Walmart marketplace. Walmart's order webhooks are thin (no money,
+ * Buyer orders on the emulated Walmart marketplace, and Get an order, which serves them. Walmart's
+ * order webhooks are thin (no money,
  * "keep using read APIs for full details", channels.md §3 A1/A5), so each purchase order is kept
  * in `state.orders` as the `order` object of `GET /v3/orders/{purchaseOrderId}`, in the shape the
  * hub's client and normalizer read (connectors/walmart/payloads.ts `WalmartOrder`, fixtures
@@ -10,7 +11,9 @@
  * line, with `PO_LINE_AUTOCANCELLED`, the event the normalizer turns into a cancelled order once
  * the fetched lines are all Cancelled.
  */
+import type { Context } from 'hono'
 import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
+import { lastSegment, refuse } from './admission.js'
 import { SHIP_NODE, unitPriceCents } from './seller.js'
 import type { WalmartOrderLineRecord, WalmartOrderRecord } from './records.js'
 import { purchaseOrderWebhook } from './webhooks.js'
@@ -21,6 +24,24 @@ const PURCHASE_ORDER_BASE = 1_800_000_000_000
 const CUSTOMER_ORDER_BASE = 5_200_000_000_000
 /** A Walmart cancellation reason code (Orders API, cancel order lines). */
 const CANCEL_REASON = 'CUSTOMER_REQUESTED_SELLER_TO_CANCEL'
+
+/**
+ * `GET /v3/orders/{purchaseOrderId}`: `{ order }` as recorded, else 404 `CONTENT_NOT_FOUND`
+ * (https://developer.walmart.com/us-marketplace/docs/get-an-order), which the hub reads as an
+ * order not visible yet.
+ */
+export function readOrder(c: Context, state: ChannelState): Response {
+  const id = lastSegment(c.req.url) ?? ''
+  const order = state.orders.get(id)
+  if (order === undefined) {
+    return refuse(c, state, 404, {
+      code: 'CONTENT_NOT_FOUND.GMP_ORDER_API',
+      field: 'purchaseOrderId',
+      description: `Order not found for purchaseOrderId ${id}`,
+    })
+  }
+  return c.json({ order })
+}
 
 export function placeWalmartOrder(
   state: ChannelState,

@@ -1,5 +1,5 @@
 /**
- * The emulated Walmart seller: its partner id, its one ship node, and how it lists an internal
+ * The emulated Walmart seller: its partner id, its two ship nodes, and how it lists an internal
  * SKU. Walmart names a sellable unit by the seller's own SKU (+ ship node for multi-node sellers,
  * channels.md §3 B3), so the emulator lists every internal SKU under that same SKU at its
  * default node, and its order lines carry it as `item.sku`.
@@ -12,8 +12,23 @@ export const SANDBOX: WalmartCredentials = walmart.sandboxCredentials('http://em
 /** The seller's partner id in webhook payloads: the sandbox account's, when it binds one. */
 export const PARTNER_ID = SANDBOX.partnerId ?? '10000000001'
 
-/** The seller's only ship node, its default: an inventory call naming it is a call without one. */
+/**
+ * The seller's default ship node: an inventory call naming it is a call without one; buyers'
+ * orders ship from it, and the sandbox lists every SKU there.
+ */
 export const SHIP_NODE = { id: '7891234', name: 'Main DC', type: 'SellerFulfilled' } as const
+
+/**
+ * The seller's second node, a 3PL warehouse, reached only by inventory calls that name it. Its
+ * id is the one in Walmart's Update Item Inventory per Ship Node request example (mirrored in
+ * repo:highsidelabs/walmart-api-php docs/Apis/MP/US/InventoryApi.md): above 2^53, so a client that
+ * reads node ids as numbers would lose it.
+ */
+export const OTHER_SHIP_NODE = {
+  id: '79897837271126017',
+  name: '3PL East',
+  type: '3PLFulfilled',
+} as const
 
 /** The listing unit (connectors/walmart/stock.ts `WalmartUnit`) of an internal SKU. */
 export function walmartListingUnit(sku: string): { sku: string } {

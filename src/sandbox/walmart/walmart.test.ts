@@ -1,9 +1,9 @@
 // The Walmart emulator over real HTTP, driven by the hub's own Walmart client (undici transport,
-// sandbox credentials): stock writes and reads change and return the emulator's stock table,
-// placed and cancelled orders give webhooks that the connector verifies and the normalizer (with
-// the order hydrated through the emulator) maps to the lines placed, wrong credentials and
-// headers are refused as Walmart refuses them, and injected and rate-limit 429s reach the hub as
-// `rate-limited`.
+// sandbox credentials): stock writes and reads change and return the emulator's stock at each
+// ship node, placed and cancelled orders give webhooks that the connector verifies and the
+// normalizer (with the order hydrated through the emulator) maps to the lines placed, wrong
+// credentials, headers, expired tokens and unknown paths are refused as Walmart refuses them, and
+// injected and rate-limit 429s reach the hub as `rate-limited`.
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
@@ -14,9 +14,11 @@ import { walmart, type WalmartCredentials } from '../../../connectors/walmart/in
 import { normalizers, parseJsonBody } from '../../../normalizers/index.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import { systemClock } from '../../clock.js'
-import { walmartHmac } from '../../../test/channels/walmart.js'
+import { UNAUTHORIZED, walmartErrorEntry } from './admission.js'
+import { walmartHmac } from './sign.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { walmartEmulator } from './index.js'
+import { OTHER_SHIP_NODE, SHIP_NODE } from './seller.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
@@ -116,6 +118,24 @@ describe('stock', () => {
     expect(err.kind).toBe('permanent')
     expect(err.message).toContain('ship node 42')
     expect(state.stock.get('LAMP')).toBe(8)
+  })
+
+  it('keeps the second node’s stock apart from the default node’s, which orders take from', async () => {
+    const api = client()
+    const other = { sku: 'LAMP', shipNode: OTHER_SHIP_NODE.id }
+    await api.setStockPerNode({
+      sku: 'LAMP',
+      nodes: [
+        { shipNode: SHIP_NODE.id, quantity: 9 },
+        { shipNode: OTHER_SHIP_NODE.id, quantity: 4 },
+      ],
+    })
+    expect(state.stock.get('LAMP')).toBe(9)
+    expect(await stock.read(api, other)).toBe(4)
+    await stock.write(api, other, push(1))
+    expect(await stock.read(api, other)).toBe(1)
+    expect(await stock.read(api, unit('LAMP'))).toBe(9)
+    expect(state.stats.stockWrites).toBe(3)
   })
 })
 
@@ -252,6 +272,48 @@ describe('authentication and headers', () => {
       expect(status).toBe(401)
       expect(body.error[0]?.code).toBe('UNAUTHORIZED.GMP_GATEWAY_API')
     }
+  })
+
+  it('an access token expires expires_in (900 s) after it was issued, on the marketplace clock', async () => {
+    const api = client()
+    await stock.write(api, unit('A'), push(1))
+    const issuedBy = Date.now()
+    // The hub's clock stands still; Walmart's moves on.
+    state.now = () => new Date(issuedBy + 899_000)
+    await stock.write(api, unit('A'), push(2))
+    state.now = () => new Date(issuedBy + 900_000)
+    await stock.write(api, unit('A'), push(3)) // refused once, then sent with a new token
+    expect(state.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v3/token',
+      'PUT /v3/inventory',
+      'PUT /v3/inventory',
+      'PUT /v3/inventory',
+      'POST /v3/token',
+      'PUT /v3/inventory',
+    ])
+    expect(state.stats.rejected).toBe(1)
+    expect(state.stock.get('A')).toBe(3)
+  })
+
+  it('gives each error the category and severity the error-codes table lists for its code', () => {
+    expect(walmartErrorEntry({ code: 'CONTENT_NOT_FOUND.GMP_ORDER_API' })).toMatchObject({
+      category: 'APPLICATION',
+      severity: 'INFO',
+    })
+    expect(walmartErrorEntry({ code: 'REQUEST_THRESHOLD_VIOLATED.GMP_GATEWAY_API' })).toMatchObject(
+      { category: 'REQUEST', severity: 'ERROR' },
+    )
+    expect(walmartErrorEntry(UNAUTHORIZED)).toMatchObject({ category: 'DATA', severity: 'ERROR' })
+  })
+
+  it('answers a path no API serves with 404 URI_NOT_FOUND', async () => {
+    const { status, body } = await call('/v3/inventory/A', headers)
+    expect(status).toBe(404)
+    expect(body.error[0]).toMatchObject({
+      code: 'URI_NOT_FOUND.GMP_GATEWAY_API',
+      category: 'DATA',
+      severity: 'ERROR',
+    })
   })
 
   it('refuses a call without WM_SVC.NAME or WM_QOS.CORRELATION_ID', async () => {

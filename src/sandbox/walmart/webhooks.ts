@@ -1,8 +1,8 @@
 /**
  * The order webhooks the emulated seller's subscriptions receive, authenticated as a subscription
- * with `authMethod=HMAC` would be: the configured header carries HMAC-SHA256 of the exact body,
- * keyed with the subscription's secret (channels.md §3 A2). The secret and header are the
- * connector's published sandbox credentials. The digest's encoding is unconfirmed; the emulator
+ * with `authMethod=HMAC` would be (sign.ts): the configured header carries HMAC-SHA256 of the
+ * exact body, keyed with the subscription's secret (channels.md §3 A2). The secret and header are
+ * the connector's published sandbox credentials. The digest's encoding is unconfirmed; the emulator
  * uses the one the sandbox account names, base64 when it accepts either.
  *
  * The envelope is `{ source: { eventType, eventTime, eventId }, payload }` (channels.md §3 A5);
@@ -11,10 +11,11 @@
  * https://developer.walmart.com/us-marketplace/docs/purchase-order-po-line-auto-canceled-event);
  * Walmart has no stock-report webhook (INVENTORY_OOS fires only at zero, channels.md §3 B4).
  */
-import { createHmac, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import type { WalmartOrderLineRecord, WalmartOrderRecord } from './records.js'
 import { PARTNER_ID, SANDBOX } from './seller.js'
+import { walmartHmac } from './sign.js'
 
 const hmacMode = (() => {
   const mode = SANDBOX.webhookAuth.find((m) => m.method === 'HMAC')
@@ -67,12 +68,12 @@ export function purchaseOrderWebhook(
 }
 
 function signed(state: ChannelState, body: string): SignedWebhook {
-  const digest = createHmac('sha256', hmacMode.secret)
-    .update(Buffer.from(body, 'utf8'))
-    .digest(hmacMode.encoding)
   return {
     path: `/webhooks/walmart/${encodeURIComponent(state.accountId)}`,
-    headers: { 'content-type': 'application/json', [hmacMode.headerName]: digest },
+    headers: {
+      'content-type': 'application/json',
+      [hmacMode.headerName]: walmartHmac(body, hmacMode.secret, hmacMode.encoding),
+    },
     body,
   }
 }

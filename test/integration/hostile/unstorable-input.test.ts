@@ -4,7 +4,6 @@
 // as if the database were down, and admin requests got 500. Now: a signed webhook is kept, marked
 // failed with the reason, answered 2xx, and its job fails once; admin input gets a 400 naming the
 // field; nothing else changes, and the hub serves the next request.
-import { createHmac } from 'node:crypto'
 import { Job } from 'bullmq'
 import { describe, expect, it, vi } from 'vitest'
 import { tiktokShopHeaders, withTimestamp } from '../../channels/tiktok-shop.js'
@@ -18,6 +17,7 @@ import {
 import { jobIds } from '../../../src/queues/catalog.js'
 import { normalizeBatch } from '../../../src/pipeline/normalize-batch.js'
 import type { InboundMessage } from '../../../src/queues/index.js'
+import { walmartHmac } from '../../../src/sandbox/walmart/sign.js'
 
 const hub = useTestHub({ workers: true })
 const NUL = '\u0000'
@@ -59,7 +59,7 @@ const CHANNELS = {
     body: (n) => walmartFx.body.replace('9b1f5a40-c6a1-11f1-8d1e-6b2f0c3a7e08', `wm-${unique(n)}`),
     headers: (body) => ({
       'content-type': 'application/json',
-      'x-walmart-signature': createHmac('sha256', WALMART_HMAC).update(body).digest('hex'),
+      'x-walmart-signature': walmartHmac(body, WALMART_HMAC, 'hex'),
     }),
   },
   amazon: {

@@ -1,27 +1,54 @@
 /**
- * What Walmart's API gateway does before any API answers: its rate limit, the headers every call
- * must carry, and the access token. Refusals use Walmart's error shape, `{ error: [{ code, field,
- * description, info, severity, category, causes, errorIdentifiers }] }`, the form the gateway
- * answers a 401 with (codes: https://developer.walmart.com/us-marketplace/docs/error-codes; the
- * gateway's `error` wrapper: repo:highsidelabs/walmart-api-php issue #5).
+ * What stands in front of every emulated Walmart API call, as Walmart's API gateway does: its rate
+ * limit, the headers every call must carry, and the access token. Refusals use Walmart's error
+ * shape, `{ error: [{ code, field, description, info, severity, category, causes,
+ * errorIdentifiers }] }`, the form the gateway answers a 401 with (codes, statuses, categories:
+ * https://developer.walmart.com/us-marketplace/docs/error-codes; the gateway's `error` wrapper:
+ * repo:highsidelabs/walmart-api-php issue #5).
  *
  * Checked in this order (Walmart's own order is not documented): rate limit (429
  * `REQUEST_THRESHOLD_VIOLATED`), `Accept` names JSON (406: the emulator answers JSON only, where
  * Walmart would fall back to XML), `WM_SVC.NAME` (400), `WM_QOS.CORRELATION_ID` (400), then
  * `WM_SEC.ACCESS_TOKEN` naming an issued, unexpired token (401 `UNAUTHORIZED.GMP_GATEWAY_API`)
  * for every API but the token endpoint. Header names are matched case-insensitively, as HTTP does.
+ * A path no API serves is answered 404 `URI_NOT_FOUND` before any of these.
+ *
+ * Also here: how the gateway reads a request's path and query (Walmart's encoding rules).
  */
-import { randomBytes } from 'node:crypto'
 import type { Context, MiddlewareHandler } from 'hono'
 import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
 import type { ChannelState } from '../types.js'
 
-/** One entry of Walmart's error list. */
+/** One entry of Walmart's error list; its category and severity follow from its code. */
 export interface WalmartError {
   readonly code: string
   readonly field?: string
   readonly description?: string
-  readonly category?: 'APPLICATION' | 'SYSTEM' | 'REQUEST' | 'DATA'
+}
+
+/**
+ * Category and severity by error code (the part before the API suffix, e.g. `CONTENT_NOT_FOUND`
+ * of `CONTENT_NOT_FOUND.GMP_ORDER_API`), as the error-codes page's table lists them.
+ */
+const CLASSES: Readonly<Record<string, readonly [category: string, severity: string]>> = {
+  INVALID_REQUEST: ['DATA', 'ERROR'],
+  INVALID_REQUEST_HEADER: ['DATA', 'ERROR'],
+  INVALID_REQUEST_PARAM: ['DATA', 'ERROR'],
+  INVALID_REQUEST_CONTENT: ['DATA', 'ERROR'],
+  MISSING_REQUEST_HEADER: ['DATA', 'ERROR'],
+  MISSING_REQUEST_PARAM: ['DATA', 'ERROR'],
+  MALFORMED_REQUEST_CONTENT: ['DATA', 'ERROR'],
+  UNAUTHORIZED: ['DATA', 'ERROR'],
+  FORBIDDEN: ['DATA', 'ERROR'],
+  CONTENT_NOT_FOUND: ['APPLICATION', 'INFO'],
+  URI_NOT_FOUND: ['DATA', 'ERROR'],
+  METHOD_NOT_ALLOWED: ['DATA', 'ERROR'],
+  INVALID_ACCEPT_TYPE: ['APPLICATION', 'ERROR'],
+  UNSUPPORTED_MEDIA_TYPE: ['DATA', 'ERROR'],
+  REQUEST_THRESHOLD_VIOLATED: ['REQUEST', 'ERROR'],
+  INVALID_SYSTEM_STATE: ['SYSTEM', 'ERROR'],
+  SYSTEM_ERROR: ['SYSTEM', 'ERROR'],
+  DOWNSTREAM_SYSTEM_TIME_OUT: ['SYSTEM', 'ERROR'],
 }
 
 /**
@@ -29,19 +56,31 @@ export interface WalmartError {
  * (channels.md §3 B2, unconfirmed), only that limits are per API. Assumed: 10 calls per second
  * per API, burst 10; twice the hub's own default pacing (connectors/walmart/config.ts
  * `rateLimitPerSecond` 5), so a hub pacing itself is never throttled, one that does not is.
+ * Measured on the marketplace's clock (`state.now`).
  */
 const PER_API_PER_SECOND = 10
 const PER_API_BURST = 10
-
-/** Walmart's access tokens live 900 s (https://developer.walmart.com/us-marketplace/docs/get-an-access-token). */
-export const TOKEN_TTL_SECONDS = 900
 
 /** The gateway's answer to a missing, unknown or expired token, and to wrong client credentials. */
 export const UNAUTHORIZED: WalmartError = {
   code: 'UNAUTHORIZED.GMP_GATEWAY_API',
   field: 'UNAUTHORIZED',
   description: 'Unauthorized token or incorrect authorization header.',
-  category: 'DATA',
+}
+
+/** One entry of Walmart's error list with every field the gateway sends. */
+export function walmartErrorEntry(error: WalmartError): Record<string, unknown> {
+  const [category, severity] = CLASSES[error.code.split('.')[0]!] ?? ['SYSTEM', 'ERROR']
+  return {
+    code: error.code,
+    ...(error.field === undefined ? {} : { field: error.field }),
+    description: error.description ?? error.code,
+    info: error.description ?? error.code,
+    severity,
+    category,
+    causes: [],
+    errorIdentifiers: {},
+  }
 }
 
 /** A refusal in Walmart's shape; every 4xx but 429 counts as rejected in the channel's stats. */
@@ -52,48 +91,20 @@ export function refuse(
   error: WalmartError,
 ): Response {
   if (status !== 429) state.stats.rejected += 1
-  const entry = {
-    code: error.code,
-    ...(error.field === undefined ? {} : { field: error.field }),
-    description: error.description ?? error.code,
-    info: error.description ?? error.code,
-    severity: 'ERROR',
-    category: error.category ?? 'REQUEST',
-    causes: [],
-    errorIdentifiers: {},
-  }
-  return c.json({ error: [entry] }, status)
-}
-
-/** The access tokens the emulator issued, with when each expires (epoch ms). */
-export class IssuedTokens {
-  private readonly expiries = new Map<string, number>()
-
-  issue(): string {
-    const now = Date.now()
-    for (const [token, expiresAt] of this.expiries)
-      if (expiresAt <= now) this.expiries.delete(token)
-    const token = randomBytes(24).toString('base64url')
-    this.expiries.set(token, now + TOKEN_TTL_SECONDS * 1000)
-    return token
-  }
-
-  valid(token: string): boolean {
-    const expiresAt = this.expiries.get(token)
-    return expiresAt !== undefined && expiresAt > Date.now()
-  }
+  return c.json({ error: [walmartErrorEntry(error)] }, status)
 }
 
 /**
- * The gateway of one emulated seller: `guard(api, { token })` is the middleware of one API
- * (`api` names its rate-limit bucket, e.g. `PUT /v3/inventory`).
+ * The admission of one emulated seller: `guard(api, { token })` is the middleware of one API
+ * (`api` names its rate-limit bucket, e.g. `PUT /v3/inventory`); `validToken` says whether an
+ * access token is one the seller's token endpoint issued and that has not expired.
  */
-export function walmartGateway(state: ChannelState, tokens: IssuedTokens) {
+export function walmartAdmission(state: ChannelState, validToken: (token: string) => boolean) {
   const limits = new Map<string, EmulatedRateLimit>()
   const limitOf = (api: string) => {
     let limit = limits.get(api)
     if (!limit) {
-      limit = new EmulatedRateLimit(PER_API_PER_SECOND, PER_API_BURST)
+      limit = new EmulatedRateLimit(PER_API_PER_SECOND, PER_API_BURST, () => state.now().getTime())
       limits.set(api, limit)
     }
     return limit
@@ -131,12 +142,24 @@ export function walmartGateway(state: ChannelState, tokens: IssuedTokens) {
           description: 'WM_QOS.CORRELATION_ID set null or blank',
         })
       }
-      if (opts.token && !tokens.valid(header('wm_sec.access_token'))) {
+      if (opts.token && !validToken(header('wm_sec.access_token'))) {
         return refuse(c, state, 401, UNAUTHORIZED)
       }
       return next()
     }
   }
+}
+
+/**
+ * A path no Walmart API serves (a wrong base URL or API version): 404 `URI_NOT_FOUND` (error-codes
+ * page), which the hub must tell apart from an order or SKU not found.
+ */
+export function unknownUri(c: Context, state: ChannelState): Response {
+  state.stats.calls += 1
+  return refuse(c, state, 404, {
+    code: 'URI_NOT_FOUND.GMP_GATEWAY_API',
+    description: `No API at ${c.req.method} ${new URL(c.req.url).pathname}`,
+  })
 }
 
 /**
