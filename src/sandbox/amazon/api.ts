@@ -7,9 +7,9 @@
 import { Hono } from 'hono'
 import type { ChannelState } from '../types.js'
 import { accessTokens, tokenEndpoint } from './auth.js'
-import { getListingsItem, patchListingsItem } from './listings.js'
+import { getListingsItem, patchListingsItem } from './stock.js'
 import { getOrder, getOrderItems } from './orders.js'
-import { spApiGate, type SpApiOperation, type UsagePlan } from './sp-api.js'
+import { spApiGate, type SpApiOperation, type UsagePlan } from './admission.js'
 
 const LISTINGS_ITEM = '/listings/2021-08-01/items/:sellerId/:sku'
 

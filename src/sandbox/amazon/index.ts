@@ -7,12 +7,12 @@ import type { EmulatedChannel } from '../types.js'
 import { amazonRoutes } from './api.js'
 import { cancelOrder, placeOrder } from './orders.js'
 import { MFN_CHANNEL_CODE } from './seller.js'
-import { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './sp-api.js'
+import { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './admission.js'
 import { mfnQuantityWebhook } from './webhooks.js'
 
 export interface AmazonEmulatorOptions {
   /**
-   * Usage plans other than the documented ones (sp-api.ts `USAGE_PLANS`), e.g. to hydrate a
+   * Usage plans other than the documented ones (admission.ts `USAGE_PLANS`), e.g. to hydrate a
    * flash sale's hundreds of orders faster than getOrder's 0.5/s would.
    */
   readonly usagePlans?: Partial<Record<SpApiOperation, UsagePlan>>
@@ -37,4 +37,4 @@ export function createAmazonEmulator(options: AmazonEmulatorOptions = {}): Emula
 /** The emulator with Amazon's documented usage plans. */
 export const amazonEmulator: EmulatedChannel = createAmazonEmulator()
 
-export { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './sp-api.js'
+export { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './admission.js'

@@ -9,8 +9,8 @@
  */
 import { randomInt } from 'node:crypto'
 import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
-import { cancelledRecord, itemLines, newOrderRecord, storedOrder } from './order-record.js'
-import type { SpApiReply } from './sp-api.js'
+import { cancelledRecord, itemLines, newOrderRecord, storedOrder } from './records.js'
+import type { SpApiReply } from './admission.js'
 import { orderChangeWebhook } from './webhooks.js'
 import { returnStock, takeStock } from '../buyer-stock.js'
 

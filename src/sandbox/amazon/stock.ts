@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ChannelState } from '../types.js'
 import { asinOf, MFN_CHANNEL_CODE, SELLER } from './seller.js'
-import type { SpApiErrorEntry, SpApiReply } from './sp-api.js'
+import type { SpApiErrorEntry, SpApiReply } from './admission.js'
 
 const PATCH_OPS = new Set(['add', 'replace', 'merge', 'delete'])
 const INCLUDED_DATA = new Set([
