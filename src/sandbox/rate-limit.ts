@@ -4,18 +4,21 @@
  */
 export class EmulatedRateLimit {
   private tokens: number
-  private updatedAt = Date.now()
+  private updatedAt: number
 
+  /** `now` is the marketplace's clock, in milliseconds (default: real time). */
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
+    private readonly now: () => number = Date.now,
   ) {
     this.tokens = burst
+    this.updatedAt = now()
   }
 
   /** Takes a token if one is there; otherwise says how many milliseconds until one is. */
   take(): { ok: true } | { ok: false; retryAfterMs: number } {
-    const now = Date.now()
+    const now = this.now()
     this.tokens = Math.min(
       this.burst,
       this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond,
