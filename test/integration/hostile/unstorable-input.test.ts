@@ -14,6 +14,8 @@ import { ADMIN, useTestHub } from '../../helpers/hub.js'
 import { SANDBOX_SHOPIFY_SECRET, withBody } from '../../helpers/shopify-webhooks.js'
 import { jobIds } from '../../../src/queues/catalog.js'
 import { normalizeBatch } from '../../../src/pipeline/normalize-batch.js'
+import { SANDBOX_SELLER } from '../../../src/sandbox/amazon/index.js'
+import { eventBridgeHeaders } from '../../../src/sandbox/amazon/sign.js'
 import type { InboundMessage } from '../../../src/queues/index.js'
 
 const hub = useTestHub({ workers: true })
@@ -22,7 +24,6 @@ const NUL = '\u0000'
 // The sandbox demo accounts' published credentials (connectors/*/index.ts).
 const TIKTOK = { appKey: 'sandbox-tiktok-app-key', secret: 'sandbox-tiktok-app-secret' }
 const WALMART_HMAC = 'sandbox-walmart-hmac-secret'
-const AMAZON_KEY = 'sandbox-amazon-api-key'
 
 interface Channel {
   readonly name: string
@@ -69,7 +70,7 @@ const CHANNELS = {
       parsed.detail.NotificationMetadata.NotificationId = `amzn-${unique(n)}`
       return JSON.stringify(parsed)
     },
-    headers: () => ({ 'content-type': 'application/json', 'x-api-key': AMAZON_KEY }),
+    headers: () => eventBridgeHeaders(SANDBOX_SELLER.apiKey),
   },
 } satisfies Record<string, Channel>
 
