@@ -3,15 +3,14 @@
 // is bound to its account and source, and SNS messages verify with SignatureVersion 1 and 2 only
 // when signed by the certificate from an SNS host, for a listed topic (channels.md §2 A1).
 import { beforeAll, describe, expect, it } from 'vitest'
+import { eventBridgeHeaders, snsHeaders } from '../../src/sandbox/amazon/sign.js'
+import { listFixtures, loadFixture } from '../../test/helpers/fixtures.js'
 import {
-  amazonRequest,
   createSnsSigner,
-  snsHeaders,
   TEST_CERT_URL,
   TEST_TOPIC_ARN,
   type SnsSigner,
-} from '../../test/channels/amazon.js'
-import { listFixtures, loadFixture } from '../../test/helpers/fixtures.js'
+} from '../../test/helpers/sns-certificates.js'
 import { describeConnectorConformance } from '../conformance.js'
 import type { InboundRequest } from '../types.js'
 import { AmazonCredentials } from './config.js'
@@ -19,6 +18,19 @@ import { amazon } from './index.js'
 
 const NOW = new Date('2026-11-22T12:00:00Z')
 const API_KEY_HEADER = 'x-hub-api-key'
+
+/** A request as the ingress route hands it to `verify`. */
+function amazonRequest(body: string, headers: Record<string, string>): InboundRequest {
+  return {
+    rawBody: Buffer.from(body, 'utf8'),
+    headers: { 'content-type': 'application/json', ...headers },
+    url: 'http://hub.test/webhooks/amazon/demo',
+    method: 'POST',
+  }
+}
+/** A post from an EventBridge API destination whose connection's API key is `apiKey`. */
+const eventBridgeRequest = (body: string, apiKey: string) =>
+  amazonRequest(body, eventBridgeHeaders({ header: API_KEY_HEADER, value: apiKey }))
 const all = listFixtures('amazon')
 const isSns = (name: string) => name.endsWith('-sns')
 
@@ -37,7 +49,7 @@ describeConnectorConformance({
   connector: amazon,
   // SNS deliveries carry a signature of their own instead of the header; they are tested below.
   fixtures: all.filter((fx) => !isSns(fx.name)),
-  sign: (fx, secret) => amazonRequest(fx.body, { [API_KEY_HEADER]: secret }),
+  sign: (fx, secret) => eventBridgeRequest(fx.body, secret),
   credentialsWith: (secrets) =>
     credentials({
       staticHeader: { name: API_KEY_HEADER, values: secrets.map((apiKey) => ({ apiKey })) },
@@ -132,7 +144,7 @@ describe('amazon static header', () => {
         NotificationMetadata: { NotificationId: string }
       }
     }
-    expect(verify(amazonRequest(fx.body, { [API_KEY_HEADER]: 'k' }))).toEqual({
+    expect(verify(eventBridgeRequest(fx.body, 'k'))).toEqual({
       ok: true,
       topic: event.detail.NotificationType,
       dedupeKey: event.detail.NotificationMetadata.NotificationId,
@@ -142,7 +154,7 @@ describe('amazon static header', () => {
 
   it('binds an EventBridge envelope to the configured account and source', () => {
     const event = JSON.parse(fx.body) as { account: string; source: string }
-    const req = amazonRequest(fx.body, { [API_KEY_HEADER]: 'k' })
+    const req = eventBridgeRequest(fx.body, 'k')
     const bound = (eventBridge: object) => verify(req, credentials({ eventBridge }))
     expect(bound({ account: event.account, source: event.source })).toMatchObject({ ok: true })
     expect(bound({ account: '999999999999' })).toEqual({ ok: false, reason: 'account-mismatch' })
@@ -154,7 +166,7 @@ describe('amazon static header', () => {
 
   it('refuses a header-authenticated post to an account configured for SNS only', () => {
     const snsOnly = credentials({ staticHeader: undefined })
-    expect(verify(amazonRequest(fx.body, { [API_KEY_HEADER]: 'k' }), snsOnly)).toEqual({
+    expect(verify(eventBridgeRequest(fx.body, 'k'), snsOnly)).toEqual({
       ok: false,
       reason: 'missing-header',
     })

@@ -5,12 +5,12 @@
 import { X509Certificate } from 'node:crypto'
 import { rootCertificates } from 'node:tls'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createSnsSigner, createTestCa, type TestCa } from '../../test/channels/amazon.js'
 import {
   REAL_SNS_CERTIFICATE,
   REAL_SNS_NOTIFICATION,
   REAL_SNS_SIGNED_AT,
-} from '../../test/channels/aws-sns-real.js'
+} from '../../test/samples/amazon/aws-sns-real.js'
+import { createSnsSigner, createTestCa, type TestCa } from '../../test/helpers/sns-certificates.js'
 import { checkSnsCertificate, signingNames } from './sns-certificate.js'
 import { verifySnsSignature } from './sns.js'
 

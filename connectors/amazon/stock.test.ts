@@ -1,20 +1,21 @@
-// De-risks Amazon's stock support against the msw stand-in of SP-API (written from Amazon's models,
-// independently of the client and of the sandbox emulator): the unit schema, the keys that match a
-// listing to Amazon's own MFN quantity reports (as the normalizer reads the recorded fixture), the
-// exact patch a write sends (merge of fulfillment_availability, the unit's channel code, product
-// type and marketplaces), and what a read makes of getListingsItem's answers.
+// De-risks Amazon's stock support against the Amazon emulator (src/sandbox/amazon/) through msw:
+// the unit schema, the keys that match a listing to Amazon's own MFN quantity reports (as the
+// normalizer reads the recorded fixture), the exact patch a write sends (merge of
+// fulfillment_availability, the unit's channel code, product type and marketplaces), and what a
+// read makes of getListingsItem's answers.
 import { describe, expect, it } from 'vitest'
 import { normalizers, parseJsonBody } from '../../normalizers/index.js'
-import { amazonApi, spApiError, type AmazonApiOptions } from '../../test/channels/amazon-api.js'
-import { clientContext, failure, serve, testClock } from '../../test/helpers/channel-client.js'
-import { loadFixture } from '../../test/helpers/fixtures.js'
 import type { ListingRef } from '../../src/events/index.js'
+import { createAmazonEmulator, listOffer, spApiError } from '../../src/sandbox/amazon/index.js'
+import { clientContext, failure, testClock } from '../../test/helpers/channel-client.js'
+import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
+import { loadFixture } from '../../test/helpers/fixtures.js'
 import { createAmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
 import { amazonStock } from './stock.js'
 
 const BASE = 'https://sellingpartnerapi-na.amazon.test'
-const LWA_URL = 'https://api.amazon.test/auth/o2/token'
+const LWA_BASE = 'https://api.amazon.test'
 const LWA = { clientId: 'client-1', clientSecret: 'secret-1', refreshToken: 'Atzr|refresh-1' }
 const SELLER = 'A1B2C3D4E5F6G7'
 const US = 'ATVPDKIKX0DER'
@@ -22,29 +23,38 @@ const CA = 'A2EUQ1WTGCTBG2'
 const fast = { perSecond: 1_000, burst: 1_000 }
 const clock = testClock(new Date('2026-11-22T12:00:00Z'))
 
+const emulator = useEmulatorOverMsw(
+  createAmazonEmulator({
+    seller: {
+      sellerId: SELLER,
+      marketplaceIds: [US, CA],
+      lwa: LWA,
+      apiKey: { header: 'x-api-key', value: 'k' },
+    },
+  }),
+  { bases: [BASE, LWA_BASE], now: clock.now },
+)
+
 const credentials = AmazonCredentials.parse({
   staticHeader: { values: [{ apiKey: 'k' }] },
   sellerId: SELLER,
   marketplaceIds: [US, CA],
   lwa: LWA,
   apiBaseUrl: BASE,
-  lwaTokenUrl: LWA_URL,
+  lwaTokenUrl: `${LWA_BASE}/auth/o2/token`,
   rateLimits: { patchListingsItem: fast },
 })
 
-function setup(api: Partial<AmazonApiOptions> = {}) {
-  const standIn = serve(
-    amazonApi({
-      baseUrl: BASE,
-      lwaTokenUrl: LWA_URL,
-      lwa: LWA,
-      sellerId: SELLER,
-      now: clock.now,
-      ...api,
-    }),
-  )
-  return { api: standIn, client: createAmazonClient(credentials, clientContext(clock)) }
-}
+const setup = () => ({ client: createAmazonClient(credentials, clientContext(clock)) })
+const listingRequests = (method: 'GET' | 'PATCH') =>
+  emulator.state.requests.filter((r) => r.method === method && r.path.startsWith('/listings/'))
+/** Each PATCH as sent: the SKU (decoded), its one marketplace, and its body. */
+const patches = () =>
+  listingRequests('PATCH').map((r) => ({
+    sku: decodeURIComponent(r.path.split('/').at(-1) ?? ''),
+    marketplaceIds: new URLSearchParams(r.rawQuery).getAll('marketplaceIds'),
+    body: JSON.parse(r.body) as unknown,
+  }))
 
 const push = (quantity: number) => ({ quantity, expected: 3, idempotencyKey: 'push-1' })
 
@@ -64,7 +74,6 @@ function reportedListing(fixture: string): ListingRef {
   if (first?.kind !== 'inventory-level') throw new Error('expected an inventory level')
   return first.data.listing
 }
-
 describe('unit', () => {
   it('defaults the channel code to DEFAULT and refuses what it does not know', () => {
     expect(amazonStock.unit.parse({ sellerSku: 'TEE' })).toEqual({
@@ -113,17 +122,17 @@ describe('unit', () => {
 
 describe('write', () => {
   it('merges the quantity at the unit’s channel code in every marketplace of the account', async () => {
-    const { api, client } = setup()
+    const { client } = setup()
     const unit = amazonStock.unit.parse({ sellerSku: 'TEE BLK/M' })
     expect(await amazonStock.write(client, unit, push(17))).toEqual({
       status: 'queued',
       quantity: 17,
     })
-    expect(api.patches.map((p) => [p.sku, p.marketplaceIds])).toEqual([
+    expect(patches().map((p) => [p.sku, p.marketplaceIds])).toEqual([
       ['TEE BLK/M', [US]],
       ['TEE BLK/M', [CA]],
     ])
-    expect(api.patches[0]?.body).toEqual({
+    expect(patches()[0]?.body).toEqual({
       productType: 'PRODUCT',
       patches: [
         {
@@ -133,10 +142,11 @@ describe('write', () => {
         },
       ],
     })
+    expect(emulator.state.stock.get('TEE BLK/M')).toBe(17)
   })
 
   it('sends the unit’s own marketplaces, channel code and product type', async () => {
-    const { api, client } = setup()
+    const { client } = setup()
     const unit = amazonStock.unit.parse({
       sellerSku: 'TEE',
       fulfillmentChannelCode: 'DEFAULT_2',
@@ -144,41 +154,39 @@ describe('write', () => {
       productType: 'SHIRT',
     })
     await amazonStock.write(client, unit, push(0))
-    expect(api.patches).toHaveLength(1)
-    expect(api.patches[0]).toMatchObject({
+    expect(patches()).toHaveLength(1)
+    expect(patches()[0]).toMatchObject({
       marketplaceIds: [CA],
       body: {
         productType: 'SHIRT',
         patches: [{ value: [{ fulfillment_channel_code: 'DEFAULT_2', quantity: 0 }] }],
       },
     })
+    // The emulator lists the SKU at that code, apart from the merchant-fulfilled stock.
+    expect(await amazonStock.read(client, unit)).toBe(0)
+    expect(emulator.state.stock.has('TEE')).toBe(false)
   })
 
-  it('fails when Amazon refuses the submission', async () => {
-    const { client } = setup({
-      onPatch: () => ({ status: 'INVALID', issues: [{ code: '90220' }] }),
-    })
-    const err = await failure(
-      amazonStock.write(client, amazonStock.unit.parse({ sellerSku: 'T' }), push(1)),
-    )
-    expect(err.kind).toBe('permanent')
+  it('fails when Amazon refuses the submission (INVALID for an Amazon-fulfilled code)', async () => {
+    const { client } = setup()
+    const fba = amazonStock.unit.parse({ sellerSku: 'T', fulfillmentChannelCode: 'AMAZON_NA' })
+    const err = await failure(amazonStock.write(client, fba, push(1)))
+    expect(err).toMatchObject({ kind: 'permanent', details: { status: 200 } })
+    expect(err.message).toContain('INVALID')
   })
 })
 
 describe('read', () => {
-  const listings = new Map([
-    [
-      'TEE',
-      [
-        { fulfillmentChannelCode: 'DEFAULT', quantity: 9 },
-        { fulfillmentChannelCode: 'AMAZON_NA', quantity: 40 },
-      ],
-    ],
-    ['NO-QTY', [{ fulfillmentChannelCode: 'DEFAULT' }]],
-  ])
+  /** TEE: 9 merchant-fulfilled, 40 Amazon-fulfilled; NO-QTY: Amazon-fulfilled without a quantity. */
+  function listings() {
+    emulator.state.stock.set('TEE', 9)
+    listOffer(emulator.state, 'TEE', 'AMAZON_NA', 40)
+    listOffer(emulator.state, 'NO-QTY', 'AMAZON_NA')
+  }
 
   it('reads the unit’s channel code in its first marketplace (else the account’s first)', async () => {
-    const { api, client } = setup({ listings })
+    const { client } = setup()
+    listings()
     expect(await amazonStock.read(client, amazonStock.unit.parse({ sellerSku: 'TEE' }))).toBe(9)
     const fba = amazonStock.unit.parse({
       sellerSku: 'TEE',
@@ -186,7 +194,7 @@ describe('read', () => {
       marketplaceIds: [CA, US],
     })
     expect(await amazonStock.read(client, fba)).toBe(40)
-    const reads = api.calls.filter((c) => c.operation === 'getListingsItem')
+    const reads = listingRequests('GET')
     expect(reads.map((c) => new URLSearchParams(c.rawQuery).get('marketplaceIds'))).toEqual([
       US,
       CA,
@@ -194,17 +202,23 @@ describe('read', () => {
   })
 
   it('is null for a channel code not listed, one listed without a quantity, and an unknown SKU', async () => {
-    const { client } = setup({ listings })
+    const { client } = setup()
+    listings()
     const read = (unit: object) => amazonStock.read(client, amazonStock.unit.parse(unit))
     expect(await read({ sellerSku: 'TEE', fulfillmentChannelCode: 'AMAZON_EU' })).toBeNull()
-    expect(await read({ sellerSku: 'NO-QTY' })).toBeNull()
+    expect(await read({ sellerSku: 'NO-QTY', fulfillmentChannelCode: 'AMAZON_NA' })).toBeNull()
     expect(await read({ sellerSku: 'UNKNOWN' })).toBeNull()
+    expect(emulator.state.stats.rejected).toBe(1) // UNKNOWN: 404 NOT_FOUND
   })
 
   it('fails on any other refusal', async () => {
-    const { client } = setup({
-      listings,
-      before: () => spApiError(404, [{ code: 'ResourceNotFound', message: 'no such path' }]),
+    const { client } = setup()
+    listings()
+    // A 404 that is not about the listing, as a wrong base URL would get.
+    emulator.state.faults.add({
+      method: 'GET',
+      path: '/listings/',
+      answer: () => spApiError(404, [{ code: 'ResourceNotFound', message: 'no such path' }]),
     })
     const err = await failure(
       amazonStock.read(client, amazonStock.unit.parse({ sellerSku: 'TEE' })),

@@ -7,6 +7,7 @@ export class EmulatedRateLimit {
   private tokens: number
   private updatedAt: number
 
+  /** `now` is the marketplace's clock, in milliseconds (default: real time). */
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,

@@ -1,35 +1,47 @@
 // De-risks Amazon end to end on real Postgres, Redis, workers and sockets, with msw standing in
-// for SNS (its signing certificate and SubscribeURL), Login with Amazon and the Orders API:
-// SNS messages verify only when signed by a certificate from an SNS host for a listed topic, and
-// nothing else is stored or fetched; a subscription is confirmed exactly once; an ORDER_CHANGE
-// reaches a subscriber as a complete order.created.v1, even when getOrder answers 429 first.
+// for SNS (its signing certificate and SubscribeURL) and handing Login with Amazon and the Orders
+// API to the Amazon emulator: SNS messages verify only when signed by a certificate from an SNS
+// host for a listed topic, and nothing else is stored or fetched; a subscription is confirmed
+// exactly once; an ORDER_CHANGE reaches a subscriber as a complete order.created.v1, even when
+// getOrder answers 429 first.
 import { http, HttpResponse } from 'msw'
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { AmazonCredentials } from '../../connectors/amazon/index.js'
-import {
-  createSnsSigner,
-  sharedTestCa,
-  snsHeaders,
-  TEST_CERT_URL,
-  TEST_TOPIC_ARN,
-  type SnsSigner,
-} from '../channels/amazon.js'
-import { amazonApi } from '../channels/amazon-api.js'
+import { createAmazonEmulator, type AmazonSeller } from '../../src/sandbox/amazon/index.js'
+import { eventBridgeHeaders, snsHeaders } from '../../src/sandbox/amazon/sign.js'
+import { useEmulatorOverMsw } from '../helpers/emulator-msw.js'
 import { fetchTransport } from '../helpers/fetch-transport.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
+import { inboxCount } from '../helpers/load.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'
+import {
+  createSnsSigner,
+  sharedTestCa,
+  TEST_CERT_URL,
+  TEST_TOPIC_ARN,
+  type SnsSigner,
+} from '../helpers/sns-certificates.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { mswServer } from '../setup-msw.js'
-import { inboxCount } from '../helpers/load.js'
 
 const API = 'https://sellingpartnerapi-na.amazon.test'
-const LWA_URL = 'https://api.amazon.test/auth/o2/token'
-const LWA = { clientId: 'it-lwa-client', clientSecret: 'it-lwa-secret', refreshToken: 'it-refresh' }
-const API_KEY = 'it-eventbridge-api-key'
+const LWA_BASE = 'https://api.amazon.test'
+const SELLER: AmazonSeller = {
+  sellerId: 'A1B2C3D4E5F6G7',
+  marketplaceIds: ['ATVPDKIKX0DER'],
+  lwa: { clientId: 'it-lwa-client', clientSecret: 'it-lwa-secret', refreshToken: 'it-refresh' },
+  apiKey: { header: 'x-api-key', value: 'it-eventbridge-api-key' },
+}
 
-const orders = new Map<string, { order: object; items: object[] }>()
-const api = amazonApi({ baseUrl: API, lwaTokenUrl: LWA_URL, lwa: LWA, orders })
+// getOrder at 5/s: a seller's own plan (Orders v0 plans are dynamic), so a 429 says wait 200 ms.
+const emulator = useEmulatorOverMsw(
+  createAmazonEmulator({
+    seller: SELLER,
+    usagePlans: { getOrder: { perSecond: 5, burst: 30 } },
+  }),
+  { bases: [API, LWA_BASE] },
+)
 
 const hub = useTestHub({
   listen: true,
@@ -43,13 +55,13 @@ const hub = useTestHub({
       channel: 'amazon',
       id: 'us',
       credentials: AmazonCredentials.parse({
-        staticHeader: { name: 'x-api-key', values: [{ apiKey: API_KEY }] },
+        staticHeader: { name: SELLER.apiKey.header, values: [{ apiKey: SELLER.apiKey.value }] },
         sns: { topicArns: [TEST_TOPIC_ARN] },
-        sellerId: 'A1B2C3D4E5F6G7',
-        marketplaceIds: ['ATVPDKIKX0DER'],
-        lwa: LWA,
+        sellerId: SELLER.sellerId,
+        marketplaceIds: SELLER.marketplaceIds,
+        lwa: SELLER.lwa,
         apiBaseUrl: API,
-        lwaTokenUrl: LWA_URL,
+        lwaTokenUrl: `${LWA_BASE}/auth/o2/token`,
       }),
     },
   ],
@@ -64,7 +76,6 @@ beforeAll(async () => {
 })
 beforeEach(() => {
   mswServer.use(
-    ...api.handlers,
     // Every SNS-looking host, legitimate or not, so a fetch that should never happen is counted.
     http.get(/^https?:\/\/sns\.[^/]+\/.*/, ({ request }) => {
       const url = new URL(request.url)
@@ -182,43 +193,29 @@ describe('ORDER_CHANGE, end to end', () => {
     const [key, record] = Object.entries(fx.hydrated ?? {})[0]!
     const { order, orderItems } = record as { order: object; orderItems: object[] }
     const orderId = key.replace(/^order:/, '')
-    orders.set(orderId, { order, items: orderItems })
+    emulator.state.orders.set(orderId, { order, orderItems })
     return orderId
   }
 
   it('arrives at the subscriber as a complete order.created.v1, after waiting out a 429', async () => {
     await subscribe(hub.app, receiver.url, ['order.*'])
     const orderId = serveOrder('ORDER_CHANGE/unshipped-eventbridge')
-    let throttled = 0
-    mswServer.use(
-      http.get(`${API}/orders/v0/orders/:orderId`, () => {
-        if (throttled >= 3) return undefined
-        throttled += 1
-        return HttpResponse.json(
-          {
-            errors: [
-              {
-                code: 'QuotaExceeded',
-                message: 'You exceeded your quota for the requested resource.',
-              },
-            ],
-          },
-          // No Retry-After (Amazon sends none, as far as documented); the applied rate says 5/s.
-          { status: 429, headers: { 'x-amzn-ratelimit-limit': '5.0' } },
-        )
-      }),
-    )
+    // Amazon throttles the first three calls (getOrder's): 429 QuotaExceeded, no Retry-After,
+    // x-amzn-RateLimit-Limit 5.0.
+    emulator.state.throttleNext = 3
     const fx = loadFixture('amazon', 'ORDER_CHANGE/unshipped-eventbridge')
     const res = await fetch(`${hub.url}/webhooks/amazon/us`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      headers: eventBridgeHeaders(SELLER.apiKey),
       body: fx.body,
     })
     expect(res.status).toBe(200)
 
     const event = await firstEvent(receiver)
     // Three 429s against three attempts: a rate limit that spent attempts would have failed it.
-    expect(throttled).toBe(3)
+    expect(emulator.state.stats.throttled).toBe(3)
+    const getOrders = emulator.state.requests.filter((r) => r.path.endsWith(orderId))
+    expect(getOrders).toHaveLength(4)
     expect(event).toMatchObject({
       type: 'order.created.v1',
       source: '/amazon/us',

@@ -2,9 +2,11 @@
 // sandbox credentials, LWA token exchange included): stock writes and reads change and return the
 // emulator's stock table, placed and cancelled orders give ORDER_CHANGE posts that the connector
 // verifies and the normalizer (with the order hydrated through the emulator) maps to the lines
-// placed, the MFN quantity report matches the listing's unit key, wrong LWA credentials, tokens
-// and request shapes are refused as Amazon refuses them, and injected and usage-plan 429s reach
-// the hub as `rate-limited` with the wait `x-amzn-RateLimit-Limit` implies.
+// placed, getOrderItems pages by an opaque NextToken, offers at other channel codes stay apart
+// from the stock table, the MFN quantity report matches the listing's unit key, wrong LWA
+// credentials, tokens and request shapes are refused as Amazon refuses them, tokens expire and
+// usage plans refill by the marketplace's clock, and injected and usage-plan 429s reach the hub
+// as `rate-limited` with the wait `x-amzn-RateLimit-Limit` implies.
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createAmazonClient, type AmazonClient } from '../../../connectors/amazon/client.js'
@@ -18,7 +20,7 @@ import type { Observation } from '../../../normalizers/types.js'
 import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
-import { amazonEmulator, createAmazonEmulator } from './index.js'
+import { amazonEmulator, createAmazonEmulator, listOffer } from './index.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
@@ -224,6 +226,23 @@ describe('stock', () => {
     expect(missing.status).toBe(404)
     expect(missing.body).toMatchObject({ errors: [{ code: 'NOT_FOUND' }] })
   })
+
+  it('keeps offers at other channel codes apart from the stock table', async () => {
+    const api = client()
+    const supplySource = amazonStock.unit.parse({
+      sellerSku: 'TEE-BLK-M',
+      fulfillmentChannelCode: 'MY_STORE_1',
+    })
+    await amazonStock.write(api, supplySource, push(4))
+    expect(state.stock.has('TEE-BLK-M')).toBe(false)
+    listOffer(state, 'TEE-BLK-M', 'AMAZON_NA', 40)
+    listOffer(state, 'TEE-BLK-M', 'AMAZON_EU')
+    await amazonStock.write(api, unit('TEE-BLK-M'), push(2))
+    await expect(api.getListingQuantity({ sku: 'TEE-BLK-M' })).resolves.toMatchObject({
+      quantities: { DEFAULT: 2, MY_STORE_1: 4, AMAZON_NA: 40, AMAZON_EU: null },
+    })
+    expect(state.stock.get('TEE-BLK-M')).toBe(2)
+  })
 })
 
 describe('orders', () => {
@@ -314,6 +333,26 @@ describe('orders', () => {
   it('answers 404 for an order the seller does not have', async () => {
     const err = await failure(client().getOrder('113-0000000-0000000'))
     expect(err).toMatchObject({ kind: 'transient', details: { status: 404 } })
+  })
+
+  it('pages getOrderItems by an opaque NextToken, refused unencoded or for another order', async () => {
+    emulator.use(createAmazonEmulator({ orderItemsPerPage: 2 }))
+    const skus = ['A', 'B', 'C', 'D', 'E']
+    for (const sku of skus) state.stock.set(sku, 2)
+    const lines = skus.map((sku) => ({ sku, quantity: 1 }))
+    const placed = amazonEmulator.placeOrder(state, lines, AT)
+    const other = amazonEmulator.placeOrder(state, [{ sku: 'A', quantity: 1 }], AT)
+    if (!placed.accepted || !other.accepted) throw new Error('refused')
+    const items = (id: string, query = '') =>
+      raw('GET', `/orders/v0/orders/${id}/orderItems${query}`)
+    const first = await items(placed.orderId)
+    const token = (first.body as { payload: { NextToken: string } }).payload.NextToken
+    expect(token).toMatch(/^[A-Za-z0-9+/]+={0,2}$/)
+    expect(token).toMatch(/[+/=]/)
+    expect((await items(placed.orderId, `?NextToken=${token}`)).status).toBe(400)
+    expect((await items(other.orderId, `?NextToken=${encodeURIComponent(token)}`)).status).toBe(400)
+    const got = await client().getOrderItems(placed.orderId)
+    expect(got.map((item) => item.SellerSKU)).toEqual(skus)
   })
 })
 
@@ -425,5 +464,38 @@ describe('throttling', () => {
     expect(answer.headers['x-amzn-ratelimit-limit']).toBe('0.5')
     expect(answer.headers['retry-after']).toBeUndefined()
     expect(answer.body).toMatchObject({ errors: [{ code: 'QuotaExceeded' }] })
+  })
+})
+
+describe('the marketplace clock', () => {
+  it('expires access tokens an hour after issuing them, by state.now', async () => {
+    const start = Date.now()
+    state.now = () => new Date(start)
+    state.stock.set('TEE-BLK-M', 1)
+    const token = await accessToken()
+    expect((await raw('GET', listingPath('TEE-BLK-M'), { token })).status).toBe(200)
+    state.now = () => new Date(start + 3_600_000)
+    const expired = await raw('GET', listingPath('TEE-BLK-M'), { token })
+    expect(expired.status).toBe(403)
+    expect(expired.body).toMatchObject({
+      errors: [{ message: 'The security token included in the request is expired' }],
+    })
+  })
+
+  it('refills a usage plan by state.now, not by real time', async () => {
+    emulator.use(
+      createAmazonEmulator({ usagePlans: { getListingsItem: { perSecond: 1, burst: 1 } } }),
+    )
+    let now = Date.now()
+    state.now = () => new Date(now)
+    state.stock.set('TEE-BLK-M', 1)
+    const token = await accessToken()
+    const read = async () => (await raw('GET', listingPath('TEE-BLK-M'), { token })).status
+    expect(await read()).toBe(200)
+    expect(await read()).toBe(429)
+    now += 999
+    expect(await read()).toBe(429)
+    now += 1
+    expect(await read()).toBe(200)
   })
 })

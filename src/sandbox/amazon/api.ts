@@ -6,42 +6,49 @@
  */
 import { Hono } from 'hono'
 import type { ChannelState } from '../types.js'
+import { spApiGate, type SpApiOperation, type UsagePlan } from './admission.js'
 import { accessTokens, tokenEndpoint } from './auth.js'
-import { getListingsItem, patchListingsItem } from './listings.js'
 import { getOrder, getOrderItems } from './orders.js'
-import { spApiGate, type SpApiOperation, type UsagePlan } from './sp-api.js'
+import type { AmazonSeller } from './seller.js'
+import { getListingsItem, patchListingsItem } from './stock.js'
 
 const LISTINGS_ITEM = '/listings/2021-08-01/items/:sellerId/:sku'
 
-export function amazonRoutes(
-  state: ChannelState,
-  plans: Readonly<Record<SpApiOperation, UsagePlan>>,
-): Hono {
-  const tokens = accessTokens()
-  const gate = spApiGate(state, tokens, plans)
+export interface AmazonApiSettings {
+  readonly seller: AmazonSeller
+  readonly plans: Readonly<Record<SpApiOperation, UsagePlan>>
+  readonly orderItemsPerPage: number
+}
+
+export function amazonRoutes(state: ChannelState, settings: AmazonApiSettings): Hono {
+  const { seller } = settings
+  const tokens = accessTokens(state)
+  const gate = spApiGate(state, tokens, settings.plans)
   const app = new Hono()
-  app.post('/auth/o2/token', (c) => tokenEndpoint(c, state, tokens))
+  app.post('/auth/o2/token', (c) => tokenEndpoint(c, state, seller, tokens))
   app.get(
     '/orders/v0/orders/:orderId',
     gate('getOrder', (c, reply) => getOrder(state, c.req.param('orderId') ?? '', reply)),
   )
   app.get(
     '/orders/v0/orders/:orderId/orderItems',
-    gate('getOrderItems', (c, reply) => {
-      // Items always fit one page here, so no NextToken is ever issued, and none is valid.
-      if (c.req.query('NextToken') !== undefined) {
-        return reply.refuse(400, [{ code: 'InvalidInput', message: 'Invalid NextToken' }])
-      }
-      return getOrderItems(state, c.req.param('orderId') ?? '', reply)
-    }),
+    gate('getOrderItems', (c, reply) =>
+      getOrderItems(
+        state,
+        c.req.param('orderId') ?? '',
+        c.req.query('NextToken'),
+        settings.orderItemsPerPage,
+        reply,
+      ),
+    ),
   )
   app.get(
     LISTINGS_ITEM,
-    gate('getListingsItem', (c, reply) => getListingsItem(state, c, reply)),
+    gate('getListingsItem', (c, reply) => getListingsItem(state, seller, c, reply)),
   )
   app.patch(
     LISTINGS_ITEM,
-    gate('patchListingsItem', (c, reply) => patchListingsItem(state, c, reply)),
+    gate('patchListingsItem', (c, reply) => patchListingsItem(state, seller, c, reply)),
   )
   return app
 }

@@ -12,9 +12,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ChannelState } from '../types.js'
-import { SELLER } from './seller.js'
+import type { AmazonSeller } from './seller.js'
 
-/** LWA access tokens live an hour (the docs above). */
+/** LWA access tokens live an hour (the docs above), by the marketplace's clock (`state.now`). */
 const TOKEN_TTL_SECONDS = 3_600
 /** Forget expired tokens once this many are held, so a long sandbox run stays small. */
 const PRUNE_AT = 1_000
@@ -26,11 +26,11 @@ export interface AccessTokens {
   check(token: string | undefined): TokenCheck
 }
 
-export function accessTokens(): AccessTokens {
+export function accessTokens(state: Pick<ChannelState, 'now'>): AccessTokens {
   const expiry = new Map<string, number>()
   return {
     issue() {
-      const now = Date.now()
+      const now = state.now().getTime()
       if (expiry.size >= PRUNE_AT) {
         for (const [token, at] of expiry) if (at <= now) expiry.delete(token)
       }
@@ -41,7 +41,7 @@ export function accessTokens(): AccessTokens {
     check(token) {
       const at = token === undefined ? undefined : expiry.get(token)
       if (at === undefined) return 'unknown'
-      return at > Date.now() ? 'ok' : 'expired'
+      return at > state.now().getTime() ? 'ok' : 'expired'
     },
   }
 }
@@ -50,6 +50,7 @@ export function accessTokens(): AccessTokens {
 export async function tokenEndpoint(
   c: Context,
   state: ChannelState,
+  seller: AmazonSeller,
   tokens: AccessTokens,
 ): Promise<Response> {
   state.stats.calls += 1
@@ -67,7 +68,7 @@ export async function tokenEndpoint(
   if (form.get('grant_type') !== 'refresh_token') {
     return refuse(400, 'unsupported_grant_type', 'The authorization grant type is not supported')
   }
-  const { lwa } = SELLER
+  const { lwa } = seller
   if (form.get('client_id') !== lwa.clientId || form.get('client_secret') !== lwa.clientSecret) {
     return refuse(401, 'invalid_client', 'Client authentication failed')
   }

@@ -1,40 +1,63 @@
 /**
- * The Amazon SP-API marketplace emulator: one seller (the connector's published sandbox account),
- * its merchant-fulfilled listings (one per internal SKU, seller SKU = internal SKU, channel code
- * `DEFAULT`), buyers' orders, and the notifications they produce (webhooks.ts).
+ * The Amazon SP-API marketplace emulator: one seller (by default the connector's published
+ * sandbox account), its listings (one per internal SKU, seller SKU = internal SKU, merchant-
+ * fulfilled quantity at channel code `DEFAULT`), buyers' orders, and the notifications they
+ * produce (webhooks.ts, authenticated by sign.ts).
  */
 import type { EmulatedChannel } from '../types.js'
+import { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './admission.js'
 import { amazonRoutes } from './api.js'
-import { cancelOrder, placeOrder } from './orders.js'
-import { MFN_CHANNEL_CODE } from './seller.js'
-import { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './sp-api.js'
+import { cancelOrder, DEFAULT_ORDER_ITEMS_PER_PAGE, placeOrder } from './orders.js'
+import { MFN_CHANNEL_CODE, SANDBOX_SELLER, type AmazonSeller } from './seller.js'
 import { mfnQuantityWebhook } from './webhooks.js'
 
 export interface AmazonEmulatorOptions {
   /**
-   * Usage plans other than the documented ones (sp-api.ts `USAGE_PLANS`), e.g. to hydrate a
-   * flash sale's hundreds of orders faster than getOrder's 0.5/s would.
+   * Usage plans other than the documented ones (admission.ts `USAGE_PLANS`): a seller's own, as
+   * Orders v0's dynamic plans may grant (channels.md §2 B2), or one to hydrate a flash sale's
+   * hundreds of orders faster than getOrder's 0.5/s would.
    */
   readonly usagePlans?: Partial<Record<SpApiOperation, UsagePlan>>
+  /** The seller served (default: the sandbox's, from the connector's published credentials). */
+  readonly seller?: AmazonSeller
+  /** Items per getOrderItems page (default {@link DEFAULT_ORDER_ITEMS_PER_PAGE}). */
+  readonly orderItemsPerPage?: number
 }
 
 export function createAmazonEmulator(options: AmazonEmulatorOptions = {}): EmulatedChannel {
-  const plans = { ...USAGE_PLANS, ...options.usagePlans }
+  const seller = options.seller ?? SANDBOX_SELLER
+  const settings = {
+    seller,
+    plans: { ...USAGE_PLANS, ...options.usagePlans },
+    orderItemsPerPage: options.orderItemsPerPage ?? DEFAULT_ORDER_ITEMS_PER_PAGE,
+  }
   return {
     channel: 'amazon',
-    routes: (state) => amazonRoutes(state, plans),
+    routes: (state) => amazonRoutes(state, settings),
     // The shape connectors/amazon/stock.ts `AmazonUnit` parses; the account's marketplaces apply.
     listingUnit: (sku) => ({ sellerSku: sku, fulfillmentChannelCode: MFN_CHANNEL_CODE }),
-    placeOrder,
-    cancelOrder,
+    placeOrder: (state, lines, at) => placeOrder(state, seller, lines, at),
+    cancelOrder: (state, orderId, at) => cancelOrder(state, seller, orderId, at),
     reportStock(state, sku, at) {
       const quantity = state.stock.get(sku)
-      return quantity === undefined ? undefined : mfnQuantityWebhook(state, sku, quantity, at)
+      return quantity === undefined
+        ? undefined
+        : mfnQuantityWebhook(state, seller, sku, quantity, at)
     },
   }
 }
 
-/** The emulator with Amazon's documented usage plans. */
+/** The emulator with the sandbox seller and Amazon's documented usage plans. */
 export const amazonEmulator: EmulatedChannel = createAmazonEmulator()
 
-export { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './sp-api.js'
+export {
+  QUOTA_EXCEEDED,
+  spApiError,
+  USAGE_PLANS,
+  type SpApiErrorEntry,
+  type SpApiOperation,
+  type UsagePlan,
+} from './admission.js'
+export { DEFAULT_ORDER_ITEMS_PER_PAGE } from './orders.js'
+export { SANDBOX_SELLER, type AmazonSeller } from './seller.js'
+export { listOffer } from './stock.js'

@@ -6,13 +6,27 @@
  * Simplification: a real order is Pending first (payment not yet authorized) and becomes
  * Unshipped later, with a notification for each; the emulator places it Unshipped at once and
  * sends one.
+ *
+ * getOrderItems pages by `NextToken` (repo:amzn/selling-partner-api-models
+ * models/orders-api-model/ordersV0.json: "When present and not empty, pass this string token in
+ * the next request to return the next response page"). Amazon documents no page size; the
+ * emulator's is {@link DEFAULT_ORDER_ITEMS_PER_PAGE} unless configured. Its tokens are opaque
+ * base64 text holding `+`, `/` and `=`, as Amazon's do, so a client must percent-encode them in
+ * the query (https://developer-docs.amazon.com/sp-api/docs/url-encoding); one sent raw, or for
+ * another order, is refused 400 `InvalidInput`.
  */
-import { randomInt } from 'node:crypto'
-import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
-import { cancelledRecord, itemLines, newOrderRecord, storedOrder } from './order-record.js'
-import type { SpApiReply } from './sp-api.js'
-import { orderChangeWebhook } from './webhooks.js'
+import { randomBytes, randomInt } from 'node:crypto'
 import { returnStock, takeStock } from '../buyer-stock.js'
+import type { ChannelState, PlacedLine, PlaceOrderResult, SignedWebhook } from '../types.js'
+import type { SpApiReply } from './admission.js'
+import { cancelledRecord, itemLines, newOrderRecord, storedOrder } from './records.js'
+import { orderMarketplace, type AmazonSeller } from './seller.js'
+import { orderChangeWebhook } from './webhooks.js'
+
+/** Order items per getOrderItems page unless configured (undocumented; the emulator's choice). */
+export const DEFAULT_ORDER_ITEMS_PER_PAGE = 100
+/** Page tokens kept per seller; the oldest are forgotten beyond this, so a long run stays small. */
+const KEPT_PAGE_TOKENS = 1_000
 
 /**
  * Order numbering per emulator state: a random run number in the middle group, so a sandbox
@@ -35,26 +49,32 @@ function nextOrderIds(state: ChannelState): { orderId: string; itemIdPrefix: str
 
 export function placeOrder(
   state: ChannelState,
+  seller: AmazonSeller,
   lines: readonly PlacedLine[],
   at: Date,
 ): PlaceOrderResult {
   const refused = takeStock(state, lines)
   if (refused !== undefined) return { accepted: false, reason: refused }
   const { orderId, itemIdPrefix } = nextOrderIds(state)
-  const record = newOrderRecord(orderId, itemIdPrefix, lines, at)
+  const record = newOrderRecord(orderId, itemIdPrefix, orderMarketplace(seller), lines, at)
   state.orders.set(orderId, record)
   state.stats.ordersAccepted += 1
-  return { accepted: true, orderId, webhooks: [orderChangeWebhook(state, record, at)] }
+  return { accepted: true, orderId, webhooks: [orderChangeWebhook(state, seller, record, at)] }
 }
 
 /** Cancels an open order and returns its stock; an unknown or already cancelled one sends nothing. */
-export function cancelOrder(state: ChannelState, orderId: string, at: Date): SignedWebhook[] {
+export function cancelOrder(
+  state: ChannelState,
+  seller: AmazonSeller,
+  orderId: string,
+  at: Date,
+): SignedWebhook[] {
   const record = storedOrder(state.orders, orderId)
   if (record === undefined || record.order.OrderStatus === 'Canceled') return []
   for (const line of itemLines(record)) returnStock(state, line.sku, line.quantity)
   const cancelled = cancelledRecord(record, at)
   state.orders.set(orderId, cancelled)
-  return [orderChangeWebhook(state, cancelled, at)]
+  return [orderChangeWebhook(state, seller, cancelled, at)]
 }
 
 /**
@@ -72,9 +92,50 @@ export function getOrder(state: ChannelState, orderId: string, reply: SpApiReply
   return record === undefined ? notFound(reply, orderId) : reply.json({ payload: record.order })
 }
 
-/** getOrderItems: `{ payload: { AmazonOrderId, OrderItems } }`, one page (no NextToken). */
-export function getOrderItems(state: ChannelState, orderId: string, reply: SpApiReply): Response {
+/** Where each page token issued for a seller continues: the order and the first item's index. */
+const pageTokens = new WeakMap<ChannelState, Map<string, { orderId: string; offset: number }>>()
+
+/** An opaque token: base64 of bytes chosen to give `+/+/` and `==`, then random ones. */
+function newPageToken(): string {
+  return Buffer.concat([Buffer.from([0xfb, 0xff, 0xbf]), randomBytes(13)]).toString('base64')
+}
+
+/**
+ * getOrderItems: `{ payload: { AmazonOrderId, OrderItems, NextToken? } }`, `perPage` items a
+ * page, from the page `nextToken` (as the query decodes it) points to.
+ */
+export function getOrderItems(
+  state: ChannelState,
+  orderId: string,
+  nextToken: string | undefined,
+  perPage: number,
+  reply: SpApiReply,
+): Response {
   const record = storedOrder(state.orders, orderId)
   if (record === undefined) return notFound(reply, orderId)
-  return reply.json({ payload: { AmazonOrderId: orderId, OrderItems: record.orderItems } })
+  let tokens = pageTokens.get(state)
+  if (tokens === undefined) {
+    tokens = new Map()
+    pageTokens.set(state, tokens)
+  }
+  let offset = 0
+  if (nextToken !== undefined) {
+    const page = tokens.get(nextToken)
+    if (page?.orderId !== orderId) {
+      return reply.refuse(400, [{ code: 'InvalidInput', message: 'Invalid NextToken' }])
+    }
+    offset = page.offset
+  }
+  const end = Math.min(record.orderItems.length, offset + perPage)
+  const payload: Record<string, unknown> = {
+    AmazonOrderId: orderId,
+    OrderItems: record.orderItems.slice(offset, end),
+  }
+  if (end < record.orderItems.length) {
+    const token = newPageToken()
+    tokens.set(token, { orderId, offset: end })
+    if (tokens.size > KEPT_PAGE_TOKENS) tokens.delete(tokens.keys().next().value!)
+    payload.NextToken = token
+  }
+  return reply.json({ payload })
 }

@@ -1,15 +1,31 @@
 /**
- * The one seller the Amazon emulator serves: the connector's published sandbox account
- * (connectors/amazon/index.ts `sandboxCredentials`), so the emulator accepts exactly what the
- * hub's sandbox account sends, and the ids the emulator derives from an internal SKU.
+ * The seller an Amazon emulator serves, and the ids the emulator derives from an internal SKU. By
+ * default the seller is the connector's published sandbox account (connectors/amazon/index.ts
+ * `sandboxCredentials`), so the emulator accepts exactly what the hub's sandbox account sends;
+ * tests may serve a seller of their own (index.ts `createAmazonEmulator({ seller })`).
  */
 import { createHash } from 'node:crypto'
 import { amazon } from '../../../connectors/amazon/index.js'
 
+export interface AmazonSeller {
+  /** The merchant token, as Listings Items paths and notifications name it. */
+  readonly sellerId: string
+  /** The marketplaces the seller sells in; the first is where orders are placed. */
+  readonly marketplaceIds: readonly string[]
+  /** The LWA app credentials and the seller's refresh token the token endpoint accepts. */
+  readonly lwa: {
+    readonly clientId: string
+    readonly clientSecret: string
+    readonly refreshToken: string
+  }
+  /** What the EventBridge connection adds to every post (channels.md §2 A1 (a)). */
+  readonly apiKey: { readonly header: string; readonly value: string }
+}
+
 // The base URL only shapes the API URLs, which the emulator does not use.
 const published = amazon.sandboxCredentials('http://127.0.0.1')
 
-function apiKeyOf(credentials: typeof published): { header: string; value: string } {
+function apiKeyOf(credentials: typeof published): AmazonSeller['apiKey'] {
   const header = credentials.staticHeader
   const first = header?.values[0]
   if (header === undefined || first === undefined || !('apiKey' in first)) {
@@ -18,19 +34,20 @@ function apiKeyOf(credentials: typeof published): { header: string; value: strin
   return { header: header.name, value: first.apiKey }
 }
 
-export const SELLER = {
+/** The sandbox's `demo` seller. */
+export const SANDBOX_SELLER: AmazonSeller = {
   sellerId: published.sellerId,
-  /** The marketplaces the seller sells in; the first is where orders are placed. */
   marketplaceIds: published.marketplaceIds,
   lwa: published.lwa,
-  /** What the EventBridge connection adds to every post (channels.md §2 A1 (a)). */
   apiKey: apiKeyOf(published),
-} as const
+}
 
-/** The marketplace orders are placed in (the sandbox's US marketplace, ATVPDKIKX0DER). */
-export const ORDER_MARKETPLACE = SELLER.marketplaceIds[0] ?? 'ATVPDKIKX0DER'
+/** The marketplace orders are placed in: the seller's first (the sandbox's is ATVPDKIKX0DER). */
+export function orderMarketplace(seller: AmazonSeller): string {
+  return seller.marketplaceIds[0] ?? 'ATVPDKIKX0DER'
+}
 
-/** The only fulfillment channel code the emulator lists SKUs under: merchant-fulfilled. */
+/** The fulfillment channel code of the merchant-fulfilled offer, whose quantity is `state.stock`. */
 export const MFN_CHANNEL_CODE = 'DEFAULT'
 
 function digest(sku: string): Buffer {

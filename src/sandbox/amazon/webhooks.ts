@@ -1,8 +1,8 @@
 /**
  * The notifications the emulated seller's subscriptions produce, posted to the hub as AWS would
  * post them through an EventBridge API destination (channels.md §2 A1 (a)): with the connection's
- * static API key header (the connector's published sandbox credential) and EventBridge's
- * User-Agent, no signature.
+ * static API key header (the seller's; for the sandbox, the connector's published credential)
+ * and EventBridge's User-Agent, no signature (sign.ts).
  *
  * - LISTINGS_ITEM_MFN_QUANTITY_CHANGE is an EventBridge-workflow type: a rule posts the whole
  *   EventBridge event, the notification in `detail`.
@@ -15,10 +15,11 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html.
  */
 import { randomUUID } from 'node:crypto'
-import type { AmazonHydratedOrder } from '../../../connectors/amazon/client.js'
+import type { AmazonHydratedOrder } from '../../../connectors/amazon/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
-import { amazonTime, itemLines } from './order-record.js'
-import { MFN_CHANNEL_CODE, ORDER_MARKETPLACE, SELLER } from './seller.js'
+import { amazonTime, itemLines } from './records.js'
+import { MFN_CHANNEL_CODE, orderMarketplace, type AmazonSeller } from './seller.js'
+import { eventBridgeHeaders } from './sign.js'
 
 /** The sandbox's SP-API application and the AWS account its event bus is in (made up). */
 const APPLICATION_ID = 'amzn1.sellerapps.app.sandbox-0000-0000'
@@ -49,14 +50,10 @@ function notification(type: NotificationType, at: Date, payload: unknown) {
   }
 }
 
-function post(state: ChannelState, body: unknown): SignedWebhook {
+function post(state: ChannelState, seller: AmazonSeller, body: unknown): SignedWebhook {
   return {
     path: `/webhooks/amazon/${encodeURIComponent(state.accountId)}`,
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'Amazon/EventBridge/ApiDestinations',
-      [SELLER.apiKey.header]: SELLER.apiKey.value,
-    },
+    headers: eventBridgeHeaders(seller.apiKey),
     body: JSON.stringify(body),
   }
 }
@@ -64,6 +61,7 @@ function post(state: ChannelState, body: unknown): SignedWebhook {
 /** ORDER_CHANGE (OrderStatusChange) for the order's current state, posted bare. */
 export function orderChangeWebhook(
   state: ChannelState,
+  seller: AmazonSeller,
   record: AmazonHydratedOrder,
   at: Date,
 ): SignedWebhook {
@@ -73,10 +71,11 @@ export function orderChangeWebhook(
   const unshipped = status === 'Canceled' ? 0 : lines.reduce((n, line) => n + line.quantity, 0)
   return post(
     state,
+    seller,
     notification('ORDER_CHANGE', at, {
       OrderChangeNotification: {
         NotificationLevel: 'OrderLevel',
-        SellerId: SELLER.sellerId,
+        SellerId: seller.sellerId,
         AmazonOrderId: order.AmazonOrderId,
         OrderChangeType: 'OrderStatusChange',
         OrderChangeTrigger: {
@@ -84,7 +83,7 @@ export function orderChangeWebhook(
           ChangeReason: 'Order status changed',
         },
         Summary: {
-          MarketplaceId: ORDER_MARKETPLACE,
+          MarketplaceId: orderMarketplace(seller),
           OrderStatus: status,
           PurchaseDate: order.PurchaseDate,
           DestinationPostalCode: '98101',
@@ -109,12 +108,13 @@ export function orderChangeWebhook(
 /** LISTINGS_ITEM_MFN_QUANTITY_CHANGE for a SKU's merchant-fulfilled quantity, in its EventBridge event. */
 export function mfnQuantityWebhook(
   state: ChannelState,
+  seller: AmazonSeller,
   sku: string,
   quantity: number,
   at: Date,
 ): SignedWebhook {
   const type = 'LISTINGS_ITEM_MFN_QUANTITY_CHANGE'
-  return post(state, {
+  return post(state, seller, {
     version: '0',
     id: randomUUID(),
     'detail-type': type,
@@ -124,7 +124,7 @@ export function mfnQuantityWebhook(
     region: 'us-east-1',
     resources: [],
     detail: notification(type, at, {
-      SellerId: SELLER.sellerId,
+      SellerId: seller.sellerId,
       FulfillmentChannelCode: MFN_CHANNEL_CODE,
       Sku: sku,
       Quantity: quantity,

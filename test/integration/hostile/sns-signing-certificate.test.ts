@@ -7,18 +7,18 @@
 import { http, HttpResponse } from 'msw'
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AmazonCredentials } from '../../../connectors/amazon/index.js'
+import { snsHeaders } from '../../../src/sandbox/amazon/sign.js'
+import { fetchTransport } from '../../helpers/fetch-transport.js'
+import { loadFixture } from '../../helpers/fixtures.js'
+import { useTestHub } from '../../helpers/hub.js'
 import {
   createSnsSigner,
   createTestCa,
   sharedTestCa,
-  snsHeaders,
   TEST_CERT_URL,
   TEST_TOPIC_ARN,
   type SnsSigner,
-} from '../../channels/amazon.js'
-import { fetchTransport } from '../../helpers/fetch-transport.js'
-import { loadFixture } from '../../helpers/fixtures.js'
-import { useTestHub } from '../../helpers/hub.js'
+} from '../../helpers/sns-certificates.js'
 import { mswServer } from '../../setup-msw.js'
 import { capturedLog } from '../../helpers/log-lines.js'
 import { inboxCount } from '../../helpers/load.js'

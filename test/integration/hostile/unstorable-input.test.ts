@@ -16,6 +16,8 @@ import {
 } from '../../helpers/shopify-webhooks.js'
 import { jobIds } from '../../../src/queues/catalog.js'
 import { normalizeBatch } from '../../../src/pipeline/normalize-batch.js'
+import { SANDBOX_SELLER } from '../../../src/sandbox/amazon/index.js'
+import { eventBridgeHeaders } from '../../../src/sandbox/amazon/sign.js'
 import type { InboundMessage } from '../../../src/queues/index.js'
 import { walmartHmac } from '../../../src/sandbox/walmart/sign.js'
 
@@ -25,7 +27,6 @@ const NUL = '\u0000'
 // The sandbox demo accounts' published credentials (connectors/*/index.ts).
 const TIKTOK = { appKey: 'sandbox-tiktok-app-key', secret: 'sandbox-tiktok-app-secret' }
 const WALMART_HMAC = 'sandbox-walmart-hmac-secret'
-const AMAZON_KEY = 'sandbox-amazon-api-key'
 
 interface Channel {
   readonly name: string
@@ -72,7 +73,7 @@ const CHANNELS = {
       parsed.detail.NotificationMetadata.NotificationId = `amzn-${unique(n)}`
       return JSON.stringify(parsed)
     },
-    headers: () => ({ 'content-type': 'application/json', 'x-api-key': AMAZON_KEY }),
+    headers: () => eventBridgeHeaders(SANDBOX_SELLER.apiKey),
   },
 } satisfies Record<string, Channel>
 

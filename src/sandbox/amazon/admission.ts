@@ -10,11 +10,13 @@
  * token is 403 `Unauthorized`, worded as Amazon words it for an unknown and an expired token
  * (selling-partner-api-models issue #2595, selling-partner-api-docs issue #2336). A throttled call
  * is 429 `QuotaExceeded` without Retry-After: the models list none, and the code is the usage-plan
- * docs' (both unconfirmed, channels.md §2 B2).
+ * docs' (both unconfirmed, channels.md §2 B2). Bodies are written losslessly: a record a test
+ * stores with a bigint keeps every digit, as Amazon's own JSON would.
  */
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { stringify } from 'lossless-json'
 import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
 import type { ChannelState } from '../types.js'
 import type { AccessTokens } from './auth.js'
@@ -51,7 +53,7 @@ const TOKEN_EXPIRED: SpApiErrorEntry = {
   code: 'Unauthorized',
   message: 'The security token included in the request is expired',
 }
-const QUOTA_EXCEEDED: SpApiErrorEntry = {
+export const QUOTA_EXCEEDED: SpApiErrorEntry = {
   code: 'QuotaExceeded',
   message: 'You exceeded your quota for the requested resource.',
 }
@@ -74,7 +76,8 @@ export function spApiGate(
   const bucket = (operation: SpApiOperation) => {
     let found = buckets.get(operation)
     if (found === undefined) {
-      found = new EmulatedRateLimit(plans[operation].perSecond, plans[operation].burst)
+      const { perSecond, burst } = plans[operation]
+      found = new EmulatedRateLimit(perSecond, burst, () => state.now().getTime())
       buckets.set(operation, found)
     }
     return found
@@ -86,34 +89,47 @@ export function spApiGate(
       // Refused before the usage plan is consulted: the plan belongs to an authenticated caller.
       state.stats.calls += 1
       state.stats.rejected += 1
-      return errorAnswer(c, 403, [token === 'expired' ? TOKEN_EXPIRED : ACCESS_DENIED], {})
+      return spApiError(403, [token === 'expired' ? TOKEN_EXPIRED : ACCESS_DENIED])
     }
     const limit = { 'x-amzn-RateLimit-Limit': rateHeader(plans[operation].perSecond) }
     if (!admitCall(state, bucket(operation)).ok) {
-      return errorAnswer(c, 429, [QUOTA_EXCEEDED], limit)
+      return spApiError(429, [QUOTA_EXCEEDED], limit)
     }
     const reply: SpApiReply = {
-      json: (body) => c.json(body, 200, { 'x-amzn-RequestId': randomUUID(), ...limit }),
+      json: (body) => jsonAnswer(200, body, limit),
       refuse: (status, errors) => {
         state.stats.rejected += 1
-        return errorAnswer(c, status, errors, limit)
+        return spApiError(status, errors, limit)
       },
     }
     return handler(c, reply)
   }
 }
 
-function errorAnswer(
-  c: Context,
+/**
+ * An SP-API error answer, `{ errors: [{ code, message, details }] }` with `x-amzn-RequestId` and
+ * `headers`: how the emulator refuses, and how tests inject a refusal it would not make itself.
+ */
+export function spApiError(
   status: ContentfulStatusCode,
   errors: readonly SpApiErrorEntry[],
-  headers: Record<string, string>,
+  headers: Record<string, string> = {},
 ): Response {
-  return c.json(
-    { errors: errors.map((e) => ({ code: e.code, message: e.message, details: e.details ?? '' })) },
+  const body = {
+    errors: errors.map((e) => ({ code: e.code, message: e.message, details: e.details ?? '' })),
+  }
+  return jsonAnswer(status, body, headers)
+}
+
+function jsonAnswer(status: number, body: unknown, headers: Record<string, string>): Response {
+  return new Response(stringify(body), {
     status,
-    { 'x-amzn-RequestId': randomUUID(), ...headers },
-  )
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-RequestId': randomUUID(),
+      ...headers,
+    },
+  })
 }
 
 /** `5.0`, `0.5`: a whole rate with one decimal place, as Amazon writes it. */

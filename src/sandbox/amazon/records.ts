@@ -9,11 +9,11 @@
  * address's name, street and phone and the buyer's e-mail need a Restricted Data Token, which the
  * hub does not request. Prices are per SKU (seller.ts); there is no tax, shipping or promotion.
  */
-import type { AmazonHydratedOrder } from '../../../connectors/amazon/client.js'
+import type { AmazonHydratedOrder } from '../../../connectors/amazon/index.js'
 import type { PlacedLine } from '../types.js'
-import { asinOf, decimalAmount, ORDER_MARKETPLACE, unitPriceCents } from './seller.js'
+import { asinOf, decimalAmount, unitPriceCents } from './seller.js'
 
-/** The sandbox marketplace is Amazon.com (ATVPDKIKX0DER), whose currency is USD. */
+/** Orders are priced in USD, the currency of Amazon.com (ATVPDKIKX0DER), the sandbox's marketplace. */
 const CURRENCY = 'USD'
 
 /** One line of an order as the emulator reads it back. */
@@ -34,6 +34,7 @@ const money = (cents: number) => ({ CurrencyCode: CURRENCY, Amount: decimalAmoun
 export function newOrderRecord(
   orderId: string,
   itemIdPrefix: string,
+  marketplaceId: string,
   lines: readonly PlacedLine[],
   at: Date,
 ): AmazonHydratedOrder {
@@ -67,7 +68,7 @@ export function newOrderRecord(
       NumberOfItemsUnshipped: lines.reduce((n, l) => n + l.quantity, 0),
       PaymentMethod: 'Other',
       PaymentMethodDetails: ['Standard'],
-      MarketplaceId: ORDER_MARKETPLACE,
+      MarketplaceId: marketplaceId,
       ShipmentServiceLevelCategory: 'Standard',
       OrderType: 'StandardOrder',
       IsBusinessOrder: false,

@@ -3,24 +3,29 @@
  * `/listings/2021-08-01/items/{sellerId}/{sku}?marketplaceIds=` (repo:amzn/selling-partner-api-models
  * models/listings-items-api-model/listingsItems_2021-08-01.json; channels.md §2 B1).
  *
- * The emulator lists each internal SKU under the same seller SKU, merchant-fulfilled (`DEFAULT`),
- * with `state.stock` as its quantity. A SKU becomes listed when the hub first writes its quantity
- * (how Amazon answers a patch for a SKU it does not list is unconfirmed); before that a read is 404
- * `NOT_FOUND`, as Amazon answers an unknown SKU (repo:jrl84/amazon-sp-api issue #176).
+ * The emulator lists each internal SKU under the same seller SKU. Its merchant-fulfilled offer
+ * (`DEFAULT`) has `state.stock` as its quantity; offers at other fulfillment channel codes are
+ * kept beside it ({@link listOffer}): Amazon-fulfilled ones (`AMAZON_NA`, …), whose quantity is
+ * Amazon's and cannot be patched, and any other code a patch names, which Amazon adds as an entry
+ * of its own (a patch naming another code added one: repo:amzn/selling-partner-api-models issue
+ * #2061). One quantity per offer serves every marketplace of the seller. A SKU becomes listed when
+ * the hub first writes a quantity (how Amazon answers a patch for a SKU it does not list is
+ * unconfirmed); before that a read is 404 `NOT_FOUND`, as Amazon answers an unknown SKU
+ * (repo:jrl84/amazon-sp-api issue #176).
  *
  * Refused as Amazon refuses them, 400 `InvalidInput`: another seller or a marketplace the seller
  * does not sell in, other than exactly one `marketplaceIds` (`maxItems: 1`), a body that is not
  * `{ productType, patches: [{ op, path, value }] }` with `value` an array of objects (a bare
  * object is refused: repo:jlevers/selling-partner-api issue #240), an `includedData` the model
- * does not list. A well-formed patch the emulator cannot apply (an FBA channel code, a quantity
- * that is not a whole number ≥ 0) is answered `INVALID` with issues, as Amazon answers a patch
- * whose attribute values it rejects.
+ * does not list. A well-formed patch the emulator cannot apply (an Amazon-fulfilled channel code,
+ * a quantity that is not a whole number ≥ 0) is answered `INVALID` with issues, as Amazon answers
+ * a patch whose attribute values it rejects.
  */
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ChannelState } from '../types.js'
-import { asinOf, MFN_CHANNEL_CODE, SELLER } from './seller.js'
-import type { SpApiErrorEntry, SpApiReply } from './sp-api.js'
+import type { SpApiErrorEntry, SpApiReply } from './admission.js'
+import { asinOf, MFN_CHANNEL_CODE, type AmazonSeller } from './seller.js'
 
 const PATCH_OPS = new Set(['add', 'replace', 'merge', 'delete'])
 const INCLUDED_DATA = new Set([
@@ -34,6 +39,55 @@ const INCLUDED_DATA = new Set([
   'productTypes',
 ])
 const QUANTITY_PATH = '/attributes/fulfillment_availability'
+/** FBA's channel codes (`AMAZON_NA`, `AMAZON_EU`, …): the quantity is Amazon's (channels.md §2 B1). */
+const AMAZON_FULFILLED = /^AMAZON_/
+
+/** Offers at channel codes other than DEFAULT, by SKU, per seller: code → quantity (absent: none). */
+const otherOffers = new WeakMap<ChannelState, Map<string, Map<string, number | undefined>>>()
+
+function offersOf(state: ChannelState): Map<string, Map<string, number | undefined>> {
+  let offers = otherOffers.get(state)
+  if (offers === undefined) {
+    offers = new Map()
+    otherOffers.set(state, offers)
+  }
+  return offers
+}
+
+/**
+ * Lists `sku` at a channel code other than DEFAULT (whose quantity is `state.stock`): an
+ * Amazon-fulfilled offer, say, whose quantity Amazon keeps. `quantity` absent: the offer is
+ * listed without one, and getListingsItem leaves it out.
+ */
+export function listOffer(
+  state: ChannelState,
+  sku: string,
+  channelCode: string,
+  quantity?: number,
+): void {
+  if (channelCode === MFN_CHANNEL_CODE) throw new Error('DEFAULT is state.stock')
+  const offers = offersOf(state)
+  const bySku = offers.get(sku) ?? new Map<string, number | undefined>()
+  bySku.set(channelCode, quantity)
+  offers.set(sku, bySku)
+}
+
+/** `fulfillmentAvailability` of a SKU, DEFAULT first; undefined when the seller does not list it. */
+function availability(
+  state: ChannelState,
+  sku: string,
+): { fulfillmentChannelCode: string; quantity?: number }[] | undefined {
+  const mfn = state.stock.get(sku)
+  const others = offersOf(state).get(sku)
+  if (mfn === undefined && others === undefined) return undefined
+  return [
+    ...(mfn === undefined ? [] : [{ fulfillmentChannelCode: MFN_CHANNEL_CODE, quantity: mfn }]),
+    ...[...(others ?? [])].map(([code, quantity]) => ({
+      fulfillmentChannelCode: code,
+      ...(quantity === undefined ? {} : { quantity }),
+    })),
+  ]
+}
 
 const invalidInput = (message: string): SpApiErrorEntry => ({ code: 'InvalidInput', message })
 
@@ -43,15 +97,18 @@ interface ListingCall {
 }
 
 /** The seller, SKU and marketplace of a Listings Items call, or why it is refused. */
-function listingCall(c: Context): ListingCall | { readonly invalid: SpApiErrorEntry } {
+function listingCall(
+  seller: AmazonSeller,
+  c: Context,
+): ListingCall | { readonly invalid: SpApiErrorEntry } {
   const marketplaceIds = (c.req.query('marketplaceIds') ?? '').split(',').filter((id) => id !== '')
   const [marketplaceId] = marketplaceIds
   if (marketplaceIds.length !== 1 || marketplaceId === undefined) {
     return { invalid: invalidInput('marketplaceIds must name exactly one marketplace') }
   }
   if (
-    c.req.param('sellerId') !== SELLER.sellerId ||
-    !SELLER.marketplaceIds.includes(marketplaceId)
+    c.req.param('sellerId') !== seller.sellerId ||
+    !seller.marketplaceIds.includes(marketplaceId)
   ) {
     return {
       invalid: invalidInput("Invalid 'sellerId' and 'marketplaceId' combination provided."),
@@ -61,15 +118,21 @@ function listingCall(c: Context): ListingCall | { readonly invalid: SpApiErrorEn
 }
 
 /** getListingsItem; `includedData` defaults to `summaries`, as in the model. */
-export function getListingsItem(state: ChannelState, c: Context, reply: SpApiReply): Response {
-  const call = listingCall(c)
+export function getListingsItem(
+  state: ChannelState,
+  seller: AmazonSeller,
+  c: Context,
+  reply: SpApiReply,
+): Response {
+  const call = listingCall(seller, c)
   if ('invalid' in call) return reply.refuse(400, [call.invalid])
   const included = (c.req.query('includedData') ?? 'summaries').split(',')
   const unknown = included.find((name) => !INCLUDED_DATA.has(name))
-  if (unknown !== undefined)
+  if (unknown !== undefined) {
     return reply.refuse(400, [invalidInput(`Invalid includedData: ${unknown}`)])
-  const quantity = state.stock.get(call.sku)
-  if (quantity === undefined) {
+  }
+  const offers = availability(state, call.sku)
+  if (offers === undefined) {
     return reply.refuse(404, [
       {
         code: 'NOT_FOUND',
@@ -78,26 +141,32 @@ export function getListingsItem(state: ChannelState, c: Context, reply: SpApiRep
     ])
   }
   const item: Record<string, unknown> = { sku: call.sku }
-  for (const name of included) item[name] = includedPart(name, call, quantity)
+  for (const name of included) item[name] = includedPart(name, call, offers)
   return reply.json(item)
 }
 
 /** One `includedData` part; the emulator fills summaries and availability, the rest empty. */
-function includedPart(name: string, call: ListingCall, quantity: number): unknown {
+function includedPart(
+  name: string,
+  call: ListingCall,
+  offers: readonly { fulfillmentChannelCode: string; quantity?: number }[],
+): unknown {
   switch (name) {
-    case 'summaries':
+    case 'summaries': {
+      const buyable = offers.some((offer) => (offer.quantity ?? 0) > 0)
       return [
         {
           marketplaceId: call.marketplaceId,
           asin: asinOf(call.sku),
           productType: 'PRODUCT',
           conditionType: 'new_new',
-          status: quantity > 0 ? ['BUYABLE', 'DISCOVERABLE'] : ['DISCOVERABLE'],
+          status: buyable ? ['BUYABLE', 'DISCOVERABLE'] : ['DISCOVERABLE'],
           itemName: `Sandbox item ${call.sku}`,
         },
       ]
+    }
     case 'fulfillmentAvailability':
-      return [{ fulfillmentChannelCode: MFN_CHANNEL_CODE, quantity }]
+      return offers
     case 'attributes':
       return {}
     default:
@@ -134,10 +203,13 @@ function patchesOf(body: unknown): readonly Patch[] | string {
   return patches as Patch[]
 }
 
-/** A quantity the patches set for the merchant-fulfilled offer, or the issues refusing them. */
-function quantityOf(patches: readonly Patch[]): { quantity?: number; issues: object[] } {
+/** The quantities the patches set, by channel code, or the issues refusing them. */
+function quantitiesOf(patches: readonly Patch[]): {
+  quantities: Map<string, number>
+  issues: object[]
+} {
   const issues: object[] = []
-  let quantity: number | undefined
+  const quantities = new Map<string, number>()
   const issue = (message: string) =>
     issues.push({
       code: 'EMULATOR_INVALID_VALUE',
@@ -149,24 +221,24 @@ function quantityOf(patches: readonly Patch[]): { quantity?: number; issues: obj
   for (const patch of patches) {
     if (patch.path !== QUANTITY_PATH) continue // other attributes: accepted, nothing to emulate
     if (patch.op === 'delete') {
-      quantity = 0
+      quantities.set(MFN_CHANNEL_CODE, 0)
       continue
     }
     for (const entry of patch.value ?? []) {
       const code = entry.fulfillment_channel_code
       const units = entry.quantity
-      if (code !== MFN_CHANNEL_CODE) {
-        issue(
-          `fulfillment_channel_code ${JSON.stringify(code)}: the sandbox lists SKUs as ${MFN_CHANNEL_CODE} only`,
-        )
+      if (typeof code !== 'string' || code === '') {
+        issue('fulfillment_channel_code is required')
+      } else if (AMAZON_FULFILLED.test(code)) {
+        issue(`fulfillment_channel_code ${code}: Amazon sets the quantity it fulfills`)
       } else if (typeof units !== 'number' || !Number.isSafeInteger(units) || units < 0) {
         issue(`quantity ${JSON.stringify(units)} is not a whole number ≥ 0`)
       } else {
-        quantity = units
+        quantities.set(code, units)
       }
     }
   }
-  return { ...(quantity === undefined ? {} : { quantity }), issues }
+  return { quantities, issues }
 }
 
 /**
@@ -176,10 +248,11 @@ function quantityOf(patches: readonly Patch[]): { quantity?: number; issues: obj
  */
 export async function patchListingsItem(
   state: ChannelState,
+  seller: AmazonSeller,
   c: Context,
   reply: SpApiReply,
 ): Promise<Response> {
-  const call = listingCall(c)
+  const call = listingCall(seller, c)
   if ('invalid' in call) return reply.refuse(400, [call.invalid])
   const contentType = c.req.header('content-type') ?? ''
   let body: unknown
@@ -190,13 +263,14 @@ export async function patchListingsItem(
   }
   const patches = patchesOf(body)
   if (typeof patches === 'string') return reply.refuse(400, [invalidInput(patches)])
-  const { quantity, issues } = quantityOf(patches)
+  const { quantities, issues } = quantitiesOf(patches)
   const answer = (status: string) =>
     reply.json({ sku: call.sku, status, submissionId: randomUUID().replaceAll('-', ''), issues })
   if (issues.length > 0) return answer('INVALID')
   if (c.req.query('mode') === 'VALIDATION_PREVIEW') return answer('VALID')
-  if (quantity !== undefined) {
-    state.stock.set(call.sku, quantity)
+  for (const [code, quantity] of quantities) {
+    if (code === MFN_CHANNEL_CODE) state.stock.set(call.sku, quantity)
+    else listOffer(state, call.sku, code, quantity)
     state.stats.stockWrites += 1
   }
   return answer('ACCEPTED')
