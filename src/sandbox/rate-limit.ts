@@ -1,13 +1,12 @@
 /**
  * The emulator's enforcement of a channel's documented rate limit: a token bucket that answers
- * yes or no at once (a marketplace does not queue a caller; it answers 429). `now` is the
- * marketplace's clock in epoch ms (a channel passes its `state.now`, which tests move).
+ * yes or no at once (a marketplace does not queue a caller; it answers 429).
  */
 export class EmulatedRateLimit {
   private tokens: number
   private updatedAt: number
 
-  /** `now` is the marketplace's clock, in milliseconds (default: real time). */
+  /** `now` is the marketplace's clock in epoch ms: a channel passes its `state.now`, which tests move. */
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
