@@ -4,22 +4,24 @@
  */
 export class EmulatedRateLimit {
   private tokens: number
-  private updatedAt = Date.now()
+  private updatedAt: number
 
+  /** `now` is the marketplace's clock in milliseconds (a channel passes its `state.now`). */
   constructor(
     private readonly perSecond: number,
     private readonly burst: number,
+    private readonly now: () => number = Date.now,
   ) {
     this.tokens = burst
+    this.updatedAt = now()
   }
 
   /** Takes a token if one is there; otherwise says how many milliseconds until one is. */
   take(): { ok: true } | { ok: false; retryAfterMs: number } {
-    const now = Date.now()
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond,
-    )
+    const now = this.now()
+    // A clock a test sets back refills nothing (rather than draining the bucket).
+    const elapsedMs = Math.max(0, now - this.updatedAt)
+    this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.perSecond)
     this.updatedAt = now
     if (this.tokens >= 1) {
       this.tokens -= 1
