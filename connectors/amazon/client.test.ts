@@ -17,11 +17,11 @@ import type { ArrivedRequest, Fault } from '../../src/sandbox/faults.js'
 import {
   clientContext,
   failure,
-  itClassifiesInjectedAnswers,
-  itRefusesUnusableInjectedAnswers,
+  itClassifiesAnswers,
+  itRefusesUnusableAnswers,
   testClock,
   type ClassificationCase,
-  type EmulatedCallUnderTest,
+  type CallUnderTest,
 } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import type { HydrationNeed } from '../types.js'
@@ -580,7 +580,7 @@ describe('getListingQuantity', () => {
 
 describe('error classification', () => {
   const LISTING = '/listings/2021-08-01/items/'
-  const getListing: EmulatedCallUnderTest<ReturnType<typeof setup>> = {
+  const getListing: CallUnderTest<ReturnType<typeof setup>> = {
     setup: (overrides) => setup(overrides),
     call: ({ client }) => client.getListingQuantity({ sku: 'S' }),
     inject: (fault) => emulator.state.faults.add({ method: 'GET', path: LISTING, ...fault }),
@@ -663,7 +663,7 @@ describe('error classification', () => {
     },
   ]
 
-  itClassifiesInjectedAnswers(getListing, cases, (err) => {
+  itClassifiesAnswers(getListing, cases, (err) => {
     expect(err.message).toContain(
       `Amazon get listing of sku S in ${US} (GET /listings/2021-08-01/items/{sellerId}/{sku})`,
     )
@@ -701,7 +701,7 @@ describe('error classification', () => {
     expect(err.message).toContain('request id req-0001')
   })
 
-  itRefusesUnusableInjectedAnswers(getListing, (filler) => `{"sku":"${filler}"}`)
+  itRefusesUnusableAnswers(getListing, (filler) => `{"sku":"${filler}"}`)
 
   it('a getOrder throttled once by Amazon works on the retry, waiting one period of its rate', async () => {
     const { client } = setup()

@@ -28,11 +28,11 @@ import {
 import {
   clientContext,
   failure,
-  itClassifiesInjectedAnswers,
-  itRefusesUnusableInjectedAnswers,
+  itClassifiesAnswers,
+  itRefusesUnusableAnswers,
   testClock,
   type ClassificationCase,
-  type EmulatedCallUnderTest,
+  type CallUnderTest,
 } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import {
@@ -347,7 +347,7 @@ describe('errors', () => {
     currentlyAvailable,
     restoreRate,
   })
-  const target: EmulatedCallUnderTest<ShopifyClient> = {
+  const target: CallUnderTest<ShopifyClient> = {
     setup: (overrides) => setup(overrides ?? {}),
     call: (client) => client.setQuantities({ quantities: [one()], idempotencyKey: KEY }),
     inject,
@@ -429,11 +429,11 @@ describe('errors', () => {
       says: 'no `data`',
     },
   ]
-  itClassifiesInjectedAnswers(target, cases, (err) => {
+  itClassifiesAnswers(target, cases, (err) => {
     expect(err.message).not.toContain(TOKEN)
     expect(err.message).toMatch(/^Shopify set available of inventory item/)
   })
-  itRefusesUnusableInjectedAnswers(target, (filler) => `{"data":{"x":"${filler}"}}`)
+  itRefusesUnusableAnswers(target, (filler) => `{"data":{"x":"${filler}"}}`)
 
   it('a token echoed in an error message is redacted', async () => {
     const client = setup()

@@ -1,52 +1,37 @@
-// De-risks TikTok Shop stock support against the msw stand-in of the Open API: the unit schema, the
+// De-risks TikTok Shop stock support against the TikTok emulator behind msw: the unit schema, the
 // keys that match listings to type-27 reports, the write that lists every warehouse of the SKU
 // (the whole quantity in the first, 0 in the others; the push pipeline caps at TikTok's maximum
-// before, connectors/shared/quantity-range.ts) and the read that
-// sums only the unit's warehouses.
+// before, connectors/shared/quantity-range.ts) and the read that sums only the unit's warehouses.
 import { describe, expect, it } from 'vitest'
-import { tiktokShopApi, type StockCall } from '../../test/channels/tiktok-shop-api.js'
-import { clientContext, failure, serve, testClock } from '../../test/helpers/channel-client.js'
+import type { ArrivedRequest } from '../../src/sandbox/faults.js'
+import { tiktokShopEmulator } from '../../src/sandbox/tiktok-shop/index.js'
 import type { ListingRef } from '../../src/events/index.js'
+import { clientContext, failure, testClock } from '../../test/helpers/channel-client.js'
+import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import { createTikTokShopClient } from './client.js'
 import { TikTokShopCredentials } from './config.js'
-import { tiktokShopStock } from './stock.js'
+import { tiktokShop } from './index.js'
+import { tiktokShopStock, type TikTokUnit } from './stock.js'
 
-const BASE = 'https://open-api.tiktok.test'
+const BASE = 'https://open-api.tiktokglobalshop.com'
 const clock = testClock(new Date('2026-11-22T12:00:00Z'))
+const emulator = useEmulatorOverMsw(tiktokShopEmulator, { bases: [BASE], now: clock.now })
 const credentials = TikTokShopCredentials.parse({
-  appKey: 'test-app-key',
-  appSecrets: ['test-app-secret'],
-  accessToken: 'TTP_test-token',
-  shopCipher: 'ROW_test-cipher',
+  ...tiktokShop.sandboxCredentials('http://unused.invalid'),
   apiBaseUrl: BASE,
 })
 
-const PRODUCT = '1729582718312380123'
-const SKU = '2729382476852921560'
-const W1 = '7068517275539719942'
-const W2 = '7068517275539719943'
-const unit = { productId: PRODUCT, skuId: SKU, warehouseIds: [W1, W2] }
+/** The ids the emulated shop lists a SKU under: its product, its SKU, its two warehouses. */
+const unitOf = (sku: string): TikTokUnit =>
+  tiktokShopStock.unit.parse(tiktokShopEmulator.listingUnit(sku))
+const unit = unitOf('TEE')
+const { productId: PRODUCT, skuId: SKU } = unit
+const [W1, W2] = unit.warehouseIds as [string, string]
 const write = (quantity: number) => ({ quantity, expected: null, idempotencyKey: 'job-1' })
 
-function setup(inventory?: ReadonlyMap<string, readonly object[]>) {
-  const stockCalls: StockCall[] = []
-  serve(
-    tiktokShopApi({
-      baseUrl: BASE,
-      appKey: 'test-app-key',
-      appSecret: 'test-app-secret',
-      accessToken: 'TTP_test-token',
-      shopCipher: 'ROW_test-cipher',
-      now: clock.now,
-      inventory,
-      onStock: (call) => {
-        stockCalls.push(call)
-        return undefined
-      },
-    }),
-  )
-  return { client: createTikTokShopClient(credentials, clientContext(clock)), stockCalls }
-}
+const client = () => createTikTokShopClient(credentials, clientContext(clock))
+const stockCalls = (): ArrivedRequest[] =>
+  emulator.state.requests.filter((r) => r.path.endsWith('/inventory/update'))
 
 describe('unit', () => {
   it('takes digit ids and at least one warehouse, each once', () => {
@@ -83,15 +68,14 @@ describe('unit', () => {
 
 describe('write', () => {
   it('sends every warehouse in one call: the quantity to the first, 0 to the others', async () => {
-    const { client, stockCalls } = setup()
-    expect(await tiktokShopStock.write(client, unit, write(17))).toEqual({
+    expect(await tiktokShopStock.write(client(), unit, write(17))).toEqual({
       status: 'applied',
       quantity: 17,
     })
-    expect(stockCalls).toEqual([
-      {
-        productId: PRODUCT,
-        body: {
+    expect(stockCalls().map((c): unknown[] => [c.path, JSON.parse(c.body)])).toEqual([
+      [
+        `/product/202309/products/${PRODUCT}/inventory/update`,
+        {
           skus: [
             {
               id: SKU,
@@ -102,8 +86,9 @@ describe('write', () => {
             },
           ],
         },
-      },
+      ],
     ])
+    expect(emulator.state.stock.get('TEE')).toBe(17)
   })
 
   it('declares TikTok’s range, 0 included so that the hub can say sold out', () => {
@@ -111,68 +96,90 @@ describe('write', () => {
   })
 
   it('sends the maximum as is and refuses more without calling TikTok (no private cap)', async () => {
-    const { client, stockCalls } = setup()
-    const result = await tiktokShopStock.write(client, unit, write(99_999))
+    const api = client()
+    const result = await tiktokShopStock.write(api, unit, write(99_999))
     expect(result).toEqual({ status: 'applied', quantity: 99_999 })
-    expect(stockCalls[0]?.body.skus[0]?.inventory[0]?.quantity).toBe(99_999)
-    const err = await failure(tiktokShopStock.write(client, unit, write(100_000)))
+    expect(emulator.state.stock.get('TEE')).toBe(99_999)
+    const err = await failure(tiktokShopStock.write(api, unit, write(100_000)))
     expect(err.kind).toBe('permanent')
     expect(err.message).toContain('quantity 100000 for warehouse')
-    expect(stockCalls).toHaveLength(1)
+    expect(stockCalls()).toHaveLength(1)
   })
 
   it('fails with the channel error when TikTok refuses the SKU', async () => {
-    serve(
-      tiktokShopApi({
-        baseUrl: BASE,
-        appKey: 'test-app-key',
-        appSecret: 'test-app-secret',
-        accessToken: 'TTP_test-token',
-        now: clock.now,
-        onStock: () => ({
-          errors: [{ code: 12019028, message: 'Multiple warehouses detected.', detail: {} }],
-        }),
-      }),
-    )
-    const client = createTikTokShopClient(credentials, clientContext(clock))
-    const err = await failure(tiktokShopStock.write(client, unit, write(3)))
+    // A listing that names only one of the SKU's two warehouses: TikTok refuses the partial list.
+    emulator.state.stock.set('TEE', 4)
+    const partial = { ...unit, warehouseIds: [W1] }
+    const err = await failure(tiktokShopStock.write(client(), partial, write(3)))
     expect(err.kind).toBe('permanent')
     expect(err.details.code).toBe('12019028')
+    expect(emulator.state.stock.get('TEE')).toBe(4)
   })
 })
 
 describe('read', () => {
-  const sku = (id: string, warehouses: readonly [string, number][]) => ({
-    id,
-    warehouse_inventory: warehouses.map(([warehouse_id, available_quantity]) => ({
-      warehouse_id,
-      available_quantity,
-      committed_quantity: 1,
-    })),
+  it('sums the available quantity over the unit’s warehouses only', async () => {
+    const api = client()
+    await api.setStock({
+      productId: PRODUCT,
+      skuId: SKU,
+      warehouses: [
+        { warehouseId: W1, quantity: 7 },
+        { warehouseId: W2, quantity: 2 },
+      ],
+    })
+    expect(await tiktokShopStock.read(api, unit)).toBe(9)
+    expect(await tiktokShopStock.read(api, { ...unit, warehouseIds: [W1] })).toBe(7)
+    expect(await tiktokShopStock.read(api, { ...unit, warehouseIds: [W2] })).toBe(2)
   })
 
-  it('sums the available quantity over the unit’s warehouses only', async () => {
-    const inventory = new Map([
-      [
-        PRODUCT,
-        [
-          sku('1111', [[W1, 50]]),
-          sku(SKU, [
-            [W1, 7],
-            [W2, 2],
-            ['7068517275539719999', 40],
-          ]),
-        ],
-      ],
-    ])
-    const { client } = setup(inventory)
-    expect(await tiktokShopStock.read(client, unit)).toBe(9)
+  it('counts neither another SKU of the product nor a warehouse the unit does not name', async () => {
+    // The emulated shop lists one SKU per product in two warehouses; a product with several SKUs
+    // and a third warehouse is injected as Inventory Search answers it (products/inventory-search.spec.json).
+    const sku = (id: string, warehouses: readonly [string, number][]) => ({
+      id,
+      warehouse_inventory: warehouses.map(([warehouse_id, available_quantity]) => ({
+        warehouse_id,
+        available_quantity,
+        committed_quantity: 1,
+      })),
+    })
+    emulator.state.faults.add({
+      path: '/product/202309/inventory/search',
+      answer: () =>
+        Response.json({
+          code: 0,
+          message: 'Success',
+          request_id: 'R',
+          data: {
+            inventory: [
+              {
+                product_id: PRODUCT,
+                skus: [
+                  sku('1111', [[W1, 50]]),
+                  sku(SKU, [
+                    [W1, 7],
+                    [W2, 2],
+                    ['7068517275539719999', 40],
+                  ]),
+                ],
+              },
+            ],
+          },
+        }),
+    })
+    expect(await tiktokShopStock.read(client(), unit)).toBe(9)
   })
 
   it('is null when TikTok does not list the SKU', async () => {
-    const { client } = setup(new Map([[PRODUCT, [sku('1111', [[W1, 5]])]]]))
-    expect(await tiktokShopStock.read(client, unit)).toBeNull()
-    const { client: other } = setup(new Map())
-    expect(await tiktokShopStock.read(other, unit)).toBeNull()
+    emulator.state.stock.set('TEE', 5).set('MUG', 3)
+    const api = client()
+    // The product is listed, with its own SKU, not this one.
+    expect(await tiktokShopStock.read(api, { ...unit, skuId: unitOf('MUG').skuId })).toBeNull()
+    // The shop lists no such product.
+    expect(
+      await tiktokShopStock.read(api, { ...unit, productId: '1799999999999999999' }),
+    ).toBeNull()
+    expect(await tiktokShopStock.read(api, unit)).toBe(5)
   })
 })

@@ -4,12 +4,9 @@
 // Developers' `TikTok-Signature` scheme (channels.md §4 A2).
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import {
-  signedTikTokShopRequest,
-  signTikTokShop,
-  withTimestamp,
-} from '../../test/channels/tiktok-shop.js'
+import { webhookSignature } from '../../src/sandbox/tiktok-shop/sign.js'
 import { listFixtures, loadFixture } from '../../test/helpers/fixtures.js'
+import { signedTikTokShopRequest, withTimestamp } from '../../test/helpers/tiktok-shop-webhooks.js'
 import { describeConnectorConformance } from '../conformance.js'
 import type { InboundRequest } from '../types.js'
 import { TikTokShopCredentials } from './config.js'
@@ -92,7 +89,7 @@ describe('tiktok-shop verify specifics', () => {
       ok: false,
       reason: 'bad-signature',
     })
-    const otherKey = signTikTokShop(body, 'another-app', 's3cret')
+    const otherKey = webhookSignature(body, 'another-app', 's3cret')
     expect(verify({ ...req, headers: { ...req.headers, authorization: otherKey } })).toEqual({
       ok: false,
       reason: 'bad-signature',

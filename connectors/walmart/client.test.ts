@@ -16,11 +16,11 @@ import { OTHER_SHIP_NODE, SHIP_NODE } from '../../src/sandbox/walmart/seller.js'
 import {
   clientContext,
   failure,
-  itClassifiesInjectedAnswers,
-  itRefusesUnusableInjectedAnswers,
+  itClassifiesAnswers,
+  itRefusesUnusableAnswers,
   testClock,
   type ClassificationCase,
-  type EmulatedCallUnderTest,
+  type CallUnderTest,
 } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import { mswServer } from '../../test/setup-msw.js'
@@ -590,7 +590,7 @@ describe('getStock', () => {
 })
 
 describe('error classification', () => {
-  const getStock: EmulatedCallUnderTest<WalmartClient> = {
+  const getStock: CallUnderTest<WalmartClient> = {
     setup: (overrides) => setup(overrides),
     call: (client) => client.getStock({ sku: 'S' }),
     inject: (fault) =>
@@ -673,7 +673,7 @@ describe('error classification', () => {
     },
   ]
 
-  itClassifiesInjectedAnswers(getStock, cases, (err) => {
+  itClassifiesAnswers(getStock, cases, (err) => {
     expect(err.message).toContain('Walmart get inventory of sku S (GET /v3/inventory)')
     const token = apiCalls()[0]?.headers[TOKEN]
     expect(token).toBeDefined()
@@ -699,7 +699,7 @@ describe('error classification', () => {
     expect(err.message).toMatch(/correlation id [0-9a-f-]{36}/)
   })
 
-  itRefusesUnusableInjectedAnswers(getStock, (filler) => `{"sku":"${filler}"}`)
+  itRefusesUnusableAnswers(getStock, (filler) => `{"sku":"${filler}"}`)
 })
 
 describe('rate limiting', () => {

@@ -19,10 +19,9 @@ export class EmulatedRateLimit {
   /** Takes a token if one is there; otherwise says how many milliseconds until one is. */
   take(): { ok: true } | { ok: false; retryAfterMs: number } {
     const now = this.now()
-    this.tokens = Math.min(
-      this.burst,
-      this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond,
-    )
+    // A clock a test sets back refills nothing (rather than draining the bucket).
+    const elapsedMs = Math.max(0, now - this.updatedAt)
+    this.tokens = Math.min(this.burst, this.tokens + (elapsedMs / 1000) * this.perSecond)
     this.updatedAt = now
     if (this.tokens >= 1) {
       this.tokens -= 1

@@ -1,16 +1,14 @@
 // What the channel-client tests (connectors/*/client.test.ts) share: a clock that moves only when a
-// test moves it, the context a client under test is created with, its msw stand-in installed, the
-// ChannelApiError a call fails with, and the cases every client answers the same way: a table of
-// answers and the error each becomes, and the answers no client can use (none at all, one that
-// never completes, one above the size cap).
-import { delay, HttpResponse, type HttpHandler } from 'msw'
+// test moves it, the context a client under test is created with, the ChannelApiError a call fails
+// with, and the cases every client answers the same way, injected into the emulator
+// (test/helpers/emulator-msw.ts): a table of answers and the error each becomes, and the answers no
+// client can use (none at all, one that never completes, one above the size cap).
 import { beforeEach, expect, it } from 'vitest'
 import { ChannelApiError } from '../../connectors/shared/api-error.js'
 import type { ClientContext } from '../../connectors/types.js'
 import type { Clock } from '../../src/clock.js'
 import { fetchTransport } from './fetch-transport.js'
 import type { Fault } from '../../src/sandbox/faults.js'
-import { mswServer } from '../setup-msw.js'
 
 export interface TestClock extends Clock {
   /** Moves the clock on by `ms`. */
@@ -34,12 +32,6 @@ export function testClock(start: Date): TestClock {
 /** The context a client under test gets: the test clock, and a transport msw sees. */
 export function clientContext(clock: Clock): ClientContext {
   return { transport: fetchTransport(), clock }
-}
-
-/** Installs the stand-in's handlers for the current test; returns the stand-in. */
-export function serve<T extends { readonly handlers: readonly HttpHandler[] }>(standIn: T): T {
-  mswServer.use(...standIn.handlers)
-  return standIn
 }
 
 /** The `ChannelApiError` the call fails with; anything else (a result, another error) fails the test. */
@@ -66,90 +58,22 @@ export interface ClassificationCase {
 }
 
 /**
- * One call of a client under test. `S` is whatever the test's setup returns (the client, its
- * stand-in); `setup` installs the stand-in, `route` builds a handler for the call's endpoint that
- * a case installs over it.
- */
-export interface CallUnderTest<S> {
-  readonly setup: (overrides?: { readonly requestTimeoutMs: number }) => S
-  readonly call: (subject: S) => Promise<unknown>
-  readonly route: (reply: () => Response | Promise<Response>) => HttpHandler
-}
-
-/**
- * `<name> → <kind>` for each row: the call, answered with the row's reply, fails with the row's
- * kind and the wait, code and words it names; `alsoExpect` checks what every row must hold too.
- */
-export function itClassifiesAnswers<S>(
-  target: CallUnderTest<S>,
-  cases: readonly ClassificationCase[],
-  alsoExpect: (err: ChannelApiError, subject: S, row: ClassificationCase) => void,
-): void {
-  it.each(cases)('$name → $kind', async (row) => {
-    const subject = target.setup()
-    mswServer.use(target.route(row.reply))
-    const err = await failure(target.call(subject))
-    expect(err.kind).toBe(row.kind)
-    if (row.retryAfterMs !== undefined) expect(err.details.retryAfterMs).toBe(row.retryAfterMs)
-    if (row.code !== undefined) expect(err.details.code).toBe(row.code)
-    if (row.says !== undefined) expect(err.message).toContain(row.says)
-    alsoExpect(err, subject, row)
-  })
-}
-
-/**
- * The answers no client can use: no answer at all and one that does not complete within
- * `requestTimeoutMs` are transient; one above the size cap is permanent, refused unparsed.
- * `answer` is the body of a well-formed answer (sent too late), `hugeAnswer` one around `filler`.
- */
-export function itRefusesUnusableAnswers<S>(
-  target: CallUnderTest<S>,
-  bodies: {
-    readonly answer: Record<string, unknown>
-    readonly hugeAnswer: (filler: string) => string
-  },
-): void {
-  it('a network error is transient', async () => {
-    const subject = target.setup()
-    mswServer.use(target.route(() => HttpResponse.error()))
-    expect((await failure(target.call(subject))).kind).toBe('transient')
-  })
-
-  it('an answer that does not complete within requestTimeoutMs is transient', async () => {
-    const subject = target.setup({ requestTimeoutMs: 50 })
-    mswServer.use(
-      target.route(async () => {
-        await delay(1_000)
-        return HttpResponse.json(bodies.answer)
-      }),
-    )
-    const err = await failure(target.call(subject))
-    expect(err.kind).toBe('transient')
-    expect(err.message).toMatch(/no complete answer within 50 ms/)
-  })
-
-  it('an answer above the size cap is refused, not parsed', async () => {
-    const subject = target.setup()
-    mswServer.use(target.route(() => new HttpResponse(bodies.hugeAnswer('a'.repeat(5 << 20)))))
-    const err = await failure(target.call(subject))
-    expect(err.kind).toBe('permanent')
-    expect(err.message).toMatch(/larger than 5242880 bytes/)
-  })
-}
-
-/**
  * One call of a client under test against the emulator (test/helpers/emulator-msw.ts): `inject`
  * adds a fault on the call's endpoint to this test's seller (`state.faults.add({ path, ...fault })`).
  */
-export interface EmulatedCallUnderTest<S> {
+export interface CallUnderTest<S> {
   readonly setup: (overrides?: { readonly requestTimeoutMs: number }) => S
   readonly call: (subject: S) => Promise<unknown>
   readonly inject: (fault: Fault) => void
 }
 
-/** {@link itClassifiesAnswers} with each row's reply injected into the emulator. */
-export function itClassifiesInjectedAnswers<S>(
-  target: EmulatedCallUnderTest<S>,
+/**
+ * `<name> → <kind>` for each row: the call, answered with the row's reply (injected into the
+ * emulator), fails with the row's kind and the wait, code and words it names; `alsoExpect` checks
+ * what every row must hold too.
+ */
+export function itClassifiesAnswers<S>(
+  target: CallUnderTest<S>,
   cases: readonly ClassificationCase[],
   alsoExpect: (err: ChannelApiError, subject: S, row: ClassificationCase) => void,
 ): void {
@@ -166,11 +90,11 @@ export function itClassifiesInjectedAnswers<S>(
 }
 
 /**
- * {@link itRefusesUnusableAnswers} against the emulator: a dropped connection and an answer held
+ * The answers no client can use, injected into the emulator: a dropped connection and an answer held
  * back past `requestTimeoutMs` are transient; one above the size cap is permanent, refused unparsed.
  */
-export function itRefusesUnusableInjectedAnswers<S>(
-  target: EmulatedCallUnderTest<S>,
+export function itRefusesUnusableAnswers<S>(
+  target: CallUnderTest<S>,
   hugeAnswer: (filler: string) => string,
 ): void {
   it('a network error is transient', async () => {

@@ -5,7 +5,7 @@
 import { connect } from 'node:net'
 import { describe, expect, it, vi } from 'vitest'
 import { signShopify } from '../../src/sandbox/shopify/sign.js'
-import { tiktokShopHeaders } from '../channels/tiktok-shop.js'
+import { webhookHeaders as tiktokShopHeaders } from '../../src/sandbox/tiktok-shop/sign.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { SANDBOX_SHOPIFY_SECRET } from '../helpers/shopify-webhooks.js'

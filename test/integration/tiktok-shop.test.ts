@@ -1,30 +1,32 @@
-// De-risks TikTok Shop end to end on real Postgres, Redis, workers and sockets, with msw standing
-// in for TikTok's Open API: a type 1 webhook becomes a complete order.created.v1 at a subscriber;
-// the answer is never 401 for a fault of ours (TikTok stops retrying after a 401); an Order API
-// outage or rate limit delays the order but loses nothing; a deauthorized shop shows in /readyz.
+// De-risks TikTok Shop end to end on real Postgres, Redis, workers and sockets, with the TikTok
+// emulator (src/sandbox/tiktok-shop/) behind msw as TikTok's Open API: a type 1 webhook becomes a
+// complete order.created.v1 at a subscriber; the answer is never 401 for a fault of ours (TikTok
+// stops retrying after a 401); an Order API outage or rate limit delays the order but loses
+// nothing; a deauthorized shop shows in /readyz.
 import { sql } from 'kysely'
-import { http, HttpResponse } from 'msw'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { TikTokShopCredentials } from '../../connectors/tiktok-shop/index.js'
+import { describe, expect, it, vi } from 'vitest'
+import { tiktokShop, TikTokShopCredentials } from '../../connectors/tiktok-shop/index.js'
 import { closeDeps, createDeps } from '../../src/deps.js'
 import type { HubEvent } from '../../src/events/index.js'
 import { createApp } from '../../src/http/app.js'
+import { tiktokShopEmulator } from '../../src/sandbox/tiktok-shop/index.js'
+import { webhookHeaders } from '../../src/sandbox/tiktok-shop/sign.js'
+import { useEmulatorOverMsw } from '../helpers/emulator-msw.js'
 import { fetchTransport } from '../helpers/fetch-transport.js'
-import { tiktokShopApi, type ServedRecord } from '../channels/tiktok-shop-api.js'
-import { tiktokShopHeaders, withTimestamp } from '../channels/tiktok-shop.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { firstEvent, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
-import { mswServer } from '../setup-msw.js'
+import { withTimestamp } from '../helpers/tiktok-shop-webhooks.js'
 
-const API = 'https://open-api.tiktok.test'
-const APP = { appKey: 'it-app-key', appSecret: 'it-app-secret', accessToken: 'it-access-token' }
-const SHOP_CIPHER = 'IT_SHOP_CIPHER'
-const ORDERS_PATH = `${API}/order/202309/orders`
+/** TikTok's own host: msw hands every call to it to the emulator. */
+const API = 'https://open-api.tiktokglobalshop.com'
+const ORDERS_PATH = '/order/202309/orders'
+// The sandbox app the emulator knows.
+const APP = tiktokShop.sandboxCredentials('http://unused.invalid')
+const APP_SECRET = APP.appSecrets[0]!
 
-const orders = new Map<string, ServedRecord>()
-const api = tiktokShopApi({ baseUrl: API, ...APP, shopCipher: SHOP_CIPHER, orders })
+const emulator = useEmulatorOverMsw(tiktokShopEmulator, { bases: [API] })
 
 const hub = useTestHub({
   listen: true,
@@ -38,11 +40,9 @@ const hub = useTestHub({
       channel: 'tiktok-shop',
       id: 'shop-a',
       credentials: TikTokShopCredentials.parse({
-        appKey: APP.appKey,
-        appSecrets: [APP.appSecret],
-        accessToken: APP.accessToken,
-        shopCipher: SHOP_CIPHER,
+        ...APP,
         apiBaseUrl: API,
+        // The shop the recorded fixtures come from.
         shopId: '7494049642642441621',
       }),
     },
@@ -50,18 +50,12 @@ const hub = useTestHub({
 })
 const receiver = useReceiver()
 
-beforeEach(() => mswServer.use(...api.handlers))
-afterEach(() => {
-  orders.clear()
-  api.calls.length = 0
-})
-
 let serial = 0
 /**
  * The fixture as a new delivery: a fresh notification id and timestamp, and, for order types, a
- * new order id whose record the Order API stand-in serves.
+ * new order id whose record the emulated shop holds.
  */
-function delivery(name: string, opts: { readonly serveOrder?: boolean } = {}) {
+function delivery(name: string) {
   const fx = loadFixture('tiktok-shop', name)
   serial += 1
   const parsed = JSON.parse(fx.body) as { tts_notification_id: string; data: { order_id?: string } }
@@ -73,7 +67,7 @@ function delivery(name: string, opts: { readonly serveOrder?: boolean } = {}) {
     body = body.split(oldOrderId).join(orderId)
     const record = fx.hydrated?.[`order:${oldOrderId}`]
     if (!record) throw new Error(`${name} has no hydrated order record`)
-    if (opts.serveOrder !== false) orders.set(orderId, { ...record, id: orderId })
+    emulator.state.orders.set(orderId, { ...record, id: orderId })
   }
   return { fx, body, orderId }
 }
@@ -81,7 +75,7 @@ function delivery(name: string, opts: { readonly serveOrder?: boolean } = {}) {
 function post(body: string, app = { url: hub.url }) {
   return fetch(`${app.url}/webhooks/tiktok-shop/shop-a`, {
     method: 'POST',
-    headers: tiktokShopHeaders(body, APP.appKey, APP.appSecret),
+    headers: webhookHeaders(body, APP.appKey, APP_SECRET),
     body,
   })
 }
@@ -101,7 +95,8 @@ async function inboxStatus(orderId: string): Promise<string[]> {
   return rows.filter((r) => r.raw_body.toString().includes(orderId)).map((r) => r.status)
 }
 
-const ordersCalls = () => api.calls.filter((c) => c.path === '/order/202309/orders')
+const ordersCalls = () => emulator.state.requests.filter((c) => c.path === ORDERS_PATH)
+const idsAsked = () => ordersCalls().map((c) => new URLSearchParams(c.rawQuery).get('ids'))
 
 describe('TikTok Shop ORDER_STATUS_CHANGE, end to end', () => {
   it('arrives at the subscriber as a complete order.created.v1, hydrated from the Order API', async () => {
@@ -124,11 +119,10 @@ describe('TikTok Shop ORDER_STATUS_CHANGE, end to end', () => {
     expect(order.status).toBe('awaiting_fulfillment')
     expect(order.lines.length).toBeGreaterThan(0)
     expect(order.totals.total.amountMinor).toBeGreaterThan(0)
-    // The lines and money came from the Order API, which was asked with a signed request.
-    expect(ordersCalls()).toEqual([
-      expect.objectContaining({ query: expect.objectContaining({ ids: orderId }) }),
-    ])
-    expect(ordersCalls()[0]!.refusedWith).toBeUndefined()
+    // The lines and money came from the Order API, which was asked with a signed request: the
+    // emulator checks every signature, and refused none.
+    expect(idsAsked()).toEqual([orderId])
+    expect(emulator.state.stats.rejected).toBe(0)
   })
 })
 
@@ -143,7 +137,7 @@ describe('when a dependency fails, TikTok never gets a 401', () => {
       const { body } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
       const res = await createApp(deps).request('/webhooks/tiktok-shop/shop-a', {
         method: 'POST',
-        headers: tiktokShopHeaders(body, APP.appKey, APP.appSecret),
+        headers: webhookHeaders(body, APP.appKey, APP_SECRET),
         body,
       })
       expect(res.status).toBe(503)
@@ -181,18 +175,17 @@ describe('when a dependency fails, TikTok never gets a 401', () => {
   })
 
   it('accepts while the Order API is failing; the order arrives once it recovers', async () => {
-    let failures = 0
-    mswServer.use(
-      http.get(ORDERS_PATH, () => {
-        if (failures >= 2) return undefined // fall through to the working stand-in
-        failures += 1
-        return HttpResponse.json({ code: 36009003, message: 'Internal error' }, { status: 500 })
-      }),
-    )
+    emulator.state.faults.add({
+      method: 'GET',
+      path: ORDERS_PATH,
+      times: 2,
+      answer: () => Response.json({ code: 36009003, message: 'Internal error' }, { status: 500 }),
+    })
+    const failures = () => ordersCalls().filter((c) => c.faulted).length
     const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
     expect((await post(body)).status).toBe(200)
 
-    await vi.waitFor(() => expect(failures).toBe(2), { timeout: 10_000, interval: 20 })
+    await vi.waitFor(() => expect(failures()).toBe(2), { timeout: 10_000, interval: 20 })
     expect(await inboxStatus(orderId!)).toEqual(['received']) // retrying, not given up
     await vi.waitFor(
       async () =>
@@ -203,17 +196,18 @@ describe('when a dependency fails, TikTok never gets a 401', () => {
   })
 
   it('waits out a rate limit without spending attempts', async () => {
-    let limited = 0
-    mswServer.use(
-      http.get(ORDERS_PATH, () => {
-        if (limited >= 4) return undefined
-        limited += 1
-        return HttpResponse.json(
+    // A storm of 429s asking for no wait: TikTok's own 429s name none (the client then waits 1 s).
+    emulator.state.faults.add({
+      method: 'GET',
+      path: ORDERS_PATH,
+      times: 4,
+      answer: () =>
+        Response.json(
           { code: 36009002, message: 'Too many requests' },
           { status: 429, headers: { 'retry-after': '0' } },
-        )
-      }),
-    )
+        ),
+    })
+    const limited = () => ordersCalls().filter((c) => c.faulted).length
     const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
     expect((await post(body)).status).toBe(200)
     // Four 429s against three attempts: had each spent one, the message would have failed.
@@ -221,16 +215,17 @@ describe('when a dependency fails, TikTok never gets a 401', () => {
       timeout: 15_000,
       interval: 100,
     })
-    expect(limited).toBe(4)
+    expect(limited()).toBe(4)
     expect(await eventsOf(`order/${orderId}`)).toMatchObject([{ type: 'order.created.v1' }])
   })
 
   it('marks the message failed at once when TikTok refuses the request itself', async () => {
-    mswServer.use(
-      http.get(ORDERS_PATH, () =>
-        HttpResponse.json({ code: 21011001, message: 'order not exist' }),
-      ),
-    )
+    emulator.state.faults.add({
+      method: 'GET',
+      path: ORDERS_PATH,
+      times: Infinity,
+      answer: () => Response.json({ code: 21011001, message: 'order not exist' }),
+    })
     const { body, orderId } = delivery('ORDER_STATUS_CHANGE/awaiting-shipment')
     expect((await post(body)).status).toBe(200)
     await vi.waitFor(async () => expect(await inboxStatus(orderId!)).toEqual(['failed']), {

@@ -5,23 +5,24 @@
  * - Rate limit: 50 QPS per API, per app + shop; over it HTTP 429 (channels.md §4 B2). TikTok
  *   documents no Retry-After, so none is sent; the body carries code 36009002 "Too many requests"
  *   (Common errors page).
- * - Request signature (https://partner.tiktokshop.com/docv2/page/sign-your-api-request, channels.md
- *   §4 B1): HMAC-SHA256 keyed with the app secret over secret + path + every query key and value
- *   except `sign` and `access_token`, keys sorted, + the body (unless multipart) + secret; hex.
- *   Written apart from connectors/tiktok-shop/sign-request.ts, so a bug there is not mirrored here.
- * - Refusals, in the order the msw stand-in (test/channels/tiktok-shop-api.ts) makes them, with
- *   the codes of the Common errors page (https://partner.tiktokshop.com/docv2/page/678e3a45786253031531b942):
- *   wrong `app_key`, missing `sign`, `timestamp` outside [now − 5 min, now + 30 s] → 36009004;
- *   wrong signature → 106001; wrong `x-tts-access-token` → 36009004; no `shop_cipher` → 106013, another
- *   shop's → 101000; a body that is not application/json → 36009022. Which HTTP status TikTok pairs
- *   with these codes is not documented; like the stand-in, the emulator answers 200, and the hub's
+ * - Request signature: recomputed with sign.ts (sign-your-api-request, channels.md §4 B1).
+ * - Refusals, in this order, with the codes of the Common errors page
+ *   (https://partner.tiktokshop.com/docv2/page/678e3a45786253031531b942, mirror
+ *   repo:lazykern/ecommerce-api-docs data/processed/tiktok/guides/developer-guide/
+ *   tiktok-shop-api-concepts/common-errors.md): wrong `app_key`, missing `sign`, `timestamp`
+ *   outside [now − 5 min, now + 30 s] of the marketplace's clock (`state.now`) → 36009004; wrong
+ *   signature → 106001; wrong `x-tts-access-token` → 36009004; no `shop_cipher` → 106013, another
+ *   shop's → 101000; a `content-type` other than application/json, which every endpoint the hub
+ *   calls requires, GET included (the `request_header_param` of each spec) → 36009022. Which HTTP
+ *   status TikTok pairs with these codes is not documented; the emulator answers 200, and the hub's
  *   client classifies by the code.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Context } from 'hono'
+import { timingSafeEqual } from 'node:crypto'
 import { tiktokShop } from '../../../connectors/tiktok-shop/index.js'
 import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
 import type { ChannelState } from '../types.js'
+import { mediaType, requestSignature } from './sign.js'
 
 const sandbox = tiktokShop.sandboxCredentials('http://emulator.invalid')
 const APP_SECRET = sandbox.appSecrets[0] ?? ''
@@ -32,25 +33,31 @@ const QPS_PER_API = 50
 const EARLIEST_S = 300
 const LATEST_S = 30
 
-/** A call that passed every check: its decoded query and exact body. */
+/** A call that passed every check: its decoded query, exact body, and that body parsed. */
 export interface AdmittedCall {
   readonly query: URLSearchParams
   readonly body: string
+  /** The body as JSON; undefined when it is empty or not JSON. */
+  readonly json: unknown
 }
 
+/** What an endpoint answers: TikTok's `data`, or a refusal with TikTok's code. */
+export type Outcome =
+  { readonly data: object } | { readonly code: number; readonly message: string }
+
 export interface TikTokApiAnswers {
-  /** `{ code: 0, message: 'Success', request_id, data }`. */
-  readonly success: (c: Context, data: unknown) => Response
   /** `{ code, message, request_id }`, counted as a rejected call. */
-  readonly refuse: (c: Context, code: number, message: string, status?: 200 | 404) => Response
+  readonly refuse: (c: Context, code: number, message: string, status?: 200 | 404 | 405) => Response
   /**
-   * Rate-limits and checks the call; its endpoint runs on the admitted call, or the refusal is
-   * answered. `api` is the path template TikTok counts its limit by.
+   * Rate-limits and checks the call; its endpoint runs on the admitted call and its outcome is
+   * answered in TikTok's envelope (`{ code: 0, message: 'Success', request_id, data }` or
+   * `{ code, message, request_id }`), or the refusal is. `api` is the path template TikTok counts
+   * its limit by.
    */
   readonly admit: (
     c: Context,
     api: string,
-    serve: (call: AdmittedCall) => Response | Promise<Response>,
+    serve: (call: AdmittedCall) => Outcome,
   ) => Promise<Response>
 }
 
@@ -60,13 +67,13 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
 
   function requestId(): string {
     requests += 1
-    return `EMU${Date.now()}${String(requests).padStart(8, '0')}`
+    return `EMU${state.now().getTime()}${String(requests).padStart(8, '0')}`
   }
 
-  const success = (c: Context, data: unknown) =>
+  const success = (c: Context, data: object) =>
     c.json({ code: 0, message: 'Success', request_id: requestId(), data })
 
-  function refuse(c: Context, code: number, message: string, status: 200 | 404 = 200) {
+  function refuse(c: Context, code: number, message: string, status: 200 | 404 | 405 = 200) {
     state.stats.rejected += 1
     return c.json({ code, message, request_id: requestId() }, status)
   }
@@ -74,7 +81,7 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
   function limitOf(api: string): EmulatedRateLimit {
     let limit = limits.get(api)
     if (!limit) {
-      limit = new EmulatedRateLimit(QPS_PER_API, QPS_PER_API)
+      limit = new EmulatedRateLimit(QPS_PER_API, QPS_PER_API, () => state.now().getTime())
       limits.set(api, limit)
     }
     return limit
@@ -83,7 +90,7 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
   async function admit(
     c: Context,
     api: string,
-    serve: (call: AdmittedCall) => Response | Promise<Response>,
+    serve: (call: AdmittedCall) => Outcome,
   ): Promise<Response> {
     if (!admitCall(state, limitOf(api)).ok) {
       return c.json(
@@ -111,7 +118,7 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
       )
     }
     const timestamp = query.get('timestamp') ?? ''
-    const nowS = Math.floor(Date.now() / 1000)
+    const nowS = Math.floor(state.now().getTime() / 1000)
     if (!/^\d{10}$/.test(timestamp) || Number(timestamp) < nowS - EARLIEST_S) {
       return refuse(
         c,
@@ -131,7 +138,7 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
     const path = url.pathname.startsWith(`${mount}/`)
       ? url.pathname.slice(mount.length)
       : url.pathname
-    if (!signatureMatches(sign, signatureOf(path, query, body, contentType))) {
+    if (!signatureMatches(sign, requestSignature(APP_SECRET, { path, query, body, contentType }))) {
       return refuse(c, 106001, 'Invalid credentials. The `sign` query parameter is invalid.')
     }
     if (c.req.header('x-tts-access-token') !== sandbox.accessToken) {
@@ -152,38 +159,28 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
         'Invalid query or header. The token is not associated with the shop the `shop_cipher` names.',
       )
     }
-    if (c.req.method === 'POST' && mediaType(contentType) !== 'application/json') {
+    if (mediaType(contentType) !== 'application/json') {
       return refuse(
         c,
         36009022,
         'Invalid request format. The request body format must be `application/json`.',
       )
     }
-    return serve({ query, body })
+    const outcome = serve({ query, body, json: parseJson(body) })
+    return 'data' in outcome ? success(c, outcome.data) : refuse(c, outcome.code, outcome.message)
   }
 
-  return { success, refuse, admit }
-}
-
-function signatureOf(
-  path: string,
-  query: URLSearchParams,
-  body: string,
-  contentType: string,
-): string {
-  const keys = [...new Set(query.keys())].filter((k) => k !== 'sign' && k !== 'access_token').sort()
-  let input = path
-  for (const key of keys) input += `${key}${query.get(key) ?? ''}`
-  if (mediaType(contentType) !== 'multipart/form-data') input += body
-  return createHmac('sha256', APP_SECRET)
-    .update(`${APP_SECRET}${input}${APP_SECRET}`, 'utf8')
-    .digest('hex')
+  return { refuse, admit }
 }
 
 function signatureMatches(got: string, want: string): boolean {
   return got.length === want.length && timingSafeEqual(Buffer.from(got), Buffer.from(want))
 }
 
-function mediaType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase()
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
 }

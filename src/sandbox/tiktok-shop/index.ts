@@ -1,12 +1,14 @@
 /**
- * The emulated TikTok Shop: one seller shop with two warehouses, its Open API (api.ts, behind
- * admission.ts's rate limit and signature checks), its buyers (orders.ts) and the webhooks it
- * signs (webhooks.ts). A SKU is listed as one product with one SKU under ids derived from it (ids.ts).
+ * The emulated TikTok Shop: one seller shop with two warehouses (seller.ts), its Open API (api.ts,
+ * behind admission.ts's rate limit and signature checks), its records (records.ts), its buyers and
+ * order reads (orders.ts), its stock (stock.ts) and the webhooks it signs (webhooks.ts, sign.ts).
+ * A SKU is listed as one product with one SKU under ids derived from it.
  */
 import type { EmulatedChannel } from '../types.js'
 import { tiktokShopRoutes } from './api.js'
-import { idsOf, WAREHOUSE_IDS } from './ids.js'
-import { cancelOrder, placeOrder, reportStock } from './orders.js'
+import { cancelOrder, placeOrder } from './orders.js'
+import { idsOf, WAREHOUSE_IDS } from './seller.js'
+import { reportStock } from './stock.js'
 
 export const tiktokShopEmulator: EmulatedChannel = {
   channel: 'tiktok-shop',

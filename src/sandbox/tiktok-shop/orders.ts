@@ -1,36 +1,31 @@
 /**
- * Buyers on the emulated TikTok shop: orders placed and cancelled, kept as Get Order Detail
- * records (the type-1 webhook is thin; the hub fetches the order, channels.md §4 A5), and the
- * shop's inventory status alerts (type 27).
- *
- * Record shape: the `data.orders[]` element of Get Order Detail as connectors/tiktok-shop/payloads.ts
- * (`TikTokOrder`) reads it, see fixtures/tiktok-shop/ORDER_STATUS_CHANGE/awaiting-shipment.json.
- * TikTok has no quantity on an order line: two units are two line items.
+ * Buyers on the emulated TikTok shop, and the order reads of its API. Orders placed and cancelled
+ * are kept as Get Order Detail records (records.ts; the type-1 webhook is thin, the hub fetches the
+ * order, channels.md §4 A5). Specs mirrored in repo:lazykern/ecommerce-api-docs
+ * data/raw/tiktok/api-reference/:
+ * - Get Order Detail (orders/get-order-detail.spec.json): `ids`, at most 50; an order the shop
+ *   does not have is left out of `data.orders`, and an empty list is left out of the answer.
+ * - Search Returns (return-and-refund/search-returns.spec.json): filters `return_ids` and
+ *   `order_ids`; `page_size` within [10, 50], default 10, else 25001001 ("An invalid request
+ *   parameter was passed"); results in `create_time` order (the default sort, ascending), with an
+ *   opaque `next_page_token` while more remain, and `total_count`.
  */
-import type { ChannelState, PlaceOrderResult, PlacedLine, SignedWebhook } from '../types.js'
-import { freshId, idsOf, priceCentsOf, WAREHOUSE_IDS } from './ids.js'
-import { tiktokWebhook, unixSeconds } from './webhooks.js'
 import { returnStock, takeStock } from '../buyer-stock.js'
+import type { ChannelState, PlaceOrderResult, PlacedLine, SignedWebhook } from '../types.js'
+import type { Outcome } from './admission.js'
+import { orderRecord, returnsOf, type EmulatedOrder } from './records.js'
+import { freshId } from './seller.js'
+import { tiktokWebhook, unixSeconds } from './webhooks.js'
 
-/** Type 1 ORDER_STATUS_CHANGE; type 27 inventory status change (connectors/tiktok-shop/topics.ts). */
+/** Type 1 ORDER_STATUS_CHANGE (connectors/tiktok-shop/topics.ts). */
 const ORDER_STATUS_CHANGE = 1
-const INVENTORY_STATUS_CHANGE = 27
-
-/** The fields of an emulated order record this module changes after placing it. */
-interface EmulatedOrder {
-  readonly id: string
-  status: string
-  update_time: number
-  cancel_time?: number
-  cancel_reason?: string
-  cancellation_initiator?: string
-  readonly line_items: { readonly seller_sku: string; display_status: string }[]
-}
-
-/** `1234` cents → `"12.34"`. */
-function dollars(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
-}
+const MAX_ORDER_IDS = 50
+const MIN_PAGE_SIZE = 10
+const MAX_PAGE_SIZE = 50
+/** Not a documented TikTok code: the answer to parameters the docs say nothing more about. */
+const INVALID_PARAMETER = 40_006
+/** Search Returns' "An invalid request parameter was passed." */
+const INVALID_RETURNS_PARAMETER = 25_001_001
 
 export function placeOrder(
   state: ChannelState,
@@ -39,86 +34,22 @@ export function placeOrder(
 ): PlaceOrderResult {
   const refused = takeStock(state, lines)
   if (refused !== undefined) return { accepted: false, reason: refused }
-
   const orderId = freshId('57', at)
   const time = unixSeconds(at)
-  let subtotalCents = 0
-  const lineItems = lines.flatMap(({ sku, quantity }) => {
-    const { productId, skuId } = idsOf(sku)
-    const price = dollars(priceCentsOf(sku))
-    subtotalCents += priceCentsOf(sku) * quantity
-    return Array.from({ length: quantity }, () => ({
-      product_id: productId,
-      sku_id: skuId,
-      seller_sku: sku,
-      product_name: `Sandbox product ${sku}`,
-      sku_name: 'Default',
-      original_price: price,
-      sale_price: price,
-      seller_discount: '0',
-      platform_discount: '0',
-      currency: 'USD',
-      display_status: 'AWAITING_SHIPMENT',
-      sku_type: 'NORMAL',
-      is_gift: false,
-    }))
-  })
-  const subtotal = dollars(subtotalCents)
-  const order = {
-    id: orderId,
-    status: 'AWAITING_SHIPMENT',
-    fulfillment_type: 'FULFILLMENT_BY_SELLER',
-    warehouse_id: WAREHOUSE_IDS[0],
-    is_cod: false,
-    is_on_hold_order: false,
-    payment_method_name: 'CCDC',
-    create_time: time,
-    paid_time: time,
-    update_time: time,
-    payment: {
-      currency: 'USD',
-      original_total_product_price: subtotal,
-      seller_discount: '0',
-      platform_discount: '0',
-      sub_total: subtotal,
-      original_shipping_fee: '0',
-      shipping_fee: '0',
-      tax: '0',
-      total_amount: subtotal,
-    },
-    recipient_address: {
-      name: 'Sandbox Buyer',
-      region_code: 'US',
-      postal_code: '80202',
-      address_line1: '1 Sandbox Street',
-      full_address: '1 Sandbox Street, Denver, CO 80202',
-      district_info: [
-        { address_level_name: 'Country', address_name: 'United States', address_level: 'L0' },
-        { address_level_name: 'State', address_name: 'Colorado', address_level: 'L1' },
-        { address_level_name: 'City', address_name: 'Denver', address_level: 'L3' },
-      ],
-    },
-    buyer_email: `buyer-${orderId}@sandbox.invalid`,
-    line_items: lineItems.map((item, index) => ({
-      id: `${orderId}${String(index + 1).padStart(3, '0')}`,
-      ...item,
-    })),
-  }
-  state.orders.set(orderId, order)
+  state.orders.set(orderId, orderRecord(orderId, lines, time))
   state.stats.ordersAccepted += 1
   // The buyer paid at once: TikTok announces the order as AWAITING_SHIPMENT.
-  const webhook = tiktokWebhook(
-    state,
-    ORDER_STATUS_CHANGE,
-    {
-      order_id: orderId,
-      order_status: 'AWAITING_SHIPMENT',
-      is_on_hold_order: false,
-      update_time: time,
-    },
-    at,
-  )
-  return { accepted: true, orderId, webhooks: [webhook] }
+  const data = {
+    order_id: orderId,
+    order_status: 'AWAITING_SHIPMENT',
+    is_on_hold_order: false,
+    update_time: time,
+  }
+  return {
+    accepted: true,
+    orderId,
+    webhooks: [tiktokWebhook(state, ORDER_STATUS_CHANGE, data, at)],
+  }
 }
 
 export function cancelOrder(
@@ -148,37 +79,67 @@ export function cancelOrder(
   return [tiktokWebhook(state, ORDER_STATUS_CHANGE, data, at)]
 }
 
-/** The seller's low-stock threshold the emulated shop has configured. */
-const LOW_STOCK_THRESHOLD = 5
-/** How far ahead a PREDICTION alert looks. */
-const PREDICTION_LEAD_DAYS = 3
+/** Get Order Detail for the comma-separated `ids`. */
+export function getOrders(state: ChannelState, ids: string): Outcome {
+  const wanted = ids.split(',').filter((id) => id !== '')
+  if (wanted.length === 0 || wanted.length > MAX_ORDER_IDS) {
+    const message = `ids: 1 to ${MAX_ORDER_IDS} order ids, got ${wanted.length}`
+    return { code: INVALID_PARAMETER, message }
+  }
+  const orders = wanted.flatMap((id) => {
+    const order = state.orders.get(id)
+    return order === undefined ? [] : [order]
+  })
+  return { data: orders.length === 0 ? {} : { orders } }
+}
+
+/** What Search Returns reads from its query and body. */
+export interface ReturnsSearch {
+  readonly pageSize: string | null
+  readonly pageToken: string | null
+  readonly filter: Readonly<Record<string, unknown>>
+}
+
+export function searchReturns(state: ChannelState, search: ReturnsSearch): Outcome {
+  const pageSize = Number(search.pageSize ?? MIN_PAGE_SIZE)
+  if (!Number.isInteger(pageSize) || pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE) {
+    const message = `page_size must be within [${MIN_PAGE_SIZE}, ${MAX_PAGE_SIZE}]`
+    return { code: INVALID_RETURNS_PARAMETER, message }
+  }
+  const offset = search.pageToken ? offsetOf(search.pageToken) : 0
+  if (offset === undefined) {
+    return { code: INVALID_RETURNS_PARAMETER, message: 'page_token is not one this API issued' }
+  }
+  const returnIds = idList(search.filter.return_ids)
+  const orderIds = idList(search.filter.order_ids)
+  const matched = [...returnsOf(state).values()]
+    .filter((r) => !returnIds || returnIds.includes(String(r.return_id)))
+    .filter((r) => !orderIds || orderIds.includes(String(r.order_id)))
+    .sort((a, b) => Number(a.create_time ?? 0) - Number(b.create_time ?? 0))
+  const end = offset + pageSize
+  return {
+    data: {
+      return_orders: matched.slice(offset, end),
+      total_count: matched.length,
+      next_page_token: end < matched.length ? returnsPageToken(end) : '',
+    },
+  }
+}
 
 /**
- * Type 27. TikTok sends it only when stock falls to LOW_STOCK / OUT_OF_STOCK (REALTIME) or a
- * stock-out is predicted (PREDICTION) (channels.md §4 A4), so above the threshold the report is a
- * prediction; either way it carries the current quantities.
+ * The `next_page_token` the emulator issues for the page starting at `offset`: opaque to a caller,
+ * as TikTok's are (base64 text, like the spec's example).
  */
-export function reportStock(state: ChannelState, sku: string, at: Date): SignedWebhook | undefined {
-  const available = state.stock.get(sku)
-  if (available === undefined) return undefined
-  const { productId, skuId } = idsOf(sku)
-  const low = available <= LOW_STOCK_THRESHOLD
-  const data = {
-    product_id: productId,
-    sku_id: skuId,
-    trigger_reason: low
-      ? { alert_type: 'REALTIME', low_stock_threshold: LOW_STOCK_THRESHOLD }
-      : { alert_type: 'PREDICTION', lead_days: PREDICTION_LEAD_DAYS },
-    current_inventory_status:
-      available === 0 ? 'OUT_OF_STOCK' : low ? 'LOW_STOCK' : 'SUFFICIENT_STOCK',
-    inventory_distribution: {
-      total_quantity: available,
-      available_quantity: available,
-      creator_reserved_quantity: 0,
-      campaign_reserved_quantity: 0,
-      committed_quantity: 0,
-    },
-    update_time: unixSeconds(at),
-  }
-  return tiktokWebhook(state, INVENTORY_STATUS_CHANGE, data, at)
+export function returnsPageToken(offset: number): string {
+  return Buffer.from(`returns:${offset}`, 'utf8').toString('base64')
+}
+
+function offsetOf(token: string): number | undefined {
+  const match = /^returns:(\d+)$/.exec(Buffer.from(token, 'base64').toString('utf8'))
+  return match ? Number(match[1]) : undefined
+}
+
+/** A filter's id list; undefined when the filter is absent (no filtering on it). */
+function idList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.map(String) : undefined
 }

@@ -1,9 +1,11 @@
 // The TikTok Shop emulator over real HTTP, driven by the hub's own TikTok client (undici
 // transport, sandbox credentials): stock writes and reads change and return the emulator's stock
-// table (every warehouse required, as TikTok requires it), placed and cancelled orders and stock
-// reports give webhooks that the connector verifies and the normalizer (with the order hydrated
-// through the emulator) maps to what was placed, wrong credentials are refused with TikTok's codes,
-// and injected and rate-limit 429s reach the hub as `rate-limited`.
+// table per warehouse (every warehouse required, as TikTok requires it), with the units open orders
+// commit; placed and cancelled orders and stock reports give webhooks that the connector verifies
+// and the normalizer (with the order hydrated through the emulator) maps to what was placed;
+// returns are searched page by page; wrong credentials, a timestamp outside the marketplace clock's
+// window, a missing content type, a wrong path or method are refused with TikTok's codes; injected
+// and rate-limit 429s reach the hub as `rate-limited`.
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
@@ -23,6 +25,7 @@ import { systemClock } from '../../clock.js'
 import type { OrderSnapshot } from '../../events/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { tiktokShopEmulator } from './index.js'
+import { returnsOf } from './records.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import { useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
 
@@ -47,28 +50,46 @@ function unitOf(sku: string): TikTokUnit {
   return tiktokShopStock.unit.parse(tiktokShopEmulator.listingUnit(sku))
 }
 
-/** Update Inventory sent as TikTok's clients would, signed, bypassing the hub's own checks. */
-async function signedUpdate(
-  productId: string,
-  body: object,
-): Promise<{ code?: number; data?: { errors?: { code?: number }[] } }> {
+/** An API call sent as TikTok's clients would, signed, bypassing the hub's own checks. */
+async function signedCall(
+  path: string,
+  opts: {
+    readonly method?: 'GET' | 'POST'
+    readonly params?: Record<string, string>
+    readonly body?: object
+    readonly headers?: Record<string, string>
+  } = {},
+): Promise<{ status: number; json: TikTokAnswer }> {
   const creds = credentials()
-  const path = `/product/202309/products/${productId}/inventory/update`
-  const text = JSON.stringify(body)
+  const text = opts.body === undefined ? undefined : JSON.stringify(opts.body)
   const query = signedApiQuery({
     appKey: creds.appKey,
     appSecret: creds.appSecrets[0]!,
     shopCipher: creds.shopCipher,
-    now: new Date(),
+    now: state.now(),
     path,
+    params: opts.params,
     body: text,
   })
   const res = await request(`${creds.apiBaseUrl}${path}?${query.toString()}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-tts-access-token': creds.accessToken },
+    method: opts.method ?? 'POST',
+    headers: opts.headers ?? {
+      'content-type': 'application/json',
+      'x-tts-access-token': creds.accessToken,
+    },
     body: text,
   })
-  return (await res.body.json()) as { code?: number; data?: { errors?: { code?: number }[] } }
+  return { status: res.statusCode, json: (await res.body.json()) as TikTokAnswer }
+}
+
+interface TikTokAnswer {
+  readonly code?: number
+  readonly data?: {
+    readonly errors?: readonly { code?: number }[]
+    readonly return_orders?: readonly { return_id?: string }[]
+    readonly total_count?: number
+    readonly next_page_token?: string
+  }
 }
 
 /** The webhook through the connector's verify and the normalizer, hydrating through `api`. */
@@ -157,19 +178,63 @@ describe('stock', () => {
     expect(state.stock.get('BULK')).toBe(99_999)
     // Straight to the emulator: the hub's own client refuses such a quantity before sending it.
     const { productId, skuId, warehouseIds } = unitOf('BULK')
-    const res = await signedUpdate(productId, {
-      skus: [
-        {
-          id: skuId,
-          inventory: warehouseIds.map((id, i) => ({
-            warehouse_id: id,
-            quantity: i === 0 ? 100_000 : 0,
-          })),
-        },
+    const res = await signedCall(`/product/202309/products/${productId}/inventory/update`, {
+      body: {
+        skus: [
+          {
+            id: skuId,
+            inventory: warehouseIds.map((id, i) => ({
+              warehouse_id: id,
+              quantity: i === 0 ? 100_000 : 0,
+            })),
+          },
+        ],
+      },
+    })
+    expect(res.json.data?.errors?.[0]?.code).toBe(12052055)
+    expect(state.stock.get('BULK')).toBe(99_999)
+  })
+
+  it('keeps each warehouse’s units as written, and reports the units open orders commit', async () => {
+    const api = client()
+    const { productId, skuId, warehouseIds } = unitOf('CUP')
+    const [W1, W2] = warehouseIds as [string, string]
+    await api.setStock({
+      productId,
+      skuId,
+      warehouses: [
+        { warehouseId: W1, quantity: 3 },
+        { warehouseId: W2, quantity: 2 },
       ],
     })
-    expect(res.data?.errors?.[0]?.code).toBe(12052055)
-    expect(state.stock.get('BULK')).toBe(99_999)
+    const levels = async () =>
+      (await api.getInventory([productId]))[0]?.warehouses.map((w) => [
+        w.availableQuantity,
+        w.committedQuantity,
+      ])
+    expect(await levels()).toEqual([
+      [3, 0],
+      [2, 0],
+    ])
+    const placed = tiktokShopEmulator.placeOrder(state, [{ sku: 'CUP', quantity: 4 }], new Date())
+    if (!placed.accepted) throw new Error(placed.reason)
+    // Sold from the first warehouse holding units, then the next; the order (which ships from the
+    // first warehouse) commits all four there.
+    expect(await levels()).toEqual([
+      [0, 4],
+      [1, 0],
+    ])
+    const report = JSON.parse(tiktokShopEmulator.reportStock!(state, 'CUP', new Date())!.body)
+    expect(report.data.inventory_distribution).toMatchObject({
+      total_quantity: 5,
+      available_quantity: 1,
+      committed_quantity: 4,
+    })
+    tiktokShopEmulator.cancelOrder(state, placed.orderId, new Date())
+    expect(await levels()).toEqual([
+      [3, 0],
+      [2, 0],
+    ])
   })
 
   it('refuses a write that leaves out one of the SKU’s warehouses (12019028)', async () => {
@@ -264,6 +329,38 @@ describe('orders', () => {
     expect(state.stock.get('TEE')).toBe(4)
   })
 
+  it('pages Search Returns in create_time order, refusing a page size outside [10, 50] or a token it did not issue', async () => {
+    for (let i = 12; i >= 1; i -= 1) {
+      const order = i % 2 === 1 ? 'A' : 'B'
+      returnsOf(state).set(`R${i}`, { return_id: `R${i}`, order_id: order, create_time: i })
+    }
+    const search = async (params: Record<string, string>, body: object = {}) =>
+      (await signedCall('/return_refund/202309/returns/search', { params, body })).json
+    const ids = (answer: TikTokAnswer) => answer.data?.return_orders?.map((r) => r.return_id)
+    const first = await search({})
+    expect(ids(first)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'R9', 'R10'])
+    expect(first.data?.total_count).toBe(12)
+    const second = await search({ page_size: '10', page_token: first.data!.next_page_token! })
+    expect(ids(second)).toEqual(['R11', 'R12'])
+    expect(second.data?.next_page_token).toBe('')
+    expect(ids(await search({ page_size: '50' }, { order_ids: ['A'] }))).toEqual([
+      'R1',
+      'R3',
+      'R5',
+      'R7',
+      'R9',
+      'R11',
+    ])
+    expect(ids(await search({}, { return_ids: ['R5', 'R2'] }))).toEqual(['R2', 'R5'])
+    for (const bad of [
+      { page_size: '9' },
+      { page_size: '51' },
+      { page_token: 'bm9wZQ==' },
+    ] as Record<string, string>[]) {
+      expect((await search(bad)).code).toBe(25001001)
+    }
+  })
+
   it('signs over the exact body: a changed byte fails verify', () => {
     state.stock.set('TEE', 1)
     const placed = tiktokShopEmulator.placeOrder(state, [{ sku: 'TEE', quantity: 1 }], new Date())
@@ -331,13 +428,41 @@ describe('authentication', () => {
     expect(err.details.code).toBe('36009004')
   })
 
-  it('refuses an unsigned call and an unknown path with TikTok’s envelope', async () => {
+  it('judges the timestamp by the marketplace’s clock: [now − 5 min, now + 30 s]', async () => {
+    const read = () => tiktokShopStock.read(client(), unitOf('TEE'))
+    state.now = () => new Date(Date.now() + 6 * 60_000)
+    expect((await failure(read())).details.code).toBe('36009004')
+    state.now = () => new Date(Date.now() - 60_000)
+    expect((await failure(read())).details.code).toBe('36009004')
+    state.now = () => new Date(Date.now() - 20_000)
+    expect(await read()).toBeNull()
+  })
+
+  it('refuses a call without the JSON content type every endpoint requires, GET included', async () => {
+    const token = credentials().accessToken
+    const res = await signedCall('/order/202309/orders', {
+      method: 'GET',
+      params: { ids: '1' },
+      headers: { 'x-tts-access-token': token },
+    })
+    expect(res.json).toMatchObject({ code: 36009022 })
+  })
+
+  it('refuses an unsigned call, an unknown path and a wrong method with TikTok’s envelope', async () => {
     const base = `${emulatorUrl}/tiktok-shop`
     const unsigned = await request(`${base}/order/202309/orders?ids=1`, { method: 'GET' })
     expect(await unsigned.body.json()).toMatchObject({ code: 36009004 })
     const unknown = await request(`${base}/product/202309/nothing`, { method: 'GET' })
     expect(unknown.statusCode).toBe(404)
     expect(await unknown.body.json()).toMatchObject({ code: 36009009 })
+    for (const [method, path] of [
+      ['POST', '/order/202309/orders'],
+      ['GET', '/product/202309/products/1729000000000000001/inventory/update'],
+    ] as const) {
+      const wrong = await request(`${base}${path}`, { method })
+      expect(wrong.statusCode).toBe(405)
+      expect(await wrong.body.json()).toMatchObject({ code: 36009010 })
+    }
   })
 })
 

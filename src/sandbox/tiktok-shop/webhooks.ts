@@ -1,14 +1,12 @@
 /**
  * Webhooks as the emulated TikTok shop sends them: TikTok's envelope `{ type, tts_notification_id,
- * shop_id, timestamp, data }` (channels.md §4 A5), signed the TikTok Shop way: `Authorization` =
- * lowercase hex HMAC-SHA256, keyed with the app secret, over the app key followed by the raw body
- * (§4 A2). Signed with the connector's published sandbox credentials, and written apart from
- * connectors/tiktok-shop/verify.ts so that the hub's verifier is really tested.
+ * shop_id, timestamp, data }` (channels.md §4 A5), signed the TikTok Shop way (sign.ts) with the
+ * connector's published sandbox credentials.
  */
-import { createHmac } from 'node:crypto'
 import { tiktokShop } from '../../../connectors/tiktok-shop/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
-import { freshId, SHOP_ID } from './ids.js'
+import { freshId, SHOP_ID } from './seller.js'
+import { webhookHeaders } from './sign.js'
 
 /** The sandbox app's key and the secret it signs with (the API base URL plays no part here). */
 const { appKey, appSecrets } = tiktokShop.sandboxCredentials('http://emulator.invalid')
@@ -33,12 +31,9 @@ export function tiktokWebhook(
     timestamp: unixSeconds(at),
     data,
   })
-  const signature = createHmac('sha256', appSecret)
-    .update(Buffer.concat([Buffer.from(appKey, 'utf8'), Buffer.from(body, 'utf8')]))
-    .digest('hex')
   return {
     path: `/webhooks/tiktok-shop/${encodeURIComponent(state.accountId)}`,
-    headers: { 'content-type': 'application/json', authorization: signature },
+    headers: webhookHeaders(body, appKey, appSecret),
     body,
   }
 }

@@ -6,7 +6,8 @@
 import { sql } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { MAX_CLOCK_SKEW_MS } from '../../../connectors/tiktok-shop/verify.js'
-import { tiktokShopHeaders, withTimestamp } from '../../channels/tiktok-shop.js'
+import { webhookHeaders as tiktokShopHeaders } from '../../../src/sandbox/tiktok-shop/sign.js'
+import { withTimestamp } from '../../helpers/tiktok-shop-webhooks.js'
 import { loadFixture } from '../../helpers/fixtures.js'
 import { useTestHub } from '../../helpers/hub.js'
 

@@ -6,7 +6,8 @@
 // field; nothing else changes, and the hub serves the next request.
 import { Job } from 'bullmq'
 import { describe, expect, it, vi } from 'vitest'
-import { tiktokShopHeaders, withTimestamp } from '../../channels/tiktok-shop.js'
+import { webhookHeaders as tiktokShopHeaders } from '../../../src/sandbox/tiktok-shop/sign.js'
+import { withTimestamp } from '../../helpers/tiktok-shop-webhooks.js'
 import { loadFixture } from '../../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../../helpers/hub.js'
 import {

@@ -1,7 +1,7 @@
 /**
- * The ids under which the emulated TikTok shop lists an internal SKU, derived from the SKU alone so
- * the same SKU always has the same ids (in every run, for every state), and the way back from a
- * product id to its SKU for the API's product-scoped calls.
+ * The emulated TikTok seller: its fixed ids (shop, warehouses) and the ids under which it lists an
+ * internal SKU, derived from the SKU alone so the same SKU always has the same ids (in every run,
+ * for every state), and the way back from a product id to its SKU for the API's product-scoped calls.
  */
 import { createHash } from 'node:crypto'
 import type { ChannelState } from '../types.js'
