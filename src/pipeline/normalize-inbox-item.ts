@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
-import { subjectsOf } from '../admin/inbox-subjects.js'
-import { distinguishReplayedEvents } from '../admin/replayed-events.js'
+import { subjectsOf } from './inbox-subjects.js'
+import { distinguishReplayedEvents } from '../outbox/replayed-events.js'
 import { clearRevokedAlert } from '../db/repos/account-alerts.js'
 import { recordInboxSubjects } from '../db/repos/inbox-search.js'
 import {
