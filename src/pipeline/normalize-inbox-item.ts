@@ -19,7 +19,7 @@ import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connec
 import { decodeJsonBody, normalizers, type NormalizeResult } from '../../normalizers/index.js'
 import type { AccountDirectory } from './accounts.js'
 import { applyMessages, type ApplySettings } from './apply-observations.js'
-import { writeReservations } from '../inventory/reservations.js'
+import { writeReservations } from '../db/repos/reservations.js'
 import { DONE, type StepResult } from './step-result.js'
 import { unstorableIssues } from './storable-observations.js'
 
