@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
 import { ChannelApiError } from '../../connectors/index.js'
 import { fitQuantity, type QuantityRange } from '../../connectors/shared/quantity-range.js'
-import type { AccountDirectory } from './accounts.js'
+import type { AccountDirectory } from '../config/account-directory.js'
 import { isStepResult, loadListingStock, stockCallFailure } from './listing-stock.js'
 import { DONE, type StepResult } from './step-result.js'
 
