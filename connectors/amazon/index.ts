@@ -38,6 +38,7 @@ export const amazon = {
   stock: amazonStock,
 } satisfies Connector<AmazonCredentials>
 
+export type { AmazonHydratedOrder } from './client.js'
 export { AmazonCredentials } from './config.js'
 export * from './envelope.js'
 export * from './payloads.js'

@@ -26,7 +26,7 @@ export const shopify = {
   stock: shopifyStock,
 } satisfies Connector<ShopifyCredentials, ShopifyClient>
 
-export { ShopifyCredentials } from './config.js'
+export { DEFAULT_API_VERSION, ShopifyCredentials } from './config.js'
 export type { ShopifyClient } from './client.js'
 export { ShopifyInventoryLevelPayload } from './inventory-level-payload.js'
 export { ShopifyOrderPayload, ShopifyRefundPayload } from './payloads.js'

@@ -9,7 +9,7 @@
  * address's name, street and phone and the buyer's e-mail need a Restricted Data Token, which the
  * hub does not request. Prices are per SKU (seller.ts); there is no tax, shipping or promotion.
  */
-import type { AmazonHydratedOrder } from '../../../connectors/amazon/client.js'
+import type { AmazonHydratedOrder } from '../../../connectors/amazon/index.js'
 import type { PlacedLine } from '../types.js'
 import { asinOf, decimalAmount, ORDER_MARKETPLACE, unitPriceCents } from './seller.js'
 

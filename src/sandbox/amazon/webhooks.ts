@@ -15,7 +15,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html.
  */
 import { randomUUID } from 'node:crypto'
-import type { AmazonHydratedOrder } from '../../../connectors/amazon/client.js'
+import type { AmazonHydratedOrder } from '../../../connectors/amazon/index.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { amazonTime, itemLines } from './order-record.js'
 import { MFN_CHANNEL_CODE, ORDER_MARKETPLACE, SELLER } from './seller.js'

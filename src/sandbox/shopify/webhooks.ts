@@ -7,8 +7,7 @@
  * lower-case, as HTTP/2 delivers them (channels.md §1 A2).
  */
 import { createHmac, randomUUID } from 'node:crypto'
-import { DEFAULT_API_VERSION } from '../../../connectors/shopify/config.js'
-import { shopify } from '../../../connectors/shopify/index.js'
+import { DEFAULT_API_VERSION, shopify } from '../../../connectors/shopify/index.js'
 import { sendWebhook } from '../send.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { idsOf, LOCATION_ID, shopifyTime } from './ids.js'
