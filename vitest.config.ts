@@ -14,6 +14,7 @@ export default defineConfig({
           include: [
             '{src,connectors,normalizers,workers}/**/*.test.ts',
             'test/contract/**/*.test.ts',
+            'test/architecture/**/*.test.ts',
           ],
           setupFiles: ['test/setup-msw.ts'],
         },
