@@ -1,9 +1,7 @@
-// One linter for the whole repo, type-aware. The import restrictions encode the dependency rules
-// of STYLE.md §3: the event contract is a leaf, connectors and normalizers do no app I/O, and
-// nothing but the composition root reads the environment.
+// One linter for the whole repo, type-aware. Which layer may import which is not here: it is an
+// allow-list in .dependency-cruiser.cjs (`npm run deps`). Here: nothing but the composition root
+// and the config loader reads the environment.
 import tseslint from 'typescript-eslint'
-
-const restrict = (patterns) => ['error', { patterns }]
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -32,87 +30,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/events/**'],
-    rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: ['../*', '!./*'],
-          message: 'src/events is the public contract: it imports only zod.',
-        },
-      ]),
-    },
-  },
-  {
-    files: ['connectors/**'],
-    ignores: ['connectors/**/*.test.ts', 'connectors/conformance.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: [
-            '**/normalizers/**',
-            '**/workers/**',
-            '**/src/db/**',
-            '**/src/http/**',
-            '**/src/pipeline/**',
-          ],
-          message: 'Connectors depend only on src/events, src/errors and connectors/shared.',
-        },
-      ]),
-    },
-  },
-  {
-    files: ['normalizers/**'],
-    ignores: ['normalizers/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: [
-            '**/src/db/**',
-            '**/src/queues/**',
-            '**/src/http/**',
-            '**/workers/**',
-            'pg',
-            'ioredis',
-            'bullmq',
-            'undici',
-          ],
-          message: 'Normalizers are pure: no I/O.',
-        },
-        {
-          group: ['**/connectors/*/*', '!**/connectors/*/index.js'],
-          message: 'Reach a connector through its index.ts.',
-        },
-      ]),
-    },
-  },
-  {
-    files: ['src/db/**', 'src/outbox/**', 'src/pipeline/**', 'src/queues/**'],
-    rules: {
-      'no-restricted-imports': restrict([
-        {
-          group: ['**/src/http/**', '**/http/**', '**/workers/**'],
-          message: 'Domain code must not depend on HTTP or workers.',
-        },
-      ]),
-    },
-  },
-  {
-    files: ['workers/**'],
-    rules: {
-      'no-restricted-imports': restrict([
-        { group: ['**/src/http/**'], message: 'Workers do not use HTTP routes.' },
-      ]),
-    },
-  },
-  {
     files: ['src/db/migrations/**'],
-    rules: {
-      // Migrations are frozen history typed Kysely<any>, and must never import app code.
-      '@typescript-eslint/no-explicit-any': 'off',
-      'no-restricted-imports': restrict([
-        { group: ['../../*'], message: 'Migrations never import app code.' },
-      ]),
-    },
+    // Migrations are frozen history typed Kysely<any> (that they import no app code is a layer rule).
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     files: ['src/main.ts', 'src/config/**', 'bench/**', 'scripts/**'],
@@ -129,7 +49,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', '.dependency-cruiser.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 )

@@ -15,6 +15,7 @@ export default defineConfig({
             '{src,connectors,normalizers,workers}/**/*.test.ts',
             'test/contract/**/*.test.ts',
             'test/*.test.ts',
+            'test/architecture/**/*.test.ts',
           ],
           setupFiles: ['test/setup-msw.ts'],
         },

@@ -1,6 +1,6 @@
 // Judging one rate of the end-to-end ramp: joins wrk's send log with the subscriber's receipts.
 import type { CpuUsage } from './cpu.js'
-import { TARGETS } from './results.js'
+import { TARGETS } from './goals.js'
 import type { SendLog } from './send-log.js'
 import { percentiles, type Percentiles } from './stats.js'
 import type { Subscriber } from './subscriber.js'

@@ -2,7 +2,7 @@
 import type { EndToEndResult, LayoutRamp } from './end-to-end.js'
 import { HUB_AND_STORES, type RateResult } from './rate-judge.js'
 import { fixed, n, table, verdict } from './report-format.js'
-import { TARGETS } from './results.js'
+import { TARGETS } from './goals.js'
 
 /** "45% 0.361": share of one core, CPU ms per webhook. */
 const cpuCell = (r: RateResult, group: string) =>

@@ -1,7 +1,7 @@
 // The ingress part of the report: every run, the medians and ratios, CPU per request, storage checks.
 import type { IngressResult, IngressRun } from './ingress.js'
 import { fixed, n, table, verdict } from './report-format.js'
-import { TARGETS } from './results.js'
+import { TARGETS } from './goals.js'
 import { TARGET_NAMES } from './targets.js'
 
 const CPU_GROUPS = ['server', 'postgres', 'redis', 'wrk', 'other processes'] as const

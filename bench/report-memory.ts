@@ -2,7 +2,7 @@
 import { EVENT_STREAM_LIMIT, type MemoryResult } from './memory.js'
 import { n, table, verdict } from './report-format.js'
 import { LAYOUT_PROCESSES } from './hub.js'
-import { TARGETS } from './results.js'
+import { TARGETS } from './goals.js'
 
 const kib = (bytes: number) => n(bytes / 1024)
 

@@ -14,8 +14,11 @@ export const connectors = {
 
 export { hydrationKey } from './types.js'
 export { ChannelApiError, type ChannelApiErrorKind } from './shared/api-error.js'
+export { fitQuantity, type QuantityRange } from './shared/quantity-range.js'
 export type {
   AnyConnector,
+  CertificateCheckContext,
+  CertificateVerdict,
   ChannelClient,
   ClientContext,
   Connector,
@@ -24,6 +27,7 @@ export type {
   ConnectorRegistry,
   InboundRequest,
   IssuedToken,
+  StockSupport,
   TokenIssuance,
   VerifiedEnvelope,
   VerifyFailure,

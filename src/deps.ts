@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
 import { createDeliveryCounter, type DeliveryCounter } from './metrics/delivery.js'
 import { createStockCounter, type StockCounter } from './metrics/stock.js'
-import { createAccountDirectory, type AccountDirectory } from './pipeline/accounts.js'
+import { createAccountDirectory, type AccountDirectory } from './config/account-directory.js'
 import { createCertificateCache, type CertificateCache } from './pipeline/certificates.js'
 import { createInboxIntake, type InboxIntake } from './pipeline/inbox-intake.js'
 import {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { ListingInput } from '../db/repos/listings.js'
 import { ChannelId } from '../events/index.js'
 import { formatIssues } from '../issues.js'
-import type { AccountDirectory } from '../pipeline/accounts.js'
+import type { AccountDirectory } from '../config/account-directory.js'
 import { StockPolicy } from './policy.js'
 
 /** One listing as `PUT /v1/listings` and `hub listings import` take it. */

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import { internalSkuKey, internalSkusOf } from '../db/repos/listings.js'
 import { orderKeyString, type OrderKey } from '../db/repos/orders.js'
+import type { ReservationWrites } from '../db/repos/reservations.js'
 import type { Database } from '../db/schema.js'
 import type { OrderLine, OrderSnapshot } from '../events/index.js'
 
@@ -59,16 +60,11 @@ export interface OrderToReserve {
   readonly known: boolean
 }
 
-/** The rows and notes that bring orders' reservations in line (see {@link planReservations}). */
-export interface ReservationWrites {
-  readonly rows: ReadonlyArray<Record<string, unknown>>
-  readonly notes: ReadonlyArray<Record<string, unknown>>
-}
-
 /**
  * How orders' reservations follow their stored snapshots, inside the caller's transaction (which
- * holds the orders' row locks): {@link planReservations} decides, {@link writeReservations} or the
- * caller's own last statement ({@link reservationWrites}) writes, and each SKU gets a note of how
+ * holds the orders' row locks): {@link planReservations} decides, `writeReservations` or the
+ * caller's own last statement (`reservationWrites`, both in db/repos/reservations.ts) writes, and
+ * each SKU gets a note of how
  * much its live units changed. The SKUs' `reserved` and ats are brought up to date by whoever next
  * holds the SKU's lock and takes the notes (`reservationsNow`), outside this transaction: an order
  * never waits on its SKU's row, which every order of a best-seller would otherwise queue for (one
@@ -76,19 +72,11 @@ export interface ReservationWrites {
  * releases what it held.
  */
 
-/** Writes what {@link planReservations} decided, in its own statement (none if nothing). */
-export async function writeReservations(
-  trx: Kysely<Database>,
-  writes: ReservationWrites,
-): Promise<void> {
-  if (writes.rows.length > 0) await sql`with ${reservationWrites(writes)} select 1`.execute(trx)
-}
-
 /**
  * What {@link reserveOrders} writes, decided from the orders' current reservations (read locked,
  * so a settle of shipped units cannot change them between this read and the write) and the
  * channel-to-internal SKU mapping; a caller may write it with its own last statement
- * ({@link reservationWrites}).
+ * (`reservationWrites`).
  */
 export async function planReservations(
   trx: Kysely<Database>,
@@ -152,29 +140,6 @@ export async function planReservations(
       })
   }
   return { rows, notes }
-}
-
-/**
- * The write of {@link planReservations}' rows and notes, as two common table expressions
- * (`reserved`, `noted`) for the caller's statement; with nothing to write they insert nothing, so
- * the statement's text stays the same.
- */
-export function reservationWrites(writes: ReservationWrites) {
-  return sql`reserved as (
-      insert into reservation (channel, account_id, order_id, line_id, sku, held, consumed, settled, consumed_at, updated_at)
-      select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.settled, r.consumed_at, now()
-        from json_to_recordset(${JSON.stringify(writes.rows)}::json) as r(channel text, account_id text,
-             order_id text, line_id text, sku text, held integer, consumed integer, settled integer,
-             consumed_at timestamptz)
-      on conflict (channel, account_id, order_id, line_id) do update set
-        sku = excluded.sku, held = excluded.held, consumed = excluded.consumed,
-        settled = excluded.settled, consumed_at = excluded.consumed_at, updated_at = excluded.updated_at
-    ), noted as (
-      insert into inventory_change (sku, channel, account_id, order_id, reserved_delta)
-      select n.sku, n.channel, n.account_id, n.order_id, n.reserved_delta
-        from json_to_recordset(${JSON.stringify(writes.notes)}::json) as n(sku text, channel text,
-             account_id text, order_id text, reserved_delta integer)
-    )`
 }
 
 /** The reservation rows a snapshot needs written: new or different lines, and released ones. */

@@ -9,11 +9,8 @@ import {
   type OrderWrite,
 } from '../db/repos/orders.js'
 import type { Database } from '../db/schema.js'
-import {
-  planReservations,
-  writeReservations,
-  type ReservationWrites,
-} from '../inventory/reservations.js'
+import { planReservations } from '../inventory/reservations.js'
+import { writeReservations, type ReservationWrites } from '../db/repos/reservations.js'
 import type { EventDraft } from '../outbox/event.js'
 import { decideOrderChange } from './diff.js'
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely'
 import { settleInboxMessage } from '../db/repos/inbox.js'
 import type { HubEvent } from '../events/index.js'
-import { reservationWrites, type ReservationWrites } from '../inventory/reservations.js'
+import { reservationWrites, type ReservationWrites } from '../db/repos/reservations.js'
 import type { Database, InboxOutcome } from '../db/schema.js'
 import { storableJson } from '../storable.js'
 

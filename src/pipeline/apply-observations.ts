@@ -7,7 +7,7 @@ import { listingSubject, type HubEvent } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import { applyStockReport } from '../inventory/reports.js'
 import { applyOrderSnapshots } from '../orders/apply.js'
-import type { ReservationWrites } from '../inventory/reservations.js'
+import type { ReservationWrites } from '../db/repos/reservations.js'
 import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
 import type { Observation } from '../../normalizers/index.js'
 

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto'
 import { rootCertificates } from 'node:tls'
-import type { CertificateCheckContext, CertificateVerdict } from '../../connectors/types.js'
+import type { CertificateCheckContext, CertificateVerdict } from '../../connectors/index.js'
 import type { HttpTransport } from '../outbound/transport.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'

@@ -8,7 +8,7 @@ import { resolveListings, type ListingRow } from '../inventory/listing-input.js'
 import type { Logger } from '../logger.js'
 import type { Queues } from '../queues/index.js'
 import type { Clock } from '../clock.js'
-import type { AccountDirectory } from './accounts.js'
+import type { AccountDirectory } from '../config/account-directory.js'
 import { createBatcher, type BatcherOptions } from './batcher.js'
 
 export interface InventoryCommandDeps {

@@ -3,9 +3,8 @@ import { readListingWithStock } from '../db/repos/listings.js'
 import type { Database, Listing } from '../db/schema.js'
 import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
 import { effectivePolicy, listedQuantity, StockPolicy } from '../inventory/policy.js'
-import type { ChannelClient, StockSupport } from '../../connectors/types.js'
-import { ChannelApiError } from '../../connectors/index.js'
-import type { AccountDirectory } from './accounts.js'
+import { ChannelApiError, type ChannelClient, type StockSupport } from '../../connectors/index.js'
+import type { AccountDirectory } from '../config/account-directory.js'
 import type { StepResult } from './step-result.js'
 
 /** Everything a stock job needs about its listing, read when the job runs. */

@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../queues/index.js'
-import { subjectsOf } from '../admin/inbox-subjects.js'
+import { subjectsOf } from './inbox-subjects.js'
 import { lockInboxStatuses } from '../db/repos/inbox.js'
 import { appendAndSettle, type MessageSettlement } from '../outbox/append.js'
 import { applyMessages, type MessageToApply } from './apply-observations.js'

@@ -8,7 +8,7 @@ import type {
   IssuedToken,
   VerifyFailure,
 } from '../../connectors/index.js'
-import type { AccountDirectory } from './accounts.js'
+import type { AccountDirectory } from '../config/account-directory.js'
 import type { InboxIntake } from './inbox-intake.js'
 import { withTimeout } from '../timeout.js'
 import type { CertificateCache } from './certificates.js'

@@ -5,7 +5,7 @@ import { findWebhookTokenExpiry, storeWebhookToken } from '../db/repos/webhook-t
 import type { Database } from '../db/schema.js'
 import type { ChannelId } from '../events/index.js'
 import type { IssuedToken } from '../../connectors/index.js'
-import type { AccountDirectory } from './accounts.js'
+import type { AccountDirectory } from '../config/account-directory.js'
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest()
 

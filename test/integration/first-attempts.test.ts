@@ -4,7 +4,7 @@
 // full, deliveries are queued rather than dropped or held. Real PostgreSQL, Redis and subscriber.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { relayBatch } from '../../src/outbox/relay.js'
+import { relayBatch } from '../../src/pipeline/relay.js'
 import {
   createFirstAttempts,
   type FirstAttemptSettings,

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/schema.js'
 import type { HubEvent } from '../../src/events/index.js'
 import { appendEvents } from '../../src/outbox/append.js'
-import { relayBatch } from '../../src/outbox/relay.js'
+import { relayBatch } from '../../src/pipeline/relay.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { truncateAll } from '../helpers/pipeline.js'
 

@@ -1,4 +1,4 @@
-import type { Account } from '../config/index.js'
+import type { Account } from './index.js'
 import type { ChannelId } from '../events/index.js'
 import {
   connectors,

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { HubEvent } from '../events/index.js'
-import { eventId } from '../outbox/event.js'
+import { eventId } from './event.js'
 
 /**
  * Gives a replay's events ids that keep replays idempotent without losing what changed.

@@ -4,8 +4,8 @@ import { listingsOfSkus } from '../db/repos/listings.js'
 import { publishNextEvents } from '../db/repos/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
-import { queueDeliveries } from '../pipeline/deliver-jobs.js'
-import type { FirstAttempts } from '../pipeline/first-attempts.js'
+import { queueDeliveries } from './deliver-jobs.js'
+import type { FirstAttempts } from './first-attempts.js'
 
 export interface RelayDeps {
   readonly db: Kysely<Database>
