@@ -23,6 +23,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
+import { jsonBody } from '../json-body.js'
 import type { ChannelState } from '../types.js'
 import type { SpApiErrorEntry, SpApiReply } from './admission.js'
 import { asinOf, MFN_CHANNEL_CODE, type AmazonSeller } from './seller.js'
@@ -254,14 +255,7 @@ export async function patchListingsItem(
 ): Promise<Response> {
   const call = listingCall(seller, c)
   if ('invalid' in call) return reply.refuse(400, [call.invalid])
-  const contentType = c.req.header('content-type') ?? ''
-  let body: unknown
-  try {
-    body = contentType.startsWith('application/json') ? JSON.parse(await c.req.text()) : undefined
-  } catch {
-    body = undefined
-  }
-  const patches = patchesOf(body)
+  const patches = patchesOf(await jsonBody(c))
   if (typeof patches === 'string') return reply.refuse(400, [invalidInput(patches)])
   const { quantities, issues } = quantitiesOf(patches)
   const answer = (status: string) =>

@@ -11,6 +11,7 @@
  * cost), 3 for the read (one object, one nested object, one list).
  */
 import { Hono, type Context } from 'hono'
+import { jsonBody } from '../json-body.js'
 import type { ChannelState } from '../types.js'
 import { costBucketOf, INVALID_TOKEN_BODY, throttled, tokenAccepted } from './admission.js'
 import { answerBody, operationOf, type Resolved } from './graphql.js'
@@ -66,13 +67,7 @@ export function shopifyRoutes(state: ChannelState): Hono {
 async function readBody(
   c: Context,
 ): Promise<{ query: string; variables: Record<string, unknown> } | undefined> {
-  if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(await c.req.text())
-  } catch {
-    return undefined
-  }
+  const value = await jsonBody(c)
   if (typeof value !== 'object' || value === null) return undefined
   const { query, variables } = value as { query?: unknown; variables?: unknown }
   if (typeof query !== 'string' || query.trim() === '') return undefined

@@ -18,6 +18,7 @@
  */
 import type { Context } from 'hono'
 import { z } from 'zod'
+import { jsonBody } from '../json-body.js'
 import type { ChannelState } from '../types.js'
 import { decodedQuery, lastSegment, refuse } from './admission.js'
 import { OTHER_SHIP_NODE, SHIP_NODE } from './seller.js'
@@ -92,7 +93,7 @@ export function walmartStock(state: ChannelState) {
   async function write(c: Context): Promise<Response> {
     const at = target(c)
     if (at instanceof Response) return at
-    const body = await jsonBody(c, SingleUpdate)
+    const body = await parsedBody(c, SingleUpdate)
     if (body === undefined || body.sku !== at.sku) {
       return refuse(c, state, 400, {
         code: BAD_CONTENT,
@@ -106,7 +107,7 @@ export function walmartStock(state: ChannelState) {
 
   async function writePerNode(c: Context): Promise<Response> {
     const sku = lastSegment(c.req.url) ?? ''
-    const body = await jsonBody(c, PerNodeUpdate)
+    const body = await parsedBody(c, PerNodeUpdate)
     if (sku === '' || body === undefined) {
       return refuse(c, state, 400, {
         code: BAD_CONTENT,
@@ -136,14 +137,7 @@ export function walmartStock(state: ChannelState) {
 }
 
 /** The body as JSON of `schema`, sent as `application/json`; undefined otherwise. */
-async function jsonBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | undefined> {
-  if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return undefined
-  let value: unknown
-  try {
-    value = JSON.parse(await c.req.text())
-  } catch {
-    return undefined
-  }
-  const parsed = schema.safeParse(value)
+async function parsedBody<T>(c: Context, schema: z.ZodType<T>): Promise<T | undefined> {
+  const parsed = schema.safeParse(await jsonBody(c))
   return parsed.success ? parsed.data : undefined
 }
