@@ -1,6 +1,6 @@
 import type { WorkerOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { hubBackoff } from './settle.js'
+import { hubBackoff } from './attempts.js'
 
 export interface WorkerBase {
   readonly connection: Redis
