@@ -1,7 +1,7 @@
 // Issue #7's storm fault tests (DESIGN.md §10 invariants 2 and 3) on a corpus of Shopify orders
 // that are created, updated, then fulfilled or cancelled, with stock reserved for their lines:
-// - duplicate storm: every webhook 5 times, copies shuffled, orders concurrent: the same state
-//   and the same events as one clean run;
+// - duplicate storm: every webhook 5 times, copies shuffled (seeded: TEST_SEED replays an order),
+//   orders concurrent: the same state and the same events as one clean run;
 // - reorder storm: each order's versions newest-first, with duplicates, through the real queues
 //   and workers: the same final state, and only the newest version is ever published.
 import { describe, expect, it } from 'vitest'
@@ -12,6 +12,7 @@ import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { useTestHub, type TestHub } from '../helpers/hub.js'
 import { outboxEvents, receiveAndNormalize } from '../helpers/pipeline.js'
+import { seededRandom, shuffle } from '../helpers/seeded-random.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 
 const clean = useTestHub()
@@ -124,14 +125,6 @@ const orderEvents = async (hub: TestHub) =>
     .map((e) => ({ id: e.id, type: e.type, subject: e.subject, data: e.data }))
     .sort((a, b) => a.id.localeCompare(b.id))
 
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    ;[items[i], items[j]] = [items[j]!, items[i]!]
-  }
-  return items
-}
-
 type State = Awaited<ReturnType<typeof state>>
 type OrderEvent = Awaited<ReturnType<typeof orderEvents>>[number]
 
@@ -159,6 +152,7 @@ describe('storms', () => {
 
   it('duplicate storm: every webhook 5 times, shuffled copies, orders concurrent → same state and events', async () => {
     await seedStock(duplicated)
+    const random = seededRandom()
     // Per order: each version's first copy in order; the other four copies of it (and of older
     // versions) land anywhere after it.
     const perOrder = corpus.map((order) => {
@@ -167,8 +161,8 @@ describe('storms', () => {
       for (const v of order) {
         sequence.push(v)
         pending.push(v, v, v, v)
-        shuffle(pending)
-        sequence.push(...pending.splice(0, Math.floor(Math.random() * pending.length)))
+        shuffle(pending, random)
+        sequence.push(...pending.splice(0, Math.floor(random() * pending.length)))
       }
       return [...sequence, ...pending]
     })
