@@ -2,7 +2,8 @@ import { Worker } from 'bullmq'
 import { deliverEvent, type DeliverDeps } from '../src/pipeline/deliver-event.js'
 import { DeliverJob, QUEUE_NAMES } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
-import { attemptOf, decode, settle } from './settle.js'
+import { attemptOf } from './attempts.js'
+import { decode, settle } from './settle.js'
 
 /** Deliveries the relay's first attempt did not settle: retries, and anything the sweeper re-queues. */
 export function createDeliverWorker(
@@ -12,9 +13,9 @@ export function createDeliverWorker(
 ): Worker {
   return new Worker(
     QUEUE_NAMES.deliver,
-    async (job) => {
+    async (job, token) => {
       const { deliveryId } = decode(DeliverJob, job.data)
-      settle(await deliverEvent(deps, deliveryId, attemptOf(job)))
+      await settle(await deliverEvent(deps, deliveryId, attemptOf(job)), { job, token })
     },
     workerOptions(base, concurrency),
   )

@@ -41,6 +41,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     prefix: config.queues.prefix,
     backoffMaxMs: config.delivery.backoffMaxMs,
     lockMs: config.maintenance.jobLockMs,
+    stalledIntervalMs: config.maintenance.jobStalledIntervalMs,
   }
   const deliverDeps = {
     ...work,

@@ -9,7 +9,8 @@ import {
   type InboundMessage,
 } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
-import { attemptOf, decode, settleJob } from './settle.js'
+import { attemptOf } from './attempts.js'
+import { decode, settle } from './settle.js'
 
 /** Most messages normalized in one transaction. */
 const MAX_BATCH = 100
@@ -52,7 +53,7 @@ export function createNormalizeWorker(
       }
       if (deps.log.isLevelEnabled('debug'))
         deps.log.debug({ ...ids, outcome: result.kind }, 'normalize step ended')
-      await settleJob(result, job, token)
+      await settle(result, { job, token })
     },
     workerOptions(base, concurrency),
   )

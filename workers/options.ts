@@ -1,13 +1,14 @@
 import type { WorkerOptions } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { hubBackoff } from './settle.js'
+import { hubBackoff } from './attempts.js'
 
 export interface WorkerBase {
   readonly connection: Redis
   readonly prefix: string
   readonly backoffMaxMs: number
-  /** See `Config.maintenance.jobLockMs`. */
+  /** See `Config.maintenance.jobLockMs` and `jobStalledIntervalMs`. */
   readonly lockMs: number
+  readonly stalledIntervalMs: number
 }
 
 /** Every worker gets its connection, prefix and backoff from deps; none creates its own. */
@@ -17,7 +18,7 @@ export function workerOptions(base: WorkerBase, concurrency: number): WorkerOpti
     prefix: base.prefix,
     concurrency,
     lockDuration: base.lockMs,
-    stalledInterval: base.lockMs,
+    stalledInterval: base.stalledIntervalMs,
     settings: { backoffStrategy: hubBackoff(base.backoffMaxMs) },
   }
 }

@@ -4,7 +4,8 @@ import type { NormalizeDeps } from '../src/pipeline/normalize-inbox-item.js'
 import { ReplayJob } from '../src/queues/catalog.js'
 import { QUEUE_NAMES, type Queues } from '../src/queues/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
-import { attemptOf, decode, settle } from './settle.js'
+import { attemptOf } from './attempts.js'
+import { decode, settle } from './settle.js'
 
 /**
  * One bulk replay run per job, processed a batch at a time with progress in Postgres. One run at
@@ -18,9 +19,10 @@ export function createReplayWorker(
 ): Worker {
   const worker = new Worker(
     QUEUE_NAMES.replay,
-    async (job) => {
+    async (job, token) => {
       const { runId } = decode(ReplayJob, job.data)
-      settle(await processReplayRun(deps, runId, { finalAttempt: attemptOf(job).final }))
+      const result = await processReplayRun(deps, runId, { finalAttempt: attemptOf(job).final })
+      await settle(result, { job, token })
     },
     workerOptions(base, 1),
   )

@@ -26,7 +26,7 @@ export function createStockWorker(
   const count = (outcome: string) => deps.stockCounter.count(account.channel, account.id, outcome)
   return new Worker(
     queue.name,
-    async (job) => {
+    async (job, token) => {
       const { kind, listingId } = decode(StockJob, job.data)
       const jobDeps = {
         ...deps,
@@ -38,11 +38,8 @@ export function createStockWorker(
           : await checkListingStock(jobDeps, listingId, (drift) =>
               count(drift === 0 ? 'checked' : 'drift'),
             )
-      if (result.kind === 'later') {
-        await queue.rateLimit(result.delayMs)
-        throw Worker.RateLimitError()
-      }
-      settle(result)
+      // A 429 is the channel's limit for the whole account, so the whole queue waits.
+      await settle(result, { job, token, queueWide: queue })
     },
     {
       ...workerOptions(base, concurrency),

@@ -58,6 +58,31 @@ describe('loadConfig', () => {
     )
   })
 
+  it('locks jobs and checks for stalled ones as BullMQ does by default, or as configured', () => {
+    const timing = (env: Record<string, string>) => {
+      const { jobLockMs, jobStalledIntervalMs } = loadConfig(env).maintenance
+      return { jobLockMs, jobStalledIntervalMs }
+    }
+    // BullMQ's own defaults (lockDuration, stalledInterval).
+    expect(timing({})).toEqual({ jobLockMs: 30_000, jobStalledIntervalMs: 30_000 })
+    expect(timing({ JOB_LOCK_MS: '3000' })).toEqual({
+      jobLockMs: 3_000,
+      jobStalledIntervalMs: 3_000,
+    })
+    expect(timing({ JOB_LOCK_MS: '2000', JOB_STALLED_INTERVAL_MS: '500' })).toEqual({
+      jobLockMs: 2_000,
+      jobStalledIntervalMs: 500,
+    })
+    expect(problemsOf({ JOB_LOCK_MS: '1.5', JOB_STALLED_INTERVAL_MS: 'soon' })).toEqual([
+      expect.stringMatching(/^JOB_LOCK_MS: .*expected int/),
+      expect.stringMatching(/^JOB_STALLED_INTERVAL_MS: .*expected number/),
+    ])
+    expect(problemsOf({ JOB_LOCK_MS: '999', JOB_STALLED_INTERVAL_MS: '499' })).toEqual([
+      'JOB_LOCK_MS: Too small: expected number to be >=1000',
+      'JOB_STALLED_INTERVAL_MS: Too small: expected number to be >=500',
+    ])
+  })
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', ADMIN_TOKEN: '' }).http.port).toBe(3000)
   })

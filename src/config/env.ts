@@ -86,6 +86,8 @@ export const Env = z.object({
   SWEEP_INTERVAL_MS: int(10_000, 100),
   SWEEP_GRACE_MS: int(30_000, 0),
   JOB_LOCK_MS: int(30_000, 1_000),
+  // Unset: JOB_LOCK_MS. Each check is a script over every queue's active jobs, so not too often.
+  JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).optional(),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0),
   STARTUP_RETRY_SECONDS: int(30, 0),
   SANDBOX_EMULATOR_PORT: int(3001, 1).pipe(z.number().max(65535)),

@@ -99,10 +99,15 @@ export interface Config {
     readonly sweepGraceMs: number
     /**
      * A job's lock (BullMQ lockDuration, renewed at half of it while the job runs): a job whose
-     * worker died is retried by another worker within about twice this (it is also how often
-     * stalled jobs are looked for).
+     * worker died can be taken over once its lock has lapsed.
      */
     readonly jobLockMs: number
+    /**
+     * How often workers look for such jobs (BullMQ stalledInterval; a job must be seen active by
+     * one check and unlocked by the next), so a dead worker's jobs are taken over within about
+     * max(jobLockMs, this) + this. Any value is safe: a job whose lock is held is never taken.
+     */
+    readonly jobStalledIntervalMs: number
   }
   readonly log: { readonly level: Env['LOG_LEVEL'] }
   readonly shutdownTimeoutMs: number
@@ -214,6 +219,7 @@ export function loadConfig(
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepGraceMs: e.SWEEP_GRACE_MS,
       jobLockMs: e.JOB_LOCK_MS,
+      jobStalledIntervalMs: e.JOB_STALLED_INTERVAL_MS ?? e.JOB_LOCK_MS,
     },
     stock: {
       echoWindowMs: e.STOCK_ECHO_WINDOW_MS,

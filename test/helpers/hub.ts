@@ -1,4 +1,5 @@
 import { randomBytes, type X509Certificate } from 'node:crypto'
+import { once } from 'node:events'
 import type { Hono } from 'hono'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, inject } from 'vitest'
@@ -71,6 +72,9 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
       ...(opts.transport ? { transport: opts.transport } : {}),
       ...(opts.certificateRoots ? { certificateRoots: opts.certificateRoots } : {}),
     })
+    // As in a hub that has been up a moment: the producer connection queues nothing while it
+    // connects, so a test's first Redis command (a /metrics scrape) would otherwise fail.
+    if (deps.redis.producer.status !== 'ready') await once(deps.redis.producer, 'ready')
     const app = createApp(deps)
     const server = opts.listen ? await startHttp(app, { host: '127.0.0.1', port: 0 }) : undefined
     state = { config, deps, app, ...(server ? { server } : {}) }

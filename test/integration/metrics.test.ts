@@ -24,65 +24,85 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
+/** Every sample's value now; a series not yet exported counts as 0, so tests compare deltas. */
+async function samples(...series: string[]): Promise<number[]> {
+  const text = await scrape()
+  return series.map((s) => sample(text, s) ?? 0)
+}
+
+/** The change in each series since `before` (as returned by `samples`). */
+async function deltas(series: readonly string[], before: readonly number[]): Promise<number[]> {
+  return (await samples(...series)).map((value, i) => value - before[i]!)
+}
+
+/** A Shopify order webhook no other test sends: its own webhook id and order id. */
+const ORDER_IDS = { counts: 1, backlog: 2 } as const
+function freshOrder(name: keyof typeof ORDER_IDS) {
+  const order = JSON.parse(fx.body) as { id: number }
+  const id = order.id + ORDER_IDS[name]
+  return withBody(fx, JSON.stringify({ ...order, id }), `metrics-${name}`)
+}
+
+// Each test reads the counters and gauges it asserts on before acting, and asserts on the change,
+// so any test runs alone or in any order (the hub, and its counters, are shared by the file).
 describe('/metrics', () => {
   it('counts webhooks by outcome and verification failures by reason', async () => {
-    expect((await postShopify(hub.app, withBody(fx, fx.body, 'metrics-1'))).status).toBe(200)
-    expect((await postShopify(hub.app, withBody(fx, fx.body, 'metrics-1'))).status).toBe(200)
-    expect((await postShopify(hub.app, fx, { secret: 'wrong' })).status).toBe(401)
-    const text = await scrape()
-    expect(sample(text, 'hub_webhooks_received_total{channel="shopify",outcome="accepted"}')).toBe(
-      1,
-    )
-    expect(sample(text, 'hub_webhooks_received_total{channel="shopify",outcome="duplicate"}')).toBe(
-      1,
-    )
-    expect(sample(text, 'hub_webhooks_received_total{channel="shopify",outcome="rejected"}')).toBe(
-      1,
-    )
-    expect(
-      sample(
-        text,
-        'hub_webhook_verification_failures_total{channel="shopify",reason="bad-signature"}',
-      ),
-    ).toBe(1)
+    const series = [
+      'hub_webhooks_received_total{channel="shopify",outcome="accepted"}',
+      'hub_webhooks_received_total{channel="shopify",outcome="duplicate"}',
+      'hub_webhooks_received_total{channel="shopify",outcome="rejected"}',
+      'hub_webhook_verification_failures_total{channel="shopify",reason="bad-signature"}',
+    ]
+    const before = await samples(...series)
+    const webhook = freshOrder('counts')
+    expect((await postShopify(hub.app, webhook)).status).toBe(200)
+    expect((await postShopify(hub.app, webhook)).status).toBe(200)
+    expect((await postShopify(hub.app, webhook, { secret: 'wrong' })).status).toBe(401)
+    expect(await deltas(series, before)).toEqual([1, 1, 1, 1])
   })
 
   it('shows the backlog at each stage, and its draining', async () => {
+    const series = [
+      'hub_queue_jobs{queue="inbound",state="waiting"}',
+      'hub_inbox_unprocessed',
+      'hub_feed_position',
+    ]
+    const before = await samples(...series)
+    const res = await postShopify(hub.app, freshOrder('backlog'))
+    const { id } = (await res.json()) as { id: string }
+    // The webhook waits in the inbox and in the inbound queue (no workers here).
+    expect(await deltas(series, before)).toEqual([1, 1, 0])
     let text = await scrape()
-    // The accepted webhook above waits in the inbox and in the inbound queue (no workers here).
-    expect(sample(text, 'hub_queue_jobs{queue="inbound",state="waiting"}')).toBe(1)
-    expect(sample(text, 'hub_inbox_unprocessed')).toBe(1)
     expect(sample(text, 'hub_inbox_oldest_unprocessed_seconds')).toBeGreaterThanOrEqual(0)
     expect(
       sample(text, 'hub_queue_oldest_waiting_seconds{queue="inbound"}'),
     ).toBeGreaterThanOrEqual(0)
-    expect(sample(text, 'hub_feed_position')).toBe(0)
 
-    const [row] = await hub.deps.db.selectFrom('inbox_message').select('id').execute()
-    await normalizeInboxItem(hub.deps, row!.id, { finalAttempt: false })
-    text = await scrape()
-    expect(sample(text, 'hub_inbox_unprocessed')).toBe(0)
-    expect(sample(text, 'hub_outbox_lag_seconds')).toBeGreaterThanOrEqual(0)
+    await normalizeInboxItem(hub.deps, id, { finalAttempt: false })
+    expect(await deltas(series, before)).toEqual([1, 0, 0])
+    expect(sample(await scrape(), 'hub_outbox_lag_seconds')).toBeGreaterThanOrEqual(0)
 
     await relayAll(hub.deps)
+    expect(await deltas(series, before)).toEqual([1, 0, 1])
     text = await scrape()
-    expect(sample(text, 'hub_feed_position')).toBe(1)
     expect(sample(text, 'hub_outbox_lag_seconds')).toBe(0)
-    expect(sample(text, 'hub_deliveries_pending')).toBe(0) // no subscriptions yet
+    expect(sample(text, 'hub_deliveries_pending')).toBe(0) // no subscriptions in this file
   })
 
   it('declares every `_total` series a counter, and no counter under another name', async () => {
     // Stock and delivery counts live in Redis (worker processes count them); a scrape reads them.
+    const series = [
+      'hub_stock_calls_total{channel="walmart",account="demo",outcome="applied"}',
+      'hub_delivery_outcomes_total{subscription="sub_metrics",outcome="delivered"}',
+    ]
+    const before = await samples(...series)
     hub.deps.stockCounter.count('walmart', 'demo', 'applied')
     hub.deps.deliveryCounter.record({ subscriptionId: 'sub_metrics', outcome: 'delivered' })
-    await vi.waitFor(async () => expect(await scrape()).toContain('hub_delivery_outcomes_total{'), {
+    await vi.waitFor(async () => expect(await deltas(series, before)).toEqual([1, 1]), {
       timeout: 2_000,
       interval: 50,
     })
     const text = await scrape()
-    expect(
-      sample(text, 'hub_stock_calls_total{channel="walmart",account="demo",outcome="applied"}'),
-    ).toBe(1)
     const types = new Map(
       [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!] as const),
     )

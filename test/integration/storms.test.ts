@@ -1,7 +1,7 @@
 // Issue #7's storm fault tests (DESIGN.md §10 invariants 2 and 3) on a corpus of Shopify orders
 // that are created, updated, then fulfilled or cancelled, with stock reserved for their lines:
-// - duplicate storm: every webhook 5 times, copies shuffled, orders concurrent: the same state
-//   and the same events as one clean run;
+// - duplicate storm: every webhook 5 times, copies shuffled (seeded: TEST_SEED replays an order),
+//   orders concurrent: the same state and the same events as one clean run;
 // - reorder storm: each order's versions newest-first, with duplicates, through the real queues
 //   and workers: the same final state, and only the newest version is ever published.
 import { describe, expect, it } from 'vitest'
@@ -12,6 +12,7 @@ import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { useTestHub, type TestHub } from '../helpers/hub.js'
 import { outboxEvents, receiveAndNormalize } from '../helpers/pipeline.js'
+import { seededRandom, shuffle } from '../helpers/seeded-random.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 
 const clean = useTestHub()
@@ -124,19 +125,26 @@ const orderEvents = async (hub: TestHub) =>
     .map((e) => ({ id: e.id, type: e.type, subject: e.subject, data: e.data }))
     .sort((a, b) => a.id.localeCompare(b.id))
 
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1))
-    ;[items[i], items[j]] = [items[j]!, items[i]!]
-  }
-  return items
+type State = Awaited<ReturnType<typeof state>>
+type OrderEvent = Awaited<ReturnType<typeof orderEvents>>[number]
+
+/**
+ * The baseline every storm is compared with: every version once, in order, on its own hub. Made
+ * by whichever test needs it first, so each test runs alone or in any order.
+ */
+let cleanRun: Promise<{ state: State; events: OrderEvent[] }> | undefined
+function baseline() {
+  cleanRun ??= (async () => {
+    await seedStock(clean)
+    for (const order of corpus) for (const v of order) await receiveAndNormalize(clean, v)
+    return { state: await state(clean), events: await orderEvents(clean) }
+  })()
+  return cleanRun
 }
 
 describe('storms', () => {
   it('a clean run: every version once, in order', async () => {
-    await seedStock(clean)
-    for (const order of corpus) for (const v of order) await receiveAndNormalize(clean, v)
-    const s = await state(clean)
+    const s = (await baseline()).state
     expect(s.orders).toHaveLength(ORDERS)
     // Fulfilled orders keep their shipped units reserved (no later on-hand level); cancelled hold nothing.
     expect(s.reservations.filter((r) => r.held > 0)).toEqual([])
@@ -144,6 +152,7 @@ describe('storms', () => {
 
   it('duplicate storm: every webhook 5 times, shuffled copies, orders concurrent → same state and events', async () => {
     await seedStock(duplicated)
+    const random = seededRandom()
     // Per order: each version's first copy in order; the other four copies of it (and of older
     // versions) land anywhere after it.
     const perOrder = corpus.map((order) => {
@@ -152,8 +161,8 @@ describe('storms', () => {
       for (const v of order) {
         sequence.push(v)
         pending.push(v, v, v, v)
-        shuffle(pending)
-        sequence.push(...pending.splice(0, Math.floor(Math.random() * pending.length)))
+        shuffle(pending, random)
+        sequence.push(...pending.splice(0, Math.floor(random() * pending.length)))
       }
       return [...sequence, ...pending]
     })
@@ -174,8 +183,9 @@ describe('storms', () => {
       }),
     )
     expect({ accepted, duplicates }).toEqual({ accepted: ORDERS * 3, duplicates: ORDERS * 3 * 4 })
-    expect(await state(duplicated)).toEqual(await state(clean))
-    expect(await orderEvents(duplicated)).toEqual(await orderEvents(clean))
+    const { state: cleanState, events } = await baseline()
+    expect(await state(duplicated)).toEqual(cleanState)
+    expect(await orderEvents(duplicated)).toEqual(events)
   })
 
   it('reorder storm: versions newest-first, with duplicates, through the workers → same state, only the newest published', async () => {
@@ -207,10 +217,11 @@ describe('storms', () => {
         }
       }),
     )
-    expect(await state(reordered)).toEqual(await state(clean))
+    const cleanState = (await baseline()).state
+    expect(await state(reordered)).toEqual(cleanState)
     const events = await orderEvents(reordered)
     const finals = new Map(
-      (await state(clean)).orders.map((o) => [o.external_id, o.snapshot as OrderSnapshot]),
+      cleanState.orders.map((o) => [o.external_id, o.snapshot as OrderSnapshot]),
     )
     expect(events).toHaveLength(ORDERS)
     for (const e of events) {

@@ -41,8 +41,10 @@ function startWorker(): ChildProcess {
         LOG_LEVEL: 'warn',
         SWEEP_INTERVAL_MS: '500',
         SWEEP_GRACE_MS: '1000',
-        // The killed worker's jobs stay locked this long before another takes them over.
+        // The killed worker's jobs stay locked this long, and are looked for this often, before
+        // another takes them over (BullMQ's defaults: 30 s each, which made this test a minute).
         JOB_LOCK_MS: '3000',
+        JOB_STALLED_INTERVAL_MS: '500',
       },
       stdio: 'ignore',
     },
@@ -81,8 +83,8 @@ describe('a worker killed with SIGKILL mid-batch', () => {
     expect(doneAtKill).toBeLessThan(TOTAL)
 
     startWorker()
-    // Jobs the dead worker held become "stalled" once their locks lapse (BullMQ's lock duration,
-    // 30 s by default) and run again; the rest simply continue.
+    // Jobs the dead worker held become "stalled" once their locks lapse and a stalled-job check
+    // finds them (JOB_LOCK_MS, JOB_STALLED_INTERVAL_MS above), and run again; the rest continue.
     await waitUntilAllNormalized(hub.deps.db)
     expect(await inboxCount(hub.deps.db, 'normalized')).toBe(TOTAL)
     await expectEachOrderOnce(hub.deps.db, TOTAL)

@@ -1,22 +1,14 @@
-// De-risks the mapping from step outcomes to BullMQ behaviour and the retry schedule: permanent
-// failures are not retried, backoff grows with jitter within its cap, Retry-After is a floor.
-import { UnrecoverableError, type MinimalJob } from 'bullmq'
+// De-risks the retry schedule: attempts are numbered from the one a job continues, backoff grows
+// with jitter within its cap, Retry-After is a floor.
+import type { MinimalJob } from 'bullmq'
 import { describe, expect, it } from 'vitest'
 import { RetryLaterError } from '../src/errors.js'
-import { attemptOf, hubBackoff, settle } from './settle.js'
+import { attemptOf, hubBackoff } from './attempts.js'
 
 const job = (delay: number) =>
   ({ opts: { backoff: { type: 'hub', delay } } }) as unknown as MinimalJob
 
-describe('settle', () => {
-  it('maps outcomes to BullMQ semantics', () => {
-    expect(() => settle({ kind: 'done' })).not.toThrow()
-    expect(() => settle({ kind: 'permanent', reason: 'bad' })).toThrow(UnrecoverableError)
-    expect(() => settle({ kind: 'retry', reason: 'later', retryAfterMs: 5 })).toThrow(
-      RetryLaterError,
-    )
-  })
-
+describe('attempts', () => {
   it('numbers attempts from 1 and knows the last one', () => {
     expect(attemptOf({ attemptsMade: 0, opts: { attempts: 3 } })).toEqual({
       number: 1,

@@ -1,0 +1,55 @@
+// Seeded randomness for tests that shuffle or pick at random: one seed gives one sequence, so an
+// order that failed once can be replayed. The seed is TEST_SEED when set, else new for each run,
+// and a failing test prints it with the command that replays it.
+import { randomInt } from 'node:crypto'
+import { relative } from 'node:path'
+import { onTestFailed } from 'vitest'
+
+// eslint-disable-next-line no-restricted-properties -- the test suite's own setting, not the hub's
+const fromEnv = process.env.TEST_SEED
+
+/** This run's seed: TEST_SEED, or a random one. */
+export const TEST_SEED =
+  fromEnv === undefined || fromEnv === '' ? randomInt(2 ** 32) : parse(fromEnv)
+
+function parse(text: string): number {
+  const seed = Number(text)
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new Error(`TEST_SEED must be an integer from 0 to 2^32 - 1, not ${JSON.stringify(text)}`)
+  return seed
+}
+
+/**
+ * Random numbers in [0, 1) for the running test, from TEST_SEED; if the test fails, how to replay
+ * it is printed. Call it inside the test.
+ */
+export function seededRandom(): () => number {
+  onTestFailed(({ task }) => {
+    const file = relative(process.cwd(), task.file.filepath)
+    console.error(
+      `random order from seed ${TEST_SEED}; replay: TEST_SEED=${TEST_SEED} npx vitest run ${file} -t '${task.name}'`,
+    )
+  })
+  return mulberry32(TEST_SEED)
+}
+
+/** Shuffles `items` in place (Fisher-Yates) with `random`, and returns them. */
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[items[i], items[j]] = [items[j]!, items[i]!]
+  }
+  return items
+}
+
+/** Mulberry32 (Tommy Ettinger, public domain): small, fast, and enough to order test inputs. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
