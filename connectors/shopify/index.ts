@@ -28,6 +28,9 @@ export const shopify = {
 
 export { DEFAULT_API_VERSION, ShopifyCredentials } from './config.js'
 export type { ShopifyClient } from './client.js'
-export { ShopifyInventoryLevelPayload } from './inventory-level-payload.js'
-export { ShopifyOrderPayload, ShopifyRefundPayload } from './payloads.js'
+export {
+  ShopifyInventoryLevelPayload,
+  ShopifyOrderPayload,
+  ShopifyRefundPayload,
+} from './payloads.js'
 export { ShopifyUnit } from './stock.js'
