@@ -198,10 +198,14 @@ describe('a paused subscription', () => {
       headers: ADMIN,
     })
     expect(await res.json()).toMatchObject({ status: 'active', enqueued: EVENTS })
-    await vi.waitFor(() => expect(receiver.received.filter(at('paused'))).toHaveLength(EVENTS), {
-      timeout: 20_000,
-      interval: 100,
-    })
+    // An attempt is recorded after the subscriber answers: wait for the records too.
+    await vi.waitFor(
+      async () => {
+        expect(receiver.received.filter(at('paused'))).toHaveLength(EVENTS)
+        expect((await deliveriesOf(sub.id)).every((d) => d.status === 'delivered')).toBe(true)
+      },
+      { timeout: 20_000, interval: 100 },
+    )
 
     const positions = receiver.received
       .filter(at('paused'))
