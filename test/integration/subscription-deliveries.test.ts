@@ -41,30 +41,44 @@ async function newOrder(orderId: string): Promise<void> {
   expect((await postShopify(hub.app, fx)).status).toBe(200)
 }
 
-describe('a subscription’s deliveries', () => {
-  let subId: string
-  const flaky = '7300000000001'
-  const dead = '7300000000002'
+/** Order ids no other test of the file uses: every test publishes orders of its own. */
+let nextOrderId = 7_300_000_000_001
+const freshOrderId = () => String(nextOrderId++)
 
+/**
+ * A subscription of its own (at `?case=<tag>`) with two deliveries made by the pipeline: the order
+ * `flaky` fails once, then is accepted; the order `dead` fails every attempt. Resolves once both
+ * are settled. Other subscriptions, which get these orders too, are answered 200.
+ */
+async function subscriptionWithHistory(tag: string) {
+  const flaky = freshOrderId()
+  const dead = freshOrderId()
+  const path = `/hook?case=${tag}`
+  const forOrder = (r: ReceivedRequest, id: string) =>
+    r.path === path && r.body.includes(`"subject":"order/${id}"`)
+  receiver.respond((req) => {
+    if (forOrder(req, dead)) return { status: 503 }
+    if (!forOrder(req, flaky)) return { status: 200 }
+    const seen = receiver.received.filter((r) => forOrder(r, flaky)).length
+    return { status: seen === 0 ? 500 : 200 }
+  })
+  const id = (await subscribe(hub.app, `${receiver.url}?case=${tag}`)).id
+  await newOrder(flaky)
+  await newOrder(dead)
+  await vi.waitFor(
+    async () => {
+      const { body } = await list(id)
+      const statuses = (body.deliveries as Delivery[]).map((d) => d.status).sort()
+      expect(statuses).toEqual(['delivered', 'failed'])
+    },
+    { timeout: 15_000, interval: 100 },
+  )
+  return { id, flaky, dead }
+}
+
+describe('a subscription’s deliveries', () => {
   it('lists each delivery with its attempts, newest first, as the pipeline made them', async () => {
-    // The order `flaky` fails once, then is accepted; the order `dead` fails every attempt.
-    const forOrder = (r: ReceivedRequest, id: string) => r.body.includes(`"subject":"order/${id}"`)
-    receiver.respond((req) => {
-      if (forOrder(req, dead)) return { status: 503 }
-      const seen = receiver.received.filter((r) => forOrder(r, flaky)).length
-      return { status: seen === 0 ? 500 : 200 }
-    })
-    subId = (await subscribe(hub.app, `${receiver.url}?case=list`)).id
-    await newOrder(flaky)
-    await newOrder(dead)
-    await vi.waitFor(
-      async () => {
-        const { body } = await list(subId)
-        const statuses = (body.deliveries as Delivery[]).map((d) => d.status).sort()
-        expect(statuses).toEqual(['delivered', 'failed'])
-      },
-      { timeout: 15_000, interval: 100 },
-    )
+    const { id: subId, flaky, dead } = await subscriptionWithHistory('list')
 
     const { status, body } = await list(subId)
     expect(status).toBe(200)
@@ -95,6 +109,7 @@ describe('a subscription’s deliveries', () => {
   })
 
   it('filters by status and pages with a cursor', async () => {
+    const { id: subId, flaky, dead } = await subscriptionWithHistory('filter')
     const failed = await list(subId, '?status=failed')
     expect((failed.body.deliveries as Delivery[]).map((d) => d.event.subject)).toEqual([
       `order/${dead}`,
@@ -120,11 +135,19 @@ describe('a subscription’s deliveries', () => {
 
   it('shows only that subscription’s deliveries', async () => {
     receiver.respond(() => ({ status: 200 }))
+    const mine = (await subscribe(hub.app, `${receiver.url}?case=mine`)).id
+    await newOrder(freshOrderId())
+    await vi.waitFor(
+      async () =>
+        expect((await list(mine)).body.deliveries).toMatchObject([{ status: 'delivered' }]),
+      { timeout: 15_000, interval: 100 },
+    )
     const other = (await subscribe(hub.app, `${receiver.url}?case=other`)).id
     expect((await list(other)).body).toEqual({ deliveries: [], next: null })
   })
 
   it('answers 404 for an unknown subscription and 400 naming a bad cursor or filter', async () => {
+    const subId = (await subscribe(hub.app, `${receiver.url}?case=refusals`)).id
     expect(await list('sub_nope')).toEqual({
       status: 404,
       body: { error: 'no such subscription' },
