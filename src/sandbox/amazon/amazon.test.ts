@@ -294,6 +294,9 @@ describe('authentication', () => {
 
 describe('throttling', () => {
   it('enforces patchListingsItem at burst 5 against a client that does not pace itself', async () => {
+    // The marketplace's clock stands still, so the plan refills nothing however slow the calls.
+    const frozen = new Date()
+    state.now = () => frozen
     const unpaced = client({
       rateLimits: { patchListingsItem: { perSecond: 1_000, burst: 1_000 } },
     })
@@ -312,6 +315,8 @@ describe('throttling', () => {
 
   it('throttles getOrder at its own plan, with its rate in the 429', async () => {
     emulator.use(createAmazonEmulator({ usagePlans: { getOrder: { perSecond: 0.5, burst: 1 } } }))
+    const frozen = new Date() // no token comes back between the calls, however slow they are
+    state.now = () => frozen
     state.stock.set('TEE-BLK-M', 1)
     const placed = amazonEmulator.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 1 }], AT)
     if (!placed.accepted) throw new Error(placed.reason)
