@@ -20,7 +20,13 @@ const CHANNEL_INDEX = '^connectors/(?!shared/)[^/]+/index\\.ts$'
 const CONNECTORS_COMMON = '^connectors/(shared/|types\\.ts$)'
 const NORMALIZERS = '^normalizers/index\\.ts$'
 const COMPOSITION = ['^src/(main|commands|deps)\\.ts$', '^src/cli/']
-const TESTS = ['\\.test\\.ts$', '^test/', '^connectors/conformance\\.ts$']
+// The shared conformance suites are test code that the channels' test files call.
+const TESTS = [
+  '\\.test\\.ts$',
+  '^test/',
+  '^connectors/conformance\\.ts$',
+  '^src/sandbox/conformance\\.ts$',
+]
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -382,7 +388,9 @@ module.exports = {
       to: { pathNot: TESTS },
     },
     {
-      comment: 'Tests, and the connector conformance suite they share, may reach what they test.',
+      comment:
+        'Tests, and the conformance suites they share (connectors, emulator), may reach what ' +
+        'they test.',
       from: { path: TESTS },
       to: {},
     },

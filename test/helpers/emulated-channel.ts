@@ -1,9 +1,11 @@
 // The marketplace emulator in tests: one channel's routes on a real port with a fresh seller per
-// test, or the whole emulator for a file; and the ingress view of the webhooks it signs.
+// test, or the whole emulator for a file; and the ingress view of the webhooks it signs, with what
+// the hub makes of them.
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
-import type { InboundRequest } from '../../connectors/types.js'
+import type { ChannelClient, Connector, InboundRequest } from '../../connectors/types.js'
+import { normalizers, parseJsonBody, type Observation } from '../../normalizers/index.js'
 import {
   channelApp,
   newChannelState,
@@ -83,6 +85,57 @@ export function inbound(webhook: SignedWebhook): InboundRequest {
     url: `http://hub.test${webhook.path}`,
     method: 'POST',
   }
+}
+
+/** What the hub made of a webhook: its observations, and whether the order had to be fetched first. */
+export interface Received {
+  readonly observations: readonly Observation[]
+  /** True when the normalizer asked for records (a thin webhook) and `client` fetched them. */
+  readonly hydrated: boolean
+}
+
+/**
+ * A webhook through the hub's receiving steps: the connector's `verify` (with the account's
+ * credentials, at `now`), the channel's normalizer, and, where the webhook is thin, hydration
+ * through `client` (the real client, against the emulator) and the normalizer again.
+ */
+export async function receive<C>(
+  webhook: SignedWebhook,
+  via: {
+    readonly connector: Pick<Connector<C>, 'id' | 'ingress'>
+    readonly credentials: C
+    readonly client?: () => ChannelClient
+    readonly now?: Date
+  },
+): Promise<Received> {
+  const now = via.now ?? new Date()
+  const verified = via.connector.ingress.verify(inbound(webhook), {
+    credentials: via.credentials,
+    now,
+  })
+  if (!verified.ok) throw new Error(`verify refused the webhook: ${verified.reason}`)
+  const [, hook, channel, accountId] = webhook.path.split('/')
+  if (hook !== 'webhooks' || channel !== via.connector.id || accountId === undefined)
+    throw new Error(`not a ${via.connector.id} webhook path: ${webhook.path}`)
+  const normalizer = normalizers[via.connector.id]
+  if (!normalizer) throw new Error(`${via.connector.id} has no normalizer`)
+  const input = {
+    channel: via.connector.id,
+    accountId,
+    topic: verified.topic,
+    dedupeKey: verified.dedupeKey,
+    receivedAt: now,
+    body: parseJsonBody(webhook.body),
+  }
+  let result = normalizer.normalize(input)
+  const hydrated = result.kind === 'hydrate'
+  if (result.kind === 'hydrate') {
+    if (!via.client)
+      throw new Error(`hydration asked for without a client: ${JSON.stringify(result)}`)
+    result = normalizer.normalize({ ...input, hydrated: await via.client().hydrate(result.needs) })
+  }
+  if (result.kind !== 'observations') throw new Error(`not observations: ${JSON.stringify(result)}`)
+  return { observations: result.observations, hydrated }
 }
 
 /**

@@ -1,12 +1,11 @@
 // The Amazon emulator over real HTTP, driven by the hub's own SP-API client (undici transport,
-// sandbox credentials, LWA token exchange included): stock writes and reads change and return the
-// emulator's stock table, placed and cancelled orders give ORDER_CHANGE posts that the connector
-// verifies and the normalizer (with the order hydrated through the emulator) maps to the lines
-// placed, getOrderItems pages by an opaque NextToken, offers at other channel codes stay apart
-// from the stock table, the MFN quantity report matches the listing's unit key, wrong LWA
-// credentials, tokens and request shapes are refused as Amazon refuses them, tokens expire and
-// usage plans refill by the marketplace's clock, and injected and usage-plan 429s reach the hub
-// as `rate-limited` with the wait `x-amzn-RateLimit-Limit` implies.
+// sandbox credentials, LWA token exchange included): the conformance suite every emulated channel
+// runs (src/sandbox/conformance.ts), with the client the connector builds for the account, then
+// what is Amazon's own: getOrderItems pages by an opaque NextToken, offers at other channel codes
+// stay apart from the stock table, the MFN quantity report comes in an EventBridge event whose API
+// key the hub checks, wrong LWA credentials, tokens and request shapes are refused as Amazon
+// refuses them, tokens expire and usage plans refill by the marketplace's clock, and usage-plan
+// 429s reach the hub as `rate-limited` with the wait `x-amzn-RateLimit-Limit` implies.
 import { request } from 'undici'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createAmazonClient, type AmazonClient } from '../../../connectors/amazon/client.js'
@@ -15,11 +14,9 @@ import { amazonStock } from '../../../connectors/amazon/stock.js'
 import { ChannelApiError } from '../../../connectors/shared/api-error.js'
 import { CHANNEL_API_POLICY } from '../../outbound/destination-guard.js'
 import { createUndiciTransport } from '../../outbound/transport.js'
-import { normalizers, parseJsonBody } from '../../../normalizers/index.js'
-import type { Observation } from '../../../normalizers/types.js'
 import { systemClock } from '../../clock.js'
-import type { OrderSnapshot } from '../../events/index.js'
-import type { ChannelState, SignedWebhook } from '../types.js'
+import { describeEmulatorConformance } from '../conformance.js'
+import type { ChannelState } from '../types.js'
 import { amazonEmulator, createAmazonEmulator, listOffer } from './index.js'
 import { failure } from '../../../test/helpers/channel-client.js'
 import { inbound, useEmulatedChannel } from '../../../test/helpers/emulated-channel.js'
@@ -42,39 +39,12 @@ function client(overrides: Partial<AmazonCredentials> = {}): AmazonClient {
   return createAmazonClient(credentials(overrides), { transport, clock: systemClock })
 }
 
+/** The client the connector builds for the account (with SNS confirmation around the SP-API one). */
+const accountClient = () =>
+  amazon.client(credentials(), { transport, clock: systemClock }) as AmazonClient
+
 const unit = (sku: string) => amazonStock.unit.parse(amazonEmulator.listingUnit(sku))
 const push = (quantity: number) => ({ quantity, expected: null, idempotencyKey: 'k' })
-
-/** Verify → normalize (→ hydrate through the emulator → normalize): the observations. */
-async function receive(webhook: SignedWebhook): Promise<readonly Observation[]> {
-  const creds = credentials()
-  const verified = amazon.ingress.verify(inbound(webhook), { credentials: creds, now: new Date() })
-  if (!verified.ok) throw new Error(`refused: ${verified.reason}`)
-  const input = {
-    channel: 'amazon' as const,
-    accountId: 'demo',
-    topic: verified.topic,
-    dedupeKey: verified.dedupeKey,
-    receivedAt: new Date(),
-    body: parseJsonBody(webhook.body),
-  }
-  let result = normalizers.amazon.normalize(input)
-  if (result.kind === 'hydrate') {
-    // The client the hub builds for the account (with SNS confirmation around it).
-    const hydrated = await amazon
-      .client(creds, { transport, clock: systemClock })
-      .hydrate(result.needs)
-    result = normalizers.amazon.normalize({ ...input, hydrated })
-  }
-  if (result.kind !== 'observations') throw new Error(JSON.stringify(result))
-  return result.observations
-}
-
-async function receiveOrder(webhook: SignedWebhook): Promise<OrderSnapshot> {
-  const [observation, ...rest] = await receive(webhook)
-  if (observation?.kind !== 'order' || rest.length > 0) throw new Error('expected one order')
-  return observation.snapshot
-}
 
 /** A raw SP-API call with the account's token, for what the client never sends. */
 async function raw(
@@ -120,41 +90,39 @@ const quantityPatch = (value: unknown) =>
     patches: [{ op: 'merge', path: '/attributes/fulfillment_availability', value }],
   })
 
+describeEmulatorConformance({
+  emulated: amazonEmulator,
+  emulator,
+  connector: amazon,
+  client: accountClient,
+  stock: amazonStock,
+  // The listings API accepts a patch and applies it later (the emulator's table changes at once).
+  writeStatus: 'queued',
+  // ORDER_CHANGE names the order; getOrder and getOrderItems give the rest.
+  thinOrderWebhooks: true,
+  orderId: /^\d{3}-\d{7}-\d{7}$/,
+  timeAs: (at) => at.toISOString(),
+  unknownOrder: { id: '113-0000000-0000000', details: { status: 404 }, says: 'NotFound' },
+  // No Retry-After: the client waits one period of the listings APIs' rate, 5/s.
+  injectedRetryAfterMs: 200,
+  skip: [
+    {
+      reason:
+        'The sandbox posts as an EventBridge API destination, authenticated by its API key header, ' +
+        'not over the body (see "is refused by the hub without the API key")',
+      tests: ['signs its webhooks over the exact body: a changed byte is a bad signature'],
+    },
+  ],
+})
+
 describe('stock', () => {
-  it('a write sets the stock table at once and a read returns it', async () => {
-    const api = client()
-    const result = await amazonStock.write(api, unit('TEE-BLK-M'), push(17))
-    expect(result).toEqual({ status: 'queued', quantity: 17 })
-    expect(state.stock.get('TEE-BLK-M')).toBe(17)
-    expect(state.stats.stockWrites).toBe(1)
-    expect(await amazonStock.read(api, unit('TEE-BLK-M'))).toBe(17)
-    await amazonStock.write(api, unit('TEE-BLK-M'), push(0))
-    expect(await amazonStock.read(api, unit('TEE-BLK-M'))).toBe(0)
-  })
-
-  it('works through the client the connector builds for the account', async () => {
-    // amazon.client wraps the SP-API client for SNS confirmation; the stock calls must survive it.
-    const api = amazon.client(credentials(), { transport, clock: systemClock }) as AmazonClient
-    await amazonStock.write(api, unit('MUG-WHT'), push(4))
-    expect(await amazonStock.read(api, unit('MUG-WHT'))).toBe(4)
-  })
-
-  it('reads a SKU the seller does not list as null, and another channel code as null', async () => {
-    const api = client()
-    expect(await amazonStock.read(api, unit('NEVER-LISTED'))).toBeNull()
+  it('reads a listing at another channel code as null', async () => {
     state.stock.set('TEE-BLK-M', 3)
     const fba = amazonStock.unit.parse({
       sellerSku: 'TEE-BLK-M',
       fulfillmentChannelCode: 'AMAZON_NA',
     })
-    expect(await amazonStock.read(api, fba)).toBeNull()
-  })
-
-  it('keeps SKUs with reserved characters intact', async () => {
-    const api = client()
-    await amazonStock.write(api, unit('TEE BLK/M+(1)'), push(5))
-    expect(state.stock.get('TEE BLK/M+(1)')).toBe(5)
-    expect(await amazonStock.read(api, unit('TEE BLK/M+(1)'))).toBe(5)
+    expect(await amazonStock.read(client(), fba)).toBeNull()
   })
 
   it('refuses an FBA channel code as INVALID, which the client makes permanent', async () => {
@@ -246,95 +214,6 @@ describe('stock', () => {
 })
 
 describe('orders', () => {
-  it('a placed order is announced Unshipped, hydrates through the emulator and takes stock', async () => {
-    state.stock.set('TEE-BLK-M', 5)
-    state.stock.set('MUG-WHT', 1)
-    const placed = amazonEmulator.placeOrder(
-      state,
-      [
-        { sku: 'TEE-BLK-M', quantity: 2 },
-        { sku: 'MUG-WHT', quantity: 1 },
-      ],
-      AT,
-    )
-    if (!placed.accepted) throw new Error(placed.reason)
-    expect(state.stock.get('TEE-BLK-M')).toBe(3)
-    expect(state.stock.get('MUG-WHT')).toBe(0)
-    expect(state.stats.ordersAccepted).toBe(1)
-    const [webhook, ...more] = placed.webhooks
-    expect(more).toEqual([])
-    expect(webhook?.path).toBe('/webhooks/amazon/demo')
-    const order = await receiveOrder(webhook!)
-    expect(order).toMatchObject({
-      externalId: placed.orderId,
-      status: 'awaiting_fulfillment',
-      paymentStatus: 'paid',
-      currency: 'USD',
-    })
-    expect(order.lines.map((l) => [l.sku, l.quantity])).toEqual([
-      ['TEE-BLK-M', 2],
-      ['MUG-WHT', 1],
-    ])
-    const subtotal = order.lines.reduce((sum, l) => sum + l.unitPrice.amountMinor * l.quantity, 0)
-    expect(order.totals.total.amountMinor).toBe(subtotal)
-    expect(subtotal).toBeGreaterThan(0)
-  })
-
-  it('refuses an order a line of which exceeds the stock, taking nothing', () => {
-    state.stock.set('TEE-BLK-M', 5)
-    state.stock.set('MUG-WHT', 1)
-    const placed = amazonEmulator.placeOrder(
-      state,
-      [
-        { sku: 'TEE-BLK-M', quantity: 1 },
-        { sku: 'MUG-WHT', quantity: 2 },
-      ],
-      AT,
-    )
-    expect(placed).toMatchObject({ accepted: false })
-    expect(amazonEmulator.placeOrder(state, [{ sku: 'UNLISTED', quantity: 1 }], AT)).toMatchObject({
-      accepted: false,
-    })
-    expect(state.stock.get('TEE-BLK-M')).toBe(5)
-    expect(state.stock.get('MUG-WHT')).toBe(1)
-    expect(state.stats).toMatchObject({ ordersAccepted: 0, ordersRefused: 2 })
-    expect(state.orders.size).toBe(0)
-  })
-
-  it('a cancellation returns the stock and hydrates as a cancelled order', async () => {
-    state.stock.set('TEE-BLK-M', 5)
-    const placed = amazonEmulator.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 3 }], AT)
-    if (!placed.accepted) throw new Error(placed.reason)
-    const later = new Date(AT.getTime() + 60_000)
-    const [webhook, ...more] = amazonEmulator.cancelOrder(state, placed.orderId, later)
-    expect(more).toEqual([])
-    expect(state.stock.get('TEE-BLK-M')).toBe(5)
-    const order = await receiveOrder(webhook!)
-    expect(order).toMatchObject({ externalId: placed.orderId, status: 'cancelled' })
-    expect(order.lines.map((l) => [l.sku, l.quantity])).toEqual([['TEE-BLK-M', 3]])
-    // Cancelling again (or an unknown order) changes nothing and sends nothing.
-    expect(amazonEmulator.cancelOrder(state, placed.orderId, later)).toEqual([])
-    expect(amazonEmulator.cancelOrder(state, '113-0000000-0000000', later)).toEqual([])
-    expect(state.stock.get('TEE-BLK-M')).toBe(5)
-  })
-
-  it('gives every order its own id', () => {
-    state.stock.set('TEE-BLK-M', 10)
-    const ids = new Set<string>()
-    for (let i = 0; i < 5; i++) {
-      const placed = amazonEmulator.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 1 }], AT)
-      if (!placed.accepted) throw new Error(placed.reason)
-      expect(placed.orderId).toMatch(/^\d{3}-\d{7}-\d{7}$/)
-      ids.add(placed.orderId)
-    }
-    expect(ids.size).toBe(5)
-  })
-
-  it('answers 404 for an order the seller does not have', async () => {
-    const err = await failure(client().getOrder('113-0000000-0000000'))
-    expect(err).toMatchObject({ kind: 'transient', details: { status: 404 } })
-  })
-
   it('pages getOrderItems by an opaque NextToken, refused unencoded or for another order', async () => {
     emulator.use(createAmazonEmulator({ orderItemsPerPage: 2 }))
     const skus = ['A', 'B', 'C', 'D', 'E']
@@ -357,20 +236,12 @@ describe('orders', () => {
 })
 
 describe('stock report', () => {
-  it('posts LISTINGS_ITEM_MFN_QUANTITY_CHANGE in an EventBridge event, keyed like the listing', async () => {
+  it('posts LISTINGS_ITEM_MFN_QUANTITY_CHANGE in an EventBridge event', () => {
     state.stock.set('TEE-BLK-M', 7)
     const webhook = amazonEmulator.reportStock!(state, 'TEE-BLK-M', AT)
-    expect(amazonEmulator.reportStock!(state, 'UNLISTED', AT)).toBeUndefined()
     expect(JSON.parse(webhook!.body)).toMatchObject({
       'detail-type': 'LISTINGS_ITEM_MFN_QUANTITY_CHANGE',
     })
-    const [observation, ...rest] = await receive(webhook!)
-    expect(rest).toEqual([])
-    if (observation?.kind !== 'inventory-level') throw new Error('expected an inventory level')
-    expect(observation.data.available).toBe(7)
-    expect(amazonStock.reportedUnitKey(observation.data.listing)).toBe(
-      amazonStock.unitKey(unit('TEE-BLK-M')),
-    )
   })
 
   it('is refused by the hub without the API key', () => {
@@ -422,18 +293,10 @@ describe('authentication', () => {
 })
 
 describe('throttling', () => {
-  it('answers injected 429s without Retry-After; the client waits one period of the rate', async () => {
-    state.throttleNext = 1
-    const err = await failure(amazonStock.write(client(), unit('TEE-BLK-M'), push(1)))
-    // patchListingsItem's rate is 5/s: x-amzn-RateLimit-Limit 5.0 → 200 ms.
-    expect(err).toMatchObject({ kind: 'rate-limited', details: { status: 429, retryAfterMs: 200 } })
-    expect(state.stats.throttled).toBe(1)
-    expect(state.stock.has('TEE-BLK-M')).toBe(false)
-    await amazonStock.write(client(), unit('TEE-BLK-M'), push(1))
-    expect(state.stock.get('TEE-BLK-M')).toBe(1)
-  })
-
   it('enforces patchListingsItem at burst 5 against a client that does not pace itself', async () => {
+    // The marketplace's clock stands still, so the plan refills nothing however slow the calls.
+    const frozen = new Date()
+    state.now = () => frozen
     const unpaced = client({
       rateLimits: { patchListingsItem: { perSecond: 1_000, burst: 1_000 } },
     })
@@ -452,6 +315,8 @@ describe('throttling', () => {
 
   it('throttles getOrder at its own plan, with its rate in the 429', async () => {
     emulator.use(createAmazonEmulator({ usagePlans: { getOrder: { perSecond: 0.5, burst: 1 } } }))
+    const frozen = new Date() // no token comes back between the calls, however slow they are
+    state.now = () => frozen
     state.stock.set('TEE-BLK-M', 1)
     const placed = amazonEmulator.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 1 }], AT)
     if (!placed.accepted) throw new Error(placed.reason)
