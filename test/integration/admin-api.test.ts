@@ -80,7 +80,18 @@ describe('admin authentication', () => {
 })
 
 describe('subscriptions API', () => {
+  // Other tests in this file create subscriptions: each test compares with what was there before it.
+  const listed = async () =>
+    (
+      (await (await hub.app.request('/v1/subscriptions', { headers: ADMIN })).json()) as {
+        subscriptions: Array<Record<string, unknown>>
+      }
+    ).subscriptions
+  const storedRows = () =>
+    hub.deps.db.selectFrom('subscription').selectAll().orderBy('id').execute()
+
   it('creates, lists, shows and deletes; the secret appears only at creation', async () => {
+    const before = await listed()
     const created = await hub.app.request('/v1/subscriptions', {
       method: 'POST',
       headers: { ...ADMIN, ...json },
@@ -98,13 +109,11 @@ describe('subscriptions API', () => {
       status: 'active',
     })
 
-    const list = (await (
-      await hub.app.request('/v1/subscriptions', { headers: ADMIN })
-    ).json()) as {
-      subscriptions: Array<Record<string, unknown>>
-    }
-    expect(list.subscriptions).toEqual([
+    const list = await listed()
+    // Newest first.
+    expect(list).toEqual([
       expect.objectContaining({ id: sub.id, eventTypes: ['order.*'] }),
+      ...before,
     ])
     expect(JSON.stringify(list)).not.toContain(sub.secret)
     const shown = await hub.app.request(`/v1/subscriptions/${sub.id}`, { headers: ADMIN })
@@ -147,6 +156,7 @@ describe('subscriptions API', () => {
       /Unrecognized key/,
     ],
   ])('refuses %s with a 400 naming the field, creating nothing', async (_name, body, problem) => {
+    const before = await storedRows()
     const res = await hub.app.request('/v1/subscriptions', {
       method: 'POST',
       headers: { ...ADMIN, ...json },
@@ -154,13 +164,7 @@ describe('subscriptions API', () => {
     })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { problems: string[] }).problems.join('\n')).toMatch(problem)
-    expect(
-      await hub.deps.db
-        .selectFrom('subscription')
-        .selectAll()
-        .where('status', '=', 'active')
-        .execute(),
-    ).toEqual([])
+    expect(await storedRows()).toEqual(before)
   })
 })
 

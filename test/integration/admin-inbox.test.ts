@@ -53,28 +53,39 @@ async function insertInbox(row: {
   return inserted.id
 }
 
-describe('inbox search, show and replay', () => {
+/**
+ * Starts from an empty inbox and stores four messages the way webhooks arrive: an order, a stock
+ * update, one the normalizer rejects and one it ignores; their events are relayed (have positions).
+ */
+async function storeFourMessages() {
+  await truncateAll(hub.deps)
+  const order = (await receiveAndNormalize(hub, loadFixture('shopify', 'orders-create/basic')))!
+  const stock = (await receiveAndNormalize(
+    hub,
+    loadFixture('shopify', 'inventory_levels-update/basic'),
+  ))!
+  const invalid = (await receiveAndNormalize(
+    hub,
+    loadFixture('shopify', 'orders-create/invalid-missing-price'),
+  ))!
+  const ignored = (await receiveAndNormalize(
+    hub,
+    loadFixture('shopify', 'products-update/not-consumed'),
+  ))!
+  await relayAll(hub.deps)
+  return { order, stock, invalid, ignored }
+}
+
+// These tests read the four messages and change nothing (one adds a row and removes it again), so
+// they share one set; the replay tests below change what these would find and get their own.
+describe('inbox search and show', () => {
   let order: string
   let stock: string
   let invalid: string
   let ignored: string
 
   beforeAll(async () => {
-    await truncateAll(hub.deps)
-    order = (await receiveAndNormalize(hub, loadFixture('shopify', 'orders-create/basic')))!
-    stock = (await receiveAndNormalize(
-      hub,
-      loadFixture('shopify', 'inventory_levels-update/basic'),
-    ))!
-    invalid = (await receiveAndNormalize(
-      hub,
-      loadFixture('shopify', 'orders-create/invalid-missing-price'),
-    ))!
-    ignored = (await receiveAndNormalize(
-      hub,
-      loadFixture('shopify', 'products-update/not-consumed'),
-    ))!
-    await relayAll(hub.deps)
+    ;({ order, stock, invalid, ignored } = await storeFourMessages())
   })
 
   it('finds messages by channel, account, status and time, newest first', async () => {
@@ -157,24 +168,53 @@ describe('inbox search, show and replay', () => {
         'x-request-id': 'r-1',
       },
     })
-    const shown = (await get(`/v1/admin/inbox/${id}`)).body
-    expect(shown.headers).toEqual({
-      'x-shopify-hmac-sha256': '[masked]',
-      authorization: '[masked]',
-      'x-amz-sns-signature': '[masked]',
-      'x-request-id': 'r-1',
-    })
-    expect(shown.body).toBeNull()
-    expect(Buffer.from(shown.bodyBase64 as string, 'base64')).toEqual(
-      Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
-    )
-    await hub.deps.db.deleteFrom('inbox_message').where('id', '=', id).execute()
+    try {
+      const shown = (await get(`/v1/admin/inbox/${id}`)).body
+      expect(shown.headers).toEqual({
+        'x-shopify-hmac-sha256': '[masked]',
+        authorization: '[masked]',
+        'x-amz-sns-signature': '[masked]',
+        'x-request-id': 'r-1',
+      })
+      expect(shown.body).toBeNull()
+      expect(Buffer.from(shown.bodyBase64 as string, 'base64')).toEqual(
+        Buffer.from([0x7b, 0xff, 0xfe, 0x7d]),
+      )
+    } finally {
+      // Even when it fails: the searches here expect exactly the four messages.
+      await hub.deps.db.deleteFrom('inbox_message').where('id', '=', id).execute()
+    }
   })
 
   it('answers 404 for an unknown or malformed id', async () => {
     expect((await get('/v1/admin/inbox/999999999')).status).toBe(404)
     expect((await get('/v1/admin/inbox/abc')).status).toBe(404)
     expect((await post('/v1/admin/inbox/999999999/replay')).status).toBe(404)
+  })
+
+  it('refuses every route without admin credentials', async () => {
+    for (const [method, path] of [
+      ['GET', '/v1/admin/inbox'],
+      ['GET', `/v1/admin/inbox/${order}`],
+      ['POST', `/v1/admin/inbox/${order}/replay`],
+    ] as const) {
+      const res = await hub.app.request(path, { method })
+      expect(res.status, `${method} ${path}`).toBe(401)
+      const wrong = await hub.app.request(path, {
+        method,
+        headers: { authorization: 'Bearer wrong' },
+      })
+      expect(wrong.status, `${method} ${path}`).toBe(401)
+    }
+  })
+})
+
+describe('inbox replay', () => {
+  let order: string
+  let invalid: string
+
+  beforeAll(async () => {
+    ;({ order, invalid } = await storeFourMessages())
   })
 
   it('replays a normalized message without producing its events again', async () => {
@@ -237,22 +277,6 @@ describe('inbox search, show and replay', () => {
     expect(types(replayed.body.newEvents)).toEqual(['order.updated.v1'])
     const again = await post(`/v1/admin/inbox/${order}/replay`)
     expect(again.body.newEvents).toEqual([])
-  })
-
-  it('refuses every route without admin credentials', async () => {
-    for (const [method, path] of [
-      ['GET', '/v1/admin/inbox'],
-      ['GET', `/v1/admin/inbox/${order}`],
-      ['POST', `/v1/admin/inbox/${order}/replay`],
-    ] as const) {
-      const res = await hub.app.request(path, { method })
-      expect(res.status, `${method} ${path}`).toBe(401)
-      const wrong = await hub.app.request(path, {
-        method,
-        headers: { authorization: 'Bearer wrong' },
-      })
-      expect(wrong.status, `${method} ${path}`).toBe(401)
-    }
   })
 })
 

@@ -3,7 +3,7 @@
 // order, one the normalizer now reads differently, one that fails) the dry run's prediction is
 // compared with what the real run then did, message by message: status after, new event ids,
 // errors and the run's event count. The dry run itself writes nothing.
-import { beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { processReplayRun, type MessagePrediction } from '../../src/admin/index.js'
 import { getReplayRun } from '../../src/db/repos/replays.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
@@ -56,34 +56,38 @@ async function state() {
   return { inbox, events: events.map((e) => `${e.inbox_id}/${e.id}`).sort(), orders, subjects }
 }
 
+/**
+ * Starts from an empty inbox and stores one message of each kind an operator replays, in the order
+ * a run replays them. Replaying changes what a replay of them would do, so each test builds its own.
+ */
+async function storeCases() {
+  await truncateAll(hub.deps)
+  const existing = (await receiveAndNormalize(hub, loadFixture('shopify', 'orders-create/basic')))!
+  // The order's later snapshot is applied; its earlier one was never applied (job gave up).
+  const newer = (await receiveAndNormalize(
+    hub,
+    loadFixture('shopify', 'orders-updated/then-fulfilled'),
+  ))!
+  const older = await storeGivenUp(loadFixture('shopify', 'orders-updated/paid-first'), 'older')
+  // Normalized once; the stored bytes now read differently (as after a normalizer fix).
+  const fx = loadFixture('shopify', 'orders-create/multi-line-discounts')
+  const differs = (await receiveAndNormalize(hub, fx))!
+  const changed = fx.body.replaceAll('zoe.muller@example.com', 'zoe@example.net')
+  await hub.deps.db
+    .updateTable('inbox_message')
+    .set({ raw_body: Buffer.from(changed) })
+    .where('id', '=', differs)
+    .execute()
+  const invalid = (await receiveAndNormalize(
+    hub,
+    loadFixture('shopify', 'orders-create/invalid-missing-price'),
+  ))!
+  return { existing, newer, older, differs, invalid }
+}
+
 describe('a replay dry run predicts what the replay does', () => {
-  const ids = {} as Record<'existing' | 'newer' | 'older' | 'differs' | 'invalid', string>
-
-  beforeAll(async () => {
-    await truncateAll(hub.deps)
-    ids.existing = (await receiveAndNormalize(hub, loadFixture('shopify', 'orders-create/basic')))!
-    // The order's later snapshot is applied; its earlier one was never applied (job gave up).
-    ids.newer = (await receiveAndNormalize(
-      hub,
-      loadFixture('shopify', 'orders-updated/then-fulfilled'),
-    ))!
-    ids.older = await storeGivenUp(loadFixture('shopify', 'orders-updated/paid-first'), 'older')
-    // Normalized once; the stored bytes now read differently (as after a normalizer fix).
-    const fx = loadFixture('shopify', 'orders-create/multi-line-discounts')
-    ids.differs = (await receiveAndNormalize(hub, fx))!
-    const changed = fx.body.replaceAll('zoe.muller@example.com', 'zoe@example.net')
-    await hub.deps.db
-      .updateTable('inbox_message')
-      .set({ raw_body: Buffer.from(changed) })
-      .where('id', '=', ids.differs)
-      .execute()
-    ids.invalid = (await receiveAndNormalize(
-      hub,
-      loadFixture('shopify', 'orders-create/invalid-missing-price'),
-    ))!
-  })
-
   it('matches the real run message by message', async () => {
+    const ids = await storeCases()
     const before = await state()
     const dry = await replays({ filter: FILTER, dryRun: true })
     expect(dry.status).toBe(200)
@@ -165,6 +169,10 @@ describe('a replay dry run predicts what the replay does', () => {
   })
 
   it('predicts nothing new once the replay has run, and still writes nothing', async () => {
+    await storeCases()
+    const run = await replays({ filter: FILTER, dryRun: false })
+    expect(run.status).toBe(202)
+    await processReplayRun(hub.deps, run.body.id as string)
     const before = await state()
     const dry = await replays({ filter: FILTER, dryRun: true })
     const predictions = dry.body.previews as { newEvents: unknown[] }[]
