@@ -4,7 +4,7 @@
 // every failure is logged and counted, the lockout is logged once per window, other addresses are
 // unaffected, the counters live in Redis (a second server sees them), and the address is let in
 // again when the window ends. The sandbox emulator's Walmart token endpoint behaves the same way.
-// Over real sockets: 127.0.0.2 is a second client address on the loopback interface.
+// Over real sockets, from addresses across 127.0.0.0/8 (all of it is the loopback interface).
 import { request as httpRequest } from 'node:http'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../../src/http/app.js'
@@ -24,12 +24,18 @@ const hub = useTestHub({
 })
 
 /**
- * One request over a fresh connection, from 127.0.0.1 or, with `other`, from 127.0.0.2 (another
- * client address on the loopback interface; node's own client lets the source be chosen).
+ * One request over a fresh connection, from 127.0.0.1 or, with `other`, from 127.0.0.2, or `from`
+ * another loopback address (node's own client lets the source be chosen).
  */
 function call(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string; other?: boolean },
+  opts: {
+    method?: string
+    headers?: Record<string, string>
+    body?: string
+    other?: boolean
+    from?: string
+  },
 ): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -38,7 +44,7 @@ function call(
         method: opts.method ?? 'GET',
         headers: opts.headers,
         agent: false,
-        localAddress: opts.other ? '127.0.0.2' : '127.0.0.1',
+        localAddress: opts.from ?? (opts.other ? '127.0.0.2' : '127.0.0.1'),
       },
       (res) => {
         const chunks: Buffer[] = []
@@ -67,6 +73,31 @@ async function burst(n: number, send: (i: number) => ReturnType<typeof call>) {
 
 const metrics = async () => (await call(`${hub.url}/metrics`, {})).text
 
+/** A counter's value in a /metrics text; 0 while it has not been counted yet. */
+function counted(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line ? Number(line.slice(series.length + 1)) : 0
+}
+
+/** The log lines written since `from` (an earlier `lines.length`). */
+const linesSince = (from: number) => lines.slice(from)
+
+// Every admin test locks out an address of its own: a lockout lasts the window, and would refuse
+// whichever test came next from the same address. 127.0.0.1 and .2 are never locked out.
+let lastHost = 10
+const ownAddress = () => `127.0.0.${++lastHost}`
+
+/** Spends `address`'s allowance of wrong admin tokens: each one a 401, the next request a 429. */
+async function lockOut(address: string) {
+  const answers = await burst(LIMIT + 1, (i) =>
+    call(`${hub.url}/v1/subscriptions`, {
+      headers: { authorization: `Bearer lockout-${i}` },
+      from: address,
+    }),
+  )
+  expectThrottled(answers, 401)
+}
+
 function expectThrottled(answers: Awaited<ReturnType<typeof burst>>, firstStatus: number) {
   expect(answers.slice(0, LIMIT).map((a) => a.status)).toEqual(Array(LIMIT).fill(firstStatus))
   const rest = answers.slice(LIMIT)
@@ -84,40 +115,56 @@ beforeAll(async () => {
 
 describe('wrong admin tokens', () => {
   it('200 quick wrong tokens: 401s up to the limit, then 429 with Retry-After, counted and logged', async () => {
+    const address = ownAddress()
+    const metricsBefore = await metrics()
+    const linesBefore = lines.length
     const answers = await burst(200, (i) =>
-      call(`${hub.url}/v1/subscriptions`, { headers: { authorization: `Bearer guess-${i}` } }),
+      call(`${hub.url}/v1/subscriptions`, {
+        headers: { authorization: `Bearer guess-${i}` },
+        from: address,
+      }),
     )
     expectThrottled(answers, 401)
     expect(JSON.parse(answers[LIMIT]!.text)).toMatchObject({
       error: 'too many failed admin authentications from this address; retry later',
     })
     const text = await metrics()
-    expect(text).toContain(`hub_admin_auth_failures_total{reason="wrong"} ${LIMIT}`)
-    expect(text).toContain(`hub_rate_limited_total{endpoint="admin-auth"} ${200 - LIMIT}`)
-    const failed = lines.filter((l) => l.msg === 'admin authentication failed')
+    const added = (series: string) => counted(text, series) - counted(metricsBefore, series)
+    expect(added('hub_admin_auth_failures_total{reason="wrong"}')).toBe(LIMIT)
+    expect(added('hub_rate_limited_total{endpoint="admin-auth"}')).toBe(200 - LIMIT)
+    const logged = linesSince(linesBefore)
+    const failed = logged.filter((l) => l.msg === 'admin authentication failed')
     expect(failed).toHaveLength(LIMIT)
-    expect(failed[0]).toMatchObject({ clientAddress: '127.0.0.1', reason: 'wrong' })
+    expect(failed[0]).toMatchObject({ clientAddress: address, reason: 'wrong' })
     // The lockout is logged once for the window, not 190 times.
     expect(
-      lines.filter((l) => l.msg?.toString().startsWith('admin authentication rate-limited')),
+      logged.filter((l) => l.msg?.toString().startsWith('admin authentication rate-limited')),
     ).toHaveLength(1)
     expect(JSON.stringify(lines)).not.toContain(TEST_ADMIN_TOKEN)
   })
 
   it('refuses even the right token from the locked-out address, without checking it', async () => {
-    const res = await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN })
+    const address = ownAddress()
+    await lockOut(address)
+    const res = await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN, from: address })
     expect(res.status).toBe(429)
   })
 
   it('lets the right token in from another address', async () => {
-    const res = await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN, other: true })
+    await lockOut(ownAddress())
+    const res = await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN, from: ownAddress() })
     expect(res.status).toBe(200)
   })
 
   it('keeps the count in Redis: another server of the same hub refuses the address too', async () => {
+    const address = ownAddress()
+    await lockOut(address)
     const second = await startHttp(createApp(hub.deps), { host: '127.0.0.1', port: 0 })
     try {
-      const res = await call(`http://127.0.0.1:${second.port}/v1/subscriptions`, { headers: ADMIN })
+      const res = await call(`http://127.0.0.1:${second.port}/v1/subscriptions`, {
+        headers: ADMIN,
+        from: address,
+      })
       expect(res.status).toBe(429)
     } finally {
       await second.close()
@@ -125,9 +172,13 @@ describe('wrong admin tokens', () => {
   })
 
   it('lets the address in again once its window has ended', async () => {
+    const address = ownAddress()
+    await lockOut(address)
     await vi.waitFor(
       async () =>
-        expect((await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN })).status).toBe(200),
+        expect(
+          (await call(`${hub.url}/v1/subscriptions`, { headers: ADMIN, from: address })).status,
+        ).toBe(200),
       { timeout: WINDOW_MS + 2_000, interval: 250 },
     )
   })
@@ -152,17 +203,19 @@ describe("wrong client secrets at the hub's webhook OAuth token endpoint", () =>
   })
 
   it('300 wrong secrets: 401 up to the limit, then 429 with Retry-After; the right one elsewhere works', async () => {
+    const series = 'hub_rate_limited_total{endpoint="webhook-oauth-token"}'
+    const limitedBefore = counted(await metrics(), series)
+    const linesBefore = lines.length
     const answers = await burst(300, (i) => call(url(), withSecret(`guess-${i}`)))
     expectThrottled(answers, 401)
     expect(JSON.parse(answers[LIMIT]!.text)).toMatchObject({ error: 'temporarily_unavailable' })
-    expect(await metrics()).toContain(
-      `hub_rate_limited_total{endpoint="webhook-oauth-token"} ${300 - LIMIT}`,
-    )
-    expect(lines.filter((l) => l.msg === 'token request with bad client credentials')).toHaveLength(
-      LIMIT,
-    )
+    expect(counted(await metrics(), series) - limitedBefore).toBe(300 - LIMIT)
+    const logged = linesSince(linesBefore)
     expect(
-      lines.filter((l) => l.msg?.toString().startsWith('OAuth token requests rate-limited')),
+      logged.filter((l) => l.msg === 'token request with bad client credentials'),
+    ).toHaveLength(LIMIT)
+    expect(
+      logged.filter((l) => l.msg?.toString().startsWith('OAuth token requests rate-limited')),
     ).toHaveLength(1)
 
     expect((await call(url(), withSecret('sandbox-walmart-secret'))).status).toBe(429)
@@ -179,6 +232,7 @@ describe("wrong client secrets at the hub's webhook OAuth token endpoint", () =>
 
 describe("wrong client secrets at the emulator's Walmart token endpoint", () => {
   it('300 wrong secrets: Walmart 401s up to the limit, then Walmart-shaped 429s with Retry-After', async () => {
+    const linesBefore = lines.length
     const emulator = await startEmulator({
       port: 0,
       log,
@@ -203,7 +257,9 @@ describe("wrong client secrets at the emulator's Walmart token endpoint", () => 
       const stats = emulator.state('walmart').stats
       expect(stats).toMatchObject({ authFailures: LIMIT, authLockouts: 300 - LIMIT })
       expect(
-        lines.filter((l) => l.msg?.toString().startsWith('emulator: token requests rate-limited')),
+        linesSince(linesBefore).filter((l) =>
+          l.msg?.toString().startsWith('emulator: token requests rate-limited'),
+        ),
       ).toHaveLength(1)
 
       // Another address gets its token (past the gateway's own 10/s allowance for the API).

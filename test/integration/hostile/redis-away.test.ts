@@ -77,7 +77,8 @@ async function sendWebhook(): Promise<Response> {
   return fetch(`${base}/webhooks/shopify/demo`, { method: 'POST', headers, body: fx.body })
 }
 
-describe('Redis goes away while the hub runs, then comes back', () => {
+// One story: Redis there, away, back, then shutdown; each step starts where the last left the hub.
+describe('Redis goes away while the hub runs, then comes back', { shuffle: false }, () => {
   it('is ready, and Bull Board answers, while Redis is there', async () => {
     expect((await promptly(`${base}/readyz`)).status).toBe(200)
     expect((await promptly(`${base}/admin/queues/api/queues`, { headers: auth })).status).toBe(200)
