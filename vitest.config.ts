@@ -1,8 +1,16 @@
 import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
+import { testSeed } from './test/seed.js'
+
+// Each file's tests run in an order drawn from this seed (printed as "Running tests with seed …"),
+// so no test can lean on what an earlier one left; `TEST_SEED=<seed> npm test` replays a run.
+// eslint-disable-next-line no-restricted-properties -- the test suite's own setting, not the hub's
+const seed = testSeed(process.env.TEST_SEED)
 
 export default defineConfig({
   test: {
+    sequence: { shuffle: { files: false, tests: true }, seed },
+    env: { TEST_SEED: String(seed) },
     // Integration files mostly wait on PostgreSQL, Redis, timers and child processes: twice as many
     // files as cores run at once. (A percentage cannot say so: vitest caps it at the core count.)
     // On two cores: 2 files at once took 145-147 s, 4 took 123-131 s, 6 made timing-bound tests fail.

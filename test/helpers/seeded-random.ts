@@ -1,23 +1,13 @@
 // Seeded randomness for tests that shuffle or pick at random: one seed gives one sequence, so an
 // order that failed once can be replayed. The seed is TEST_SEED when set, else new for each run,
 // and a failing test prints it with the command that replays it.
-import { randomInt } from 'node:crypto'
 import { relative } from 'node:path'
 import { onTestFailed } from 'vitest'
+import { testSeed } from '../seed.js'
 
+/** This run's seed: the one vitest.config.ts ordered the tests by, or TEST_SEED, or a random one. */
 // eslint-disable-next-line no-restricted-properties -- the test suite's own setting, not the hub's
-const fromEnv = process.env.TEST_SEED
-
-/** This run's seed: TEST_SEED, or a random one. */
-export const TEST_SEED =
-  fromEnv === undefined || fromEnv === '' ? randomInt(2 ** 32) : parse(fromEnv)
-
-function parse(text: string): number {
-  const seed = Number(text)
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32)
-    throw new Error(`TEST_SEED must be an integer from 0 to 2^32 - 1, not ${JSON.stringify(text)}`)
-  return seed
-}
+export const TEST_SEED = testSeed(process.env.TEST_SEED)
 
 /**
  * Random numbers in [0, 1) for the running test, from TEST_SEED; if the test fails, how to replay
