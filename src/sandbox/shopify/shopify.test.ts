@@ -382,6 +382,20 @@ describe('inventory echo to the hub', () => {
     expect(received[1]!.path).toBe('/webhooks/shopify/demo')
   })
 
+  it('drops or repeats its echoes when the test switches webhook faults on', async () => {
+    const unit = unitOf('ECHO-3')
+    state.webhookFaults.drop = 1
+    state.webhookFaults.duplicate = 1
+    await shopifyStock.write(client(), unit, write(6, 0)) // dropped
+    await shopifyStock.write(client(), unit, write(7, 6)) // sent twice
+    await shopifyStock.write(client(), unit, write(8, 7)) // sent once
+    await vi.waitFor(() => expect(received).toHaveLength(3))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(received).toHaveLength(3)
+    expect((await levels()).map(([, available]) => available).sort()).toEqual([7, 7, 8])
+    expect(state.webhookFaults).toEqual({ drop: 0, duplicate: 0 })
+  })
+
   it('posts nothing for a write that changes nothing, and survives a hub that is down', async () => {
     state.stock.set('ECHO-2', 3)
     await shopifyStock.write(client(), unitOf('ECHO-2'), write(3, 3))
