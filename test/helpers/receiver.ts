@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, expect, vi } from 'vitest'
+import { afterAll, beforeAll, vi } from 'vitest'
 import { HubEvent } from '../../src/events/index.js'
 
 export interface ReceivedRequest {
@@ -72,11 +72,23 @@ export function useReceiver(): Receiver {
   }
 }
 
-/** Waits for the receiver's first request and reads it as a contract-valid hub event. */
-export async function firstEvent(receiver: Receiver, timeoutMs = 20_000): Promise<HubEvent> {
-  await vi.waitFor(() => expect(receiver.received.length).toBeGreaterThanOrEqual(1), {
-    timeout: timeoutMs,
-    interval: 50,
-  })
-  return HubEvent.parse(JSON.parse(receiver.received[0]!.body))
+/**
+ * Waits for the first event about `subject` among the receiver's requests, each read as a
+ * contract-valid hub event. By subject, not position: another test's late event may come first.
+ */
+export async function eventAbout(
+  receiver: Receiver,
+  subject: string,
+  timeoutMs = 20_000,
+): Promise<HubEvent> {
+  return vi.waitFor(
+    () => {
+      const found = receiver.received
+        .map((r) => HubEvent.parse(JSON.parse(r.body)))
+        .find((e) => e.subject === subject)
+      if (!found) throw new Error(`no event about ${subject} yet`)
+      return found
+    },
+    { timeout: timeoutMs, interval: 50 },
+  )
 }

@@ -14,7 +14,7 @@ import { fetchTransport } from '../helpers/fetch-transport.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { inboxCount } from '../helpers/load.js'
-import { firstEvent, useReceiver } from '../helpers/receiver.js'
+import { eventAbout, useReceiver } from '../helpers/receiver.js'
 import {
   createSnsSigner,
   sharedTestCa,
@@ -224,7 +224,7 @@ describe('ORDER_CHANGE, end to end', () => {
     })
     expect(res.status).toBe(200)
 
-    const event = await firstEvent(receiver)
+    const event = await eventAbout(receiver, `order/${orderId}`)
     // Three 429s against three attempts: a rate limit that spent attempts would have failed it.
     expect(emulator.state.stats.throttled).toBe(3)
     const getOrders = emulator.state.requests.filter((r) => r.path.endsWith(orderId))

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
-import { firstEvent, useReceiver } from '../helpers/receiver.js'
+import { eventAbout, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 import { signShopify } from '../../src/sandbox/shopify/sign.js'
 import { postShopify, SANDBOX_SHOPIFY_SECRET, withBody } from '../helpers/shopify-webhooks.js'
@@ -29,7 +29,8 @@ describe('log correlation', () => {
       // Normalized in the process that received it (role all): no job was needed.
       .toMatchObject({ requestId: 'req-corr-0001', outcome: 'done' })
     // The delivery names the event and the same inbox row, so the request id is one join away.
-    const event = await firstEvent(receiver)
+    const orderId = (JSON.parse(fx.body) as { id: number }).id
+    const event = await eventAbout(receiver, `order/${orderId}`)
     await expect
       .poll(() => lines.find((l) => l.msg === 'delivery attempt' && l.eventId === event.id), {
         timeout: 10_000,

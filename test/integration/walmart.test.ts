@@ -12,7 +12,7 @@ import { useEmulatorOverMsw } from '../helpers/emulator-msw.js'
 import { fetchTransport } from '../helpers/fetch-transport.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
-import { firstEvent, useReceiver } from '../helpers/receiver.js'
+import { eventAbout, useReceiver } from '../helpers/receiver.js'
 import { subscribe } from '../helpers/subscriptions.js'
 
 const API = 'https://marketplace.walmart.test'
@@ -65,7 +65,7 @@ describe('Walmart PO_CREATED, end to end', () => {
     })
     expect(res.status).toBe(200)
 
-    const event = await firstEvent(receiver)
+    const event = await eventAbout(receiver, `order/${purchaseOrderId}`)
     expect(event).toMatchObject({
       type: 'order.created.v1',
       source: '/walmart/acme',
