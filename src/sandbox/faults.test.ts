@@ -9,7 +9,8 @@ import { createShopifyClient } from '../../connectors/shopify/client.js'
 import { shopify } from '../../connectors/shopify/index.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import { fetchTransport } from '../../test/helpers/fetch-transport.js'
-import { FaultPlan } from './faults.js'
+import { channelApp, newChannelState } from './emulator.js'
+import { FaultPlan, REQUEST_LOG_SIZE } from './faults.js'
 import { sentCopies } from './send.js'
 import { idsOf, LOCATION_ID } from './shopify/seller.js'
 import { shopifyEmulator } from './shopify/index.js'
@@ -80,6 +81,18 @@ describe('the emulator behind msw', () => {
     expect((await failure(read())).kind).toBe('transient')
     const slow = await failure(read())
     expect(slow.message).toMatch(/no complete answer within 200 ms/)
+  })
+})
+
+describe('the request log', () => {
+  it('keeps the latest REQUEST_LOG_SIZE requests, so a sandbox left running does not grow', async () => {
+    const state = newChannelState('shopify', 'demo')
+    const app = channelApp(shopifyEmulator, state)
+    for (let i = 0; i < REQUEST_LOG_SIZE + 5; i++)
+      await app.request(`/shopify/admin/api/2026-10/graphql.json?n=${i}`, { method: 'GET' })
+    expect(state.requests).toHaveLength(REQUEST_LOG_SIZE)
+    expect(state.requests[0]!.rawQuery).toBe('n=5')
+    expect(state.requests.at(-1)!.rawQuery).toBe(`n=${REQUEST_LOG_SIZE + 4}`)
   })
 })
 

@@ -41,6 +41,12 @@ export interface ArrivedRequest {
 }
 
 /**
+ * The request log keeps this many of the latest requests: a test makes far fewer, and a sandbox
+ * left running for days must not grow without bound.
+ */
+export const REQUEST_LOG_SIZE = 10_000
+
+/**
  * A response carrying this header is turned into a network error by the msw bridge
  * (test/helpers/emulator-msw.ts), which has no socket to drop.
  */
@@ -98,6 +104,8 @@ export function faultInjection(
       body: await c.req.text(),
       ...(fault?.answer || fault?.networkError ? { faulted: true as const } : {}),
     })
+    if (state.requests.length > REQUEST_LOG_SIZE)
+      state.requests.splice(0, state.requests.length - REQUEST_LOG_SIZE)
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
     if (fault?.networkError) return dropConnection(c)
     if (fault?.answer) return fault.answer()

@@ -60,7 +60,7 @@ export interface ChannelState {
   readonly faults: FaultPlan
   /** Fault injection on the webhooks the channel sends (send.ts). */
   readonly webhookFaults: WebhookFaults
-  /** Every API request, in arrival order, as it arrived (faulted ones included). */
+  /** API requests in arrival order, as they arrived (faulted ones included); the latest REQUEST_LOG_SIZE (faults.ts). */
   readonly requests: ArrivedRequest[]
   /** The marketplace's clock: token lifetimes and the times it stamps. Tests move it. */
   now: () => Date
