@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
-          setupFiles: ['test/setup-msw.ts'],
+          setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
