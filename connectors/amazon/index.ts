@@ -38,6 +38,7 @@ export const amazon = {
   stock: amazonStock,
 } satisfies Connector<AmazonCredentials>
 
+export { DEFAULT_RATE_LIMITS, type SpApiOperation } from './api-call.js'
 export type { AmazonHydratedOrder } from './client.js'
 export { AmazonCredentials } from './config.js'
 export * from './envelope.js'

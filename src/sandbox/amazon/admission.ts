@@ -15,13 +15,14 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
+import { DEFAULT_RATE_LIMITS, type SpApiOperation } from '../../../connectors/amazon/index.js'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { stringify } from 'lossless-json'
 import { admitCall, EmulatedRateLimit } from '../rate-limit.js'
 import type { ChannelState } from '../types.js'
 import type { AccessTokens } from './auth.js'
 
-export type SpApiOperation = 'getOrder' | 'getOrderItems' | 'getListingsItem' | 'patchListingsItem'
+export type { SpApiOperation }
 
 export interface UsagePlan {
   readonly perSecond: number
@@ -29,15 +30,10 @@ export interface UsagePlan {
 }
 
 /**
- * Documented default plans: getOrder and getOrderItems 0.5/s burst 30, patchListingsItem 5/5
- * (channels.md §2 B2); getListingsItem 5/10 (models/listings-items-api-model/listingsItems_2021-08-01.json).
+ * Amazon's documented default plans, as the connector states them (connectors/amazon/api-call.ts,
+ * with their sources): one statement of the fact, so the emulator and the client cannot disagree.
  */
-export const USAGE_PLANS: Readonly<Record<SpApiOperation, UsagePlan>> = {
-  getOrder: { perSecond: 0.5, burst: 30 },
-  getOrderItems: { perSecond: 0.5, burst: 30 },
-  getListingsItem: { perSecond: 5, burst: 10 },
-  patchListingsItem: { perSecond: 5, burst: 5 },
-}
+export const USAGE_PLANS: Readonly<Record<SpApiOperation, UsagePlan>> = DEFAULT_RATE_LIMITS
 
 export interface SpApiErrorEntry {
   readonly code: string
