@@ -24,33 +24,27 @@ import {
   type CallUnderTest,
 } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
+import {
+  BASE,
+  CA,
+  FAST,
+  LWA,
+  LWA_BASE,
+  SELLER,
+  TEST_SELLER,
+  US,
+} from '../../test/helpers/amazon-seller.js'
 import type { HydrationNeed } from '../types.js'
 import { createAmazonClient, DEFAULT_RATE_LIMIT_WAIT_MS } from './client.js'
 import { AmazonCredentials } from './config.js'
 
-const BASE = 'https://sellingpartnerapi-na.amazon.test'
-const LWA_BASE = 'https://api.amazon.test'
 const TOKEN_PATH = '/auth/o2/token'
-const LWA = {
-  clientId: 'amzn1.application-oa2-client.test0001',
-  clientSecret: 'amzn1.oa2-cs.v1.test-client-secret-0001',
-  refreshToken: 'Atzr|test-refresh-token-0001',
-}
-const SELLER = 'A1B2C3D4E5F6G7'
-const US = 'ATVPDKIKX0DER'
-const CA = 'A2EUQ1WTGCTBG2'
 const START = new Date('2026-11-22T12:00:00Z')
-const fast = { perSecond: 1_000, burst: 1_000 }
 
 const clock = testClock(START)
 const emulator = useEmulatorOverMsw(
   createAmazonEmulator({
-    seller: {
-      sellerId: SELLER,
-      marketplaceIds: [US, CA],
-      lwa: LWA,
-      apiKey: { header: 'x-api-key', value: 'k' },
-    },
+    seller: TEST_SELLER,
     // Small pages, so an order of three items already takes two.
     orderItemsPerPage: 2,
   }),
@@ -65,7 +59,7 @@ const credentials = AmazonCredentials.parse({
   apiBaseUrl: BASE,
   lwaTokenUrl: `${LWA_BASE}${TOKEN_PATH}`,
   // High enough that pacing never enters a test that is not about it.
-  rateLimits: { getOrder: fast, getOrderItems: fast, patchListingsItem: fast },
+  rateLimits: { getOrder: FAST, getOrderItems: FAST, patchListingsItem: FAST },
 })
 
 function setup(overrides: Partial<AmazonCredentials> = {}) {

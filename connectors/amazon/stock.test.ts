@@ -9,28 +9,26 @@ import type { ListingRef } from '../../src/events/index.js'
 import { createAmazonEmulator, listOffer, spApiError } from '../../src/sandbox/amazon/index.js'
 import { clientContext, failure, testClock } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
+import {
+  BASE,
+  CA,
+  FAST,
+  LWA,
+  LWA_BASE,
+  SELLER,
+  TEST_SELLER,
+  US,
+} from '../../test/helpers/amazon-seller.js'
 import { loadFixture } from '../../test/helpers/fixtures.js'
 import { createAmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
 import { amazonStock } from './stock.js'
 
-const BASE = 'https://sellingpartnerapi-na.amazon.test'
-const LWA_BASE = 'https://api.amazon.test'
-const LWA = { clientId: 'client-1', clientSecret: 'secret-1', refreshToken: 'Atzr|refresh-1' }
-const SELLER = 'A1B2C3D4E5F6G7'
-const US = 'ATVPDKIKX0DER'
-const CA = 'A2EUQ1WTGCTBG2'
-const fast = { perSecond: 1_000, burst: 1_000 }
 const clock = testClock(new Date('2026-11-22T12:00:00Z'))
 
 const emulator = useEmulatorOverMsw(
   createAmazonEmulator({
-    seller: {
-      sellerId: SELLER,
-      marketplaceIds: [US, CA],
-      lwa: LWA,
-      apiKey: { header: 'x-api-key', value: 'k' },
-    },
+    seller: TEST_SELLER,
   }),
   { bases: [BASE, LWA_BASE], now: clock.now },
 )
@@ -42,7 +40,7 @@ const credentials = AmazonCredentials.parse({
   lwa: LWA,
   apiBaseUrl: BASE,
   lwaTokenUrl: `${LWA_BASE}/auth/o2/token`,
-  rateLimits: { patchListingsItem: fast },
+  rateLimits: { patchListingsItem: FAST },
 })
 
 const setup = () => ({ client: createAmazonClient(credentials, clientContext(clock)) })
