@@ -21,7 +21,7 @@ export function hubBackoff(maxMs: number, random: () => number = Math.random): B
 }
 
 /** The attempt number a job's first run makes (1 unless its data says otherwise). */
-export function firstAttemptOf(data: unknown): number {
+function firstAttemptOf(data: unknown): number {
   const first = (data as { firstAttempt?: unknown } | undefined)?.firstAttempt
   return typeof first === 'number' && Number.isInteger(first) && first > 1 ? first : 1
 }

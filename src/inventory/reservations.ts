@@ -64,8 +64,7 @@ export interface OrderToReserve {
  * How orders' reservations follow their stored snapshots, inside the caller's transaction (which
  * holds the orders' row locks): {@link planReservations} decides, `writeReservations` or the
  * caller's own last statement (`reservationWrites`, both in db/repos/reservations.ts) writes, and
- * each SKU gets a note of how
- * much its live units changed. The SKUs' `reserved` and ats are brought up to date by whoever next
+ * each SKU gets a note of how much its live units changed. The SKUs' `reserved` and ats are brought up to date by whoever next
  * holds the SKU's lock and takes the notes (`reservationsNow`), outside this transaction: an order
  * never waits on its SKU's row, which every order of a best-seller would otherwise queue for (one
  * at a time, commit included). Lines without a SKU reserve nothing; a line gone from the snapshot

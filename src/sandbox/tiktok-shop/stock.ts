@@ -32,7 +32,7 @@ const writtenByState = new WeakMap<ChannelState, Map<string, readonly number[]>>
  * last written: units added (a cancellation, a test's `stock.set`) go to the first warehouse,
  * units sold come from the first warehouse that holds any.
  */
-export function availableUnits(state: ChannelState, sku: string): number[] | undefined {
+function availableUnits(state: ChannelState, sku: string): number[] | undefined {
   const total = state.stock.get(sku)
   if (total === undefined) return undefined
   const written = writtenByState.get(state)?.get(sku)
