@@ -4,7 +4,7 @@ import type { HttpTransport } from '../../src/outbound/transport.js'
 /**
  * An `HttpTransport` over the global `fetch`, looked up at call time so msw's interception applies.
  * msw does not see requests made with undici's own `request()` (the production transport), so
- * channel-client tests and end-to-end tests that talk to the stand-ins pass this instead
+ * channel-client tests and end-to-end tests that reach the emulator through msw pass this instead
  * (STYLE.md §4.13, "Outbound HTTP and msw").
  */
 export function fetchTransport(): HttpTransport {
