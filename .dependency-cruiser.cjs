@@ -133,10 +133,10 @@ module.exports = {
     },
     {
       comment:
-        "A channel's normalizer (normalizers/<ch>.ts or normalizers/<ch>/) reads its own files and " +
-        "its own channel's payload types, from that connector's index only.",
-      from: { path: '^normalizers/([^/.]+)(/|\\.ts$)' },
-      to: { path: ['^normalizers/$1(/|\\.ts$)', '^connectors/$1/index\\.ts$'] },
+        "A channel's normalizer (normalizers/<ch>/) reads its own files and its own channel's " +
+        "payload types, from that connector's index only.",
+      from: { path: '^normalizers/([^/]+)/' },
+      to: { path: ['^normalizers/$1/', '^connectors/$1/index\\.ts$'] },
     },
     {
       comment: 'normalizers/index.ts is the registry over every channel normalizer.',
