@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { X509Certificate } from 'node:crypto'
 import type { Clock } from '../src/clock.js'
 import type { ChannelId, ListingRef } from '../src/events/index.js'
+import type { ChannelApiError } from './shared/api-error.js'
 import type { QuantityRange } from './shared/quantity-range.js'
 import type { HttpTransport } from '../src/outbound/transport.js'
 
@@ -209,6 +210,38 @@ export interface StockSupport<Credentials, Unit, Client extends ChannelClient> {
   write(client: Client, unit: Unit, write: StockWrite): Promise<StockWriteResult>
   /** The quantity the channel offers now; null when the channel does not list the unit. */
   read(client: Client, unit: Unit): Promise<number | null>
+  /**
+   * The channel's bulk form of `write`, for many due listings of one account at once; absent
+   * where the channel has none. The push pipeline uses it for batches of at least `minItems`,
+   * in chunks of at most `maxItems`, and `write` for smaller ones.
+   */
+  readonly bulk?: BulkStockSupport<Unit, Client>
+}
+
+/** One listing's write in a bulk call: `key` is the caller's, echoed in its result. */
+export interface BulkStockItem<Unit> {
+  readonly key: string
+  readonly unit: Unit
+  readonly write: StockWrite
+}
+
+/** What became of one item of a bulk call. */
+export type BulkStockResult =
+  | ({ readonly key: string; readonly ok: true } & StockWriteResult)
+  /** The channel refused this item (the others may have been applied); `error` says why. */
+  | { readonly key: string; readonly ok: false; readonly error: ChannelApiError }
+
+export interface BulkStockSupport<Unit, Client extends ChannelClient> {
+  /** Most items one call takes (the channel's documented limit, with its source). */
+  readonly maxItems: number
+  /** Fewer due items than this go out as single writes (a bulk call would cost more). */
+  readonly minItems: number
+  /**
+   * Sends the items in one bulk call (a mutation or a feed) and returns one result per item, in
+   * any order. A feed is submitted and its processing report awaited, so `applied` means the
+   * channel processed the item. An error of the whole call (429, outage) is thrown, as `write` does.
+   */
+  writeMany(client: Client, items: readonly BulkStockItem<Unit>[]): Promise<BulkStockResult[]>
 }
 
 /** Everything the hub knows about one channel. Implementations live in `connectors/<channel>/`. */
