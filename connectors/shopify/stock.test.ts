@@ -1,7 +1,9 @@
 // De-risks Shopify's stock half: the unit a listing names (digits or gids, nothing else), that a
 // listing's key equals the key of the inventory_levels/update report about it, and that a write
 // sends the hub's expected quantity as changeFromQuantity only while the account compares (against
-// the emulated store, src/sandbox/shopify/, served through msw).
+// the emulated store, src/sandbox/shopify/, served through msw); and that a bulk write sends up to
+// 250 quantities in one mutation, each item getting its own outcome (a refused or stale quantity
+// fails its item alone, the others applied) and a throttled call failing whole.
 import { describe, expect, it } from 'vitest'
 import { normalizers } from '../../normalizers/index.js'
 import { parseJsonBody } from '../../src/json.js'
