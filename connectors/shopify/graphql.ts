@@ -47,6 +47,8 @@ export type SetQuantitiesUserError = z.infer<typeof UserError>
 
 export const SetQuantitiesAnswer = z.object({
   inventorySetQuantities: z.object({
+    /** The adjustment made; null when nothing was (the emulator's all-or-nothing, stock.ts). */
+    inventoryAdjustmentGroup: z.object({ id: z.string() }).nullish(),
     userErrors: z.array(UserError),
   }),
 })

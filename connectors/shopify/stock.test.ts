@@ -1,7 +1,9 @@
 // De-risks Shopify's stock half: the unit a listing names (digits or gids, nothing else), that a
 // listing's key equals the key of the inventory_levels/update report about it, and that a write
 // sends the hub's expected quantity as changeFromQuantity only while the account compares (against
-// the emulated store, src/sandbox/shopify/, served through msw).
+// the emulated store, src/sandbox/shopify/, served through msw); and that a bulk write sends up to
+// 250 quantities in one mutation, each item getting its own outcome (a refused or stale quantity
+// fails its item alone, the others applied) and a throttled call failing whole.
 import { describe, expect, it } from 'vitest'
 import { normalizers } from '../../normalizers/index.js'
 import { parseJsonBody } from '../../src/json.js'
@@ -130,5 +132,147 @@ describe('shopify stock writes and reads', () => {
     await expect(
       shopifyStock.read(client, { inventoryItemId: ITEM, locationId: '1' }),
     ).resolves.toBeNull()
+  })
+})
+
+describe('shopify bulk stock writes', () => {
+  const bulk = shopifyStock.bulk!
+  /** `count` SKUs the store holds 5 of each, as bulk items setting each to 1, 2, … */
+  function due(count: number, prefix = 'BULK') {
+    return Array.from({ length: count }, (_, i) => {
+      const sku = `${prefix}-${i}`
+      emulator.state.stock.set(sku, 5)
+      const item = {
+        key: `listing-${i}`,
+        unit: shopifyStock.unit.parse({
+          inventoryItemId: idsOf(sku).inventoryItemId,
+          locationId: LOCATION,
+        }),
+        write: { quantity: i + 1, expected: 5, idempotencyKey: `job-${i}` },
+      }
+      return { sku, item }
+    })
+  }
+  const byKey = <T extends { key: string }>(results: readonly T[]) =>
+    Object.fromEntries(results.map((r) => [r.key, r]))
+
+  it('sets every level in one inventorySetQuantities, each with its own changeFromQuantity', async () => {
+    const client = setup()
+    const items = due(4)
+    const results = await bulk.writeMany(
+      client,
+      items.map((d) => d.item),
+    )
+    expect(results).toHaveLength(4)
+    for (const [i, { sku, item }] of items.entries()) {
+      expect(byKey(results)[item.key]).toEqual({
+        key: item.key,
+        ok: true,
+        status: 'applied',
+        quantity: i + 1,
+      })
+      expect(emulator.state.stock.get(sku)).toBe(i + 1)
+    }
+    expect(sentChangeFrom()).toEqual([[5, 5, 5, 5]])
+  })
+
+  it('declares Shopify’s 250-quantity limit, which the store enforces', async () => {
+    expect([bulk.maxItems, bulk.minItems]).toEqual([250, 2])
+    const client = setup()
+    const items = due(251)
+    // Past the pipeline's chunking, straight to the client: Shopify refuses the whole call.
+    const err = await failure(
+      client.setQuantitiesEach({
+        quantities: items.map(({ item }) => ({
+          inventoryItemId: item.unit.inventoryItemId,
+          locationId: item.unit.locationId,
+          quantity: 1,
+          changeFromQuantity: null,
+        })),
+        idempotencyKey: 'too-many',
+      }),
+    )
+    expect([err.kind, err.details.code]).toEqual(['permanent', 'MAX_INPUT_SIZE_EXCEEDED'])
+    expect(emulator.state.stock.get(items[0]!.sku)).toBe(5)
+    // writeMany given more than maxItems splits them into calls Shopify takes.
+    const results = await bulk.writeMany(
+      client,
+      items.map((d) => d.item),
+    )
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect(
+      sentChangeFrom()
+        .slice(1)
+        .map((q) => q.length),
+    ).toEqual([250, 1])
+    expect(emulator.state.stock.get(items[250]!.sku)).toBe(251)
+  })
+
+  it('maps a refused quantity to its item and applies the others', async () => {
+    const client = setup()
+    const items = due(3)
+    // The second names the warehouse, where Shopify does not stock the item.
+    const refused = {
+      ...items[1]!.item,
+      unit: { ...items[1]!.item.unit, locationId: WAREHOUSE_LOCATION_ID },
+    }
+    const results = byKey(await bulk.writeMany(client, [items[0]!.item, refused, items[2]!.item]))
+    const failed = results[refused.key]
+    expect(failed?.ok).toBe(false)
+    if (failed?.ok === false) {
+      expect([failed.error.kind, failed.error.details.code]).toEqual([
+        'permanent',
+        'ITEM_NOT_STOCKED_AT_LOCATION',
+      ])
+      expect(failed.error.message).toContain(`location ${WAREHOUSE_LOCATION_ID}`)
+    }
+    expect([results[items[0]!.item.key]?.ok, results[items[2]!.item.key]?.ok]).toEqual([true, true])
+    expect([0, 1, 2].map((i) => emulator.state.stock.get(items[i]!.sku))).toEqual([1, 5, 3])
+    // Shopify applied none of the first call; the others went again without the refused one.
+    expect(sentChangeFrom().map((q) => q.length)).toEqual([3, 2])
+  })
+
+  it('a stale expectation fails that item alone, transient with code stale', async () => {
+    const client = setup()
+    const items = due(3)
+    emulator.state.stock.set(items[2]!.sku, 9)
+    const results = byKey(
+      await bulk.writeMany(
+        client,
+        items.map((d) => d.item),
+      ),
+    )
+    const stale = results[items[2]!.item.key]
+    expect(stale?.ok).toBe(false)
+    if (stale?.ok === false) {
+      expect([stale.error.kind, stale.error.details.code]).toEqual(['transient', 'stale'])
+    }
+    expect(emulator.state.stock.get(items[2]!.sku)).toBe(9)
+    expect([0, 1].map((i) => emulator.state.stock.get(items[i]!.sku))).toEqual([1, 2])
+  })
+
+  it('refuses an item that cannot be sent without holding back the others', async () => {
+    const client = setup()
+    const items = due(2)
+    const twice = { ...items[0]!.item, key: 'again' }
+    const results = byKey(await bulk.writeMany(client, [items[0]!.item, twice, items[1]!.item]))
+    expect(results.again?.ok).toBe(false)
+    if (results.again?.ok === false) expect(results.again.error.kind).toBe('permanent')
+    expect(emulator.state.stock.get(items[1]!.sku)).toBe(2)
+    expect(sentChangeFrom()).toEqual([[5, 5]])
+  })
+
+  it('throws a throttled call as rate-limited, as a single write does', async () => {
+    const client = setup()
+    const items = due(3)
+    emulator.state.throttleNext = 1
+    const err = await failure(
+      bulk.writeMany(
+        client,
+        items.map((d) => d.item),
+      ),
+    )
+    expect(err.kind).toBe('rate-limited')
+    expect(emulator.state.stock.get(items[0]!.sku)).toBe(5)
   })
 })

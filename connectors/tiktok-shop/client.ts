@@ -18,7 +18,7 @@ import {
   type ClientContext,
   type HydrationNeed,
 } from '../types.js'
-import { unsupportedNeed } from '../shared/api-error.js'
+import { unsupportedNeed, type ChannelApiError } from '../shared/api-error.js'
 import {
   CHANNEL,
   createTikTokApi,
@@ -30,6 +30,7 @@ import type { TikTokShopCredentials } from './config.js'
 import {
   getInventory,
   setStock,
+  setStockMany,
   type TikTokSkuInventory,
   type TikTokStockResult,
   type TikTokStockUpdate,
@@ -38,6 +39,7 @@ import { chunk, uniqueIds } from './request-ids.js'
 
 export { classifyTikTokCode, TIKTOK_CODE_KINDS, type TikTokRecord } from './api-call.js'
 export {
+  MAX_SKUS_PER_CALL,
   MAX_STOCK_QUANTITY,
   type TikTokSkuInventory,
   type TikTokStockResult,
@@ -51,6 +53,11 @@ export interface TikTokShopClient extends ChannelClient {
   getReturns(ids: readonly string[]): Promise<ReadonlyMap<string, TikTokRecord>>
   /** Sets absolute per-warehouse stock for one SKU. */
   setStock(update: TikTokStockUpdate): Promise<TikTokStockResult>
+  /**
+   * Sets the stock of many SKUs, one call per product with all its SKUs; per update, in order,
+   * undefined when applied, else that SKU's error (inventory.ts `setStockMany`).
+   */
+  setStockMany(updates: readonly TikTokStockUpdate[]): Promise<(ChannelApiError | undefined)[]>
   /** Current stock of every SKU of the given products. A product TikTok does not list is absent. */
   getInventory(productIds: readonly string[]): Promise<readonly TikTokSkuInventory[]>
 }
@@ -170,6 +177,7 @@ export function createTikTokShopClient(
     getOrders,
     getReturns,
     setStock: (update) => setStock(api, update),
+    setStockMany: (updates) => setStockMany(api, updates),
     getInventory: (productIds) => getInventory(api, productIds),
   }
 }

@@ -11,6 +11,8 @@ import type { z } from 'zod'
 /** A top-level GraphQL error as Shopify answers it. */
 export interface GraphqlError {
   readonly message: string
+  /** The field path the error is about, where Shopify names one. */
+  readonly path?: readonly string[]
   readonly extensions?: Record<string, unknown>
 }
 

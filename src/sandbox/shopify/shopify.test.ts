@@ -268,6 +268,79 @@ describe('request checks', () => {
     expect(state.stats.stockWrites).toBe(0)
   })
 
+  it('takes up to 250 quantities in one call, refusing more whole (Shopify’s input array limit)', async () => {
+    const mutation =
+      'mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) @idempotent(key: "many") { inventoryAdjustmentGroup { id } userErrors { code field } } }'
+    const quantities = (count: number, key: string) =>
+      Array.from({ length: count }, (_, i) => {
+        const unit = unitOf(`MANY-${key}-${i}`)
+        return {
+          inventoryItemId: `gid://shopify/InventoryItem/${unit.inventoryItemId}`,
+          locationId: `gid://shopify/Location/${unit.locationId}`,
+          quantity: 3,
+          changeFromQuantity: null,
+        }
+      })
+    const input = (count: number, key: string) => ({
+      name: 'available',
+      reason: 'correction',
+      quantities: quantities(count, key),
+    })
+    const tooMany = await graphql({ query: mutation, variables: { input: input(251, 'a') } })
+    expect(tooMany.body.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' } }),
+    ])
+    expect(state.stats.stockWrites).toBe(0)
+    const most = await graphql({
+      query: mutation.replace('"many"', '"most"'),
+      variables: { input: input(250, 'b') },
+    })
+    expect(most.body.data).toEqual({
+      inventorySetQuantities: expect.objectContaining({
+        inventoryAdjustmentGroup: expect.objectContaining({ id: expect.any(String) }),
+        userErrors: [],
+      }),
+    })
+    expect(state.stats.stockWrites).toBe(250)
+  })
+
+  it('names the index of each refused quantity and applies none of the call', async () => {
+    state.stock.set('IDX-0', 4).set('IDX-1', 4)
+    const gids = (sku: string) => {
+      const unit = unitOf(sku)
+      return {
+        inventoryItemId: `gid://shopify/InventoryItem/${unit.inventoryItemId}`,
+        locationId: `gid://shopify/Location/${unit.locationId}`,
+      }
+    }
+    const res = await graphql({
+      query:
+        'mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) @idempotent(key: "idx") { inventoryAdjustmentGroup { id } userErrors { code field } } }',
+      variables: {
+        input: {
+          name: 'available',
+          reason: 'correction',
+          quantities: [
+            { ...gids('IDX-0'), quantity: 1, changeFromQuantity: 4 },
+            { ...gids('IDX-1'), quantity: 1, changeFromQuantity: 3 },
+          ],
+        },
+      },
+    })
+    expect(res.body.data).toEqual({
+      inventorySetQuantities: {
+        inventoryAdjustmentGroup: null,
+        userErrors: [
+          expect.objectContaining({
+            code: 'CHANGE_FROM_QUANTITY_STALE',
+            field: ['input', 'quantities', '1', 'changeFromQuantity'],
+          }),
+        ],
+      },
+    })
+    expect([state.stock.get('IDX-0'), state.stock.get('IDX-1')]).toEqual([4, 4])
+  })
+
   it('answers another field as an unknown field', async () => {
     const res = await graphql({ query: '{ orders(first: 1) { nodes { id } } }' })
     expect(res.status).toBe(200)

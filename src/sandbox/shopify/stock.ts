@@ -4,7 +4,10 @@
  * - `inventorySetQuantities` (channels.md §1 B1; https://shopify.dev/docs/api/admin-graphql/latest/mutations/inventorySetQuantities):
  *   2026-04 rules — `@idempotent(key:)` and an explicit `changeFromQuantity` per quantity are
  *   required; a `changeFromQuantity` other than null must equal the level
- *   (`CHANGE_FROM_QUANTITY_STALE`); all or nothing; a key used again with the same input answers
+ *   (`CHANGE_FROM_QUANTITY_STALE`), checked per quantity, each refusal naming its quantity's
+ *   index in `field`; at most 250 quantities (MAX_INPUT_ARRAY); all or nothing (Shopify does not
+ *   document partial success: the emulator applies no quantity of a call with any userError and
+ *   answers a null `inventoryAdjustmentGroup`); a key used again with the same input answers
  *   as the first time, with another input `IDEMPOTENCY_KEY_PARAMETER_MISMATCH`.
  * - `inventoryItem(id:) { inventoryLevel(locationId:) { quantities(names: ["available"]) } }`.
  * Error codes: https://shopify.dev/docs/api/admin-graphql/latest/enums/InventorySetQuantitiesUserErrorCode.
@@ -66,6 +69,14 @@ const REASONS = new Set([
 ])
 
 const MAX_QUANTITY = 1_000_000_000
+
+/**
+ * "Input arguments that accept an array have a maximum size of 250 for all APIs. Requests return
+ * an error if an input array exceeds 250 items." (https://shopify.dev/docs/api/usage/limits).
+ * The error's wording and code are not on that page; the emulator answers the
+ * `MAX_INPUT_SIZE_EXCEEDED` top-level error public Shopify mocks answer (unconfirmed).
+ */
+export const MAX_INPUT_ARRAY = 250
 
 /**
  * The message Shopify gives with each `InventorySetQuantitiesUserErrorCode` the emulator answers,
@@ -136,6 +147,17 @@ export function setQuantities(
     }
   }
   const input = parsed.data
+  if (input.quantities.length > MAX_INPUT_ARRAY) {
+    return {
+      errors: [
+        {
+          message: `The input array size of ${input.quantities.length} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+          path: ['inventorySetQuantities', 'input', 'quantities'],
+          extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' },
+        },
+      ],
+    }
+  }
   const missing = input.quantities.findIndex((q) => q.changeFromQuantity === undefined)
   if (missing >= 0) {
     // Required at run time from 2026-04, null to opt out; the exact error is unconfirmed.

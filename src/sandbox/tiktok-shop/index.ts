@@ -2,7 +2,8 @@
  * The emulated TikTok Shop: one seller shop with two warehouses (seller.ts), its Open API (api.ts,
  * behind admission.ts's rate limit and signature checks), its records (records.ts), its buyers and
  * order reads (orders.ts), its stock (stock.ts) and the webhooks it signs (webhooks.ts, sign.ts).
- * A SKU is listed as one product with one SKU under ids derived from it.
+ * A SKU is listed under ids derived from it: a product of its own, or, for a SKU named
+ * `<product>/<variant>`, one SKU of a product with several (seller.ts).
  */
 import type { EmulatedChannel } from '../types.js'
 import { tiktokShopRoutes } from './api.js'

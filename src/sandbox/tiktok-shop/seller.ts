@@ -20,8 +20,8 @@ export interface SkuIds {
   readonly skuId: string
 }
 
-/** Product id → SKU, for every SKU whose ids were derived in this process. */
-const skuByProduct = new Map<string, string>()
+/** Product id → its SKUs, for every SKU whose ids were derived in this process. */
+const skusByProduct = new Map<string, Set<string>>()
 
 /** A 19-digit TikTok-shaped id (TikTok's product and SKU ids start with 17) from a digest of `seed`. */
 function digitId(seed: string): string {
@@ -29,25 +29,35 @@ function digitId(seed: string): string {
   return `17${(digest.readBigUInt64BE(0) % 10n ** 17n).toString().padStart(17, '0')}`
 }
 
-/** The product (one SKU per product) and SKU ids of an internal SKU. */
+/**
+ * The product an internal SKU is a variant of: the part before its last `/` (`TEE/M` and `TEE/L`
+ * are two SKUs of product `TEE`, as TikTok lists up to 100 SKUs under one product, error 12052050
+ * of Update Inventory), else the SKU itself (a product with one SKU).
+ */
+function productOf(sku: string): string {
+  const slash = sku.lastIndexOf('/')
+  return slash > 0 ? sku.slice(0, slash) : sku
+}
+
+/** The product and SKU ids of an internal SKU. */
 export function idsOf(sku: string): SkuIds {
-  const productId = digitId(`product:${sku}`)
-  skuByProduct.set(productId, sku)
+  const productId = digitId(`product:${productOf(sku)}`)
+  const known = skusByProduct.get(productId) ?? new Set<string>()
+  skusByProduct.set(productId, known.add(sku))
   return { productId, skuId: digitId(`sku:${sku}`) }
 }
 
 /**
- * The internal SKU a product id names: one whose ids were derived already (a listing unit handed
- * out, an order placed), else one the state holds stock for; undefined when the shop lists no such
- * product.
+ * The internal SKUs a product id lists: those whose ids were derived already (a listing unit
+ * handed out, an order placed), and those the state holds stock for; none when the shop lists no
+ * such product.
  */
-export function skuOfProduct(state: ChannelState, productId: string): string | undefined {
-  const known = skuByProduct.get(productId)
-  if (known !== undefined) return known
+export function skusOfProduct(state: ChannelState, productId: string): string[] {
+  const skus = new Set(skusByProduct.get(productId))
   for (const sku of state.stock.keys()) {
-    if (idsOf(sku).productId === productId) return sku
+    if (idsOf(sku).productId === productId) skus.add(sku)
   }
-  return undefined
+  return [...skus]
 }
 
 /**

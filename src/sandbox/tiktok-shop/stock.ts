@@ -5,9 +5,9 @@
  * Specs mirrored in repo:lazykern/ecommerce-api-docs data/raw/tiktok/api-reference/:
  * - Update Inventory (products/update-inventory.spec.json, channels.md §4 B1): every warehouse of
  *   the SKU in one call, else per-SKU error 12019028; a warehouse the SKU is not assigned to
- *   12052990 with 12052097; quantities within [0, 99,999], else 12052055 (0 is accepted, as an
- *   earlier revision of the page said, which the current range [1, 99,999] leaves unconfirmed).
- *   Per-SKU refusals come as `data.errors[]` with `code` 0.
+ *   12052990 with 12052097; quantities within [0, 99,999], else 12052055 (0: MIN_QUANTITY); all
+ *   the SKUs of one product per call, at most 100 (12052050), each once (12052553). Per-SKU
+ *   refusals come as `data.errors[]` with `code` 0, the other SKUs applied.
  * - Inventory Search (products/inventory-search.spec.json): by `product_ids`, at most 100, else
  *   12019120; per SKU and warehouse `available_quantity` and `committed_quantity`, "units reserved
  *   by existing customer orders" (records.ts), with their totals.
@@ -15,11 +15,21 @@
 import type { ChannelState, SignedWebhook } from '../types.js'
 import type { Outcome } from './admission.js'
 import { committedUnits } from './records.js'
-import { idsOf, skuOfProduct, WAREHOUSE_IDS } from './seller.js'
+import { idsOf, skusOfProduct, WAREHOUSE_IDS } from './seller.js'
 import { tiktokWebhook, unixSeconds } from './webhooks.js'
 
 const MAX_PRODUCT_IDS = 100
-/** Update Inventory's documented maximum quantity. */
+/** SKUs one Update Inventory call takes: a product has at most 100 (its error 12052050). */
+export const MAX_SKUS_PER_PRODUCT = 100
+/**
+ * Update Inventory's quantity bounds. The page's range is [1, 99,999]; 0 is accepted as the
+ * earlier revision of the same page documented it ("non-negative numbers (include number 0) And
+ * less then 99999", repo:lywzx/tiktok-partner-api packages/tk-origin-api/src/products/UpdateInventory.ts),
+ * because TikTok documents no other per-SKU way to show a SKU out of stock (Deactivate Products
+ * acts on whole products; Partial Edit Product's `skus[].inventory[].quantity` has the same
+ * [1, 99,999]); see connectors/tiktok-shop/stock.ts. Below 0 or above 99,999: 12052055.
+ */
+const MIN_QUANTITY = 0
 const MAX_QUANTITY = 99_999
 /** Type 27, the inventory status change (connectors/tiktok-shop/topics.ts). */
 const INVENTORY_STATUS_CHANGE = 27
@@ -56,42 +66,57 @@ interface SkuError {
   }
 }
 
-/** Update Inventory of `productId` with the request `body`. */
+/**
+ * Update Inventory of `productId` with the request `body`: every SKU listed must be one of the
+ * product's, each at most once (12052553), at most 100 (12052050, "A single product cannot have
+ * more than 100 different SKUs"). Each SKU is applied or refused on its own: the answer is
+ * `code` 0 with a `data.errors[]` entry per refused SKU, naming it in `detail.sku_id`, which is
+ * how the page shapes its answer (whether TikTok applies the other SKUs of a call with a refused
+ * one is not stated there; the per-SKU errors under `code` 0 suggest it does).
+ */
 export function updateInventory(state: ChannelState, productId: string, body: unknown): Outcome {
-  const sku = skuOfProduct(state, productId)
-  if (sku === undefined) return { code: 12052032, message: 'The product does not exist' }
+  const productSkus = skusOfProduct(state, productId)
+  if (productSkus.length === 0) return { code: 12052032, message: 'The product does not exist' }
   const skus = isObject(body) ? body.skus : undefined
   if (!Array.isArray(skus) || skus.length === 0) {
     const message =
       'The SKU list is empty. Either omit the list entirely, or provide all required details.'
     return { code: 12052902, message }
   }
-  const { skuId } = idsOf(sku)
+  if (skus.length > MAX_SKUS_PER_PRODUCT) {
+    return { code: 12052050, message: 'A single product cannot have more than 100 different SKUs' }
+  }
+  const skuById = new Map(productSkus.map((sku) => [idsOf(sku).skuId, sku]))
   const errors: SkuError[] = []
-  let split: readonly number[] | undefined
+  const splits = new Map<string, readonly number[]>()
+  const listed = new Set<unknown>()
   for (const entry of skus as unknown[]) {
     const { id, inventory } = isObject(entry) ? entry : {}
     const fail = (code: number, message: string, extra: SkuError['detail']['extra_errors'] = []) =>
       errors.push({ code, message, detail: { sku_id: String(id), extra_errors: extra } })
-    if (id !== skuId) {
+    const sku = typeof id === 'string' ? skuById.get(id) : undefined
+    if (sku === undefined) {
       fail(12052556, 'The SKU id not exist.')
       continue
     }
+    if (listed.has(id)) {
+      fail(12052553, 'Sku id duplicate')
+      continue
+    }
+    listed.add(id)
     const outcome = readInventory(inventory)
     if ('error' in outcome) fail(outcome.error.code, outcome.error.message, outcome.error.extra)
-    else split = outcome.split
+    else splits.set(sku, outcome.split)
   }
-  if (errors.length > 0) {
-    state.stats.rejected += 1
-    return { data: { errors } }
-  }
-  if (split !== undefined) {
-    const written = writtenByState.get(state) ?? new Map<string, readonly number[]>()
-    writtenByState.set(state, written.set(sku, split))
+  if (errors.length > 0) state.stats.rejected += 1
+  const written = writtenByState.get(state) ?? new Map<string, readonly number[]>()
+  writtenByState.set(state, written)
+  for (const [sku, split] of splits) {
+    written.set(sku, split)
     state.stock.set(sku, sum(split))
     state.stats.stockWrites += 1
   }
-  return { data: {} }
+  return { data: errors.length > 0 ? { errors } : {} }
 }
 
 type InventoryOutcome =
@@ -125,7 +150,7 @@ function readInventory(inventory: unknown): InventoryOutcome {
     }
     if (
       !Number.isInteger(quantity) ||
-      (quantity as number) < 0 ||
+      (quantity as number) < MIN_QUANTITY ||
       (quantity as number) > MAX_QUANTITY
     ) {
       const message = 'The SKU inventory quantity for the warehouse must be within allowed limits.'
@@ -149,25 +174,26 @@ export function searchInventory(state: ChannelState, body: unknown): Outcome {
     return { code: 12019120, message: 'The number of provided product IDs exceeds the limit.' }
   }
   const inventory = productIds.flatMap((productId) => {
-    const sku = skuOfProduct(state, productId)
-    const available = sku === undefined ? undefined : availableUnits(state, sku)
-    if (sku === undefined || available === undefined) return []
-    const committed = committedUnits(state, sku)
-    const warehouses = WAREHOUSE_IDS.map((warehouseId, i) => ({
-      warehouse_id: warehouseId,
-      available_quantity: available[i]!,
-      committed_quantity: committed[i]!,
-    }))
-    const skus = [
-      {
-        id: idsOf(sku).skuId,
-        seller_sku: sku,
-        total_available_quantity: sum(available),
-        total_committed_quantity: sum(committed),
-        warehouse_inventory: warehouses,
-      },
-    ]
-    return [{ product_id: productId, skus }]
+    const skus = skusOfProduct(state, productId).flatMap((sku) => {
+      const available = availableUnits(state, sku)
+      if (available === undefined) return []
+      const committed = committedUnits(state, sku)
+      const warehouses = WAREHOUSE_IDS.map((warehouseId, i) => ({
+        warehouse_id: warehouseId,
+        available_quantity: available[i]!,
+        committed_quantity: committed[i]!,
+      }))
+      return [
+        {
+          id: idsOf(sku).skuId,
+          seller_sku: sku,
+          total_available_quantity: sum(available),
+          total_committed_quantity: sum(committed),
+          warehouse_inventory: warehouses,
+        },
+      ]
+    })
+    return skus.length === 0 ? [] : [{ product_id: productId, skus }]
   })
   return { data: { inventory } }
 }

@@ -147,6 +147,53 @@ describe('stock', () => {
     expect(state.stock.get('BULK')).toBe(99_999)
   })
 
+  it('takes the SKUs of one product in one call, at most 100 (12052050), each once (12052553)', async () => {
+    const skus = Array.from({ length: 101 }, (_, i) => unitOf(`MANY/${i}`))
+    const { productId } = skus[0]!
+    const entry = (unit: TikTokUnit, quantity: number) => ({
+      id: unit.skuId,
+      inventory: unit.warehouseIds.map((id, i) => ({
+        warehouse_id: id,
+        quantity: i === 0 ? quantity : 0,
+      })),
+    })
+    const path = `/product/202309/products/${productId}/inventory/update`
+    const tooMany = await signedCall(path, { body: { skus: skus.map((u) => entry(u, 3)) } })
+    expect(tooMany.json.code).toBe(12052050)
+    expect(state.stats.stockWrites).toBe(0)
+    const most = await signedCall(path, {
+      body: { skus: skus.slice(0, 100).map((u) => entry(u, 3)) },
+    })
+    expect([most.json.code, most.json.data?.errors]).toEqual([0, undefined])
+    expect(state.stock.get('MANY/99')).toBe(3)
+    const twice = await signedCall(path, {
+      body: { skus: [entry(skus[0]!, 4), entry(skus[0]!, 5), entry(skus[1]!, 6)] },
+    })
+    expect(twice.json.data?.errors?.map((e) => e.code)).toEqual([12052553])
+    expect([state.stock.get('MANY/0'), state.stock.get('MANY/1')]).toEqual([4, 6])
+  })
+
+  it('applies each SKU of a call on its own, and refuses a negative quantity (12052055)', async () => {
+    const [a, b] = [unitOf('PAIR/a'), unitOf('PAIR/b')]
+    state.stock.set('PAIR/a', 2).set('PAIR/b', 2)
+    const res = await signedCall(`/product/202309/products/${a.productId}/inventory/update`, {
+      body: {
+        skus: [
+          {
+            id: a.skuId,
+            inventory: a.warehouseIds.map((id) => ({ warehouse_id: id, quantity: -1 })),
+          },
+          {
+            id: b.skuId,
+            inventory: b.warehouseIds.map((id) => ({ warehouse_id: id, quantity: 0 })),
+          },
+        ],
+      },
+    })
+    expect(res.json.data?.errors?.map((e) => e.code)).toEqual([12052055])
+    expect([state.stock.get('PAIR/a'), state.stock.get('PAIR/b')]).toEqual([2, 0])
+  })
+
   it('keeps each warehouse’s units as written, and reports the units open orders commit', async () => {
     const api = client()
     const { productId, skuId, warehouseIds } = unitOf('CUP')
