@@ -67,7 +67,6 @@ export function startWorkers(deps: Deps): RunningWorkers {
   ]
   const stockDeps = {
     ...work,
-    stockQueues: deps.queues.stock,
     settleMs: config.stock.echoWindowMs,
   }
   for (const account of config.accounts) {

@@ -160,6 +160,8 @@ export interface InventoryItemTable {
   ats: Generated<number>
   ats_changed_at: ColumnType<Date, Date | string | undefined, Date | string>
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  /** An absolute level or an adjustment has set on-hand; until then nothing is pushed. */
+  on_hand_known: Generated<boolean>
 }
 
 /** An on-hand delta applied once, by its idempotency key. */
@@ -186,7 +188,8 @@ export interface ReservationTable {
   updated_at: Timestamp
 }
 
-export type PushStatus = 'applied' | 'queued' | 'failed'
+/** `held`: not sent, and `last_push_error` says why (on-hand not known yet, account not live). */
+export type PushStatus = 'applied' | 'queued' | 'failed' | 'held'
 
 /** A SKU's unit at one channel account, with what the hub pushed, the channel reported and reconciliation found. */
 export interface ListingTable {
@@ -210,6 +213,10 @@ export interface ListingTable {
   last_checked_quantity: number | null
   last_checked_at: Timestamp | null
   last_drift: number | null
+  /** Units the account had committed of the SKU when the channel's quantity was last learnt. */
+  committed_at_base: Generated<number>
+  /** A write sent and not confirmed: counted as offered until it is. */
+  inflight_quantity: number | null
   created_at: Generated<Date>
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }

@@ -16,6 +16,7 @@ function item(safetyStock: number): InventoryItem {
     ats: 10 - safetyStock,
     ats_changed_at: NOW,
     updated_at: NOW,
+    on_hand_known: true,
   }
 }
 

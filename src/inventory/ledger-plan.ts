@@ -61,13 +61,21 @@ export function planLedger(
   used: ReadonlyMap<string, AdjustmentRow>,
   now: Date,
 ): LedgerPlan {
-  const state = new Map<string, { onHand: number; asOf: Date | null; safetyStock: number }>()
+  const state = new Map<
+    string,
+    { onHand: number; asOf: Date | null; safetyStock: number; known: boolean }
+  >()
   const stateOf = (sku: string) => {
     let s = state.get(sku)
     if (!s) {
       const item = items.get(sku)
       if (!item) throw new Error(`planLedger: SKU ${sku} is not locked`)
-      s = { onHand: item.on_hand, asOf: item.on_hand_as_of, safetyStock: item.safety_stock }
+      s = {
+        onHand: item.on_hand,
+        asOf: item.on_hand_as_of,
+        safetyStock: item.safety_stock,
+        known: false,
+      }
       state.set(sku, s)
     }
     return s
@@ -94,6 +102,7 @@ export function planLedger(
       }
       const s = stateOf(a.sku)
       s.onHand += a.delta
+      s.known = true
       const row = {
         idempotency_key: a.idempotencyKey,
         sku: a.sku,
@@ -131,6 +140,7 @@ export function planLedger(
       } else {
         s.onHand = l.onHand
         s.asOf = l.asOf
+        s.known = true
         plan.levels.set(l.sku, l.asOf)
         plan.last.set(l.sku, {
           cause: { kind: 'on-hand-set', reference: null, ...API },
@@ -143,7 +153,7 @@ export function planLedger(
   }
   for (const sku of plan.last.keys()) {
     const s = state.get(sku)!
-    const patch = { onHand: s.onHand, safetyStock: s.safetyStock }
+    const patch = { onHand: s.onHand, safetyStock: s.safetyStock, onHandKnown: s.known }
     plan.patches.set(sku, s.asOf ? { ...patch, onHandAsOf: s.asOf } : patch)
   }
   return plan

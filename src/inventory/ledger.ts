@@ -18,6 +18,8 @@ export interface ItemPatch {
   readonly onHand?: number
   readonly onHandAsOf?: Date
   readonly safetyStock?: number
+  /** A level or an adjustment set on-hand: from now on it is known (pushes may go out). */
+  readonly onHandKnown?: boolean
 }
 
 export type InventoryChangedDraft = Extract<EventDraft, { type: 'inventory.changed.v1' }>
@@ -114,6 +116,7 @@ export async function recomputeItems(
       reserved,
       ats,
       moved,
+      on_hand_known: item.on_hand_known || patch.onHandKnown === true,
     })
     if (!moved) continue
     drafts.push({
@@ -181,7 +184,7 @@ export async function setOnHand(
   if (item.on_hand_as_of && item.on_hand_as_of.getTime() >= level.asOf.getTime())
     return { applied: false, storedAsOf: item.on_hand_as_of }
   const { reserved } = await reservationsNow(trx, items, new Map([[level.sku, level.asOf]]))
-  const patch = { onHand: level.onHand, onHandAsOf: level.asOf }
+  const patch = { onHand: level.onHand, onHandAsOf: level.asOf, onHandKnown: true }
   const patches = new Map([[level.sku, patch]])
   const events = await recomputeItems(trx, items, patches, cause, level.asOf, reserved)
   return { applied: true, events }

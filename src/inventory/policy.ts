@@ -16,9 +16,50 @@ export const StockPolicy = z
     zeroBelow: Units.optional(),
     /** Never offer more than this. */
     maxListed: Units.optional(),
+    /**
+     * How the SKU's available-to-sell is shared among its listings (docs/inventory.md,
+     * "Allocation"): `partitioned` (the default) splits it so what all channels list adds up to at
+     * most what is available; `shared` offers every listing all of it; `auto` is shared while at
+     * least `autoBelow` units are available and partitioned below.
+     */
+    allocation: z.enum(['shared', 'partitioned', 'auto']).optional(),
+    /** A listing's relative share of a partition (default 1): weight 2 gets twice weight 1's units. */
+    weight: z
+      .number()
+      .positive(
+        'weight must be above 0: weights are relative shares (use maxListed to cap a listing)',
+      )
+      .max(1_000_000)
+      .optional(),
+    /** Who gets the odd units of a partition first, and is lowered last (default 0; higher first). */
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    /** `auto`: partition when fewer units than this are available (default: derived from sales). */
+    autoBelow: Units.optional(),
+    /**
+     * Push even while the SKU's on-hand is unknown (no level, no adjustment yet). Off by default:
+     * a listing created before the first count would otherwise tell the channel 0 and hide a live
+     * listing.
+     */
+    pushUnknownOnHand: z.boolean().optional(),
   })
   .strict()
 export type StockPolicy = z.infer<typeof StockPolicy>
+
+export type AllocationMode = NonNullable<StockPolicy['allocation']>
+
+/** The mode when neither the account nor the listing names one: the one that cannot oversell. */
+export const DEFAULT_ALLOCATION: AllocationMode = 'partitioned'
+
+/**
+ * Why a policy can never offer a unit, whatever is available (percentage 0, maximum 0, a
+ * zero-below above the maximum); undefined when it can. Such a policy is refused, not stored.
+ */
+export function neverLists(policy: StockPolicy): string | undefined {
+  if (listedQuantity(Number.MAX_SAFE_INTEGER, policy) > 0) return undefined
+  if (policy.percentage === 0) return 'percentage 0 never offers a unit'
+  if (policy.maxListed === 0) return 'maxListed 0 never offers a unit'
+  return `zeroBelow ${policy.zeroBelow} is above maxListed ${policy.maxListed}: nothing is ever offered`
+}
 
 /**
  * The quantity a channel is offered for `ats` units under `policy`, applied in a fixed order:

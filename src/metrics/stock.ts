@@ -11,7 +11,7 @@ import type { Database } from '../db/schema.js'
 import { registerStored, type Sample } from './stored.js'
 
 export interface StockCounter {
-  /** One stock-channel call of an account ended with `outcome` (applied, queued, throttled, stale, failed, capped, checked, drift). */
+  /** One stock-channel call of an account ended with `outcome` (applied, queued, throttled, stale, failed, capped, lowered, raised, held, checked, drift). */
   count(channel: string, accountId: string, outcome: string): void
 }
 
@@ -38,7 +38,7 @@ export function registerStockMetrics(
 ): void {
   registerStored(registry, {
     name: 'hub_stock_calls_total',
-    help: 'Stock pushes and reconciliation reads by channel account and outcome (applied, queued, throttled = 429, stale, failed, capped = offered the channel maximum, checked, drift), all processes',
+    help: 'Stock pushes and reconciliation reads by channel account and outcome (applied, queued, throttled = 429, stale, failed, capped = offered the channel maximum, lowered and raised = partitioned allocation moves, held = not sent while on-hand is unknown, checked, drift), all processes',
     type: 'counter',
     async read() {
       const samples: Sample[] = []

@@ -1,4 +1,4 @@
-import { recordCheck } from '../db/repos/listings.js'
+import { recordCheck, recordReport } from '../db/repos/listings.js'
 import type { HubEvent } from '../events/index.js'
 import { appendEvents } from '../outbox/append.js'
 import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
@@ -9,7 +9,6 @@ import type { PushDeps } from './push-stock.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface CheckDeps extends PushDeps {
-  readonly stockQueues: Pick<StockQueues, 'enqueue'>
   /** A listing pushed this recently is not compared: the channel may not show the push yet (Amazon applies minutes later). */
   readonly settleMs: number
 }
@@ -53,6 +52,10 @@ export async function checkListingStock(
   await deps.db.transaction().execute(async (trx) => {
     await recordCheck(trx, listingId, { quantity: actual, drift, at: now })
     if (drift === 0) return
+    // What the channel offers is now known: the allocation counts it, not what was expected, so a
+    // channel that offers more than its share is lowered before any other listing is raised.
+    if (actual !== null)
+      await recordReport(trx, listingId, { quantity: actual, at: now, echo: false })
     const origin: EventOrigin = { channel: 'hub', accountId: 'reconcile', recordedAt: now }
     const lastPushed =
       listing.last_pushed_quantity !== null && listing.last_pushed_at !== null
@@ -81,7 +84,7 @@ export async function checkListingStock(
       { listingId, sku: listing.sku, channel: listing.channel, expected: quantity, actual },
       'stock drift: the channel offers another quantity than expected; pushing again',
     )
-    await deps.stockQueues.enqueue('push', [listing])
+    await deps.queues.stock.enqueue('push', [listing])
   }
   return DONE
 }

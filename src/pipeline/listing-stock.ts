@@ -1,60 +1,53 @@
 import type { Kysely } from 'kysely'
-import { readListingWithStock } from '../db/repos/listings.js'
+import { readSkuForAllocation } from '../db/repos/allocation.js'
 import type { Database, Listing } from '../db/schema.js'
-import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
-import { effectivePolicy, listedQuantity, StockPolicy } from '../inventory/policy.js'
-import { ChannelApiError, type ChannelClient, type StockSupport } from '../../connectors/index.js'
+import { ChannelApiError } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
+import {
+  allocate,
+  believedNow,
+  RECENT_SALES_SECONDS,
+  resolveListingChannel,
+  type ListingChannel,
+} from './plan-push.js'
 import type { StepResult } from './step-result.js'
 
-/** Everything a stock job needs about its listing, read when the job runs. */
-export interface ListingStock {
+/** Everything a reconciliation check needs about its listing, read when the job runs. */
+export interface ListingStock extends ListingChannel {
   readonly listing: Listing
-  /** The SKU's available-to-sell now (0 when the SKU has no ledger entry yet). */
-  readonly ats: number
-  /** What the channel should offer: the listing's policy applied to `ats`. */
+  /**
+   * What the channel should offer: under `shared` allocation the listing's policy applied to the
+   * SKU's available-to-sell; under `partitioned` what the hub last told it, less what it sold since.
+   */
   readonly quantity: number
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the unit type is the channel's
-  readonly stock: StockSupport<unknown, any, ChannelClient>
-  readonly client: ChannelClient
-  readonly unit: unknown
 }
 
 /**
- * Reads a listing with its SKU's current ats and resolves its channel's stock support; a listing
- * that cannot be served (deleted, account gone from the configuration) ends the job with a reason.
+ * Reads a listing with what its channel should offer now; a listing that cannot be served
+ * (deleted, account gone from the configuration) ends the job with a reason.
  */
 export async function loadListingStock(
   db: Kysely<Database>,
   accounts: AccountDirectory,
   listingId: string,
 ): Promise<ListingStock | StepResult> {
-  const row = await readListingWithStock(db, listingId)
-  if (!row) return { kind: 'done' } // deleted since the job was queued
-  const found = accounts.find(row.channel, row.account_id)
-  const stock = found?.connector.stock
-  const client = accounts.client(row.channel, row.account_id)
-  if (!found || !stock || !client) {
-    return {
-      kind: 'permanent',
-      reason: `listing ${listingId}: account ${row.channel}/${row.account_id} is not configured for stock pushes`,
-    }
-  }
-  const unit = stock.unit.safeParse(row.unit)
-  if (!unit.success)
-    return { kind: 'permanent', reason: `listing ${listingId}: stored unit no longer valid` }
-  const accountPolicy = (found.account.stock ?? DEFAULT_STOCK_SETTINGS).policy
-  const policy = effectivePolicy(accountPolicy, StockPolicy.parse(row.policy))
-  const { ats, ...listing } = row
-  const available = ats ?? 0
-  return {
-    listing,
-    ats: available,
-    quantity: listedQuantity(available, policy),
-    stock,
-    client,
-    unit: unit.data,
-  }
+  const found = await db
+    .selectFrom('listing')
+    .select('sku')
+    .where('id', '=', listingId)
+    .executeTakeFirst()
+  if (!found) return { kind: 'done' } // deleted since the job was queued
+  const { item, listings } = await readSkuForAllocation(db, found.sku, RECENT_SALES_SECONDS)
+  const row = listings.find((l) => l.id === listingId)
+  if (!row) return { kind: 'done' }
+  const side = resolveListingChannel(accounts, row)
+  if ('kind' in side) return side
+  const decision = allocate(accounts, item?.ats ?? 0, listings).decisions.get(listingId)
+  const quantity =
+    decision?.kind === 'write' && decision.reason === 'shared'
+      ? decision.quantity
+      : believedNow(row)
+  return { ...side, listing: row, quantity }
 }
 
 /** How a failed channel call ends a stock job. Rate limits pause the account's queue instead of spending an attempt. */
@@ -75,6 +68,6 @@ export function stockCallFailure(err: unknown, throttlePauseMs: number): StepRes
   }
 }
 
-export function isStepResult(value: ListingStock | StepResult): value is StepResult {
+export function isStepResult<T extends object>(value: T | StepResult): value is StepResult {
   return 'kind' in value
 }

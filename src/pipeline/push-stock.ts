@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely'
-import { recordPush, recordReport } from '../db/repos/listings.js'
+import { recordPush, recordPushNotSent, recordReport } from '../db/repos/listings.js'
 import type { Database, Listing } from '../db/schema.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
+import type { StockQueues } from '../queues/index.js'
 import { ChannelApiError, fitQuantity, type QuantityRange } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
-import { isStepResult, loadListingStock, stockCallFailure } from './listing-stock.js'
+import { isStepResult, stockCallFailure } from './listing-stock.js'
+import { planPush } from './plan-push.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface PushDeps {
@@ -13,18 +15,24 @@ export interface PushDeps {
   readonly clock: Clock
   readonly log: Logger
   readonly accounts: AccountDirectory
+  /** Pushes of a SKU's other listings: lowerings a raise waits for, raises a lowering allows. */
+  readonly queues: { readonly stock: Pick<StockQueues, 'enqueue'> }
 }
 
 /**
  * A push's outcome, for metrics: what the channel said; `capped` additionally counts a push that
- * offered the channel's maximum because the hub's quantity was above it.
+ * offered the channel's maximum because the hub's quantity was above it; `lowered` and `raised`
+ * count a partitioned allocation's moves; `held` a push not sent (on-hand not known yet).
  */
-export type PushOutcome = 'applied' | 'queued' | 'throttled' | 'stale' | 'failed' | 'capped'
+export type PushOutcome =
+  'applied' | 'queued' | 'throttled' | 'stale' | 'failed' | 'capped' | 'lowered' | 'raised' | 'held'
 
 /**
- * Pushes a listing's current quantity to its channel: the SKU's available-to-sell is read now,
- * not when the job was queued, so after a burst the last value is what lands (DESIGN.md §10
- * invariant 5). The outcome is recorded on the listing either way.
+ * Pushes a listing's quantity to its channel, decided when the job runs (not when it was queued),
+ * so after a burst the last value is what lands (DESIGN.md §10 invariant 5), under the SKU's
+ * allocation (src/inventory/allocation.ts): a partitioned listing is written only to lower it, or
+ * to raise it into units no other listing may offer (invariant 7). A confirmed lowering queues the
+ * SKU's other listings, whose raise may have waited for it. The outcome is recorded either way.
  */
 export async function pushListingStock(
   deps: PushDeps,
@@ -32,11 +40,22 @@ export async function pushListingStock(
   jobKey: string,
   count: (outcome: PushOutcome) => void = () => undefined,
 ): Promise<StepResult> {
-  const loaded = await loadListingStock(deps.db, deps.accounts, listingId)
-  if (isStepResult(loaded)) return loaded
-  const { listing, stock, client, unit, quantity } = loaded
+  const planned = await planPush(deps.db, deps.accounts, listingId)
+  if (isStepResult(planned)) return planned
+  const { listing, stock, client, unit, decision } = planned
   const at = () => deps.clock.now()
-  let write = { quantity, expected: believedQuantity(listing) }
+  if (planned.donors.length > 0) await deps.queues.stock.enqueue('push', planned.donors)
+  if (decision.kind === 'hold') {
+    count('held')
+    await recordPushNotSent(deps.db, listingId, at(), decision.reason)
+    return DONE
+  }
+  if (decision.kind !== 'write') {
+    await recordPushNotSent(deps.db, listingId, at())
+    return DONE
+  }
+  const quantity = decision.quantity
+  let write = { quantity, expected: planned.believed as number | null }
   for (let attempt = 1; ; attempt++) {
     try {
       const sent = {
@@ -54,12 +73,15 @@ export async function pushListingStock(
         at: at(),
       })
       count(result.status)
+      if (decision.reason === 'lower') count('lowered')
+      if (decision.reason === 'raise') count('raised')
+      // The units this lowering freed may be what another listing's raise waits for.
+      if (decision.reason === 'lower') await deps.queues.stock.enqueue('push', planned.siblings)
       return DONE
     } catch (err) {
       const outcome = stockCallFailure(err, stock.throttlePauseMs)
       const stale = err instanceof ChannelApiError && err.details.code === 'stale'
       count(outcome.kind === 'later' ? 'throttled' : stale ? 'stale' : 'failed')
-      if (outcome.kind === 'later') return outcome
       // Compare-and-set found the channel holding another quantity: it sold units the hub may not
       // have heard of yet. Push at most what the channel holds now, compared against that, so a
       // sale in flight is never offered again; the sale's own webhook changes ats and brings the
@@ -75,6 +97,9 @@ export async function pushListingStock(
         status: 'failed',
         error: errorText(outcome),
         at: at(),
+        // A 429 or a refusal was not applied; a timeout or a 5xx may have been: keep counting
+        // the quantity as offered until a later push or report says what the channel holds.
+        keepInflight: outcome.kind === 'retry',
       })
       deps.log.warn({ listingId, sku: listing.sku, err: errorText(outcome) }, 'stock push failed')
       return outcome
@@ -115,15 +140,6 @@ function fitToChannel(
     )
   }
   return fit.quantity
-}
-
-/** What the hub believes the channel holds: the newer of what it last pushed and last heard. */
-export function believedQuantity(listing: Listing): number | null {
-  const pushedAt = listing.last_pushed_at?.getTime() ?? -Infinity
-  const reportedAt = listing.last_reported_at?.getTime() ?? -Infinity
-  if (listing.last_reported_quantity !== null && reportedAt > pushedAt)
-    return listing.last_reported_quantity
-  return listing.last_pushed_quantity
 }
 
 function errorText(result: StepResult): string {

@@ -63,17 +63,35 @@ export interface FlashSaleSummary {
   readonly ordersAccepted: number
   /** Units sold beyond on-hand, over all channels. */
   readonly oversold: number
+  /**
+   * Units left unsold while buyers were turned away: the price of never overselling, when the
+   * units sat on channels whose buyers were gone.
+   */
+  readonly unsold: number
+  /** Partitioned allocation's moves during the sale: listings lowered, then raised. */
+  readonly moves: { readonly lowered: number; readonly raised: number }
+}
+
+interface ListingView {
+  channel: ChannelId
+  allocation: {
+    mode: 'shared' | 'partitioned'
+    target: number
+    offered: number
+    inflight: number | null
+  } | null
 }
 
 interface InventoryView {
   onHand: number
   reserved: number
   ats: number
+  listings: ListingView[]
 }
 
 /**
  * A flash sale against the emulator: lists the SKU on every channel, sets its on-hand, waits for
- * every channel to show it, then has buyers place `orders` single-unit orders at once, spread over
+ * every channel to show what the hub allocated it, then has buyers place `orders` single-unit orders at once, spread over
  * the channels; each marketplace refuses an order it has no stock for, as a real one would. Their
  * webhooks (with duplicates, shuffled) go to the hub. Ends when every channel offers what the hub
  * says is available and the hub has reserved every accepted unit, or at the timeout.
@@ -98,12 +116,23 @@ export async function runFlashSale(
     onHand: opts.onHand,
     asOf: new Date().toISOString(),
   })
-  const ready = await waitFor(opts.timeoutMs, () =>
-    opts.channels.every((c) => emulator.state(c).stock.get(opts.sku) === opts.onHand),
-  )
-  if (!ready) throw new Error(`the channels did not show on-hand ${opts.onHand} in time`)
+  const inventory = () =>
+    admin<InventoryView>('GET', `/v1/inventory/${encodeURIComponent(opts.sku)}`)
+  // Ready when every channel offers what the hub allocated it: all of on-hand when shared, its
+  // share when partitioned.
+  const ready = await waitFor(opts.timeoutMs, async () => {
+    const view = await inventory()
+    return (
+      view.ats === opts.onHand &&
+      view.listings.length === opts.channels.length &&
+      view.listings.every((l) => agrees(l, emulator.state(l.channel).stock.get(opts.sku)))
+    )
+  })
+  if (!ready)
+    throw new Error(`the channels did not show their share of on-hand ${opts.onHand} in time`)
   const before = new Map(opts.channels.map((c) => [c, { ...emulator.state(c).stats }]))
   const changesBefore = await countAtsChanges(admin, opts.sku)
+  const movesBefore = await countMoves(hub)
 
   if (opts.storm) emulator.state(opts.storm.channel).throttleNext = opts.storm.calls
   const started = Date.now()
@@ -137,12 +166,12 @@ export async function runFlashSale(
       (n, c) => n + delta(before.get(c)!, emulator.state(c).stats).ordersAccepted,
       0,
     )
-  let view: InventoryView = await admin('GET', `/v1/inventory/${encodeURIComponent(opts.sku)}`)
+  let view = await inventory()
   const settled = await waitFor(opts.timeoutMs, async () => {
-    view = await admin('GET', `/v1/inventory/${encodeURIComponent(opts.sku)}`)
+    view = await inventory()
     return (
       view.reserved === accepted() &&
-      opts.channels.every((c) => emulator.state(c).stock.get(opts.sku) === view.ats)
+      view.listings.every((l) => agrees(l, emulator.state(l.channel).stock.get(opts.sku)))
     )
   })
   const settleMs = Date.now() - started
@@ -168,7 +197,44 @@ export async function runFlashSale(
     atsChanges: (await countAtsChanges(admin, opts.sku)) - changesBefore,
     ordersAccepted: accepted(),
     oversold: Math.max(0, accepted() - opts.onHand),
+    unsold: Math.min(
+      Math.max(0, opts.onHand - accepted()),
+      channels.reduce((n, c) => n + c.ordersRefused, 0),
+    ),
+    moves: subtractMoves(await countMoves(hub), movesBefore),
   }
+}
+
+/**
+ * A channel agrees with the hub when it offers what the hub believes it offers, with no write in
+ * flight, and (shared) that is its whole quantity.
+ */
+function agrees(l: ListingView, onChannel: number | undefined): boolean {
+  const a = l.allocation
+  if (!a || a.inflight !== null || onChannel !== a.offered) return false
+  return a.mode === 'partitioned' || a.offered === a.target
+}
+
+/** The hub's count of allocation moves (`hub_stock_calls_total`, outcomes lowered and raised). */
+async function countMoves(hub: HubEndpoint): Promise<{ lowered: number; raised: number }> {
+  const res = await request(new URL('/metrics', hub.url))
+  const text = await res.body.text()
+  const sum = (outcome: string) =>
+    text
+      .split('\n')
+      .filter(
+        (line) =>
+          line.startsWith('hub_stock_calls_total{') && line.includes(`outcome="${outcome}"`),
+      )
+      .reduce((n, line) => n + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
+  return { lowered: sum('lowered'), raised: sum('raised') }
+}
+
+function subtractMoves(
+  a: { lowered: number; raised: number },
+  b: { lowered: number; raised: number },
+): { lowered: number; raised: number } {
+  return { lowered: a.lowered - b.lowered, raised: a.raised - b.raised }
 }
 
 /** The summary as a person reads it at a terminal. */
@@ -183,6 +249,7 @@ export function formatFlashSale(s: FlashSaleSummary): string {
     ...rows,
     `  hub: on-hand ${s.hub.onHand}, reserved ${s.hub.reserved}, available ${s.hub.ats}`,
     `  ${s.settled ? 'settled' : 'NOT settled'} after ${s.settleMs} ms; ${s.ordersAccepted} orders, ${s.atsChanges} changes of available-to-sell, ${pushes} pushes (${s.ordersAccepted > 0 ? (pushes / s.ordersAccepted).toFixed(2) : '–'} per order, over ${s.channels.length} listings)`,
+    `  allocation moves: ${s.moves.lowered} lowered, ${s.moves.raised} raised; units left unsold while buyers were refused: ${s.unsold}`,
     `  oversold units: ${s.oversold}`,
   ].join('\n')
 }

@@ -213,7 +213,7 @@ describe('reconciliation', () => {
     await json('PUT', `/v1/inventory/${sku}`, { onHand: 8, asOf: '2026-11-01T10:00:00Z' })
     // The channel shows something else, and the last push was long ago.
     emulator.state('walmart').stock.set(sku, 15)
-    const checks = { ...hub.deps, stockQueues: hub.deps.queues.stock, settleMs: 0 }
+    const checks = { ...hub.deps, settleMs: 0 }
     expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
     const drift = (await outboxEvents(hub.deps)).find(
       (e) => e.type === 'inventory.drift_detected.v1',

@@ -129,6 +129,7 @@ export interface ItemRow {
   readonly reserved: number
   readonly ats: number
   readonly moved: boolean
+  readonly on_hand_known: boolean
 }
 
 /**
@@ -145,12 +146,12 @@ export async function writeItems(
   await sql`
     update inventory_item i
        set on_hand = v.on_hand, on_hand_as_of = v.on_hand_as_of, safety_stock = v.safety_stock,
-           reserved = v.reserved, ats = v.ats,
+           reserved = v.reserved, ats = v.ats, on_hand_known = i.on_hand_known or v.on_hand_known,
            ats_changed_at = case when v.moved then ${now} else i.ats_changed_at end,
            updated_at = ${now}
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
              sku text, on_hand integer, on_hand_as_of timestamptz, safety_stock integer,
-             reserved integer, ats integer, moved boolean)
+             reserved integer, ats integer, moved boolean, on_hand_known boolean)
      where i.sku = any(${rows.map((r) => r.sku)}::text[]) and i.sku = v.sku`.execute(trx)
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { ChannelId } from '../../events/index.js'
 import type { Database, Listing, PushStatus } from '../schema.js'
+import { committedNow } from './allocation.js'
 
 /** A listing as `PUT /v1/listings` writes it, after validation. */
 export interface ListingInput {
@@ -157,13 +158,21 @@ export async function lockListingByUnit(
 
 export interface PushRecord {
   readonly status: PushStatus
-  /** The quantity the channel was told; absent when the push failed. */
+  /** The quantity the channel was told; absent when the push failed or was not sent. */
   readonly quantity?: number
   readonly error?: string
   readonly at: Date
+  /**
+   * Keep the write counted as offered (`inflight_quantity`): it failed in a way that leaves
+   * unknown whether the channel applied it (a timeout, a 5xx).
+   */
+  readonly keepInflight?: boolean
 }
 
-/** Records a push attempt's outcome on its listing. */
+/**
+ * Records a push attempt's outcome on its listing. A quantity the channel was told becomes what
+ * it offers, as of the units the account had committed at that moment (`committed_at_base`).
+ */
 export async function recordPush(
   db: Kysely<Database>,
   id: string,
@@ -175,9 +184,31 @@ export async function recordPush(
       last_push_attempt_at: push.at,
       last_push_status: push.status,
       last_push_error: push.error ?? null,
+      ...(push.keepInflight ? {} : { inflight_quantity: null }),
       ...(push.quantity !== undefined
-        ? { last_pushed_quantity: push.quantity, last_pushed_at: push.at }
+        ? {
+            last_pushed_quantity: push.quantity,
+            last_pushed_at: push.at,
+            committed_at_base: committedNow,
+          }
         : {}),
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Records that a push ran and sent nothing: the channel offers what it should, or must not be told yet. */
+export async function recordPushNotSent(
+  db: Kysely<Database>,
+  id: string,
+  at: Date,
+  held?: string,
+): Promise<void> {
+  await db
+    .updateTable('listing')
+    .set({
+      last_push_attempt_at: at,
+      ...(held !== undefined ? { last_push_status: 'held', last_push_error: held } : {}),
     })
     .where('id', '=', id)
     .execute()
@@ -195,6 +226,7 @@ export async function recordReport(
       last_reported_quantity: report.quantity,
       last_reported_at: report.at,
       last_report_echo: report.echo,
+      committed_at_base: committedNow,
     })
     .where('id', '=', id)
     .execute()

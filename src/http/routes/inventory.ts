@@ -8,6 +8,7 @@ import {
   createInventoryWriter,
   type InventoryCommandDeps,
 } from '../../pipeline/inventory-commands.js'
+import { allocationView } from '../../pipeline/plan-push.js'
 import { isUnstorableValueError, PG_INTEGER, PgInteger } from '../../storable.js'
 import type { AppEnv } from '../env.js'
 import { parseJsonRequest } from './request-body.js'
@@ -85,7 +86,15 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
     const item = await readItem(deps.db, sku)
     if (!item) return c.json({ error: `no inventory for sku ${sku}` }, 404)
     const listings = await listListings(deps.db, { sku })
-    return c.json({ ...itemView(item), listings: listings.map(listingView) })
+    const allocation = await allocationView(deps.db, deps.accounts, sku)
+    return c.json({
+      ...itemView(item),
+      onHandKnown: allocation.onHandKnown,
+      listings: listings.map((l) => ({
+        ...listingView(l),
+        allocation: allocation.listings.get(l.id) ?? null,
+      })),
+    })
   })
   return app
 }

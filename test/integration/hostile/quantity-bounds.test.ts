@@ -90,7 +90,7 @@ describe('quantities above what a channel takes', () => {
     }
 
     // Reconciliation compares with what can be listed: TikTok showing 99,999 is no drift.
-    const checks = { ...hub.deps, stockQueues: hub.deps.queues.stock, settleMs: 0 }
+    const checks = { ...hub.deps, settleMs: 0 }
     const drifts: number[] = []
     const tiktok = ids.get('tiktok-shop')!
     expect(await checkListingStock(checks, tiktok, (d) => drifts.push(d))).toEqual({ kind: 'done' })

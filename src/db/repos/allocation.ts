@@ -1,0 +1,70 @@
+import { sql, type Kysely } from 'kysely'
+import type { Database, Listing } from '../schema.js'
+
+/** A listing with the units its account committed of the SKU: all, and in the recent window. */
+export interface ListingForAllocation extends Listing {
+  readonly committed: number
+  readonly recent: number
+}
+
+export interface SkuForAllocation {
+  /** Absent when nothing (no level, no order) has named the SKU yet. */
+  readonly item: { readonly ats: number; readonly on_hand_known: boolean } | undefined
+  readonly listings: ListingForAllocation[]
+}
+
+/**
+ * Serialises allocation decisions about one SKU for the rest of the transaction: the pushes of
+ * its listings run in different accounts' queues, and each must see what the others have in
+ * flight. A transaction-level advisory lock, so the ledger's row locks are never waited on.
+ */
+export async function lockAllocation(trx: Kysely<Database>, sku: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`allocation:${sku}`}, 0))`.execute(trx)
+}
+
+/**
+ * The SKU's available-to-sell and every listing of it, each with the units its account's orders
+ * committed (held plus shipped: shipping does not give a unit back to the channel; a
+ * cancellation does) in all and within the last `recentSeconds`.
+ */
+export async function readSkuForAllocation(
+  db: Kysely<Database>,
+  sku: string,
+  recentSeconds: number,
+): Promise<SkuForAllocation> {
+  const item = await db
+    .selectFrom('inventory_item')
+    .select(['ats', 'on_hand_known'])
+    .where('sku', '=', sku)
+    .executeTakeFirst()
+  const { rows } = await sql<ListingForAllocation>`
+    select l.*, coalesce(c.committed, 0)::integer as committed, coalesce(c.recent, 0)::integer as recent
+      from listing l
+      left join lateral (
+        select sum(r.held + r.consumed) as committed,
+               sum(r.held + r.consumed) filter (
+                 where r.updated_at > now() - make_interval(secs => ${recentSeconds})) as recent
+          from reservation r
+         where r.sku = l.sku and r.channel = l.channel and r.account_id = l.account_id) c on true
+     where l.sku = ${sku}
+     order by l.id`.execute(db)
+  return { item, listings: rows }
+}
+
+/** Marks a write as sent: until confirmed, the allocation counts it as offered. */
+export async function markInflight(
+  trx: Kysely<Database>,
+  listingId: string,
+  quantity: number,
+): Promise<void> {
+  await trx
+    .updateTable('listing')
+    .set({ inflight_quantity: quantity })
+    .where('id', '=', listingId)
+    .execute()
+}
+
+/** The units the listing's account has committed of its SKU now, for `committed_at_base`. */
+export const committedNow = sql<number>`(
+  select coalesce(sum(r.held + r.consumed), 0)::integer from reservation r
+   where r.sku = listing.sku and r.channel = listing.channel and r.account_id = listing.account_id)`

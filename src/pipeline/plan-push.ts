@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely'
+import {
+  lockAllocation,
+  markInflight,
+  readSkuForAllocation,
+  type ListingForAllocation,
+} from '../db/repos/allocation.js'
+import type { ListingRoute } from '../db/repos/listings.js'
+import type { Database, Listing } from '../db/schema.js'
+import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
+import type { AccountDirectory } from '../config/account-directory.js'
+import {
+  planAllocation,
+  type AllocationListing,
+  type AllocationPlan,
+  type Decision,
+} from '../inventory/allocation.js'
+import { effectivePolicy, StockPolicy } from '../inventory/policy.js'
+import type { ChannelClient, StockSupport } from '../../connectors/index.js'
+import type { StepResult } from './step-result.js'
+
+/**
+ * Orders of the last ten minutes are the demand the allocation follows (a listing's weight counts
+ * once more per unit its account sold in that window).
+ */
+export const RECENT_SALES_SECONDS = 600
+
+/**
+ * How long lowering every channel takes, for `auto`'s derived threshold: a queue wait and a
+ * channel round trip, generously (docs/inventory.md, "Allocation").
+ */
+const LOWERING_SECONDS = 10
+
+/** A listing's channel side, resolved from the configured accounts. */
+export interface ListingChannel {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the unit type is the channel's
+  readonly stock: StockSupport<unknown, any, ChannelClient>
+  readonly client: ChannelClient
+  readonly unit: unknown
+  readonly policy: StockPolicy
+}
+
+export type PushDecision =
+  | Decision
+  /** Not sent, and why: the listing must not be told anything yet. */
+  | { readonly kind: 'hold'; readonly reason: string }
+
+export interface PlannedPush extends ListingChannel {
+  readonly listing: Listing
+  readonly decision: PushDecision
+  /** What the hub believes the channel offers now (compare-and-set's expected value). */
+  readonly believed: number
+  /** Other listings of the SKU to lower before this one can be raised: push them now. */
+  readonly donors: ListingRoute[]
+  /** Every other listing of the SKU (a confirmed lowering makes room for them). */
+  readonly siblings: ListingRoute[]
+}
+
+/**
+ * Decides a listing's push under its SKU's allocation lock and, when it is to be written, marks
+ * the write in flight before the lock is released, so no other listing's raise can count on units
+ * this one may be offering (DESIGN.md §10 invariant 7). Nothing is sent for a SKU whose on-hand is
+ * unknown unless the listing's policy says `pushUnknownOnHand`.
+ */
+export async function planPush(
+  db: Kysely<Database>,
+  accounts: AccountDirectory,
+  listingId: string,
+): Promise<PlannedPush | StepResult> {
+  const found = await db
+    .selectFrom('listing')
+    .select('sku')
+    .where('id', '=', listingId)
+    .executeTakeFirst()
+  if (!found) return { kind: 'done' } // deleted since the job was queued
+  return db.transaction().execute(async (trx) => {
+    await lockAllocation(trx, found.sku)
+    const { item, listings } = await readSkuForAllocation(trx, found.sku, RECENT_SALES_SECONDS)
+    const row = listings.find((l) => l.id === listingId)
+    if (!row) return { kind: 'done' } as const
+    const own = resolveListingChannel(accounts, row)
+    if ('kind' in own) return own
+    const believed = believedNow(row)
+    const routes = (ls: readonly ListingForAllocation[]) =>
+      ls
+        .filter((l) => l.id !== listingId)
+        .map((l) => ({ id: l.id, channel: l.channel, account_id: l.account_id, sku: l.sku }))
+    const base = { ...own, listing: row, believed, donors: [], siblings: routes(listings) }
+    if (!item?.on_hand_known && own.policy.pushUnknownOnHand !== true) {
+      const reason = `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`
+      return { ...base, decision: { kind: 'hold', reason } }
+    }
+    const plan = allocate(accounts, item?.ats ?? 0, listings)
+    const decision = plan.decisions.get(listingId)!
+    if (decision.kind === 'write') await markInflight(trx, listingId, decision.quantity)
+    const donors = routes(listings.filter((l) => plan.donors.includes(l.id)))
+    return { ...base, decision, donors }
+  })
+}
+
+/** The allocation of a SKU's listings (those the hub can push) at `ats`. */
+export function allocate(
+  accounts: AccountDirectory,
+  ats: number,
+  listings: readonly ListingForAllocation[],
+): AllocationPlan {
+  const candidates: AllocationListing[] = []
+  for (const l of listings) {
+    const side = resolveListingChannel(accounts, l)
+    // A listing the hub cannot push (its account is gone from the configuration) has no share.
+    if ('kind' in side) continue
+    candidates.push({
+      id: l.id,
+      policy: side.policy,
+      believed: believedNow(l),
+      inflight: l.inflight_quantity,
+      cap: ats,
+      recentUnits: l.recent,
+    })
+  }
+  return planAllocation(ats, candidates, derivedAutoBelow(candidates))
+}
+
+/**
+ * `auto`'s threshold when its policy names none: the units the SKU's recent sales rate would sell
+ * while every channel is being lowered, twice over, and at least two per listing.
+ */
+function derivedAutoBelow(listings: readonly AllocationListing[]): number {
+  const recent = listings.reduce((n, l) => n + l.recentUnits, 0)
+  const perSecond = recent / RECENT_SALES_SECONDS
+  return Math.max(
+    2 * listings.length,
+    Math.ceil(2 * perSecond * LOWERING_SECONDS * listings.length),
+  )
+}
+
+/**
+ * What the hub believes a channel offers now: the newer of what it last pushed and last heard,
+ * less the units the account's orders committed since (a cancellation gives them back).
+ */
+export function believedNow(listing: ListingForAllocation): number {
+  const pushedAt = listing.last_pushed_at?.getTime() ?? -Infinity
+  const reportedAt = listing.last_reported_at?.getTime() ?? -Infinity
+  const base =
+    listing.last_reported_quantity !== null && reportedAt > pushedAt
+      ? listing.last_reported_quantity
+      : (listing.last_pushed_quantity ?? 0)
+  return Math.max(0, base - (listing.committed - listing.committed_at_base))
+}
+
+/**
+ * A listing's channel, client, unit and policy; a listing that cannot be served (account gone from
+ * the configuration, unit no longer valid) ends the job with a reason.
+ */
+export function resolveListingChannel(
+  accounts: AccountDirectory,
+  row: Listing,
+): ListingChannel | StepResult {
+  const found = accounts.find(row.channel, row.account_id)
+  const stock = found?.connector.stock
+  const client = accounts.client(row.channel, row.account_id)
+  if (!found || !stock || !client) {
+    return {
+      kind: 'permanent',
+      reason: `listing ${row.id}: account ${row.channel}/${row.account_id} is not configured for stock pushes`,
+    }
+  }
+  const unit = stock.unit.safeParse(row.unit)
+  if (!unit.success)
+    return { kind: 'permanent', reason: `listing ${row.id}: stored unit no longer valid` }
+  const accountPolicy = (found.account.stock ?? DEFAULT_STOCK_SETTINGS).policy
+  const policy = effectivePolicy(accountPolicy, StockPolicy.parse(row.policy))
+  return { stock, client, unit: unit.data, policy }
+}
+
+/** How one listing stands in its SKU's allocation, for `GET /v1/inventory/:sku`. */
+export interface ListingAllocationView {
+  readonly mode: 'shared' | 'partitioned'
+  /** Its share after policy (partitioned), or what it is offered (shared). */
+  readonly target: number
+  /** What the hub believes the channel offers now. */
+  readonly offered: number
+  /** A write sent and not yet confirmed. */
+  readonly inflight: number | null
+}
+
+/** The SKU's allocation as the next push of each listing would see it (listings the hub can push). */
+export async function allocationView(
+  db: Kysely<Database>,
+  accounts: AccountDirectory,
+  sku: string,
+): Promise<{ onHandKnown: boolean; listings: Map<string, ListingAllocationView> }> {
+  const { item, listings } = await readSkuForAllocation(db, sku, RECENT_SALES_SECONDS)
+  const plan = allocate(accounts, item?.ats ?? 0, listings)
+  const views = new Map<string, ListingAllocationView>()
+  for (const l of listings) {
+    const decision = plan.decisions.get(l.id)
+    if (!decision) continue
+    const target = plan.targets.get(l.id)
+    views.set(l.id, {
+      mode: target === undefined ? 'shared' : 'partitioned',
+      target: target ?? (decision.kind === 'write' ? decision.quantity : 0),
+      offered: believedNow(l),
+      inflight: l.inflight_quantity,
+    })
+  }
+  return { onHandKnown: item?.on_hand_known ?? false, listings: views }
+}
