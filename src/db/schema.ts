@@ -213,7 +213,9 @@ export interface ListingTable {
   last_checked_quantity: number | null
   last_checked_at: Timestamp | null
   last_drift: number | null
-  /** Units the account had committed of the SKU when the channel's quantity was last learnt. */
+  /** What the hub last told the channel (or read from it): the base of what it believes is offered. */
+  offered_base: number | null
+  /** Units the account had committed of the SKU by then, sales the hub had not heard of included. */
   committed_at_base: Generated<number>
   /** A write sent and not confirmed: counted as offered until it is. */
   inflight_quantity: number | null

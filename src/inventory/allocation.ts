@@ -17,6 +17,11 @@ export interface AllocationListing {
   readonly believed: number
   /** A write sent whose outcome is not known yet: the channel may offer this already. */
   readonly inflight: number | null
+  /**
+   * Sales a read of the channel showed that the hub has not heard of yet: they count in
+   * `believed` until their orders arrive, and no write can take them back.
+   */
+  readonly unheard: number
   /** The most it may offer: the SKU's available-to-sell at its locations (≤ the SKU's). */
   readonly cap: number
   /** Units its account's orders took recently: where demand is, the next units go. */
@@ -87,7 +92,8 @@ export function planAllocation(
   const lowerAll = free < 0 || (starved.length > 0 && wanted > free)
   const donors = lowerAll
     ? byPriority(partitioned)
-        .filter((l) => upper(l) > targets.get(l.id)!)
+        // Only what a write can take back: sales in flight stay counted until their orders arrive.
+        .filter((l) => upper(l) - l.unheard > targets.get(l.id)!)
         .map((l) => l.id)
     : []
   for (const l of partitioned) {
@@ -131,8 +137,8 @@ function isStarved(l: AllocationListing, target: number): boolean {
 }
 
 /**
- * Splits `ats` by weight, tilted towards demand (a listing's weight counts once more per unit its
- * account sold recently, so units follow the channels that still have buyers), each share then
+ * Splits `ats` by weight, tilted towards demand (see `weightOf`: units follow the channels that
+ * still have buyers), each share then
  * reduced by its policy and capped by its locations; what a policy or cap leaves unused goes to
  * the others in a further pass. Odd units go by priority, then demand, then id. The targets add
  * up to at most `ats`.
@@ -145,8 +151,9 @@ export function splitByWeight(
   const targets = new Map(listings.map((l) => [l.id, 0]))
   let pool = Math.max(0, Math.floor(ats))
   let open = byPriority(listings)
+  const k = Math.max(5, listings.reduce((n, l) => n + l.recentUnits, 0) / (listings.length || 1))
   for (let pass = 0; pass < 4 && pool > 0 && open.length > 0; pass++) {
-    const weights = open.map((l) => weightOf(l))
+    const weights = open.map((l) => weightOf(l, k))
     const total = weights.reduce((a, b) => a + b, 0)
     const give = weights.map((w) => Math.floor((pool * w) / total))
     let odd = pool - give.reduce((a, b) => a + b, 0)
@@ -167,8 +174,14 @@ export function splitByWeight(
   return targets
 }
 
-function weightOf(l: AllocationListing): number {
-  return (l.policy.weight ?? 1) * (1 + Math.max(0, l.recentUnits))
+/**
+ * A listing's weight, tilted towards demand: `weight × (k + recent units)`, with `k` the mean of
+ * the listings' recent units (at least 5), so a listing selling alone gets up to about five
+ * times the others' share, while the noise of which channel's orders arrived first barely moves
+ * an even split.
+ */
+function weightOf(l: AllocationListing, k: number): number {
+  return (l.policy.weight ?? 1) * (k + Math.max(0, l.recentUnits))
 }
 
 function byPriority(listings: readonly AllocationListing[]): AllocationListing[] {

@@ -46,7 +46,7 @@ export type PushDecision =
   | { readonly kind: 'hold'; readonly reason: string }
 
 export interface PlannedPush extends ListingChannel {
-  readonly listing: Listing
+  readonly listing: ListingForAllocation
   readonly decision: PushDecision
   /** What the hub believes the channel offers now (compare-and-set's expected value). */
   readonly believed: number
@@ -114,6 +114,7 @@ export function allocate(
       policy: side.policy,
       believed: believedNow(l),
       inflight: l.inflight_quantity,
+      unheard: unheardNow(l),
       cap: ats,
       recentUnits: l.recent,
     })
@@ -135,17 +136,17 @@ function derivedAutoBelow(listings: readonly AllocationListing[]): number {
 }
 
 /**
- * What the hub believes a channel offers now: the newer of what it last pushed and last heard,
- * less the units the account's orders committed since (a cancellation gives them back).
+ * What the hub believes a channel offers now: what it last told (or read from) the channel, less
+ * the units the account's orders committed since (a cancellation gives them back). A listing
+ * never pushed counts as offering nothing: until its first push the hub has not allocated it any.
  */
 export function believedNow(listing: ListingForAllocation): number {
-  const pushedAt = listing.last_pushed_at?.getTime() ?? -Infinity
-  const reportedAt = listing.last_reported_at?.getTime() ?? -Infinity
-  const base =
-    listing.last_reported_quantity !== null && reportedAt > pushedAt
-      ? listing.last_reported_quantity
-      : (listing.last_pushed_quantity ?? 0)
-  return Math.max(0, base - (listing.committed - listing.committed_at_base))
+  return Math.max(0, (listing.offered_base ?? 0) - (listing.committed - listing.committed_at_base))
+}
+
+/** Sales a read showed that the hub has not heard of yet: no write can lower the belief below them. */
+export function unheardNow(listing: ListingForAllocation): number {
+  return Math.max(0, listing.committed_at_base - listing.committed)
 }
 
 /**

@@ -54,9 +54,28 @@ export async function pushListingStock(
     await recordPushNotSent(deps.db, listingId, at())
     return DONE
   }
-  const quantity = decision.quantity
-  let write = { quantity, expected: planned.believed as number | null }
+  const shared = decision.reason === 'shared'
+  // A partitioned write to a listing that sold lately first reads what the channel offers: sales
+  // the hub has not heard of yet are then known, and the write moves the channel by the planned
+  // difference instead of setting a level those sales already took (which would offer their units
+  // again). A quiet listing has no sales in flight to race, so it is written without the read.
+  let onChannel: number | null = null
+  if (!shared && listing.recent > 0) {
+    try {
+      onChannel = (await stock.read(client, unit)) ?? 0
+    } catch (err) {
+      return failed(deps, listingId, listing, stockCallFailure(err, stock.throttlePauseMs), count)
+    }
+  }
   for (let attempt = 1; ; attempt++) {
+    const unheard = shared || onChannel === null ? 0 : Math.max(0, planned.believed - onChannel)
+    const write = {
+      quantity: shared
+        ? Math.min(decision.quantity, onChannel ?? Infinity)
+        : Math.max(0, decision.quantity - unheard),
+      expected: onChannel ?? planned.believed,
+    }
+    if (process.env.DEBUG_ALLOC) console.error('ALLOC', listing.channel, JSON.stringify({ reason: decision.reason, x: decision.quantity, believed: planned.believed, onChannel, unheard, w: write.quantity, recent: listing.recent, committed: listing.committed, base: listing.committed_at_base }))
     try {
       const sent = {
         ...write,
@@ -71,6 +90,7 @@ export async function pushListingStock(
         status: result.status,
         quantity: result.quantity,
         at: at(),
+        unheardSales: unheard,
       })
       count(result.status)
       if (decision.reason === 'lower') count('lowered')
@@ -88,23 +108,37 @@ export async function pushListingStock(
       // next push, which sets the full quantity.
       const held = stale && attempt === 1 ? await stock.read(client, unit).catch(() => null) : null
       if (held !== null) {
-        await recordReport(deps.db, listingId, { quantity: held, at: at(), echo: false })
+        if (shared)
+          await recordReport(deps.db, listingId, { quantity: held, at: at(), echo: false })
         // Shopify's `available` goes below 0 when it oversold; 0 is then the most it may offer.
-        write = { quantity: Math.max(0, Math.min(quantity, held)), expected: held }
+        onChannel = Math.max(0, held)
         continue
       }
-      await recordPush(deps.db, listingId, {
-        status: 'failed',
-        error: errorText(outcome),
-        at: at(),
-        // A 429 or a refusal was not applied; a timeout or a 5xx may have been: keep counting
-        // the quantity as offered until a later push or report says what the channel holds.
-        keepInflight: outcome.kind === 'retry',
-      })
-      deps.log.warn({ listingId, sku: listing.sku, err: errorText(outcome) }, 'stock push failed')
-      return outcome
+      return failed(deps, listingId, listing, outcome, count, false)
     }
   }
+}
+
+/** Records a push that failed and ends the job with `outcome`. */
+async function failed(
+  deps: PushDeps,
+  listingId: string,
+  listing: Listing,
+  outcome: StepResult,
+  count: (outcome: PushOutcome) => void,
+  counted = true,
+): Promise<StepResult> {
+  if (counted) count(outcome.kind === 'later' ? 'throttled' : 'failed')
+  await recordPush(deps.db, listingId, {
+    status: 'failed',
+    error: errorText(outcome),
+    at: deps.clock.now(),
+    // A 429 or a refusal was not applied; a timeout or a 5xx may have been: keep counting the
+    // quantity as offered until a later push or report says what the channel holds.
+    keepInflight: outcome.kind === 'retry',
+  })
+  deps.log.warn({ listingId, sku: listing.sku, err: errorText(outcome) }, 'stock push failed')
+  return outcome
 }
 
 /**

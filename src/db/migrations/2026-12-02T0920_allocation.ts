@@ -5,9 +5,12 @@ import { sql, type Kysely } from 'kysely'
  * - `inventory_item.on_hand_known`: an absolute level or an adjustment has set the SKU's on-hand;
  *   until then nothing is pushed for it (a listing created before any count would zero the
  *   channel). SKUs that exist already keep being pushed as before.
- * - `listing.committed_at_base`: the units the listing's account had committed of the SKU
- *   (ordered less cancelled, shipped included) when the quantity the channel offers was last
- *   learnt (pushed or reported); what it committed since is what the channel has sold since.
+ * - `listing.offered_base`, `listing.committed_at_base`: the quantity the hub last told the
+ *   channel (or read from it), and the units the listing's account had committed of the SKU
+ *   (ordered less cancelled, shipped included) by then, counting sales the read showed that the
+ *   hub had not heard of yet; what the account committed since is what the channel sold since.
+ *   Channel reports do not move them: a report's quantity is as of the channel's clock, the
+ *   committed units as of the hub's, and mixing them would count some sales twice or never.
  * - `listing.inflight_quantity`: a write sent and not confirmed; counted as offered until it is.
  * - `reservation_by_sku_account`: those committed units per listing without reading the account's
  *   other SKUs.
@@ -17,8 +20,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   )
   await sql`update inventory_item set on_hand_known = true`.execute(db)
-  await sql`alter table listing add column committed_at_base integer not null default 0,
+  await sql`alter table listing add column offered_base integer,
+                                add column committed_at_base integer not null default 0,
                                 add column inflight_quantity integer`.execute(db)
+  await sql`update listing set offered_base = last_pushed_quantity`.execute(db)
   await sql`
     create index reservation_by_sku_account on reservation (sku, channel, account_id)
       include (held, consumed, updated_at)`.execute(db)
@@ -31,8 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index reservation_by_sku_account`.execute(db)
-  await sql`alter table listing drop column committed_at_base, drop column inflight_quantity`.execute(
-    db,
-  )
+  await sql`alter table listing drop column offered_base, drop column committed_at_base,
+                                drop column inflight_quantity`.execute(db)
   await sql`alter table inventory_item drop column on_hand_known`.execute(db)
 }

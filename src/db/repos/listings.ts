@@ -167,6 +167,12 @@ export interface PushRecord {
    * unknown whether the channel applied it (a timeout, a 5xx).
    */
   readonly keepInflight?: boolean
+  /**
+   * Units the channel sold that the hub has not heard of yet, found by reading the channel just
+   * before the write (it offered fewer than the hub believed): their orders, when they arrive,
+   * must not lower what the hub believes the channel offers a second time.
+   */
+  readonly unheardSales?: number
 }
 
 /**
@@ -189,7 +195,8 @@ export async function recordPush(
         ? {
             last_pushed_quantity: push.quantity,
             last_pushed_at: push.at,
-            committed_at_base: committedNow,
+            offered_base: push.quantity,
+            committed_at_base: sql<number>`${committedNow} + ${push.unheardSales ?? 0}::integer`,
           }
         : {}),
     })
@@ -226,7 +233,27 @@ export async function recordReport(
       last_reported_quantity: report.quantity,
       last_reported_at: report.at,
       last_report_echo: report.echo,
-      committed_at_base: committedNow,
+    })
+    .where('id', '=', id)
+    .execute()
+}
+
+/**
+ * Takes what the hub itself just read from the channel as what it offers: more than believed is
+ * believed from now on; fewer means sales the hub has not heard of yet, whose orders then must
+ * not lower the belief a second time (`unheardSales`, as for a push).
+ */
+export async function recordChannelRead(
+  db: Kysely<Database>,
+  id: string,
+  read: { readonly quantity: number; readonly believed: number },
+): Promise<void> {
+  const unheard = Math.max(0, read.believed - read.quantity)
+  await db
+    .updateTable('listing')
+    .set({
+      offered_base: read.quantity,
+      committed_at_base: sql<number>`${committedNow} + ${unheard}::integer`,
     })
     .where('id', '=', id)
     .execute()
