@@ -39,7 +39,10 @@ import { createAmazonApi } from './auth.js'
 import type { AmazonCredentials } from './config.js'
 import {
   describeIssue as describeFeedIssue,
-  listingsFeeds, MAX_FEED_MESSAGES, type FeedQuantity } from './feeds.js'
+  listingsFeeds,
+  MAX_FEED_MESSAGES,
+  type FeedQuantity,
+} from './feeds.js'
 
 export { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_RATE_LIMITS } from './api-call.js'
 export { TOKEN_REFRESH_MARGIN_MS } from './auth.js'

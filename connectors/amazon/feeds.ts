@@ -61,8 +61,7 @@ export interface FeedQuantity {
 
 /** What Amazon reported about one message: accepted, or its ERROR issues. */
 export type FeedMessageOutcome =
-  | { readonly accepted: true }
-  | { readonly accepted: false; readonly issues: readonly FeedIssue[] }
+  { readonly accepted: true } | { readonly accepted: false; readonly issues: readonly FeedIssue[] }
 
 export interface FeedIssue {
   readonly code?: string
@@ -214,9 +213,10 @@ export function listingsFeeds(
     if (ended.processingStatus === 'CANCELLED') {
       throw fail('transient', status, 'the feed was cancelled before processing; not applied')
     }
-    const report = ended.resultFeedDocumentId === undefined
-      ? undefined
-      : await readReport(ended.resultFeedDocumentId)
+    const report =
+      ended.resultFeedDocumentId === undefined
+        ? undefined
+        : await readReport(ended.resultFeedDocumentId)
     if (ended.processingStatus === 'FATAL') {
       const why = (report?.issues ?? []).map(describeIssue).join('; ') || 'no report'
       throw fail('permanent', status, `Amazon rejected the whole feed (FATAL): ${redact(why)}`)
@@ -252,7 +252,11 @@ export function listingsFeeds(
         // The transport hands back text; a GZIP body would need a binary read (not built yet).
         throw fail('permanent', get, `report compressed with ${result.compressionAlgorithm}`)
       }
-      const label = { operation: `download report of feed ${feedId}`, method: 'GET', api: '<report url>' }
+      const label = {
+        operation: `download report of feed ${feedId}`,
+        method: 'GET',
+        api: '<report url>',
+      }
       const sent = await document(label, result.url, 'GET')
       return parsed(label, Report, jsonAnswer(sent, label, fail))
     }
