@@ -250,7 +250,9 @@ export function createWalmartClient(
         outcomes[index] = { ok: false, kind: 'permanent', reason: `not sent: ${why}` }
         return
       }
-      byNode.set(update.shipNode, [...(byNode.get(update.shipNode) ?? []), index])
+      const indexes = byNode.get(update.shipNode) ?? []
+      indexes.push(index)
+      byNode.set(update.shipNode, indexes)
     })
     for (const [shipNode, indexes] of byNode) {
       const lines = indexes.map((i) => updates[i]!)

@@ -25,7 +25,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
-import { MAX_FEED_MESSAGES } from '../../../connectors/amazon/feeds.js'
+import { MAX_FEED_MESSAGES } from '../../../connectors/amazon/index.js'
 import { jsonBody } from '../json-body.js'
 import { publicBase } from '../public-base.js'
 import type { ChannelState } from '../types.js'
