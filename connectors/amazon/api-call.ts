@@ -53,7 +53,15 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 2_000
 export const USER_AGENT = 'marketplace-hub/0.1 (Language=TypeScript; Platform=Node.js)'
 
 /** The SP-API operations the hub calls; each has its own usage plan and so its own bucket. */
-export type SpApiOperation = 'getOrder' | 'getOrderItems' | 'patchListingsItem' | 'getListingsItem'
+export type SpApiOperation =
+  | 'getOrder'
+  | 'getOrderItems'
+  | 'patchListingsItem'
+  | 'getListingsItem'
+  | 'createFeedDocument'
+  | 'createFeed'
+  | 'getFeed'
+  | 'getFeedDocument'
 
 /**
  * Default usage plans (rate per second, burst). getOrder, getOrderItems and patchListingsItem as
@@ -68,6 +76,16 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<SpApiOperation, RateLimit>> = 
   getOrderItems: { perSecond: 0.5, burst: 30 },
   patchListingsItem: { perSecond: 5, burst: 5 },
   getListingsItem: { perSecond: 5, burst: 10 },
+  // Feeds API 2021-06-30 (https://developer-docs.amazon.com/sp-api/docs/feeds-api-rate-limits):
+  // createFeedDocument 0.5/s burst 15, getFeed 2/s burst 15, getFeedDocument 0.0222/s burst 10.
+  // createFeed's plan is 0.0083/s burst 15, and JSON_LISTINGS_FEED adds five submissions per five
+  // minutes per region (https://developer-docs.amazon.com/sp-api/changelog/update-feed-size-and-rate-limit-changes-for-the-json_listings_feed);
+  // "whichever threshold you reach first" applies, so the bucket holds 5 and refills at 0.0083/s
+  // (one feed per 2 min), inside both.
+  createFeedDocument: { perSecond: 0.5, burst: 15 },
+  createFeed: { perSecond: 0.0083, burst: 5 },
+  getFeed: { perSecond: 2, burst: 15 },
+  getFeedDocument: { perSecond: 0.0222, burst: 10 },
 }
 
 export interface ApiCall {
@@ -75,7 +93,7 @@ export interface ApiCall {
   readonly operation: string
   /** Amazon's operation name: picks the rate-limit bucket. */
   readonly operationId: SpApiOperation
-  readonly method: 'GET' | 'PATCH'
+  readonly method: 'GET' | 'PATCH' | 'POST'
   /** The path template, e.g. `/orders/v0/orders/{orderId}`: names the API in messages. */
   readonly api: string
   /** Path and query, already encoded. */

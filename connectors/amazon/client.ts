@@ -37,6 +37,12 @@ import {
 import { CHANNEL, type ApiCall } from './api-call.js'
 import { createAmazonApi } from './auth.js'
 import type { AmazonCredentials } from './config.js'
+import {
+  describeIssue as describeFeedIssue,
+  listingsFeeds,
+  MAX_FEED_MESSAGES,
+  type FeedQuantity,
+} from './feeds.js'
 
 export { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_RATE_LIMITS } from './api-call.js'
 export { TOKEN_REFRESH_MARGIN_MS } from './auth.js'
@@ -104,6 +110,12 @@ export interface AmazonListingQuantity {
   readonly quantities: Readonly<Record<string, number | null>>
 }
 
+/** What became of one update of {@link AmazonClient.setStockMany}. */
+export type AmazonFeedItemResult =
+  | { readonly ok: true; readonly feedIds: readonly string[] }
+  /** Refused before sending, or an ERROR issue in a marketplace's report (`code`: the first). */
+  | { readonly ok: false; readonly reason: string; readonly code?: string }
+
 export interface AmazonClient extends ChannelClient {
   /** getOrder's `payload` (the Order). Not found yet → transient. */
   getOrder(orderId: string): Promise<AmazonRecord>
@@ -111,6 +123,13 @@ export interface AmazonClient extends ChannelClient {
   getOrderItems(orderId: string): Promise<AmazonRecord[]>
   /** patchListingsItem (`merge` on `fulfillment_availability`) in each marketplace. */
   setStock(update: AmazonStockUpdate): Promise<AmazonStockResult>
+  /**
+   * The same writes as `setStock` for many SKUs, as one JSON_LISTINGS_FEED per marketplace
+   * (feeds.ts), each awaited until Amazon has processed it. One result per update, in order; an
+   * update is ok when every marketplace it names accepted it. At most {@link MAX_FEED_MESSAGES}
+   * updates per marketplace. A failure of a whole feed (429, FATAL, no report in time) is thrown.
+   */
+  setStockMany(updates: readonly AmazonStockUpdate[]): Promise<AmazonFeedItemResult[]>
   /** getListingsItem with `includedData=fulfillmentAvailability`. Unknown SKU (404) → permanent. */
   getListingQuantity(query: AmazonListingQuery): Promise<AmazonListingQuantity>
 }
@@ -361,7 +380,92 @@ export function createAmazonClient(
     }
   }
 
-  return { hydrate, getOrder, getOrderItems, setStock, getListingQuantity }
+  const submitFeed = listingsFeeds(
+    credentials.sellerId,
+    { call: apiCall, fail, redact },
+    ctx,
+    credentials.requestTimeoutMs,
+  )
+
+  async function setStockMany(
+    updates: readonly AmazonStockUpdate[],
+  ): Promise<AmazonFeedItemResult[]> {
+    const results: (AmazonFeedItemResult | undefined)[] = updates.map((update) => {
+      const why = refusal(update)
+      return why === undefined ? undefined : { ok: false, reason: `not sent: ${why}` }
+    })
+    // Feeds by marketplace: the update's index and message, in the order given.
+    const byMarketplace = new Map<string, { index: number; message: FeedQuantity }[]>()
+    updates.forEach((update, index) => {
+      if (results[index] !== undefined) return
+      for (const marketplaceId of update.marketplaceIds ?? credentials.marketplaceIds) {
+        const list = byMarketplace.get(marketplaceId) ?? []
+        list.push({
+          index,
+          message: {
+            sku: update.sku,
+            quantity: update.quantity,
+            fulfillmentChannelCode: update.fulfillmentChannelCode ?? 'DEFAULT',
+            productType: update.productType ?? 'PRODUCT',
+          },
+        })
+        byMarketplace.set(marketplaceId, list)
+      }
+    })
+    for (const [marketplaceId, list] of byMarketplace) {
+      if (list.length > MAX_FEED_MESSAGES) {
+        throw fail(
+          'permanent',
+          { operation: 'create listings feed', method: 'POST', api: '/feeds/2021-06-30/feeds' },
+          `not sent: ${list.length} messages for ${marketplaceId}, at most ${MAX_FEED_MESSAGES} per feed`,
+        )
+      }
+    }
+    const feedIds = updates.map((): string[] => [])
+    for (const [marketplaceId, list] of byMarketplace) {
+      const outcome = await submitFeed(
+        marketplaceId,
+        list.map((entry) => entry.message),
+      )
+      outcome.messages.forEach((message, i) => {
+        const { index } = list[i]!
+        feedIds[index]!.push(outcome.feedId)
+        if (message.accepted || results[index] !== undefined) return
+        results[index] = {
+          ok: false,
+          reason: `Amazon refused it in ${marketplaceId} (feed ${outcome.feedId}): ${redact(
+            message.issues.map(describeFeedIssue).join('; '),
+          )}`,
+          ...(message.issues[0]?.code === undefined ? {} : { code: message.issues[0].code }),
+        }
+      })
+    }
+    return results.map((result, index) => result ?? { ok: true, feedIds: feedIds[index]! })
+  }
+
+  return { hydrate, getOrder, getOrderItems, setStock, setStockMany, getListingQuantity }
+}
+
+/** Why an update cannot be sent, as `setStock` would refuse it; undefined when it can. */
+function refusal(update: AmazonStockUpdate): string | undefined {
+  if (update.sku.trim() === '') return 'sku is empty'
+  try {
+    percentEncode(update.sku) // a lone surrogate cannot be sent
+  } catch {
+    return 'sku is not valid Unicode'
+  }
+  if (!Number.isSafeInteger(update.quantity) || update.quantity < 0) {
+    return `quantity ${update.quantity} is not a whole number ≥ 0`
+  }
+  if (update.fulfillmentChannelCode?.trim() === '') return 'fulfillment channel code is empty'
+  if (update.productType?.trim() === '') return 'product type is empty'
+  const ids = update.marketplaceIds
+  if (ids !== undefined) {
+    if (ids.length === 0) return 'no marketplace listed'
+    if (ids.some((id) => id.trim() === '')) return 'a marketplace id is empty'
+    if (new Set(ids).size !== ids.length) return 'a marketplace is listed twice'
+  }
+  return undefined
 }
 
 function encodeSku(sku: string, refuse: (why: string) => Error): string {

@@ -89,7 +89,16 @@ export const AmazonCredentials = z
      * (channels.md §2 B2): getOrder and getOrderItems 0.5/s burst 30, patchListingsItem 5/s burst 5.
      */
     rateLimits: z
-      .object({ getOrder: rate, getOrderItems: rate, patchListingsItem: rate })
+      .object({
+        getOrder: rate,
+        getOrderItems: rate,
+        patchListingsItem: rate,
+        // Feeds API (api-call.ts DEFAULT_RATE_LIMITS): a seller may be granted more.
+        createFeedDocument: rate,
+        createFeed: rate,
+        getFeed: rate,
+        getFeedDocument: rate,
+      })
       .partial()
       .strict()
       .default({}),

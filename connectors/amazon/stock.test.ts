@@ -6,7 +6,15 @@
 import { describe, expect, it } from 'vitest'
 import { normalizers, parseJsonBody } from '../../normalizers/index.js'
 import type { ListingRef } from '../../src/events/index.js'
-import { createAmazonEmulator, listOffer, spApiError } from '../../src/sandbox/amazon/index.js'
+import {
+  createAmazonEmulator,
+  DEFAULT_FEED_TIMINGS,
+  listOffer,
+  QUOTA_EXCEEDED,
+  spApiError,
+} from '../../src/sandbox/amazon/index.js'
+import type { WaitingClock } from '../shared/feed-wait.js'
+import type { BulkStockItem } from '../types.js'
 import { clientContext, failure, testClock } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import {
@@ -22,7 +30,8 @@ import {
 import { loadFixture } from '../../test/helpers/fixtures.js'
 import { createAmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
-import { amazonStock } from './stock.js'
+import { amazonStock, type AmazonUnit } from './stock.js'
+import { FEED_POLL, MAX_FEED_MESSAGES } from './feeds.js'
 
 const clock = testClock(new Date('2026-11-22T12:00:00Z'))
 
@@ -222,5 +231,171 @@ describe('read', () => {
       amazonStock.read(client, amazonStock.unit.parse({ sellerSku: 'TEE' })),
     )
     expect(err).toMatchObject({ kind: 'permanent', details: { status: 404 } })
+  })
+})
+
+describe('bulk (JSON_LISTINGS_FEED)', () => {
+  const bulk = amazonStock.bulk!
+  const item = (sku: string, quantity: number, unit: Partial<AmazonUnit> = {}) =>
+    ({
+      key: `k-${sku}`,
+      unit: amazonStock.unit.parse({ sellerSku: sku, marketplaceIds: [US], ...unit }),
+      write: push(quantity),
+    }) satisfies BulkStockItem<AmazonUnit>
+  /** The test clock, noting the feed's stock of `sku` each time the client waits to poll again. */
+  const watching = (sku: string) => {
+    const seen: (number | undefined)[] = []
+    const watched: WaitingClock = {
+      now: clock.now,
+      wait: (ms) => {
+        seen.push(emulator.state.stock.get(sku))
+        clock.advance(ms)
+        return Promise.resolve()
+      },
+    }
+    return { seen, client: createAmazonClient(feedCredentials, clientContext(watched)) }
+  }
+  const feedCredentials = AmazonCredentials.parse({
+    ...credentials,
+    rateLimits: {
+      createFeed: FAST,
+      createFeedDocument: FAST,
+      getFeed: FAST,
+      getFeedDocument: FAST,
+    },
+  })
+  const feedCalls = () =>
+    emulator.state.requests
+      .filter((r) => r.path.startsWith('/feeds/') || r.path.startsWith('/feed-documents/'))
+      .map((r) => `${r.method} ${r.path.replace(/\/[^/]*\d[^/]*$/, '/{id}')}`)
+
+  it('sends one feed, polls it on the client’s clock, and applies only once it is processed', async () => {
+    for (const sku of ['A', 'B', 'C']) emulator.state.stock.set(sku, 1)
+    const { seen, client } = watching('A')
+    const results = await bulk.writeMany(client, [item('A', 10), item('B', 20), item('C', 0)])
+    expect(results).toEqual([
+      { key: 'k-A', ok: true, status: 'applied', quantity: 10 },
+      { key: 'k-B', ok: true, status: 'applied', quantity: 20 },
+      { key: 'k-C', ok: true, status: 'applied', quantity: 0 },
+    ])
+    // Queued and in progress at the first polls: nothing applied until Amazon processed it.
+    const polls = Math.ceil(
+      (DEFAULT_FEED_TIMINGS.queuedMs + DEFAULT_FEED_TIMINGS.processingMs) / FEED_POLL.intervalMs,
+    )
+    expect(seen).toEqual(Array.from({ length: polls }, () => 1))
+    expect([...emulator.state.stock]).toEqual([
+      ['A', 10],
+      ['B', 20],
+      ['C', 0],
+    ])
+    expect(feedCalls()[0]).toBe('POST /feeds/2021-06-30/documents')
+    expect(feedCalls()).toContain('PUT /feed-documents/{id}')
+    expect(feedCalls()).toContain('POST /feeds/2021-06-30/feeds')
+    expect(feedCalls().slice(-2)).toEqual([
+      'GET /feeds/2021-06-30/documents/{id}',
+      'GET /feed-documents/{id}',
+    ])
+    expect(emulator.state.requests.filter((r) => r.method === 'PATCH')).toEqual([])
+  })
+
+  it('sends the merge patch of each unit as a message of the feed', async () => {
+    emulator.state.stock.set('TEE', 4)
+    const { client } = watching('TEE')
+    await bulk.writeMany(client, [item('TEE', 7, { productType: 'SHIRT' })])
+    const upload = emulator.state.requests.find((r) => r.method === 'PUT')!
+    expect(JSON.parse(upload.body)).toEqual({
+      header: { sellerId: SELLER, version: '2.0' },
+      messages: [
+        {
+          messageId: 1,
+          sku: 'TEE',
+          operationType: 'PATCH',
+          productType: 'SHIRT',
+          patches: [
+            {
+              op: 'merge',
+              path: '/attributes/fulfillment_availability',
+              value: [{ fulfillment_channel_code: 'DEFAULT', quantity: 7 }],
+            },
+          ],
+        },
+      ],
+    })
+  })
+
+  it('maps the report’s ERROR issues to their items, and applies the others', async () => {
+    emulator.state.stock.set('A', 1).set('C', 1)
+    listOffer(emulator.state, 'F', 'AMAZON_NA', 5)
+    const { client } = watching('A')
+    const results = await bulk.writeMany(client, [
+      item('A', 3),
+      item('UNKNOWN', 4),
+      item('F', 9, { fulfillmentChannelCode: 'AMAZON_NA' }),
+      item('C', 2),
+    ])
+    expect(results.filter((r) => r.ok).map((r) => r.key)).toEqual(['k-A', 'k-C'])
+    const failed = results.filter((r) => !r.ok)
+    expect(failed.map((r) => [r.key, r.error.kind])).toEqual([
+      ['k-UNKNOWN', 'permanent'],
+      ['k-F', 'permanent'],
+    ])
+    expect(failed[0]!.error.message).toMatch(/SKU 'UNKNOWN' not found/)
+    expect(failed[1]!.error.message).toMatch(/AMAZON_NA: Amazon sets the quantity/)
+    expect(emulator.state.stock.get('A')).toBe(3)
+    expect(emulator.state.stock.get('C')).toBe(2)
+    expect(emulator.state.stock.has('UNKNOWN')).toBe(false)
+  })
+
+  it('sends a unit’s write in each of its marketplaces; ok only where all accepted it', async () => {
+    emulator.state.stock.set('A', 1)
+    const { client } = watching('A')
+    const results = await bulk.writeMany(client, [item('A', 6, { marketplaceIds: [US, CA] })])
+    expect(results).toEqual([{ key: 'k-A', ok: true, status: 'applied', quantity: 6 }])
+    const created = emulator.state.requests.filter(
+      (r) => r.method === 'POST' && r.path === '/feeds/2021-06-30/feeds',
+    )
+    expect(
+      created.map((r) => (JSON.parse(r.body) as { marketplaceIds: string[] }).marketplaceIds),
+    ).toEqual([[US], [CA]])
+  })
+
+  it('refuses a batch above the feed’s message limit without sending anything', async () => {
+    const { client } = watching('A')
+    const many = Array.from({ length: MAX_FEED_MESSAGES + 1 }, (_, i) => item(`S${i}`, 1))
+    const err = await failure(bulk.writeMany(client, many))
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toMatch(/at most 10000 per feed/)
+    expect(emulator.state.requests).toEqual([])
+  })
+
+  it('surfaces a FATAL feed as a permanent error, with nothing applied', async () => {
+    emulator.state.stock.set('A', 1)
+    const other = AmazonCredentials.parse({ ...feedCredentials, sellerId: 'ANOTHERSELLER' })
+    const client = createAmazonClient(other, clientContext(clock))
+    const err = await failure(bulk.writeMany(client, [item('A', 5)]))
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toMatch(/FATAL.*header\.sellerId is not this seller/)
+    expect(emulator.state.stock.get('A')).toBe(1)
+  })
+
+  it('throws a 429 on createFeed as rate-limited', async () => {
+    emulator.state.faults.add({
+      method: 'POST',
+      path: '/feeds/2021-06-30/feeds',
+      answer: () => spApiError(429, [QUOTA_EXCEEDED], { 'x-amzn-RateLimit-Limit': '0.0083' }),
+    })
+    const { client } = watching('A')
+    const err = await failure(bulk.writeMany(client, [item('A', 5)]))
+    expect(err.kind).toBe('rate-limited')
+    expect(err.details.retryAfterMs).toBe(Math.ceil(1000 / 0.0083))
+  })
+
+  it('paces createFeed by its usage plan: a sixth feed at once is refused locally', async () => {
+    emulator.state.stock.set('A', 1)
+    const client = createAmazonClient(credentials, clientContext(clock))
+    for (let i = 0; i < 5; i++) await bulk.writeMany(client, [item('A', i)])
+    const err = await failure(bulk.writeMany(client, [item('A', 9)]))
+    expect(err.kind).toBe('rate-limited')
+    expect(err.message).toMatch(/local rate limit/)
   })
 })

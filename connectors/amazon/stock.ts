@@ -12,6 +12,7 @@ import { HUB_MAX_QUANTITY } from '../shared/quantity-range.js'
 import type { StockSupport } from '../types.js'
 import type { AmazonClient } from './client.js'
 import type { AmazonCredentials } from './config.js'
+import { MAX_FEED_MESSAGES } from './feeds.js'
 
 const nonEmpty = z.string().min(1, 'must not be empty')
 
@@ -70,6 +71,39 @@ export const amazonStock: StockSupport<AmazonCredentials, AmazonUnit, AmazonClie
       ...(unit.marketplaceIds === undefined ? {} : { marketplaceIds: unit.marketplaceIds }),
     })
     return { status: 'queued', quantity: write.quantity }
+  },
+
+  /**
+   * JSON_LISTINGS_FEED (feeds.ts). `maxItems`: the messages one feed takes; a unit naming two
+   * marketplaces is one message in each marketplace's feed. `minItems`: createFeed allows one
+   * feed per 2 min (api-call.ts DEFAULT_RATE_LIMITS), in which single patches at 5/s send 600;
+   * fewer than that go out sooner, and without a feed's minutes of processing, as single writes.
+   * A processed message is `applied`: the report is Amazon's word that it was.
+   */
+  bulk: {
+    maxItems: MAX_FEED_MESSAGES,
+    minItems: 600,
+    async writeMany(client, items) {
+      const results = await client.setStockMany(
+        items.map(({ unit, write }) => ({
+          sku: unit.sellerSku,
+          quantity: write.quantity,
+          fulfillmentChannelCode: unit.fulfillmentChannelCode,
+          ...(unit.productType === undefined ? {} : { productType: unit.productType }),
+          ...(unit.marketplaceIds === undefined ? {} : { marketplaceIds: unit.marketplaceIds }),
+        })),
+      )
+      return items.map(({ key, write }, i) => {
+        const result = results[i]!
+        if (result.ok) return { key, ok: true, status: 'applied', quantity: write.quantity }
+        const error = new ChannelApiError(
+          'permanent',
+          `Amazon sku ${items[i]!.unit.sellerSku}: ${result.reason}`,
+          result.code === undefined ? {} : { code: result.code },
+        )
+        return { key, ok: false, error }
+      })
+    },
   },
 
   async read(client, unit) {

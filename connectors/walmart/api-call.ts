@@ -48,6 +48,8 @@ export interface ApiCall {
   /** Path and query, already encoded. */
   readonly path: string
   readonly body?: unknown
+  /** A body sent as is, with its Content-Type (a feed's multipart/form-data), instead of `body`. */
+  readonly rawBody?: { readonly contentType: string; readonly text: string }
   /** Get an order only: a 404 means "not visible yet" rather than a bad request. */
   readonly notFoundIsTransient?: boolean
 }

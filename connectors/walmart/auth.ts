@@ -78,10 +78,12 @@ export function createWalmartApi(credentials: WalmartCredentials, ctx: ClientCon
   }
 
   async function call(spec: ApiCall): Promise<Answer> {
-    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body)
+    const body =
+      spec.rawBody?.text ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body))
+    const contentType = spec.rawBody?.contentType ?? 'application/json'
     const headers = (accessToken: string): Record<string, string> => ({
       'WM_SEC.ACCESS_TOKEN': accessToken,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(body === undefined ? {} : { 'Content-Type': contentType }),
     })
     const sent = await sendWithToken(
       token,

@@ -26,6 +26,7 @@ import {
 import { CHANNEL, describeError, walmartErrors, type ApiCall } from './api-call.js'
 import { createWalmartApi } from './auth.js'
 import type { WalmartCredentials } from './config.js'
+import { inventoryFeeds, type InventoryLineOutcome } from './feeds.js'
 
 export { DEFAULT_RATE_LIMIT_WAIT_MS } from './api-call.js'
 export { TOKEN_REFRESH_MARGIN_MS } from './auth.js'
@@ -63,6 +64,12 @@ export interface WalmartStockLevel {
 }
 
 export interface WalmartClient extends ChannelClient {
+  /**
+   * Many SKUs' levels as inventory feeds (feeds.ts), one per ship node named, each awaited
+   * until Walmart processed it; one outcome per update, in order. A whole-feed failure (429, the
+   * local hourly limit, ERROR, no end in time) is thrown.
+   */
+  setStockMany(updates: readonly WalmartStockUpdate[]): Promise<InventoryLineOutcome[]>
   /** The `order` object of Get an order. Not found yet → transient. */
   getOrder(purchaseOrderId: string): Promise<WalmartRecord>
   /** `PUT /v3/inventory`: one SKU at one node (the default node without `shipNode`). */
@@ -223,7 +230,41 @@ export function createWalmartClient(
     }
   }
 
-  return { hydrate, getOrder, setStock, setStockPerNode, getStock }
+  const submitFeed = inventoryFeeds({ call: apiCall, fail, redact }, ctx)
+
+  async function setStockMany(
+    updates: readonly WalmartStockUpdate[],
+  ): Promise<InventoryLineOutcome[]> {
+    const outcomes: (InventoryLineOutcome | undefined)[] = updates.map(() => undefined)
+    const byNode = new Map<string | undefined, number[]>()
+    updates.forEach((update, index) => {
+      const why =
+        update.sku.trim() === ''
+          ? 'sku is empty'
+          : update.shipNode?.trim() === ''
+            ? 'a ship node id is empty'
+            : !Number.isSafeInteger(update.quantity) || update.quantity < 0
+              ? `quantity ${update.quantity} is not a whole number ≥ 0`
+              : undefined
+      if (why !== undefined) {
+        outcomes[index] = { ok: false, kind: 'permanent', reason: `not sent: ${why}` }
+        return
+      }
+      const indexes = byNode.get(update.shipNode) ?? []
+      indexes.push(index)
+      byNode.set(update.shipNode, indexes)
+    })
+    for (const [shipNode, indexes] of byNode) {
+      const lines = indexes.map((i) => updates[i]!)
+      const results = await submitFeed(shipNode, lines)
+      results.forEach((result, i) => {
+        outcomes[indexes[i]!] = result
+      })
+    }
+    return outcomes.map((o) => o!)
+  }
+
+  return { hydrate, getOrder, setStock, setStockMany, setStockPerNode, getStock }
 }
 
 /**

@@ -57,3 +57,4 @@ export const walmart = {
 
 export { WalmartCredentials, WalmartWebhookAuth } from './config.js'
 export * from './payloads.js'
+export { FEEDS_PER_HOUR, MAX_FEED_BYTES, MAX_FEED_ITEMS } from './feeds.js'

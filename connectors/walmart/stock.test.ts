@@ -12,7 +12,11 @@ import type { ListingRef } from '../../src/events/index.js'
 import { createWalmartClient } from './client.js'
 import { WalmartCredentials } from './config.js'
 import { walmart } from './index.js'
-import { walmartStock } from './stock.js'
+import { walmartStock, type WalmartUnit } from './stock.js'
+import { FEED_POLL, FEEDS_PER_HOUR } from './feeds.js'
+import { DEFAULT_FEED_TIMINGS } from '../../src/sandbox/walmart/feeds.js'
+import type { WaitingClock } from '../shared/feed-wait.js'
+import type { BulkStockItem } from '../types.js'
 
 const BASE = 'https://marketplace.walmart.test'
 const clock = testClock(new Date('2026-11-22T12:00:00Z'))
@@ -177,5 +181,168 @@ describe('read', () => {
       kind: 'permanent',
       details: { status: 404, code: 'URI_NOT_FOUND.GMP_GATEWAY_API' },
     })
+  })
+})
+
+describe('bulk (inventory feed)', () => {
+  const bulk = walmartStock.bulk!
+  const item = (sku: string, quantity: number, unit: Partial<WalmartUnit> = {}) =>
+    ({
+      key: `k-${sku}`,
+      unit: { sku, ...unit },
+      write: write(quantity),
+    }) satisfies BulkStockItem<WalmartUnit>
+  /** A client on the test clock, noting the default node's level of `sku` at each wait. */
+  const watching = (sku: string) => {
+    const seen: (number | undefined)[] = []
+    const watched: WaitingClock = {
+      now: clock.now,
+      wait: (ms) => {
+        seen.push(emulator.state.stock.get(sku))
+        clock.advance(ms)
+        return Promise.resolve()
+      },
+    }
+    return { seen, client: createWalmartClient(credentials, clientContext(watched)) }
+  }
+  const feedPosts = () =>
+    emulator.state.requests.filter((r) => r.method === 'POST' && r.path === '/v3/feeds')
+
+  it('submits one feed and applies it only once Walmart has processed it', async () => {
+    emulator.state.stock.set('A', 1).set('B', 1)
+    const { seen, client } = watching('A')
+    const results = await bulk.writeMany(client, [item('A', 10), item('B', 0)])
+    expect(results).toEqual([
+      { key: 'k-A', ok: true, status: 'applied', quantity: 10 },
+      { key: 'k-B', ok: true, status: 'applied', quantity: 0 },
+    ])
+    // RECEIVED at the first read; applied only after processing.
+    expect(seen[0]).toBe(1)
+    expect(FEED_POLL.intervalMs).toBeGreaterThanOrEqual(
+      DEFAULT_FEED_TIMINGS.receivedMs + DEFAULT_FEED_TIMINGS.processingMs,
+    )
+    expect([...emulator.state.stock]).toEqual([
+      ['A', 10],
+      ['B', 0],
+    ])
+    const [post] = feedPosts()
+    expect(post?.rawQuery).toBe('feedType=inventory')
+    expect(post?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/)
+    const file = post!.body.slice(post!.body.indexOf('{'), post!.body.lastIndexOf('}') + 1)
+    expect(JSON.parse(file)).toEqual({
+      InventoryHeader: { version: '1.4' },
+      Inventory: [
+        { sku: 'A', quantity: { unit: 'EACH', amount: 10 } },
+        { sku: 'B', quantity: { unit: 'EACH', amount: 0 } },
+      ],
+    })
+    expect(emulator.state.requests.filter((r) => r.method === 'PUT')).toEqual([])
+  })
+
+  it('maps DATA_ERROR items to their items and applies the others', async () => {
+    emulator.state.stock.set('A', 1).set('C', 1)
+    const { client } = watching('A')
+    const results = await bulk.writeMany(client, [item('A', 3), item('NOPE', 4), item('C', 2)])
+    expect(results.filter((r) => r.ok).map((r) => r.key)).toEqual(['k-A', 'k-C'])
+    const [failed] = results.filter((r) => !r.ok)
+    expect(failed?.key).toBe('k-NOPE')
+    expect(failed?.error.kind).toBe('permanent')
+    expect(failed?.error.message).toMatch(/DATA_ERROR.*SKU NOPE is not set up/)
+    expect(emulator.state.stock.get('A')).toBe(3)
+    expect(emulator.state.stock.get('C')).toBe(2)
+  })
+
+  it('sends one feed per ship node', async () => {
+    emulator.state.stock.set('A', 1)
+    await walmartStock.write(client(), { sku: 'A', shipNode: OTHER_SHIP_NODE.id }, write(1))
+    const { client: api } = watching('A')
+    const results = await bulk.writeMany(api, [
+      item('A', 5),
+      { ...item('A', 6, { shipNode: OTHER_SHIP_NODE.id }), key: 'other' },
+    ])
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect(feedPosts()).toHaveLength(2)
+    expect(emulator.state.stock.get('A')).toBe(5)
+    expect(await walmartStock.read(api, { sku: 'A', shipNode: OTHER_SHIP_NODE.id })).toBe(6)
+  })
+
+  it('keeps to ten feeds an hour: the eleventh is not sent, and says when one may be', async () => {
+    emulator.state.stock.set('A', 1)
+    const api = client() // polls on the test clock: each feed moves it on by one interval
+    const started = clock.now().getTime()
+    for (let i = 0; i < FEEDS_PER_HOUR; i++) await bulk.writeMany(api, [item('A', i)])
+    const err = await failure(bulk.writeMany(api, [item('A', 99)]))
+    expect(err.kind).toBe('rate-limited')
+    expect(err.details.retryAfterMs).toBe(started + 3_600_000 - clock.now().getTime())
+    expect(feedPosts()).toHaveLength(FEEDS_PER_HOUR)
+    expect(emulator.state.stock.get('A')).toBe(FEEDS_PER_HOUR - 1)
+  })
+
+  it('the emulator answers an eleventh feed within the hour 429 with Retry-After', async () => {
+    emulator.state.stock.set('A', 1)
+    const started = clock.now().getTime()
+    for (let i = 0; i < FEEDS_PER_HOUR; i++) await bulk.writeMany(client(), [item('A', i)])
+    const err = await failure(bulk.writeMany(client(), [item('A', 99)])) // a fresh client: no local count
+    expect(err.kind).toBe('rate-limited')
+    expect(err.message).toMatch(/REQUEST_THRESHOLD_VIOLATED/)
+    expect(err.details.retryAfterMs).toBe(started + 3_600_000 - clock.now().getTime())
+  })
+
+  it('throws a 429 on the feed submission as rate-limited', async () => {
+    emulator.state.faults.add({
+      method: 'POST',
+      path: '/v3/feeds',
+      answer: () =>
+        walmartError(429, 'REQUEST_THRESHOLD_VIOLATED.GMP_GATEWAY_API', { 'retry-after': '60' }),
+    })
+    const err = await failure(bulk.writeMany(client(), [item('A', 1)]))
+    expect(err.kind).toBe('rate-limited')
+    expect(err.details.retryAfterMs).toBe(60_000)
+  })
+
+  it('surfaces a feed in ERROR as a permanent error, with nothing applied', async () => {
+    emulator.state.stock.set('A', 1)
+    // The status the emulator gives a file it cannot read (feeds.ts), in Walmart's documented form.
+    emulator.state.faults.add({
+      method: 'GET',
+      path: /^\/v3\/feeds\//,
+      answer: () =>
+        Response.json({
+          feedId: 'F@A',
+          feedStatus: 'ERROR',
+          ingestionErrors: {
+            ingestionError: [
+              {
+                type: 'DATA_ERROR',
+                code: 'ERR_EXT_DATA_05XXXXXXX',
+                field: '',
+                description: 'Not a valid file extension.',
+              },
+            ],
+          },
+        }),
+    })
+    const err = await failure(bulk.writeMany(client(), [item('A', 5)]))
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toMatch(/ERROR.*ERR_EXT_DATA_05XXXXXXX.*Not a valid file extension/)
+    expect(err.details.code).toBe('ERR_EXT_DATA_05XXXXXXX')
+  })
+
+  it('refuses a file above 5 MB before sending it', async () => {
+    const long = 'S'.repeat(200)
+    const many = Array.from({ length: 25_000 }, (_, i) => item(`${long}${i}`, 1))
+    const err = await failure(bulk.writeMany(client(), many))
+    expect(err.kind).toBe('permanent')
+    expect(err.message).toMatch(/above 5 MB/)
+    expect(feedPosts()).toEqual([])
+  })
+
+  it('takes a chunk of maxItems of the longest SKUs within 5 MB', () => {
+    const line = JSON.stringify({
+      sku: '\u{1F600}'.repeat(50),
+      quantity: { unit: 'EACH', amount: 999_999_999 },
+      shipNode: 'N'.repeat(20),
+    })
+    expect((Buffer.byteLength(line) + 1) * bulk.maxItems).toBeLessThan(5_000_000)
   })
 })

@@ -13,6 +13,11 @@ import type { Fault } from '../../src/sandbox/faults.js'
 export interface TestClock extends Clock {
   /** Moves the clock on by `ms`. */
   advance(ms: number): void
+  /**
+   * What a client waiting on this clock (connectors/shared/feed-wait.ts `waitOn`) gets: the clock
+   * moves on by `ms` and the wait ends at once, so a test never sleeps.
+   */
+  wait(ms: number): Promise<void>
 }
 
 /** A clock that stands at `start` again before every test of the file, and moves only on `advance`. */
@@ -25,6 +30,10 @@ export function testClock(start: Date): TestClock {
     now: () => new Date(now),
     advance: (ms) => {
       now += ms
+    },
+    wait: (ms) => {
+      now += ms
+      return Promise.resolve()
     },
   }
 }

@@ -7,6 +7,7 @@ import { http, HttpResponse } from 'msw'
 import { beforeEach } from 'vitest'
 import { channelApp, newChannelState } from '../../src/sandbox/emulator.js'
 import { NETWORK_ERROR_HEADER } from '../../src/sandbox/faults.js'
+import { PUBLIC_BASE_HEADER } from '../../src/sandbox/public-base.js'
 import type { ChannelState, EmulatedChannel } from '../../src/sandbox/types.js'
 import { mswServer } from '../setup-msw.js'
 
@@ -46,11 +47,14 @@ export function useEmulatorOverMsw(
         return http.all(`${prefix}/*`, async ({ request }) => {
           const url = new URL(request.url)
           const below = url.pathname.slice(new URL(prefix).pathname.replace(/\/$/, '').length)
+          // The emulator hands out URLs (presigned documents) at the base the caller used.
+          const headers = new Headers(request.headers)
+          headers.set(PUBLIC_BASE_HEADER, prefix)
           const forwarded = new Request(
             `http://emulator.invalid/${emulated.channel}${below}${url.search}`,
             {
               method: request.method,
-              headers: request.headers,
+              headers,
               body: ['GET', 'HEAD'].includes(request.method) ? undefined : await request.text(),
             },
           )

@@ -56,7 +56,8 @@ export const QUOTA_EXCEEDED: SpApiErrorEntry = {
 
 /** How a handler answers, with the operation's headers; a refusal counts in `stats.rejected`. */
 export interface SpApiReply {
-  json(body: unknown): Response
+  /** 200 unless `status` says otherwise (createFeed answers 202). */
+  json(body: unknown, status?: 200 | 201 | 202): Response
   refuse(status: ContentfulStatusCode, errors: readonly SpApiErrorEntry[]): Response
 }
 
@@ -92,7 +93,7 @@ export function spApiGate(
       return spApiError(429, [QUOTA_EXCEEDED], limit)
     }
     const reply: SpApiReply = {
-      json: (body) => jsonAnswer(200, body, limit),
+      json: (body, status = 200) => jsonAnswer(status, body, limit),
       refuse: (status, errors) => {
         state.stats.rejected += 1
         return spApiError(status, errors, limit)

@@ -8,6 +8,7 @@ import { Hono } from 'hono'
 import type { ChannelState } from '../types.js'
 import { spApiGate, type SpApiOperation, type UsagePlan } from './admission.js'
 import { accessTokens, tokenEndpoint } from './auth.js'
+import { amazonFeeds, type FeedTimings } from './feeds.js'
 import { getOrder, getOrderItems } from './orders.js'
 import type { AmazonSeller } from './seller.js'
 import { getListingsItem, patchListingsItem } from './stock.js'
@@ -18,13 +19,22 @@ export interface AmazonApiSettings {
   readonly seller: AmazonSeller
   readonly plans: Readonly<Record<SpApiOperation, UsagePlan>>
   readonly orderItemsPerPage: number
+  readonly feedTimings?: FeedTimings
 }
+
+const FEEDS = '/feeds/2021-06-30'
 
 export function amazonRoutes(state: ChannelState, settings: AmazonApiSettings): Hono {
   const { seller } = settings
   const tokens = accessTokens(state)
   const gate = spApiGate(state, tokens, settings.plans)
+  const feeds = amazonFeeds(state, seller, settings.feedTimings)
   const app = new Hono()
+  // Feeds whose processing time has passed are processed before anything else is served.
+  app.use('*', async (_c, next) => {
+    feeds.settle()
+    await next()
+  })
   app.post('/auth/o2/token', (c) => tokenEndpoint(c, state, seller, tokens))
   app.get(
     '/orders/v0/orders/:orderId',
@@ -50,5 +60,10 @@ export function amazonRoutes(state: ChannelState, settings: AmazonApiSettings): 
     LISTINGS_ITEM,
     gate('patchListingsItem', (c, reply) => patchListingsItem(state, seller, c, reply)),
   )
+  app.post(`${FEEDS}/documents`, gate('createFeedDocument', feeds.createFeedDocument))
+  app.get(`${FEEDS}/documents/:feedDocumentId`, gate('getFeedDocument', feeds.getFeedDocument))
+  app.post(`${FEEDS}/feeds`, gate('createFeed', feeds.createFeed))
+  app.get(`${FEEDS}/feeds/:feedId`, gate('getFeed', feeds.getFeed))
+  app.on(['GET', 'PUT'], '/feed-documents/:id', feeds.document)
   return app
 }

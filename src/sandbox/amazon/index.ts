@@ -7,6 +7,7 @@
 import type { EmulatedChannel } from '../types.js'
 import { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './admission.js'
 import { amazonRoutes } from './api.js'
+import type { FeedTimings } from './feeds.js'
 import { cancelOrder, DEFAULT_ORDER_ITEMS_PER_PAGE, placeOrder } from './orders.js'
 import { MFN_CHANNEL_CODE, SANDBOX_SELLER, type AmazonSeller } from './seller.js'
 import { mfnQuantityWebhook } from './webhooks.js'
@@ -22,6 +23,8 @@ export interface AmazonEmulatorOptions {
   readonly seller?: AmazonSeller
   /** Items per getOrderItems page (default {@link DEFAULT_ORDER_ITEMS_PER_PAGE}). */
   readonly orderItemsPerPage?: number
+  /** How long a feed is queued and processed on the marketplace clock (feeds.ts). */
+  readonly feedTimings?: FeedTimings
 }
 
 export function createAmazonEmulator(options: AmazonEmulatorOptions = {}): EmulatedChannel {
@@ -30,6 +33,7 @@ export function createAmazonEmulator(options: AmazonEmulatorOptions = {}): Emula
     seller,
     plans: { ...USAGE_PLANS, ...options.usagePlans },
     orderItemsPerPage: options.orderItemsPerPage ?? DEFAULT_ORDER_ITEMS_PER_PAGE,
+    ...(options.feedTimings === undefined ? {} : { feedTimings: options.feedTimings }),
   }
   return {
     channel: 'amazon',
@@ -59,5 +63,6 @@ export {
   type UsagePlan,
 } from './admission.js'
 export { DEFAULT_ORDER_ITEMS_PER_PAGE } from './orders.js'
+export { DEFAULT_FEED_TIMINGS, FEEDS_KEPT, type FeedTimings } from './feeds.js'
 export { SANDBOX_SELLER, type AmazonSeller } from './seller.js'
 export { listOffer } from './stock.js'

@@ -74,7 +74,7 @@ export function listOffer(
 }
 
 /** `fulfillmentAvailability` of a SKU, DEFAULT first; undefined when the seller does not list it. */
-function availability(
+export function availability(
   state: ChannelState,
   sku: string,
 ): { fulfillmentChannelCode: string; quantity?: number }[] | undefined {
@@ -175,14 +175,14 @@ function includedPart(
   }
 }
 
-interface Patch {
+export interface Patch {
   readonly op: string
   readonly path: string
   readonly value?: readonly Record<string, unknown>[]
 }
 
 /** The patches of a body, or why it is refused (400). */
-function patchesOf(body: unknown): readonly Patch[] | string {
+export function patchesOf(body: unknown): readonly Patch[] | string {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return 'Body must be a JSON object'
   }
@@ -205,7 +205,7 @@ function patchesOf(body: unknown): readonly Patch[] | string {
 }
 
 /** The quantities the patches set, by channel code, or the issues refusing them. */
-function quantitiesOf(patches: readonly Patch[]): {
+export function quantitiesOf(patches: readonly Patch[]): {
   quantities: Map<string, number>
   issues: object[]
 } {
@@ -262,10 +262,19 @@ export async function patchListingsItem(
     reply.json({ sku: call.sku, status, submissionId: randomUUID().replaceAll('-', ''), issues })
   if (issues.length > 0) return answer('INVALID')
   if (c.req.query('mode') === 'VALIDATION_PREVIEW') return answer('VALID')
+  applyQuantities(state, call.sku, quantities)
+  return answer('ACCEPTED')
+}
+
+/** Sets the quantities a patch names, by channel code (DEFAULT is `state.stock`). */
+export function applyQuantities(
+  state: ChannelState,
+  sku: string,
+  quantities: ReadonlyMap<string, number>,
+): void {
   for (const [code, quantity] of quantities) {
-    if (code === MFN_CHANNEL_CODE) state.stock.set(call.sku, quantity)
-    else listOffer(state, call.sku, code, quantity)
+    if (code === MFN_CHANNEL_CODE) state.stock.set(sku, quantity)
+    else listOffer(state, sku, code, quantity)
     state.stats.stockWrites += 1
   }
-  return answer('ACCEPTED')
 }

@@ -5,6 +5,7 @@
  * - `POST /v3/token`: client credentials for an access token (auth.ts);
  * - `GET /v3/orders/{purchaseOrderId}`: Get an order (orders.ts);
  * - `GET|PUT /v3/inventory` and `PUT /v3/inventories/{sku}`: stock at a ship node (stock.ts);
+ * - `POST /v3/feeds?feedType=inventory`, `GET /v3/feeds/{feedId}`: bulk inventory feeds (feeds.ts);
  * - any other path: 404 `URI_NOT_FOUND` (admission.ts).
  */
 import { Hono } from 'hono'
@@ -12,11 +13,14 @@ import type { ChannelState } from '../types.js'
 import { unknownUri, walmartAdmission } from './admission.js'
 import { IssuedTokens, TOKEN_TTL_SECONDS, tokenEndpoint } from './auth.js'
 import { readOrder } from './orders.js'
+import { walmartFeeds, type FeedTimings } from './feeds.js'
 import { walmartStock } from './stock.js'
 
 export interface WalmartApiOptions {
   /** `expires_in` of the access tokens issued (default Walmart's 900 s). */
   readonly tokenTtlSeconds?: number
+  /** How long an inventory feed is received and processed on the marketplace clock (feeds.ts). */
+  readonly feedTimings?: FeedTimings
 }
 
 export function walmartRoutes(state: ChannelState, opts: WalmartApiOptions = {}): Hono {
@@ -25,6 +29,12 @@ export function walmartRoutes(state: ChannelState, opts: WalmartApiOptions = {})
   const guard = walmartAdmission(state, (token) => tokens.valid(token))
   const token = tokenEndpoint(state, tokens)
   const stock = walmartStock(state)
+  const feeds = walmartFeeds(state, stock.levelsAt, opts.feedTimings)
+  // Feeds whose processing time has passed are processed before anything else is served.
+  app.use('*', async (_c, next) => {
+    feeds.settle()
+    await next()
+  })
 
   app.post('/v3/token', token.lockout, guard('POST /v3/token', { token: false }), token.issue)
   app.get(
@@ -39,6 +49,8 @@ export function walmartRoutes(state: ChannelState, opts: WalmartApiOptions = {})
     guard('PUT /v3/inventories/{sku}', { token: true }),
     stock.writePerNode,
   )
+  app.post('/v3/feeds', guard('POST /v3/feeds', { token: true }), feeds.submit)
+  app.get('/v3/feeds/:feedId', guard('GET /v3/feeds/{feedId}', { token: true }), feeds.status)
   app.all('*', (c) => unknownUri(c, state))
   return app
 }

@@ -21,7 +21,7 @@ import { z } from 'zod'
 import { jsonBody } from '../json-body.js'
 import type { ChannelState } from '../types.js'
 import { decodedQuery, lastSegment, refuse } from './admission.js'
-import { OTHER_SHIP_NODE, SHIP_NODE } from './seller.js'
+import { nodeLevels } from './feeds.js'
 
 // Walmart documents no bounds for `amount` ("Inventory Count", typed number:
 // update-single-item-inventory page): a whole count ≥ 0 is taken, and no maximum is invented.
@@ -41,12 +41,8 @@ const BAD_CONTENT = 'INVALID_REQUEST_CONTENT.GMP_INVENTORY_API'
 
 /** The inventory handlers of one seller. */
 export function walmartStock(state: ChannelState) {
-  const atOtherNode = new Map<string, number>()
   /** The levels at a node by SKU; undefined for a node the seller does not have. */
-  const levelsAt = (shipNode: string | undefined): Map<string, number> | undefined => {
-    if (shipNode === undefined || shipNode === SHIP_NODE.id) return state.stock
-    return shipNode === OTHER_SHIP_NODE.id ? atOtherNode : undefined
-  }
+  const levelsAt = nodeLevels(state, new Map<string, number>())
   const set = (levels: Map<string, number>, sku: string, amount: number) => {
     levels.set(sku, amount)
     state.stats.stockWrites += 1
@@ -133,7 +129,7 @@ export function walmartStock(state: ChannelState) {
     return c.json({ sku, nodes })
   }
 
-  return { read, write, writePerNode }
+  return { read, write, writePerNode, levelsAt }
 }
 
 /** The body as JSON of `schema`, sent as `application/json`; undefined otherwise. */
