@@ -1,4 +1,4 @@
-import { recordCheck, recordReport } from '../db/repos/listings.js'
+import { recordChannelRead, recordCheck } from '../db/repos/listings.js'
 import type { HubEvent } from '../events/index.js'
 import { appendEvents } from '../outbox/append.js'
 import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
@@ -52,10 +52,9 @@ export async function checkListingStock(
   await deps.db.transaction().execute(async (trx) => {
     await recordCheck(trx, listingId, { quantity: actual, drift, at: now })
     if (drift === 0) return
-    // What the channel offers is now known: the allocation counts it, not what was expected, so a
+    // What the channel offers is now known: the allocation counts it, not what was believed, so a
     // channel that offers more than its share is lowered before any other listing is raised.
-    if (actual !== null)
-      await recordReport(trx, listingId, { quantity: actual, at: now, echo: false })
+    await recordChannelRead(trx, listingId, { quantity: actual ?? 0, believed: loaded.believed })
     const origin: EventOrigin = { channel: 'hub', accountId: 'reconcile', recordedAt: now }
     const lastPushed =
       listing.last_pushed_quantity !== null && listing.last_pushed_at !== null

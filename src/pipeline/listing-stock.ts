@@ -20,6 +20,8 @@ export interface ListingStock extends ListingChannel {
    * SKU's available-to-sell; under `partitioned` what the hub last told it, less what it sold since.
    */
   readonly quantity: number
+  /** What the hub believes the channel offers now (see `believedNow`). */
+  readonly believed: number
 }
 
 /**
@@ -47,7 +49,7 @@ export async function loadListingStock(
     decision?.kind === 'write' && decision.reason === 'shared'
       ? decision.quantity
       : believedNow(row)
-  return { ...side, listing: row, quantity }
+  return { ...side, listing: row, quantity, believed: believedNow(row) }
 }
 
 /** How a failed channel call ends a stock job. Rate limits pause the account's queue instead of spending an attempt. */
