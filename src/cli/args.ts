@@ -7,10 +7,11 @@ commands:
   migrate                         create the database if missing and apply migrations
   listings import <file.csv>      create or replace listings from a CSV file (docs/inventory.md)
   simulate flash-sale [--sku S] [--orders N] [--on-hand N] [--channels all|a,b]
-                      [--duplicates N] [--over MS]
+                      [--duplicates N] [--over MS] [--allocation partitioned|shared|auto]
                                   a flash sale against the built-in marketplace emulator, in its
                                   own database and queues: N buyers over MS milliseconds; prints
-                                  orders, final quantities, pushes and oversold units
+                                  orders, final quantities, pushes, allocation moves, units left
+                                  unsold and oversold units
   help                            this text (also --help, -h)
 
 options:
@@ -25,6 +26,8 @@ export interface FlashSaleFlags {
   readonly channels: string
   readonly duplicates: number
   readonly overMs: number
+  /** The listings' allocation mode (docs/inventory.md, "Allocation"). */
+  readonly allocation: 'shared' | 'partitioned' | 'auto'
 }
 
 /** What the command line asks for; a usage error carries one line saying what is wrong. */
@@ -47,6 +50,7 @@ const OPTIONS = {
   channels: { type: 'string' },
   duplicates: { type: 'string' },
   over: { type: 'string' },
+  allocation: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
@@ -56,7 +60,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
   start: ['role'],
   migrate: [],
   listings: [],
-  simulate: ['sku', 'orders', 'on-hand', 'channels', 'duplicates', 'over'],
+  simulate: ['sku', 'orders', 'on-hand', 'channels', 'duplicates', 'over', 'allocation'],
   help: [],
 }
 
@@ -113,6 +117,12 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           }
         counts[name] = value
       }
+      const allocation = values.allocation ?? 'partitioned'
+      if (allocation !== 'shared' && allocation !== 'partitioned' && allocation !== 'auto')
+        return {
+          kind: 'usage-error',
+          message: `--allocation must be partitioned, shared or auto (got "${allocation}")`,
+        }
       return {
         kind: 'simulate-flash-sale',
         flags: {
@@ -122,6 +132,7 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           channels: values.channels ?? 'all',
           duplicates: Number(counts.duplicates),
           overMs: Number(counts.over),
+          allocation,
         },
       }
     }

@@ -51,6 +51,7 @@ export async function simulateFlashSale(
       channels: channels as ChannelId[],
       duplicates: args.duplicates,
       overMs: args.overMs,
+      allocation: args.allocation,
       timeoutMs: 120_000,
       // stderr, so the summary on stdout stays clean for a script reading it.
       progress: (line) => process.stderr.write(`flash sale: ${line}\n`),

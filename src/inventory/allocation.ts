@@ -192,3 +192,34 @@ function byPriority(listings: readonly AllocationListing[]): AllocationListing[]
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   )
 }
+
+/**
+ * What the hub believes a channel offers: what it last told (or read from) the channel, less the
+ * units the account's orders committed since; `committedAtBase` may run ahead of `committed` by
+ * sales a read showed before their orders arrived, and those count as offered until they do.
+ */
+export function believedOffer(
+  offeredBase: number | null,
+  committed: number,
+  committedAtBase: number,
+): number {
+  return Math.max(0, (offeredBase ?? 0) - (committed - committedAtBase))
+}
+
+/**
+ * A partitioned write of `planned`, given what the channel offers now (read just before the
+ * write; null when not read): sales the hub has not heard of (the channel offers fewer than
+ * `believed`) are already gone from the channel, so the write moves it by the planned difference
+ * rather than setting a level they took. The new base counts those sales as committed, so their
+ * orders, when they arrive, do not lower the belief again.
+ */
+export function partitionedWrite(
+  planned: number,
+  believed: number,
+  onChannel: number | null,
+  committed: number,
+): { readonly quantity: number; readonly committedAtBase: number | undefined } {
+  if (onChannel === null) return { quantity: planned, committedAtBase: undefined }
+  const unheard = Math.max(0, believed - onChannel)
+  return { quantity: Math.max(0, planned - unheard), committedAtBase: committed + unheard }
+}

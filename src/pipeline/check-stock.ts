@@ -54,7 +54,11 @@ export async function checkListingStock(
     if (drift === 0) return
     // What the channel offers is now known: the allocation counts it, not what was believed, so a
     // channel that offers more than its share is lowered before any other listing is raised.
-    await recordChannelRead(trx, listingId, { quantity: actual ?? 0, believed: loaded.believed })
+    await recordChannelRead(trx, listingId, {
+      quantity: actual ?? 0,
+      believed: loaded.believed,
+      committed: listing.committed,
+    })
     const origin: EventOrigin = { channel: 'hub', accountId: 'reconcile', recordedAt: now }
     const lastPushed =
       listing.last_pushed_quantity !== null && listing.last_pushed_at !== null

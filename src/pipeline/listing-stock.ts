@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { readSkuForAllocation } from '../db/repos/allocation.js'
+import { readSkuForAllocation, type ListingForAllocation } from '../db/repos/allocation.js'
 import type { Database, Listing } from '../db/schema.js'
 import { ChannelApiError } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
@@ -14,7 +14,7 @@ import type { StepResult } from './step-result.js'
 
 /** Everything a reconciliation check needs about its listing, read when the job runs. */
 export interface ListingStock extends ListingChannel {
-  readonly listing: Listing
+  readonly listing: ListingForAllocation
   /**
    * What the channel should offer: under `shared` allocation the listing's policy applied to the
    * SKU's available-to-sell; under `partitioned` what the hub last told it, less what it sold since.

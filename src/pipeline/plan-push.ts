@@ -10,6 +10,7 @@ import type { Database, Listing } from '../db/schema.js'
 import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import {
+  believedOffer,
   planAllocation,
   type AllocationListing,
   type AllocationPlan,
@@ -141,7 +142,7 @@ function derivedAutoBelow(listings: readonly AllocationListing[]): number {
  * never pushed counts as offering nothing: until its first push the hub has not allocated it any.
  */
 export function believedNow(listing: ListingForAllocation): number {
-  return Math.max(0, (listing.offered_base ?? 0) - (listing.committed - listing.committed_at_base))
+  return believedOffer(listing.offered_base, listing.committed, listing.committed_at_base)
 }
 
 /** Sales a read showed that the hub has not heard of yet: no write can lower the belief below them. */

@@ -7,6 +7,7 @@ import type { StockQueues } from '../queues/index.js'
 import { ChannelApiError, fitQuantity, type QuantityRange } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import { isStepResult, stockCallFailure } from './listing-stock.js'
+import { partitionedWrite } from '../inventory/allocation.js'
 import { planPush } from './plan-push.js'
 import { DONE, type StepResult } from './step-result.js'
 
@@ -55,12 +56,12 @@ export async function pushListingStock(
     return DONE
   }
   const shared = decision.reason === 'shared'
-  // A partitioned write to a listing that sold lately first reads what the channel offers: sales
-  // the hub has not heard of yet are then known, and the write moves the channel by the planned
-  // difference instead of setting a level those sales already took (which would offer their units
-  // again). A quiet listing has no sales in flight to race, so it is written without the read.
+  // A partitioned write first reads what the channel offers: sales the hub has not heard of yet
+  // are then known, and the write moves the channel by the planned difference instead of setting a
+  // level those sales already took (which would offer their units again). Only a listing the hub
+  // never wrote to skips the read: none of the units it may be selling were allocated by the hub.
   let onChannel: number | null = null
-  if (!shared && listing.recent > 0) {
+  if (!shared && listing.offered_base !== null) {
     try {
       onChannel = (await stock.read(client, unit)) ?? 0
     } catch (err) {
@@ -68,14 +69,10 @@ export async function pushListingStock(
     }
   }
   for (let attempt = 1; ; attempt++) {
-    const unheard = shared || onChannel === null ? 0 : Math.max(0, planned.believed - onChannel)
-    const write = {
-      quantity: shared
-        ? Math.min(decision.quantity, onChannel ?? Infinity)
-        : Math.max(0, decision.quantity - unheard),
-      expected: onChannel ?? planned.believed,
-    }
-    if (process.env.DEBUG_ALLOC) console.error('ALLOC', listing.channel, JSON.stringify({ reason: decision.reason, x: decision.quantity, believed: planned.believed, onChannel, unheard, w: write.quantity, recent: listing.recent, committed: listing.committed, base: listing.committed_at_base }))
+    const moved = shared
+      ? { quantity: Math.min(decision.quantity, onChannel ?? Infinity), committedAtBase: undefined }
+      : partitionedWrite(decision.quantity, planned.believed, onChannel, listing.committed)
+    const write = { quantity: moved.quantity, expected: onChannel ?? planned.believed }
     try {
       const sent = {
         ...write,
@@ -90,7 +87,7 @@ export async function pushListingStock(
         status: result.status,
         quantity: result.quantity,
         at: at(),
-        unheardSales: unheard,
+        committedAtBase: moved.committedAtBase,
       })
       count(result.status)
       if (decision.reason === 'lower') count('lowered')

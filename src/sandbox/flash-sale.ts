@@ -19,6 +19,8 @@ export interface FlashSaleOptions {
    * push can reach the other channels are what overselling is made of.
    */
   readonly overMs: number
+  /** The listings' allocation mode; the hub's default when absent. */
+  readonly allocation?: 'shared' | 'partitioned' | 'auto'
   /** A 429 storm: this channel answers its next `calls` API calls 429 once the sale starts. */
   readonly storm?: { readonly channel: ChannelId; readonly calls: number }
   /** How long to wait for the hub and every channel to settle. */
@@ -48,6 +50,7 @@ export interface ChannelOutcome {
 
 export interface FlashSaleSummary {
   readonly sku: string
+  readonly allocation: FlashSaleOptions['allocation']
   readonly onHand: number
   readonly settled: boolean
   readonly settleMs: number
@@ -110,6 +113,7 @@ export async function runFlashSale(
       channel,
       account: hub.accountId,
       unit: emulatedChannels[channel].listingUnit(opts.sku),
+      ...(opts.allocation ? { policy: { allocation: opts.allocation } } : {}),
     })),
   })
   await admin('PUT', `/v1/inventory/${encodeURIComponent(opts.sku)}`, {
@@ -189,6 +193,7 @@ export async function runFlashSale(
   })
   return {
     sku: opts.sku,
+    allocation: opts.allocation,
     onHand: opts.onHand,
     settled,
     settleMs,
@@ -245,7 +250,7 @@ export function formatFlashSale(s: FlashSaleSummary): string {
       `  ${c.channel.padEnd(12)} accepted ${String(c.ordersAccepted).padStart(5)}  refused ${String(c.ordersRefused).padStart(5)}  final quantity ${String(c.finalQuantity).padStart(5)}  pushes ${String(c.pushes).padStart(5)}  API calls ${String(c.apiCalls).padStart(5)}  429s ${c.throttled}`,
   )
   return [
-    `flash sale of ${s.sku}: on-hand ${s.onHand}`,
+    `flash sale of ${s.sku}: on-hand ${s.onHand}${s.allocation ? `, allocation ${s.allocation}` : ''}`,
     ...rows,
     `  hub: on-hand ${s.hub.onHand}, reserved ${s.hub.reserved}, available ${s.hub.ats}`,
     `  ${s.settled ? 'settled' : 'NOT settled'} after ${s.settleMs} ms; ${s.ordersAccepted} orders, ${s.atsChanges} changes of available-to-sell, ${pushes} pushes (${s.ordersAccepted > 0 ? (pushes / s.ordersAccepted).toFixed(2) : '–'} per order, over ${s.channels.length} listings)`,

@@ -168,11 +168,13 @@ export interface PushRecord {
    */
   readonly keepInflight?: boolean
   /**
-   * Units the channel sold that the hub has not heard of yet, found by reading the channel just
-   * before the write (it offered fewer than the hub believed): their orders, when they arrive,
-   * must not lower what the hub believes the channel offers a second time.
+   * When the channel was read just before the write: the units the account had committed when
+   * the hub's belief was taken, plus the sales the read showed that the hub had not heard of (it
+   * offered fewer than believed). Their orders, when they arrive, must not lower what the hub
+   * believes the channel offers a second time. Without a read, the units committed now: any sale
+   * heard by now is taken to have come before the write.
    */
-  readonly unheardSales?: number
+  readonly committedAtBase?: number
 }
 
 /**
@@ -196,7 +198,7 @@ export async function recordPush(
             last_pushed_quantity: push.quantity,
             last_pushed_at: push.at,
             offered_base: push.quantity,
-            committed_at_base: sql<number>`${committedNow} + ${push.unheardSales ?? 0}::integer`,
+            committed_at_base: push.committedAtBase ?? committedNow,
           }
         : {}),
     })
@@ -246,15 +248,17 @@ export async function recordReport(
 export async function recordChannelRead(
   db: Kysely<Database>,
   id: string,
-  read: { readonly quantity: number; readonly believed: number },
+  read: {
+    readonly quantity: number
+    readonly believed: number
+    /** The units the account had committed when `believed` was taken. */
+    readonly committed: number
+  },
 ): Promise<void> {
   const unheard = Math.max(0, read.believed - read.quantity)
   await db
     .updateTable('listing')
-    .set({
-      offered_base: read.quantity,
-      committed_at_base: sql<number>`${committedNow} + ${unheard}::integer`,
-    })
+    .set({ offered_base: read.quantity, committed_at_base: read.committed + unheard })
     .where('id', '=', id)
     .execute()
 }
