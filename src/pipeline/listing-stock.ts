@@ -5,7 +5,9 @@ import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
 import { effectivePolicy, listedQuantity, StockPolicy } from '../inventory/policy.js'
 import { ChannelApiError, type ChannelClient, type StockSupport } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
-import type { StepResult } from './step-result.js'
+import type { Account } from '../config/index.js'
+import { holdPushNotLive, isAccountLive } from '../inventory/onboarding.js'
+import { DONE, type StepResult } from './step-result.js'
 
 /** Everything a stock job needs about its listing, read when the job runs. */
 export interface ListingStock {
@@ -40,21 +42,38 @@ export async function loadListingStock(
       reason: `listing ${listingId}: account ${row.channel}/${row.account_id} is not configured for stock pushes`,
     }
   }
+  // Safe onboarding (src/inventory/onboarding.ts): nothing is sent to an account not live.
+  if (!(await isAccountLive(db, found.account))) {
+    await holdPushNotLive(db, found.account, listingId)
+    return DONE
+  }
   const unit = stock.unit.safeParse(row.unit)
   if (!unit.success)
     return { kind: 'permanent', reason: `listing ${listingId}: stored unit no longer valid` }
-  const accountPolicy = (found.account.stock ?? DEFAULT_STOCK_SETTINGS).policy
-  const policy = effectivePolicy(accountPolicy, StockPolicy.parse(row.policy))
   const { ats, ...listing } = row
   const available = ats ?? 0
   return {
     listing,
     ats: available,
-    quantity: listedQuantity(available, policy),
+    quantity: listingQuantity(found.account, listing, available),
     stock,
     client,
     unit: unit.data,
   }
+}
+
+/**
+ * What a listing should offer: its account's policy, overridden by its own, applied to the SKU's
+ * ats. The one place the quantity to push is computed (the push, reconciliation and the onboarding
+ * dry run all use it).
+ */
+export function listingQuantity(
+  account: Account,
+  listing: Pick<Listing, 'policy'>,
+  ats: number,
+): number {
+  const accountPolicy = (account.stock ?? DEFAULT_STOCK_SETTINGS).policy
+  return listedQuantity(ats, effectivePolicy(accountPolicy, StockPolicy.parse(listing.policy)))
 }
 
 /** How a failed channel call ends a stock job. Rate limits pause the account's queue instead of spending an attempt. */
