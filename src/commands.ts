@@ -2,7 +2,7 @@
 // workers. main.ts loads it only once a command line names a command (so `hub --version`, `help`
 // and usage errors answer at once) and hands it the environment, which only main.ts reads.
 import { ConfigError, loadConfig, type Config } from './config/index.js'
-import type { FlashSaleFlags } from './cli/args.js'
+import type { FlashSaleFlags, StockAction } from './cli/args.js'
 import { closeDeps, createDeps, type Deps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
 import { dropDatabase, migrateToLatest } from './db/migrate.js'
@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logger.js'
 import { startWorkers, type RunningWorkers } from '../workers/index.js'
 import { importListings } from './cli/listings-import.js'
 import { simulateFlashSale } from './cli/simulate.js'
+import { stockCommand as runStockCommand } from './cli/stock.js'
 import { CHANNEL_IDS } from './events/index.js'
 import { startEmulator, type RunningEmulator } from './sandbox/emulator.js'
 import { postgresDependency, redisDependency } from './startup/dependencies.js'
@@ -50,6 +51,23 @@ export async function listingsImportCommand(
     return await importListings(deps, path, text, (line) =>
       process.stderr.write(`listings import: ${line}\n`),
     )
+  } finally {
+    await closeDeps(deps)
+  }
+}
+
+/** `hub stock <action>`: an account's onboarding (src/cli/stock.ts). */
+export async function stockCommand(
+  env: Environment,
+  action: StockAction,
+  channel: string,
+  account: string,
+): Promise<number> {
+  const { config, log } = configured(env)
+  await dependenciesReady(config, log)
+  const deps = createDeps(config, { log })
+  try {
+    return await runStockCommand(deps, action, channel, account)
   } finally {
     await closeDeps(deps)
   }

@@ -40,6 +40,13 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'simulate-flash-sale':
       return (await import('./commands.js')).simulateFlashSaleCommand(process.env, invocation.flags)
+    case 'stock':
+      return (await import('./commands.js')).stockCommand(
+        process.env,
+        invocation.action,
+        invocation.channel,
+        invocation.account,
+      )
   }
 }
 

@@ -40,6 +40,13 @@ describe('parseCommandLine', () => {
     })
   })
 
+  it('reads hub stock: each action, with its channel and account', () => {
+    for (const action of ['adopt', 'dry-run', 'go-live', 'onboarding'])
+      expect(
+        parseCommandLine(['stock', action, '--channel', 'walmart', '--account', 'acme-us']),
+      ).toEqual({ kind: 'stock', action, channel: 'walmart', account: 'acme-us' })
+  })
+
   it.each([
     [['--frobnicate'], 'unknown option --frobnicate'],
     [['start', '-x'], 'unknown option -x'],
@@ -64,6 +71,25 @@ describe('parseCommandLine', () => {
       'option --on-hand: write a value starting with "-" as --on-hand=<value>',
     ],
     [['simulate', 'flash-sale', '--on-hand=-1'], '--on-hand must be a whole number (got "-1")'],
+    [
+      ['stock'],
+      'usage: hub stock adopt|dry-run|go-live|onboarding --channel <channel> --account <id>',
+    ],
+    [
+      ['stock', 'live'],
+      'usage: hub stock adopt|dry-run|go-live|onboarding --channel <channel> --account <id>',
+    ],
+    [['stock', 'adopt', '--account', 'a'], 'hub stock adopt: --channel is required'],
+    [['stock', 'go-live', '--channel', 'walmart'], 'hub stock go-live: --account is required'],
+    [
+      ['stock', 'dry-run', '--channel', 'walmart', '--account', 'a', 'now'],
+      'hub stock dry-run: unexpected argument "now"',
+    ],
+    [
+      ['stock', 'adopt', '--channel', 'walmart', '--account', 'a', '--sku', 'x'],
+      'hub stock takes no --sku option',
+    ],
+    [['start', '--channel', 'walmart'], 'hub start takes no --channel option'],
   ])('%j is a usage error: %s', (argv, message) => {
     expect(parseCommandLine(argv)).toEqual({ kind: 'usage-error', message })
   })

@@ -12,6 +12,10 @@ commands:
                                   own database and queues: N buyers over MS milliseconds; prints
                                   orders, final quantities, pushes, allocation moves, units left
                                   unsold and oversold units
+  stock adopt|dry-run|go-live|onboarding --channel C --account A
+                                  onboard a channel account (docs/inventory.md): adopt its
+                                  listings' channel quantities as starting on-hand, show the
+                                  first push per listing, switch it live or back to onboarding
   help                            this text (also --help, -h)
 
 options:
@@ -39,6 +43,16 @@ export type Invocation =
   | { readonly kind: 'migrate' }
   | { readonly kind: 'listings-import'; readonly file: string }
   | { readonly kind: 'simulate-flash-sale'; readonly flags: FlashSaleFlags }
+  | {
+      readonly kind: 'stock'
+      readonly action: StockAction
+      /** As given: commands.ts checks it is a channel the hub knows (exit 2 if not). */
+      readonly channel: string
+      readonly account: string
+    }
+
+export const STOCK_ACTIONS = ['adopt', 'dry-run', 'go-live', 'onboarding'] as const
+export type StockAction = (typeof STOCK_ACTIONS)[number]
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -51,6 +65,8 @@ const OPTIONS = {
   duplicates: { type: 'string' },
   over: { type: 'string' },
   allocation: { type: 'string' },
+  channel: { type: 'string' },
+  account: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
@@ -61,6 +77,7 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
   migrate: [],
   listings: [],
   simulate: ['sku', 'orders', 'on-hand', 'channels', 'duplicates', 'over', 'allocation'],
+  stock: ['channel', 'account'],
   help: [],
 }
 
@@ -135,6 +152,20 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           allocation,
         },
       }
+    }
+    case 'stock': {
+      const [sub, ...extra] = rest
+      const action = STOCK_ACTIONS.find((a) => a === sub)
+      if (!action)
+        return {
+          kind: 'usage-error',
+          message: `usage: hub stock ${STOCK_ACTIONS.join('|')} --channel <channel> --account <id>`,
+        }
+      if (extra.length > 0) return unexpected(`stock ${action}`, extra)
+      for (const name of ['channel', 'account'] as const)
+        if (!values[name])
+          return { kind: 'usage-error', message: `hub stock ${action}: --${name} is required` }
+      return { kind: 'stock', action, channel: values.channel!, account: values.account! }
     }
     default:
       return { kind: 'usage-error', message: `unknown command "${command}"` }

@@ -26,6 +26,12 @@ export const AccountStockSettings = z
       .object({ max: z.number().int().min(1), durationMs: z.number().int().min(1) })
       .strict()
       .optional(),
+    /**
+     * Start the account in onboarding: no stock is pushed to it until it is switched live
+     * (docs/inventory.md "Onboarding an account"). Default false: live, as before. Once switched,
+     * the stored switch wins over this setting.
+     */
+    onboarding: z.boolean().optional(),
   })
   .strict()
 export type AccountStockSettings = z.infer<typeof AccountStockSettings>

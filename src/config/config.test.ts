@@ -152,6 +152,27 @@ describe('loadConfig', () => {
     ).toHaveLength(1)
   })
 
+  it('reads stock.onboarding, and names a value that is not true or false', () => {
+    const accountWith = (onboarding: string) =>
+      file(
+        'onboarding.yaml',
+        `accounts:
+  - channel: shopify
+    id: eu
+    webhookSecrets: [s]
+    stock: { onboarding: ${onboarding} }
+`,
+      )
+    const env = { ADMIN_TOKEN: 'a-long-enough-admin-token' }
+    expect(loadConfig({ ...env, HUB_CONFIG: accountWith('true') }).accounts[0]!.stock).toEqual({
+      policy: {},
+      onboarding: true,
+    })
+    expect(() => loadConfig({ ...env, HUB_CONFIG: accountWith('"soon"') })).toThrow(
+      /accounts\[0\]\.stock\.onboarding/,
+    )
+  })
+
   it('names every bad field of the accounts file at once', () => {
     const path = file(
       'bad.yaml',

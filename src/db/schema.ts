@@ -188,8 +188,11 @@ export interface ReservationTable {
   updated_at: Timestamp
 }
 
-/** `held`: not sent, and `last_push_error` says why (on-hand not known yet, account not live). */
-export type PushStatus = 'applied' | 'queued' | 'failed' | 'held'
+/**
+ * `held`: not sent, and `last_push_error` says why (on-hand not known yet); `not-live`: nothing was
+ * sent, the listing's account is onboarding (src/inventory/onboarding.ts).
+ */
+export type PushStatus = 'applied' | 'queued' | 'failed' | 'held' | 'not-live'
 
 /** A SKU's unit at one channel account, with what the hub pushed, the channel reported and reconciliation found. */
 export interface ListingTable {
@@ -282,7 +285,20 @@ export interface InventoryChangeTable {
   reserved_delta: number | null
 }
 
+/** Whether the hub pushes stock to a channel account (safe onboarding, issue #15). */
+export interface AccountStockStateTable {
+  channel: ChannelId
+  account_id: string
+  /** null: as the accounts file says (`stock.onboarding`); set by an explicit switch. */
+  live: boolean | null
+  adopted_at: Timestamp | null
+  went_live_at: Timestamp | null
+  changed_by: string | null
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
 export interface Database {
+  account_stock_state: AccountStockStateTable
   inventory_change: InventoryChangeTable
   audit_log: AuditLogTable
   inventory_item: InventoryItemTable
@@ -308,3 +324,4 @@ export type Subscription = Selectable<SubscriptionTable>
 export type Listing = Selectable<ListingTable>
 export type InventoryItem = Selectable<InventoryItemTable>
 export type ReplayRun = Selectable<ReplayRunTable>
+export type AccountStockState = Selectable<AccountStockStateTable>

@@ -8,6 +8,7 @@ import { adminWriteGuard } from './middleware/admin-write-guard.js'
 import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
 import { storableInput } from './middleware/storable-input.js'
+import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/admin/audit', auditRoutes(deps))
   app.route('/v1/admin/inbox', adminInboxRoutes(deps))
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
+  app.route('/v1/admin/accounts', adminAccountRoutes(deps))
   app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all, deps.redis.producer))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))

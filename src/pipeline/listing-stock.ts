@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import { readSkuForAllocation, type ListingForAllocation } from '../db/repos/allocation.js'
-import type { Database, Listing } from '../db/schema.js'
+import { recordPushNotSent } from '../db/repos/listings.js'
+import type { Database } from '../db/schema.js'
+import { isAccountLive, notLiveReason } from '../inventory/onboarding.js'
 import { ChannelApiError } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import {
@@ -10,7 +12,7 @@ import {
   resolveListingChannel,
   type ListingChannel,
 } from './plan-push.js'
-import type { StepResult } from './step-result.js'
+import { DONE, type StepResult } from './step-result.js'
 
 /** Everything a reconciliation check needs about its listing, read when the job runs. */
 export interface ListingStock extends ListingChannel {
@@ -44,6 +46,14 @@ export async function loadListingStock(
   if (!row) return { kind: 'done' }
   const side = resolveListingChannel(accounts, row)
   if ('kind' in side) return side
+  // Safe onboarding: an account not live is neither pushed to nor compared.
+  if (!(await isAccountLive(db, side.account))) {
+    await recordPushNotSent(db, listingId, new Date(), {
+      status: 'not-live',
+      reason: notLiveReason(side.account),
+    })
+    return DONE
+  }
   const decision = allocate(accounts, item?.ats ?? 0, listings).decisions.get(listingId)
   const quantity =
     decision?.kind === 'write' && decision.reason === 'shared'

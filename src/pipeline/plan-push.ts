@@ -7,7 +7,8 @@ import {
 } from '../db/repos/allocation.js'
 import type { ListingRoute } from '../db/repos/listings.js'
 import type { Database, Listing } from '../db/schema.js'
-import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
+import { DEFAULT_STOCK_SETTINGS, type Account } from '../config/accounts.js'
+import { isAccountLive, notLiveReason } from '../inventory/onboarding.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import {
   believedOffer,
@@ -34,6 +35,7 @@ const LOWERING_SECONDS = 10
 
 /** A listing's channel side, resolved from the configured accounts. */
 export interface ListingChannel {
+  readonly account: Account
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the unit type is the channel's
   readonly stock: StockSupport<unknown, any, ChannelClient>
   readonly client: ChannelClient
@@ -44,7 +46,7 @@ export interface ListingChannel {
 export type PushDecision =
   | Decision
   /** Not sent, and why: the listing must not be told anything yet. */
-  | { readonly kind: 'hold'; readonly reason: string }
+  | { readonly kind: 'hold'; readonly status: 'held' | 'not-live'; readonly reason: string }
 
 export interface PlannedPush extends ListingChannel {
   readonly listing: ListingForAllocation
@@ -87,9 +89,14 @@ export async function planPush(
         .filter((l) => l.id !== listingId)
         .map((l) => ({ id: l.id, channel: l.channel, account_id: l.account_id, sku: l.sku }))
     const base = { ...own, listing: row, believed, donors: [], siblings: routes(listings) }
+    // Safe onboarding (src/inventory/onboarding.ts): nothing is sent to an account not live.
+    if (!(await isAccountLive(trx, own.account))) {
+      const reason = notLiveReason(own.account)
+      return { ...base, decision: { kind: 'hold', status: 'not-live', reason } }
+    }
     if (!item?.on_hand_known && own.policy.pushUnknownOnHand !== true) {
       const reason = `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`
-      return { ...base, decision: { kind: 'hold', reason } }
+      return { ...base, decision: { kind: 'hold', status: 'held', reason } }
     }
     const plan = allocate(accounts, item?.ats ?? 0, listings)
     const decision = plan.decisions.get(listingId)!
@@ -172,7 +179,7 @@ export function resolveListingChannel(
     return { kind: 'permanent', reason: `listing ${row.id}: stored unit no longer valid` }
   const accountPolicy = (found.account.stock ?? DEFAULT_STOCK_SETTINGS).policy
   const policy = effectivePolicy(accountPolicy, StockPolicy.parse(row.policy))
-  return { stock, client, unit: unit.data, policy }
+  return { account: found.account, stock, client, unit: unit.data, policy }
 }
 
 /** How one listing stands in its SKU's allocation, for `GET /v1/inventory/:sku`. */
@@ -184,6 +191,8 @@ export interface ListingAllocationView {
   readonly offered: number
   /** A write sent and not yet confirmed. */
   readonly inflight: number | null
+  /** The quantity its next push would send now; null when it would send nothing. */
+  readonly next: number | null
 }
 
 /** The SKU's allocation as the next push of each listing would see it (listings the hub can push). */
@@ -204,6 +213,7 @@ export async function allocationView(
       target: target ?? (decision.kind === 'write' ? decision.quantity : 0),
       offered: believedNow(l),
       inflight: l.inflight_quantity,
+      next: decision.kind === 'write' ? decision.quantity : null,
     })
   }
   return { onHandKnown: item?.on_hand_known ?? false, listings: views }

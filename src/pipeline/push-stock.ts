@@ -48,7 +48,7 @@ export async function pushListingStock(
   if (planned.donors.length > 0) await deps.queues.stock.enqueue('push', planned.donors)
   if (decision.kind === 'hold') {
     count('held')
-    await recordPushNotSent(deps.db, listingId, at(), decision.reason)
+    await recordPushNotSent(deps.db, listingId, at(), decision)
     return DONE
   }
   if (decision.kind !== 'write') {

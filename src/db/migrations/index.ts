@@ -16,6 +16,7 @@ import * as inventoryChange from './2026-11-22T1030_inventory-change.js'
 import * as reservationDeltas from './2026-12-02T0900_reservation-deltas.js'
 import * as leanHotTables from './2026-12-02T0910_lean-hot-tables.js'
 import * as allocation from './2026-12-02T0920_allocation.js'
+import * as accountOnboarding from './2026-12-02T0940_account-onboarding.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -41,4 +42,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02T0900_reservation-deltas': reservationDeltas,
   '2026-12-02T0910_lean-hot-tables': leanHotTables,
   '2026-12-02T0920_allocation': allocation,
+  '2026-12-02T0940_account-onboarding': accountOnboarding,
 }

@@ -206,18 +206,21 @@ export async function recordPush(
     .execute()
 }
 
-/** Records that a push ran and sent nothing: the channel offers what it should, or must not be told yet. */
+/**
+ * Records that a push ran and sent nothing: the channel offers what it should, or (`held`) must
+ * not be told anything yet, and why.
+ */
 export async function recordPushNotSent(
   db: Kysely<Database>,
   id: string,
   at: Date,
-  held?: string,
+  held?: { readonly status: 'held' | 'not-live'; readonly reason: string },
 ): Promise<void> {
   await db
     .updateTable('listing')
     .set({
       last_push_attempt_at: at,
-      ...(held !== undefined ? { last_push_status: 'held', last_push_error: held } : {}),
+      ...(held ? { last_push_status: held.status, last_push_error: held.reason } : {}),
     })
     .where('id', '=', id)
     .execute()

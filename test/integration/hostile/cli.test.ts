@@ -31,7 +31,14 @@ describe('hub command line', () => {
     for (const args of [['help'], ['--help']]) {
       const { code, stdout } = await run(args)
       expect(code).toBe(0)
-      for (const command of ['start', 'migrate', 'listings import', 'simulate flash-sale', 'help'])
+      for (const command of [
+        'start',
+        'migrate',
+        'listings import',
+        'simulate flash-sale',
+        'stock adopt',
+        'help',
+      ])
         expect(stdout).toContain(command)
       expect(stdout).toContain('--version')
     }
@@ -43,6 +50,12 @@ describe('hub command line', () => {
     expect(code).toBe(2)
     expect(stdout).toBe('')
     expect(stderr).toBe('hub: unknown option --frobnicate (run "hub help" for usage)\n')
+  })
+
+  it('hub stock without its account: one line, exit 2, before connecting', async () => {
+    const { code, stderr } = await run(['stock', 'adopt', '--channel', 'walmart'])
+    expect(code).toBe(2)
+    expect(stderr).toBe('hub: hub stock adopt: --account is required (run "hub help" for usage)\n')
   })
 
   it('listings import of a missing file or a folder: one line, exit 1, before connecting', async () => {
