@@ -15,6 +15,7 @@ import * as auditLog from './2026-11-22T1020_audit-log.js'
 import * as inventoryChange from './2026-11-22T1030_inventory-change.js'
 import * as reservationDeltas from './2026-12-02T0900_reservation-deltas.js'
 import * as leanHotTables from './2026-12-02T0910_lean-hot-tables.js'
+import * as stockLocations from './2026-12-02T0930_stock-locations.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -39,4 +40,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-11-22T1030_inventory-change': inventoryChange,
   '2026-12-02T0900_reservation-deltas': reservationDeltas,
   '2026-12-02T0910_lean-hot-tables': leanHotTables,
+  '2026-12-02T0930_stock-locations': stockLocations,
 }
