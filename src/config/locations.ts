@@ -18,9 +18,7 @@ const LocationName = z
  */
 export const LocationEntry = z.union([
   LocationName,
-  z
-    .object({ name: LocationName, channelIds: z.array(z.string().min(1)).default([]) })
-    .strict(),
+  z.object({ name: LocationName, channelIds: z.array(z.string().min(1)).default([]) }).strict(),
 ])
 export type LocationEntry = z.infer<typeof LocationEntry>
 

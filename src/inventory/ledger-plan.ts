@@ -3,7 +3,14 @@ import type { InventoryItem } from '../db/schema.js'
 import { DEFAULT_LOCATION } from '../config/locations.js'
 import type { InventoryChangeCause } from '../events/index.js'
 import type { Adjustment, AdjustmentOutcome } from './adjustments.js'
-import type { ItemPatch } from './ledger.js'
+
+/** What changes about one SKU's inputs. */
+export interface ItemPatch {
+  readonly onHand?: number
+  /** The SKU's settle time (`settleAsOf`); null when one of its locations has no level yet. */
+  readonly onHandAsOf?: Date | null
+  readonly safetyStock?: number
+}
 
 /**
  * `PUT /v1/inventory/:sku`: an absolute on-hand level of one location (absent: `default`) as of a

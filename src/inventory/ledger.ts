@@ -16,15 +16,7 @@ import type { Database, InventoryItem } from '../db/schema.js'
 import type { InventoryChangeCause } from '../events/index.js'
 import type { EventDraft } from '../outbox/event.js'
 import { availableToSell } from './policy.js'
-import { planLedger } from './ledger-plan.js'
-
-/** What changes about one SKU's inputs. */
-export interface ItemPatch {
-  readonly onHand?: number
-  /** The SKU's settle time (`settleAsOf`); null when one of its locations has no level yet. */
-  readonly onHandAsOf?: Date | null
-  readonly safetyStock?: number
-}
+import { planLedger, type ItemPatch } from './ledger-plan.js'
 
 export type InventoryChangedDraft = Extract<EventDraft, { type: 'inventory.changed.v1' }>
 

@@ -12,6 +12,8 @@ export interface ListingInput {
   readonly channelSku: string
   readonly policy: Record<string, unknown>
   readonly inventorySource: boolean
+  /** The hub locations it draws from; null or absent: all of its SKU's. */
+  readonly locations?: readonly string[] | null
 }
 
 /**
@@ -35,6 +37,7 @@ export async function upsertListings(
         channel_sku: l.channelSku,
         policy: JSON.stringify(l.policy),
         inventory_source: l.inventorySource,
+        locations: l.locations ? [...l.locations] : null,
       })),
     )
     .onConflict((oc) =>
@@ -44,6 +47,7 @@ export async function upsertListings(
         channel_sku: (eb) => eb.ref('excluded.channel_sku'),
         policy: (eb) => eb.ref('excluded.policy'),
         inventory_source: (eb) => eb.ref('excluded.inventory_source'),
+        locations: (eb) => eb.ref('excluded.locations'),
         updated_at: sql`now()`,
       }),
     )
