@@ -102,7 +102,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     workDb,
     redis,
     queues,
-    accounts: createAccountDirectory(config.accounts, { transport, clock }),
+    accounts: createAccountDirectory(config.accounts, { transport, clock }, config.locations),
     intake,
     transport,
     subscriberTransport,

@@ -264,6 +264,12 @@ export const TikTokOrder = z.looseObject({
     total_amount: Amount,
   }),
   line_items: z.array(TikTokLineItem),
+  /**
+   * The warehouse the order ships from (Get Order Detail 202507's `warehouse_id`:
+   * repo:lazykern/ecommerce-api-docs data/raw/tiktok/api-reference/orders/get-order-detail.spec.json,
+   * response sample). Its lines' location.
+   */
+  warehouse_id: Id.optional(),
   /** Not available while UNPAID or ON_HOLD. */
   recipient_address: TikTokRecipientAddress.optional(),
   /** Anonymized relay address at TikTok. */

@@ -135,9 +135,10 @@ export function toSnapshot(order: TikTokOrder, at: Path, options: SnapshotOption
       total: amount(payment.total_amount, 'total_amount'),
       taxesIncluded: false,
     },
-    lines: order.line_items.map((item, index) =>
-      toLine(item, currency, order.status, [...at, 'line_items', index]),
-    ),
+    lines: order.line_items.map((item, index) => ({
+      ...toLine(item, currency, order.status, [...at, 'line_items', index]),
+      ...(order.warehouse_id === undefined ? {} : { location: order.warehouse_id }),
+    })),
     customerEmail: text(order.buyer_email),
     shippingAddress: toAddress(order.recipient_address),
     cancelReason: text(order.cancel_reason),

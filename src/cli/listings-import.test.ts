@@ -30,6 +30,21 @@ describe('readListingsCsv', () => {
     })
   })
 
+  it('reads the locations a listing draws from, separated by ";"; empty: all', () => {
+    const csv = [
+      'sku,channel,account,locations',
+      'A,walmart,demo,east; west',
+      'A,amazon,demo,',
+    ].join('\n')
+    expect(readListingsCsv(csv)).toEqual({
+      ok: true,
+      rows: [
+        { sku: 'A', channel: 'walmart', account: 'demo', locations: ['east', 'west'] },
+        { sku: 'A', channel: 'amazon', account: 'demo' },
+      ],
+    })
+  })
+
   it('names every bad line and returns no rows', () => {
     const csv = ['sku,channel,account,policy.buffer', 'A,ebay,demo,', 'B,walmart,demo,-1'].join(
       '\n',

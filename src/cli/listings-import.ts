@@ -6,7 +6,8 @@ import { putListings } from '../pipeline/inventory-commands.js'
 
 /**
  * Reads listings from a CSV file with a header row: `sku`, `channel`, `account`, optionally
- * `channelSku` and `inventorySource` (true/false), `unit.<field>` columns for the channel's ids
+ * `channelSku`, `inventorySource` (true/false) and `locations` (hub locations separated by `;`;
+ * empty: all), `unit.<field>` columns for the channel's ids
  * (a list field, such as TikTok's `unit.warehouseIds`, separated by `;`) and `policy.<field>`
  * columns (numbers). Empty cells are absent. Returns the rows, or every problem by line.
  */
@@ -34,6 +35,8 @@ export function readListingsCsv(
         policy[field] = Number(cell)
       } else if (column === 'inventorySource') {
         row.inventorySource = cell.toLowerCase() === 'true'
+      } else if (column === 'locations') {
+        row.locations = cell.split(';').map((s) => s.trim())
       } else row[column] = cell
     }
     const parsed = ListingRow.safeParse(row)

@@ -1,4 +1,5 @@
 import type { Account } from './index.js'
+import { DEFAULT_LOCATIONS, type LocationDirectory } from './locations.js'
 import type { ChannelId } from '../events/index.js'
 import {
   connectors,
@@ -17,12 +18,15 @@ export interface AccountDirectory {
    * and connection reuse); undefined for an unknown account or a channel without a client.
    */
   client(channel: ChannelId, accountId: string): ChannelClient | undefined
+  /** The locations the accounts file declares (stock per location, docs/inventory.md). */
+  readonly locations: LocationDirectory
 }
 
 /** Looks up configured accounts by `(channel, id)` without touching the database. */
 export function createAccountDirectory(
   accounts: readonly Account[],
   clientContext: ClientContext,
+  locations: LocationDirectory = DEFAULT_LOCATIONS,
 ): AccountDirectory {
   const byKey = new Map<string, { account: Account; connector: AnyConnector }>()
   const clients = new Map<string, ChannelClient>()
@@ -31,6 +35,7 @@ export function createAccountDirectory(
     if (connector) byKey.set(`${account.channel}/${account.id}`, { account, connector })
   }
   return {
+    locations,
     find: (channel, accountId) => byKey.get(`${channel}/${accountId}`),
     client(channel, accountId) {
       const key = `${channel}/${accountId}`

@@ -5,6 +5,7 @@ import { connectors } from '../../connectors/index.js'
 import { CHANNEL_IDS, type ChannelId } from '../events/index.js'
 import { StockPolicy } from '../inventory/policy.js'
 import { formatIssues } from '../issues.js'
+import { DEFAULT_LOCATIONS, parseLocations, type LocationDirectory } from './locations.js'
 
 /** A configured channel account: the `:account` of `/webhooks/:channel/:account`. */
 export interface Account {
@@ -47,14 +48,18 @@ const AccountHead = z.object({
 })
 
 const AccountsFile = z
-  .object({ accounts: z.array(z.record(z.string(), z.unknown())).min(1) })
+  .object({
+    accounts: z.array(z.record(z.string(), z.unknown())).min(1),
+    /** Where stock is kept (docs/configuration.md, "Locations"); `default` is always one. */
+    locations: z.array(z.unknown()).optional(),
+  })
   .strict()
 
 /** Reads and validates the accounts file. Every problem is returned, each naming its field. */
 export function loadAccountsFile(
   path: string,
   env: Readonly<Record<string, string | undefined>>,
-): { accounts: Account[]; problems: string[] } {
+): { accounts: Account[]; locations: LocationDirectory; problems: string[] } {
   let raw: unknown
   try {
     // YAML 1.2 is a superset of JSON, so one parser reads both.
@@ -62,12 +67,24 @@ export function loadAccountsFile(
   } catch (err) {
     return {
       accounts: [],
+      locations: DEFAULT_LOCATIONS,
       problems: [`HUB_CONFIG: cannot read ${path}: ${(err as Error).message}`],
     }
   }
   const file = AccountsFile.safeParse(raw)
-  if (!file.success) return { accounts: [], problems: formatIssues(file.error, 'HUB_CONFIG') }
-  return parseAccounts(file.data.accounts, env)
+  if (!file.success)
+    return {
+      accounts: [],
+      locations: DEFAULT_LOCATIONS,
+      problems: formatIssues(file.error, 'HUB_CONFIG'),
+    }
+  const { accounts, problems } = parseAccounts(file.data.accounts, env)
+  const locations = parseLocations(file.data.locations ?? [])
+  return {
+    accounts,
+    locations: locations.locations,
+    problems: [...problems, ...locations.problems],
+  }
 }
 
 function parseAccounts(

@@ -173,6 +173,37 @@ describe('loadConfig', () => {
     )
   })
 
+  it('reads the locations, default always among them, and names each bad entry', () => {
+    const accounts = `accounts:
+  - channel: shopify
+    id: eu
+    webhookSecrets: [s]
+`
+    const env = (path: string) => ({ HUB_CONFIG: path, ADMIN_TOKEN: 'a-long-enough-admin-token' })
+    const good = loadConfig(
+      env(
+        file(
+          'locations.yaml',
+          `${accounts}locations:\n  - east\n  - { name: west, channelIds: ['WH-7'] }\n`,
+        ),
+      ),
+    ).locations
+    expect(good.names).toEqual(['default', 'east', 'west'])
+    expect(good.resolve('WH-7')).toBe('west')
+    expect(good.resolve('east')).toBe('east')
+    expect(good.resolve('WH-8')).toBeUndefined()
+    expect(loadConfig({}).locations.names).toEqual(['default'])
+    const bad = file(
+      'bad-locations.yaml',
+      `${accounts}locations:\n  - East\n  - east\n  - east\n  - { name: a, channelIds: [X] }\n  - { name: b, channelIds: [X] }\n`,
+    )
+    expect(problemsOf(env(bad))).toEqual([
+      expect.stringMatching(/^locations\[0\]: lower-case/),
+      'locations[2]: duplicate location "east"',
+      'locations[4].channelIds: "X" is already a channel id of location "a"',
+    ])
+  })
+
   it('names every bad field of the accounts file at once', () => {
     const path = file(
       'bad.yaml',

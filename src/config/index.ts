@@ -5,8 +5,10 @@ import { CHANNEL_IDS } from '../events/index.js'
 import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
 import { Env } from './env.js'
+import { DEFAULT_LOCATIONS, type LocationDirectory } from './locations.js'
 
 export type { Account } from './accounts.js'
+export { DEFAULT_LOCATION, type LocationDirectory } from './locations.js'
 
 export type Role = 'api' | 'worker' | 'all'
 
@@ -62,6 +64,8 @@ export interface Config {
    */
   readonly authFailures: { readonly limit: number; readonly windowMs: number }
   readonly accounts: readonly Account[]
+  /** Where stock is kept: the accounts file's `locations`, `default` always among them. */
+  readonly locations: LocationDirectory
   /** Sandbox mode only: the built-in marketplace emulator the demo accounts call. */
   readonly sandbox: { readonly emulatorPort: number }
   readonly stock: {
@@ -200,6 +204,7 @@ export function loadConfig(
     accounts: loaded
       ? loaded.accounts
       : sandboxAccounts(`http://127.0.0.1:${e.SANDBOX_EMULATOR_PORT}`),
+    locations: loaded?.locations ?? DEFAULT_LOCATIONS,
     sandbox: { emulatorPort: e.SANDBOX_EMULATOR_PORT },
     normalize: { maxAttempts: e.NORMALIZE_MAX_ATTEMPTS },
     delivery: {

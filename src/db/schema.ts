@@ -171,7 +171,19 @@ export interface InventoryAdjustmentTable {
   delta: number
   reason: string | null
   on_hand_after: number
+  /** The location whose on-hand it changed. */
+  location: Generated<string>
   applied_at: Generated<Date>
+}
+
+/** One location's on-hand of a SKU; `inventory_item.on_hand` is the sum over its locations. */
+export interface InventoryLocationLevelTable {
+  sku: string
+  location: string
+  on_hand: Generated<number>
+  /** The as-of of the location's last absolute level; an older one changes nothing. */
+  on_hand_as_of: Timestamp | null
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
 /** What one channel order line holds of a SKU. */
@@ -186,6 +198,8 @@ export interface ReservationTable {
   settled: Generated<number>
   consumed_at: Timestamp | null
   updated_at: Timestamp
+  /** The location the order line names, as the channel names it; null when it names none. */
+  location: Generated<string | null>
 }
 
 /**
@@ -205,6 +219,8 @@ export interface ListingTable {
   channel_sku: string | null
   policy: Json<Record<string, unknown>>
   inventory_source: Generated<boolean>
+  /** The hub locations the listing draws from; null: all of its SKU's. */
+  locations: Generated<string[] | null>
   last_pushed_quantity: number | null
   last_pushed_at: Timestamp | null
   last_push_attempt_at: Timestamp | null
@@ -303,6 +319,7 @@ export interface Database {
   audit_log: AuditLogTable
   inventory_item: InventoryItemTable
   inventory_adjustment: InventoryAdjustmentTable
+  inventory_location_level: InventoryLocationLevelTable
   reservation: ReservationTable
   listing: ListingTable
   channel_subscription: ChannelSubscriptionTable

@@ -57,6 +57,12 @@ export const OrderLine = z
     discount: NonNegativeMoney,
     /** `unitPrice × quantity − discount`. */
     total: NonNegativeMoney,
+    /**
+     * Where the channel says the line ships from, as the channel names it (TikTok: the order's
+     * `warehouse_id`); absent when it names none. Its reservation lands on the hub location of
+     * that name or channel id (docs/inventory.md, "Locations").
+     */
+    location: z.string().min(1).optional(),
   })
   .strict()
 export type OrderLine = z.infer<typeof OrderLine>

@@ -23,6 +23,16 @@ export const InventoryChangeCause = z
   .strict()
 export type InventoryChangeCause = z.infer<typeof InventoryChangeCause>
 
+/** One location's on-hand of a SKU (docs/inventory.md, "Locations"). */
+export const LocationOnHand = z
+  .object({
+    location: z.string().min(1),
+    onHand: z.number().int(),
+    /** When the location's last absolute level was counted; null when it has had none. */
+    onHandAsOf: z.iso.datetime({ offset: true }).nullable(),
+  })
+  .strict()
+
 /**
  * A SKU's available-to-sell changed: `ats = max(0, onHand − reserved − safetyStock)`. Emitted once
  * per SKU per committed batch that moved `ats` (changes applied together under one lock yield one
@@ -40,6 +50,12 @@ export const InventoryChanged = defineEvent(
       ats: Units,
       previousAts: Units,
       cause: InventoryChangeCause,
+      /**
+       * Per location, the on-hand that adds up to `onHand`: present when the SKU is kept in a
+       * location besides `default` and the change came from a level or adjustment (a change by
+       * reservations alone leaves every location's on-hand as the last event said).
+       */
+      locations: z.array(LocationOnHand).optional(),
     })
     .strict(),
   EventOriginId,

@@ -4,6 +4,8 @@ export interface Adjustment {
   /** Signed change of on-hand units. */
   readonly delta: number
   readonly reason: string | null
+  /** The location whose on-hand changes; absent: `default`. */
+  readonly location?: string
 }
 
 /**
@@ -14,5 +16,9 @@ export type AdjustmentOutcome =
   | { readonly status: 'applied'; readonly onHandAfter: number }
   /** The key was applied before with the same SKU and delta: nothing changes now. */
   | { readonly status: 'duplicate'; readonly onHandAfter: number }
-  /** The key was applied before to a different SKU or delta: a client bug, refused. */
-  | { readonly status: 'conflict'; readonly existing: { sku: string; delta: number } }
+  /** The key was applied before to a different SKU, delta or location: a client bug, refused. */
+  | {
+      readonly status: 'conflict'
+      /** `location` only when not `default`. */
+      readonly existing: { sku: string; delta: number; location?: string }
+    }

@@ -1,20 +1,37 @@
-import type { AdjustmentRow } from '../db/repos/inventory.js'
+import type { AdjustmentRow, LocationLevel, LocationLevelRow } from '../db/repos/inventory.js'
 import type { InventoryItem } from '../db/schema.js'
+import { DEFAULT_LOCATION } from '../config/locations.js'
 import type { InventoryChangeCause } from '../events/index.js'
 import type { Adjustment, AdjustmentOutcome } from './adjustments.js'
-import type { ItemPatch } from './ledger.js'
 
-/** `PUT /v1/inventory/:sku`: an absolute on-hand level as of a time, optionally the safety stock. */
+/** What changes about one SKU's inputs. */
+export interface ItemPatch {
+  readonly onHand?: number
+  /** The SKU's settle time (`settleAsOf`); null when one of its locations has no level yet. */
+  readonly onHandAsOf?: Date | null
+  readonly safetyStock?: number
+  /** A level or an adjustment set on-hand: from now on it is known (pushes may go out). */
+  readonly onHandKnown?: boolean
+}
+
+/**
+ * `PUT /v1/inventory/:sku`: an absolute on-hand level of one location (absent: `default`) as of a
+ * time, optionally the SKU's safety stock.
+ */
 export interface Level {
   readonly sku: string
   readonly onHand: number
   readonly asOf: Date
   readonly safetyStock?: number
+  readonly location?: string
 }
 
 export type LevelOutcome =
   | { readonly applied: true }
-  /** The stored level (or one earlier in the batch) is as new or newer: on-hand did not change. */
+  /**
+   * The location's stored level (or one earlier in the batch) is as new or newer: on-hand did not
+   * change.
+   */
   | { readonly applied: false; readonly storedAsOf: Date }
 
 export type LedgerCommand =
@@ -40,9 +57,33 @@ export interface LedgerPlan {
   readonly claims: AdjustmentRow[]
   /** The SKUs something changed, with their inputs after the whole batch. */
   readonly patches: Map<string, ItemPatch>
-  /** The newest applied level per SKU: consumed units shipped before it are in it (settle them). */
+  /**
+   * Per SKU whose levels moved its settle time (see {@link settleAsOf}) forward, the new one:
+   * consumed units shipped before it are in on-hand (settle them).
+   */
   readonly levels: Map<string, Date>
+  /** The locations something changed, as they are after the whole batch. */
+  readonly locationLevels: LocationLevelRow[]
+  /** Per SKU something changed, its locations after the whole batch (for the event). */
+  readonly locations: Map<string, ReadonlyMap<string, LocationLevel>>
   readonly last: Map<string, LastChange>
+}
+
+/**
+ * The time before which a SKU's shipped units are in its on-hand: its locations' oldest level,
+ * null while any of its locations has none. With one location, that location's level's as-of, as
+ * before locations. With several, a shipment stops counting as reserved only once every location
+ * has been counted after it: the hub does not know which location shipped it, and settling it
+ * against another location's count would count it zero times (offer units that are gone); this
+ * way it may count twice for a while (offer fewer), the safe side.
+ */
+export function settleAsOf(locations: ReadonlyMap<string, LocationLevel>): Date | null {
+  let oldest: Date | null = null
+  for (const level of locations.values()) {
+    if (!level.asOf) return null
+    if (!oldest || level.asOf < oldest) oldest = level.asOf
+  }
+  return oldest
 }
 
 const API = { channel: null, account: null } as const
@@ -60,47 +101,75 @@ export function planLedger(
   commands: readonly LedgerCommand[],
   used: ReadonlyMap<string, AdjustmentRow>,
   now: Date,
+  stored: ReadonlyMap<string, ReadonlyMap<string, LocationLevel>> = new Map(),
 ): LedgerPlan {
-  const state = new Map<
-    string,
-    { onHand: number; asOf: Date | null; safetyStock: number; known: boolean }
-  >()
+  interface State {
+    onHand: number
+    safetyStock: number
+    locations: Map<string, LocationLevel>
+    /** A level or an adjustment set on-hand in this batch. */
+    known: boolean
+  }
+  const state = new Map<string, State>()
   const stateOf = (sku: string) => {
     let s = state.get(sku)
     if (!s) {
       const item = items.get(sku)
       if (!item) throw new Error(`planLedger: SKU ${sku} is not locked`)
+      // A SKU with no location rows but some stock (none kept since the migration moved every
+      // SKU to `default`) has it all in `default`.
+      const fallback: Array<[string, LocationLevel]> =
+        item.on_hand !== 0 || item.on_hand_as_of !== null
+          ? [[DEFAULT_LOCATION, { onHand: item.on_hand, asOf: item.on_hand_as_of }]]
+          : []
       s = {
         onHand: item.on_hand,
-        asOf: item.on_hand_as_of,
         safetyStock: item.safety_stock,
+        locations: new Map(stored.get(sku) ?? fallback),
         known: false,
       }
       state.set(sku, s)
     }
     return s
   }
+  const touched = new Set<string>()
+  const locationOf = (s: State, sku: string, location: string) => {
+    touched.add(`${sku}\u001f${location}`)
+    return s.locations.get(location) ?? { onHand: 0, asOf: null }
+  }
   const plan: LedgerPlan = {
     outcomes: [],
     claims: [],
     patches: new Map(),
     levels: new Map(),
+    locationLevels: [],
+    locations: new Map(),
     last: new Map(),
   }
   const seen = new Map<string, AdjustmentRow>()
   for (const command of commands) {
     if (command.kind === 'adjustment') {
       const a = command.adjustment
+      const location = a.location ?? DEFAULT_LOCATION
       const prior = used.get(a.idempotencyKey) ?? seen.get(a.idempotencyKey)
       if (prior) {
         const outcome: AdjustmentOutcome =
-          prior.sku === a.sku && prior.delta === a.delta
+          prior.sku === a.sku && prior.delta === a.delta && prior.location === location
             ? { status: 'duplicate', onHandAfter: prior.on_hand_after }
-            : { status: 'conflict', existing: { sku: prior.sku, delta: prior.delta } }
+            : {
+                status: 'conflict',
+                existing: {
+                  sku: prior.sku,
+                  delta: prior.delta,
+                  ...(prior.location === DEFAULT_LOCATION ? {} : { location: prior.location }),
+                },
+              }
         plan.outcomes.push({ kind: 'adjustment', outcome })
         continue
       }
       const s = stateOf(a.sku)
+      const level = locationOf(s, a.sku, location)
+      s.locations.set(location, { ...level, onHand: level.onHand + a.delta })
       s.onHand += a.delta
       s.known = true
       const row = {
@@ -109,6 +178,7 @@ export function planLedger(
         delta: a.delta,
         reason: a.reason,
         on_hand_after: s.onHand,
+        location,
       }
       seen.set(a.idempotencyKey, row)
       plan.claims.push(row)
@@ -123,6 +193,7 @@ export function planLedger(
       })
     } else {
       const l = command.level
+      const location = l.location ?? DEFAULT_LOCATION
       const s = stateOf(l.sku)
       if (l.safetyStock !== undefined) {
         // The transition is part of the id: two batches changing one SKU's safety stock within
@@ -135,17 +206,24 @@ export function planLedger(
           idParts: ['safety-stock', l.sku, now.toISOString(), transition],
         })
       }
-      if (s.asOf && s.asOf.getTime() >= l.asOf.getTime()) {
-        plan.outcomes.push({ kind: 'level', outcome: { applied: false, storedAsOf: s.asOf } })
+      const level = s.locations.get(location) ?? { onHand: 0, asOf: null }
+      if (level.asOf && level.asOf.getTime() >= l.asOf.getTime()) {
+        plan.outcomes.push({ kind: 'level', outcome: { applied: false, storedAsOf: level.asOf } })
       } else {
-        s.onHand = l.onHand
-        s.asOf = l.asOf
+        locationOf(s, l.sku, location)
+        s.onHand += l.onHand - level.onHand
+        s.locations.set(location, { onHand: l.onHand, asOf: l.asOf })
         s.known = true
-        plan.levels.set(l.sku, l.asOf)
         plan.last.set(l.sku, {
           cause: { kind: 'on-hand-set', reference: null, ...API },
           at: l.asOf,
-          idParts: ['on-hand', l.sku, l.asOf.toISOString()],
+          // `default`'s ids are as before locations; another location's name its own.
+          idParts: [
+            'on-hand',
+            l.sku,
+            l.asOf.toISOString(),
+            ...(location === DEFAULT_LOCATION ? [] : [location]),
+          ],
         })
         plan.outcomes.push({ kind: 'level', outcome: { applied: true } })
       }
@@ -153,8 +231,26 @@ export function planLedger(
   }
   for (const sku of plan.last.keys()) {
     const s = state.get(sku)!
-    const patch = { onHand: s.onHand, safetyStock: s.safetyStock, onHandKnown: s.known }
-    plan.patches.set(sku, s.asOf ? { ...patch, onHandAsOf: s.asOf } : patch)
+    const item = items.get(sku)!
+    const asOf = s.locations.size > 0 ? settleAsOf(s.locations) : item.on_hand_as_of
+    if (asOf && (!item.on_hand_as_of || asOf > item.on_hand_as_of)) plan.levels.set(sku, asOf)
+    plan.patches.set(sku, {
+      onHand: s.onHand,
+      safetyStock: s.safetyStock,
+      onHandAsOf: asOf,
+      onHandKnown: s.known,
+    })
+    plan.locations.set(sku, s.locations)
+  }
+  for (const key of touched) {
+    const [sku, location] = key.split('\u001f') as [string, string]
+    const level = state.get(sku)!.locations.get(location)!
+    plan.locationLevels.push({
+      sku,
+      location,
+      on_hand: level.onHand,
+      on_hand_as_of: level.asOf,
+    })
   }
   return plan
 }

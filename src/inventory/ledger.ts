@@ -1,26 +1,22 @@
 import type { Kysely } from 'kysely'
 import {
   lockItems,
+  readLocationLevels,
   settleConsumedMany,
   sumReservationsBySku,
   takeChanges,
   writeItems,
+  writeLocationLevels,
   type ItemRow,
+  type LocationLevel,
   type TakenChanges,
 } from '../db/repos/inventory.js'
+import { DEFAULT_LOCATION } from '../config/locations.js'
 import type { Database, InventoryItem } from '../db/schema.js'
 import type { InventoryChangeCause } from '../events/index.js'
 import type { EventDraft } from '../outbox/event.js'
 import { availableToSell } from './policy.js'
-
-/** What changes about one SKU's inputs. */
-export interface ItemPatch {
-  readonly onHand?: number
-  readonly onHandAsOf?: Date
-  readonly safetyStock?: number
-  /** A level or an adjustment set on-hand: from now on it is known (pushes may go out). */
-  readonly onHandKnown?: boolean
-}
+import { planLedger, type ItemPatch } from './ledger-plan.js'
 
 export type InventoryChangedDraft = Extract<EventDraft, { type: 'inventory.changed.v1' }>
 
@@ -97,6 +93,7 @@ export async function recomputeItems(
   cause: InventoryChangeCause | ((sku: string) => InventoryChangeCause),
   at: Date,
   reservedBySku: ReadonlyMap<string, number>,
+  locations: ReadonlyMap<string, ReadonlyMap<string, LocationLevel>> = new Map(),
 ): Promise<InventoryChangedDraft[]> {
   const rows: ItemRow[] = []
   const drafts: InventoryChangedDraft[] = []
@@ -107,7 +104,7 @@ export async function recomputeItems(
     const reserved = reservedBySku.get(sku) ?? item.reserved
     const ats = availableToSell(onHand, reserved, safetyStock)
     const moved = ats !== item.ats
-    const onHandAsOf = patch.onHandAsOf ?? item.on_hand_as_of
+    const onHandAsOf = patch.onHandAsOf !== undefined ? patch.onHandAsOf : item.on_hand_as_of
     rows.push({
       sku,
       on_hand: onHand,
@@ -131,11 +128,26 @@ export async function recomputeItems(
         ats,
         previousAts: item.ats,
         cause: typeof cause === 'function' ? cause(sku) : cause,
+        ...locationBreakdown(locations.get(sku)),
       },
     })
   }
   await writeItems(trx, rows, new Date())
   return drafts
+}
+
+/** The event's per-location on-hand, for a SKU kept anywhere but `default` alone (else absent). */
+function locationBreakdown(levels: ReadonlyMap<string, LocationLevel> | undefined) {
+  if (!levels || [...levels.keys()].every((l) => l === DEFAULT_LOCATION)) return {}
+  return {
+    locations: [...levels]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([location, l]) => ({
+        location,
+        onHand: l.onHand,
+        onHandAsOf: l.asOf?.toISOString() ?? null,
+      })),
+  }
 }
 
 /**
@@ -170,22 +182,38 @@ export type OnHandOutcome =
   | { readonly applied: false; readonly storedAsOf: Date }
 
 /**
- * Sets a SKU's absolute on-hand level as of `asOf`. A level not newer than the stored one changes
- * nothing. Shipped units consumed before `asOf` are in this level already, so they stop counting
- * as reserved (DESIGN.md §6: never counted twice nor zero times).
+ * Sets the absolute on-hand level of one location of a SKU (absent: `default`) as of `asOf`. A
+ * level not newer than the location's stored one changes nothing. Shipped units consumed before
+ * the SKU's settle time (`settleAsOf`) are in on-hand already, so they stop counting as reserved
+ * (DESIGN.md §6: never counted twice nor zero times). Decided by `planLedger`, as a level from
+ * `PUT /v1/inventory/:sku` is.
  */
 export async function setOnHand(
   trx: Kysely<Database>,
-  level: { readonly sku: string; readonly onHand: number; readonly asOf: Date },
+  level: {
+    readonly sku: string
+    readonly onHand: number
+    readonly asOf: Date
+    readonly location?: string
+  },
   cause: InventoryChangeCause,
 ): Promise<OnHandOutcome> {
   const items = await lockItems(trx, [level.sku])
-  const item = items.get(level.sku)!
-  if (item.on_hand_as_of && item.on_hand_as_of.getTime() >= level.asOf.getTime())
-    return { applied: false, storedAsOf: item.on_hand_as_of }
-  const { reserved } = await reservationsNow(trx, items, new Map([[level.sku, level.asOf]]))
-  const patch = { onHand: level.onHand, onHandAsOf: level.asOf, onHandKnown: true }
-  const patches = new Map([[level.sku, patch]])
-  const events = await recomputeItems(trx, items, patches, cause, level.asOf, reserved)
+  const stored = await readLocationLevels(trx, [level.sku])
+  const plan = planLedger(items, [{ kind: 'level', level }], new Map(), level.asOf, stored)
+  const outcome = plan.outcomes[0]!
+  if (outcome.kind === 'level' && !outcome.outcome.applied)
+    return { applied: false, storedAsOf: outcome.outcome.storedAsOf }
+  const { reserved } = await reservationsNow(trx, items, plan.levels)
+  await writeLocationLevels(trx, plan.locationLevels, new Date())
+  const events = await recomputeItems(
+    trx,
+    items,
+    plan.patches,
+    cause,
+    level.asOf,
+    reserved,
+    plan.locations,
+  )
   return { applied: true, events }
 }

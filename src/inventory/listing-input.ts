@@ -4,6 +4,7 @@ import { ChannelId } from '../events/index.js'
 import { formatIssues } from '../issues.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import { StockPolicy } from './policy.js'
+import { isChannelHeld } from './locations.js'
 
 /** One listing as `PUT /v1/listings` and `hub listings import` take it. */
 export const ListingRow = z
@@ -18,6 +19,8 @@ export const ListingRow = z
     policy: StockPolicy.optional(),
     /** This listing's channel reports set the SKU's on-hand (at most one per SKU). */
     inventorySource: z.boolean().optional(),
+    /** The hub locations it draws from (declared in the accounts file); absent or null: all. */
+    locations: z.array(z.string().min(1)).min(1).nullable().optional(),
   })
   .strict()
 export type ListingRow = z.infer<typeof ListingRow>
@@ -56,6 +59,24 @@ export function resolveListings(
     const twin = units.get(key)
     if (twin !== undefined) problems.push(`${at}.unit: the same unit as listings[${twin}]`)
     units.set(key, i)
+    const channelHeld = isChannelHeld({ channel: row.channel, unit: unit.data })
+    const locations = row.locations ?? null
+    if (channelHeld && locations !== null)
+      problems.push(
+        `${at}.locations: the channel holds this listing's stock (Amazon FBA); it draws from none of the hub's locations`,
+      )
+    if (channelHeld && row.inventorySource)
+      problems.push(
+        `${at}.inventorySource: the channel holds this listing's stock (Amazon FBA); its reports are shown, never counted in on-hand`,
+      )
+    locations?.forEach((location, j) => {
+      if (!accounts.locations.has(location))
+        problems.push(
+          `${at}.locations[${j}]: unknown location "${location}" (known: ${accounts.locations.names.join(', ')})`,
+        )
+    })
+    if (locations && new Set(locations).size < locations.length)
+      problems.push(`${at}.locations: a location is listed twice`)
     if (row.inventorySource) {
       const other = sources.get(row.sku)
       if (other !== undefined)
@@ -73,6 +94,7 @@ export function resolveListings(
       channelSku: stock.channelSku(unit.data) ?? row.channelSku ?? row.sku,
       policy: row.policy ?? {},
       inventorySource: row.inventorySource ?? false,
+      locations: locations && [...locations].sort(),
     })
   })
   return problems.length > 0 ? { ok: false, problems } : { ok: true, listings }

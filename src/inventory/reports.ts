@@ -5,6 +5,7 @@ import type { ChannelId, InventoryReported } from '../events/index.js'
 import type { EventDraft } from '../outbox/event.js'
 import { connectors } from '../../connectors/index.js'
 import { setOnHand } from './ledger.js'
+import { isChannelHeld } from './locations.js'
 
 export type ReportOutcome =
   /** The channel reported what the hub had just pushed: its own write coming back, not a change. */
@@ -17,7 +18,9 @@ export type ReportOutcome =
  * quantity last pushed to the listing, within `echoWindowMs` of the push, is an echo of the hub's
  * own write (channels.md §1 B4, §2 B4) and changes nothing. Otherwise the listing records it, and
  * when the listing is its SKU's inventory source the report sets the SKU's on-hand (its `onHand`
- * where the channel reports one, else `available`), as of the report's time.
+ * where the channel reports one, else `available`), as of the report's time: the on-hand of the
+ * listing's one location when it draws from exactly one, else of `default`. A channel-held
+ * listing's report (Amazon FBA) is recorded on the listing and never counted in on-hand.
  */
 export async function applyStockReport(
   trx: Kysely<Database>,
@@ -39,8 +42,13 @@ export async function applyStockReport(
   if (!listing.last_reported_at || at.getTime() >= listing.last_reported_at.getTime())
     await recordReport(trx, listing.id, { quantity, at, echo })
   if (echo) return { kind: 'echo' }
-  if (!listing.inventory_source) return { kind: 'noted', events: [] }
-  const level = { sku: listing.sku, onHand: report.data.onHand ?? quantity, asOf: at }
+  if (!listing.inventory_source || isChannelHeld(listing)) return { kind: 'noted', events: [] }
+  const level = {
+    sku: listing.sku,
+    onHand: report.data.onHand ?? quantity,
+    asOf: at,
+    ...(listing.locations?.length === 1 ? { location: listing.locations[0]! } : {}),
+  }
   const cause = {
     kind: 'on-hand-set',
     reference: `${account.channel}/${account.accountId}`,

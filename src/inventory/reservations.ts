@@ -40,6 +40,8 @@ interface Row {
   readonly sku: string
   readonly held: number
   readonly consumed: number
+  /** The location the line names, as the channel names it; null: none. */
+  readonly location: string | null
 }
 
 /** A stored row with what decides its live units and its consumption time. */
@@ -125,6 +127,7 @@ export async function planReservations(
         consumed: row.consumed,
         settled,
         consumed_at: consumedAt?.toISOString() ?? null,
+        location: row.location,
       })
     }
     // Every SKU a changed row touches gets a note, even one whose units did not move: the note
@@ -158,6 +161,7 @@ function changedRows(
       sku: internal(line.sku),
       held: hold.held + (prev?.held ?? 0),
       consumed: hold.consumed + (prev?.consumed ?? 0),
+      location: line.location ?? prev?.location ?? null,
     })
   }
   for (const row of existing) {
@@ -167,12 +171,19 @@ function changedRows(
         sku: row.sku,
         held: 0,
         consumed: row.consumed,
+        location: row.location,
       })
   }
   const before = new Map(existing.map((r) => [r.lineId, r]))
   return [...wanted.values()].filter((row) => {
     const old = before.get(row.lineId)
-    return !old || old.sku !== row.sku || old.held !== row.held || old.consumed !== row.consumed
+    return (
+      !old ||
+      old.sku !== row.sku ||
+      old.held !== row.held ||
+      old.consumed !== row.consumed ||
+      old.location !== row.location
+    )
   })
 }
 
@@ -196,9 +207,10 @@ async function lockReservations(
     consumed: number
     settled: number
     consumed_at: Date | null
+    location: string | null
   }>`
     select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.settled,
-           r.consumed_at
+           r.consumed_at, r.location
       from reservation r
       join json_to_recordset(${param}::json) as k(channel text, account_id text, order_id text)
         on r.channel = k.channel and r.account_id = k.account_id and r.order_id = k.order_id
@@ -222,6 +234,7 @@ async function lockReservations(
       consumed: r.consumed,
       settled: r.settled,
       consumedAt: r.consumed_at,
+      location: r.location,
     })
     byOrder.set(k, list)
   }

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely'
 import { readSkuForAllocation, type ListingForAllocation } from '../db/repos/allocation.js'
 import { recordPushNotSent } from '../db/repos/listings.js'
 import type { Database } from '../db/schema.js'
+import { isChannelHeld } from '../inventory/locations.js'
 import { isAccountLive, notLiveReason } from '../inventory/onboarding.js'
 import { ChannelApiError } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import {
   allocate,
   believedNow,
+  locationCaps,
   RECENT_SALES_SECONDS,
   resolveListingChannel,
   type ListingChannel,
@@ -46,6 +48,8 @@ export async function loadListingStock(
   if (!row) return { kind: 'done' }
   const side = resolveListingChannel(accounts, row)
   if ('kind' in side) return side
+  // The channel holds this stock (Amazon FBA): there is no quantity of the hub's to compare.
+  if (isChannelHeld(row)) return DONE
   // Safe onboarding: an account not live is neither pushed to nor compared.
   if (!(await isAccountLive(db, side.account))) {
     await recordPushNotSent(db, listingId, new Date(), {
@@ -54,7 +58,8 @@ export async function loadListingStock(
     })
     return DONE
   }
-  const decision = allocate(accounts, item?.ats ?? 0, listings).decisions.get(listingId)
+  const caps = await locationCaps(db, accounts, found.sku, listings)
+  const decision = allocate(accounts, item?.ats ?? 0, listings, caps).decisions.get(listingId)
   const quantity =
     decision?.kind === 'write' && decision.reason === 'shared'
       ? decision.quantity

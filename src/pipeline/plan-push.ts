@@ -8,6 +8,7 @@ import {
 import type { ListingRoute } from '../db/repos/listings.js'
 import type { Database, Listing } from '../db/schema.js'
 import { DEFAULT_STOCK_SETTINGS, type Account } from '../config/accounts.js'
+import { isChannelHeld, listingAvailable, readLocationStock } from '../inventory/locations.js'
 import { isAccountLive, notLiveReason } from '../inventory/onboarding.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import {
@@ -98,7 +99,12 @@ export async function planPush(
       const reason = `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`
       return { ...base, decision: { kind: 'hold', status: 'held', reason } }
     }
-    const plan = allocate(accounts, item?.ats ?? 0, listings)
+    if (isChannelHeld(row)) {
+      const reason = 'the channel holds this stock (Amazon FBA): it is reported, never pushed'
+      return { ...base, decision: { kind: 'hold', status: 'held', reason } }
+    }
+    const caps = await locationCaps(trx, accounts, found.sku, listings)
+    const plan = allocate(accounts, item?.ats ?? 0, listings, caps)
     const decision = plan.decisions.get(listingId)!
     if (decision.kind === 'write') await markInflight(trx, listingId, decision.quantity)
     const donors = routes(listings.filter((l) => plan.donors.includes(l.id)))
@@ -111,23 +117,41 @@ export function allocate(
   accounts: AccountDirectory,
   ats: number,
   listings: readonly ListingForAllocation[],
+  caps: ReadonlyMap<string, number>,
 ): AllocationPlan {
   const candidates: AllocationListing[] = []
   for (const l of listings) {
     const side = resolveListingChannel(accounts, l)
-    // A listing the hub cannot push (its account is gone from the configuration) has no share.
-    if ('kind' in side) continue
+    // A listing the hub cannot push (its account is gone from the configuration, or the channel
+    // holds the stock) has no share.
+    if ('kind' in side || isChannelHeld(l)) continue
     candidates.push({
       id: l.id,
       policy: side.policy,
       believed: believedNow(l),
       inflight: l.inflight_quantity,
       unheard: unheardNow(l),
-      cap: ats,
+      cap: Math.min(ats, caps.get(l.id) ?? ats),
       recentUnits: l.recent,
     })
   }
   return planAllocation(ats, candidates, derivedAutoBelow(candidates))
+}
+
+/**
+ * What each listing limited to some locations may offer: the available-to-sell at those locations
+ * (src/inventory/locations.ts); listings drawing from all of them are absent (the SKU's ats).
+ */
+export async function locationCaps(
+  db: Kysely<Database>,
+  accounts: AccountDirectory,
+  sku: string,
+  listings: readonly ListingForAllocation[],
+): Promise<Map<string, number>> {
+  const limited = listings.filter((l) => l.locations !== null)
+  if (limited.length === 0) return new Map()
+  const stock = await readLocationStock(db, sku, accounts.locations)
+  return new Map(limited.map((l) => [l.id, stock ? listingAvailable(stock, l.locations) : 0]))
 }
 
 /**
@@ -202,7 +226,8 @@ export async function allocationView(
   sku: string,
 ): Promise<{ onHandKnown: boolean; listings: Map<string, ListingAllocationView> }> {
   const { item, listings } = await readSkuForAllocation(db, sku, RECENT_SALES_SECONDS)
-  const plan = allocate(accounts, item?.ats ?? 0, listings)
+  const caps = await locationCaps(db, accounts, sku, listings)
+  const plan = allocate(accounts, item?.ats ?? 0, listings, caps)
   const views = new Map<string, ListingAllocationView>()
   for (const l of listings) {
     const decision = plan.decisions.get(l.id)

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, inject } from 'vitest'
 import type { HttpTransport } from '../../src/outbound/transport.js'
 import type { Clock } from '../../src/clock.js'
 import { loadConfig, type Account, type Config } from '../../src/config/index.js'
+import { parseLocations } from '../../src/config/locations.js'
 import { closeDeps, createDeps, type Deps } from '../../src/deps.js'
 import { createApp } from '../../src/http/app.js'
 import type { AppEnv } from '../../src/http/env.js'
@@ -24,6 +25,8 @@ export interface TestHubOptions {
    * built (after earlier `beforeAll` hooks, e.g. one that starts the marketplace emulator).
    */
   readonly accounts?: readonly Account[] | (() => readonly Account[])
+  /** The accounts file's `locations` entries (default: none, so `default` alone). */
+  readonly locations?: readonly unknown[]
   /** Extra environment variables for loadConfig (e.g. DELIVERY_MAX_ATTEMPTS). */
   readonly env?: Readonly<Record<string, string>>
   /** Start the queue workers and the relay leader (default: no; tests call pipeline functions). */
@@ -62,10 +65,14 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
   let workers: RunningWorkers | undefined
 
   beforeAll(async () => {
-    const config = testConfig(
+    const loaded = testConfig(
       { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, ...opts.env },
       typeof opts.accounts === 'function' ? opts.accounts() : opts.accounts,
     )
+    const locations = opts.locations && parseLocations(opts.locations)
+    if (locations && locations.problems.length > 0)
+      throw new Error(`test hub locations: ${locations.problems.join('; ')}`)
+    const config = locations ? { ...loaded, locations: locations.locations } : loaded
     const deps = createDeps(config, {
       log: opts.log ?? createLogger({ level: config.log.level }),
       ...(opts.clock ? { clock: opts.clock } : {}),

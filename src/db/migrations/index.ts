@@ -17,6 +17,7 @@ import * as reservationDeltas from './2026-12-02T0900_reservation-deltas.js'
 import * as leanHotTables from './2026-12-02T0910_lean-hot-tables.js'
 import * as allocation from './2026-12-02T0920_allocation.js'
 import * as accountOnboarding from './2026-12-02T0940_account-onboarding.js'
+import * as stockLocations from './2026-12-02T0930_stock-locations.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -43,4 +44,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-02T0910_lean-hot-tables': leanHotTables,
   '2026-12-02T0920_allocation': allocation,
   '2026-12-02T0940_account-onboarding': accountOnboarding,
+  '2026-12-02T0930_stock-locations': stockLocations,
 }

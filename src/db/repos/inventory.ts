@@ -219,6 +219,7 @@ export interface AdjustmentRow {
   readonly delta: number
   readonly reason: string | null
   readonly on_hand_after: number
+  readonly location: string
 }
 
 /**
@@ -249,7 +250,7 @@ export async function readAdjustments(
   if (keys.length === 0) return new Map()
   const rows = await trx
     .selectFrom('inventory_adjustment')
-    .select(['idempotency_key', 'sku', 'delta', 'reason', 'on_hand_after'])
+    .select(['idempotency_key', 'sku', 'delta', 'reason', 'on_hand_after', 'location'])
     .where('idempotency_key', 'in', keys)
     .execute()
   return new Map(rows.map((r) => [r.idempotency_key, r]))
@@ -273,4 +274,62 @@ export async function readItem(
   sku: string,
 ): Promise<InventoryItem | undefined> {
   return db.selectFrom('inventory_item').selectAll().where('sku', '=', sku).executeTakeFirst()
+}
+
+/** One location's stock of a SKU as the ledger keeps it. */
+export interface LocationLevel {
+  readonly onHand: number
+  /** The as-of of the location's last absolute level; null: none yet (adjustments only). */
+  readonly asOf: Date | null
+}
+
+/** A location's row as {@link writeLocationLevels} sets it. */
+export interface LocationLevelRow {
+  readonly sku: string
+  readonly location: string
+  readonly on_hand: number
+  readonly on_hand_as_of: Date | null
+}
+
+/**
+ * The SKUs' locations, per SKU by location name; a SKU with none is absent. The caller holds the
+ * SKUs' item locks: location rows change only under them, so they need no lock of their own.
+ */
+export async function readLocationLevels(
+  db: Kysely<Database>,
+  skus: readonly string[],
+): Promise<Map<string, Map<string, LocationLevel>>> {
+  const bySku = new Map<string, Map<string, LocationLevel>>()
+  if (skus.length === 0) return bySku
+  const rows = await db
+    .selectFrom('inventory_location_level')
+    .select(['sku', 'location', 'on_hand', 'on_hand_as_of'])
+    .where('sku', '=', sql<string>`any(${[...new Set(skus)]}::text[])`)
+    .orderBy('sku')
+    .orderBy('location')
+    .execute()
+  for (const r of rows) {
+    const levels = bySku.get(r.sku) ?? new Map<string, LocationLevel>()
+    levels.set(r.location, { onHand: r.on_hand, asOf: r.on_hand_as_of })
+    bySku.set(r.sku, levels)
+  }
+  return bySku
+}
+
+/** Creates or replaces the locations' rows in one statement, however many (as {@link writeItems}). */
+export async function writeLocationLevels(
+  trx: Kysely<Database>,
+  rows: readonly LocationLevelRow[],
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return
+  await sql`
+    insert into inventory_location_level (sku, location, on_hand, on_hand_as_of, updated_at)
+    select v.sku, v.location, v.on_hand, v.on_hand_as_of, ${now}
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+             sku text, location text, on_hand integer, on_hand_as_of timestamptz)
+     order by v.sku, v.location
+    on conflict (sku, location) do update set
+      on_hand = excluded.on_hand, on_hand_as_of = excluded.on_hand_as_of,
+      updated_at = excluded.updated_at`.execute(trx)
 }

@@ -13,6 +13,8 @@ export interface ListingInput {
   readonly channelSku: string
   readonly policy: Record<string, unknown>
   readonly inventorySource: boolean
+  /** The hub locations it draws from; null or absent: all of its SKU's. */
+  readonly locations?: readonly string[] | null
 }
 
 /**
@@ -36,6 +38,7 @@ export async function upsertListings(
         channel_sku: l.channelSku,
         policy: JSON.stringify(l.policy),
         inventory_source: l.inventorySource,
+        locations: l.locations ? [...l.locations] : null,
       })),
     )
     .onConflict((oc) =>
@@ -45,6 +48,7 @@ export async function upsertListings(
         channel_sku: (eb) => eb.ref('excluded.channel_sku'),
         policy: (eb) => eb.ref('excluded.policy'),
         inventory_source: (eb) => eb.ref('excluded.inventory_source'),
+        locations: (eb) => eb.ref('excluded.locations'),
         updated_at: sql`now()`,
       }),
     )

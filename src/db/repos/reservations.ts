@@ -26,14 +26,15 @@ export async function writeReservations(
  */
 export function reservationWrites(writes: ReservationWrites) {
   return sql`reserved as (
-      insert into reservation (channel, account_id, order_id, line_id, sku, held, consumed, settled, consumed_at, updated_at)
-      select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.settled, r.consumed_at, now()
+      insert into reservation (channel, account_id, order_id, line_id, sku, held, consumed, settled, consumed_at, location, updated_at)
+      select r.channel, r.account_id, r.order_id, r.line_id, r.sku, r.held, r.consumed, r.settled, r.consumed_at, r.location, now()
         from json_to_recordset(${JSON.stringify(writes.rows)}::json) as r(channel text, account_id text,
              order_id text, line_id text, sku text, held integer, consumed integer, settled integer,
-             consumed_at timestamptz)
+             consumed_at timestamptz, location text)
       on conflict (channel, account_id, order_id, line_id) do update set
         sku = excluded.sku, held = excluded.held, consumed = excluded.consumed,
-        settled = excluded.settled, consumed_at = excluded.consumed_at, updated_at = excluded.updated_at
+        settled = excluded.settled, consumed_at = excluded.consumed_at, location = excluded.location,
+        updated_at = excluded.updated_at
     ), noted as (
       insert into inventory_change (sku, channel, account_id, order_id, reserved_delta)
       select n.sku, n.channel, n.account_id, n.order_id, n.reserved_delta

@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception'
 import { z } from 'zod'
 import { readItem } from '../../db/repos/inventory.js'
 import { listListings } from '../../db/repos/listings.js'
+import type { LocationDirectory } from '../../config/locations.js'
+import { isChannelHeld, readLocationStock } from '../../inventory/locations.js'
 import type { Listing } from '../../db/schema.js'
 import {
   createInventoryWriter,
@@ -11,7 +13,7 @@ import {
 import { allocationView } from '../../pipeline/plan-push.js'
 import { isUnstorableValueError, PG_INTEGER, PgInteger } from '../../storable.js'
 import type { AppEnv } from '../env.js'
-import { parseJsonRequest } from './request-body.js'
+import { badRequest, parseJsonRequest } from './request-body.js'
 
 const IsoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with an offset' })
 // Levels and deltas are PostgreSQL integers: larger ones are a 400, not a database error.
@@ -23,6 +25,8 @@ const PutLevel = z
     /** When the level was counted; a level not newer than the stored one changes nothing. */
     asOf: IsoTime,
     safetyStock: Units.optional(),
+    /** The location counted (declared in the accounts file); absent: `default`. */
+    location: z.string().min(1).max(200).optional(),
   })
   .strict()
 
@@ -32,8 +36,18 @@ const PostAdjustment = z
     sku: z.string().min(1).max(200),
     delta: PgInteger.refine((d) => d !== 0, 'must not be 0'),
     reason: z.string().max(500).optional(),
+    /** The location whose on-hand changes; absent: `default`. */
+    location: z.string().min(1).max(200).optional(),
   })
   .strict()
+
+/** A location the accounts file does not declare: 400 naming the field, before anything changes. */
+function knownLocation(locations: LocationDirectory, location: string | undefined): void {
+  if (location === undefined || locations.has(location)) return
+  throw badRequest([
+    `body.location: unknown location "${location}" (known: ${locations.names.join(', ')}; docs/configuration.md, "Locations")`,
+  ])
+}
 
 /**
  * The inventory ledger: levels, adjustments, and a SKU's stock with what each channel was sent.
@@ -46,11 +60,16 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
   app.put('/:sku', async (c) => {
     const sku = c.req.param('sku')
     const input = await parseJsonRequest(c, PutLevel)
+    knownLocation(deps.accounts.locations, input.location)
     const outcome = await withinRange(
       sku,
       writer.putInventoryLevel({ sku, ...input, asOf: new Date(input.asOf) }),
     )
-    c.set('auditDetails', { sku, applied: outcome.applied })
+    c.set('auditDetails', {
+      sku,
+      applied: outcome.applied,
+      ...(input.location ? { location: input.location } : {}),
+    })
     const item = await readItem(deps.db, sku)
     return outcome.applied
       ? c.json({ applied: true, inventory: item && itemView(item) })
@@ -62,11 +81,17 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
   })
   app.post('/adjustments', async (c) => {
     const input = await parseJsonRequest(c, PostAdjustment)
+    knownLocation(deps.accounts.locations, input.location)
     const outcome = await withinRange(
       input.sku,
       writer.postAdjustment({ ...input, reason: input.reason ?? null }),
     )
-    c.set('auditDetails', { sku: input.sku, delta: input.delta, outcome: outcome.status })
+    c.set('auditDetails', {
+      sku: input.sku,
+      delta: input.delta,
+      outcome: outcome.status,
+      ...(input.location ? { location: input.location } : {}),
+    })
     switch (outcome.status) {
       case 'applied':
         return c.json({ status: 'applied', onHandAfter: outcome.onHandAfter }, 201)
@@ -75,7 +100,7 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
       case 'conflict':
         return c.json(
           {
-            error: `idempotency key already used for sku ${outcome.existing.sku} with delta ${outcome.existing.delta}`,
+            error: `idempotency key already used for sku ${outcome.existing.sku} with delta ${outcome.existing.delta}${outcome.existing.location ? ` at location ${outcome.existing.location}` : ''}`,
           },
           409,
         )
@@ -86,10 +111,29 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
     const item = await readItem(deps.db, sku)
     if (!item) return c.json({ error: `no inventory for sku ${sku}` }, 404)
     const listings = await listListings(deps.db, { sku })
+    const stock = await readLocationStock(deps.db, sku, deps.accounts.locations)
+    const held = listings.filter(isChannelHeld)
     const allocation = await allocationView(deps.db, deps.accounts, sku)
     return c.json({
       ...itemView(item),
       onHandKnown: allocation.onHandKnown,
+      locations: (stock?.levels ?? []).map((l) => ({
+        location: l.location,
+        onHand: l.onHand,
+        onHandAsOf: at(l.onHandAsOf),
+        reserved: l.reserved,
+      })),
+      // Stock the channel holds (Amazon FBA): what it last reported, not part of on-hand.
+      channelHeld: {
+        reported: held.reduce((sum, l) => sum + (l.last_reported_quantity ?? 0), 0),
+        listings: held.map((l) => ({
+          id: l.id,
+          channel: l.channel,
+          account: l.account_id,
+          quantity: l.last_reported_quantity,
+          at: at(l.last_reported_at),
+        })),
+      },
       listings: listings.map((l) => ({
         ...listingView(l),
         allocation: allocation.listings.get(l.id) ?? null,
@@ -123,6 +167,10 @@ export function listingView(l: Listing) {
     channelSku: l.channel_sku,
     policy: l.policy,
     inventorySource: l.inventory_source,
+    /** The hub locations it draws from; null: all of its SKU's. */
+    locations: l.locations,
+    /** The channel holds its stock (Amazon FBA): shown, never pushed nor counted in on-hand. */
+    channelHeld: isChannelHeld(l),
     lastPush: {
       quantity: l.last_pushed_quantity,
       at: at(l.last_pushed_at),
