@@ -17,6 +17,8 @@ export { ChannelApiError, type ChannelApiErrorKind } from './shared/api-error.js
 export { fitQuantity, type QuantityRange } from './shared/quantity-range.js'
 export type {
   AnyConnector,
+  BulkStockItem,
+  BulkStockSupport,
   CertificateCheckContext,
   CertificateVerdict,
   ChannelClient,

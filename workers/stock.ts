@@ -3,8 +3,9 @@ import { DEFAULT_STOCK_SETTINGS, type Account } from '../src/config/accounts.js'
 import type { StockCounter } from '../src/metrics/stock.js'
 import { checkListingStock, type CheckDeps } from '../src/pipeline/check-stock.js'
 import { pushListingStock } from '../src/pipeline/push-stock.js'
+import { pushListingsInBulk } from '../src/pipeline/push-stock-bulk.js'
 import { StockJob } from '../src/queues/index.js'
-import { connectors } from '../connectors/index.js'
+import { connectors, type BulkStockSupport, type ChannelClient } from '../connectors/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
 import { decode, settle } from './settle.js'
 
@@ -32,12 +33,15 @@ export function createStockWorker(
         ...deps,
         log: deps.log.child({ queue: queue.name, jobId: job.id, listingId }),
       }
+      const batch = kind === 'push' && stock.bulk ? await claimBatch(queue, stock.bulk) : []
       const result =
-        kind === 'push'
-          ? await pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
-          : await checkListingStock(jobDeps, listingId, (drift) =>
-              count(drift === 0 ? 'checked' : 'drift'),
-            )
+        batch.length > 0
+          ? await pushListingsInBulk(jobDeps, [listingId, ...batch], count)
+          : kind === 'push'
+            ? await pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
+            : await checkListingStock(jobDeps, listingId, (drift) =>
+                count(drift === 0 ? 'checked' : 'drift'),
+              )
       // A 429 is the channel's limit for the whole account, so the whole queue waits.
       await settle(result, { job, token, queueWide: queue })
     },
@@ -46,4 +50,28 @@ export function createStockWorker(
       limiter: { max: rate.max, duration: rate.durationMs },
     },
   )
+}
+
+/**
+ * When the account's queue holds at least the channel's bulk threshold of pushes (a recount, a
+ * backlog behind its rate limit), takes up to a bulk call's worth of them out of the queue for
+ * this job to send in one go; otherwise none. A job another worker took meanwhile (or whose
+ * removal fails for any reason) stays where it is and is pushed on its own.
+ */
+async function claimBatch(
+  queue: Queue<StockJob>,
+  bulk: Pick<BulkStockSupport<unknown, ChannelClient>, 'minItems' | 'maxItems'>,
+): Promise<string[]> {
+  if ((await queue.getWaitingCount()) + 1 < bulk.minItems) return []
+  const waiting = await queue.getJobs(['waiting'], 0, bulk.maxItems - 2)
+  const claimed: string[] = []
+  for (const job of waiting) {
+    if (job.data.kind !== 'push') continue
+    const removed = await job.remove().then(
+      () => true,
+      () => false,
+    )
+    if (removed) claimed.push(job.data.listingId)
+  }
+  return claimed
 }
