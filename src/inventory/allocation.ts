@@ -73,7 +73,11 @@ export function planAllocation(
   const partitioned = listings.filter(
     (l) => modeAt(l.policy, ats, derivedAutoBelow) === 'partitioned',
   )
-  const targets = splitByWeight(ats, partitioned)
+  // Sales a read showed are gone from their channel but still in `ats` until their orders arrive:
+  // they stay with the listing that sold them, and only the rest is split.
+  const pinned = partitioned.reduce((n, l) => n + l.unheard, 0)
+  const targets = splitByWeight(ats - pinned, partitioned)
+  for (const l of partitioned) targets.set(l.id, targets.get(l.id)! + l.unheard)
   const decisions = new Map<string, Decision>()
   for (const l of listings) {
     if (!targets.has(l.id))
@@ -92,8 +96,7 @@ export function planAllocation(
   const lowerAll = free < 0 || (starved.length > 0 && wanted > free)
   const donors = lowerAll
     ? byPriority(partitioned)
-        // Only what a write can take back: sales in flight stay counted until their orders arrive.
-        .filter((l) => upper(l) - l.unheard > targets.get(l.id)!)
+        .filter((l) => upper(l) > targets.get(l.id)!)
         .map((l) => l.id)
     : []
   for (const l of partitioned) {

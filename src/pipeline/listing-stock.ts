@@ -21,7 +21,8 @@ export interface ListingStock extends ListingChannel {
   readonly listing: ListingForAllocation
   /**
    * What the channel should offer: under `shared` allocation the listing's policy applied to the
-   * SKU's available-to-sell; under `partitioned` what the hub last told it, less what it sold since.
+   * SKU's available-to-sell; under `partitioned` what the hub last told it, less what it sold since
+   * (its share, before its first push).
    */
   readonly quantity: number
   /** What the hub believes the channel offers now (see `believedNow`). */
@@ -59,11 +60,16 @@ export async function loadListingStock(
     return DONE
   }
   const caps = await locationCaps(db, accounts, found.sku, listings)
-  const decision = allocate(accounts, item?.ats ?? 0, listings, caps).decisions.get(listingId)
+  const plan = allocate(accounts, item?.ats ?? 0, listings, caps)
+  const decision = plan.decisions.get(listingId)
+  // Shared: the quantity a push sends. Partitioned: what the hub told the channel, less what it
+  // sold since; before the first push, the listing's share.
   const quantity =
     decision?.kind === 'write' && decision.reason === 'shared'
       ? decision.quantity
-      : believedNow(row)
+      : row.offered_base === null
+        ? (plan.targets.get(listingId) ?? 0)
+        : believedNow(row)
   return { ...side, listing: row, quantity, believed: believedNow(row) }
 }
 

@@ -61,9 +61,12 @@ export async function pushListingStock(
   // level those sales already took (which would offer their units again). Only a listing the hub
   // never wrote to skips the read: none of the units it may be selling were allocated by the hub.
   let onChannel: number | null = null
+  /** What the channel holds as it says it, below 0 when it oversold: compare-and-set's value. */
+  let holds: number | null = null
   if (!shared && listing.offered_base !== null) {
     try {
       onChannel = (await stock.read(client, unit)) ?? 0
+      holds = onChannel
     } catch (err) {
       return failed(deps, listingId, listing, stockCallFailure(err, stock.throttlePauseMs), count)
     }
@@ -72,7 +75,7 @@ export async function pushListingStock(
     const moved = shared
       ? { quantity: Math.min(decision.quantity, onChannel ?? Infinity), committedAtBase: undefined }
       : partitionedWrite(decision.quantity, planned.believed, onChannel, listing.committed)
-    const write = { quantity: moved.quantity, expected: onChannel ?? planned.believed }
+    const write = { quantity: moved.quantity, expected: holds ?? planned.believed }
     try {
       const sent = {
         ...write,
@@ -109,6 +112,7 @@ export async function pushListingStock(
           await recordReport(deps.db, listingId, { quantity: held, at: at(), echo: false })
         // Shopify's `available` goes below 0 when it oversold; 0 is then the most it may offer.
         onChannel = Math.max(0, held)
+        holds = held
         continue
       }
       return failed(deps, listingId, listing, outcome, count, false)

@@ -177,6 +177,9 @@ describe('the inventory ledger under random histories', () => {
               channel: 'tiktok-shop',
               account: 'demo',
               unit: tiktokShopEmulator.listingUnit(sku),
+              // The whole ats after policy, pushed as it is when the push runs (the partitioned
+              // allocation's own invariants are tested in src/inventory/allocation.*.test.ts).
+              policy: { allocation: 'shared' },
             },
           ])
           if (!listed.ok) throw new Error(listed.problems.join('; '))

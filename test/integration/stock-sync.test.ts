@@ -27,7 +27,32 @@ interface ListingView {
 }
 
 describe('a flash sale across all four channels', () => {
-  it('ends with every channel at the same policy-correct quantity, reservations matching orders, and few calls', async () => {
+  it('under the default (partitioned) allocation, with more buyers than units at once, sells every unit and not one more', async () => {
+    const sale = await runFlashSale(endpoint(), emulator, {
+      sku: 'E2E-PARTITIONED',
+      progress: (l) => console.log('PROG', l),
+      orders: 150,
+      onHand: 100,
+      channels: CHANNEL_IDS,
+      duplicates: 1,
+      overMs: 0,
+      timeoutMs: 60_000,
+    })
+    expect(sale.settled).toBe(true)
+    expect(sale.oversold).toBe(0)
+    expect(sale.ordersAccepted).toBe(100)
+    expect(sale.unsold).toBe(0)
+    expect(sale.hub).toEqual({ onHand: 100, reserved: 100, ats: 0 })
+    for (const c of sale.channels) expect(c.finalQuantity).toBe(0)
+    const res = await hub.app.request('/v1/inventory/E2E-PARTITIONED', { headers: ADMIN })
+    const view = (await res.json()) as {
+      listings: { allocation: { mode: string; offered: number; inflight: number | null } }[]
+    }
+    for (const l of view.listings)
+      expect(l.allocation).toMatchObject({ mode: 'partitioned', offered: 0, inflight: null })
+  })
+
+  it('under shared allocation ends with every channel at the same policy-correct quantity, reservations matching orders, and few calls', async () => {
     const sale = await runFlashSale(endpoint(), emulator, {
       sku: 'E2E-FLASH',
       orders: 100,
@@ -36,6 +61,7 @@ describe('a flash sale across all four channels', () => {
       duplicates: 1,
       overMs: 0,
       timeoutMs: 60_000,
+      allocation: 'shared',
     })
     expect(sale.settled).toBe(true)
     expect(sale.oversold).toBe(0)
@@ -74,6 +100,8 @@ describe('a 429 storm from one channel', () => {
       channel,
       account: 'demo',
       unit: emulatedChannels[channel].listingUnit(sku),
+      // Every channel offered the whole quantity, so each one's final figure is checked alone.
+      policy: { allocation: 'shared' },
     }))
     expect((await admin('PUT', '/v1/listings', { listings })).status).toBe(200)
     const level = { onHand: 50, asOf: new Date().toISOString() }

@@ -36,6 +36,8 @@ async function listEverywhere(sku: string, onHand: number): Promise<Map<ChannelI
     channel,
     account: 'demo',
     unit: emulatedChannels[channel].listingUnit(sku),
+    // Each channel is offered the whole quantity, the way to reach each one's bounds.
+    policy: { allocation: 'shared' },
   }))
   expect((await json('PUT', '/v1/listings', { listings })).status).toBe(200)
   const level = { onHand, asOf: new Date().toISOString() }
