@@ -30,7 +30,6 @@ describe('a flash sale across all four channels', () => {
   it('under the default (partitioned) allocation, with more buyers than units at once, sells every unit and not one more', async () => {
     const sale = await runFlashSale(endpoint(), emulator, {
       sku: 'E2E-PARTITIONED',
-      progress: (l) => console.log('PROG', l),
       orders: 150,
       onHand: 100,
       channels: CHANNEL_IDS,
