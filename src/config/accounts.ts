@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { connectors } from '../../connectors/index.js'
 import { CHANNEL_IDS, type ChannelId } from '../events/index.js'
-import { StockPolicy } from '../inventory/policy.js'
+import { neverLists, StockPolicy } from '../inventory/policy.js'
 import { formatIssues } from '../issues.js'
 import { DEFAULT_LOCATIONS, parseLocations, type LocationDirectory } from './locations.js'
 
@@ -21,7 +21,10 @@ export interface Account {
 export const AccountStockSettings = z
   .object({
     /** The account's channel policy; a listing's own policy fields override these. */
-    policy: StockPolicy.default({}),
+    policy: StockPolicy.default({}).superRefine((policy, ctx) => {
+      const never = neverLists(policy)
+      if (never) ctx.addIssue({ code: 'custom', path: [never.field], message: never.reason })
+    }),
     /** Stock writes per period for this account; default: the channel's documented limit. */
     pushRate: z
       .object({ max: z.number().int().min(1), durationMs: z.number().int().min(1) })

@@ -26,6 +26,11 @@ export interface AllocationListing {
   readonly cap: number
   /** Units its account's orders took recently: where demand is, the next units go. */
   readonly recentUnits: number
+  /**
+   * The hub has written to (or read) the channel's quantity before. A listing it never has is
+   * written its share even when that is 0: what the channel shows is not the hub's. Default true.
+   */
+  readonly known?: boolean
 }
 
 export type Decision =
@@ -103,6 +108,9 @@ export function planAllocation(
     const target = targets.get(l.id)!
     if (donors.includes(l.id)) {
       decisions.set(l.id, { kind: 'write', quantity: target, reason: 'lower' })
+    } else if (l.known === false) {
+      const quantity = Math.max(0, Math.min(target, ats - offered + upper(l)))
+      decisions.set(l.id, { kind: 'write', quantity, reason: 'raise' })
     } else if (l.believed < target && (starved.includes(l) || free > 0)) {
       const room = ats - offered + upper(l)
       const quantity = Math.min(target, room)

@@ -3,7 +3,8 @@ import type { ListingInput } from '../db/repos/listings.js'
 import { ChannelId } from '../events/index.js'
 import { formatIssues } from '../issues.js'
 import type { AccountDirectory } from '../config/account-directory.js'
-import { StockPolicy } from './policy.js'
+import { DEFAULT_STOCK_SETTINGS } from '../config/accounts.js'
+import { effectivePolicy, neverLists, StockPolicy } from './policy.js'
 import { isChannelHeld } from './locations.js'
 
 /** One listing as `PUT /v1/listings` and `hub listings import` take it. */
@@ -77,6 +78,13 @@ export function resolveListings(
     })
     if (locations && new Set(locations).size < locations.length)
       problems.push(`${at}.locations: a location is listed twice`)
+    // The account's policy with the listing's fields over it: what the pushes will apply.
+    const accountPolicy = (found.account.stock ?? DEFAULT_STOCK_SETTINGS).policy
+    const never = neverLists(effectivePolicy(accountPolicy, row.policy ?? {}))
+    if (never)
+      problems.push(
+        `${at}.policy.${never.field}: ${never.reason} (with the account's policy); a listing that must offer nothing is deleted instead`,
+      )
     if (row.inventorySource) {
       const other = sources.get(row.sku)
       if (other !== undefined)

@@ -51,14 +51,16 @@ export type AllocationMode = NonNullable<StockPolicy['allocation']>
 export const DEFAULT_ALLOCATION: AllocationMode = 'partitioned'
 
 /**
- * Why a policy can never offer a unit, whatever is available (percentage 0, maximum 0, a
- * zero-below above the maximum); undefined when it can. Such a policy is refused, not stored.
+ * The field that makes a policy unable to offer a unit whatever is available (percentage 0,
+ * maximum 0; every other step only matters for small quantities), and why; undefined when it can
+ * offer one. Such a
+ * policy is refused, not stored: a listing that must offer nothing is deleted, not starved.
  */
-export function neverLists(policy: StockPolicy): string | undefined {
+export function neverLists(policy: StockPolicy): { field: string; reason: string } | undefined {
   if (listedQuantity(Number.MAX_SAFE_INTEGER, policy) > 0) return undefined
-  if (policy.percentage === 0) return 'percentage 0 never offers a unit'
-  if (policy.maxListed === 0) return 'maxListed 0 never offers a unit'
-  return `zeroBelow ${policy.zeroBelow} is above maxListed ${policy.maxListed}: nothing is ever offered`
+  if (policy.percentage === 0)
+    return { field: 'percentage', reason: 'percentage 0 never offers a unit' }
+  return { field: 'maxListed', reason: 'maxListed 0 never offers a unit' }
 }
 
 /**

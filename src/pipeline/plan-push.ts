@@ -133,6 +133,7 @@ export function allocate(
       unheard: unheardNow(l),
       cap: Math.min(ats, caps.get(l.id) ?? ats),
       recentUnits: l.recent,
+      known: l.offered_base !== null,
     })
   }
   return planAllocation(ats, candidates, derivedAutoBelow(candidates))

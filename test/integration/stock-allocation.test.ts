@@ -1,0 +1,168 @@
+// Issue #15 through the hub and the marketplace emulator: nothing is pushed for a SKU whose on-hand
+// is unknown, partitioned listings never add up to more than is available (a lower count lowers
+// them, a higher one raises them), many due listings of one account go out in one bulk call, and a
+// policy that can never list anything is refused with the field named.
+import { beforeEach, describe, expect, it } from 'vitest'
+import { sandboxAccounts } from '../../src/config/index.js'
+import type { ChannelId } from '../../src/events/index.js'
+import { pushListingStock } from '../../src/pipeline/push-stock.js'
+import { pushListingsInBulk } from '../../src/pipeline/push-stock-bulk.js'
+import { emulatedChannels } from '../../src/sandbox/channels.js'
+import { useEmulator } from '../helpers/emulated-channel.js'
+import { ADMIN, useTestHub } from '../helpers/hub.js'
+import { truncateAll } from '../helpers/pipeline.js'
+
+const emulator = useEmulator()
+const hub = useTestHub({ accounts: () => sandboxAccounts(emulator.url) })
+beforeEach(() => truncateAll(hub.deps))
+
+const json = (method: string, path: string, body?: unknown) =>
+  hub.app.request(path, {
+    method,
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+
+async function list(
+  sku: string,
+  channels: readonly ChannelId[],
+  policy: Record<string, unknown> = {},
+): Promise<Map<ChannelId, string>> {
+  const listings = channels.map((channel) => ({
+    sku,
+    channel,
+    account: 'demo',
+    unit: emulatedChannels[channel].listingUnit(sku),
+    policy,
+  }))
+  const res = await json('PUT', '/v1/listings', { listings })
+  expect(res.status).toBe(200)
+  const { ids } = (await res.json()) as { ids: string[] }
+  return new Map(channels.map((c, i) => [c, ids[i]!]))
+}
+
+let counted = 0
+const setOnHand = (sku: string, onHand: number) =>
+  json('PUT', `/v1/inventory/${sku}`, {
+    onHand,
+    // Each level newer than the last, whatever order the tests run in.
+    asOf: new Date(Date.now() + ++counted).toISOString(),
+  })
+
+const offered = (channel: ChannelId, sku: string) => emulator.state(channel).stock.get(sku)
+
+async function pushAll(ids: Map<ChannelId, string>, rounds = 3): Promise<void> {
+  // A lowering queues the others (as the worker would run them); a few rounds settle a plan.
+  for (let round = 0; round < rounds; round++)
+    for (const [channel, id] of ids)
+      expect(await pushListingStock(hub.deps, id, `alloc-${channel}-${round}`)).toEqual({
+        kind: 'done',
+      })
+}
+
+describe('safe onboarding', () => {
+  it('sends nothing for a SKU whose on-hand is unknown, says why, and pushes once it is set', async () => {
+    const sku = 'ONBOARD-1'
+    emulator.state('walmart').stock.set(sku, 7) // a live listing the channel already shows
+    const ids = await list(sku, ['walmart'])
+    const before = emulator.state('walmart').stats.stockWrites
+    await pushAll(ids, 1)
+    expect(emulator.state('walmart').stats.stockWrites).toBe(before)
+    expect(offered('walmart', sku)).toBe(7)
+    const res = await hub.app.request(`/v1/listings?sku=${sku}`, { headers: ADMIN })
+    const [view] = ((await res.json()) as { listings: { lastPush: unknown }[] }).listings
+    expect(view!.lastPush).toMatchObject({
+      status: 'held',
+      error: expect.stringContaining(`the on-hand of ${sku} is not known yet`),
+    })
+    expect((await setOnHand(sku, 5)).status).toBe(200)
+    await pushAll(ids, 1)
+    expect(offered('walmart', sku)).toBe(5)
+  })
+
+  it('pushes before any count only when the policy says pushUnknownOnHand', async () => {
+    const sku = 'ONBOARD-2'
+    emulator.state('walmart').stock.set(sku, 7)
+    await pushAll(await list(sku, ['walmart'], { pushUnknownOnHand: true }), 1)
+    expect(offered('walmart', sku)).toBe(0)
+  })
+})
+
+describe('partitioned allocation', () => {
+  const channels: ChannelId[] = ['shopify', 'walmart', 'tiktok-shop']
+
+  it('splits available-to-sell so the channels together never list more, lowering before raising', async () => {
+    const sku = 'PART-1'
+    const ids = await list(sku, channels)
+    await setOnHand(sku, 10)
+    await pushAll(ids)
+    const sum = () => channels.reduce((n, c) => n + (offered(c, sku) ?? 0), 0)
+    expect(sum()).toBe(10)
+    for (const c of channels) expect(offered(c, sku)).toBeGreaterThanOrEqual(3)
+
+    await setOnHand(sku, 4)
+    await pushAll(ids)
+    expect(sum()).toBeLessThanOrEqual(4)
+    expect(sum()).toBe(4)
+
+    await setOnHand(sku, 30)
+    await pushAll(ids)
+    expect(sum()).toBe(30)
+  })
+
+  it('weights shares, and a shared listing is offered everything', async () => {
+    const sku = 'PART-2'
+    const heavy = await list(sku, ['shopify'], { weight: 3 })
+    const light = await list(sku, ['walmart'])
+    const all = await list(sku, ['tiktok-shop'], { allocation: 'shared' })
+    await setOnHand(sku, 8)
+    await pushAll(new Map([...heavy, ...light, ...all]))
+    expect(offered('shopify', sku)).toBe(6)
+    expect(offered('walmart', sku)).toBe(2)
+    expect(offered('tiktok-shop', sku)).toBe(8)
+  })
+})
+
+describe('bulk pushes', () => {
+  it('sends many due listings of one account in one bulk call and records each', async () => {
+    const skus = ['BULK-1', 'BULK-2', 'BULK-3', 'BULK-4', 'BULK-5']
+    const ids: string[] = []
+    for (const [i, sku] of skus.entries()) {
+      ids.push((await list(sku, ['shopify'])).get('shopify')!)
+      await setOnHand(sku, 10 + i)
+    }
+    const state = emulator.state('shopify')
+    const calls = state.requests.length
+    expect(await pushListingsInBulk(hub.deps, ids, () => undefined)).toEqual({ kind: 'done' })
+    const sent = state.requests.slice(calls).filter((r) => r.method === 'POST')
+    expect(sent).toHaveLength(1)
+    expect(sent[0]!.body).toContain('inventorySetQuantities')
+    for (const [i, sku] of skus.entries()) expect(offered('shopify', sku)).toBe(10 + i)
+    const res = await hub.app.request('/v1/listings', { headers: ADMIN })
+    const views = ((await res.json()) as { listings: { sku: string; lastPush: unknown }[] })
+      .listings
+    for (const [i, sku] of skus.entries())
+      expect(views.find((v) => v.sku === sku)!.lastPush).toMatchObject({
+        quantity: 10 + i,
+        status: 'applied',
+      })
+  })
+})
+
+describe('bad policies', () => {
+  it.each([
+    [{ maxListed: 0 }, 'listings[0].policy.maxListed'],
+    [{ percentage: 0 }, 'listings[0].policy.percentage'],
+    [{ buffer: 2, maxListed: 0 }, 'listings[0].policy.maxListed'],
+    [{ weight: 0 }, 'listings[0].policy.weight'],
+    [{ allocation: 'sometimes' }, 'listings[0].policy.allocation'],
+  ])('refuses %j naming %s, and changes nothing', async (policy, field) => {
+    const sku = 'BAD-POLICY'
+    const listings = [{ sku, channel: 'walmart', account: 'demo', unit: { sku }, policy } as const]
+    const res = await json('PUT', '/v1/listings', { listings })
+    expect(res.status).toBe(400)
+    expect(JSON.stringify(await res.json())).toContain(field)
+    const after = await hub.app.request(`/v1/listings?sku=${sku}`, { headers: ADMIN })
+    expect(((await after.json()) as { listings: unknown[] }).listings).toEqual([])
+  })
+})
