@@ -1,10 +1,17 @@
 // Risk: the split gives a channel more than its share or more than is available, a starved
 // channel is raised before the units it needs are taken back from the others, a sale brings a
-// write to the channel that is selling, or `auto` partitions on the wrong side of its threshold.
+// write to the channel that is selling, `auto` partitions on the wrong side of its threshold, or a
+// reconciliation read keeps stranded units on a quiet channel or counts a selling one's sales twice.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { TEST_SEED } from '../../test/helpers/seeded-random.js'
-import { planAllocation, splitByWeight, type AllocationListing } from './allocation.js'
+import {
+  believedOffer,
+  channelReadBase,
+  planAllocation,
+  splitByWeight,
+  type AllocationListing,
+} from './allocation.js'
 import type { StockPolicy } from './policy.js'
 
 function listing(
@@ -133,5 +140,27 @@ describe('planAllocation', () => {
       ]),
     )
     expect(partitioned.decisions.get('a')).toEqual({ kind: 'write', quantity: 5, reason: 'raise' })
+  })
+})
+
+describe('channelReadBase', () => {
+  it('quiet: takes the read as the truth, releasing units the hub believed on the channel', () => {
+    // The hub believes 3 (a sale counted inside the last base); the channel lists 2, 5 heard.
+    const base = channelReadBase(3, 2, 5, true)
+    expect(base).toEqual({ offeredBase: 2, committedAtBase: 5 })
+    expect(believedOffer(base.offeredBase, 5, base.committedAtBase)).toBe(2)
+  })
+
+  it('selling: counts the shortfall as sales in flight, so their orders do not lower it again', () => {
+    const base = channelReadBase(3, 2, 5, false)
+    expect(base).toEqual({ offeredBase: 2, committedAtBase: 6 })
+    // Until the order arrives the unit counts as offered; once it does, the belief is the read.
+    expect(believedOffer(base.offeredBase, 5, base.committedAtBase)).toBe(3)
+    expect(believedOffer(base.offeredBase, 6, base.committedAtBase)).toBe(2)
+  })
+
+  it('takes more than believed as offered, quiet or not', () => {
+    for (const quiet of [true, false])
+      expect(channelReadBase(2, 4, 1, quiet)).toEqual({ offeredBase: 4, committedAtBase: 1 })
   })
 })

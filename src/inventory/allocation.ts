@@ -234,3 +234,33 @@ export function partitionedWrite(
   const unheard = Math.max(0, believed - onChannel)
   return { quantity: Math.max(0, planned - unheard), committedAtBase: committed + unheard }
 }
+
+/**
+ * The base a reconciliation read sets (`offered_base`, `committed_at_base`): the channel offers
+ * `onChannel` now, and the hub believed `believed` with `committed` units heard.
+ *
+ * A **quiet** listing (its account committed no units of the SKU in the recent window,
+ * `RECENT_SALES_SECONDS` in src/pipeline/plan-push.ts) has no sale in flight as far as the hub can
+ * tell, so the read is taken as the truth. This is what releases units the writes strand on the
+ * conservative side: a sale heard between a write landing and its record counted inside the base,
+ * or a cancellation heard between a plan and its write lost by `partitionedWrite`'s clamp, leave
+ * the hub believing the channel offers more than it does; the next quiet reconciliation ends that.
+ *
+ * A listing that is selling may have sales on the channel whose orders the hub has not heard of
+ * yet: the shortfall is counted as those sales (committed at the base), so their orders, when they
+ * arrive, do not lower the belief again (as `partitionedWrite` does).
+ *
+ * The quiet side has no conservative option: a sale the read already shows but whose order the
+ * hub hears only after the read (a sale just before the read on a listing that had no other heard
+ * sale in the window, or a shortfall whose webhook comes later than the window) is then counted
+ * twice, and the hub believes the channel offers one unit fewer than it does until the next read.
+ */
+export function channelReadBase(
+  believed: number,
+  onChannel: number,
+  committed: number,
+  quiet: boolean,
+): { readonly offeredBase: number; readonly committedAtBase: number } {
+  if (quiet) return { offeredBase: onChannel, committedAtBase: committed }
+  return { offeredBase: onChannel, committedAtBase: committed + Math.max(0, believed - onChannel) }
+}

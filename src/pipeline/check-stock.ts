@@ -3,6 +3,7 @@ import type { HubEvent } from '../events/index.js'
 import { appendEvents } from '../outbox/append.js'
 import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
 import { fitQuantity } from '../../connectors/index.js'
+import { channelReadBase } from '../inventory/allocation.js'
 import { isStepResult, loadListingStock, stockCallFailure } from './listing-stock.js'
 import type { PushDeps } from './push-stock.js'
 import { DONE, type StepResult } from './step-result.js'
@@ -52,12 +53,16 @@ export async function checkListingStock(
     await recordCheck(trx, listingId, { quantity: actual, drift, at: now })
     if (drift === 0) return
     // What the channel offers is now known: the allocation counts it, not what was believed, so a
-    // channel that offers more than its share is lowered before any other listing is raised.
-    await recordChannelRead(trx, listingId, {
-      quantity: actual ?? 0,
-      believed: loaded.believed,
-      committed: listing.committed,
-    })
+    // channel that offers more than its share is lowered before any other listing is raised. A
+    // quiet listing (no units committed in the recent window) has no sale in flight: the read is
+    // the truth, which releases units the write races left believed on the channel; a selling one
+    // counts a shortfall as sales whose orders are still coming (see `channelReadBase`).
+    const quiet = listing.recent === 0
+    await recordChannelRead(
+      trx,
+      listingId,
+      channelReadBase(loaded.believed, actual ?? 0, listing.committed, quiet),
+    )
     const origin: EventOrigin = { channel: 'hub', accountId: 'reconcile', recordedAt: now }
     const lastPushed =
       listing.last_pushed_quantity !== null && listing.last_pushed_at !== null

@@ -203,6 +203,48 @@ describe('echoes and the inventory source', () => {
 })
 
 describe('reconciliation', () => {
+  it('takes what a quiet channel offers as the truth, and counts a selling one’s shortfall as sales in flight', async () => {
+    const sku = 'DRIFT-QUIET'
+    const unit = emulatedChannels.walmart.listingUnit(sku)
+    const listed = await json('PUT', '/v1/listings', {
+      listings: [{ sku, channel: 'walmart', account: 'demo', unit }],
+    })
+    const id = ((await listed.json()) as { ids: string[] }).ids[0]!
+    await json('PUT', `/v1/inventory/${sku}`, { onHand: 8, asOf: '2026-11-01T10:00:00Z' })
+    expect(await pushListingStock(hub.deps, id, 'first')).toEqual({ kind: 'done' })
+    const state = emulator.state('walmart')
+    expect(state.stock.get(sku)).toBe(8)
+    const offered = async () => {
+      const res = await json('GET', `/v1/inventory/${sku}`)
+      const body = (await res.json()) as { listings: Array<{ allocation: { offered: number } }> }
+      return body.listings[0]!.allocation.offered
+    }
+    const checks = { ...hub.deps, settleMs: 0 }
+
+    // Quiet (no order of the account in the window): the channel offers 2 fewer than the hub
+    // believes with no sale in flight, so the read is the truth and the push raises it back.
+    state.stock.set(sku, 6)
+    expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
+    expect(await offered()).toBe(6)
+    expect(await pushListingStock(hub.deps, id, 'after-quiet-drift')).toEqual({ kind: 'done' })
+    expect(state.stock.get(sku)).toBe(8)
+
+    // Selling: an order heard in the window, then one unit fewer than believed on the channel, a
+    // sale whose order has not arrived. It counts as offered until it does, and is not lost twice.
+    const placed = emulatedChannels.walmart.placeOrder(state, [{ sku, quantity: 1 }], new Date())
+    if (!placed.accepted) throw new Error(placed.reason)
+    for (const webhook of placed.webhooks) await receive(webhook)
+    await settleChangedSkus(hub.deps)
+    expect(await offered()).toBe(7)
+    const second = emulatedChannels.walmart.placeOrder(state, [{ sku, quantity: 1 }], new Date())
+    if (!second.accepted) throw new Error(second.reason)
+    expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
+    expect(await offered()).toBe(7)
+    for (const webhook of second.webhooks) await receive(webhook)
+    await settleChangedSkus(hub.deps)
+    expect(await offered()).toBe(6)
+  })
+
   it('finds a channel offering another quantity, emits drift and pushes again', async () => {
     const sku = 'DRIFT-1'
     const unit = emulatedChannels.walmart.listingUnit(sku)

@@ -248,24 +248,19 @@ export async function recordReport(
 }
 
 /**
- * Takes what the hub itself just read from the channel as what it offers: more than believed is
- * believed from now on; fewer means sales the hub has not heard of yet, whose orders then must
- * not lower the belief a second time (`unheardSales`, as for a push).
+ * Records what the hub itself just read from the channel as the listing's base: `offeredBase` is
+ * the quantity read, and `committedAtBase` the committed units it is measured against, which may
+ * run ahead of the units heard by sales the read showed before their orders arrived (computed by
+ * `channelReadBase`, src/inventory/allocation.ts), so those orders do not lower the belief again.
  */
 export async function recordChannelRead(
   db: Kysely<Database>,
   id: string,
-  read: {
-    readonly quantity: number
-    readonly believed: number
-    /** The units the account had committed when `believed` was taken. */
-    readonly committed: number
-  },
+  base: { readonly offeredBase: number; readonly committedAtBase: number },
 ): Promise<void> {
-  const unheard = Math.max(0, read.believed - read.quantity)
   await db
     .updateTable('listing')
-    .set({ offered_base: read.quantity, committed_at_base: read.committed + unheard })
+    .set({ offered_base: base.offeredBase, committed_at_base: base.committedAtBase })
     .where('id', '=', id)
     .execute()
 }
