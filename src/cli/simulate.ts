@@ -37,6 +37,8 @@ export async function simulateFlashSale(
     http: { ...base.http, host: '127.0.0.1', port: 0 },
     admin: { ...base.admin, token: adminToken, generated: true },
     accounts: sandboxAccounts(emulator.url),
+    // The emulated marketplaces stamp orders with this process's clock, to the millisecond.
+    stock: { ...base.stock, orderClockSkewMs: 0 },
   }
   const deps = createDeps(config, { log })
   const workers = startWorkers(deps)

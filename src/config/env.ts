@@ -92,6 +92,7 @@ export const Env = z.object({
   STARTUP_RETRY_SECONDS: int(30, 0),
   SANDBOX_EMULATOR_PORT: int(3001, 1).pipe(z.number().max(65535)),
   STOCK_ECHO_WINDOW_MS: int(120_000, 0),
+  STOCK_ORDER_CLOCK_SKEW_MS: int(1_000, 0),
   RECONCILE_INTERVAL_MS: int(900_000, 0),
   STOCK_PUSH_CONCURRENCY: int(4, 1),
   STOCK_PUSH_MAX_ATTEMPTS: int(10, 1),

@@ -71,6 +71,11 @@ export interface Config {
   readonly stock: {
     /** A channel report of the quantity last pushed, within this long of the push, is an echo. */
     readonly echoWindowMs: number
+    /**
+     * How far a channel's order times may be from the hub's clock, their rounding included: an
+     * order placed this close to a write's span may have been overwritten by it (allocation).
+     */
+    readonly orderClockSkewMs: number
     /** How often every listing is read back from its channel and compared; 0: never. */
     readonly reconcileIntervalMs: number
     /** Push jobs each account's queue runs at once (its rate limit still applies). */
@@ -228,6 +233,7 @@ export function loadConfig(
     },
     stock: {
       echoWindowMs: e.STOCK_ECHO_WINDOW_MS,
+      orderClockSkewMs: e.STOCK_ORDER_CLOCK_SKEW_MS,
       reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
       pushConcurrency: e.STOCK_PUSH_CONCURRENCY,
       pushMaxAttempts: e.STOCK_PUSH_MAX_ATTEMPTS,

@@ -238,6 +238,9 @@ export interface ListingTable {
   committed_at_base: Generated<number>
   /** A write sent and not confirmed: counted as offered until it is. */
   inflight_quantity: number | null
+  /** From the read before the last write to its answer: orders placed then may have been overwritten. */
+  race_from: Timestamp | null
+  race_to: Timestamp | null
   created_at: Generated<Date>
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }

@@ -208,13 +208,17 @@ function byPriority(listings: readonly AllocationListing[]): AllocationListing[]
  * What the hub believes a channel offers: what it last told (or read from) the channel, less the
  * units the account's orders committed since; `committedAtBase` may run ahead of `committed` by
  * sales a read showed before their orders arrived, and those count as offered until they do.
+ * `raced`: units of orders placed while the last write was on its way (between the read before
+ * it and its answer); on a channel without compare-and-set the write may have overwritten them,
+ * so they do not lower the belief.
  */
 export function believedOffer(
   offeredBase: number | null,
   committed: number,
   committedAtBase: number,
+  raced = 0,
 ): number {
-  return Math.max(0, (offeredBase ?? 0) - (committed - committedAtBase))
+  return Math.max(0, (offeredBase ?? 0) - (committed - committedAtBase) + raced)
 }
 
 /**

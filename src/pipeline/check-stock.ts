@@ -5,6 +5,7 @@ import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
 import { fitQuantity } from '../../connectors/index.js'
 import { channelReadBase } from '../inventory/allocation.js'
 import { isStepResult, loadListingStock, stockCallFailure } from './listing-stock.js'
+import { allocationWindow } from './plan-push.js'
 import type { PushDeps } from './push-stock.js'
 import { DONE, type StepResult } from './step-result.js'
 
@@ -24,7 +25,12 @@ export async function checkListingStock(
   listingId: string,
   count: (drift: number) => void = () => undefined,
 ): Promise<StepResult> {
-  const loaded = await loadListingStock(deps.db, deps.accounts, listingId)
+  const loaded = await loadListingStock(
+    deps.db,
+    deps.accounts,
+    listingId,
+    allocationWindow(deps.config.stock),
+  )
   if (isStepResult(loaded)) return loaded
   const { listing, stock, client, unit } = loaded
   // A push offers at most the channel's maximum (push-stock.ts); expecting more would report the

@@ -17,6 +17,7 @@ export interface InventoryCommandDeps {
   readonly log: Logger
   readonly queues: Queues
   readonly accounts: AccountDirectory
+  readonly config: { readonly stock: { readonly orderClockSkewMs: number } }
 }
 
 /** Ledger commands in one transaction: all applied and answered after commit, or none. */

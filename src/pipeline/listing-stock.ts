@@ -10,8 +10,8 @@ import {
   allocate,
   believedNow,
   locationCaps,
-  RECENT_SALES_SECONDS,
   resolveListingChannel,
+  type AllocationWindow,
   type ListingChannel,
 } from './plan-push.js'
 import { DONE, type StepResult } from './step-result.js'
@@ -37,6 +37,7 @@ export async function loadListingStock(
   db: Kysely<Database>,
   accounts: AccountDirectory,
   listingId: string,
+  window: AllocationWindow,
 ): Promise<ListingStock | StepResult> {
   const found = await db
     .selectFrom('listing')
@@ -44,7 +45,7 @@ export async function loadListingStock(
     .where('id', '=', listingId)
     .executeTakeFirst()
   if (!found) return { kind: 'done' } // deleted since the job was queued
-  const { item, listings } = await readSkuForAllocation(db, found.sku, RECENT_SALES_SECONDS)
+  const { item, listings } = await readSkuForAllocation(db, found.sku, window)
   const row = listings.find((l) => l.id === listingId)
   if (!row) return { kind: 'done' }
   const side = resolveListingChannel(accounts, row)

@@ -6,7 +6,7 @@ import type { Database, Listing } from '../db/schema.js'
 import type { ChannelId } from '../events/index.js'
 import { readStockMode, type AccountStockMode } from '../inventory/onboarding.js'
 import { fitQuantity } from '../../connectors/index.js'
-import { allocationView, type ListingAllocationView } from './plan-push.js'
+import { allocationView, allocationWindow, type ListingAllocationView } from './plan-push.js'
 import { findStockAccount } from './onboarding-account.js'
 
 /**
@@ -50,6 +50,12 @@ export interface DryRunResult {
   }
 }
 
+export interface DryRunDeps {
+  readonly db: Kysely<Database>
+  readonly accounts: AccountDirectory
+  readonly config: { readonly stock: { readonly orderClockSkewMs: number } }
+}
+
 /**
  * The dry run of an account's onboarding: per listing, the first push that would happen (the
  * quantity the push path's allocation plans now, `allocationView`, fitted to the channel's range as the
@@ -57,7 +63,7 @@ export interface DryRunResult {
  * be held. Reads the database only: nothing is sent, queued or changed.
  */
 export async function onboardingDryRun(
-  deps: { readonly db: Kysely<Database>; readonly accounts: AccountDirectory },
+  deps: DryRunDeps,
   channel: ChannelId,
   accountId: string,
 ): Promise<{ ok: true; result: DryRunResult } | { ok: false; problem: string }> {
@@ -70,7 +76,9 @@ export async function onboardingDryRun(
   const unknown = await skusWithUnknownOnHand(deps.db, skus)
   const views = new Map<string, ListingAllocationView>()
   for (const sku of skus)
-    for (const [id, view] of (await allocationView(deps.db, deps.accounts, sku)).listings)
+    for (const [id, view] of (
+      await allocationView(deps.db, deps.accounts, sku, allocationWindow(deps.config.stock))
+    ).listings)
       views.set(id, view)
   const held: Record<HeldReason, number> = {
     'on-hand-unknown': 0,

@@ -34,6 +34,17 @@ export const RECENT_SALES_SECONDS = 600
  */
 const LOWERING_SECONDS = 10
 
+/** The time spans the allocation reads orders over (see `readSkuForAllocation`). */
+export interface AllocationWindow {
+  readonly recentSeconds: number
+  readonly skewSeconds: number
+}
+
+/** The allocation's spans for a hub's stock settings (`STOCK_ORDER_CLOCK_SKEW_MS`). */
+export function allocationWindow(stock: { readonly orderClockSkewMs: number }): AllocationWindow {
+  return { recentSeconds: RECENT_SALES_SECONDS, skewSeconds: stock.orderClockSkewMs / 1000 }
+}
+
 /** A listing's channel side, resolved from the configured accounts. */
 export interface ListingChannel {
   readonly account: Account
@@ -70,6 +81,7 @@ export async function planPush(
   db: Kysely<Database>,
   accounts: AccountDirectory,
   listingId: string,
+  window: AllocationWindow,
 ): Promise<PlannedPush | StepResult> {
   const found = await db
     .selectFrom('listing')
@@ -79,7 +91,7 @@ export async function planPush(
   if (!found) return { kind: 'done' } // deleted since the job was queued
   return db.transaction().execute(async (trx) => {
     await lockAllocation(trx, found.sku)
-    const { item, listings } = await readSkuForAllocation(trx, found.sku, RECENT_SALES_SECONDS)
+    const { item, listings } = await readSkuForAllocation(trx, found.sku, window)
     const row = listings.find((l) => l.id === listingId)
     if (!row) return { kind: 'done' } as const
     const own = resolveListingChannel(accounts, row)
@@ -174,7 +186,12 @@ function derivedAutoBelow(listings: readonly AllocationListing[]): number {
  * never pushed counts as offering nothing: until its first push the hub has not allocated it any.
  */
 export function believedNow(listing: ListingForAllocation): number {
-  return believedOffer(listing.offered_base, listing.committed, listing.committed_at_base)
+  return believedOffer(
+    listing.offered_base,
+    listing.committed,
+    listing.committed_at_base,
+    listing.raced,
+  )
 }
 
 /** Sales a read showed that the hub has not heard of yet: no write can lower the belief below them. */
@@ -225,8 +242,9 @@ export async function allocationView(
   db: Kysely<Database>,
   accounts: AccountDirectory,
   sku: string,
+  window: AllocationWindow,
 ): Promise<{ onHandKnown: boolean; listings: Map<string, ListingAllocationView> }> {
-  const { item, listings } = await readSkuForAllocation(db, sku, RECENT_SALES_SECONDS)
+  const { item, listings } = await readSkuForAllocation(db, sku, window)
   const caps = await locationCaps(db, accounts, sku, listings)
   const plan = allocate(accounts, item?.ats ?? 0, listings, caps)
   const views = new Map<string, ListingAllocationView>()

@@ -9,7 +9,7 @@ import {
   type ChannelClient,
 } from '../../connectors/index.js'
 import { isStepResult, stockCallFailure } from './listing-stock.js'
-import { planPush, type PlannedPush } from './plan-push.js'
+import { allocationWindow, planPush, type PlannedPush } from './plan-push.js'
 import type { PushDeps, PushOutcome } from './push-stock.js'
 import { DONE, type StepResult } from './step-result.js'
 
@@ -18,6 +18,8 @@ interface Due {
   readonly quantity: number
   readonly expected: number
   readonly committedAtBase: number | undefined
+  /** From the read before the write to its answer; absent without a read. */
+  readonly readAt: Date | undefined
 }
 
 /**
@@ -40,7 +42,7 @@ export async function pushListingsInBulk(
   let bulk: BulkStockSupport<unknown, ChannelClient> | undefined
   let client: ChannelClient | undefined
   for (const id of listingIds) {
-    const planned = await planPush(deps.db, deps.accounts, id)
+    const planned = await planPush(deps.db, deps.accounts, id, allocationWindow(deps.config.stock))
     if (isStepResult(planned)) continue // deleted, or its account gone: nothing to send
     const { decision, listing } = planned
     if (planned.donors.length > 0) await deps.queues.stock.enqueue('push', planned.donors)
@@ -58,6 +60,7 @@ export async function pushListingsInBulk(
     // As a single partitioned push: read first, so sales the hub has not heard of are not offered
     // again (push-stock.ts).
     let onChannel: number | null = null
+    const readAt = deps.clock.now()
     if (decision.reason !== 'shared' && listing.offered_base !== null) {
       try {
         onChannel = (await planned.stock.read(planned.client, planned.unit)) ?? 0
@@ -84,6 +87,7 @@ export async function pushListingsInBulk(
       quantity: fit.quantity,
       expected: onChannel ?? planned.believed,
       committedAtBase: moved.committedAtBase,
+      readAt: onChannel === null ? undefined : readAt,
     })
   }
   if (!bulk || !client || due.length === 0) return finish(deps, again, DONE)
@@ -120,6 +124,7 @@ export async function pushListingsInBulk(
           quantity: result.quantity,
           at: deps.clock.now(),
           committedAtBase: d.committedAtBase,
+          race: d.readAt && { from: d.readAt, to: deps.clock.now() },
         })
         count(result.status)
         if (d.planned.decision.reason === 'lower') {

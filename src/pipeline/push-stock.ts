@@ -8,7 +8,7 @@ import { ChannelApiError, fitQuantity, type QuantityRange } from '../../connecto
 import type { AccountDirectory } from '../config/account-directory.js'
 import { isStepResult, stockCallFailure } from './listing-stock.js'
 import { partitionedWrite } from '../inventory/allocation.js'
-import { planPush } from './plan-push.js'
+import { allocationWindow, planPush } from './plan-push.js'
 import { DONE, type StepResult } from './step-result.js'
 
 export interface PushDeps {
@@ -18,6 +18,7 @@ export interface PushDeps {
   readonly accounts: AccountDirectory
   /** Pushes of a SKU's other listings: lowerings a raise waits for, raises a lowering allows. */
   readonly queues: { readonly stock: Pick<StockQueues, 'enqueue'> }
+  readonly config: { readonly stock: { readonly orderClockSkewMs: number } }
 }
 
 /**
@@ -41,7 +42,12 @@ export async function pushListingStock(
   jobKey: string,
   count: (outcome: PushOutcome) => void = () => undefined,
 ): Promise<StepResult> {
-  const planned = await planPush(deps.db, deps.accounts, listingId)
+  const planned = await planPush(
+    deps.db,
+    deps.accounts,
+    listingId,
+    allocationWindow(deps.config.stock),
+  )
   if (isStepResult(planned)) return planned
   const { listing, stock, client, unit, decision } = planned
   const at = () => deps.clock.now()
@@ -61,6 +67,7 @@ export async function pushListingStock(
   // level those sales already took (which would offer their units again). Only a listing the hub
   // never wrote to skips the read: none of the units it may be selling were allocated by the hub.
   let onChannel: number | null = null
+  const readAt = deps.clock.now()
   /** What the channel holds as it says it, below 0 when it oversold: compare-and-set's value. */
   let holds: number | null = null
   if (!shared && listing.offered_base !== null) {
@@ -91,6 +98,7 @@ export async function pushListingStock(
         quantity: result.quantity,
         at: at(),
         committedAtBase: moved.committedAtBase,
+        race: onChannel === null ? undefined : { from: readAt, to: at() },
       })
       count(result.status)
       if (decision.reason === 'lower') count('lowered')

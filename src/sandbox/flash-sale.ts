@@ -211,13 +211,16 @@ export async function runFlashSale(
 }
 
 /**
- * A channel agrees with the hub when it offers what the hub believes it offers, with no write in
- * flight, and (shared) that is its whole quantity.
+ * A channel agrees with the hub when no write is in flight and (shared) it offers its whole
+ * quantity, or (partitioned) it offers no more than the hub believes: the hub counts a unit as
+ * still offered when a write may have overwritten a sale, until reconciliation reads the channel.
  */
 function agrees(l: ListingView, onChannel: number | undefined): boolean {
   const a = l.allocation
-  if (!a || a.inflight !== null || onChannel !== a.offered) return false
-  return a.mode === 'partitioned' || a.offered === a.target
+  if (!a || a.inflight !== null || onChannel === undefined) return false
+  return a.mode === 'partitioned'
+    ? onChannel <= a.offered
+    : onChannel === a.offered && a.offered === a.target
 }
 
 /** The hub's count of allocation moves (`hub_stock_calls_total`, outcomes lowered and raised). */

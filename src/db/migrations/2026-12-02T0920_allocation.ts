@@ -12,6 +12,9 @@ import { sql, type Kysely } from 'kysely'
  *   Channel reports do not move them: a report's quantity is as of the channel's clock, the
  *   committed units as of the hub's, and mixing them would count some sales twice or never.
  * - `listing.inflight_quantity`: a write sent and not confirmed; counted as offered until it is.
+ * - `listing.race_from`, `listing.race_to`: the span from the read before a write to the write's
+ *   answer. An order the channel placed in it may have been overwritten by the write (channels
+ *   without compare-and-set), so it does not lower what the hub believes the channel offers.
  * - `reservation_by_sku_account`: those committed units per listing without reading the account's
  *   other SKUs.
  */
@@ -22,7 +25,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update inventory_item set on_hand_known = true`.execute(db)
   await sql`alter table listing add column offered_base integer,
                                 add column committed_at_base integer not null default 0,
-                                add column inflight_quantity integer`.execute(db)
+                                add column inflight_quantity integer,
+                                add column race_from timestamptz,
+                                add column race_to timestamptz`.execute(db)
   await sql`update listing set offered_base = last_pushed_quantity`.execute(db)
   await sql`
     create index reservation_by_sku_account on reservation (sku, channel, account_id)
@@ -37,6 +42,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index reservation_by_sku_account`.execute(db)
   await sql`alter table listing drop column offered_base, drop column committed_at_base,
-                                drop column inflight_quantity`.execute(db)
+                                drop column inflight_quantity, drop column race_from,
+                                drop column race_to`.execute(db)
   await sql`alter table inventory_item drop column on_hand_known`.execute(db)
 }

@@ -5,6 +5,8 @@ import type { Database, Listing } from '../schema.js'
 export interface ListingForAllocation extends Listing {
   readonly committed: number
   readonly recent: number
+  /** Units of orders the channel placed between the read before the last write and its answer. */
+  readonly raced: number
 }
 
 export interface SkuForAllocation {
@@ -30,15 +32,24 @@ export async function lockAllocation(trx: Kysely<Database>, sku: string): Promis
 export async function readSkuForAllocation(
   db: Kysely<Database>,
   sku: string,
-  recentSeconds: number,
+  window: {
+    readonly recentSeconds: number
+    /**
+     * How far the channel's order times and the hub's clock may disagree: a write's race span is
+     * widened by this much on each side (`STOCK_ORDER_CLOCK_SKEW_MS`).
+     */
+    readonly skewSeconds: number
+  },
 ): Promise<SkuForAllocation> {
+  const { recentSeconds, skewSeconds } = window
   const item = await db
     .selectFrom('inventory_item')
     .select(['ats', 'on_hand_known'])
     .where('sku', '=', sku)
     .executeTakeFirst()
   const { rows } = await sql<ListingForAllocation>`
-    select l.*, coalesce(c.committed, 0)::integer as committed, coalesce(c.recent, 0)::integer as recent
+    select l.*, coalesce(c.committed, 0)::integer as committed, coalesce(c.recent, 0)::integer as recent,
+           coalesce(w.raced, 0)::integer as raced
       from listing l
       left join lateral (
         select sum(r.held + r.consumed) as committed,
@@ -46,6 +57,16 @@ export async function readSkuForAllocation(
                  where r.updated_at > now() - make_interval(secs => ${recentSeconds})) as recent
           from reservation r
          where r.sku = l.sku and r.channel = l.channel and r.account_id = l.account_id) c on true
+      left join lateral (
+        select sum(r.held + r.consumed) as raced
+          from reservation r
+          join sales_order o
+            on o.channel = r.channel and o.account_id = r.account_id and o.external_id = r.order_id
+         where l.race_from is not null
+           and r.sku = l.sku and r.channel = l.channel and r.account_id = l.account_id
+           and (o.snapshot->>'placedAt')::timestamptz
+               between l.race_from - make_interval(secs => ${skewSeconds})
+                   and l.race_to + make_interval(secs => ${skewSeconds})) w on true
      where l.sku = ${sku}
      order by l.id`.execute(db)
   return { item, listings: rows }

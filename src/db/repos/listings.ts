@@ -179,6 +179,8 @@ export interface PushRecord {
    * heard by now is taken to have come before the write.
    */
   readonly committedAtBase?: number
+  /** From the read before the write to its answer (see `race_from`); absent without a read. */
+  readonly race?: { readonly from: Date; readonly to: Date }
 }
 
 /**
@@ -203,6 +205,8 @@ export async function recordPush(
             last_pushed_at: push.at,
             offered_base: push.quantity,
             committed_at_base: push.committedAtBase ?? committedNow,
+            race_from: push.race?.from ?? null,
+            race_to: push.race?.to ?? null,
           }
         : {}),
     })

@@ -6,7 +6,7 @@ import { readStockMode, type AccountStockMode } from '../../inventory/onboarding
 import { adoptAccount, type AdoptDeps } from '../../pipeline/adopt-account.js'
 import { switchStockLive, type GoLiveDeps } from '../../pipeline/account-go-live.js'
 import { findStockAccount } from '../../pipeline/onboarding-account.js'
-import { onboardingDryRun } from '../../pipeline/onboarding-dry-run.js'
+import { type DryRunDeps, onboardingDryRun } from '../../pipeline/onboarding-dry-run.js'
 import type { AppEnv } from '../env.js'
 import { actorOf } from '../middleware/audit.js'
 import { badRequest, parseJsonRequest } from './request-body.js'
@@ -23,7 +23,7 @@ const PROGRESS_EVERY = 100
  * live or back. An unknown channel is a 400 and an unknown account a 404, each naming it, before
  * anything is read or changed.
  */
-export function adminAccountRoutes(deps: AdoptDeps & GoLiveDeps) {
+export function adminAccountRoutes(deps: AdoptDeps & GoLiveDeps & DryRunDeps) {
   const app = new Hono<AppEnv>()
   app.get('/:channel/:account/stock', async (c) => {
     const { account } = target(c, deps)

@@ -10,7 +10,7 @@ import {
   createInventoryWriter,
   type InventoryCommandDeps,
 } from '../../pipeline/inventory-commands.js'
-import { allocationView } from '../../pipeline/plan-push.js'
+import { allocationView, allocationWindow } from '../../pipeline/plan-push.js'
 import { isUnstorableValueError, PG_INTEGER, PgInteger } from '../../storable.js'
 import type { AppEnv } from '../env.js'
 import { badRequest, parseJsonRequest } from './request-body.js'
@@ -113,7 +113,12 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
     const listings = await listListings(deps.db, { sku })
     const stock = await readLocationStock(deps.db, sku, deps.accounts.locations)
     const held = listings.filter(isChannelHeld)
-    const allocation = await allocationView(deps.db, deps.accounts, sku)
+    const allocation = await allocationView(
+      deps.db,
+      deps.accounts,
+      sku,
+      allocationWindow(deps.config.stock),
+    )
     return c.json({
       ...itemView(item),
       onHandKnown: allocation.onHandKnown,
