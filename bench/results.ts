@@ -1,11 +1,12 @@
 // The shape of a benchmark run's results (written as JSON); goals.ts holds what they are judged by.
+import type { CatalogResult } from './catalog.js'
 import type { EndToEndResult } from './end-to-end.js'
 import type { IngressResult } from './ingress.js'
 import type { MemoryResult } from './memory.js'
 import type { StockSyncResult } from './stock-sync.js'
 
-export type Part = 'ingress' | 'e2e' | 'ledger' | 'stock' | 'memory'
-export const PARTS: readonly Part[] = ['ingress', 'e2e', 'ledger', 'stock', 'memory']
+export type Part = 'ingress' | 'e2e' | 'ledger' | 'stock' | 'catalog' | 'memory'
+export const PARTS: readonly Part[] = ['ingress', 'e2e', 'ledger', 'stock', 'catalog', 'memory']
 
 export interface Results {
   readonly date: string
@@ -24,5 +25,6 @@ export interface Results {
   /** bench/ledger.ts's result, once it exists. */
   readonly ledger?: unknown
   readonly stockSync?: StockSyncResult
+  readonly catalog?: CatalogResult
   readonly memory?: MemoryResult
 }

@@ -3,12 +3,14 @@
 //   e2e        end to end at rising fixed rates, per hub layout, until a rate is not sustained;
 //   ledger     adjustments per second accepted on one hot SKU (bench/ledger.ts);
 //   stock      stock sync after a burst of changes (bench/stock-sync.ts);
+//   catalog    a recount of a whole catalog on four channels, against the channels' floor
+//              (bench/catalog.ts, issue 15);
 //   memory     Redis memory under the run's queue prefix over BENCH_MEMORY_WEBHOOKS webhooks.
 // Every hub gets a fresh database and queue prefix and is removed afterwards, also on SIGINT.
 // Results go to stdout and bench/results/<time>.json; child process logs to bench/results/<time>-logs.
 //
 // Knobs (environment variables; "quick" is the value with BENCH_QUICK=1):
-//   BENCH_ONLY=ingress|e2e|ledger|stock|memory  one part (or a comma-separated list); default all
+//   BENCH_ONLY=ingress|e2e|ledger|stock|catalog|memory  one part (or a comma-separated list); default all
 //   BENCH_QUICK=1                  short everything, for development (about 2 minutes)
 //   BENCH_WRK_THREADS=1            wrk -t for every part (connections must be a multiple of it)
 //   BENCH_QUIET_WAIT_SECONDS=30    before each measurement, wait up to this long (quick 2) for the
@@ -24,6 +26,8 @@
 //            endpoint's CPU per request, the baseline printed next to the hub's CPU per webhook
 //   ledger:  BENCH_LEDGER_SECONDS=10 (quick 3)  BENCH_LEDGER_CONNECTIONS=64
 //   stock:   BENCH_STOCK_RUNS=10 (quick 2)  BENCH_STOCK_CHANGES=1000 (quick 200)
+//   catalog: BENCH_CATALOG_SKUS=10000 (quick 1000)  BENCH_CATALOG_VARIANTS=10 (SKUs per product)
+//            BENCH_CATALOG_CONCURRENCY=32 (recount requests in flight)
 //   memory:  BENCH_MEMORY_WEBHOOKS=1000000 (quick 3000)  BENCH_MEMORY_CONNECTIONS=32 (quick 16)
 //            BENCH_MEMORY_LAYOUT=api+worker (every webhook a BullMQ job; all: none in the happy path)
 //            BENCH_MEMORY_MAX_BACKLOG=20000 (quick 1000): pause wrk above this many unprocessed
@@ -99,6 +103,11 @@ const settings = {
     connections: num('BENCH_LEDGER_CONNECTIONS', 64),
   },
   stock: { runs: num('BENCH_STOCK_RUNS', 10, 2), changes: num('BENCH_STOCK_CHANGES', 1000, 200) },
+  catalog: {
+    skus: num('BENCH_CATALOG_SKUS', 10_000, 1_000),
+    variantsPerProduct: Math.max(1, num('BENCH_CATALOG_VARIANTS', 10)),
+    concurrency: Math.max(1, num('BENCH_CATALOG_CONCURRENCY', 32)),
+  },
   memory: {
     layout: (process.env.BENCH_MEMORY_LAYOUT ?? 'api+worker') as HubLayout,
     webhooks: num('BENCH_MEMORY_WEBHOOKS', 1_000_000, 3_000),
@@ -198,6 +207,14 @@ async function main(): Promise<number> {
         const r = await measureStockSync(settings.stock.runs, settings.stock.changes)
         results.stockSync = r
         print(formatStockSync(r))
+        break
+      }
+      case 'catalog': {
+        // Loaded only when needed, as stock-sync.ts is.
+        const { formatCatalog, measureCatalog } = await import('./catalog.js')
+        const r = await measureCatalog(settings.catalog)
+        results.catalog = r
+        print(formatCatalog(r))
         break
       }
       case 'memory': {

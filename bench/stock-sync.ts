@@ -2,21 +2,10 @@
 // until every channel's emulated listing shows the final quantity, and how many channel calls the
 // burst cost. The hub runs in this process (API, workers, relay) against the marketplace emulator,
 // with its own database and queue prefix; changes are on-hand adjustments over HTTP.
-import { randomBytes } from 'node:crypto'
-import { request } from 'undici'
-import { loadConfig, sandboxAccounts } from '../src/config/index.js'
-import { closeDeps, createDeps } from '../src/deps.js'
-import { ensureDatabase, migrateToLatest } from '../src/db/migrate.js'
-import { createDb, createPool } from '../src/db/client.js'
 import { CHANNEL_IDS } from '../src/events/index.js'
-import { createApp } from '../src/http/app.js'
-import { startHttp } from '../src/http/server.js'
-import { createLogger } from '../src/logger.js'
 import { emulatedChannels } from '../src/sandbox/channels.js'
-import { startEmulator } from '../src/sandbox/emulator.js'
-import { startWorkers } from '../workers/index.js'
+import { startInProcessHub } from './in-process-hub.js'
 import { percentiles, type Percentiles } from './stats.js'
-import { databaseUrl, deleteQueuePrefix, dropDatabase, REDIS_URL } from './stores.js'
 
 /**
  * Issue #12's aim for a 1,000-change burst: every listing final within this long of the first
@@ -42,39 +31,7 @@ export interface StockSyncResult {
 }
 
 export async function measureStockSync(runs: number, changes: number): Promise<StockSyncResult> {
-  const suffix = randomBytes(4).toString('hex')
-  const dbName = `hub_bench_stock_${suffix}`
-  const prefix = `hub-bench-stock-${suffix}`
-  const adminToken = `bench_${randomBytes(12).toString('hex')}`
-  const emulator = await startEmulator({ port: 0 })
-  const config = {
-    ...loadConfig({
-      DATABASE_URL: databaseUrl(dbName),
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'error',
-      RELAY_MIN_INTERVAL_MS: '10',
-    }),
-    accounts: sandboxAccounts(emulator.url),
-  }
-  await ensureDatabase(config.db.url)
-  const migrator = createDb(createPool({ ...config.db, poolMax: 1 }))
-  await migrateToLatest(migrator)
-  await migrator.destroy()
-  const deps = createDeps(config, { log: createLogger({ level: 'error' }) })
-  const workers = startWorkers(deps)
-  const server = await startHttp(createApp(deps), { host: '127.0.0.1', port: 0 })
-  const hub = `http://127.0.0.1:${server.port}`
-  const admin = async (method: 'PUT' | 'POST', path: string, body: unknown) => {
-    const res = await request(new URL(path, hub), {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    await res.body.dump()
-    if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode}`)
-  }
+  const { emulator, admin, close } = await startInProcessHub('stock')
   const sku = 'BENCH-SKU'
   const offered = () => CHANNEL_IDS.map((c) => emulator.state(c).stock.get(sku))
   const until = async (done: () => boolean, timeoutMs = 120_000) => {
@@ -142,12 +99,7 @@ export async function measureStockSync(runs: number, changes: number): Promise<S
       writesPerRun: Object.fromEntries(CHANNEL_IDS.map((c) => [c, writes[c]! / runs])),
     }
   } finally {
-    await server.close()
-    await workers.close()
-    await closeDeps(deps)
-    await emulator.close()
-    await dropDatabase(dbName)
-    await deleteQueuePrefix(prefix)
+    await close()
   }
 }
 

@@ -127,6 +127,44 @@ describe('listings', () => {
     expect(await hub.deps.db.selectFrom('listing').selectAll().execute()).toEqual([])
   })
 
+  it('takes the 10,000 rows it allows at once (more parameters than one statement binds), all or nothing', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({
+      sku: `MANY-${i}`,
+      channel: 'walmart',
+      account: 'demo',
+    }))
+    expect((await json('PUT', '/v1/listings', { listings: many })).status).toBe(200)
+    const count = async (prefix: string) =>
+      (
+        await hub.deps.db
+          .selectFrom('listing')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('sku', 'like', `${prefix}%`)
+          .executeTakeFirstOrThrow()
+      ).n
+    expect(await count('MANY-')).toBe('10000')
+    // Two inventory sources for one SKU in the second statement's rows: the first's are undone.
+    const row = (sku: string, unit: string, inventorySource: boolean) => ({
+      sku,
+      channel: 'walmart' as const,
+      accountId: 'demo',
+      unit: { sku: unit },
+      unitKey: `${unit}@`,
+      channelSku: unit,
+      policy: {},
+      inventorySource,
+    })
+    const rows = [
+      ...Array.from({ length: 6_000 }, (_, i) => row(`ATOMIC-${i}`, `ATOMIC-${i}`, false)),
+      row('ATOMIC-DUP', 'ATOMIC-DUP-1', true),
+      row('ATOMIC-DUP', 'ATOMIC-DUP-2', true),
+    ]
+    await expect(upsertListings(hub.deps.db, rows)).rejects.toMatchObject({
+      constraint: 'listing_one_inventory_source',
+    })
+    expect(await count('ATOMIC-')).toBe('0')
+  })
+
   it('maps a channel order line to the internal SKU by the listing’s channel SKU', async () => {
     const res = await json('PUT', '/v1/listings', {
       listings: [

@@ -18,10 +18,31 @@ export interface ListingInput {
 }
 
 /**
- * Creates or replaces listings by their unit (a unit maps to one SKU); returns their ids. A
- * second inventory source for one SKU violates `listing_one_inventory_source`.
+ * Rows per INSERT: each row binds 9 parameters, and PostgreSQL's protocol counts a statement's
+ * parameters in 16 bits (at most 65,535), so the 10,000 rows `PUT /v1/listings` takes must be
+ * split (10,000 rows in one statement failed with "bind message has 24464 parameter formats").
+ */
+const ROWS_PER_INSERT = 5_000
+
+/**
+ * Creates or replaces listings by their unit (a unit maps to one SKU); returns their ids, in the
+ * order given. All or nothing: more than one statement's worth runs in one transaction. A second
+ * inventory source for one SKU violates `listing_one_inventory_source`.
  */
 export async function upsertListings(
+  db: Kysely<Database>,
+  listings: readonly ListingInput[],
+): Promise<string[]> {
+  if (listings.length <= ROWS_PER_INSERT || db.isTransaction) {
+    const ids: string[] = []
+    for (let i = 0; i < listings.length; i += ROWS_PER_INSERT)
+      ids.push(...(await upsertChunk(db, listings.slice(i, i + ROWS_PER_INSERT))))
+    return ids
+  }
+  return db.transaction().execute((trx) => upsertListings(trx, listings))
+}
+
+async function upsertChunk(
   db: Kysely<Database>,
   listings: readonly ListingInput[],
 ): Promise<string[]> {
