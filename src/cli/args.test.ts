@@ -36,7 +36,11 @@ describe('parseCommandLine', () => {
         channels: 'all',
         duplicates: 1,
         overMs: 100,
+        allocation: 'partitioned',
       },
+    })
+    expect(parseCommandLine(['simulate', 'flash-sale', '--allocation', 'shared'])).toMatchObject({
+      flags: { allocation: 'shared' },
     })
   })
 
@@ -71,6 +75,10 @@ describe('parseCommandLine', () => {
       'option --on-hand: write a value starting with "-" as --on-hand=<value>',
     ],
     [['simulate', 'flash-sale', '--on-hand=-1'], '--on-hand must be a whole number (got "-1")'],
+    [
+      ['simulate', 'flash-sale', '--allocation', 'fair'],
+      '--allocation must be partitioned, shared or auto (got "fair")',
+    ],
     [
       ['stock'],
       'usage: hub stock adopt|dry-run|go-live|onboarding --channel <channel> --account <id>',

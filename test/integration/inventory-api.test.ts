@@ -269,12 +269,15 @@ describe('reconciliation', () => {
 
     // Selling: an order heard in the window, then one unit fewer than believed on the channel, a
     // sale whose order has not arrived. It counts as offered until it does, and is not lost twice.
-    const placed = emulatedChannels.walmart.placeOrder(state, [{ sku, quantity: 1 }], new Date())
+    // Placed well after the push's span (STOCK_ORDER_CLOCK_SKEW_MS), so the push cannot have
+    // overwritten it.
+    const later = () => new Date(Date.now() + 10_000)
+    const placed = emulatedChannels.walmart.placeOrder(state, [{ sku, quantity: 1 }], later())
     if (!placed.accepted) throw new Error(placed.reason)
     for (const webhook of placed.webhooks) await receive(webhook)
     await settleChangedSkus(hub.deps)
     expect(await offered()).toBe(7)
-    const second = emulatedChannels.walmart.placeOrder(state, [{ sku, quantity: 1 }], new Date())
+    const second = emulatedChannels.walmart.placeOrder(state, [{ sku, quantity: 1 }], later())
     if (!second.accepted) throw new Error(second.reason)
     expect(await checkListingStock(checks, id)).toEqual({ kind: 'done' })
     expect(await offered()).toBe(7)

@@ -13,6 +13,8 @@ const hub = useTestHub({
   accounts: () => sandboxAccounts(emulator.url),
   workers: true,
   listen: true,
+  // The emulator stamps orders with this process's clock, to the millisecond (as the simulation).
+  env: { STOCK_ORDER_CLOCK_SKEW_MS: '0' },
 })
 beforeAll(() => {
   // Shopify posts inventory_levels/update for the hub's own writes: the echoes must change nothing.
