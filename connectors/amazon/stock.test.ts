@@ -13,9 +13,13 @@ import {
   QUOTA_EXCEEDED,
   spApiError,
 } from '../../src/sandbox/amazon/index.js'
-import type { WaitingClock } from '../shared/feed-wait.js'
 import type { BulkStockItem } from '../types.js'
-import { clientContext, failure, testClock } from '../../test/helpers/channel-client.js'
+import {
+  clientContext,
+  failure,
+  testClock,
+  watchingClock,
+} from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import {
   BASE,
@@ -244,16 +248,11 @@ describe('bulk (JSON_LISTINGS_FEED)', () => {
     }) satisfies BulkStockItem<AmazonUnit>
   /** The test clock, noting the feed's stock of `sku` each time the client waits to poll again. */
   const watching = (sku: string) => {
-    const seen: (number | undefined)[] = []
-    const watched: WaitingClock = {
-      now: clock.now,
-      wait: (ms) => {
-        seen.push(emulator.state.stock.get(sku))
-        clock.advance(ms)
-        return Promise.resolve()
-      },
+    const watched = watchingClock(clock, () => emulator.state.stock.get(sku))
+    return {
+      seen: watched.seen,
+      client: createAmazonClient(feedCredentials, clientContext(watched.clock)),
     }
-    return { seen, client: createAmazonClient(feedCredentials, clientContext(watched)) }
   }
   const feedCredentials = AmazonCredentials.parse({
     ...credentials,

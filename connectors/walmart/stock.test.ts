@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest'
 import { walmartErrorEntry } from '../../src/sandbox/walmart/admission.js'
 import { walmartEmulator } from '../../src/sandbox/walmart/index.js'
 import { OTHER_SHIP_NODE, SHIP_NODE } from '../../src/sandbox/walmart/seller.js'
-import { clientContext, failure, testClock } from '../../test/helpers/channel-client.js'
+import {
+  clientContext,
+  failure,
+  testClock,
+  watchingClock,
+} from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
 import type { ListingRef } from '../../src/events/index.js'
 import { createWalmartClient } from './client.js'
@@ -15,7 +20,6 @@ import { walmart } from './index.js'
 import { walmartStock, type WalmartUnit } from './stock.js'
 import { FEED_POLL, FEEDS_PER_HOUR } from './feeds.js'
 import { DEFAULT_FEED_TIMINGS } from '../../src/sandbox/walmart/feeds.js'
-import type { WaitingClock } from '../shared/feed-wait.js'
 import type { BulkStockItem } from '../types.js'
 
 const BASE = 'https://marketplace.walmart.test'
@@ -194,16 +198,11 @@ describe('bulk (inventory feed)', () => {
     }) satisfies BulkStockItem<WalmartUnit>
   /** A client on the test clock, noting the default node's level of `sku` at each wait. */
   const watching = (sku: string) => {
-    const seen: (number | undefined)[] = []
-    const watched: WaitingClock = {
-      now: clock.now,
-      wait: (ms) => {
-        seen.push(emulator.state.stock.get(sku))
-        clock.advance(ms)
-        return Promise.resolve()
-      },
+    const watched = watchingClock(clock, () => emulator.state.stock.get(sku))
+    return {
+      seen: watched.seen,
+      client: createWalmartClient(credentials, clientContext(watched.clock)),
     }
-    return { seen, client: createWalmartClient(credentials, clientContext(watched)) }
   }
   const feedPosts = () =>
     emulator.state.requests.filter((r) => r.method === 'POST' && r.path === '/v3/feeds')

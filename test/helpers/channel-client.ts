@@ -38,6 +38,29 @@ export function testClock(start: Date): TestClock {
   }
 }
 
+/**
+ * The test clock for a client that polls (a feed's status): each time the client waits, `observe`
+ * is noted in `seen` and the clock moves on by the wait, so a test sees what the marketplace held
+ * at every poll without sleeping.
+ */
+export function watchingClock<T>(
+  clock: TestClock,
+  observe: () => T,
+): { readonly seen: T[]; readonly clock: TestClock } {
+  const seen: T[] = []
+  return {
+    seen,
+    clock: {
+      ...clock,
+      wait: (ms) => {
+        seen.push(observe())
+        clock.advance(ms)
+        return Promise.resolve()
+      },
+    },
+  }
+}
+
 /** The context a client under test gets: the test clock, and a transport msw sees. */
 export function clientContext(clock: Clock): ClientContext {
   return { transport: fetchTransport(), clock }
