@@ -64,14 +64,16 @@ async function claimBatch(
 ): Promise<string[]> {
   if ((await queue.getWaitingCount()) + 1 < bulk.minItems) return []
   const waiting = await queue.getJobs(['waiting'], 0, bulk.maxItems - 2)
-  const claimed: string[] = []
-  for (const job of waiting) {
-    if (job.data.kind !== 'push') continue
-    const removed = await job.remove().then(
-      () => true,
-      () => false,
-    )
-    if (removed) claimed.push(job.data.listingId)
-  }
-  return claimed
+  // Removed concurrently: ioredis writes the commands on its one connection without waiting for
+  // each reply, so the batch costs about one round trip instead of one per job.
+  const pushes = waiting.filter((job) => job.data.kind === 'push')
+  const removed = await Promise.all(
+    pushes.map((job) =>
+      job.remove().then(
+        () => true,
+        () => false,
+      ),
+    ),
+  )
+  return pushes.filter((_, i) => removed[i]).map((job) => job.data.listingId)
 }

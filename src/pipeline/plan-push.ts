@@ -1,8 +1,11 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import {
   lockAllocation,
+  lockAllocations,
   markInflight,
+  markInflights,
   readSkuForAllocation,
+  readSkusForAllocation,
   type ListingForAllocation,
 } from '../db/repos/allocation.js'
 import type { ListingRoute } from '../db/repos/listings.js'
@@ -121,6 +124,105 @@ export async function planPush(
     if (decision.kind === 'write') await markInflight(trx, listingId, decision.quantity)
     const donors = routes(listings.filter((l) => plan.donors.includes(l.id)))
     return { ...base, decision, donors }
+  })
+}
+
+/**
+ * `planPush` for many listings in one transaction and a handful of statements (a bulk push plans
+ * a whole call's worth at once): the SKUs' allocation locks are taken together, in sorted order;
+ * each account's liveness is read once; the writes are marked in flight in one update. The
+ * decisions are those `planPush` would make called on each listing in turn, in the order given:
+ * a write marked in flight counts in the plans of the SKU's later listings, as it would once
+ * marked (planAllocation's raises take room from what the others may offer, `inflight` included).
+ */
+export async function planPushes(
+  db: Kysely<Database>,
+  accounts: AccountDirectory,
+  listingIds: readonly string[],
+  window: AllocationWindow,
+): Promise<Map<string, PlannedPush | StepResult>> {
+  const ids = [...new Set(listingIds)]
+  const planned = new Map<string, PlannedPush | StepResult>()
+  if (ids.length === 0) return planned
+  const found = await db
+    .selectFrom('listing')
+    .select(['id', 'sku'])
+    .where('id', '=', sql<string>`any(${ids}::bigint[])`)
+    .execute()
+  const skuOf = new Map(found.map((f) => [f.id, f.sku]))
+  for (const id of ids) if (!skuOf.has(id)) planned.set(id, { kind: 'done' }) // deleted since queued
+  if (found.length === 0) return planned
+  const skus = [...new Set(found.map((f) => f.sku))]
+  return db.transaction().execute(async (trx) => {
+    await lockAllocations(trx, skus)
+    const bySku = await readSkusForAllocation(trx, skus, window)
+    const live = new Map<Account, boolean>()
+    const isLive = async (account: Account) => {
+      if (!live.has(account)) live.set(account, await isAccountLive(trx, account))
+      return live.get(account)!
+    }
+    const capsOf = new Map<string, Map<string, number>>()
+    const writes: { id: string; quantity: number }[] = []
+    for (const id of ids) {
+      const sku = skuOf.get(id)
+      if (sku === undefined) continue
+      const { item, listings } = bySku.get(sku)!
+      const row = listings.find((l) => l.id === id)
+      if (!row) {
+        planned.set(id, { kind: 'done' })
+        continue
+      }
+      const own = resolveListingChannel(accounts, row)
+      if ('kind' in own) {
+        planned.set(id, own)
+        continue
+      }
+      const routes = (ls: readonly ListingForAllocation[]) =>
+        ls
+          .filter((l) => l.id !== id)
+          .map((l) => ({ id: l.id, channel: l.channel, account_id: l.account_id, sku: l.sku }))
+      // The row as read, as `planPush` returns it (before its own write is marked).
+      const base = {
+        ...own,
+        listing: { ...row },
+        believed: believedNow(row),
+        donors: [],
+        siblings: routes(listings),
+      }
+      const hold = (status: 'held' | 'not-live', reason: string) =>
+        planned.set(id, { ...base, decision: { kind: 'hold', status, reason } })
+      if (!(await isLive(own.account))) {
+        hold('not-live', notLiveReason(own.account))
+        continue
+      }
+      if (!item?.on_hand_known && own.policy.pushUnknownOnHand !== true) {
+        hold(
+          'held',
+          `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`,
+        )
+        continue
+      }
+      if (isChannelHeld(row)) {
+        hold('held', 'the channel holds this stock (Amazon FBA): it is reported, never pushed')
+        continue
+      }
+      let caps = capsOf.get(sku)
+      if (!caps) {
+        caps = await locationCaps(trx, accounts, sku, listings)
+        capsOf.set(sku, caps)
+      }
+      const plan = allocate(accounts, item?.ats ?? 0, listings, caps)
+      const decision = plan.decisions.get(id)!
+      if (decision.kind === 'write') {
+        writes.push({ id, quantity: decision.quantity })
+        // What the SKU's later listings see, as they would after `markInflight`.
+        Object.assign(row, { inflight_quantity: decision.quantity })
+      }
+      const donors = routes(listings.filter((l) => plan.donors.includes(l.id)))
+      planned.set(id, { ...base, decision, donors })
+    }
+    await markInflights(trx, writes)
+    return planned
   })
 }
 

@@ -1,5 +1,10 @@
 import { sql } from 'kysely'
-import { recordPush, recordPushNotSent, type ListingRoute } from '../db/repos/listings.js'
+import {
+  recordPushes,
+  recordPushesNotSent,
+  type ListingRoute,
+  type PushRecord,
+} from '../db/repos/listings.js'
 import { partitionedWrite } from '../inventory/allocation.js'
 import {
   ChannelApiError,
@@ -9,7 +14,7 @@ import {
   type ChannelClient,
 } from '../../connectors/index.js'
 import { isStepResult, stockCallFailure } from './listing-stock.js'
-import { allocationWindow, planPush, type PlannedPush } from './plan-push.js'
+import { allocationWindow, planPushes, type PlannedPush } from './plan-push.js'
 import type { PushDeps, PushOutcome } from './push-stock.js'
 import { DONE, type StepResult } from './step-result.js'
 
@@ -39,20 +44,29 @@ export async function pushListingsInBulk(
   const startedAt = new Date()
   const due: Due[] = []
   const again: ListingRoute[] = []
+  // Records are written together, one statement each before and after every call.
+  const notSent: Parameters<typeof recordPushesNotSent>[1][number][] = []
+  const failed: PushRecordOf[] = []
+  const donors: ListingRoute[] = []
   let bulk: BulkStockSupport<unknown, ChannelClient> | undefined
   let client: ChannelClient | undefined
-  for (const id of listingIds) {
-    const planned = await planPush(deps.db, deps.accounts, id, allocationWindow(deps.config.stock))
+  const plans = await planPushes(
+    deps.db,
+    deps.accounts,
+    listingIds,
+    allocationWindow(deps.config.stock),
+  )
+  for (const [id, planned] of plans) {
     if (isStepResult(planned)) continue // deleted, or its account gone: nothing to send
     const { decision, listing } = planned
-    if (planned.donors.length > 0) await deps.queues.stock.enqueue('push', planned.donors)
+    donors.push(...planned.donors)
     if (decision.kind === 'hold') {
       count('held')
-      await recordPushNotSent(deps.db, id, deps.clock.now(), decision)
+      notSent.push({ id, at: deps.clock.now(), held: decision })
       continue
     }
     if (decision.kind !== 'write') {
-      await recordPushNotSent(deps.db, id, deps.clock.now())
+      notSent.push({ id, at: deps.clock.now() })
       continue
     }
     bulk = planned.stock.bulk
@@ -66,7 +80,7 @@ export async function pushListingsInBulk(
         onChannel = (await planned.stock.read(planned.client, planned.unit)) ?? 0
       } catch (err) {
         const outcome = stockCallFailure(err, planned.stock.throttlePauseMs)
-        await recordFailure(deps, id, outcome)
+        failed.push(failure(deps, id, outcome))
         again.push(route(listing))
         continue
       }
@@ -77,7 +91,7 @@ export async function pushListingsInBulk(
         : partitionedWrite(decision.quantity, planned.believed, onChannel, listing.committed)
     const fit = fitQuantity(planned.stock.quantityRange, moved.quantity)
     if (!fit.ok) {
-      await recordFailure(deps, id, { kind: 'permanent', reason: fit.reason })
+      failed.push(failure(deps, id, { kind: 'permanent', reason: fit.reason }))
       count('failed')
       continue
     }
@@ -90,6 +104,9 @@ export async function pushListingsInBulk(
       readAt: onChannel === null ? undefined : readAt,
     })
   }
+  if (donors.length > 0) await deps.queues.stock.enqueue('push', donors)
+  await recordPushesNotSent(deps.db, notSent)
+  await recordPushes(deps.db, failed)
   if (!bulk || !client || due.length === 0) return finish(deps, again, DONE)
   for (let i = 0; i < due.length; i += bulk.maxItems) {
     const chunk = due.slice(i, i + bulk.maxItems)
@@ -108,18 +125,22 @@ export async function pushListingsInBulk(
     } catch (err) {
       const outcome = stockCallFailure(err, chunk[0]!.planned.stock.throttlePauseMs)
       count(outcome.kind === 'later' ? 'throttled' : 'failed')
-      for (const d of due.slice(i)) {
-        await recordFailure(deps, d.planned.listing.id, outcome)
-        again.push(route(d.planned.listing))
-      }
+      const rest = due.slice(i)
+      await recordPushes(
+        deps.db,
+        rest.map((d) => failure(deps, d.planned.listing.id, outcome)),
+      )
+      again.push(...rest.map((d) => route(d.planned.listing)))
       return finish(deps, again, outcome)
     }
     const byKey = new Map(results.map((r) => [r.key, r]))
+    const records: PushRecordOf[] = []
     for (const d of chunk) {
       const id = d.planned.listing.id
       const result = byKey.get(id)
       if (result?.ok) {
-        await recordPush(deps.db, id, {
+        records.push({
+          id,
           status: result.status,
           quantity: result.quantity,
           at: deps.clock.now(),
@@ -139,10 +160,11 @@ export async function pushListingsInBulk(
         new ChannelApiError('transient', `the bulk answer named no result for ${id}`)
       const outcome = stockCallFailure(error, d.planned.stock.throttlePauseMs)
       count(error.details.code === 'stale' ? 'stale' : 'failed')
-      await recordFailure(deps, id, outcome)
+      records.push(failure(deps, id, outcome))
       // A stale compare-and-set or a passing failure: the single push reads and tries again.
       if (outcome.kind !== 'permanent') again.push(route(d.planned.listing))
     }
+    await recordPushes(deps.db, records)
   }
   // A SKU that changed after its listing was planned may need another value than the one sent.
   const changed = await skusChangedSince(
@@ -165,13 +187,16 @@ async function finish(
   return result
 }
 
-async function recordFailure(deps: PushDeps, id: string, outcome: StepResult): Promise<void> {
-  await recordPush(deps.db, id, {
+type PushRecordOf = { readonly id: string } & PushRecord
+
+function failure(deps: PushDeps, id: string, outcome: StepResult): PushRecordOf {
+  return {
+    id,
     status: 'failed',
     error: 'reason' in outcome ? outcome.reason : outcome.kind,
     at: deps.clock.now(),
     keepInflight: outcome.kind === 'retry',
-  })
+  }
 }
 
 function route(l: PlannedPush['listing']): ListingRoute {

@@ -5,6 +5,12 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import type { ChannelId } from '../../src/events/index.js'
+import {
+  allocationWindow,
+  planPush,
+  planPushes,
+  type PlannedPush,
+} from '../../src/pipeline/plan-push.js'
 import { pushListingStock } from '../../src/pipeline/push-stock.js'
 import { pushListingsInBulk } from '../../src/pipeline/push-stock-bulk.js'
 import { emulatedChannels } from '../../src/sandbox/channels.js'
@@ -146,6 +152,90 @@ describe('bulk pushes', () => {
         quantity: 10 + i,
         status: 'applied',
       })
+  })
+})
+
+describe('planning a batch', () => {
+  const channels: ChannelId[] = ['shopify', 'walmart', 'tiktok-shop']
+
+  /**
+   * One set of SKUs: `P` partitioned at 12 with its channels believed to offer 5/3/3 (targets
+   * 4/4/4: one room of one unit for two raises), `L` partitioned at 6 offering 5/5/5 (every
+   * listing lowered), `H` with its on-hand unknown (held). Returns the listings in the order planned.
+   */
+  async function build(prefix: string): Promise<string[]> {
+    const offer = async (ids: Map<ChannelId, string>, base: readonly number[]) => {
+      for (const [i, c] of channels.entries())
+        await hub.deps.db
+          .updateTable('listing')
+          .set({ offered_base: base[i]!, committed_at_base: 0 })
+          .where('id', '=', ids.get(c)!)
+          .execute()
+    }
+    const p = await list(`${prefix}-P`, channels)
+    const l = await list(`${prefix}-L`, channels)
+    const h = await list(`${prefix}-H`, channels)
+    expect((await setOnHand(`${prefix}-P`, 12)).status).toBe(200)
+    expect((await setOnHand(`${prefix}-L`, 6)).status).toBe(200)
+    await offer(p, [5, 3, 3])
+    await offer(l, [5, 5, 5])
+    return [
+      p.get('walmart')!,
+      h.get('shopify')!,
+      l.get('tiktok-shop')!,
+      p.get('tiktok-shop')!,
+      l.get('shopify')!,
+      p.get('shopify')!,
+      h.get('walmart')!,
+      l.get('walmart')!,
+    ]
+  }
+
+  // The two sets differ only in their SKUs' prefix, which a held listing's reason names.
+  const shape = (prefix: string, p: PlannedPush | { kind: string }): unknown =>
+    JSON.parse(JSON.stringify(shapeOf(p)).replaceAll(prefix, 'BATCH'))
+  const shapeOf = (p: PlannedPush | { kind: string }) =>
+    'decision' in p
+      ? {
+          channel: p.listing.channel,
+          decision: p.decision,
+          believed: p.believed,
+          donors: p.donors.map((d) => d.channel).sort(),
+          siblings: p.siblings.map((d) => d.channel).sort(),
+        }
+      : p
+
+  const inflight = async (ids: readonly string[]) => {
+    const rows = await hub.deps.db
+      .selectFrom('listing')
+      .select(['id', 'inflight_quantity'])
+      .where('id', 'in', ids)
+      .execute()
+    return ids.map((id) => rows.find((r) => r.id === id)!.inflight_quantity)
+  }
+
+  it('decides as planning each listing in turn would, and marks exactly the writes in flight', async () => {
+    const batch = await build('BATCH-A')
+    const single = await build('BATCH-B')
+    const window = allocationWindow(hub.deps.config.stock)
+    const planned = await planPushes(hub.deps.db, hub.deps.accounts, batch, window)
+    const one: unknown[] = []
+    for (const id of single)
+      one.push(shape('BATCH-B', await planPush(hub.deps.db, hub.deps.accounts, id, window)))
+    const many = batch.map((id) => shape('BATCH-A', planned.get(id)!))
+    expect(many).toEqual(one)
+    // The one unit of room goes to the first of the two raises planned; the second keeps.
+    expect(many[0]).toMatchObject({ decision: { kind: 'write', reason: 'raise', quantity: 4 } })
+    expect(many[3]).toMatchObject({ decision: { kind: 'keep' } })
+    expect(many[1]).toMatchObject({ decision: { kind: 'hold', status: 'held' } })
+    for (const i of [2, 4, 7])
+      expect(many[i]).toMatchObject({ decision: { kind: 'write', reason: 'lower', quantity: 2 } })
+    const writes = batch.map((id) => {
+      const p = planned.get(id)!
+      return 'decision' in p && p.decision.kind === 'write' ? p.decision.quantity : null
+    })
+    expect(await inflight(batch)).toEqual(writes)
+    expect(await inflight(single)).toEqual(writes)
   })
 })
 

@@ -24,6 +24,16 @@ export async function lockAllocation(trx: Kysely<Database>, sku: string): Promis
   await sql`select pg_advisory_xact_lock(hashtextextended(${`allocation:${sku}`}, 0))`.execute(trx)
 }
 
+/** The allocation's time spans (see `readSkusForAllocation`). */
+export interface AllocationReadWindow {
+  readonly recentSeconds: number
+  /**
+   * How far the channel's order times and the hub's clock may disagree: a write's race span is
+   * widened by this much on each side (`STOCK_ORDER_CLOCK_SKEW_MS`).
+   */
+  readonly skewSeconds: number
+}
+
 /**
  * The SKU's available-to-sell and every listing of it, each with the units its account's orders
  * committed (held plus shipped: shipping does not give a unit back to the channel; a
@@ -32,21 +42,35 @@ export async function lockAllocation(trx: Kysely<Database>, sku: string): Promis
 export async function readSkuForAllocation(
   db: Kysely<Database>,
   sku: string,
-  window: {
-    readonly recentSeconds: number
-    /**
-     * How far the channel's order times and the hub's clock may disagree: a write's race span is
-     * widened by this much on each side (`STOCK_ORDER_CLOCK_SKEW_MS`).
-     */
-    readonly skewSeconds: number
-  },
+  window: AllocationReadWindow,
 ): Promise<SkuForAllocation> {
+  return (await readSkusForAllocation(db, [sku], window)).get(sku)!
+}
+
+/**
+ * `readSkuForAllocation` for many SKUs in two statements (a bulk push plans a whole call's worth
+ * of listings at once); every SKU asked for has an entry, its listings in id order.
+ */
+export async function readSkusForAllocation(
+  db: Kysely<Database>,
+  skus: readonly string[],
+  window: AllocationReadWindow,
+): Promise<Map<string, SkuForAllocation>> {
   const { recentSeconds, skewSeconds } = window
-  const item = await db
+  const wanted = [...new Set(skus)]
+  const found = new Map<string, SkuForAllocation>(
+    wanted.map((sku) => [sku, { item: undefined, listings: [] }]),
+  )
+  if (wanted.length === 0) return found
+  const one = wanted.length === 1
+  // `=` for one SKU keeps the single push's plan (and its statement) as it was.
+  const items = await db
     .selectFrom('inventory_item')
-    .select(['ats', 'on_hand_known'])
-    .where('sku', '=', sku)
-    .executeTakeFirst()
+    .select(['sku', 'ats', 'on_hand_known'])
+    .where('sku', '=', one ? wanted[0]! : sql<string>`any(${wanted}::text[])`)
+    .execute()
+  for (const { sku, ats, on_hand_known } of items)
+    found.set(sku, { item: { ats, on_hand_known }, listings: [] })
   const { rows } = await sql<ListingForAllocation>`
     select l.*, coalesce(c.committed, 0)::integer as committed, coalesce(c.recent, 0)::integer as recent,
            coalesce(w.raced, 0)::integer as raced
@@ -67,9 +91,25 @@ export async function readSkuForAllocation(
            and (o.snapshot->>'placedAt')::timestamptz
                between l.race_from - make_interval(secs => ${skewSeconds})
                    and l.race_to + make_interval(secs => ${skewSeconds})) w on true
-     where l.sku = ${sku}
+     where ${one ? sql`l.sku = ${wanted[0]!}` : sql`l.sku = any(${wanted}::text[])`}
      order by l.id`.execute(db)
-  return { item, listings: rows }
+  for (const row of rows) found.get(row.sku)?.listings.push(row)
+  return found
+}
+
+/**
+ * `lockAllocation` for many SKUs in one statement, in sorted order: two batches sharing SKUs take
+ * them in the same order and so cannot deadlock (a single push takes one lock).
+ */
+export async function lockAllocations(
+  trx: Kysely<Database>,
+  skus: readonly string[],
+): Promise<void> {
+  const sorted = [...new Set(skus)].sort()
+  if (sorted.length === 0) return
+  // A function scan over the array yields its elements in order, so the locks are taken in it.
+  await sql`select pg_advisory_xact_lock(hashtextextended('allocation:' || s, 0))
+              from unnest(${sorted}::text[]) as s`.execute(trx)
 }
 
 /** Marks a write as sent: until confirmed, the allocation counts it as offered. */
@@ -83,6 +123,17 @@ export async function markInflight(
     .set({ inflight_quantity: quantity })
     .where('id', '=', listingId)
     .execute()
+}
+
+/** `markInflight` for many writes in one statement. */
+export async function markInflights(
+  trx: Kysely<Database>,
+  writes: ReadonlyArray<{ readonly id: string; readonly quantity: number }>,
+): Promise<void> {
+  if (writes.length === 0) return
+  await sql`update listing set inflight_quantity = v.q
+              from unnest(${writes.map((w) => w.id)}::bigint[], ${writes.map((w) => w.quantity)}::integer[]) as v(id, q)
+             where listing.id = v.id`.execute(trx)
 }
 
 /** The units the listing's account has committed of its SKU now, for `committed_at_base`. */

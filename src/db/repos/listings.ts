@@ -236,6 +236,48 @@ export async function recordPush(
 }
 
 /**
+ * `recordPush` for many listings in one statement (a bulk push's results): each row as
+ * `recordPush` would write it, `committed_at_base` included (the value given, or the units its
+ * account has committed now).
+ */
+export async function recordPushes(
+  db: Kysely<Database>,
+  records: ReadonlyArray<{ readonly id: string } & PushRecord>,
+): Promise<void> {
+  if (records.length === 0) return
+  const rows = JSON.stringify(
+    records.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      status: r.status,
+      error: r.error ?? null,
+      keep: r.keepInflight === true,
+      quantity: r.quantity ?? null,
+      base: r.committedAtBase ?? null,
+      race_from: r.race?.from.toISOString() ?? null,
+      race_to: r.race?.to.toISOString() ?? null,
+    })),
+  )
+  // A row without a quantity leaves what the channel was last told as it was.
+  await sql`
+    update listing set
+      last_push_attempt_at = v.at,
+      last_push_status = v.status,
+      last_push_error = v.error,
+      inflight_quantity = case when v.keep then listing.inflight_quantity end,
+      last_pushed_quantity = coalesce(v.quantity, listing.last_pushed_quantity),
+      last_pushed_at = case when v.quantity is null then listing.last_pushed_at else v.at end,
+      offered_base = coalesce(v.quantity, listing.offered_base),
+      committed_at_base = case when v.quantity is null then listing.committed_at_base
+                               else coalesce(v.base, ${committedNow}) end,
+      race_from = case when v.quantity is null then listing.race_from else v.race_from end,
+      race_to = case when v.quantity is null then listing.race_to else v.race_to end
+      from json_to_recordset(${rows}::json) as v(id bigint, at timestamptz, status text, error text,
+             keep boolean, quantity integer, base integer, race_from timestamptz, race_to timestamptz)
+     where listing.id = v.id`.execute(db)
+}
+
+/**
  * Records that a push ran and sent nothing: the channel offers what it should, or (`held`) must
  * not be told anything yet, and why.
  */
@@ -253,6 +295,33 @@ export async function recordPushNotSent(
     })
     .where('id', '=', id)
     .execute()
+}
+
+/** `recordPushNotSent` for many listings in one statement. */
+export async function recordPushesNotSent(
+  db: Kysely<Database>,
+  records: ReadonlyArray<{
+    readonly id: string
+    readonly at: Date
+    readonly held?: { readonly status: 'held' | 'not-live'; readonly reason: string }
+  }>,
+): Promise<void> {
+  if (records.length === 0) return
+  const rows = JSON.stringify(
+    records.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      status: r.held?.status ?? null,
+      reason: r.held?.reason ?? null,
+    })),
+  )
+  await sql`
+    update listing set
+      last_push_attempt_at = v.at,
+      last_push_status = coalesce(v.status, listing.last_push_status),
+      last_push_error = case when v.status is null then listing.last_push_error else v.reason end
+      from json_to_recordset(${rows}::json) as v(id bigint, at timestamptz, status text, reason text)
+     where listing.id = v.id`.execute(db)
 }
 
 /** Records a channel's own report of a listing's quantity. */
