@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely'
-import { readSkuForAllocation, type ListingForAllocation } from '../db/repos/allocation.js'
+import {
+  readSkuForAllocation,
+  skuOfListing,
+  type ListingForAllocation,
+} from '../db/repos/allocation.js'
 import { recordPushNotSent } from '../db/repos/listings.js'
 import type { Database } from '../db/schema.js'
 import { isChannelHeld } from '../inventory/locations.js'
@@ -39,11 +43,7 @@ export async function loadListingStock(
   listingId: string,
   window: AllocationWindow,
 ): Promise<ListingStock | StepResult> {
-  const found = await db
-    .selectFrom('listing')
-    .select('sku')
-    .where('id', '=', listingId)
-    .executeTakeFirst()
+  const found = await skuOfListing(db, listingId)
   if (!found) return { kind: 'done' } // deleted since the job was queued
   const { item, listings } = await readSkuForAllocation(db, found.sku, window)
   const row = listings.find((l) => l.id === listingId)

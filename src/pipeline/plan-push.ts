@@ -6,6 +6,7 @@ import {
   markInflights,
   readSkuForAllocation,
   readSkusForAllocation,
+  skuOfListing,
   type ListingForAllocation,
 } from '../db/repos/allocation.js'
 import type { ListingRoute } from '../db/repos/listings.js'
@@ -86,11 +87,7 @@ export async function planPush(
   listingId: string,
   window: AllocationWindow,
 ): Promise<PlannedPush | StepResult> {
-  const found = await db
-    .selectFrom('listing')
-    .select('sku')
-    .where('id', '=', listingId)
-    .executeTakeFirst()
+  const found = await skuOfListing(db, listingId)
   if (!found) return { kind: 'done' } // deleted since the job was queued
   return db.transaction().execute(async (trx) => {
     await lockAllocation(trx, found.sku)

@@ -140,3 +140,11 @@ export async function markInflights(
 export const committedNow = sql<number>`(
   select coalesce(sum(r.held + r.consumed), 0)::integer from reservation r
    where r.sku = listing.sku and r.channel = listing.channel and r.account_id = listing.account_id)`
+
+/** The SKU of a listing, or undefined when the listing is gone (deleted since its job was queued). */
+export async function skuOfListing(
+  db: Kysely<Database>,
+  listingId: string,
+): Promise<{ readonly sku: string } | undefined> {
+  return db.selectFrom('listing').select('sku').where('id', '=', listingId).executeTakeFirst()
+}
