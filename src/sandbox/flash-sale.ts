@@ -82,6 +82,7 @@ interface ListingView {
     target: number
     offered: number
     inflight: number | null
+    next: number | null
   } | null
 }
 
@@ -212,14 +213,16 @@ export async function runFlashSale(
 
 /**
  * A channel agrees with the hub when no write is in flight and (shared) it offers its whole
- * quantity, or (partitioned) it offers no more than the hub believes: the hub counts a unit as
- * still offered when a write may have overwritten a sale, until reconciliation reads the channel.
+ * quantity, or (partitioned) nothing is left to send and it offers no more than the hub believes:
+ * the hub counts a unit as still offered when a write may have overwritten a sale, until
+ * reconciliation reads the channel.
  */
 function agrees(l: ListingView, onChannel: number | undefined): boolean {
   const a = l.allocation
   if (!a || a.inflight !== null || onChannel === undefined) return false
+  // Partitioned: nothing left to send either (a lowering still due leaves `next` set).
   return a.mode === 'partitioned'
-    ? onChannel <= a.offered
+    ? onChannel <= a.offered && a.next === null
     : onChannel === a.offered && a.offered === a.target
 }
 
