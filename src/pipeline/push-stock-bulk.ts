@@ -159,8 +159,10 @@ export async function pushListingsInBulk(
         result?.error ??
         new ChannelApiError('transient', `the bulk answer named no result for ${id}`)
       const outcome = stockCallFailure(error, d.planned.stock.throttlePauseMs)
-      count(error.details.code === 'stale' ? 'stale' : 'failed')
-      records.push(failure(deps, id, outcome))
+      const stale = error.details.code === 'stale'
+      count(stale ? 'stale' : 'failed')
+      // A stale compare-and-set was refused, so nothing of it was applied: it is no longer in flight.
+      records.push(failure(deps, id, outcome, stale))
       // A stale compare-and-set or a passing failure: the single push reads and tries again.
       if (outcome.kind !== 'permanent') again.push(route(d.planned.listing))
     }
@@ -189,13 +191,14 @@ async function finish(
 
 type PushRecordOf = { readonly id: string } & PushRecord
 
-function failure(deps: PushDeps, id: string, outcome: StepResult): PushRecordOf {
+function failure(deps: PushDeps, id: string, outcome: StepResult, refused = false): PushRecordOf {
   return {
     id,
     status: 'failed',
     error: 'reason' in outcome ? outcome.reason : outcome.kind,
     at: deps.clock.now(),
-    keepInflight: outcome.kind === 'retry',
+    // A timeout or a 5xx may have been applied: counted as offered until a later push says.
+    keepInflight: outcome.kind === 'retry' && !refused,
   }
 }
 

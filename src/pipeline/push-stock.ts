@@ -123,7 +123,7 @@ export async function pushListingStock(
         holds = held
         continue
       }
-      return failed(deps, listingId, listing, outcome, count, false)
+      return failed(deps, listingId, listing, outcome, count, false, stale)
     }
   }
 }
@@ -136,6 +136,8 @@ async function failed(
   outcome: StepResult,
   count: (outcome: PushOutcome) => void,
   counted = true,
+  /** The channel refused the write (a stale compare-and-set): nothing of it was applied. */
+  refused = false,
 ): Promise<StepResult> {
   if (counted) count(outcome.kind === 'later' ? 'throttled' : 'failed')
   await recordPush(deps.db, listingId, {
@@ -144,7 +146,7 @@ async function failed(
     at: deps.clock.now(),
     // A 429 or a refusal was not applied; a timeout or a 5xx may have been: keep counting the
     // quantity as offered until a later push or report says what the channel holds.
-    keepInflight: outcome.kind === 'retry',
+    keepInflight: outcome.kind === 'retry' && !refused,
   })
   deps.log.warn({ listingId, sku: listing.sku, err: errorText(outcome) }, 'stock push failed')
   return outcome
