@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { upsertListings } from '../db/repos/listings.js'
+import { holdNewListings } from './plan-push.js'
 import type { Database } from '../db/schema.js'
 import type { Adjustment, AdjustmentOutcome } from '../inventory/adjustments.js'
 import { commitLedgerCommands } from '../inventory/group-commit.js'
@@ -104,8 +105,10 @@ export function createInventoryWriter(
 
 /**
  * `PUT /v1/listings` and `hub listings import`: creates or replaces listings (all or nothing),
- * then queues a push for each, so a new mapping shows the SKU's quantity at once. If the enqueue
- * fails, the sweeper pushes them later (their `updated_at` is after their last push).
+ * then queues a push for each, so a new mapping shows the SKU's quantity at once; a listing whose
+ * push would be held (its SKU's on-hand unknown, its account onboarding) is recorded as held
+ * instead, and its SKU's first level queues it. If the enqueue fails, the sweeper pushes them
+ * later (their `updated_at` is after their last push).
  */
 export async function putListings(
   deps: InventoryCommandDeps,
@@ -130,7 +133,9 @@ export async function putListings(
     account_id: l.accountId,
     sku: l.sku,
   }))
-  await deps.queues.stock.enqueue('push', targets).catch((err: unknown) => {
+  const held = await holdNewListings(deps.db, deps.accounts, targets, deps.clock.now())
+  const due = targets.filter((t) => !held.has(t.id))
+  await deps.queues.stock.enqueue('push', due).catch((err: unknown) => {
     deps.log.warn({ err }, 'enqueue of stock pushes for new listings failed; sweeper will retry')
   })
   return { ok: true, ids }

@@ -8,8 +8,9 @@ import {
   readSkusForAllocation,
   skuOfListing,
   type ListingForAllocation,
+  type SkuForAllocation,
 } from '../db/repos/allocation.js'
-import type { ListingRoute } from '../db/repos/listings.js'
+import { recordPushesNotSent, type ListingRoute } from '../db/repos/listings.js'
 import type { Database, Listing } from '../db/schema.js'
 import { DEFAULT_STOCK_SETTINGS, type Account } from '../config/accounts.js'
 import { isChannelHeld, listingAvailable, readLocationStock } from '../inventory/locations.js'
@@ -103,18 +104,8 @@ export async function planPush(
         .map((l) => ({ id: l.id, channel: l.channel, account_id: l.account_id, sku: l.sku }))
     const base = { ...own, listing: row, believed, donors: [], siblings: routes(listings) }
     // Safe onboarding (src/inventory/onboarding.ts): nothing is sent to an account not live.
-    if (!(await isAccountLive(trx, own.account))) {
-      const reason = notLiveReason(own.account)
-      return { ...base, decision: { kind: 'hold', status: 'not-live', reason } }
-    }
-    if (!item?.on_hand_known && own.policy.pushUnknownOnHand !== true) {
-      const reason = `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`
-      return { ...base, decision: { kind: 'hold', status: 'held', reason } }
-    }
-    if (isChannelHeld(row)) {
-      const reason = 'the channel holds this stock (Amazon FBA): it is reported, never pushed'
-      return { ...base, decision: { kind: 'hold', status: 'held', reason } }
-    }
+    const hold = holdOf(own, row, item, await isAccountLive(trx, own.account))
+    if (hold) return { ...base, decision: hold }
     const caps = await locationCaps(trx, accounts, found.sku, listings)
     const plan = allocate(accounts, item?.ats ?? 0, listings, caps)
     const decision = plan.decisions.get(listingId)!
@@ -186,21 +177,9 @@ export async function planPushes(
         donors: [],
         siblings: routes(listings),
       }
-      const hold = (status: 'held' | 'not-live', reason: string) =>
-        planned.set(id, { ...base, decision: { kind: 'hold', status, reason } })
-      if (!(await isLive(own.account))) {
-        hold('not-live', notLiveReason(own.account))
-        continue
-      }
-      if (!item?.on_hand_known && own.policy.pushUnknownOnHand !== true) {
-        hold(
-          'held',
-          `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`,
-        )
-        continue
-      }
-      if (isChannelHeld(row)) {
-        hold('held', 'the channel holds this stock (Amazon FBA): it is reported, never pushed')
+      const hold = holdOf(own, row, item, await isLive(own.account))
+      if (hold) {
+        planned.set(id, { ...base, decision: hold })
         continue
       }
       let caps = capsOf.get(sku)
@@ -221,6 +200,70 @@ export async function planPushes(
     await markInflights(trx, writes)
     return planned
   })
+}
+
+/**
+ * Records, for new listings, the hold their first push would meet, and returns the ones held: a
+ * catalog listed before its on-hand is known (or on an onboarding account) then costs no queued
+ * job, and none of the channel's rate-limited turns (a held push sends nothing, but a queued one
+ * waits its turn as a write would). Checked and recorded under the SKUs' allocation locks, so a
+ * level committed meanwhile queues pushes that run after this record, and their outcome is the
+ * one shown.
+ */
+export async function holdNewListings(
+  db: Kysely<Database>,
+  accounts: AccountDirectory,
+  listings: readonly ListingRoute[],
+  at: Date,
+): Promise<Set<string>> {
+  const held = new Set<string>()
+  if (listings.length === 0) return held
+  const wanted = new Set(listings.map((l) => l.id))
+  await db.transaction().execute(async (trx) => {
+    const skus = listings.map((l) => l.sku)
+    await lockAllocations(trx, skus)
+    const bySku = await readSkusForAllocation(trx, skus, { recentSeconds: 0, skewSeconds: 0 })
+    const live = new Map<Account, boolean>()
+    const records: { id: string; at: Date; held: Hold }[] = []
+    for (const { item, listings: rows } of bySku.values()) {
+      for (const row of rows) {
+        if (!wanted.has(row.id)) continue
+        const own = resolveListingChannel(accounts, row)
+        if ('kind' in own) continue // the push job reports it
+        if (!live.has(own.account)) live.set(own.account, await isAccountLive(trx, own.account))
+        const hold = holdOf(own, row, item, live.get(own.account)!)
+        if (hold) records.push({ id: row.id, at, held: hold })
+      }
+    }
+    await recordPushesNotSent(trx, records)
+    for (const r of records) held.add(r.id)
+  })
+  return held
+}
+
+type Hold = Extract<PushDecision, { kind: 'hold' }>
+
+/**
+ * Why nothing may be sent to a listing now, if so: its account is onboarding (safe onboarding,
+ * src/inventory/onboarding.ts), its SKU's on-hand is not known and its policy does not say
+ * `pushUnknownOnHand`, or the channel holds the stock.
+ */
+function holdOf(
+  own: ListingChannel,
+  row: Listing,
+  item: SkuForAllocation['item'],
+  live: boolean,
+): Hold | undefined {
+  if (!live) return { kind: 'hold', status: 'not-live', reason: notLiveReason(own.account) }
+  if (!item?.on_hand_known && own.policy.pushUnknownOnHand !== true) {
+    const reason = `the on-hand of ${row.sku} is not known yet: set it (PUT /v1/inventory/${row.sku}, an adjustment, or adopt the channels' quantities) and the push goes out`
+    return { kind: 'hold', status: 'held', reason }
+  }
+  if (isChannelHeld(row)) {
+    const reason = 'the channel holds this stock (Amazon FBA): it is reported, never pushed'
+    return { kind: 'hold', status: 'held', reason }
+  }
+  return undefined
 }
 
 /** The allocation of a SKU's listings (those the hub can push) at `ats`. */

@@ -71,16 +71,27 @@ describe('safe onboarding', () => {
     const sku = 'ONBOARD-1'
     emulator.state('walmart').stock.set(sku, 7) // a live listing the channel already shows
     const ids = await list(sku, ['walmart'])
+    const held = async () => {
+      const res = await hub.app.request(`/v1/listings?sku=${sku}`, { headers: ADMIN })
+      const [view] = ((await res.json()) as { listings: { lastPush: unknown }[] }).listings
+      expect(view!.lastPush).toMatchObject({
+        status: 'held',
+        error: expect.stringContaining(`the on-hand of ${sku} is not known yet`),
+      })
+    }
+    // Held as it was created: no job waits its turn in the channel's rate-limited queue.
+    await held()
+    for (const queue of hub.deps.queues.stock.all)
+      expect(await queue.getJobCounts('waiting', 'delayed', 'prioritized')).toEqual({
+        waiting: 0,
+        delayed: 0,
+        prioritized: 0,
+      })
     const before = emulator.state('walmart').stats.stockWrites
     await pushAll(ids, 1)
     expect(emulator.state('walmart').stats.stockWrites).toBe(before)
     expect(offered('walmart', sku)).toBe(7)
-    const res = await hub.app.request(`/v1/listings?sku=${sku}`, { headers: ADMIN })
-    const [view] = ((await res.json()) as { listings: { lastPush: unknown }[] }).listings
-    expect(view!.lastPush).toMatchObject({
-      status: 'held',
-      error: expect.stringContaining(`the on-hand of ${sku} is not known yet`),
-    })
+    await held()
     expect((await setOnHand(sku, 5)).status).toBe(200)
     await pushAll(ids, 1)
     expect(offered('walmart', sku)).toBe(5)
