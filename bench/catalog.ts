@@ -1,8 +1,8 @@
 // The whole-catalog figure (issue 15): a warehouse recount of a catalog of SKUs each listed on all
 // four channels, until every listing is final, with the channel calls it took and, per channel,
 // the least time the channel's limits allow (catalog-floors.ts) beside the time measured. The hub
-// runs in this process against the marketplace emulator (in-process-hub.ts); the recount is one
-// `PUT /v1/inventory/:sku` per SKU, the hub having no bulk on-hand endpoint.
+// runs in this process against the marketplace emulator (in-process-hub.ts); the recount is sent
+// as a warehouse would send it, in `PUT /v1/inventory` requests of many SKUs' levels.
 import { sql } from 'kysely'
 import { CHANNEL_IDS, type ChannelId } from '../src/events/index.js'
 import { emulatedChannels } from '../src/sandbox/channels.js'
@@ -18,8 +18,8 @@ export interface CatalogSettings {
   readonly skus: number
   /** SKUs per product: TikTok's bulk call takes one product's SKUs. */
   readonly variantsPerProduct: number
-  /** Recount requests in flight at once. */
-  readonly concurrency: number
+  /** Levels per recount request (sent one after another). */
+  readonly levelsPerRequest: number
 }
 
 export interface CatalogChannelResult {
@@ -110,18 +110,16 @@ async function recount(hub: InProcessHub, settings: CatalogSettings): Promise<Ca
   // the time a retailer waits (the requests come from this process, which costs the hub CPU).
   const t0 = Date.now()
   const started = performance.now()
-  let next = 0
-  const submitting = Promise.all(
-    Array.from({ length: settings.concurrency }, async () => {
-      while (next < skus.length) {
-        const i = next++
-        await admin('PUT', `/v1/inventory/${encodeURIComponent(skus[i]!)}`, {
-          onHand: onHandOf(i),
-          asOf: new Date().toISOString(),
-        })
-      }
-    }),
-  ).then(() => performance.now() - started)
+  const submitting = (async () => {
+    const asOf = new Date().toISOString()
+    for (let i = 0; i < skus.length; i += settings.levelsPerRequest) {
+      const levels = skus
+        .slice(i, i + settings.levelsPerRequest)
+        .map((sku, k) => ({ sku, onHand: onHandOf(i + k), asOf }))
+      await admin('PUT', '/v1/inventory', { levels })
+    }
+    return performance.now() - started
+  })()
 
   /** Takes the emulator's request logs and notes when each channel last changed a quantity. */
   const observe = () => {
@@ -317,10 +315,10 @@ const itemsInBulk = (c: CatalogChannelResult) =>
   c.bulkItems > 0 ? c.bulkItems : c.stockWrites - c.singleWrites
 
 export function formatCatalog(r: CatalogResult): string[] {
-  const { skus, variantsPerProduct, concurrency } = r.settings
+  const { skus, variantsPerProduct, levelsPerRequest } = r.settings
   return [
     `Whole-catalog recount (issue 15): ${n(skus)} SKUs (${variantsPerProduct} per product) listed on all four emulated channels,`,
-    `  one PUT /v1/inventory/:sku per SKU (${concurrency} in flight), partitioned allocation; time from the first request`,
+    `  PUT /v1/inventory with ${n(levelsPerRequest)} levels per request, partitioned allocation; time from the first request`,
     `  to the hub's record of the channel's last confirmed push. Recount accepted in ${s(r.submitMs)}; setup ${s(r.setupMs)}.`,
     table(
       [

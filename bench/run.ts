@@ -27,7 +27,7 @@
 //   ledger:  BENCH_LEDGER_SECONDS=10 (quick 3)  BENCH_LEDGER_CONNECTIONS=64
 //   stock:   BENCH_STOCK_RUNS=10 (quick 2)  BENCH_STOCK_CHANGES=1000 (quick 200)
 //   catalog: BENCH_CATALOG_SKUS=10000 (quick 1000)  BENCH_CATALOG_VARIANTS=10 (SKUs per product)
-//            BENCH_CATALOG_CONCURRENCY=32 (recount requests in flight)
+//            BENCH_CATALOG_LEVELS_PER_REQUEST=1000 (levels per PUT /v1/inventory)
 //   memory:  BENCH_MEMORY_WEBHOOKS=1000000 (quick 3000)  BENCH_MEMORY_CONNECTIONS=32 (quick 16)
 //            BENCH_MEMORY_LAYOUT=api+worker (every webhook a BullMQ job; all: none in the happy path)
 //            BENCH_MEMORY_MAX_BACKLOG=20000 (quick 1000): pause wrk above this many unprocessed
@@ -106,7 +106,7 @@ const settings = {
   catalog: {
     skus: num('BENCH_CATALOG_SKUS', 10_000, 1_000),
     variantsPerProduct: Math.max(1, num('BENCH_CATALOG_VARIANTS', 10)),
-    concurrency: Math.max(1, num('BENCH_CATALOG_CONCURRENCY', 32)),
+    levelsPerRequest: Math.max(1, num('BENCH_CATALOG_LEVELS_PER_REQUEST', 1_000)),
   },
   memory: {
     layout: (process.env.BENCH_MEMORY_LAYOUT ?? 'api+worker') as HubLayout,

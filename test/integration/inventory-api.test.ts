@@ -94,6 +94,74 @@ describe('on-hand levels', () => {
   })
 })
 
+describe('a recount of many SKUs (PUT /v1/inventory)', () => {
+  const recount = (levels: unknown[], headers?: Record<string, string>) =>
+    json('PUT', '/v1/inventory', { levels }, headers)
+
+  it('applies each level as PUT /v1/inventory/:sku would, across several group commits', async () => {
+    await json('PUT', '/v1/inventory/R-0', { onHand: 7, asOf: '2026-11-01T12:00:00Z' })
+    // 1,000 levels: more than one of the writer's batches (200), so several transactions.
+    const levels = Array.from({ length: 1_000 }, (_, i) => ({
+      sku: `R-${i}`,
+      onHand: i,
+      asOf: '2026-11-01T10:00:00Z',
+      ...(i === 3 && { safetyStock: 1 }),
+    }))
+    const res = await recount(levels)
+    expect(res.status).toBe(200)
+    // R-0 has a newer level: unchanged, as a single PUT would leave it.
+    expect(await res.json()).toEqual({ levels: 1_000, applied: 999, unchanged: 1, refused: [] })
+    expect(await inventory('R-0')).toMatchObject({ onHand: 7, ats: 7 })
+    expect(await inventory('R-3')).toMatchObject({ onHand: 3, ats: 2 })
+    expect(await inventory('R-999')).toMatchObject({ onHand: 999, ats: 999 })
+    const items = await hub.deps.db
+      .selectFrom('inventory_item')
+      .select((eb) => eb.fn.sum<string>('on_hand').as('total'))
+      .executeTakeFirstOrThrow()
+    expect(Number(items.total)).toBe((999 * 1_000) / 2 + 7)
+    // One event per SKU the recount changed (R-1 … R-999), after R-0's own level's.
+    const changed = (await outboxEvents(hub.deps)).filter((e) => e.type === 'inventory.changed.v1')
+    expect(changed).toHaveLength(1 + 999)
+    // Sent again (after a 503, say): every level is as of what is stored, so nothing changes.
+    const again = await recount(levels)
+    expect(await again.json()).toMatchObject({ applied: 0, unchanged: 1_000 })
+  })
+
+  it('refuses bad input naming each level at fault, and applies none of it', async () => {
+    const res = await recount([
+      { sku: 'A', onHand: 1, asOf: '2026-11-01T10:00:00Z' },
+      { sku: 'B', onHand: 1, asOf: '2026-11-01T10:00:00Z', location: 'mars' },
+      { sku: 'A', onHand: 2, asOf: '2026-11-01T11:00:00Z' },
+    ])
+    expect(res.status).toBe(400)
+    const { problems } = (await res.json()) as { problems: string[] }
+    expect(problems).toEqual([
+      expect.stringMatching(/^body\.levels\[1\]\.location: unknown location "mars"/),
+      expect.stringMatching(
+        /^body\.levels\[2\]: sku A at location default is also body\.levels\[0\]/,
+      ),
+    ])
+    const shape = await recount([{ sku: 'A', onHand: -1, asOf: '2026-11-01T10:00:00Z' }, {}])
+    expect(shape.status).toBe(400)
+    expect(((await shape.json()) as { problems: string[] }).problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^body\.levels\.0\.onHand|^body\.levels\[0\]\.onHand/),
+      ]),
+    )
+    expect((await recount([])).status).toBe(400)
+    expect((await json('GET', '/v1/inventory/A')).status).toBe(404)
+    expect(await outboxEvents(hub.deps)).toEqual([])
+  })
+
+  it('is admin-only', async () => {
+    const res = await recount([{ sku: 'A', onHand: 1, asOf: '2026-11-01T10:00:00Z' }], {
+      authorization: 'Bearer wrong-token-wrong-token',
+    })
+    expect(res.status).toBe(401)
+    expect((await json('GET', '/v1/inventory/A')).status).toBe(404)
+  })
+})
+
 describe('adjustments', () => {
   it('apply once per key; the same key with other content is a conflict', async () => {
     const adjust = (delta: number, key = 'k-1') =>

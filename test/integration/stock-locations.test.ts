@@ -148,6 +148,36 @@ describe('on-hand per location', () => {
     ).toBe(201)
   })
 
+  it('takes a recount per location in one request; a SKU whose total would leave the integer range is refused alone (422)', async () => {
+    const asOf = '2026-11-01T10:00:00Z'
+    const res = await json('PUT', '/v1/inventory', {
+      levels: [
+        { sku: 'BIG', onHand: 2_000_000_000, asOf, location: 'east' },
+        { sku: 'BIG', onHand: 2_000_000_000, asOf, location: 'west' },
+        { sku: 'OK', onHand: 5, asOf, location: 'east' },
+        { sku: 'OK', onHand: 3, asOf, location: 'west' },
+      ],
+    })
+    expect(res.status).toBe(422)
+    expect(await res.json()).toEqual({
+      error: '1 of 4 levels were refused (see refused); the others were applied',
+      levels: 4,
+      applied: 3,
+      unchanged: 0,
+      refused: [
+        {
+          index: 1,
+          sku: 'BIG',
+          error: expect.stringMatching(/^sku BIG: the resulting stock would leave the range/),
+        },
+      ],
+    })
+    expect(await inventory('OK')).toMatchObject({ onHand: 8, ats: 8 })
+    const big = await inventory('BIG')
+    expect(big.onHand).toBe(2_000_000_000)
+    expect(big.locations.map((l) => [l.location, l.onHand])).toEqual([['east', 2_000_000_000]])
+  })
+
   it('refuses an adjustment key reused at another location (409)', async () => {
     await adjust({ idempotencyKey: 'same', sku: 'KEY-1', delta: 2, location: 'east' })
     const again = await adjust({ idempotencyKey: 'same', sku: 'KEY-1', delta: 2, location: 'west' })

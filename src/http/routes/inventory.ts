@@ -15,6 +15,9 @@ import { isUnstorableValueError, PG_INTEGER, PgInteger } from '../../storable.js
 import type { AppEnv } from '../env.js'
 import { badRequest, parseJsonRequest } from './request-body.js'
 
+/** As `PUT /v1/listings`: a whole warehouse's recount in a few requests, a body of a few MB. */
+const MAX_LEVELS_PER_REQUEST = 10_000
+
 const IsoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time with an offset' })
 // Levels and deltas are PostgreSQL integers: larger ones are a 400, not a database error.
 const Units = PgInteger.nonnegative()
@@ -27,6 +30,16 @@ const PutLevel = z
     safetyStock: Units.optional(),
     /** The location counted (declared in the accounts file); absent: `default`. */
     location: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+
+/** A recount: many SKUs' levels in one request (`PUT /v1/inventory`). */
+const PutLevels = z
+  .object({
+    levels: z
+      .array(PutLevel.extend({ sku: z.string().min(1).max(200) }).strict())
+      .min(1)
+      .max(MAX_LEVELS_PER_REQUEST),
   })
   .strict()
 
@@ -78,6 +91,53 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
           reason: `a level as of ${outcome.storedAsOf.toISOString()} is already stored; older or equal levels change nothing`,
           inventory: item && itemView(item),
         })
+  })
+  // A recount of many SKUs. Each level is applied as `PUT /v1/inventory/:sku` would apply it (the
+  // writer groups them into a few transactions); a level is idempotent by its `asOf`, so after a
+  // failure part-way (a 503) the whole request can be sent again.
+  app.put('/', async (c) => {
+    const { levels } = await parseJsonRequest(c, PutLevels)
+    const seen = new Map<string, number>()
+    const problems: string[] = []
+    levels.forEach((level, i) => {
+      const location = level.location ?? 'default'
+      if (level.location !== undefined && !deps.accounts.locations.has(level.location))
+        problems.push(
+          `body.levels[${i}].location: unknown location "${level.location}" (known: ${deps.accounts.locations.names.join(', ')})`,
+        )
+      const key = `${level.sku}\u0000${location}`
+      const first = seen.get(key)
+      if (first !== undefined)
+        problems.push(
+          `body.levels[${i}]: sku ${level.sku} at location ${location} is also body.levels[${first}]; send one level per SKU and location`,
+        )
+      else seen.set(key, i)
+    })
+    if (problems.length > 0) throw badRequest(problems.slice(0, 20))
+    const outcomes = await Promise.allSettled(
+      levels.map((level) => writer.putInventoryLevel({ ...level, asOf: new Date(level.asOf) })),
+    )
+    const refused: { index: number; sku: string; error: string }[] = []
+    let applied = 0
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') {
+        if (outcome.value.applied) applied += 1
+        return
+      }
+      if (!isUnstorableValueError(outcome.reason)) throw outcome.reason
+      refused.push({ index: i, sku: levels[i]!.sku, error: outOfRange(levels[i]!.sku) })
+    })
+    const answer = {
+      ...(refused.length > 0 && {
+        error: `${refused.length} of ${levels.length} levels were refused (see refused); the others were applied`,
+      }),
+      levels: levels.length,
+      applied,
+      unchanged: levels.length - applied - refused.length,
+      refused,
+    }
+    c.set('auditDetails', { levels: levels.length, applied, refused: refused.length })
+    return c.json(answer, refused.length > 0 ? 422 : 200)
   })
   app.post('/adjustments', async (c) => {
     const input = await parseJsonRequest(c, PostAdjustment)
@@ -207,12 +267,10 @@ async function withinRange<T>(sku: string, write: Promise<T>): Promise<T> {
   } catch (err) {
     if (!isUnstorableValueError(err)) throw err
     throw new HTTPException(422, {
-      res: Response.json(
-        {
-          error: `sku ${sku}: the resulting stock would leave the range the ledger holds (${PG_INTEGER.min} to ${PG_INTEGER.max}); nothing was applied`,
-        },
-        { status: 422 },
-      ),
+      res: Response.json({ error: outOfRange(sku) }, { status: 422 }),
     })
   }
 }
+
+const outOfRange = (sku: string) =>
+  `sku ${sku}: the resulting stock would leave the range the ledger holds (${PG_INTEGER.min} to ${PG_INTEGER.max}); nothing was applied`
