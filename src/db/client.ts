@@ -16,6 +16,10 @@ export function createPool(opts: DbOptions): pg.Pool {
     max: opts.poolMax,
     connectionTimeoutMillis: opts.connectTimeoutMs,
     application_name: 'marketplace-hub',
+    // No JIT compilation: every statement here is short, and a plan the estimates make look
+    // costly (a generic plan over a table whose statistics are behind a bulk insert) spent 1.4 s
+    // of 1.7 s compiling, on every execution (docs/benchmarks.md, "Whole-catalog recount").
+    options: '-c jit=off',
   })
   // pg-pool listens for errors only on idle clients. A connection the server ends while it is
   // checked out (a failover, pg_terminate_backend) emits 'error' on the client, which with no
