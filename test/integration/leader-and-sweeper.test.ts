@@ -5,9 +5,11 @@ import { describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../../src/logger.js'
 import { startRelayLeader } from '../../src/outbox/leader.js'
 import { createSweeper } from '../../src/pipeline/sweep.js'
+import { markInflight } from '../../src/db/repos/allocation.js'
+import { sql } from 'kysely'
 import { jobIds } from '../../src/queues/index.js'
 import { loadFixture } from '../helpers/fixtures.js'
-import { useTestHub } from '../helpers/hub.js'
+import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { receiveAndNormalize, relayAll, truncateAll } from '../helpers/pipeline.js'
 import { useReceiver } from '../helpers/receiver.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
@@ -89,5 +91,36 @@ describe('the sweeper', () => {
     const passes = [await sweeper.sweep(), await sweeper.sweep(), await sweeper.sweep()]
     expect(passes.map((p) => p.inbox)).toEqual([0, 0, 1])
     expect(await hub.deps.queues.inbound.getJob(jobIds.inbound(ids[4]!))).toBeDefined()
+  })
+  it("re-enqueues a listing's lost push, but not one whose write is out, unless out for an hour", async () => {
+    await truncateAll(hub.deps)
+    const put = (path: string, body: unknown) =>
+      hub.app.request(path, {
+        method: 'PUT',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const created = await put('/v1/listings', {
+      listings: [{ sku: 'SWEPT-1', channel: 'walmart', account: 'demo' }],
+    })
+    const [id] = ((await created.json()) as { ids: string[] }).ids
+    await put('/v1/inventory/SWEPT-1', { onHand: 5, asOf: new Date().toISOString() })
+    const queue = hub.deps.queues.stock.queueOf('walmart', 'demo')!
+    const lose = () => queue.obliterate({ force: true })
+    const sweeper = createSweeper(hub.deps, { graceMs: 0, batch: 100 })
+    await lose() // Redis lost the push the level queued
+    expect((await sweeper.sweep()).stockPushes).toBe(1)
+
+    // A bulk job took it from the queue and its feed is out (minutes, for Walmart): not lost.
+    await lose()
+    await hub.deps.db.transaction().execute((trx) => markInflight(trx, id!, 5))
+    expect((await sweeper.sweep()).stockPushes).toBe(0)
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 0 })
+
+    // Still out an hour later: the process that sent it died, and with it the job.
+    await sql`update listing set last_push_attempt_at = now() - interval '61 minutes'
+               where id = ${id}`.execute(hub.deps.db)
+    expect((await sweeper.sweep()).stockPushes).toBe(1)
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 })
   })
 })

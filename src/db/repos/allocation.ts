@@ -91,8 +91,10 @@ export async function readSkusForAllocation(
            and (o.snapshot->>'placedAt')::timestamptz
                between l.race_from - make_interval(secs => ${skewSeconds})
                    and l.race_to + make_interval(secs => ${skewSeconds})) w on true
-     where ${one ? sql`l.sku = ${wanted[0]!}` : sql`l.sku = any(${wanted}::text[])`}
-     order by l.id`.execute(db)
+     where ${one ? sql`l.sku = ${wanted[0]!}` : sql`l.sku = any(${wanted}::text[])`}`.execute(db)
+  // Ordered here, not by the statement: with `order by l.id`, a generic plan whose estimates were
+  // behind a bulk insert walked the whole primary key instead of the SKU index.
+  rows.sort((a, b) => compareIds(a.id, b.id))
   for (const row of rows) found.get(row.sku)?.listings.push(row)
   return found
 }
@@ -112,7 +114,11 @@ export async function lockAllocations(
               from unnest(${sorted}::text[]) as s`.execute(trx)
 }
 
-/** Marks a write as sent: until confirmed, the allocation counts it as offered. */
+/**
+ * Marks a write as sent: until confirmed, the allocation counts it as offered. The attempt begins
+ * now, so the sweeper does not take the listing for one whose push was lost while a slow write (a
+ * feed awaited for minutes) is still out.
+ */
 export async function markInflight(
   trx: Kysely<Database>,
   listingId: string,
@@ -120,7 +126,7 @@ export async function markInflight(
 ): Promise<void> {
   await trx
     .updateTable('listing')
-    .set({ inflight_quantity: quantity })
+    .set({ inflight_quantity: quantity, last_push_attempt_at: sql`now()` })
     .where('id', '=', listingId)
     .execute()
 }
@@ -131,7 +137,7 @@ export async function markInflights(
   writes: ReadonlyArray<{ readonly id: string; readonly quantity: number }>,
 ): Promise<void> {
   if (writes.length === 0) return
-  await sql`update listing set inflight_quantity = v.q
+  await sql`update listing set inflight_quantity = v.q, last_push_attempt_at = now()
               from unnest(${writes.map((w) => w.id)}::bigint[], ${writes.map((w) => w.quantity)}::integer[]) as v(id, q)
              where listing.id = v.id`.execute(trx)
 }
@@ -148,3 +154,6 @@ export async function skuOfListing(
 ): Promise<{ readonly sku: string } | undefined> {
   return db.selectFrom('listing').select('sku').where('id', '=', listingId).executeTakeFirst()
 }
+
+/** Bigint ids as PostgreSQL orders them (they arrive as strings). */
+const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)

@@ -377,8 +377,16 @@ export async function recordCheck(
 }
 
 /**
+ * A write in flight this long has lost its job: longer than the longest feed wait (Walmart's 45
+ * minutes, connectors/walmart/feeds.ts), so only a process that died while it was out leaves one.
+ */
+export const STUCK_INFLIGHT_MS = 60 * 60_000
+
+/**
  * Listings whose SKU's ats (or whose own mapping) changed after their last push attempt, longer
- * than `graceMs` ago: their push job was lost (Redis restarted, the enqueue after commit failed).
+ * than `graceMs` ago: their push job was lost (Redis restarted, the enqueue after commit failed);
+ * and listings whose write has been in flight for `STUCK_INFLIGHT_MS` (a bulk job's process died
+ * while its feed was out: the listings it had taken from the queue have no job).
  */
 export async function listingsAwaitingPush(
   db: Kysely<Database>,
@@ -390,12 +398,12 @@ export async function listingsAwaitingPush(
     .innerJoin('inventory_item', 'inventory_item.sku', 'listing.sku')
     .select(['listing.id', 'listing.channel', 'listing.account_id', 'listing.sku'])
     .where(
-      sql<boolean>`greatest(inventory_item.ats_changed_at, listing.updated_at)
-        > coalesce(listing.last_push_attempt_at, '-infinity'::timestamptz)`,
-    )
-    .where(
-      sql<boolean>`greatest(inventory_item.ats_changed_at, listing.updated_at)
-        < now() - make_interval(secs => ${graceMs / 1000})`,
+      sql<boolean>`(greatest(inventory_item.ats_changed_at, listing.updated_at)
+          > coalesce(listing.last_push_attempt_at, '-infinity'::timestamptz)
+        and greatest(inventory_item.ats_changed_at, listing.updated_at)
+          < now() - make_interval(secs => ${graceMs / 1000}))
+        or (listing.inflight_quantity is not null
+          and listing.last_push_attempt_at < now() - make_interval(secs => ${STUCK_INFLIGHT_MS / 1000}))`,
     )
     .orderBy('listing.id')
     .limit(limit)
