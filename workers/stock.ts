@@ -1,4 +1,5 @@
 import { Worker, type Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
 import { DEFAULT_STOCK_SETTINGS, type Account } from '../src/config/accounts.js'
 import type { StockCounter } from '../src/metrics/stock.js'
 import { checkListingStock, type CheckDeps } from '../src/pipeline/check-stock.js'
@@ -33,7 +34,8 @@ export function createStockWorker(
         ...deps,
         log: deps.log.child({ queue: queue.name, jobId: job.id, listingId }),
       }
-      const batch = kind === 'push' && stock.bulk ? await claimBatch(queue, stock.bulk) : []
+      const batch =
+        kind === 'push' && stock.bulk ? await claimBatch(base.connection, queue, stock.bulk) : []
       const result =
         batch.length > 0
           ? await pushListingsInBulk(jobDeps, [listingId, ...batch], count)
@@ -53,27 +55,46 @@ export function createStockWorker(
 }
 
 /**
+ * How long a job's claim mark outlives it: any claim's removal is over long before; the mark only
+ * has to outlast the other claimers' reads of the waiting list.
+ */
+const CLAIM_MARK_MS = 10 * 60_000
+
+/**
  * When the account's queue holds at least the channel's bulk threshold of pushes (a recount, a
  * backlog behind its rate limit), takes up to a bulk call's worth of them out of the queue for
  * this job to send in one go; otherwise none. A job another worker took meanwhile (or whose
  * removal fails for any reason) stays where it is and is pushed on its own.
  */
-async function claimBatch(
+export async function claimBatch(
+  redis: Redis,
   queue: Queue<StockJob>,
   bulk: Pick<BulkStockSupport<unknown, ChannelClient>, 'minItems' | 'maxItems'>,
 ): Promise<string[]> {
   if ((await queue.getWaitingCount()) + 1 < bulk.minItems) return []
   const waiting = await queue.getJobs(['waiting'], 0, bulk.maxItems - 2)
-  // Removed concurrently: ioredis writes the commands on its one connection without waiting for
-  // each reply, so the batch costs about one round trip instead of one per job.
-  const pushes = waiting.filter((job) => job.data.kind === 'push')
-  const removed = await Promise.all(
+  const pushes = waiting.filter((job) => job.data.kind === 'push' && job.id !== undefined)
+  // Two jobs' claims may read the same waiting jobs, and BullMQ's removal of a job already gone
+  // answers success, so both batches would send it. A mark set only if absent decides which claim
+  // takes each job; removal then fails only for a job a worker has begun (it is locked).
+  // Sent together: ioredis writes the commands on its one connection without waiting for each
+  // reply, so the batch costs a round trip or two instead of one per job.
+  const marked = await Promise.all(
     pushes.map((job) =>
+      redis.set(queue.toKey(`claim:${job.id!}`), '1', 'PX', CLAIM_MARK_MS, 'NX').then(
+        (ok) => ok === 'OK',
+        () => false,
+      ),
+    ),
+  )
+  const ours = pushes.filter((_, i) => marked[i])
+  const removed = await Promise.all(
+    ours.map((job) =>
       job.remove().then(
         () => true,
         () => false,
       ),
     ),
   )
-  return pushes.filter((_, i) => removed[i]).map((job) => job.data.listingId)
+  return ours.filter((_, i) => removed[i]).map((job) => job.data.listingId)
 }

@@ -17,6 +17,7 @@ import { emulatedChannels } from '../../src/sandbox/channels.js'
 import { useEmulator } from '../helpers/emulated-channel.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { truncateAll } from '../helpers/pipeline.js'
+import { claimBatch } from '../../workers/stock.js'
 
 const emulator = useEmulator()
 const hub = useTestHub({ accounts: () => sandboxAccounts(emulator.url) })
@@ -265,5 +266,30 @@ describe('bad policies', () => {
     expect(JSON.stringify(await res.json())).toContain(field)
     const after = await hub.app.request(`/v1/listings?sku=${sku}`, { headers: ADMIN })
     expect(((await after.json()) as { listings: unknown[] }).listings).toEqual([])
+  })
+})
+
+describe('bulk claims', () => {
+  it('never give one waiting push to two jobs, however many claim at once', async () => {
+    const queue = hub.deps.queues.stock.queueOf('shopify', 'demo')!
+    await queue.obliterate({ force: true })
+    const ids = Array.from({ length: 300 }, (_, i) => String(10_000 + i))
+    await hub.deps.queues.stock.enqueue(
+      'push',
+      ids.map((id) => ({ id, channel: 'shopify', account_id: 'demo', sku: `CLAIM-${id}` })),
+    )
+    // Four workers' jobs claiming together read the same waiting list: without an exclusive claim,
+    // BullMQ's removal answers success to each of them and every batch would send the same jobs.
+    const claims = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        claimBatch(hub.deps.redis.worker, queue, { minItems: 2, maxItems: 250 }),
+      ),
+    )
+    const taken = claims.flat()
+    expect(new Set(taken).size).toBe(taken.length)
+    expect(taken.length).toBeGreaterThan(0)
+    // Whatever no claim took is still waiting, to be pushed on its own: nothing lost.
+    const waiting = (await queue.getJobs(['waiting'])).map((j) => j.data.listingId)
+    expect([...taken, ...waiting].sort()).toEqual([...ids].sort())
   })
 })
