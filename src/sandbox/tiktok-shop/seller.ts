@@ -22,6 +22,11 @@ export interface SkuIds {
 
 /** Product id → its SKUs, for every SKU whose ids were derived in this process. */
 const skusByProduct = new Map<string, Set<string>>()
+/**
+ * Ids already derived: `skusOfProduct` derives every stocked SKU's on each call, and two SHA-256
+ * digests per SKU made the emulated TikTok the slowest part of a 10,000-SKU catalog bench.
+ */
+const idsBySku = new Map<string, SkuIds>()
 
 /** A 19-digit TikTok-shaped id (TikTok's product and SKU ids start with 17) from a digest of `seed`. */
 function digitId(seed: string): string {
@@ -41,10 +46,14 @@ function productOf(sku: string): string {
 
 /** The product and SKU ids of an internal SKU. */
 export function idsOf(sku: string): SkuIds {
+  const cached = idsBySku.get(sku)
+  if (cached) return cached
   const productId = digitId(`product:${productOf(sku)}`)
   const known = skusByProduct.get(productId) ?? new Set<string>()
   skusByProduct.set(productId, known.add(sku))
-  return { productId, skuId: digitId(`sku:${sku}`) }
+  const ids = { productId, skuId: digitId(`sku:${sku}`) }
+  idsBySku.set(sku, ids)
+  return ids
 }
 
 /**
