@@ -7,7 +7,10 @@ import { testSeed } from './test/seed.js'
 // eslint-disable-next-line no-restricted-properties -- the test suite's own setting, not the hub's
 const seed = testSeed(process.env.TEST_SEED)
 
-const CHANNEL_CLIENT_TESTS = 'connectors/*/client.test.ts'
+// The files that drop connections through msw (faults' `networkError`): run in a fresh module
+// graph each, as their dropped connections came back as the emulator's answer, not as a failed
+// fetch, once another file had run in the process. The cause is not found yet.
+const DROPPED_CONNECTION_TESTS = ['connectors/*/client.test.ts', 'src/sandbox/faults.test.ts']
 
 export default defineConfig({
   test: {
@@ -31,16 +34,14 @@ export default defineConfig({
             'test/*.test.ts',
             'test/architecture/**/*.test.ts',
           ],
-          exclude: [CHANNEL_CLIENT_TESTS],
+          exclude: DROPPED_CONNECTION_TESTS,
           setupFiles: ['test/setup-msw.ts'],
         },
       },
       {
         test: {
-          // Each in a fresh module graph: their injected dropped connections came back as the
-          // emulator's answer, not as a failed fetch, once another file had run in the process.
-          name: 'unit-clients',
-          include: [CHANNEL_CLIENT_TESTS],
+          name: 'unit-isolated',
+          include: DROPPED_CONNECTION_TESTS,
           setupFiles: ['test/setup-msw.ts'],
         },
       },
