@@ -237,6 +237,12 @@ export interface BulkStockSupport<Unit, Client extends ChannelClient> {
   /** Fewer due items than this go out as single writes (a bulk call would cost more). */
   readonly minItems: number
   /**
+   * For a scarce bulk call (a feed: a few an hour, minutes each): before taking a batch, wait
+   * while the queue still grows, looking every `quietMs`, at most `maxMs` in all, so a recount
+   * arriving over seconds goes out as one full feed instead of several. Absent: take at once.
+   */
+  readonly gather?: { readonly quietMs: number; readonly maxMs: number }
+  /**
    * Sends the items in one bulk call (a mutation or a feed) and returns one result per item, in
    * any order. A feed is submitted and its processing report awaited, so `applied` means the
    * channel processed the item. An error of the whole call (429, outage) is thrown, as `write` does.

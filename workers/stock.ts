@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Worker, type Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { DEFAULT_STOCK_SETTINGS, type Account } from '../src/config/accounts.js'
@@ -64,15 +65,44 @@ const CLAIM_MARK_MS = 10 * 60_000
  * When the account's queue holds at least the channel's bulk threshold of pushes (a recount, a
  * backlog behind its rate limit), takes up to a bulk call's worth of them out of the queue for
  * this job to send in one go; otherwise none. A job another worker took meanwhile (or whose
- * removal fails for any reason) stays where it is and is pushed on its own.
+ * removal fails for any reason) stays where it is and is pushed on its own. A channel whose bulk
+ * call is scarce (`gather`, a feed) lets one job at a time gather: it waits while the queue still
+ * grows, and the account's other jobs meanwhile go out on their own.
  */
 export async function claimBatch(
   redis: Redis,
   queue: Queue<StockJob>,
-  bulk: Pick<BulkStockSupport<unknown, ChannelClient>, 'minItems' | 'maxItems'>,
+  bulk: Pick<BulkStockSupport<unknown, ChannelClient>, 'minItems' | 'maxItems' | 'gather'>,
 ): Promise<string[]> {
-  if ((await queue.getWaitingCount()) + 1 < bulk.minItems) return []
-  const waiting = await queue.getJobs(['waiting'], 0, bulk.maxItems - 2)
+  const count = await queue.getWaitingCount()
+  if (count + 1 < bulk.minItems) return []
+  if (!bulk.gather) return takeWaiting(redis, queue, bulk.maxItems)
+  const { quietMs, maxMs } = bulk.gather
+  const gathering = queue.toKey('gathering')
+  const token = randomUUID()
+  // Expires on its own should this process die while it gathers.
+  if ((await redis.set(gathering, token, 'PX', maxMs + CLAIM_MARK_MS, 'NX')) !== 'OK') return []
+  try {
+    const until = Date.now() + maxMs
+    for (let seen = count; seen + 1 < bulk.maxItems && Date.now() + quietMs <= until;) {
+      await new Promise((resolve) => setTimeout(resolve, quietMs))
+      const now = await queue.getWaitingCount()
+      if (now <= seen) break // no longer growing: what is coming has come
+      seen = now
+    }
+    return await takeWaiting(redis, queue, bulk.maxItems)
+  } finally {
+    if ((await redis.get(gathering)) === token) await redis.del(gathering)
+  }
+}
+
+/** Takes up to `maxItems - 1` waiting pushes out of the queue (the job's own makes `maxItems`). */
+async function takeWaiting(
+  redis: Redis,
+  queue: Queue<StockJob>,
+  maxItems: number,
+): Promise<string[]> {
+  const waiting = await queue.getJobs(['waiting'], 0, maxItems - 2)
   const pushes = waiting.filter((job) => job.data.kind === 'push' && job.id !== undefined)
   // Two jobs' claims may read the same waiting jobs, and BullMQ's removal of a job already gone
   // answers success, so both batches would send it. A mark set only if absent decides which claim

@@ -13,6 +13,7 @@ import type { StockSupport } from '../types.js'
 import type { AmazonClient } from './client.js'
 import type { AmazonCredentials } from './config.js'
 import { MAX_FEED_MESSAGES } from './feeds.js'
+import { FEED_GATHER } from '../shared/feed-wait.js'
 
 const nonEmpty = z.string().min(1, 'must not be empty')
 
@@ -83,6 +84,7 @@ export const amazonStock: StockSupport<AmazonCredentials, AmazonUnit, AmazonClie
   bulk: {
     maxItems: MAX_FEED_MESSAGES,
     minItems: 600,
+    gather: FEED_GATHER,
     async writeMany(client, items) {
       const results = await client.setStockMany(
         items.map(({ unit, write }) => ({

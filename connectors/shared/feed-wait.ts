@@ -44,3 +44,11 @@ export async function pollUntilDone<T>(
     await waitOn(clock, plan.intervalMs)
   }
 }
+
+/**
+ * How long a feed's batch gathers (BulkStockSupport `gather`): while the queue still grows, two
+ * seconds at a time, at most a minute. Feeds are few (Amazon's JSON_LISTINGS_FEED five per five
+ * minutes, Walmart's ten an hour) and take minutes (Walmart about half an hour) to process, so a
+ * minute's wait costs little, and a recount arriving over seconds no longer spends five feeds.
+ */
+export const FEED_GATHER = { quietMs: 2_000, maxMs: 60_000 } as const

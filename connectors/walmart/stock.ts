@@ -11,6 +11,7 @@ import type { StockSupport } from '../types.js'
 import type { WalmartClient } from './client.js'
 import type { WalmartCredentials } from './config.js'
 import { MAX_FEED_BYTES, MAX_FEED_ITEMS } from './feeds.js'
+import { FEED_GATHER } from '../shared/feed-wait.js'
 
 /**
  * The longest line of an inventory feed: `{"sku":"…","quantity":{"unit":"EACH","amount":…}}`
@@ -63,6 +64,7 @@ export const walmartStock: StockSupport<WalmartCredentials, WalmartUnit, Walmart
   bulk: {
     maxItems: Math.min(MAX_FEED_ITEMS, Math.floor(MAX_FEED_BYTES / MAX_LINE_BYTES) - 1),
     minItems: 1_800,
+    gather: FEED_GATHER,
     async writeMany(client, items) {
       const outcomes = await client.setStockMany(
         items.map(({ unit, write }) => ({ ...unit, quantity: write.quantity })),

@@ -2,7 +2,7 @@
 // is unknown, partitioned listings never add up to more than is available (a lower count lowers
 // them, a higher one raises them), many due listings of one account go out in one bulk call, and a
 // policy that can never list anything is refused with the field named.
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import type { ChannelId } from '../../src/events/index.js'
 import {
@@ -291,5 +291,26 @@ describe('bulk claims', () => {
     // Whatever no claim took is still waiting, to be pushed on its own: nothing lost.
     const waiting = (await queue.getJobs(['waiting'])).map((j) => j.data.listingId)
     expect([...taken, ...waiting].sort()).toEqual([...ids].sort())
+  })
+  it('gather while the queue still grows when the bulk call is scarce, one job at a time', async () => {
+    const queue = hub.deps.queues.stock.queueOf('walmart', 'demo')!
+    await queue.obliterate({ force: true })
+    const push = (ids: number[]) =>
+      hub.deps.queues.stock.enqueue(
+        'push',
+        ids.map((i) => ({ id: String(i), channel: 'walmart', account_id: 'demo', sku: `G-${i}` })),
+      )
+    const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i)
+    await push(range(20_000, 10))
+    const redis = hub.deps.redis.worker
+    const bulk = { minItems: 2, maxItems: 1_000, gather: { quietMs: 1_000, maxMs: 20_000 } }
+    const gathering = claimBatch(redis, queue, bulk)
+    await vi.waitFor(async () => expect(await redis.exists(queue.toKey('gathering'))).toBe(1))
+    // The rest of a recount arrives while it gathers; another job meanwhile takes nothing.
+    await push(range(20_010, 60))
+    expect(await claimBatch(redis, queue, bulk)).toEqual([])
+    const taken = await gathering
+    expect(taken.sort()).toEqual(range(20_000, 70).map(String))
+    expect(await redis.exists(queue.toKey('gathering'))).toBe(0)
   })
 })
