@@ -80,8 +80,9 @@ export async function claimBatch(
   const { quietMs, maxMs } = bulk.gather
   const gathering = queue.toKey('gathering')
   const token = randomUUID()
-  // Expires on its own should this process die while it gathers.
-  if ((await redis.set(gathering, token, 'PX', maxMs + CLAIM_MARK_MS, 'NX')) !== 'OK') return []
+  // Expires on its own, half a minute after the longest gathering, should this process die while
+  // it gathers (the account's pushes go out singly until then).
+  if ((await redis.set(gathering, token, 'PX', maxMs + 30_000, 'NX')) !== 'OK') return []
   try {
     const until = Date.now() + maxMs
     for (let seen = count; seen + 1 < bulk.maxItems && Date.now() + quietMs <= until;) {

@@ -148,6 +148,12 @@ describe('a recount of many SKUs (PUT /v1/inventory)', () => {
         expect.stringMatching(/^body\.levels\.0\.onHand|^body\.levels\[0\]\.onHand/),
       ]),
     )
+    const many = await recount(
+      Array.from({ length: 30 }, () => ({ sku: 'A', onHand: 1, asOf: '2026-11-01T10:00:00Z' })),
+    )
+    const named = ((await many.json()) as { problems: string[] }).problems
+    expect(named).toHaveLength(21) // 29 duplicates: twenty named, and how many more
+    expect(named[20]).toBe('and 9 more problems like these')
     expect((await recount([])).status).toBe(400)
     expect((await json('GET', '/v1/inventory/A')).status).toBe(404)
     expect(await outboxEvents(hub.deps)).toEqual([])

@@ -113,7 +113,9 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
         )
       else seen.set(key, i)
     })
-    if (problems.length > 0) throw badRequest(problems.slice(0, 20))
+    if (problems.length > 20)
+      problems.splice(20, problems.length, `and ${problems.length - 20} more problems like these`)
+    if (problems.length > 0) throw badRequest(problems)
     const outcomes = await Promise.allSettled(
       levels.map((level) => writer.putInventoryLevel({ ...level, asOf: new Date(level.asOf) })),
     )
