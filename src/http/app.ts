@@ -35,6 +35,7 @@ export type AppDeps = Pick<
   | 'clock'
   | 'certificates'
   | 'metrics'
+  | 'stockCounter'
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */

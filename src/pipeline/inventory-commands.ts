@@ -9,6 +9,7 @@ import { resolveListings, type ListingRow } from '../inventory/listing-input.js'
 import type { Logger } from '../logger.js'
 import type { Queues } from '../queues/index.js'
 import type { Clock } from '../clock.js'
+import type { StockCounter } from '../metrics/stock.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import { createBatcher, type BatcherOptions } from './batcher.js'
 
@@ -19,6 +20,8 @@ export interface InventoryCommandDeps {
   readonly queues: Queues
   readonly accounts: AccountDirectory
   readonly config: { readonly stock: { readonly orderClockSkewMs: number } }
+  /** `held` counts the new listings held as they are created, as a held push would. */
+  readonly stockCounter: StockCounter
 }
 
 /** Ledger commands in one transaction: all applied and answered after commit, or none. */
@@ -134,6 +137,8 @@ export async function putListings(
     sku: l.sku,
   }))
   const held = await holdNewListings(deps.db, deps.accounts, targets, deps.clock.now())
+  for (const t of targets)
+    if (held.has(t.id)) deps.stockCounter.count(t.channel, t.account_id, 'held')
   const due = targets.filter((t) => !held.has(t.id))
   await deps.queues.stock.enqueue('push', due).catch((err: unknown) => {
     deps.log.warn({ err }, 'enqueue of stock pushes for new listings failed; sweeper will retry')

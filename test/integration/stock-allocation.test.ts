@@ -18,6 +18,7 @@ import { useEmulator } from '../helpers/emulated-channel.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { truncateAll } from '../helpers/pipeline.js'
 import { claimBatch } from '../../workers/stock.js'
+import { stockCounterKey } from '../../src/metrics/stock.js'
 
 const emulator = useEmulator()
 const hub = useTestHub({ accounts: () => sandboxAccounts(emulator.url) })
@@ -71,6 +72,14 @@ describe('safe onboarding', () => {
   it('sends nothing for a SKU whose on-hand is unknown, says why, and pushes once it is set', async () => {
     const sku = 'ONBOARD-1'
     emulator.state('walmart').stock.set(sku, 7) // a live listing the channel already shows
+    const heldCount = async () =>
+      Number(
+        await hub.deps.redis.producer.hget(
+          stockCounterKey(hub.config.queues.prefix),
+          'walmart|demo|held',
+        ),
+      )
+    const heldBefore = await heldCount()
     const ids = await list(sku, ['walmart'])
     const held = async () => {
       const res = await hub.app.request(`/v1/listings?sku=${sku}`, { headers: ADMIN })
@@ -82,6 +91,7 @@ describe('safe onboarding', () => {
     }
     // Held as it was created: no job waits its turn in the channel's rate-limited queue.
     await held()
+    await vi.waitFor(async () => expect(await heldCount()).toBe(heldBefore + 1))
     for (const queue of hub.deps.queues.stock.all)
       expect(await queue.getJobCounts('waiting', 'delayed', 'prioritized')).toEqual({
         waiting: 0,
