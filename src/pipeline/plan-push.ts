@@ -144,11 +144,7 @@ export async function planPushes(
   return db.transaction().execute(async (trx) => {
     await lockAllocations(trx, skus)
     const bySku = await readSkusForAllocation(trx, skus, window)
-    const live = new Map<Account, boolean>()
-    const isLive = async (account: Account) => {
-      if (!live.has(account)) live.set(account, await isAccountLive(trx, account))
-      return live.get(account)!
-    }
+    const isLive = livenessOf(trx)
     const capsOf = new Map<string, Map<string, number>>()
     const writes: { id: string; quantity: number }[] = []
     for (const id of ids) {
@@ -223,15 +219,14 @@ export async function holdNewListings(
     const skus = listings.map((l) => l.sku)
     await lockAllocations(trx, skus)
     const bySku = await readSkusForAllocation(trx, skus, { recentSeconds: 0, skewSeconds: 0 })
-    const live = new Map<Account, boolean>()
+    const isLive = livenessOf(trx)
     const records: { id: string; at: Date; held: Hold }[] = []
     for (const { item, listings: rows } of bySku.values()) {
       for (const row of rows) {
         if (!wanted.has(row.id)) continue
         const own = resolveListingChannel(accounts, row)
         if ('kind' in own) continue // the push job reports it
-        if (!live.has(own.account)) live.set(own.account, await isAccountLive(trx, own.account))
-        const hold = holdOf(own, row, item, live.get(own.account)!)
+        const hold = holdOf(own, row, item, await isLive(own.account))
         if (hold) records.push({ id: row.id, at, held: hold })
       }
     }
@@ -239,6 +234,15 @@ export async function holdNewListings(
     for (const r of records) held.add(r.id)
   })
   return held
+}
+
+/** Whether an account is live (not onboarding), read once per account within `trx`. */
+function livenessOf(trx: Kysely<Database>): (account: Account) => Promise<boolean> {
+  const live = new Map<Account, boolean>()
+  return async (account) => {
+    if (!live.has(account)) live.set(account, await isAccountLive(trx, account))
+    return live.get(account)!
+  }
 }
 
 type Hold = Extract<PushDecision, { kind: 'hold' }>

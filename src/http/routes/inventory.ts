@@ -56,10 +56,18 @@ const PostAdjustment = z
 
 /** A location the accounts file does not declare: 400 naming the field, before anything changes. */
 function knownLocation(locations: LocationDirectory, location: string | undefined): void {
-  if (location === undefined || locations.has(location)) return
-  throw badRequest([
-    `body.location: unknown location "${location}" (known: ${locations.names.join(', ')}; docs/configuration.md, "Locations")`,
-  ])
+  const problem = unknownLocation(locations, location, 'body.location')
+  if (problem) throw badRequest([problem])
+}
+
+/** The problem with `location` at `field`, if the accounts file does not declare it. */
+function unknownLocation(
+  locations: LocationDirectory,
+  location: string | undefined,
+  field: string,
+): string | undefined {
+  if (location === undefined || locations.has(location)) return undefined
+  return `${field}: unknown location "${location}" (known: ${locations.names.join(', ')}; docs/configuration.md, "Locations")`
 }
 
 /**
@@ -101,10 +109,12 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
     const problems: string[] = []
     levels.forEach((level, i) => {
       const location = level.location ?? 'default'
-      if (level.location !== undefined && !deps.accounts.locations.has(level.location))
-        problems.push(
-          `body.levels[${i}].location: unknown location "${level.location}" (known: ${deps.accounts.locations.names.join(', ')})`,
-        )
+      const unknown = unknownLocation(
+        deps.accounts.locations,
+        level.location,
+        `body.levels[${i}].location`,
+      )
+      if (unknown) problems.push(unknown)
       const key = `${level.sku}\u0000${location}`
       const first = seen.get(key)
       if (first !== undefined)
