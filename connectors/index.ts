@@ -12,7 +12,7 @@ export const connectors = {
   'tiktok-shop': tiktokShop,
 } as const satisfies ConnectorRegistry
 
-export { hydrationKey } from './types.js'
+export { hydrationKey, ORDER_SYNC_TOPIC } from './types.js'
 export { ChannelApiError, type ChannelApiErrorKind } from './shared/api-error.js'
 export { fitQuantity, type QuantityRange } from './shared/quantity-range.js'
 export type {
@@ -29,6 +29,12 @@ export type {
   ConnectorRegistry,
   InboundRequest,
   IssuedToken,
+  ListedOrder,
+  OrderListing,
+  OrderPage,
+  OrderWindow,
+  RateGate,
+  RateGates,
   StockSupport,
   TokenIssuance,
   VerifiedEnvelope,

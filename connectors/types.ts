@@ -4,6 +4,7 @@ import type { Clock } from '../src/clock.js'
 import type { ChannelId, ListingRef } from '../src/events/index.js'
 import type { ChannelApiError } from './shared/api-error.js'
 import type { QuantityRange } from './shared/quantity-range.js'
+import type { RateLimit } from './shared/rate-limit.js'
 import type { HttpTransport } from '../src/outbound/transport.js'
 
 /** A webhook request as the ingress route received it. */
@@ -156,6 +157,78 @@ export interface ChannelClient {
 export interface ClientContext {
   readonly transport: HttpTransport
   readonly clock: Clock
+  /**
+   * The account's API budget, shared by every process (src/budget/): a gate per rate-limit bucket.
+   * Absent: each client paces itself with a local token bucket (tests, tools).
+   */
+  readonly gates?: RateGates
+}
+
+/**
+ * Hands out the gate of one of an account's rate-limit buckets. `bucket` names it within the
+ * account (an operation, an API, or one name for a channel whose limit is per account); `plan` is
+ * its documented limit. The same bucket name always gives the same shared budget.
+ */
+export type RateGates = (bucket: string, plan: RateLimit) => RateGate
+
+/** One rate-limit bucket of one account. */
+export interface RateGate {
+  /**
+   * Takes one call from the bucket, in the caller's lane (connectors/shared/lanes.ts), waiting
+   * when the wait is short; throws a `rate-limited` ChannelApiError naming the wait otherwise.
+   * `label` names the call in that error.
+   */
+  take(label: string): Promise<void>
+  /** The channel answered 429: no process takes from this bucket for `ms`. */
+  hold(ms: number): void
+}
+
+/** A window of a channel's order list: orders last updated in `[from, to)`. */
+export interface OrderWindow {
+  readonly from: Date
+  readonly to: Date
+}
+
+/** One order as a channel's list API returned it. */
+export interface ListedOrder {
+  /** The channel's order id. */
+  readonly id: string
+  /** The channel's last-update time of the order, ISO 8601. */
+  readonly updatedAt: string
+  /**
+   * The order as the list answered it (parsed losslessly): stored as the body of an inbox row of
+   * topic {@link ORDER_SYNC_TOPIC}, which the channel's normalizer maps like a webhook.
+   */
+  readonly record: unknown
+}
+
+export interface OrderPage {
+  readonly orders: readonly ListedOrder[]
+  /** Opaque cursor of the next page; undefined on the last one. */
+  readonly next?: string
+}
+
+/**
+ * The topic of an inbox row that holds an order the hub read from a channel's list API rather
+ * than one a webhook brought (order sync, src/pipeline/order-sync.ts). Its body is a
+ * {@link ListedOrder}'s `record`; every channel's normalizer maps it.
+ */
+export const ORDER_SYNC_TOPIC = 'hub.order-sync'
+
+/** How the hub reads a channel's orders changed in a time window (order sync and backfill). */
+export interface OrderListing<Client extends ChannelClient> {
+  /**
+   * One page of orders last updated within `window`; `page` is the previous page's `next`
+   * (undefined for the first). Errors are `ChannelApiError`s.
+   */
+  list(client: Client, window: OrderWindow, page: string | undefined): Promise<OrderPage>
+  /** How far back the list reaches, in ms (the channel's documented retention, with its source). */
+  readonly retentionMs: number
+  /**
+   * How long after an update the list may still lack it, in ms: a window never ends later than
+   * this before now (e.g. Amazon's LastUpdatedBefore must be two minutes in the past).
+   */
+  readonly settleMs: number
 }
 
 /** One absolute stock write for one listing. */
@@ -266,6 +339,8 @@ export interface Connector<Credentials = unknown, Client extends ChannelClient =
   /** Stock pushes and reads; absent for a channel the hub cannot push stock to. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each channel has its own unit type
   readonly stock?: StockSupport<Credentials, any, Client>
+  /** Reading orders changed since a time (order sync, backfill); absent where the hub cannot list. */
+  readonly orders?: OrderListing<Client>
 }
 
 /**

@@ -138,7 +138,7 @@ export function spApiRequests(
   )
   const timeoutMs = credentials.requestTimeoutMs
   const plans = { ...DEFAULT_RATE_LIMITS, ...credentials.rateLimits }
-  const bucketFor = bucketsBy((operation: SpApiOperation) => plans[operation], ctx.clock)
+  const bucketFor = bucketsBy((operation: SpApiOperation) => plans[operation], ctx)
   const { fail, refused } = callErrors(CHANNEL, ctx.clock, DEFAULT_RATE_LIMIT_WAIT_MS)
 
   async function send(

@@ -111,7 +111,7 @@ export function createTikTokApi(credentials: TikTokShopCredentials, ctx: ClientC
   if (firstSecret === undefined) throw new Error('TikTok Shop credentials list no app secret')
   const appSecret: string = firstSecret
   const timeoutMs = credentials.requestTimeoutMs
-  const bucketFor = perApiBuckets(credentials.rateLimitPerSecond, ctx.clock)
+  const bucketFor = perApiBuckets(credentials.rateLimitPerSecond, ctx)
   const { fail, refused } = callErrors(CHANNEL, ctx.clock, DEFAULT_RATE_LIMIT_WAIT_MS)
   // Credentials never appear in messages, even if TikTok were to echo one back.
   const redact = (text: string) =>

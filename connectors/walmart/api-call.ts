@@ -85,7 +85,7 @@ export function walmartRequests(
 ): WalmartRequests {
   const baseUrl = credentials.apiBaseUrl.replace(/\/+$/, '')
   const timeoutMs = credentials.requestTimeoutMs
-  const bucketFor = perApiBuckets(credentials.rateLimitPerSecond, ctx.clock)
+  const bucketFor = perApiBuckets(credentials.rateLimitPerSecond, ctx)
   const { fail, refused } = callErrors(CHANNEL, ctx.clock, DEFAULT_RATE_LIMIT_WAIT_MS)
 
   async function send(
