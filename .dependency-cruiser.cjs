@@ -106,9 +106,10 @@ module.exports = {
     {
       comment:
         'The shared helpers and the contract (types.ts) serve every channel, so they know none. ' +
-        'HTTP goes through the injected transport (src/outbound), never a socket of its own.',
+        'HTTP goes through the injected transport (src/outbound), never a socket of its own. ' +
+        'async_hooks carries the lane of a call (shared/lanes.ts) to the rate-limit gates.',
       from: { path: CONNECTORS_COMMON },
-      to: { path: [CONNECTORS_COMMON, EVENTS, LEAVES, OUTBOUND] },
+      to: { path: [CONNECTORS_COMMON, EVENTS, LEAVES, OUTBOUND, core('async_hooks')] },
     },
     {
       comment:

@@ -96,5 +96,10 @@ export const Env = z.object({
   RECONCILE_INTERVAL_MS: int(900_000, 0),
   STOCK_PUSH_CONCURRENCY: int(4, 1),
   STOCK_PUSH_MAX_ATTEMPTS: int(10, 1),
+  ORDER_SYNC_INTERVAL_MS: int(300_000, 0),
+  ORDER_SYNC_OVERLAP_MS: int(120_000, 0),
+  ORDER_SYNC_FIRST_LOOKBACK_MS: int(86_400_000, 0),
+  // Unset: each channel's documented figure (connectors/<channel>/orders.ts).
+  ORDER_SYNC_SETTLE_MS: z.coerce.number().int().min(0).optional(),
 })
 export type Env = z.infer<typeof Env>

@@ -82,6 +82,17 @@ export interface Config {
     readonly pushConcurrency: number
     readonly pushMaxAttempts: number
   }
+  /** Order sync: reading each account's orders from its channel's list API (docs/completeness.md). */
+  readonly orderSync: {
+    /** How often each account's orders changed since its watermark are read; 0: only on demand. */
+    readonly intervalMs: number
+    /** Each sync re-reads this much before its watermark, for the channel's clock skew. */
+    readonly overlapMs: number
+    /** An account's first sync, without a watermark or backfill, reads this far back. */
+    readonly firstLookbackMs: number
+    /** How long after an update a channel's list may still lack it; undefined: the channel's own figure. */
+    readonly settleMs: number | undefined
+  }
   readonly normalize: { readonly maxAttempts: number }
   readonly delivery: {
     readonly maxAttempts: number
@@ -237,6 +248,12 @@ export function loadConfig(
       reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
       pushConcurrency: e.STOCK_PUSH_CONCURRENCY,
       pushMaxAttempts: e.STOCK_PUSH_MAX_ATTEMPTS,
+    },
+    orderSync: {
+      intervalMs: e.ORDER_SYNC_INTERVAL_MS,
+      overlapMs: e.ORDER_SYNC_OVERLAP_MS,
+      firstLookbackMs: e.ORDER_SYNC_FIRST_LOOKBACK_MS,
+      settleMs: e.ORDER_SYNC_SETTLE_MS,
     },
     log: { level: e.LOG_LEVEL },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

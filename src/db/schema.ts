@@ -41,7 +41,42 @@ export interface SalesOrderTable {
   /** The OrderSnapshot of the event contract. */
   snapshot: Json<unknown>
   last_inbox_id: string | null
+  /** How the order first reached the hub: a webhook, or the channel's list API (order sync). */
+  found_by: Generated<OrderFoundBy>
   created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type OrderSyncKind = 'sync' | 'backfill'
+export type OrderFoundBy = 'webhook' | OrderSyncKind
+
+/**
+ * Order sync of one channel account, per kind: the scheduled sync's watermark and the run in
+ * progress (window, next page's cursor, progress), committed after every page.
+ */
+export interface OrderSyncTable {
+  channel: ChannelId
+  account_id: string
+  kind: OrderSyncKind
+  /** `sync`: every order last updated before this was read into the inbox (less the overlap). */
+  watermark: Timestamp | null
+  /** The run in progress: orders last updated in `[window_from, window_to)`; null when idle. */
+  window_from: Timestamp | null
+  window_to: Timestamp | null
+  /** The channel's cursor of the next page; null for the first. */
+  page: string | null
+  pages: Generated<number>
+  orders_read: Generated<number>
+  /** The latest update time among the orders read so far in this run. */
+  reached: Timestamp | null
+  started_at: Timestamp | null
+  requested_by: string | null
+  lease_owner: string | null
+  lease_until: Timestamp | null
+  finished_at: Timestamp | null
+  last_orders_read: number | null
+  last_error: string | null
+  last_error_at: Timestamp | null
   updated_at: Generated<Date>
 }
 
@@ -337,6 +372,7 @@ export interface Database {
   delivery_attempt: DeliveryAttemptTable
   inbox_subject: InboxSubjectTable
   replay_run: ReplayRunTable
+  order_sync: OrderSyncTable
 }
 
 export type InboxMessage = Selectable<InboxMessageTable>
@@ -344,4 +380,5 @@ export type Subscription = Selectable<SubscriptionTable>
 export type Listing = Selectable<ListingTable>
 export type InventoryItem = Selectable<InventoryItemTable>
 export type ReplayRun = Selectable<ReplayRunTable>
+export type OrderSync = Selectable<OrderSyncTable>
 export type AccountStockState = Selectable<AccountStockStateTable>

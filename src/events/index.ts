@@ -2,6 +2,7 @@ import { z } from 'zod'
 import {
   OrderCancelled,
   OrderCreated,
+  OrderFoundByPolling,
   OrderFulfilled,
   OrderReturned,
   OrderUpdated,
@@ -24,6 +25,7 @@ export {
   OrderCancelled,
   OrderCreated,
   OrderField,
+  OrderFoundByPolling,
   OrderFulfilled,
   OrderLine,
   OrderReturned,
@@ -43,6 +45,7 @@ export const HubEvent = z.discriminatedUnion('type', [
   OrderCancelled,
   OrderFulfilled,
   OrderReturned,
+  OrderFoundByPolling,
   InventoryReported,
   ListingStatusChanged,
   InventoryChanged,

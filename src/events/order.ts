@@ -211,3 +211,25 @@ export const OrderReturned = defineEvent(
     .strict(),
 )
 export type OrderReturned = z.infer<typeof OrderReturned>
+
+/**
+ * The hub learned of an order by reading the channel's order list (order sync), not from a
+ * webhook: the channel's webhooks for it were lost or are late. Emitted once per order, beside its
+ * `order.created.v1`; `via` says whether the scheduled sync or an operator's backfill found it.
+ */
+export const OrderFoundByPolling = defineEvent(
+  'order.found_by_polling.v1',
+  z
+    .object({
+      /** The channel's order id. */
+      externalOrderId: z.string().min(1),
+      via: z.enum(['sync', 'backfill']),
+      /** When the buyer placed it (ISO 8601). */
+      placedAt: IsoTime,
+      /** The channel's last-update time of the order as the hub read it (ISO 8601). */
+      channelUpdatedAt: IsoTime,
+      status: OrderStatus,
+    })
+    .strict(),
+)
+export type OrderFoundByPolling = z.infer<typeof OrderFoundByPolling>

@@ -42,15 +42,15 @@ export async function applyOrderSnapshots(
   const changed = new Map<string, OrderWrite>()
   const drafts = snapshots.map((s) => {
     const k = orderKeyString(s.key)
-    const decision =
-      firstOfKey.get(k) === s && inserted.has(k)
-        ? decideOrderChange(undefined, s.snapshot)
-        : decideOrderChange(stored.get(k), s.snapshot)
+    const created = firstOfKey.get(k) === s && inserted.has(k)
+    const decision = decideOrderChange(created ? undefined : stored.get(k), s.snapshot)
     if (decision.kind === 'keep') return []
     stored.set(k, decision.snapshot)
-    if (firstOfKey.get(k) !== s || !inserted.has(k))
-      changed.set(k, { key: s.key, snapshot: decision.snapshot, inboxId: s.inboxId })
-    return [...decision.events]
+    if (!created) changed.set(k, { key: s.key, snapshot: decision.snapshot, inboxId: s.inboxId })
+    const polled = created && s.foundBy !== undefined && s.foundBy !== 'webhook'
+    return polled
+      ? [...decision.events, foundByPolling(s.snapshot, s.foundBy)]
+      : [...decision.events]
   })
   await updateOrders(trx, [...changed.values()])
   const touched = new Set([...inserted, ...changed.keys()])
@@ -63,6 +63,22 @@ export async function applyOrderSnapshots(
     })),
   )
   return { drafts, reservations }
+}
+
+/** An order that order sync, not a webhook, brought to the hub first. */
+function foundByPolling(snapshot: OrderSnapshot, via: 'sync' | 'backfill'): EventDraft {
+  return {
+    type: 'order.found_by_polling.v1',
+    subject: `order/${snapshot.externalId}`,
+    time: snapshot.updatedAt,
+    data: {
+      externalOrderId: snapshot.externalId,
+      via,
+      placedAt: snapshot.placedAt,
+      channelUpdatedAt: snapshot.updatedAt,
+      status: snapshot.status,
+    },
+  }
 }
 
 /** One snapshot: {@link applyOrderSnapshots} with a batch of one. */

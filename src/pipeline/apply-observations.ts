@@ -10,6 +10,7 @@ import { applyOrderSnapshots } from '../orders/apply.js'
 import type { ReservationWrites } from '../db/repos/reservations.js'
 import { eventId, toEvent, type EventDraft, type EventOrigin } from '../outbox/event.js'
 import type { Observation } from '../../normalizers/index.js'
+import { foundBy } from './order-sync-rows.js'
 
 export interface ApplySettings {
   /** See `Config.stock.echoWindowMs`. */
@@ -18,7 +19,10 @@ export interface ApplySettings {
 
 /** A message's observations to apply, and the origin its events get. */
 export interface MessageToApply {
-  readonly message: Pick<InboxMessageToNormalize, 'id' | 'channel' | 'account_id' | 'dedupe_key'>
+  readonly message: Pick<
+    InboxMessageToNormalize,
+    'id' | 'channel' | 'account_id' | 'dedupe_key' | 'topic'
+  >
   readonly origin: EventOrigin
   readonly observations: readonly Observation[]
 }
@@ -48,6 +52,7 @@ export async function applyMessages(
               },
               snapshot: o.snapshot,
               inboxId: message.id,
+              foundBy: foundBy(message),
             },
           ]
         : [],

@@ -91,6 +91,7 @@ export async function normalizeBatch(
                   channel: m.channel,
                   account_id: m.accountId,
                   dedupe_key: m.dedupeKey,
+                  topic: m.topic,
                 },
                 origin: { channel: m.channel, accountId: m.accountId, recordedAt: now },
                 observations: result.observations,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { ChannelId, OrderSnapshot } from '../../events/index.js'
-import type { Database } from '../schema.js'
+import type { Database, OrderFoundBy } from '../schema.js'
 
 export interface OrderKey {
   readonly channel: ChannelId
@@ -17,6 +17,8 @@ export interface OrderWrite {
   readonly key: OrderKey
   readonly snapshot: OrderSnapshot
   readonly inboxId: string
+  /** How the snapshot reached the hub, kept when it creates the order; `webhook` when absent. */
+  readonly foundBy?: OrderFoundBy
 }
 
 /*
@@ -46,6 +48,7 @@ const orderRows = (rows: readonly OrderWrite[]) =>
       channel_updated_at: r.snapshot.updatedAt,
       snapshot: r.snapshot,
       last_inbox_id: r.inboxId,
+      found_by: r.foundBy ?? 'webhook',
     })),
   )
 
@@ -66,10 +69,11 @@ export async function insertOrders(
     account_id: string
     external_id: string
   }>`
-    insert into sales_order (channel, account_id, external_id, status, channel_updated_at, snapshot, last_inbox_id)
-    select r.channel, r.account_id, r.external_id, r.status, r.channel_updated_at, r.snapshot, r.last_inbox_id
+    insert into sales_order (channel, account_id, external_id, status, channel_updated_at, snapshot, last_inbox_id, found_by)
+    select r.channel, r.account_id, r.external_id, r.status, r.channel_updated_at, r.snapshot, r.last_inbox_id, r.found_by
       from json_to_recordset(${orderRows(sorted)}::json) as r(channel text, account_id text,
-           external_id text, status text, channel_updated_at timestamptz, snapshot jsonb, last_inbox_id bigint)
+           external_id text, status text, channel_updated_at timestamptz, snapshot jsonb, last_inbox_id bigint,
+           found_by text)
     on conflict (channel, account_id, external_id) do nothing
     returning channel, account_id, external_id`.execute(trx)
   return new Set(
