@@ -11,6 +11,8 @@ import { createDeliverWorker } from './deliver.js'
 import { createNormalizeBatches, createNormalizeWorker } from './normalize.js'
 import { createReplayWorker } from './replay.js'
 import { createStockWorker } from './stock.js'
+import { createOrderSyncWorker } from './order-sync.js'
+import { queueScheduledSyncs, resumeOrderSyncRuns } from '../src/pipeline/order-sync-schedule.js'
 
 export interface RunningWorkers {
   /** Stops taking jobs, lets active ones finish, stops the relay leader. */
@@ -65,6 +67,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     createDeliverWorker(deliverDeps, base, config.queues.concurrency.deliver),
     createReplayWorker(work, base),
   ]
+  const orderSync = createOrderSyncWorker(work, base)
   const stockDeps = {
     ...work,
     settleMs: config.stock.echoWindowMs,
@@ -74,7 +77,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     if (queue)
       workers.push(createStockWorker(stockDeps, base, account, queue, config.stock.pushConcurrency))
   }
-  for (const worker of workers) {
+  for (const worker of [...workers, orderSync.worker]) {
     worker.on('failed', (job, err) =>
       log.warn(
         {
@@ -101,6 +104,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       minBatchIntervalMs: config.maintenance.relayMinIntervalMs,
       sweepIntervalMs: config.maintenance.sweepIntervalMs,
       reconcileIntervalMs: config.stock.reconcileIntervalMs,
+      orderSyncIntervalMs: config.orderSync.intervalMs,
       relayBatch: RELAY_BATCH,
       retryMs: 2_000,
     },
@@ -121,10 +125,11 @@ export function startWorkers(deps: Deps): RunningWorkers {
       },
       // While Redis is away every sweep fails the same way; the Redis watch already says so.
       sweep: () =>
-        sweeper.sweep().catch((err: unknown) => {
+        Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work)]).catch((err: unknown) => {
           if (!deps.redis.watch.folds(err)) throw err
         }),
       reconcile: () => reconcileAll(work),
+      orderSync: () => queueScheduledSyncs(work, config.accounts),
     },
     log,
   )
@@ -133,7 +138,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       deps.intake.handOffTo(undefined)
       await deps.intake.drain()
       await handoff.drain()
-      await Promise.all(workers.map((w) => w.close()))
+      await Promise.all([...workers.map((w) => w.close()), orderSync.close()])
       await leader.stop()
       await settling
       await firstAttempts.drain()

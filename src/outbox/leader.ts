@@ -12,6 +12,8 @@ export interface LeaderTasks {
   sweep(): Promise<unknown>
   /** Queues a reconciliation check of every listing. */
   reconcile(): Promise<unknown>
+  /** Queues every account's scheduled order sync. */
+  orderSync(): Promise<unknown>
 }
 
 export interface LeaderOptions {
@@ -27,6 +29,8 @@ export interface LeaderOptions {
   readonly sweepIntervalMs: number
   /** 0: never (reconciliation only on demand). */
   readonly reconcileIntervalMs: number
+  /** 0: never (order sync only on demand). */
+  readonly orderSyncIntervalMs: number
   /** Batch size of `relay`; a full batch means more may be waiting, so the loop goes again at once. */
   readonly relayBatch: number
   /** How long a follower waits before trying to take over the lock. */
@@ -40,7 +44,7 @@ export interface RelayLeader {
 }
 
 /**
- * Runs the relay, the sweeper and scheduled reconciliation in at most one process at a time. Leadership is a session-level
+ * Runs the relay, the sweeper, scheduled reconciliation and order sync in at most one process at a time. Leadership is a session-level
  * Postgres advisory lock on a dedicated connection: if the process or its connection dies, Postgres
  * releases the lock and a follower takes over within `retryMs`. The leader LISTENs for outbox
  * commits and falls back to polling.
@@ -76,6 +80,8 @@ export function startRelayLeader(
     let lastSweep = 0
     // The first reconciliation runs one interval after taking the lead, not at every restart.
     let lastReconcile = Date.now()
+    // The first order sync runs at once: orders missed while no process led are read soonest.
+    let lastOrderSync = 0
     let broken: Error | undefined
     client.on('error', (err) => {
       broken = err
@@ -103,6 +109,12 @@ export function startRelayLeader(
         await tasks
           .reconcile()
           .catch((err: unknown) => log.warn({ err }, 'queueing reconciliation failed; will retry'))
+      }
+      if (opts.orderSyncIntervalMs > 0 && Date.now() - lastOrderSync >= opts.orderSyncIntervalMs) {
+        lastOrderSync = Date.now()
+        await tasks
+          .orderSync()
+          .catch((err: unknown) => log.warn({ err }, 'queueing order sync failed; will retry'))
       }
       if (!stopping) await sleep(opts.pollMs)
     }

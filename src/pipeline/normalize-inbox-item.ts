@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Clock } from '../clock.js'
+import { foundBy } from './order-sync-rows.js'
 import { subjectsOf } from './inbox-subjects.js'
 import { distinguishReplayedEvents } from '../outbox/replayed-events.js'
 import { clearRevokedAlert } from '../db/repos/account-alerts.js'
@@ -15,7 +16,12 @@ import { errorMessage } from '../errors.js'
 import { isUnstorableValueError } from '../storable.js'
 import type { Logger } from '../logger.js'
 import { appendEvents } from '../outbox/append.js'
-import { ChannelApiError, type Hydrated, type HydrationNeed } from '../../connectors/index.js'
+import {
+  ChannelApiError,
+  inLane,
+  type Hydrated,
+  type HydrationNeed,
+} from '../../connectors/index.js'
 import { decodeJsonBody, normalizers, type NormalizeResult } from '../../normalizers/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import { applyMessages, type ApplySettings } from './apply-observations.js'
@@ -206,7 +212,10 @@ async function hydrate(
   }
   const startedAt = deps.clock.now()
   try {
-    const data = await client.hydrate(needs)
+    // An order read by order sync is fetched in its run's lane, behind webhooks' orders.
+    const via = foundBy(message)
+    const lane = via === 'webhook' ? 'hydrate' : via === 'sync' ? 'poll' : 'backfill'
+    const data = await inLane(lane, () => client.hydrate(needs))
     // The credentials worked, so an earlier "access revoked" alert no longer holds.
     await clearRevokedAlert(deps.db, message.channel, message.account_id, startedAt)
     return { kind: 'hydrated', data }

@@ -136,7 +136,23 @@ function hostOf(url: string): string {
 export const ReplayJob = z.object({ runId: z.string() })
 export type ReplayJob = z.infer<typeof ReplayJob>
 
-export const QUEUE_NAMES = { inbound: 'inbound', deliver: 'deliver', replay: 'replay' } as const
+/**
+ * One account's order sync run of a kind (src/pipeline/order-sync.ts): its window and page cursor
+ * are in Postgres (`order_sync`), so the job carries only what names the run.
+ */
+export const OrderSyncJob = z.object({
+  channel: ChannelId,
+  accountId: z.string(),
+  kind: z.enum(['sync', 'backfill']),
+})
+export type OrderSyncJob = z.infer<typeof OrderSyncJob>
+
+export const QUEUE_NAMES = {
+  inbound: 'inbound',
+  deliver: 'deliver',
+  replay: 'replay',
+  orderSync: 'order-sync',
+} as const
 
 /** Name of the custom backoff strategy: exponential with jitter, never sooner than a Retry-After. */
 export const HUB_BACKOFF = 'hub'
@@ -146,6 +162,9 @@ export const jobIds = {
   inbound: (inboxId: string) => `inbox-${inboxId}`,
   deliver: (deliveryId: string) => `delivery-${deliveryId}`,
   replay: (runId: string) => `replay-${runId}`,
+  // Percent-encoded: an account id may hold ":".
+  orderSync: (job: OrderSyncJob) =>
+    `order-${job.kind}-${job.channel}-${encodeURIComponent(job.accountId)}`,
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   inboundJob,
   inboundMessage,
   jobIds,
+  OrderSyncJob,
   type DeliveryDescription,
   type InboundMessage,
 } from './catalog.js'

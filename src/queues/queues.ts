@@ -9,6 +9,7 @@ import {
   jobIds,
   type DeliverJob,
   type InboundJob,
+  type OrderSyncJob,
   type ReplayJob,
 } from './catalog.js'
 import { createStockQueues, type StockQueues } from './stock.js'
@@ -29,6 +30,8 @@ export interface Queues {
   readonly deliver: Queue<DeliverJob>
   /** Bulk replay runs, one job per run (see src/admin/replay-run.ts). */
   readonly replay: Queue<ReplayJob>
+  /** Order sync runs, at most one job per account and kind at a time. */
+  readonly orderSync: Queue<OrderSyncJob>
   readonly stock: StockQueues
   /** Every queue, stock queues included (Bull Board, metrics). */
   readonly all: readonly Queue[]
@@ -44,6 +47,8 @@ export interface Queues {
   ): Promise<void>
   /** At most one job per run exists at a time (the job id is the run's). */
   enqueueReplay(runId: string): Promise<void>
+  /** Queues runs not queued already (the job id is the account's and kind's). */
+  enqueueOrderSync(jobs: readonly OrderSyncJob[]): Promise<void>
   /** The subset of ids whose job no longer exists in Redis in any state. */
   withoutJobs(kind: 'inbound' | 'deliver', ids: readonly string[]): Promise<string[]>
   close(): Promise<void>
@@ -59,13 +64,14 @@ export function createQueues(
   const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts)
   const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts)
   const replay = new Queue<ReplayJob>(QUEUE_NAMES.replay, opts)
+  const orderSync = new Queue<OrderSyncJob>(QUEUE_NAMES.orderSync, opts)
   const stock = createStockQueues(
     connection,
     { prefix: settings.prefix, pushAttempts: settings.stockPushAttempts },
     settings.stockAccounts,
   )
   // BullMQ's generics are invariant in the job data type; the list is only used untyped.
-  const all = [inbound, deliver, replay, ...stock.all] as unknown as readonly Queue[]
+  const all = [inbound, deliver, replay, orderSync, ...stock.all] as unknown as readonly Queue[]
   for (const queue of all) {
     queue.on('error', (err) => onError(queue.name, err))
   }
@@ -73,6 +79,7 @@ export function createQueues(
     inbound,
     deliver,
     replay,
+    orderSync,
     stock,
     all,
     async enqueueInbound(jobs) {
@@ -120,6 +127,24 @@ export function createQueues(
             backoff: { type: HUB_BACKOFF, delay: settings.deliveryBackoffBaseMs },
             removeOnComplete: REMOVE_COMPLETED,
             removeOnFail: false,
+          },
+        })),
+      )
+    },
+    async enqueueOrderSync(jobs) {
+      if (jobs.length === 0) return
+      // A run's window and cursor are in Postgres: a failed job is not kept (its error is on the
+      // run, `order_sync.last_error`), so the next tick or an operator can queue the run again.
+      await orderSync.addBulk(
+        jobs.map((data) => ({
+          name: `${data.kind} ${data.channel}/${data.accountId}`,
+          data,
+          opts: {
+            jobId: jobIds.orderSync(data),
+            attempts: 5,
+            backoff: { type: HUB_BACKOFF, delay: 5_000 },
+            removeOnComplete: REMOVE_COMPLETED,
+            removeOnFail: true,
           },
         })),
       )

@@ -30,6 +30,7 @@ describe('relay leadership', () => {
           minBatchIntervalMs: 0,
           sweepIntervalMs: 60_000,
           reconcileIntervalMs: 0,
+          orderSyncIntervalMs: 0,
           relayBatch: 10,
           retryMs: 50,
         },
@@ -37,6 +38,7 @@ describe('relay leadership', () => {
           relay: () => (relayed.push(name), Promise.resolve(0)),
           sweep: () => Promise.resolve(),
           reconcile: () => Promise.resolve(),
+          orderSync: () => Promise.resolve(),
         },
         silent,
       )
