@@ -2,7 +2,9 @@
 // workers. main.ts loads it only once a command line names a command (so `hub --version`, `help`
 // and usage errors answer at once) and hands it the environment, which only main.ts reads.
 import { ConfigError, loadConfig, type Config } from './config/index.js'
-import type { FlashSaleFlags, StockAction } from './cli/args.js'
+import type { FlashSaleFlags, MissedWebhooksFlags, StockAction } from './cli/args.js'
+import { backfillCommand as runBackfill } from './cli/backfill.js'
+import { simulateMissedWebhooks } from './cli/simulate-missed-webhooks.js'
 import { closeDeps, createDeps, type Deps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
 import { dropDatabase, migrateToLatest } from './db/migrate.js'
@@ -84,6 +86,36 @@ export async function simulateFlashSaleCommand(
   await dropDatabase(simulation.db.url)
   await prepareDatabase(simulation, log)
   return simulateFlashSale(simulation, createLogger({ level: 'warn' }), flags)
+}
+
+/** `hub backfill`: an account's orders since a date (src/cli/backfill.ts). */
+export async function backfillCommand(
+  env: Environment,
+  channel: string,
+  account: string,
+  since: string,
+): Promise<number> {
+  const { config, log } = configured(env)
+  await dependenciesReady(config, log)
+  const deps = createDeps(config, { log })
+  try {
+    return await runBackfill(deps, channel, account, since)
+  } finally {
+    await closeDeps(deps)
+  }
+}
+
+export async function simulateMissedWebhooksCommand(
+  env: Environment,
+  flags: MissedWebhooksFlags,
+): Promise<number> {
+  const { config, log } = configured(env)
+  // Its own database and queues: a simulation never touches the hub you run.
+  const simulation = withSimulationStore(config)
+  await dependenciesReady(simulation, log)
+  await dropDatabase(simulation.db.url)
+  await prepareDatabase(simulation, log)
+  return simulateMissedWebhooks(simulation, createLogger({ level: 'warn' }), flags)
 }
 
 /** Errors that explain themselves: a stack trace would only bury the line that says what to fix. */

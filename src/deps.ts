@@ -20,6 +20,7 @@ import {
   type RedisConnections,
 } from './queues/index.js'
 import { connectors } from '../connectors/index.js'
+import { syncedAccounts } from './pipeline/order-sync-schedule.js'
 import { createUndiciTransport, type HttpTransport } from './outbound/transport.js'
 import { channelApiPolicy, subscriberPolicy } from './delivery/destinations.js'
 
@@ -116,6 +117,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       clock,
       redis: redis.producer,
       prefix: config.queues.prefix,
+      orderAccounts: syncedAccounts(config.accounts),
     }),
     stockCounter: createStockCounter(redis.producer, config.queues.prefix),
     deliveryCounter: createDeliveryCounter(redis.producer, config.queues.prefix),

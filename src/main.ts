@@ -40,6 +40,18 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'simulate-flash-sale':
       return (await import('./commands.js')).simulateFlashSaleCommand(process.env, invocation.flags)
+    case 'simulate-missed-webhooks':
+      return (await import('./commands.js')).simulateMissedWebhooksCommand(
+        process.env,
+        invocation.flags,
+      )
+    case 'backfill':
+      return (await import('./commands.js')).backfillCommand(
+        process.env,
+        invocation.channel,
+        invocation.account,
+        invocation.since,
+      )
     case 'stock':
       return (await import('./commands.js')).stockCommand(
         process.env,

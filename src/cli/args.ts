@@ -12,6 +12,14 @@ commands:
                                   own database and queues: N buyers over MS milliseconds; prints
                                   orders, final quantities, pushes, allocation moves, units left
                                   unsold and oversold units
+  backfill --channel C --account A --since DATE
+                                  read the account's orders changed since DATE (2026-11-01 or
+                                  an ISO time) from its channel into the hub, with progress;
+                                  run it again to resume (docs/completeness.md)
+  simulate missed-webhooks [--orders N] [--over MS] [--seed N]
+                                  N orders per channel over MS milliseconds (a day, compressed)
+                                  with 30% of webhooks dropped, 10% delayed, 10% duplicated;
+                                  prints what polling recovered; exit 1 if an order is missing
   stock adopt|dry-run|go-live|onboarding --channel C --account A
                                   onboard a channel account (docs/inventory.md): adopt its
                                   listings' channel quantities as starting on-hand, show the
@@ -34,6 +42,15 @@ export interface FlashSaleFlags {
   readonly allocation: 'shared' | 'partitioned' | 'auto'
 }
 
+export interface MissedWebhooksFlags {
+  /** Buyer orders per channel over the simulated day. */
+  readonly orders: number
+  /** The day, compressed into this many milliseconds. */
+  readonly overMs: number
+  /** Seeds which webhooks are dropped, delayed and duplicated. */
+  readonly seed: number
+}
+
 /** What the command line asks for; a usage error carries one line saying what is wrong. */
 export type Invocation =
   | { readonly kind: 'help' }
@@ -43,6 +60,14 @@ export type Invocation =
   | { readonly kind: 'migrate' }
   | { readonly kind: 'listings-import'; readonly file: string }
   | { readonly kind: 'simulate-flash-sale'; readonly flags: FlashSaleFlags }
+  | { readonly kind: 'simulate-missed-webhooks'; readonly flags: MissedWebhooksFlags }
+  | {
+      readonly kind: 'backfill'
+      /** As given: commands.ts checks it is a channel the hub knows (exit 2 if not). */
+      readonly channel: string
+      readonly account: string
+      readonly since: string
+    }
   | {
       readonly kind: 'stock'
       readonly action: StockAction
@@ -67,6 +92,8 @@ const OPTIONS = {
   allocation: { type: 'string' },
   channel: { type: 'string' },
   account: { type: 'string' },
+  since: { type: 'string' },
+  seed: { type: 'string' },
 } as const
 
 type OptionName = keyof typeof OPTIONS
@@ -76,7 +103,8 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
   start: ['role'],
   migrate: [],
   listings: [],
-  simulate: ['sku', 'orders', 'on-hand', 'channels', 'duplicates', 'over', 'allocation'],
+  simulate: ['sku', 'orders', 'on-hand', 'channels', 'duplicates', 'over', 'allocation', 'seed'],
+  backfill: ['channel', 'account', 'since'],
   stock: ['channel', 'account'],
   help: [],
 }
@@ -121,9 +149,15 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     }
     case 'simulate': {
       const [sub, ...extra] = rest
+      if (sub === 'missed-webhooks') return missedWebhooks(values, extra)
       if (sub !== 'flash-sale')
-        return { kind: 'usage-error', message: 'usage: hub simulate flash-sale [options]' }
+        return {
+          kind: 'usage-error',
+          message: 'usage: hub simulate flash-sale|missed-webhooks [options]',
+        }
       if (extra.length > 0) return unexpected('simulate flash-sale', extra)
+      if (values.seed !== undefined)
+        return { kind: 'usage-error', message: 'hub simulate flash-sale takes no --seed option' }
       const counts = { orders: '100', 'on-hand': '100', duplicates: '1', over: '0' }
       for (const name of Object.keys(counts) as (keyof typeof counts)[]) {
         const value = values[name] ?? counts[name]
@@ -167,8 +201,55 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
           return { kind: 'usage-error', message: `hub stock ${action}: --${name} is required` }
       return { kind: 'stock', action, channel: values.channel!, account: values.account! }
     }
+    case 'backfill': {
+      if (rest.length > 0) return unexpected(command, rest)
+      for (const name of ['channel', 'account', 'since'] as const)
+        if (!values[name])
+          return { kind: 'usage-error', message: `hub backfill: --${name} is required` }
+      return {
+        kind: 'backfill',
+        channel: values.channel!,
+        account: values.account!,
+        since: values.since!,
+      }
+    }
     default:
       return { kind: 'usage-error', message: `unknown command "${command}"` }
+  }
+}
+
+const FLASH_SALE_ONLY = ['sku', 'on-hand', 'channels', 'duplicates', 'allocation'] as const
+
+function missedWebhooks(
+  values: Partial<Record<OptionName, string | boolean>>,
+  extra: readonly string[],
+): Invocation {
+  if (extra.length > 0) return unexpected('simulate missed-webhooks', extra)
+  const foreign = FLASH_SALE_ONLY.find((o) => values[o] !== undefined)
+  if (foreign)
+    return {
+      kind: 'usage-error',
+      message: `hub simulate missed-webhooks takes no --${foreign} option`,
+    }
+  const counts = { orders: '100', over: '60000', seed: '16' }
+  for (const name of Object.keys(counts) as (keyof typeof counts)[]) {
+    const value = values[name] ?? counts[name]
+    if (typeof value !== 'string' || !/^\d+$/.test(value))
+      return {
+        kind: 'usage-error',
+        message: `--${name} must be a whole number (got "${String(value)}")`,
+      }
+    counts[name] = value
+  }
+  if (Number(counts.orders) < 1)
+    return { kind: 'usage-error', message: '--orders must be at least 1' }
+  return {
+    kind: 'simulate-missed-webhooks',
+    flags: {
+      orders: Number(counts.orders),
+      overMs: Number(counts.over),
+      seed: Number(counts.seed),
+    },
   }
 }
 

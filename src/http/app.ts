@@ -10,6 +10,7 @@ import { requestId } from './middleware/request-id.js'
 import { storableInput } from './middleware/storable-input.js'
 import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
+import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/admin/inbox', adminInboxRoutes(deps))
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
   app.route('/v1/admin/accounts', adminAccountRoutes(deps))
+  app.route('/v1/admin/order-sync', adminOrderSyncRoutes(deps))
   app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all, deps.redis.producer))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))

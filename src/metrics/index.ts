@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
 import { registerAdminMetrics, type AdminCounters } from './admin.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
+import { registerCompletenessMetrics } from './completeness.js'
 import { registerDeliveryMetrics } from './delivery.js'
 import { registerStockMetrics } from './stock.js'
 
@@ -35,6 +36,11 @@ export function createMetrics(deps: {
   readonly clock: Clock
   readonly redis: Redis
   readonly prefix: string
+  /** Accounts whose orders the hub lists (order sync), for the completeness gauges. */
+  readonly orderAccounts?: readonly {
+    readonly channel: Database['order_sync']['channel']
+    readonly id: string
+  }[]
 }): Metrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hub_' })
@@ -45,6 +51,7 @@ export function createMetrics(deps: {
     registry.removeSingleMetric(`hub_nodejs_active_${kind}_total`)
   registerStockMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
+  registerCompletenessMetrics(registry, { ...deps, orderAccounts: deps.orderAccounts ?? [] })
   const admin = registerAdminMetrics(registry)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
