@@ -59,7 +59,8 @@ function manualTimers() {
   return { timers, pending, runAll }
 }
 
-describe('webhook faults at rates', () => {
+// A thousand posts take half a second alone and several on a loaded machine.
+describe('webhook faults at rates', { timeout: 30_000 }, () => {
   const SETTINGS = {
     drop: 0.3,
     delay: 0.1,
