@@ -1,5 +1,6 @@
 import { request } from 'undici'
-import type { SignedWebhook, WebhookFaults } from './types.js'
+import type { SignedWebhook } from './types.js'
+import { countedFate, type WebhookFaults } from './webhook-faults.js'
 
 /** Posts a webhook to the hub exactly as built (the body's bytes are the signed ones); returns the status. */
 export async function sendWebhook(hubUrl: string, webhook: SignedWebhook): Promise<number> {
@@ -13,17 +14,13 @@ export async function sendWebhook(hubUrl: string, webhook: SignedWebhook): Promi
 }
 
 /**
- * The copies of `webhook` the channel actually sends, after its webhook faults: none when the
- * next send is to be dropped, two when it is to be duplicated, else one.
+ * The copies of `webhook` the channel sends after its counted webhook faults: none when the next
+ * send is to be dropped, two when it is to be duplicated, else one. Rates are not applied here (a
+ * caller that sends at once cannot delay): the dispatcher (dispatch.ts) applies both.
  */
 export function sentCopies(faults: WebhookFaults, webhook: SignedWebhook): SignedWebhook[] {
-  if (faults.drop > 0) {
-    faults.drop -= 1
-    return []
-  }
-  if (faults.duplicate > 0) {
-    faults.duplicate -= 1
-    return [webhook, webhook]
-  }
+  const fate = countedFate(faults)
+  if (fate?.kind === 'drop') return []
+  if (fate?.kind === 'duplicate') return [webhook, webhook]
   return [webhook]
 }

@@ -3,6 +3,9 @@ import type { ChannelId } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import type { AuthFailureSettings } from './auth-failures.js'
 import type { ArrivedRequest, FaultPlan } from './faults.js'
+import type { WebhookFaults } from './webhook-faults.js'
+
+export type { WebhookFaults } from './webhook-faults.js'
 
 /** A webhook as a channel would send it: the path on the hub, the headers (signature included) and the exact body. */
 export interface SignedWebhook {
@@ -58,8 +61,10 @@ export interface ChannelState {
   throttleNext: number
   /** Fault injection in front of the channel's API: error answers, latency, dropped connections. */
   readonly faults: FaultPlan
-  /** Fault injection on the webhooks the channel sends (send.ts). */
+  /** Fault injection on the webhooks the channel sends: counted, or at rates (webhook-faults.ts). */
   readonly webhookFaults: WebhookFaults
+  /** Sends the webhooks the channel posts on its own (Shopify's inventory echo), after its faults. */
+  readonly dispatcher: WebhookSender
   /** API requests in arrival order, as they arrived (faulted ones included); the latest REQUEST_LOG_SIZE (faults.ts). */
   readonly requests: ArrivedRequest[]
   /** The marketplace's clock: token lifetimes and the times it stamps. Tests move it. */
@@ -72,12 +77,16 @@ export interface ChannelState {
   readonly log: Logger | undefined
 }
 
-/** Webhooks the channel loses or repeats, as real marketplaces' at-least-once delivery does. */
-export interface WebhookFaults {
-  /** The next this-many webhooks are never sent. */
-  drop: number
-  /** The next this-many webhooks are sent twice. */
-  duplicate: number
+/**
+ * Sends the webhooks a channel built to the hub after the channel's webhook faults
+ * (dispatch.ts's `WebhookDispatcher` is the one implementation).
+ */
+export interface WebhookSender {
+  /**
+   * Sends `webhooks`, built in this order, to `hubUrl` (default: `state.hubUrl`) after
+   * `state.webhookFaults`; returns at once, the sends being made in the background.
+   */
+  dispatch(state: ChannelState, webhooks: readonly SignedWebhook[], hubUrl?: string): void
 }
 
 /** The result of a buyer trying to place an order on the marketplace. */

@@ -158,6 +158,9 @@ export function useEmulator(): RunningEmulator {
       return get().url
     },
     state: (channel) => get().state(channel),
+    get dispatcher() {
+      return get().dispatcher
+    },
     close: () => get().close(),
   }
 }

@@ -3,6 +3,7 @@
 // and a failing test prints it with the command that replays it.
 import { relative } from 'node:path'
 import { onTestFailed } from 'vitest'
+import { seededRandom as fromSeed } from '../../src/sandbox/random.js'
 import { testSeed } from '../seed.js'
 
 /** This run's seed: the one vitest.config.ts ordered the tests by, or TEST_SEED, or a random one. */
@@ -20,7 +21,7 @@ export function seededRandom(): () => number {
       `random order from seed ${TEST_SEED}; replay: TEST_SEED=${TEST_SEED} npx vitest run ${file} -t '${task.name}'`,
     )
   })
-  return mulberry32(TEST_SEED)
+  return fromSeed(TEST_SEED)
 }
 
 /** Shuffles `items` in place (Fisher-Yates) with `random`, and returns them. */
@@ -30,16 +31,4 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
     ;[items[i], items[j]] = [items[j]!, items[i]!]
   }
   return items
-}
-
-/** Mulberry32 (Tommy Ettinger, public domain): small, fast, and enough to order test inputs. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
 }

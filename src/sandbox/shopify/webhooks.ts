@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import { DEFAULT_API_VERSION, shopify } from '../../../connectors/shopify/index.js'
-import { sendWebhook, sentCopies } from '../send.js'
 import type { ChannelState, SignedWebhook } from '../types.js'
 import { shopifyTime } from './records.js'
 import { idsOf, LOCATION_ID } from './seller.js'
@@ -53,14 +52,14 @@ export function inventoryLevelWebhook(state: ChannelState, sku: string, at: Date
 /**
  * Posts `inventory_levels/update` for each SKU to the hub, when the state names one: Shopify
  * does so after every change of a level, the app's own stock writes included (channels.md §1 B4),
- * which is what the hub's echo suppression must absorb. Fire and forget: a hub that is down or
- * refuses misses the report, as it would miss Shopify's (Shopify retries; the emulator does not).
+ * which is what the hub's echo suppression must absorb. Sent through the state's dispatcher, so
+ * the channel's webhook faults apply; a hub that is down or refuses gets the dispatcher's few
+ * retries, then misses the report.
  */
 export function echoLevels(state: ChannelState, skus: Iterable<string>, at: Date): void {
-  const hubUrl = state.hubUrl
-  if (hubUrl === undefined) return
-  for (const sku of new Set(skus)) {
-    for (const webhook of sentCopies(state.webhookFaults, inventoryLevelWebhook(state, sku, at)))
-      sendWebhook(hubUrl, webhook).catch(() => undefined)
-  }
+  if (state.hubUrl === undefined) return
+  state.dispatcher.dispatch(
+    state,
+    [...new Set(skus)].map((sku) => inventoryLevelWebhook(state, sku, at)),
+  )
 }
