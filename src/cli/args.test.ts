@@ -65,7 +65,7 @@ describe('parseCommandLine', () => {
     [['listings', 'export'], 'usage: hub listings import <file.csv>'],
     [['listings', 'import'], 'hub listings import: name the CSV file'],
     [['listings', 'import', 'a.csv', 'b.csv'], 'hub listings import: unexpected argument "b.csv"'],
-    [['simulate'], 'usage: hub simulate flash-sale [options]'],
+    [['simulate'], 'usage: hub simulate flash-sale|missed-webhooks [options]'],
     [
       ['simulate', 'flash-sale', '--orders', 'many'],
       '--orders must be a whole number (got "many")',
@@ -100,5 +100,55 @@ describe('parseCommandLine', () => {
     [['start', '--channel', 'walmart'], 'hub start takes no --channel option'],
   ])('%j is a usage error: %s', (argv, message) => {
     expect(parseCommandLine(argv)).toEqual({ kind: 'usage-error', message })
+  })
+
+  it('reads backfill and the missed-webhooks simulation, refusing what they do not take', () => {
+    expect(
+      parseCommandLine([
+        'backfill',
+        '--channel',
+        'shopify',
+        '--account',
+        'a',
+        '--since',
+        '2026-11-01',
+      ]),
+    ).toEqual({ kind: 'backfill', channel: 'shopify', account: 'a', since: '2026-11-01' })
+    expect(parseCommandLine(['backfill', '--channel', 'shopify', '--account', 'a'])).toEqual({
+      kind: 'usage-error',
+      message: 'hub backfill: --since is required',
+    })
+    expect(parseCommandLine(['simulate', 'missed-webhooks'])).toEqual({
+      kind: 'simulate-missed-webhooks',
+      flags: { orders: 100, overMs: 60_000, seed: 16 },
+    })
+    expect(
+      parseCommandLine([
+        'simulate',
+        'missed-webhooks',
+        '--orders',
+        '7',
+        '--over',
+        '500',
+        '--seed',
+        '3',
+      ]),
+    ).toEqual({ kind: 'simulate-missed-webhooks', flags: { orders: 7, overMs: 500, seed: 3 } })
+    expect(parseCommandLine(['simulate', 'missed-webhooks', '--sku', 'X'])).toEqual({
+      kind: 'usage-error',
+      message: 'hub simulate missed-webhooks takes no --sku option',
+    })
+    expect(parseCommandLine(['simulate', 'missed-webhooks', '--orders', '0'])).toEqual({
+      kind: 'usage-error',
+      message: '--orders must be at least 1',
+    })
+    expect(parseCommandLine(['simulate', 'flash-sale', '--seed', '1'])).toEqual({
+      kind: 'usage-error',
+      message: 'hub simulate flash-sale takes no --seed option',
+    })
+    expect(parseCommandLine(['backfill', '--since', 'x', '--role', 'api'])).toEqual({
+      kind: 'usage-error',
+      message: 'hub backfill takes no --role option',
+    })
   })
 })
