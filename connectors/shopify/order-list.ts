@@ -45,7 +45,7 @@ export async function listOrderPage(
 ): Promise<OrderPage> {
   const operation =
     page === undefined
-      ? `list orders updated ${window.from.toISOString()} to ${window.to.toISOString()}`
+      ? `list orders updated ${instant(window.from)} to ${instant(window.to)}`
       : 'list the next page of orders'
   const spec = rest.label({ operation, resource: RESOURCE })
   const refuse = (why: string) => rest.fail('permanent', spec, `not sent: ${why}`)
@@ -115,4 +115,9 @@ function issuesOf(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(order)'}: ${issue.message}`)
     .join('; ')
+}
+
+/** An instant for a message; an invalid Date must not throw before it is refused. */
+function instant(at: Date): string {
+  return Number.isNaN(at.getTime()) ? 'an invalid time' : at.toISOString()
 }

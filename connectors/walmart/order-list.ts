@@ -58,7 +58,7 @@ export async function listOrderPage(
   const spec: ApiCall = {
     operation:
       page === undefined
-        ? `list orders modified ${window.from.toISOString()} to ${window.to.toISOString()}`
+        ? `list orders modified ${instant(window.from)} to ${instant(window.to)}`
         : 'list the next page of orders',
     method: 'GET',
     api: '/v3/orders',
@@ -123,4 +123,9 @@ export async function listOrderPage(
     throw unexpected('`list.meta.nextCursor` is not a query string')
   // A next page after an empty one would ask the same question again.
   return orders.length === 0 ? { orders } : { orders, next }
+}
+
+/** An instant for a message; an invalid Date must not throw before it is refused. */
+function instant(at: Date): string {
+  return Number.isNaN(at.getTime()) ? 'an invalid time' : at.toISOString()
 }
