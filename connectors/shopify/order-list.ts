@@ -77,7 +77,7 @@ export async function listOrderPage(
     const parsed = ListedShopifyOrder.safeParse(record)
     if (!parsed.success) {
       const id = isRecord(record) ? record.id : undefined
-      const named = id === undefined ? '' : ` (order ${String(id)})`
+      const named = typeof id === 'string' || typeof id === 'number' ? ` (order ${id})` : ''
       throw unexpected(`orders.${index}${named}: ${issuesOf(parsed.error)}`)
     }
     const { id, updated_at } = parsed.data

@@ -108,7 +108,8 @@ export async function listOrderPage(
     const parsed = ListedWalmartOrder.safeParse(record)
     if (!parsed.success) {
       const id = isRecord(record) ? record.purchaseOrderId : undefined
-      const named = id === undefined ? '' : ` (purchase order ${String(id)})`
+      const named =
+        typeof id === 'string' || typeof id === 'number' ? ` (purchase order ${id})` : ''
       const issues = parsed.error.issues
         .map((issue) => `${issue.path.join('.') || '(order)'}: ${issue.message}`)
         .join('; ')

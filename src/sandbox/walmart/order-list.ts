@@ -130,11 +130,11 @@ export function listOrders(c: Context, state: ChannelState): Response {
  * comment); undefined for a record without Walmart's times (a test's stand-in for Get an order).
  */
 export function modifiedAt(order: WalmartOrderRecord): number | undefined {
-  if (typeof order.orderDate !== 'number' || !Array.isArray(order.orderLines?.orderLine))
-    return undefined
-  const statusDates = order.orderLines.orderLine
-    .map((line) => line.statusDate)
-    .filter((at) => typeof at === 'number')
+  const lines: unknown = order.orderLines?.orderLine
+  if (typeof order.orderDate !== 'number' || !Array.isArray(lines)) return undefined
+  const statusDates = (lines as readonly { readonly statusDate?: unknown }[]).flatMap((line) =>
+    typeof line.statusDate === 'number' ? [line.statusDate] : [],
+  )
   return statusDates.length > 0 ? Math.max(...statusDates) : order.orderDate
 }
 
