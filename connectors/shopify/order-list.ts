@@ -27,7 +27,10 @@ import { isRecord } from '../shared/http-exchange.js'
 import type { ListedOrder, OrderPage, OrderWindow } from '../types.js'
 import type { ShopifyRest } from './rest-call.js'
 
-/** The most orders one page holds (pagination page: `limit`, "maximum: 250"). */
+/**
+ * The most orders one page holds: `limit` is 50 by default and 250 at most (the order resource's
+ * `limit`, link above; also https://community.shopify.com/c/Technical-Q-A/Rest-API/m-p/1137540).
+ */
 export const ORDERS_PER_PAGE = 250
 
 const RESOURCE = '/orders.json'

@@ -34,7 +34,11 @@ import type { ApiCall } from './api-call.js'
 import type { WalmartApi } from './auth.js'
 import { orderUpdatedAt, WalmartId, WalmartTime } from './payloads.js'
 
-/** The most orders one page holds ("The number of orders to be returned. Cannot be larger than 200."). */
+/**
+ * The most orders one page holds ("The number of orders to be returned. Cannot be larger than
+ * 200."; "The page limit continues to be 200",
+ * https://developer.walmart.com/us/whats-new/order-limit-increased-to-50000/).
+ */
 export const ORDERS_PER_PAGE = 200
 /** How far back orders are asked for by creation (see the module comment). */
 export const CREATED_DAYS_BACK = 179
