@@ -4,6 +4,8 @@
  * - index.ts: the normalizer, a `byTopic` table (shared/dispatch.ts) from topic to handler;
  * - order.ts: an order record (fetched, or Shopify's payload) → OrderSnapshot;
  * - order-webhooks.ts: the handlers of thin order webhooks, which fetch the order first;
+ * - order-sync.ts: an order the hub read from the channel's order list (topic hub.order-sync),
+ *   where it needs a handler of its own (Shopify's list gives its webhook's payload);
  * - order-return.ts: a refund or return → OrderReturned data;
  * - listing.ts: stock and listing webhooks → `inventory-level` and `listing-status`;
  * - address.ts: the channel's address → PostalAddress;

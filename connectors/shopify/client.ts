@@ -1,16 +1,25 @@
 /**
- * Shopify GraphQL Admin API client: stock writes and reads. Shopify's webhooks carry the whole
- * resource (channels.md §1 A1), so nothing is ever hydrated. How one request is sent and its
- * answer classified is api-call.ts; the documents sent are inventory.ts.
+ * Shopify Admin API client: stock writes and reads (GraphQL), and the order list (REST, the
+ * orders order sync reads). Shopify's webhooks carry the whole resource (channels.md §1 A1), so
+ * nothing is ever hydrated. How one request is sent and its answer classified is api-call.ts
+ * (GraphQL) and rest-call.ts (REST); the documents sent are graphql.ts; the list is order-list.ts.
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { unsupportedNeed, type ChannelApiError } from '../shared/api-error.js'
 import type { CallLabel } from '../shared/call-errors.js'
-import type { ChannelClient, ClientContext, HydrationNeed } from '../types.js'
+import type {
+  ChannelClient,
+  ClientContext,
+  HydrationNeed,
+  OrderPage,
+  OrderWindow,
+} from '../types.js'
 import { CHANNEL, shopifyGraphql, type GraphqlCall } from './api-call.js'
 import { shopifyApiSettings, type ShopifyCredentials } from './config.js'
 import { shopifyGid, shopifyIdDigits } from './ids.js'
+import { listOrderPage } from './order-list.js'
+import { shopifyRest } from './rest-call.js'
 import {
   READ_AVAILABLE,
   SET_QUANTITIES,
@@ -69,6 +78,11 @@ export interface ShopifyClient extends ChannelClient {
   setQuantitiesEach(input: ShopifySetQuantities): Promise<(ChannelApiError | undefined)[]>
   /** The `available` quantity of an item at a location; null when Shopify does not stock it there. */
   readAvailable(inventoryItemId: string, locationId: string): Promise<number | null>
+  /**
+   * One page of the orders last updated within `window`, oldest first; `page` is the previous
+   * page's `next` (order-list.ts). Each order is the REST Order as listed.
+   */
+  listOrders(window: OrderWindow, page: string | undefined): Promise<OrderPage>
 }
 
 /** Shopify refuses quantities above this (`INVALID_QUANTITY_TOO_HIGH`, channels.md §1 B1). */
@@ -103,6 +117,7 @@ export function createShopifyClient(
 ): ShopifyClient {
   const settings = shopifyApiSettings(credentials)
   const api = shopifyGraphql(credentials, ctx)
+  const rest = shopifyRest(credentials, ctx)
 
   function hydrate(needs: readonly HydrationNeed[]): Promise<Record<string, unknown>> {
     // Shopify's webhooks are complete: its normalizer never asks for a record.
@@ -349,6 +364,7 @@ export function createShopifyClient(
     setQuantities,
     setQuantitiesEach,
     readAvailable,
+    listOrders: (window, page) => listOrderPage(rest, window, page),
     compareAndSet: settings.compareAndSet,
   }
 }

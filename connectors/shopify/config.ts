@@ -67,6 +67,8 @@ export type ShopifyCredentials = z.infer<typeof ShopifyCredentials>
 export interface ShopifyApiSettings {
   /** `https://<shop>/admin/api/<version>/graphql.json`; undefined when neither `apiBaseUrl` nor `shopDomain` is set. */
   readonly endpoint: string | undefined
+  /** `https://<shop>/admin/api/<version>`, under which the REST resources are; undefined likewise. */
+  readonly restBase: string | undefined
   readonly apiVersion: string
   readonly accessToken: string | undefined
   readonly requestTimeoutMs: number
@@ -78,8 +80,10 @@ export function shopifyApiSettings(credentials: ShopifyCredentials): ShopifyApiS
   const origin =
     credentials.apiBaseUrl?.replace(/\/+$/, '') ??
     (credentials.shopDomain === undefined ? undefined : `https://${credentials.shopDomain}`)
+  const restBase = origin === undefined ? undefined : `${origin}/admin/api/${apiVersion}`
   return {
-    endpoint: origin === undefined ? undefined : `${origin}/admin/api/${apiVersion}/graphql.json`,
+    endpoint: restBase === undefined ? undefined : `${restBase}/graphql.json`,
+    restBase,
     apiVersion,
     accessToken: credentials.accessToken,
     requestTimeoutMs: credentials.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

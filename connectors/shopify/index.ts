@@ -1,6 +1,7 @@
 import type { Connector } from '../types.js'
 import { createShopifyClient, type ShopifyClient } from './client.js'
 import { ShopifyCredentials } from './config.js'
+import { shopifyOrders } from './orders.js'
 import { shopifyStock } from './stock.js'
 import { verifyShopify } from './verify.js'
 
@@ -24,6 +25,7 @@ export const shopify = {
   ingress: { verify: verifyShopify },
   client: createShopifyClient,
   stock: shopifyStock,
+  orders: shopifyOrders,
 } satisfies Connector<ShopifyCredentials, ShopifyClient>
 
 export { DEFAULT_API_VERSION, ShopifyCredentials } from './config.js'

@@ -1,12 +1,13 @@
 /**
- * Walmart Marketplace API client: the order read hydration needs, stock writes, and the stock
- * read reconciliation will use. Tokens and the calls made with them are auth.ts; how one request
- * is sent and its answer classified is api-call.ts.
+ * Walmart Marketplace API client: the order read hydration needs, the order list order sync
+ * reads, stock writes, and the stock read reconciliation will use. Tokens and the calls made with
+ * them are auth.ts; how one request is sent and its answer classified is api-call.ts.
  *
  * Endpoints (all on `credentials.apiBaseUrl`; specs mirrored in repo:api-evangelist/walmart
  * openapi/walmart-marketplace-{authentication,orders,inventory}-openapi-original.yml):
  * - `GET /v3/orders/{purchaseOrderId}` — Get an order, answer `{ order: {...} }`
  *   (https://developer.walmart.com/global-marketplace/docs/get-an-order-mp).
+ * - `GET /v3/orders` — All orders, by modification time, in pages (order-list.ts).
  * - `PUT /v3/inventory?sku=[&shipNode=]`, body `{ sku, quantity: { unit: 'EACH', amount } }`;
  *   `GET /v3/inventory?sku=[&shipNode=]` answers the same shape.
  * - `PUT /v3/inventories/{sku}`, body `{ inventories: { nodes: [{ shipNode, inputQty }] } }`;
@@ -22,11 +23,14 @@ import {
   type ChannelClient,
   type ClientContext,
   type HydrationNeed,
+  type OrderPage,
+  type OrderWindow,
 } from '../types.js'
 import { CHANNEL, describeError, walmartErrors, type ApiCall } from './api-call.js'
 import { createWalmartApi } from './auth.js'
 import type { WalmartCredentials } from './config.js'
 import { inventoryFeeds, type InventoryLineOutcome } from './feeds.js'
+import { listOrderPage } from './order-list.js'
 
 export { DEFAULT_RATE_LIMIT_WAIT_MS } from './api-call.js'
 export { TOKEN_REFRESH_MARGIN_MS } from './auth.js'
@@ -78,6 +82,11 @@ export interface WalmartClient extends ChannelClient {
   setStockPerNode(update: WalmartNodeStockUpdate): Promise<WalmartStockResult>
   /** `GET /v3/inventory`: the quantity Walmart holds for the SKU (at the node, if given). */
   getStock(query: WalmartStockQuery): Promise<WalmartStockLevel>
+  /**
+   * `GET /v3/orders`: one page of the purchase orders modified within `window`; `page` is the
+   * previous page's `next` (order-list.ts). Each order is the `order` object as listed.
+   */
+  listOrders(window: OrderWindow, page: string | undefined): Promise<OrderPage>
 }
 
 /** Get an order takes one id; this many run at once during one hydration. */
@@ -98,7 +107,8 @@ export function createWalmartClient(
   credentials: WalmartCredentials,
   ctx: ClientContext,
 ): WalmartClient {
-  const { call: apiCall, fail, redact } = createWalmartApi(credentials, ctx)
+  const api = createWalmartApi(credentials, ctx)
+  const { call: apiCall, fail, redact } = api
 
   /**
    * Get an order. A 404 is transient: `PO_CREATED` can reach us before the order is readable
@@ -264,7 +274,10 @@ export function createWalmartClient(
     return outcomes.map((o) => o!)
   }
 
-  return { hydrate, getOrder, setStock, setStockMany, setStockPerNode, getStock }
+  const listOrders = (window: OrderWindow, page: string | undefined) =>
+    listOrderPage(api, ctx.clock.now(), window, page)
+
+  return { hydrate, getOrder, setStock, setStockMany, setStockPerNode, getStock, listOrders }
 }
 
 /**

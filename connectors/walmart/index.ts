@@ -1,6 +1,7 @@
 import type { Connector } from '../types.js'
-import { createWalmartClient } from './client.js'
+import { createWalmartClient, type WalmartClient } from './client.js'
 import { WalmartCredentials } from './config.js'
+import { walmartOrders } from './orders.js'
 import { walmartStock } from './stock.js'
 import { presentedWalmartToken, verifyWalmart } from './verify.js'
 
@@ -53,7 +54,8 @@ export const walmart = {
   },
   client: createWalmartClient,
   stock: walmartStock,
-} satisfies Connector<WalmartCredentials>
+  orders: walmartOrders,
+} satisfies Connector<WalmartCredentials, WalmartClient>
 
 export { WalmartCredentials, WalmartWebhookAuth } from './config.js'
 export * from './payloads.js'

@@ -306,3 +306,23 @@ export const WalmartOrder = z.looseObject({
   }),
 })
 export type WalmartOrder = z.infer<typeof WalmartOrder>
+
+/**
+ * When a purchase order last changed, as far as its record says: the latest `statusDate` of its
+ * lines, else its `orderDate` (ISO 8601 UTC, as the schemas above give them). The order has no
+ * last-modified field of its own, and a line's statusDate is set whenever its status changes
+ * (Get an order); whether Walmart's `lastModified` filters count other changes too is
+ * unconfirmed. Order listing (order-list.ts) and the normalizer of a listed order time it so.
+ */
+export function orderUpdatedAt(order: {
+  readonly orderDate: string
+  readonly orderLines: {
+    readonly orderLine: readonly { readonly statusDate?: string | null | undefined }[]
+  }
+}): string {
+  let latest: number | undefined
+  for (const line of order.orderLines.orderLine) {
+    if (line.statusDate) latest = Math.max(latest ?? -Infinity, Date.parse(line.statusDate))
+  }
+  return latest === undefined ? order.orderDate : new Date(latest).toISOString()
+}

@@ -1,6 +1,9 @@
 // De-risks the Shopify mapping: every recorded delivery in fixtures/shopify must normalize to its
-// reviewed golden output, with exact minor-unit amounts, ids beyond 2^53 intact and valid contract data.
+// reviewed golden output, with exact minor-unit amounts, ids beyond 2^53 intact and valid contract data;
+// and an order read from the order list (hub.order-sync) must give the snapshot its webhook gives.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { ORDER_SYNC_TOPIC } from '../../connectors/index.js'
 import { loadFixture } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
@@ -448,5 +451,37 @@ describe('shopify normalizer · inventory levels', () => {
       'location_id',
       'updated_at',
     ])
+  })
+})
+
+describe('shopify normalizer · orders read from the order list (hub.order-sync)', () => {
+  // Shopify's own REST Order fixtures (test/samples/README.md): open, then cancelled.
+  const sample = (name: string) =>
+    parseJsonBody(
+      readFileSync(new URL(`../../test/samples/shopify/${name}`, import.meta.url), 'utf8'),
+    ) as Json
+
+  it.each(['order.test_8.json', 'order.test_13.json'])(
+    '%s listed maps exactly as orders/updated of the same order',
+    (name) => {
+      const order = sample(name)
+      const listed = shopify.normalize(input(ORDER_SYNC_TOPIC, order))
+      expect(listed).toEqual(shopify.normalize(input('orders/updated', order)))
+      expect(snapshotOf(listed)).toMatchObject({
+        externalId: String(order.id),
+        updatedAt: order.updated_at,
+        status: order.cancelled_at === null ? expect.any(String) : 'cancelled',
+      })
+    },
+  )
+
+  it('is invalid, naming each path, for a listed record that does not match', () => {
+    const order = sample('order.test_8.json')
+    const result = shopify.normalize(
+      input(ORDER_SYNC_TOPIC, { ...order, updated_at: 'yesterday', currency: undefined }),
+    )
+    expect(result.kind).toBe('invalid')
+    const issues = result.kind === 'invalid' ? result.issues : []
+    expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual(['currency', 'updated_at'])
   })
 })

@@ -8,6 +8,10 @@
  *   PO_LINE_AUTOCANCELLED, INTENT_TO_CANCEL, FRAUD_CANCEL; others `ignored`): thin webhooks;
  *   `hydrate` the purchase order first, then one `order` observation (order-webhooks.ts,
  *   mapping and status table in order.ts).
+ * - hub.order-sync (ORDER_SYNC_TOPIC: a purchase order the hub read from All orders,
+ *   connectors/walmart/order-list.ts): the body is the `order` object Get an order answers, mapped
+ *   by the same order.ts into one `order` observation, timed by the order's own latest statusDate
+ *   (order-sync.ts).
  * - INVENTORY_OOS → `inventory-level` per ship node; OFFER_PUBLISHED / OFFER_UNPUBLISHED →
  *   `listing-status` active / inactive (listing.ts).
  * - UNREADABLE (the connector could not read the signed body's `source.eventType`) → `invalid`,
@@ -31,9 +35,11 @@ import {
   UNREADABLE_TOPIC,
   WalmartEnvelope,
 } from '../../connectors/walmart/index.js'
+import { ORDER_SYNC_TOPIC } from '../../connectors/index.js'
 import { byTopic, webhookOf, type TopicHandler } from '../shared/dispatch.js'
 import type { NormalizeResult } from '../types.js'
 import { inventoryOutOfStock, offerStatus } from './listing.js'
+import { listedOrder } from './order-sync.js'
 import { orderUpdates, purchaseOrderEvent } from './order-webhooks.js'
 import { invalid } from './shared.js'
 
@@ -43,6 +49,7 @@ const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler
   ['PO_LINE_AUTOCANCELLED', purchaseOrderEvent(PurchaseOrderLineAutocancelledWebhook)],
   ['INTENT_TO_CANCEL', purchaseOrderEvent(IntentToCancelWebhook)],
   ['ORDER_UPDATES', orderUpdates],
+  [ORDER_SYNC_TOPIC, listedOrder],
   ['INVENTORY_OOS', webhookOf(InventoryOosWebhook, inventoryOutOfStock)],
   ['OFFER_PUBLISHED', webhookOf(OfferPublishedWebhook, offerStatus('active'))],
   ['OFFER_UNPUBLISHED', webhookOf(OfferUnpublishedWebhook, offerStatus('inactive'))],

@@ -42,13 +42,18 @@
  * placeholder nocxemail@walmartone.com; shippingAddress from shippingInfo.postalAddress (+ phone);
  * cancelReason = the distinct cancellationReasons of Cancelled statuses; channelStatus.line_statuses
  * = `<lineNumber>:<status>` per line, or `<lineNumber>:<status>*<units>+…` for a line with several;
- * placedAt = orderDate; updatedAt = the latest line statusDate or the webhook's time if later.
+ * placedAt = orderDate; updatedAt = the latest line statusDate or the webhook's time if later;
+ * for an order read from the list (no webhook), the latest line statusDate, else orderDate.
  *
  * Docs: https://developer.walmart.com/us-marketplace/docs/get-an-order,
  * https://developer.walmart.com/us-marketplace/docs/order-management-api-overview,
  * https://developer.walmart.com/us-marketplace/docs/multi-line-multi-quantity-mlmq-migration-guide
  */
-import type { WalmartOrder, WalmartOrderLine } from '../../connectors/walmart/index.js'
+import {
+  orderUpdatedAt,
+  type WalmartOrder,
+  type WalmartOrderLine,
+} from '../../connectors/walmart/index.js'
 import type {
   OrderLine,
   OrderSnapshot,
@@ -99,8 +104,11 @@ export function paymentStatus(units: UnitCounts): PaymentStatus {
 }
 
 export interface SnapshotOptions {
-  /** When the webhook says the event happened (ISO 8601). */
-  readonly eventTime: string
+  /**
+   * When the webhook says the event happened (ISO 8601); absent for an order read from the list,
+   * which the order's own time (`orderUpdatedAt`) dates.
+   */
+  readonly eventTime?: string
   /** The webhook's own status fields, added to the order's. */
   readonly channelStatus?: Readonly<Record<string, string>>
 }
@@ -157,7 +165,10 @@ export function toSnapshot(order: WalmartOrder, at: Path, options: SnapshotOptio
       ...options.channelStatus,
     },
     placedAt: order.orderDate,
-    updatedAt: latest(options.eventTime, ...statusDates),
+    updatedAt:
+      options.eventTime === undefined
+        ? orderUpdatedAt(order)
+        : latest(options.eventTime, ...statusDates),
     currency,
     totals: {
       subtotal: money(subtotal),

@@ -1,8 +1,12 @@
 // De-risks the Walmart mapping: every recorded delivery first asks for exactly the purchase order it
 // needs, then normalizes to its reviewed golden output with exact minor-unit amounts (Walmart's
 // JSON-number money never goes through float arithmetic) and contract-valid observations; the
-// line-status table, the ORDER_UPDATES envelope variants and the refusals are pinned case by case.
+// line-status table, the ORDER_UPDATES envelope variants and the refusals are pinned case by case; and
+// an order read from the order list (hub.order-sync) must give the snapshot its hydrated webhook gives.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { ORDER_SYNC_TOPIC } from '../../connectors/index.js'
+import { parseJsonBody } from '../../src/json.js'
 import { loadFixture } from '../../test/helpers/fixtures.js'
 import {
   describeFixtures,
@@ -728,6 +732,65 @@ describe('walmart normalizer · invalid and ignored', () => {
     expect(walmart.normalize(input(topic, {}))).toEqual({
       kind: 'ignored',
       reason: `topic ${topic} is not consumed`,
+    })
+  })
+})
+
+describe('walmart normalizer · orders read from the order list (hub.order-sync)', () => {
+  // Walmart's own Get an order examples (test/samples/README.md): the record All orders lists.
+  const sample = (name: string) =>
+    (
+      parseJsonBody(
+        readFileSync(new URL(`../../test/samples/walmart/${name}`, import.meta.url), 'utf8'),
+      ) as { order: Json }
+    ).order
+  /** When the order last changed: its latest line statusDate (epoch ms in the record). */
+  const changedAt = (order: Json) =>
+    new Date(
+      Math.max(
+        ...(order.orderLines as { orderLine: { statusDate: number }[] }).orderLine.map(
+          (l) => l.statusDate,
+        ),
+      ),
+    ).toISOString()
+
+  it.each(['get-order.ORDER.response.json', 'get-order.ATTRIBUTES.response.json'])(
+    '%s listed maps exactly as a webhook of that change, hydrated with the same record',
+    (name) => {
+      const order = sample(name)
+      const id = String(order.purchaseOrderId)
+      const listed = walmart.normalize(input(ORDER_SYNC_TOPIC, order))
+      const webhook = envelope('PO_CREATED', { purchaseOrderId: id }, changedAt(order))
+      expect(listed).toEqual(
+        walmart.normalize(input('PO_CREATED', webhook, { [`order:${id}`]: order })),
+      )
+      expect(snapshotOf(listed)).toMatchObject({ externalId: id, updatedAt: changedAt(order) })
+    },
+  )
+
+  it('dates a listed order by its latest line statusDate, else by its orderDate', () => {
+    const order = sample('get-order.ORDER.response.json')
+    const [line] = (order.orderLines as { orderLine: Json[] }).orderLine
+    const undated = { ...order, orderLines: { orderLine: [{ ...line, statusDate: null }] } }
+    expect(snapshotOf(walmart.normalize(input(ORDER_SYNC_TOPIC, undated))).updatedAt).toBe(
+      new Date(order.orderDate as number).toISOString(),
+    )
+  })
+
+  it('is invalid, naming each path from the body, for a listed record that does not match', () => {
+    const order = sample('get-order.ORDER.response.json')
+    const result = walmart.normalize(
+      input(ORDER_SYNC_TOPIC, { ...order, orderDate: 'soon', orderLines: { orderLine: [] } }),
+    )
+    expect(result.kind).toBe('invalid')
+    const issues = result.kind === 'invalid' ? result.issues : []
+    expect(issues.map((issue) => issue.split(':')[0]).sort()).toEqual([
+      'orderDate',
+      'orderLines.orderLine',
+    ])
+    expect(walmart.normalize(input(ORDER_SYNC_TOPIC, 'not an order'))).toMatchObject({
+      kind: 'invalid',
+      issues: [expect.stringMatching(/^\(body\): /)],
     })
   })
 })

@@ -4,11 +4,21 @@
 // parse and stay put; stock writes and reads go through the real client; orders take stock, all
 // lines or none, and their webhooks verify and normalize (hydrated through the emulator where they
 // are thin) to the lines placed; cancellations give it back, once; stock reports are keyed like the
-// listing; injected 429s reach the client as `rate-limited`. Exceptions are explicit skips with a
-// written reason.
+// listing; injected 429s reach the client as `rate-limited`; the order list, read through the
+// connector's `orders`, gives each order changed in a window once, oldest change first, dated by
+// that change and normalizing (topic hub.order-sync) to the snapshot its latest webhook gives.
+// Exceptions are explicit skips with a written reason.
 import { describe, expect, it } from 'vitest'
 import type { ChannelApiError } from '../../connectors/shared/api-error.js'
-import type { ChannelClient, Connector, StockSupport } from '../../connectors/types.js'
+import {
+  ORDER_SYNC_TOPIC,
+  type ChannelClient,
+  type Connector,
+  type ListedOrder,
+  type OrderWindow,
+  type StockSupport,
+} from '../../connectors/types.js'
+import { normalizers } from '../../normalizers/index.js'
 import { failure } from '../../test/helpers/channel-client.js'
 import {
   inbound,
@@ -33,14 +43,31 @@ type EmulatorConformanceTest =
   | 'reportStock is keyed like the listing'
   | 'reports nothing for a SKU the seller does not list'
   | 'injected 429s (`state.throttleNext`) are read by the client as rate-limited'
+  | 'lists each order changed in a window once, as its latest webhook normalizes it'
+  | 'leaves out the orders changed outside the window'
+
+/**
+ * The tests of the order list. A channel whose connector has no `orders` yet skips them: order
+ * listing (issue 16) lands one channel at a time; once every channel lists, make it required.
+ */
+const LISTING_TESTS = [
+  'lists each order changed in a window once, as its latest webhook normalizes it',
+  'leaves out the orders changed outside the window',
+] as const satisfies readonly EmulatorConformanceTest[]
 
 export interface EmulatorConformanceOptions<C, Unit, Client extends ChannelClient> {
   /** The emulated channel under test. */
   readonly emulated: EmulatedChannel
   /** The test file's emulator (`useEmulatedChannel(emulated)`): a fresh seller per test. */
   readonly emulator: EmulatedChannelUnderTest
-  /** The channel's connector: its sandbox credentials and the ingress that verifies webhooks. */
-  readonly connector: Pick<Connector<C>, 'id' | 'credentials' | 'sandboxCredentials' | 'ingress'>
+  /**
+   * The channel's connector: its sandbox credentials, the ingress that verifies webhooks, and the
+   * order listing, where it has one.
+   */
+  readonly connector: Pick<
+    Connector<C, Client>,
+    'id' | 'credentials' | 'sandboxCredentials' | 'ingress' | 'orders'
+  >
   /** The client the hub builds for the sandbox account, against this test's emulator. */
   readonly client: () => Client
   readonly stock: StockSupport<C, Unit, Client>
@@ -81,7 +108,10 @@ export function describeEmulatorConformance<C, Unit, Client extends ChannelClien
   opts: EmulatorConformanceOptions<C, Unit, Client>,
 ): void {
   const { emulated, emulator, connector, stock } = opts
-  const skipped = new Set(opts.skip?.flatMap((s) => s.tests) ?? [])
+  const skipped = new Set<EmulatorConformanceTest>([
+    ...(opts.skip?.flatMap((s) => s.tests) ?? []),
+    ...(connector.orders ? [] : LISTING_TESTS),
+  ])
   const test = (name: EmulatorConformanceTest, fn: () => void | Promise<void>) =>
     (skipped.has(name) ? it.skip : it)(name, fn)
 
@@ -110,6 +140,51 @@ export function describeEmulatorConformance<C, Unit, Client extends ChannelClien
       opts.linePerUnit ? Array.from({ length: quantity }, () => [sku, 1]) : [[sku, quantity]],
     )
   const webhookPath = () => `/webhooks/${emulated.channel}/${emulator.state.accountId}`
+
+  /** Every page of the order list for `window`, through the connector, as order sync reads it. */
+  const listAll = async (window: OrderWindow) => {
+    const listing = connector.orders
+    if (!listing) throw new Error('the connector lists no orders: these tests are skipped')
+    const orders: ListedOrder[] = []
+    let next: string | undefined
+    do {
+      const page = await listing.list(opts.client(), window, next)
+      orders.push(...page.orders)
+      next = page.next
+    } while (next !== undefined)
+    return orders
+  }
+  /** What the channel's normalizer makes of a listed order, hydrated where it asks, as the pipeline does. */
+  const listedSnapshot = async (order: ListedOrder) => {
+    const normalizer = normalizers[connector.id]
+    if (!normalizer) throw new Error(`${connector.id} has no normalizer`)
+    const input = {
+      channel: connector.id,
+      accountId: emulator.state.accountId,
+      topic: ORDER_SYNC_TOPIC,
+      dedupeKey: `order-sync:${order.id}:${order.updatedAt}`,
+      receivedAt: new Date(),
+      body: order.record,
+    }
+    let result = normalizer.normalize(input)
+    if (result.kind === 'hydrate')
+      result = normalizer.normalize({
+        ...input,
+        hydrated: await opts.client().hydrate(result.needs),
+      })
+    if (result.kind !== 'observations')
+      throw new Error(`not observations: ${JSON.stringify(result)}`)
+    expect(result.observations).toHaveLength(1)
+    const [observation] = result.observations
+    if (observation?.kind !== 'order') throw new Error(`not an order: ${observation?.kind}`)
+    return OrderSnapshot.parse(observation.snapshot)
+  }
+  /**
+   * Minute `n` of an hour ago, on a whole second (some channels date orders to the second). By the
+   * real clock: the list hides orders older than the channel's retention from the clients' now.
+   */
+  const hourAgo = Math.floor(Date.now() / 1000) * 1000 - 3_600_000
+  const minute = (n: number) => new Date(hourAgo + n * 60_000)
 
   describe(`${emulated.channel} emulator conformance`, () => {
     test('lists a SKU under the same ids every time, in the shape the stock unit schema takes', () => {
@@ -309,6 +384,49 @@ export function describeEmulatorConformance<C, Unit, Client extends ChannelClien
       if (!emulated.reportStock)
         throw new Error('reportStock is required unless this test is skipped')
       expect(emulated.reportStock(emulator.state, 'UNLISTED', AT)).toBeUndefined()
+    })
+
+    test('lists each order changed in a window once, as its latest webhook normalizes it', async () => {
+      const { state } = emulator
+      state.stock.set('TEE-BLK-M', 10)
+      const placeAt = (n: number) => {
+        const placed = emulated.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 1 }], minute(n))
+        if (!placed.accepted) throw new Error(placed.reason)
+        return placed
+      }
+      const [a, b, c] = [placeAt(0), placeAt(1), placeAt(2)]
+      const cancelled = emulated.cancelOrder(state, a.orderId, minute(3))
+      /** Each order's latest webhook, and when it happened. */
+      const latest = new Map([
+        [a.orderId, { webhook: cancelled.at(-1)!, at: minute(3) }],
+        [b.orderId, { webhook: b.webhooks.at(-1)!, at: minute(1) }],
+        [c.orderId, { webhook: c.webhooks.at(-1)!, at: minute(2) }],
+      ])
+      const orders = await listAll({ from: minute(-1), to: minute(4) })
+      // Once each, oldest change first: the cancelled order is last, though placed first.
+      expect(orders.map((o) => o.id)).toEqual([b.orderId, c.orderId, a.orderId])
+      for (const order of orders) {
+        const { webhook, at } = latest.get(order.id)!
+        expect(Date.parse(order.updatedAt), order.id).toBe(at.getTime())
+        expect(await listedSnapshot(order)).toEqual(await orderOf(webhook, at))
+      }
+    })
+
+    test('leaves out the orders changed outside the window', async () => {
+      const { state } = emulator
+      state.stock.set('TEE-BLK-M', 10)
+      const ids = [0, 2].map((n) => {
+        const placed = emulated.placeOrder(state, [{ sku: 'TEE-BLK-M', quantity: 1 }], minute(n))
+        if (!placed.accepted) throw new Error(placed.reason)
+        return placed.orderId
+      })
+      emulated.cancelOrder(state, ids[0]!, minute(6))
+      const listed = async (from: number, to: number) =>
+        (await listAll({ from: minute(from), to: minute(to) })).map((o) => o.id)
+      expect(await listed(1, 3)).toEqual([ids[1]])
+      // Placed before this window, changed within it.
+      expect(await listed(5, 7)).toEqual([ids[0]])
+      expect(await listed(3, 5)).toEqual([])
     })
 
     test('injected 429s (`state.throttleNext`) are read by the client as rate-limited', async () => {

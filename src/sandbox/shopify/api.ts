@@ -1,6 +1,7 @@
 /**
  * The emulated store's GraphQL Admin API: `POST /admin/api/{version}/graphql.json`, JSON
- * `{ query, variables }`, admitted by admission.ts (token, cost bucket).
+ * `{ query, variables }`, admitted by admission.ts (token, cost bucket); and its REST order list,
+ * `GET /admin/api/{version}/orders.json` (order-list.ts, behind the REST bucket).
  *
  * Answers, as Shopify gives them (channels.md §1 B2):
  * - a missing or wrong token → 401 `{"errors":"[API] Invalid API key or access token …"}`;
@@ -13,8 +14,15 @@
 import { Hono, type Context } from 'hono'
 import { jsonBody } from '../json-body.js'
 import type { ChannelState } from '../types.js'
-import { costBucketOf, INVALID_TOKEN_BODY, throttled, tokenAccepted } from './admission.js'
+import {
+  API_VERSION,
+  costBucketOf,
+  INVALID_TOKEN_BODY,
+  throttled,
+  tokenAccepted,
+} from './admission.js'
 import { answerBody, operationOf, type Resolved } from './graphql.js'
+import { listOrders } from './order-list.js'
 import { readLevel, setQuantities, type IdempotencyKeys } from './stock.js'
 import { echoLevels } from './webhooks.js'
 
@@ -33,8 +41,7 @@ export function shopifyRoutes(state: ChannelState): Hono {
     }
     if (!tokenAccepted(c.req.header('x-shopify-access-token')))
       return refuse(401, INVALID_TOKEN_BODY)
-    if (!/^\d{4}-(01|04|07|10)$/.test(c.req.param('version')))
-      return refuse(404, { errors: 'Not Found' })
+    if (!API_VERSION.test(c.req.param('version'))) return refuse(404, { errors: 'Not Found' })
     const body = await readBody(c)
     if (!body) return refuse(400, { errors: { query: 'Required parameter missing or invalid' } })
 
@@ -57,6 +64,8 @@ export function shopifyRoutes(state: ChannelState): Hono {
     if ('errors' in resolved) state.stats.rejected += 1
     return answer(c, resolved, cost)
   })
+
+  app.get('/admin/api/:version/orders.json', (c) => listOrders(c, state))
 
   const answer = (c: Context, resolved: Resolved, cost: number) =>
     c.json(answerBody(resolved, cost, costBucketOf(state).status()))

@@ -3,6 +3,7 @@
  * B1, connectors/walmart/client.ts), each behind the gateway's checks (admission.ts):
  *
  * - `POST /v3/token`: client credentials for an access token (auth.ts);
+ * - `GET /v3/orders`: All orders, by modification time, in pages (order-list.ts);
  * - `GET /v3/orders/{purchaseOrderId}`: Get an order (orders.ts);
  * - `GET|PUT /v3/inventory` and `PUT /v3/inventories/{sku}`: stock at a ship node (stock.ts);
  * - `POST /v3/feeds?feedType=inventory`, `GET /v3/feeds/{feedId}`: bulk inventory feeds (feeds.ts);
@@ -12,6 +13,7 @@ import { Hono } from 'hono'
 import type { ChannelState } from '../types.js'
 import { unknownUri, walmartAdmission } from './admission.js'
 import { IssuedTokens, TOKEN_TTL_SECONDS, tokenEndpoint } from './auth.js'
+import { listOrders } from './order-list.js'
 import { readOrder } from './orders.js'
 import { walmartFeeds, type FeedTimings } from './feeds.js'
 import { walmartStock } from './stock.js'
@@ -37,6 +39,7 @@ export function walmartRoutes(state: ChannelState, opts: WalmartApiOptions = {})
   })
 
   app.post('/v3/token', token.lockout, guard('POST /v3/token', { token: false }), token.issue)
+  app.get('/v3/orders', guard('GET /v3/orders', { token: true }), (c) => listOrders(c, state))
   app.get(
     '/v3/orders/:purchaseOrderId',
     guard('GET /v3/orders/{purchaseOrderId}', { token: true }),

@@ -1,6 +1,7 @@
 /**
  * The emulated Walmart Marketplace: its API (api.ts: the token endpoint of auth.ts, the order
- * read of orders.ts and the stock of stock.ts, behind admission.ts), its buyer orders (orders.ts)
+ * read of orders.ts, the order list of order-list.ts and the stock of stock.ts, behind
+ * admission.ts), its buyer orders (orders.ts)
  * and the order webhooks they send (webhooks.ts, signed by sign.ts). Walmart has no stock-report
  * webhook (channels.md §3 B4), so there is no `reportStock`.
  */
