@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
 import { registerAdminMetrics, type AdminCounters } from './admin.js'
+import { registerApiBudgetMetrics } from './api-budget.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
 import { registerDeliveryMetrics } from './delivery.js'
 import { registerStockMetrics } from './stock.js'
@@ -44,6 +45,7 @@ export function createMetrics(deps: {
   for (const kind of ['handles', 'requests', 'resources'])
     registry.removeSingleMetric(`hub_nodejs_active_${kind}_total`)
   registerStockMetrics(registry, deps)
+  registerApiBudgetMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
   const admin = registerAdminMetrics(registry)
   const received = new Counter({
