@@ -6,10 +6,11 @@
  * Time is Redis's own (`TIME`), not the caller's: processes on different machines then agree on
  * when a bucket was last refilled, and a machine whose clock runs ahead cannot refill the bucket
  * early (nor one running behind starve it). Redis replicates a script by its effects, not by
- * running it again, so a replica or the AOF gets the values the primary computed: the default
- * since Redis 5, the only mode since 7.0 (repo:redis/redis pull #9812, "Remove EVAL script
- * verbatim replication"); the hub asks for Redis 6.2 or later (README). Tests pass a time of
- * their own (`nowMs`) so a bucket's refill can be checked without waiting.
+ * running it again, so a replica or the AOF gets the values the primary computed. That is the
+ * only mode since Redis 7.0 (repo:redis/redis pull #9812, "Remove EVAL script verbatim
+ * replication"); before it (the hub accepts Redis 6.2, README) the script asks for it with
+ * `redis.replicate_commands()`, a no-op since 7.0, so `TIME` may precede its writes. Tests pass
+ * a time of their own (`nowMs`) so a bucket's refill can be checked without waiting.
  */
 import type { Redis } from 'ioredis'
 
@@ -50,6 +51,9 @@ const SCRIPT = `--[[
   The hash expires once the bucket would be full again (and no hold or mark stands), plus idle:
   an absent hash is a full bucket, so an idle account leaves nothing behind.
 ]]
+-- Replicated by its effects (always since Redis 7.0; asked for before it), so TIME may precede writes.
+if redis.replicate_commands then redis.replicate_commands() end
+
 local key = KEYS[1]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
