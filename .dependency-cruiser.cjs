@@ -107,7 +107,7 @@ module.exports = {
       comment:
         'The shared helpers and the contract (types.ts) serve every channel, so they know none. ' +
         'HTTP goes through the injected transport (src/outbound), never a socket of its own. ' +
-        'async_hooks carries the lane of a call (shared/lanes.ts) to the rate-limit gates.',
+        "`async_hooks` carries a call's lane (lanes.ts) down the async chain.",
       from: { path: CONNECTORS_COMMON },
       to: { path: [CONNECTORS_COMMON, EVENTS, LEAVES, OUTBOUND, core('async_hooks')] },
     },
@@ -224,6 +224,17 @@ module.exports = {
           LEAVES,
           npm('prom-client', 'kysely', 'ioredis'),
         ],
+      },
+    },
+
+    {
+      comment:
+        "The API budget keeps each account's rate-limit buckets in Redis for every process and " +
+        'hands connectors their gates (the registry: RateGate, lanes, ChannelApiError); it counts ' +
+        'into the metrics it shares with /metrics.',
+      from: { path: '^src/budget/' },
+      to: {
+        path: ['^src/budget/', '^src/metrics/', EVENTS, LEAVES, CONNECTORS, npm('ioredis')],
       },
     },
 

@@ -16,6 +16,7 @@ export { hydrationKey, ORDER_SYNC_TOPIC } from './types.js'
 export { ChannelApiError, type ChannelApiErrorKind } from './shared/api-error.js'
 export { fitQuantity, type QuantityRange } from './shared/quantity-range.js'
 export { currentLane, inLane, LANES, type Lane } from './shared/lanes.js'
+export type { RateLimit } from './shared/rate-limit.js'
 export type {
   AnyConnector,
   BulkStockItem,

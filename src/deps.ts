@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from './metrics/index.js'
 import { createDeliveryCounter, type DeliveryCounter } from './metrics/delivery.js'
 import { createStockCounter, type StockCounter } from './metrics/stock.js'
 import { createAccountDirectory, type AccountDirectory } from './config/account-directory.js'
+import { createBudget } from './budget/index.js'
 import { createCertificateCache, type CertificateCache } from './pipeline/certificates.js'
 import { createInboxIntake, type InboxIntake } from './pipeline/inbox-intake.js'
 import {
@@ -95,6 +96,9 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     // PostgreSQL used 16% less CPU per webhook than with ten in flight, at the same latency.
     { maxBatch: 500, maxInFlight: 1, enqueueTimeoutMs: 1_500 },
   )
+  // One API budget per account for every process (src/budget/), on the connection that fails fast
+  // while Redis is away: a channel call then fails transient and is retried, never parks.
+  const budget = createBudget(redis.producer, config.queues.prefix)
   return {
     config,
     log,
@@ -103,7 +107,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     workDb,
     redis,
     queues,
-    accounts: createAccountDirectory(config.accounts, { transport, clock }, config.locations),
+    accounts: createAccountDirectory(
+      config.accounts,
+      { transport, clock },
+      config.locations,
+      budget.forAccount,
+    ),
     intake,
     transport,
     subscriberTransport,

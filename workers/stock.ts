@@ -7,7 +7,12 @@ import { checkListingStock, type CheckDeps } from '../src/pipeline/check-stock.j
 import { pushListingStock } from '../src/pipeline/push-stock.js'
 import { pushListingsInBulk } from '../src/pipeline/push-stock-bulk.js'
 import { StockJob } from '../src/queues/index.js'
-import { connectors, type BulkStockSupport, type ChannelClient } from '../connectors/index.js'
+import {
+  connectors,
+  inLane,
+  type BulkStockSupport,
+  type ChannelClient,
+} from '../connectors/index.js'
 import { workerOptions, type WorkerBase } from './options.js'
 import { decode, settle } from './settle.js'
 
@@ -37,14 +42,16 @@ export function createStockWorker(
       }
       const batch =
         kind === 'push' && stock.bulk ? await claimBatch(base.connection, queue, stock.bulk) : []
-      const result =
+      // The account's API budget serves pushes first, reconciliation reads after polling.
+      const result = await inLane(kind === 'push' ? 'push' : 'reconcile', () =>
         batch.length > 0
-          ? await pushListingsInBulk(jobDeps, [listingId, ...batch], count)
+          ? pushListingsInBulk(jobDeps, [listingId, ...batch], count)
           : kind === 'push'
-            ? await pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
-            : await checkListingStock(jobDeps, listingId, (drift) =>
+            ? pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
+            : checkListingStock(jobDeps, listingId, (drift) =>
                 count(drift === 0 ? 'checked' : 'drift'),
-              )
+              ),
+      )
       // A 429 is the channel's limit for the whole account, so the whole queue waits.
       await settle(result, { job, token, queueWide: queue })
     },

@@ -170,7 +170,7 @@ export function spApiRequests(
     const kind = httpStatusKind(status, spec.notFoundIsTransient === true)
     const summary = [`HTTP ${status}`, ...errors.map(describeError)]
     if (requestId !== undefined) summary.push(`request id ${requestId}`)
-    throw refused(spec, {
+    const error = refused(spec, {
       kind,
       status,
       code: errors[0]?.code,
@@ -179,6 +179,9 @@ export function spApiRequests(
       summary: redact(summary.join('; ')),
       what: kind === 'transient' && status === 404 ? 'not visible yet' : undefined,
     })
+    // Amazon's 429: the operation's bucket waits it out in every process, not just this one.
+    if (kind === 'rate-limited') bucketFor(spec.operationId).hold(error.details.retryAfterMs ?? 0)
+    throw error
   }
 
   return { send, settle, fail }

@@ -177,7 +177,16 @@ export function createTikTokApi(credentials: TikTokShopCredentials, ctx: ClientC
 
     if (kind !== undefined) {
       const summary = describe(status, envelope)
-      throw refused(spec, { kind, status, code, retryAfter: sent.header('retry-after'), summary })
+      const error = refused(spec, {
+        kind,
+        status,
+        code,
+        retryAfter: sent.header('retry-after'),
+        summary,
+      })
+      // TikTok's 429 (or code 36009002): the API's bucket waits it out in every process.
+      if (kind === 'rate-limited') bucketFor(spec.api).hold(error.details.retryAfterMs ?? 0)
+      throw error
     }
     return { data: isRecord(envelope?.data) ? envelope.data : {}, requestId: envelope?.requestId }
   }

@@ -86,6 +86,7 @@ export function walmartRequests(
   const baseUrl = credentials.apiBaseUrl.replace(/\/+$/, '')
   const timeoutMs = credentials.requestTimeoutMs
   const bucketFor = perApiBuckets(credentials.rateLimitPerSecond, ctx)
+  const bucketOf = (spec: ApiCall) => bucketFor(`${spec.method} ${spec.api}`)
   const { fail, refused } = callErrors(CHANNEL, ctx.clock, DEFAULT_RATE_LIMIT_WAIT_MS)
 
   async function send(
@@ -93,7 +94,7 @@ export function walmartRequests(
     headers: Record<string, string>,
     body?: string,
   ): Promise<Sent> {
-    await bucketFor(`${spec.method} ${spec.api}`).take(`${CHANNEL} ${spec.operation}`)
+    await bucketOf(spec).take(`${CHANNEL} ${spec.operation}`)
     const correlationId = randomUUID()
     try {
       const answer = await httpExchange(ctx.transport, `${baseUrl}${spec.path}`, {
@@ -135,7 +136,7 @@ export function walmartRequests(
       ...errors.map(describeError),
       `correlation id ${correlationId}`,
     ]
-    throw refused(spec, {
+    const error = refused(spec, {
       kind,
       status,
       code,
@@ -143,6 +144,9 @@ export function walmartRequests(
       summary: redact(summary.join('; ')),
       what: kind === 'transient' && status === 404 ? 'not visible yet' : undefined,
     })
+    // Walmart's 429: the API's bucket waits it out in every process, not just this one.
+    if (kind === 'rate-limited') bucketOf(spec).hold(error.details.retryAfterMs ?? 0)
+    throw error
   }
 
   return { send, settle, fail }

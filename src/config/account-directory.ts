@@ -6,6 +6,7 @@ import {
   type ChannelClient,
   type ClientContext,
   type AnyConnector,
+  type RateGates,
 } from '../../connectors/index.js'
 
 export interface AccountDirectory {
@@ -14,7 +15,7 @@ export interface AccountDirectory {
     accountId: string,
   ): { account: Account; connector: AnyConnector } | undefined
   /**
-   * The account's API client, built on first use and kept (it holds the account's rate limiter
+   * The account's API client, built on first use and kept (it holds the account's rate-limit gates
    * and connection reuse); undefined for an unknown account or a channel without a client.
    */
   client(channel: ChannelId, accountId: string): ChannelClient | undefined
@@ -22,11 +23,16 @@ export interface AccountDirectory {
   readonly locations: LocationDirectory
 }
 
-/** Looks up configured accounts by `(channel, id)` without touching the database. */
+/**
+ * Looks up configured accounts by `(channel, id)` without touching the database. `gatesOf` gives
+ * each account's client its share of the API budget every process shares (src/budget/); without
+ * it a client paces itself in this process alone.
+ */
 export function createAccountDirectory(
   accounts: readonly Account[],
-  clientContext: ClientContext,
+  clientContext: Omit<ClientContext, 'gates'>,
   locations: LocationDirectory = DEFAULT_LOCATIONS,
+  gatesOf?: (channel: ChannelId, accountId: string) => RateGates,
 ): AccountDirectory {
   const byKey = new Map<string, { account: Account; connector: AnyConnector }>()
   const clients = new Map<string, ChannelClient>()
@@ -42,7 +48,8 @@ export function createAccountDirectory(
       const existing = clients.get(key)
       if (existing) return existing
       const found = byKey.get(key)
-      const created = found?.connector.client?.(found.account.credentials, clientContext)
+      const ctx = gatesOf ? { ...clientContext, gates: gatesOf(channel, accountId) } : clientContext
+      const created = found?.connector.client?.(found.account.credentials, ctx)
       if (created) clients.set(key, created)
       return created
     },

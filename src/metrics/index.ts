@@ -11,6 +11,7 @@ import type { Clock } from '../clock.js'
 import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
 import { registerAdminMetrics, type AdminCounters } from './admin.js'
+import { registerApiBudgetMetrics } from './api-budget.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
 import { registerCompletenessMetrics } from './completeness.js'
 import { registerDeliveryMetrics } from './delivery.js'
@@ -50,6 +51,7 @@ export function createMetrics(deps: {
   for (const kind of ['handles', 'requests', 'resources'])
     registry.removeSingleMetric(`hub_nodejs_active_${kind}_total`)
   registerStockMetrics(registry, deps)
+  registerApiBudgetMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
   registerCompletenessMetrics(registry, { ...deps, orderAccounts: deps.orderAccounts ?? [] })
   const admin = registerAdminMetrics(registry)
