@@ -140,6 +140,7 @@ export function createTikTokShopClient(
         case 'return':
           returnIds.push(need.id)
           break
+        case 'order-items':
         case 'confirm-subscription':
           throw unsupportedNeed(CHANNEL, need)
       }
