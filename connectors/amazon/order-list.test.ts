@@ -97,6 +97,17 @@ describe('amazon.orders', () => {
     expect(amazonOrders.settleMs).toBe(120_000)
   })
 
+  it('lists through the client the connector builds for the account (SNS confirmation around it)', async () => {
+    const id = place(minutesAgo(30))
+    const client = amazon.client(credentials, clientContext(clock)) as AmazonClient
+    const page = await amazon.orders.list(
+      client,
+      { from: minutesAgo(40), to: minutesAgo(5) },
+      undefined,
+    )
+    expect(page.orders.map((o) => o.id)).toEqual([id])
+  })
+
   it('pages getOrders to the end: every order of the window once, in update order', async () => {
     const client = setup()
     // 230 orders, one a second: three pages of at most 100.
