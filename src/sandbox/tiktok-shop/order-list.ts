@@ -77,7 +77,7 @@ export function searchOrders(state: ChannelState, call: AdmittedCall): Outcome {
 
   const nowS = Math.floor(state.now().getTime() / 1000)
   const within = (value: number, ge: unknown, lt: unknown) =>
-    value >= ((ge as number | undefined) ?? 0) && value < ((lt as number | undefined) ?? nowS + 1)
+    value >= ((ge as number | undefined) ?? 0) && value < ((lt as number | undefined) ?? nowS)
   const status = typeof filter.order_status === 'string' ? filter.order_status : undefined
   const direction = order === 'ASC' ? 1 : -1
   const matched = heldOrders(state)
