@@ -130,6 +130,11 @@ export type HydrationNeed =
   | { readonly kind: 'order'; readonly id: string }
   | { readonly kind: 'return'; readonly id: string; readonly orderId: string }
   /**
+   * An order's items alone, for a channel whose order list answers orders without them (Amazon's
+   * getOrders): the listed order is in hand, so only its items are read. `id` is the order's id.
+   */
+  | { readonly kind: 'order-items'; readonly id: string }
+  /**
    * Not a read but a request the channel needs before it sends anything: an SNS
    * SubscriptionConfirmation's `SubscribeURL` (in `id`), fetched once. The record is the
    * response body as text.

@@ -54,6 +54,7 @@ export const USER_AGENT = 'marketplace-hub/0.1 (Language=TypeScript; Platform=No
 
 /** The SP-API operations the hub calls; each has its own usage plan and so its own bucket. */
 export type SpApiOperation =
+  | 'getOrders'
   | 'getOrder'
   | 'getOrderItems'
   | 'patchListingsItem'
@@ -72,6 +73,10 @@ export type SpApiOperation =
  * rate-limited error naming it, so a worker is never parked and the job is retried after it.
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<SpApiOperation, RateLimit>> = {
+  // getOrders (the order list): 0.0167/s, burst 20, one page a minute once the burst is spent
+  // (models/orders-api-model/ordersV0.json; the same in repo:bizon/selling-partner-api-sdk
+  // clients/orders-api-v0/src/client.ts `clientRateLimits`).
+  getOrders: { perSecond: 0.0167, burst: 20 },
   getOrder: { perSecond: 0.5, burst: 30 },
   getOrderItems: { perSecond: 0.5, burst: 30 },
   patchListingsItem: { perSecond: 5, burst: 5 },

@@ -1,9 +1,11 @@
 /**
- * Amazon Selling Partner API client: the order reads hydration needs, stock writes, and the
- * listing read reconciliation will use. LWA tokens and the calls made with them are auth.ts; how
- * one request is paced, sent and classified is api-call.ts.
+ * Amazon Selling Partner API client: the order reads hydration and order sync need, stock writes,
+ * and the listing read reconciliation will use. LWA tokens and the calls made with them are
+ * auth.ts; how one request is paced, sent and classified is api-call.ts.
  *
  * Endpoints (on the regional SP-API host, or `apiBaseUrl`):
+ * - `GET /orders/v0/orders?MarketplaceIds=&LastUpdatedAfter=&LastUpdatedBefore=` — getOrders, one
+ *   page of the orders changed in a window (order-list.ts).
  * - `GET /orders/v0/orders/{orderId}` — getOrder, answer `{ payload: Order }`.
  * - `GET /orders/v0/orders/{orderId}/orderItems[?NextToken=]` — getOrderItems, answer
  *   `{ payload: { AmazonOrderId, OrderItems: [...], NextToken? } }`; pages are followed with
@@ -28,12 +30,7 @@ import type { CallLabel } from '../shared/call-errors.js'
 import { isRecord } from '../shared/http-exchange.js'
 import { mapBounded } from '../shared/map-bounded.js'
 import { percentEncode } from '../shared/percent-encode.js'
-import {
-  hydrationKey,
-  type ChannelClient,
-  type ClientContext,
-  type HydrationNeed,
-} from '../types.js'
+import { hydrationKey, type ClientContext, type HydrationNeed, type OrderWindow } from '../types.js'
 import { CHANNEL, type ApiCall } from './api-call.js'
 import { createAmazonApi } from './auth.js'
 import type { AmazonCredentials } from './config.js'
@@ -43,6 +40,7 @@ import {
   MAX_FEED_MESSAGES,
   type FeedQuantity,
 } from './feeds.js'
+import { listOrderPage, type ListsOrders } from './order-list.js'
 
 export { DEFAULT_RATE_LIMIT_WAIT_MS, DEFAULT_RATE_LIMITS } from './api-call.js'
 export { TOKEN_REFRESH_MARGIN_MS } from './auth.js'
@@ -57,6 +55,14 @@ export type AmazonRecord = Readonly<Record<string, unknown>>
  */
 export interface AmazonHydratedOrder {
   readonly order: AmazonRecord
+  readonly orderItems: readonly AmazonRecord[]
+}
+
+/**
+ * What `hydrate` hands the normalizer for an `order-items` need (`order-items:<AmazonOrderId>`):
+ * the `OrderItems` of every getOrderItems page, in Amazon's order, exactly as Amazon answered them.
+ */
+export interface AmazonHydratedOrderItems {
   readonly orderItems: readonly AmazonRecord[]
 }
 
@@ -116,7 +122,7 @@ export type AmazonFeedItemResult =
   /** Refused before sending, or an ERROR issue in a marketplace's report (`code`: the first). */
   | { readonly ok: false; readonly reason: string; readonly code?: string }
 
-export interface AmazonClient extends ChannelClient {
+export interface AmazonClient extends ListsOrders {
   /** getOrder's `payload` (the Order). Not found yet → transient. */
   getOrder(orderId: string): Promise<AmazonRecord>
   /** Every `OrderItems` entry of every page. Not found yet → transient. */
@@ -231,28 +237,45 @@ export function createAmazonClient(
   }
 
   /**
-   * `order` needs → {@link AmazonHydratedOrder} records (getOrder, then getOrderItems). Any other
-   * kind is refused (permanent): Amazon's normalizer asks for none, so a request for one is a bug
-   * upstream that no retry can fix.
+   * `order` needs → {@link AmazonHydratedOrder} records (getOrder, then getOrderItems);
+   * `order-items` needs (an order the list answered, which has no items) →
+   * {@link AmazonHydratedOrderItems} (getOrderItems alone, so a listed order costs one read, not
+   * two). Any other kind is refused (permanent): Amazon's normalizer asks for none, so a request
+   * for one is a bug upstream that no retry can fix.
    */
   async function hydrate(needs: readonly HydrationNeed[]): Promise<Record<string, unknown>> {
-    const orderIds: string[] = []
+    const orderIds = new Set<string>()
+    const itemIds = new Set<string>()
     for (const need of needs) {
-      if (need.kind !== 'order') throw unsupportedNeed(CHANNEL, need)
-      orderIds.push(need.id)
+      if (need.kind === 'order') orderIds.add(need.id)
+      else if (need.kind === 'order-items') itemIds.add(need.id)
+      else throw unsupportedNeed(CHANNEL, need)
     }
-    const ids = [...new Set(orderIds)]
+    // Items asked for alone of an order also asked for whole come with the whole order.
+    const reads = [
+      ...[...orderIds].map((id) => ({ id, whole: true })),
+      ...[...itemIds].filter((id) => !orderIds.has(id)).map((id) => ({ id, whole: false })),
+    ]
     const records = await mapBounded(
-      ids,
+      reads,
       HYDRATE_CONCURRENCY,
-      async (id): Promise<AmazonHydratedOrder> => {
+      async ({ id, whole }): Promise<AmazonHydratedOrder | AmazonHydratedOrderItems> => {
+        if (!whole) return { orderItems: await getOrderItems(id) }
         const order = await getOrder(id)
         return { order, orderItems: await getOrderItems(id) }
       },
     )
-    const byId = new Map(ids.map((id, i) => [id, records[i]]))
+    const whole = new Map<string, AmazonHydratedOrder>()
+    const items = new Map<string, AmazonHydratedOrderItems>()
+    reads.forEach(({ id }, i) => {
+      const record = records[i]!
+      if ('order' in record) whole.set(id, record)
+      items.set(id, { orderItems: record.orderItems })
+    })
     const hydrated: Record<string, unknown> = {}
-    for (const need of needs) hydrated[hydrationKey(need)] = byId.get(need.id)
+    for (const need of needs) {
+      hydrated[hydrationKey(need)] = (need.kind === 'order' ? whole : items).get(need.id)
+    }
     return hydrated
   }
 
@@ -443,7 +466,18 @@ export function createAmazonClient(
     return results.map((result, index) => result ?? { ok: true, feedIds: feedIds[index]! })
   }
 
-  return { hydrate, getOrder, getOrderItems, setStock, setStockMany, getListingQuantity }
+  const listOrders = (window: OrderWindow, page?: string) =>
+    listOrderPage({ call: apiCall, fail }, credentials.marketplaceIds, ctx.clock, window, page)
+
+  return {
+    hydrate,
+    getOrder,
+    getOrderItems,
+    listOrders,
+    setStock,
+    setStockMany,
+    getListingQuantity,
+  }
 }
 
 /** Why an update cannot be sent, as `setStock` would refuse it; undefined when it can. */

@@ -90,6 +90,8 @@ export const AmazonCredentials = z
      */
     rateLimits: z
       .object({
+        // The order list (api-call.ts DEFAULT_RATE_LIMITS: 0.0167/s burst 20).
+        getOrders: rate,
         getOrder: rate,
         getOrderItems: rate,
         patchListingsItem: rate,

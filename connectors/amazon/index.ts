@@ -2,6 +2,7 @@ import type { Connector } from '../types.js'
 import { createAmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
 import { withSubscriptionConfirmation } from './confirm-subscription.js'
+import { amazonOrders } from './order-list.js'
 import { checkSnsCertificate } from './sns-certificate.js'
 import { amazonStock } from './stock.js'
 import { amazonCertificateUrl, verifyAmazon } from './verify.js'
@@ -36,13 +37,19 @@ export const amazon = {
   client: (credentials, ctx) =>
     withSubscriptionConfirmation(createAmazonClient(credentials, ctx), credentials, ctx),
   stock: amazonStock,
+  orders: amazonOrders,
 } satisfies Connector<AmazonCredentials>
 
 export { DEFAULT_RATE_LIMITS, type SpApiOperation } from './api-call.js'
-export type { AmazonHydratedOrder } from './client.js'
+export type { AmazonHydratedOrder, AmazonHydratedOrderItems } from './client.js'
 export { AmazonCredentials } from './config.js'
 export * from './envelope.js'
 export * from './payloads.js'
 export { isSigningCertUrl, isSnsServiceUrl } from './sns.js'
 export { SNS_TOPICS } from './verify.js'
 export { MAX_FEED_MESSAGES } from './feeds.js'
+export {
+  AMAZON_MAX_ORDERS_PER_PAGE,
+  AMAZON_ORDER_LIST_SETTLE_MS,
+  AMAZON_ORDER_RETENTION_MS,
+} from './order-list.js'

@@ -1,7 +1,8 @@
 /**
  * The raw Amazon SP-API shapes the normalizer reads: the notification of each type the hub
  * consumes (once envelope.ts has taken it out of its EventBridge event or SNS message), the SNS
- * subscription confirmation, and the order record fetched to hydrate the thin ORDER_CHANGE.
+ * subscription confirmation, the order record fetched to hydrate the thin ORDER_CHANGE, and an
+ * order as the order list answers it (with its items fetched apart).
  * Objects are loose (unknown fields pass): Amazon adds fields to notifications and API answers.
  * Only the fields the normalizer reads are declared, plus a few it may read later; the others
  * are listed in comments.
@@ -336,12 +337,25 @@ export const AmazonOrderItem = z.looseObject({
 })
 export type AmazonOrderItem = z.infer<typeof AmazonOrderItem>
 
+const OrderItems = z.array(AmazonOrderItem).min(1, 'an order has at least one item')
+
 /**
  * What the API client hands the normalizer for an `order` need (`order:<AmazonOrderId>`):
  * getOrder's `payload` and the `OrderItems` of every getOrderItems page.
  */
-export const AmazonOrderRecord = z.looseObject({
-  order: AmazonOrder,
-  orderItems: z.array(AmazonOrderItem).min(1, 'an order has at least one item'),
-})
+export const AmazonOrderRecord = z.looseObject({ order: AmazonOrder, orderItems: OrderItems })
 export type AmazonOrderRecord = z.infer<typeof AmazonOrderRecord>
+
+/**
+ * What the API client hands the normalizer for an `order-items` need
+ * (`order-items:<AmazonOrderId>`): the `OrderItems` of every getOrderItems page.
+ */
+export const AmazonOrderItemsRecord = z.looseObject({ orderItems: OrderItems })
+export type AmazonOrderItemsRecord = z.infer<typeof AmazonOrderItemsRecord>
+
+/**
+ * An order the order list (getOrders) answered, as order sync files it (the body of an inbox row
+ * of topic `hub.order-sync`, connectors/amazon/order-list.ts): the `Order`, without items.
+ */
+export const AmazonListedOrder = z.looseObject({ order: AmazonOrder })
+export type AmazonListedOrder = z.infer<typeof AmazonListedOrder>

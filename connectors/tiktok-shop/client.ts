@@ -1,23 +1,21 @@
 /**
- * TikTok Shop Open API client: the reads hydration needs (orders, returns), stock writes, and the
- * inventory read reconciliation will use. How one call is signed, paced, sent and classified is
- * api-call.ts; the Product API's stock calls are inventory.ts.
+ * TikTok Shop Open API client: the reads hydration needs (orders, returns), the order list order
+ * sync reads, stock writes, and the inventory read reconciliation will use. How one call is
+ * signed, paced, sent and classified is api-call.ts; the Product API's stock calls are
+ * inventory.ts, the order list order-list.ts.
  *
  * Endpoints read here (all on `credentials.apiBaseUrl`, API version 202309; specs mirrored in
  * repo:lazykern/ecommerce-api-docs data/raw/tiktok/api-reference/):
  * - `GET /order/202309/orders?ids=a,b` — Get Order Detail; `ids` max 50 (orders/get-order-detail.spec.json,
  *   which documents the 202507 path with the same `ids` parameter; the 202309 path is the one
  *   channels.md §4 A5 names), answer `data.orders[]`.
+ * - `POST /order/202309/orders/search` — Get Order List, the orders changed in a window, one page
+ *   per call (order-list.ts).
  * - `POST /return_refund/202309/returns/search` — Search Returns, body `{ return_ids }`, query
  *   `page_size` [10, 50] (default 10) and `page_token`; answer `data.return_orders[]`,
  *   `data.next_page_token` (return-and-refund/search-returns.spec.json).
  */
-import {
-  hydrationKey,
-  type ChannelClient,
-  type ClientContext,
-  type HydrationNeed,
-} from '../types.js'
+import { hydrationKey, type ClientContext, type HydrationNeed } from '../types.js'
 import { unsupportedNeed, type ChannelApiError } from '../shared/api-error.js'
 import {
   CHANNEL,
@@ -35,6 +33,7 @@ import {
   type TikTokStockResult,
   type TikTokStockUpdate,
 } from './inventory.js'
+import { listOrderPage, type ListsOrders } from './order-list.js'
 import { chunk, uniqueIds } from './request-ids.js'
 
 export { classifyTikTokCode, TIKTOK_CODE_KINDS, type TikTokRecord } from './api-call.js'
@@ -46,7 +45,7 @@ export {
   type TikTokStockUpdate,
 } from './inventory.js'
 
-export interface TikTokShopClient extends ChannelClient {
+export interface TikTokShopClient extends ListsOrders {
   /** Orders by id, in the order asked; any id TikTok does not return fails the call (transient). */
   getOrders(ids: readonly string[]): Promise<ReadonlyMap<string, TikTokRecord>>
   /** Returns by return id, same conventions as `getOrders`. */
@@ -140,6 +139,7 @@ export function createTikTokShopClient(
         case 'return':
           returnIds.push(need.id)
           break
+        case 'order-items':
         case 'confirm-subscription':
           throw unsupportedNeed(CHANNEL, need)
       }
@@ -176,6 +176,7 @@ export function createTikTokShopClient(
     hydrate,
     getOrders,
     getReturns,
+    listOrders: (window, page) => listOrderPage(api, window, page),
     setStock: (update) => setStock(api, update),
     setStockMany: (updates) => setStockMany(api, updates),
     getInventory: (productIds) => getInventory(api, productIds),

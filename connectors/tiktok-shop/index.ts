@@ -1,6 +1,7 @@
 import type { Connector } from '../types.js'
 import { createTikTokShopClient } from './client.js'
 import { TikTokShopCredentials } from './config.js'
+import { tiktokShopOrders } from './order-list.js'
 import { tiktokShopStock } from './stock.js'
 import { verifyTikTokShop } from './verify.js'
 
@@ -23,9 +24,15 @@ export const tiktokShop = {
   ingress: { verify: verifyTikTokShop, emptyAnswers: true },
   client: createTikTokShopClient,
   stock: tiktokShopStock,
+  orders: tiktokShopOrders,
 } satisfies Connector<TikTokShopCredentials>
 
 export { TikTokShopCredentials } from './config.js'
 export { TIKTOK_TOPICS, tiktokTopic, type TikTokTopic } from './topics.js'
 export { UNREADABLE_TOPIC } from '../shared/body.js'
 export * from './payloads.js'
+export {
+  TIKTOK_MAX_ORDERS_PER_PAGE,
+  TIKTOK_ORDER_LIST_SETTLE_MS,
+  TIKTOK_ORDER_RETENTION_MS,
+} from './order-list.js'

@@ -231,7 +231,10 @@ const TikTokLineItem = z.looseObject({
   package_id: Id.optional(),
 })
 
-/** One element of Get Order Detail's `data.orders[]`: the order's full current state. */
+/**
+ * One element of Get Order Detail's `data.orders[]`, and of Get Order List's (the same object):
+ * the order's full current state.
+ */
 export const TikTokOrder = z.looseObject({
   id: Id,
   /**

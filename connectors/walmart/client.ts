@@ -139,6 +139,7 @@ export function createWalmartClient(
           orderIds.push(need.id)
           break
         case 'return': // Walmart sends no return webhook (channels.md §3 A4)
+        case 'order-items':
         case 'confirm-subscription':
           throw unsupportedNeed(CHANNEL, need)
       }

@@ -10,6 +10,9 @@
  * Topics
  * - ORDER_CHANGE: thin; `hydrate` the order first, then one `order` observation
  *   (order-webhooks.ts, mapping and status table in order.ts).
+ * - hub.order-sync (ORDER_SYNC_TOPIC): an order the hub read from the order list, `{ order }`;
+ *   `hydrate` its items alone, then one `order` observation mapped as ORDER_CHANGE's
+ *   (order-sync.ts). Not a notification: the body is the listed record, in no envelope.
  * - LISTINGS_ITEM_MFN_QUANTITY_CHANGE, FBA_INVENTORY_AVAILABILITY_CHANGES → `inventory-level`;
  *   LISTINGS_ITEM_STATUS_CHANGE (and the schema's spelling LISTINGS_ITEM_STATUS_CHANGED) →
  *   `listing-status` (listing.ts).
@@ -32,7 +35,9 @@ import {
   OrderChangeNotification,
   UNREADABLE_TOPIC,
 } from '../../connectors/amazon/index.js'
+import { ORDER_SYNC_TOPIC } from '../../connectors/index.js'
 import { fbaInventory, mfnQuantity, statusChange } from './listing.js'
+import { listedOrder } from './order-sync.js'
 import { orderChange } from './order-webhooks.js'
 import { locateNotification, notificationOf } from './shared.js'
 import { subscriptionConfirmation } from './sns.js'
@@ -44,6 +49,7 @@ const listingStatus = notificationOf(ListingsItemStatusChangeNotification, statu
 const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
   [UNREADABLE_TOPIC, (input) => unreadable(input.body)],
   ['ORDER_CHANGE', notificationOf(OrderChangeNotification, orderChange)],
+  [ORDER_SYNC_TOPIC, listedOrder],
   [
     'LISTINGS_ITEM_MFN_QUANTITY_CHANGE',
     notificationOf(ListingsItemMfnQuantityChangeNotification, mfnQuantity),

@@ -18,7 +18,7 @@ import { AmazonOrderRecord, type OrderChangeNotification } from '../../connector
 import { fetchedOrHydrate } from '../shared/fetched.js'
 import { InvalidPayloadError } from '../shared/invalid.js'
 import type { NormalizeInput, NormalizeResult } from '../types.js'
-import { toSnapshot } from './order.js'
+import { recordPaths, toSnapshot } from './order.js'
 import { done, type Path } from './shared.js'
 
 export function orderChange(
@@ -37,7 +37,7 @@ export function orderChange(
   }
   const snapshot = toSnapshot(
     value,
-    at,
+    recordPaths(at),
     {
       eventTime: notification.EventTime,
       changedAt: change.OrderChangeTrigger?.TimeOfOrderChange ?? null,

@@ -1,7 +1,8 @@
 /**
- * A fetched Amazon order (`{ order, orderItems }`: getOrder's Order and getOrderItems' items) → an
- * OrderSnapshot. The record is the order's full current state; the ORDER_CHANGE notification only
- * adds its times (order-webhooks.ts).
+ * An Amazon order and its items (`{ order, orderItems }`: getOrder's or getOrders' Order, and
+ * getOrderItems' items) → an OrderSnapshot. The record is the order's full current state; the
+ * ORDER_CHANGE notification only adds its times (order-webhooks.ts), an order read from the order
+ * list none (order-sync.ts).
  *
  * Status (Order.OrderStatus; descriptions from ordersV0.json):
  *
@@ -134,21 +135,40 @@ const MONEY_FIELDS = [
 ] as const
 type MoneyField = (typeof MONEY_FIELDS)[number]
 
+/**
+ * The times a notification adds to the order's own LastUpdateDate; none for an order read from
+ * the order list, whose snapshot is timed by LastUpdateDate alone.
+ */
 export interface SnapshotTimes {
   /** The notification's EventTime. */
-  readonly eventTime: string
+  readonly eventTime?: string
   /** OrderChangeTrigger.TimeOfOrderChange, when the notification gives one. */
   readonly changedAt?: string | null
 }
 
 /**
- * Maps one fetched order; `at` locates it in the input (`hydrated.<key>`). `marketplaceId` is the
+ * Where the parts of a record sit in the input, for issues: the whole record, its `order` and its
+ * `orderItems` (apart for a listed order, whose items were fetched on their own).
+ */
+export interface RecordPaths {
+  readonly record: Path
+  readonly order: Path
+  readonly orderItems: Path
+}
+
+/** The paths of a fetched `{ order, orderItems }` record at `at` (`hydrated.<key>`). */
+export function recordPaths(at: Path): RecordPaths {
+  return { record: at, order: [...at, 'order'], orderItems: [...at, 'orderItems'] }
+}
+
+/**
+ * Maps one order and its items; `at` locates them in the input. `marketplaceId` is the
  * notification's, used when the order names none. Throws InvalidPayloadError for what the schema
  * cannot catch (an unknown status, a bad amount, a second currency).
  */
 export function toSnapshot(
   record: AmazonOrderRecord,
-  at: Path,
+  at: RecordPaths,
   times: SnapshotTimes,
   marketplaceId?: string | null,
 ): OrderSnapshot {
@@ -157,13 +177,12 @@ export function toSnapshot(
   const mapped = orderStatus(order.OrderStatus)
   if (!mapped) {
     const issue = `unknown order status "${order.OrderStatus}"`
-    throw new InvalidPayloadError(issue, [...at, 'order', 'OrderStatus'])
+    throw new InvalidPayloadError(issue, [...at.order, 'OrderStatus'])
   }
   const currency = orderCurrency(record, marketplace, at)
-  const itemsAt = [...at, 'orderItems']
-  const lines = orderItems.map((item, index) => toLine(item, currency, [...itemsAt, index]))
+  const lines = orderItems.map((item, index) => toLine(item, currency, [...at.orderItems, index]))
   const sum = (pick: (line: MappedLine) => number, what: string) =>
-    located(at, () =>
+    located(at.record, () =>
       safeMinor(
         lines.reduce((total, line) => total + pick(line), 0),
         what,
@@ -174,8 +193,8 @@ export function toSnapshot(
   const tax = sum((line) => line.tax, 'tax')
   const taxesIncluded = marketplace !== null && !TAX_ON_TOP.has(marketplace)
   const total = order.OrderTotal
-    ? amount(order.OrderTotal, currency, [...at, 'order', 'OrderTotal'])
-    : located(at, () => safeMinor(subtotal + shipping + (taxesIncluded ? 0 : tax), 'total'))
+    ? amount(order.OrderTotal, currency, [...at.order, 'OrderTotal'])
+    : located(at.record, () => safeMinor(subtotal + shipping + (taxesIncluded ? 0 : tax), 'total'))
   const money = (amountMinor: number) => ({ amountMinor, currency })
   const cancelled = mapped.status === 'cancelled'
   const reasons = cancelled ? [...new Set(orderItems.flatMap(buyerCancelReason))] : []
@@ -191,7 +210,7 @@ export function toSnapshot(
     placedAt: order.PurchaseDate,
     updatedAt: latest(
       order.LastUpdateDate,
-      times.eventTime,
+      ...(times.eventTime ? [times.eventTime] : []),
       ...(times.changedAt ? [times.changedAt] : []),
     ),
     currency,
@@ -264,13 +283,17 @@ function amount(value: AmazonMoney, currency: string, at: Path): number {
 }
 
 /** OrderTotal's currency, else the first item amount's, else the marketplace's. */
-function orderCurrency(record: AmazonOrderRecord, marketplace: string | null, at: Path): string {
+function orderCurrency(
+  record: AmazonOrderRecord,
+  marketplace: string | null,
+  at: RecordPaths,
+): string {
   const first = record.order.OrderTotal ?? firstItemMoney(record.orderItems)
   if (first) return first.CurrencyCode
   const fallback = marketplace === null ? undefined : MARKETPLACE_CURRENCY.get(marketplace)
   if (fallback) return fallback
   const issue = `no amount names the order currency, and marketplace ${marketplace ?? '(none)'} has no known currency`
-  throw new InvalidPayloadError(issue, [...at, 'order', 'MarketplaceId'])
+  throw new InvalidPayloadError(issue, [...at.order, 'MarketplaceId'])
 }
 
 function firstItemMoney(items: readonly Item[]): AmazonMoney | undefined {

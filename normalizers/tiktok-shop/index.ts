@@ -7,6 +7,9 @@
  * - ORDER_STATUS_CHANGE (1), CANCELLATION_STATUS_CHANGE (11), RETURN_STATUS_CHANGE (12): thin
  *   webhooks; `hydrate` first, then `order` (and `order-return`) observations
  *   (order-webhooks.ts, mapping in order.ts).
+ * - hub.order-sync (ORDER_SYNC_TOPIC): an order the hub read from the order list, complete as
+ *   listed; one `order` observation, as type 1 maps its fetched order (order-sync.ts). The body
+ *   is the listed order itself, not a webhook envelope.
  * - INVENTORY_STATUS_CHANGE (27), PRODUCT_STATUS_CHANGE (5), PRODUCT_INFORMATION_CHANGE (15):
  *   complete webhooks, mapped in listing.ts.
  * - SELLER_DEAUTHORIZATION (6) → `account-authorization` revoked; UPCOMING_AUTHORIZATION_EXPIRATION
@@ -27,6 +30,7 @@ import {
   UNREADABLE_TOPIC,
   UpcomingAuthorizationExpirationWebhook,
 } from '../../connectors/tiktok-shop/index.js'
+import { ORDER_SYNC_TOPIC } from '../../connectors/index.js'
 import { byTopic, webhookOf, type TopicHandler } from '../shared/dispatch.js'
 import type { NormalizeResult } from '../types.js'
 import { sellerDeauthorization, upcomingExpiration } from './authorization.js'
@@ -36,6 +40,7 @@ import {
   orderStatusChange,
   returnStatusChange,
 } from './order-webhooks.js'
+import { listedOrder } from './order-sync.js'
 import { done, invalid } from './shared.js'
 
 const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler>([
@@ -43,6 +48,7 @@ const HANDLERS: ReadonlyMap<string, TopicHandler> = new Map<string, TopicHandler
   ['ORDER_STATUS_CHANGE', orderStatusChange],
   ['CANCELLATION_STATUS_CHANGE', cancellationStatusChange],
   ['RETURN_STATUS_CHANGE', returnStatusChange],
+  [ORDER_SYNC_TOPIC, listedOrder],
   [
     'INVENTORY_STATUS_CHANGE',
     webhookOf(InventoryStatusChangeWebhook, (w) => done([inventoryLevel(w)])),

@@ -9,6 +9,7 @@ import type { ChannelState } from '../types.js'
 import { spApiGate, type SpApiOperation, type UsagePlan } from './admission.js'
 import { accessTokens, tokenEndpoint } from './auth.js'
 import { amazonFeeds, type FeedTimings } from './feeds.js'
+import { getOrders } from './order-list.js'
 import { getOrder, getOrderItems } from './orders.js'
 import type { AmazonSeller } from './seller.js'
 import { getListingsItem, patchListingsItem } from './stock.js'
@@ -36,6 +37,10 @@ export function amazonRoutes(state: ChannelState, settings: AmazonApiSettings): 
     await next()
   })
   app.post('/auth/o2/token', (c) => tokenEndpoint(c, state, seller, tokens))
+  app.get(
+    '/orders/v0/orders',
+    gate('getOrders', (c, reply) => getOrders(state, c, reply)),
+  )
   app.get(
     '/orders/v0/orders/:orderId',
     gate('getOrder', (c, reply) => getOrder(state, c.req.param('orderId') ?? '', reply)),

@@ -1,8 +1,9 @@
 /**
  * The Amazon SP-API marketplace emulator: one seller (by default the connector's published
  * sandbox account), its listings (one per internal SKU, seller SKU = internal SKU, merchant-
- * fulfilled quantity at channel code `DEFAULT`), buyers' orders, and the notifications they
- * produce (webhooks.ts, authenticated by sign.ts).
+ * fulfilled quantity at channel code `DEFAULT`), buyers' orders, readable one by one (orders.ts)
+ * or as a list by update time (order-list.ts), and the notifications they produce (webhooks.ts,
+ * authenticated by sign.ts).
  */
 import type { EmulatedChannel } from '../types.js'
 import { USAGE_PLANS, type SpApiOperation, type UsagePlan } from './admission.js'
@@ -63,6 +64,7 @@ export {
   type UsagePlan,
 } from './admission.js'
 export { DEFAULT_ORDER_ITEMS_PER_PAGE } from './orders.js'
+export { orderListSettings, type AmazonOrderListSettings } from './order-list.js'
 export { DEFAULT_FEED_TIMINGS, FEEDS_KEPT, type FeedTimings } from './feeds.js'
 export { SANDBOX_SELLER, type AmazonSeller } from './seller.js'
 export { listOffer } from './stock.js'

@@ -95,8 +95,11 @@ export function getOrder(state: ChannelState, orderId: string, reply: SpApiReply
 /** Where each page token issued for a seller continues: the order and the first item's index. */
 const pageTokens = new WeakMap<ChannelState, Map<string, { orderId: string; offset: number }>>()
 
-/** An opaque token: base64 of bytes chosen to give `+/+/` and `==`, then random ones. */
-function newPageToken(): string {
+/**
+ * An opaque token: base64 of bytes chosen to give `+/+/` and `==`, then random ones (the order
+ * list's tokens too, order-list.ts).
+ */
+export function newPageToken(): string {
   return Buffer.concat([Buffer.from([0xfb, 0xff, 0xbf]), randomBytes(13)]).toString('base64')
 }
 

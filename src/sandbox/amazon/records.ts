@@ -93,6 +93,18 @@ export function newOrderRecord(
 }
 
 /**
+ * The LastUpdateDate of a change made at `at` to an order last updated at `previous`: `at` to the
+ * second, but at least a second after `previous`, so that the order list, which selects and sorts
+ * by it, sees every change as newer than the state before. Amazon writes whole seconds; how it
+ * dates two changes within one second is unconfirmed.
+ */
+export function changedAt(previous: unknown, at: Date): string {
+  const before = typeof previous === 'string' ? Date.parse(previous) : Number.NaN
+  const second = Math.floor(at.getTime() / 1000) * 1000
+  return amazonTime(new Date(Number.isNaN(before) ? second : Math.max(second, before + 1000)))
+}
+
+/**
  * The order after the buyer cancelled it. Lines keep their quantities and prices (whether Amazon
  * zeroes them on a cancelled order is unconfirmed); each says the buyer asked for it.
  */
@@ -101,7 +113,7 @@ export function cancelledRecord(record: AmazonHydratedOrder, at: Date): AmazonHy
     order: {
       ...record.order,
       OrderStatus: 'Canceled',
-      LastUpdateDate: amazonTime(at),
+      LastUpdateDate: changedAt(record.order.LastUpdateDate, at),
       NumberOfItemsUnshipped: 0,
     },
     orderItems: record.orderItems.map((item) => ({

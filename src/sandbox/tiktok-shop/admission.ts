@@ -14,8 +14,9 @@
  *   signature → 106001; wrong `x-tts-access-token` → 36009004; no `shop_cipher` → 106013, another
  *   shop's → 101000; a `content-type` other than application/json, which every endpoint the hub
  *   calls requires, GET included (the `request_header_param` of each spec) → 36009022. Which HTTP
- *   status TikTok pairs with these codes is not documented; the emulator answers 200, and the hub's
- *   client classifies by the code.
+ *   status TikTok pairs with these codes is not documented; the emulator answers 200 (400 for a
+ *   parameter outside its documented range, order-list.ts), and the hub's client classifies by the
+ *   code.
  */
 import type { Context } from 'hono'
 import { timingSafeEqual } from 'node:crypto'
@@ -41,13 +42,22 @@ export interface AdmittedCall {
   readonly json: unknown
 }
 
-/** What an endpoint answers: TikTok's `data`, or a refusal with TikTok's code. */
+/**
+ * What an endpoint answers: TikTok's `data`, or a refusal with TikTok's code, sent with HTTP 200
+ * unless `status` says 400 (a parameter outside its documented range, see order-list.ts).
+ */
 export type Outcome =
-  { readonly data: object } | { readonly code: number; readonly message: string }
+  | { readonly data: object }
+  | { readonly code: number; readonly message: string; readonly status?: 400 }
 
 export interface TikTokApiAnswers {
   /** `{ code, message, request_id }`, counted as a rejected call. */
-  readonly refuse: (c: Context, code: number, message: string, status?: 200 | 404 | 405) => Response
+  readonly refuse: (
+    c: Context,
+    code: number,
+    message: string,
+    status?: 200 | 400 | 404 | 405,
+  ) => Response
   /**
    * Rate-limits and checks the call; its endpoint runs on the admitted call and its outcome is
    * answered in TikTok's envelope (`{ code: 0, message: 'Success', request_id, data }` or
@@ -73,7 +83,7 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
   const success = (c: Context, data: object) =>
     c.json({ code: 0, message: 'Success', request_id: requestId(), data })
 
-  function refuse(c: Context, code: number, message: string, status: 200 | 404 | 405 = 200) {
+  function refuse(c: Context, code: number, message: string, status: 200 | 400 | 404 | 405 = 200) {
     state.stats.rejected += 1
     return c.json({ code, message, request_id: requestId() }, status)
   }
@@ -167,7 +177,9 @@ export function tiktokApiAnswers(state: ChannelState): TikTokApiAnswers {
       )
     }
     const outcome = serve({ query, body, json: parseJson(body) })
-    return 'data' in outcome ? success(c, outcome.data) : refuse(c, outcome.code, outcome.message)
+    return 'data' in outcome
+      ? success(c, outcome.data)
+      : refuse(c, outcome.code, outcome.message, outcome.status)
   }
 
   return { refuse, admit }

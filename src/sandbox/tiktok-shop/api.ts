@@ -1,14 +1,16 @@
 /**
  * The emulated TikTok Shop Open API: the calls the hub's client makes (connectors/tiktok-shop/
- * client.ts and inventory.ts), each behind admission.ts's rate limit and checks; the order reads
- * are orders.ts, the stock calls stock.ts. Any other path or method is refused as the Common errors
- * page says (https://partner.tiktokshop.com/docv2/page/678e3a45786253031531b942): 36009009
- * "Invalid path", 36009010 "Invalid method". Their HTTP statuses are not documented; the emulator
- * answers 404 and 405.
+ * client.ts, order-list.ts and inventory.ts), each behind admission.ts's rate limit and checks;
+ * the order reads are orders.ts, the order list order-list.ts, the stock calls stock.ts. Any other
+ * path or method is refused as the Common errors page says
+ * (https://partner.tiktokshop.com/docv2/page/678e3a45786253031531b942): 36009009 "Invalid path",
+ * 36009010 "Invalid method". Their HTTP statuses are not documented; the emulator answers 404 and
+ * 405.
  */
 import { Hono } from 'hono'
 import type { ChannelState } from '../types.js'
 import { tiktokApiAnswers } from './admission.js'
+import { searchOrders } from './order-list.js'
 import { getOrders, searchReturns } from './orders.js'
 import { searchInventory, updateInventory } from './stock.js'
 
@@ -18,6 +20,10 @@ export function tiktokShopRoutes(state: ChannelState): Hono {
 
   app.get('/order/202309/orders', (c) =>
     admit(c, '/order/202309/orders', ({ query }) => getOrders(state, query.get('ids') ?? '')),
+  )
+
+  app.post('/order/202309/orders/search', (c) =>
+    admit(c, '/order/202309/orders/search', (call) => searchOrders(state, call)),
   )
 
   app.post('/return_refund/202309/returns/search', (c) =>

@@ -23,7 +23,7 @@ const MAX_ORDER_IDS = 50
 const MIN_PAGE_SIZE = 10
 const MAX_PAGE_SIZE = 50
 /** Not a documented TikTok code: the answer to parameters the docs say nothing more about. */
-const INVALID_PARAMETER = 40_006
+export const INVALID_PARAMETER = 40_006
 /** Search Returns' "An invalid request parameter was passed." */
 const INVALID_RETURNS_PARAMETER = 25_001_001
 
@@ -65,7 +65,9 @@ export function cancelOrder(
   }
   const time = unixSeconds(at)
   order.status = 'CANCELLED'
-  order.update_time = time
+  // The order list selects and sorts by update_time, in whole seconds: a change within the second
+  // of the one before is still dated after it (how TikTok dates that case is unconfirmed).
+  order.update_time = Math.max(time, order.update_time + 1)
   order.cancel_time = time
   order.cancel_reason = 'No longer needed'
   order.cancellation_initiator = 'BUYER'
@@ -74,7 +76,7 @@ export function cancelOrder(
     order_id: orderId,
     order_status: 'CANCEL',
     is_on_hold_order: false,
-    update_time: time,
+    update_time: order.update_time,
   }
   return [tiktokWebhook(state, ORDER_STATUS_CHANGE, data, at)]
 }
