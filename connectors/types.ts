@@ -234,6 +234,11 @@ export interface OrderListing<Client extends ChannelClient> {
    * this before now (e.g. Amazon's LastUpdatedBefore must be two minutes in the past).
    */
   readonly settleMs: number
+  /**
+   * The least settle the channel's API accepts for the account (Amazon refuses a window ending
+   * less than two minutes ago); a configured settle below it is raised to it. None: any.
+   */
+  readonly minSettleMs?: (credentials: unknown) => number
 }
 
 /** One absolute stock write for one listing. */

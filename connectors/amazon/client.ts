@@ -467,7 +467,14 @@ export function createAmazonClient(
   }
 
   const listOrders = (window: OrderWindow, page?: string) =>
-    listOrderPage({ call: apiCall, fail }, credentials.marketplaceIds, ctx.clock, window, page)
+    listOrderPage(
+      { call: apiCall, fail },
+      credentials.marketplaceIds,
+      ctx.clock,
+      window,
+      page,
+      credentials.orderListSettleMs,
+    )
 
   return {
     hydrate,

@@ -105,6 +105,12 @@ export const AmazonCredentials = z
       .strict()
       .default({}),
     requestTimeoutMs: z.number().int().positive().default(10_000),
+    /**
+     * How long before now getOrders' `LastUpdatedBefore` must lie: Amazon's two minutes
+     * (order-list.ts). Lower only against an emulator that lists at once (the missed-webhooks
+     * simulation compresses a day into a minute).
+     */
+    orderListSettleMs: z.number().int().min(0).optional(),
   })
   .strict()
   .refine((c) => c.staticHeader !== undefined || c.sns !== undefined, {

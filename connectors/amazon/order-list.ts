@@ -57,6 +57,9 @@ export const amazonOrders: OrderListing<ListsOrders> = {
   list: (client, window, page) => client.listOrders(window, page),
   retentionMs: AMAZON_ORDER_RETENTION_MS,
   settleMs: AMAZON_ORDER_LIST_SETTLE_MS,
+  minSettleMs: (credentials) =>
+    (credentials as { orderListSettleMs?: number }).orderListSettleMs ??
+    AMAZON_ORDER_LIST_SETTLE_MS,
 }
 
 /** One page of getOrders; see the module comment. */
@@ -66,6 +69,7 @@ export async function listOrderPage(
   clock: Clock,
   window: OrderWindow,
   page: string | undefined,
+  settleMs = AMAZON_ORDER_LIST_SETTLE_MS,
 ): Promise<OrderPage> {
   const label = { operation: 'list orders', method: 'GET' as const, api: LIST_API }
   const refuse = (why: string) => api.fail('permanent', label, `not sent: ${why}`)
@@ -79,11 +83,11 @@ export async function listOrderPage(
     )
   }
   // Amazon would refuse it (400), after spending a call of a plan that refills one a minute.
-  const latest = clock.now().getTime() - AMAZON_ORDER_LIST_SETTLE_MS
+  const latest = clock.now().getTime() - settleMs
   if (to > latest) {
     throw refuse(
-      `the window ends at ${window.to.toISOString()}, less than ${AMAZON_ORDER_LIST_SETTLE_MS / 1000} s ago; ` +
-        'LastUpdatedBefore must be at least 2 minutes before now',
+      `the window ends at ${window.to.toISOString()}, less than ${settleMs / 1000} s ago; ` +
+        `LastUpdatedBefore must be at least ${settleMs / 1000} s before now`,
     )
   }
   if (from > to) throw refuse('the window ends before it starts')

@@ -1,6 +1,8 @@
 import type { Config } from '../config/index.js'
 import { CHANNEL_IDS } from '../events/index.js'
 import type { Logger } from '../logger.js'
+import { readApiBudgetUse } from '../metrics/api-budget.js'
+import { orderListSettings } from '../sandbox/amazon/index.js'
 import { formatMissedWebhooks, runMissedWebhooks } from '../sandbox/missed-webhooks.js'
 import { queueScheduledSyncs } from '../pipeline/order-sync-schedule.js'
 import type { MissedWebhooksFlags } from './args.js'
@@ -10,6 +12,11 @@ import { withSimulatedHub } from './simulated-hub.js'
 const FAULTS = { drop: 0.3, delay: 0.1, duplicate: 0.1 }
 /** Share of orders their buyer cancels later in the day. */
 const CANCEL_SHARE = 0.2
+/**
+ * How long before now a sync window ends. Amazon's list trails by two minutes, longer than the
+ * whole compressed day: the emulator and the account are told to list at once instead.
+ */
+const SETTLE_MS = 1_000
 
 /**
  * `hub simulate missed-webhooks`: a day of orders on all four channels, compressed into
@@ -30,15 +37,21 @@ export async function simulateMissedWebhooks(
     { webhookFaults: { ...FAULTS, maxDelayMs: flags.overMs, seed: flags.seed } },
     (config) => ({
       ...config,
+      accounts: config.accounts.map((a) =>
+        a.channel === 'amazon'
+          ? { ...a, credentials: { ...(a.credentials as object), orderListSettleMs: SETTLE_MS } }
+          : a,
+      ),
       orderSync: {
         intervalMs,
         // The emulator's clock is this process's: a little overlap covers its whole seconds.
         overlapMs: 2_000,
         firstLookbackMs: 600_000,
-        settleMs: 1_000,
+        settleMs: SETTLE_MS,
       },
     }),
     async (hub) => {
+      orderListSettings(hub.emulator.state('amazon')).settleMs = SETTLE_MS
       const summary = await runMissedWebhooks(hub.emulator, {
         channels: CHANNEL_IDS,
         ordersPerChannel: flags.orders,
@@ -63,7 +76,20 @@ export async function simulateMissedWebhooks(
           })),
         progress: (line) => process.stderr.write(`missed webhooks: ${line}\n`),
       })
-      console.log(formatMissedWebhooks(summary, ''))
+      const use = await readApiBudgetUse(hub.deps.redis.producer, hub.deps.config.queues.prefix)
+      const lanes = CHANNEL_IDS.map((channel) => {
+        const mine = use.filter((u) => u.channel === channel && u.calls + u.throttled > 0)
+        const parts = mine.map(
+          (u) => `${u.lane} ${u.calls}${u.throttled ? ` (${u.throttled} 429s)` : ''}`,
+        )
+        return `  ${channel}: ${parts.length > 0 ? parts.join(', ') : 'none counted'}`
+      })
+      console.log(
+        formatMissedWebhooks(
+          summary,
+          ["API calls by lane (the hub's shared budget):", ...lanes].join('\n'),
+        ),
+      )
       return summary.settled ? 0 : 1
     },
   )

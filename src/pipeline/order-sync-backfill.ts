@@ -12,7 +12,7 @@ import type { Config } from '../config/index.js'
 import { startBackfill } from '../db/repos/order-sync.js'
 import type { Database, OrderSync } from '../db/schema.js'
 import type { ChannelId } from '../events/index.js'
-import { orderListingOf } from './order-sync.js'
+import { orderListingOf, settleOf } from './order-sync.js'
 
 export type BackfillRequest =
   | { readonly ok: true; readonly run: OrderSync; readonly started: boolean }
@@ -42,7 +42,7 @@ export async function requestBackfill(
   const since = parseSince(sinceText)
   if (!since) return bad(`since: "${sinceText}" is not an ISO 8601 date or time (e.g. 2026-11-01)`)
   const now = deps.clock.now()
-  const settleMs = deps.config.orderSync.settleMs ?? orders.settleMs
+  const settleMs = settleOf(deps, listing.connector, listing.credentials)
   const to = new Date(now.getTime() - settleMs)
   if (since >= to)
     return bad(

@@ -101,12 +101,26 @@ export function orderListingOf(
   accounts: AccountDirectory,
   channel: ChannelId,
   accountId: string,
-): { ok: true; connector: AnyConnector } | { ok: false; reason: string } {
+): { ok: true; connector: AnyConnector; credentials: unknown } | { ok: false; reason: string } {
   const found = accounts.find(channel, accountId)
   if (!found) return { ok: false, reason: `unknown account ${channel}/${accountId}` }
   if (!found.connector.orders || !found.connector.client)
     return { ok: false, reason: `the hub cannot list ${channel} orders` }
-  return { ok: true, connector: found.connector }
+  return { ok: true, connector: found.connector, credentials: found.account.credentials }
+}
+
+/**
+ * How far in the past a window ends: ORDER_SYNC_SETTLE_MS, else the channel's own figure, never
+ * below what the channel's API accepts for the account.
+ */
+export function settleOf(
+  deps: Pick<OrderSyncDeps, 'config'>,
+  connector: AnyConnector,
+  credentials: unknown,
+): number {
+  const orders = connector.orders!
+  const wanted = deps.config.orderSync.settleMs ?? orders.settleMs
+  return Math.max(wanted, orders.minSettleMs?.(credentials) ?? 0)
 }
 
 /** Runs (or resumes) the account's run of `kind` to its end. */
@@ -123,7 +137,7 @@ export async function runOrderSync(
   const key: SyncKey = { ...account, kind }
   const owner = opts.owner ?? `sync-${randomUUID()}`
   const sleep = opts.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)))
-  const settleMs = deps.config.orderSync.settleMs ?? orders.settleMs
+  const settleMs = settleOf(deps, listing.connector, listing.credentials)
   const claim = await claimRun(deps.db, key, {
     owner,
     now: deps.clock.now(),

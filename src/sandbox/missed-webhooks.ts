@@ -134,10 +134,10 @@ export async function runMissedWebhooks(
   await emulator.dispatcher.settled()
   await opts.syncNow()
   const settleStart = Date.now()
-  let outcome = await compare(await opts.hubOrders(), opts.channels, ids, cancelled)
+  let outcome = compare(await opts.hubOrders(), opts.channels, ids, cancelled)
   while (!complete(outcome) && Date.now() - settleStart < opts.settleTimeoutMs) {
     await new Promise((r) => setTimeout(r, 1_000))
-    outcome = await compare(await opts.hubOrders(), opts.channels, ids, cancelled)
+    outcome = compare(await opts.hubOrders(), opts.channels, ids, cancelled)
   }
   const settled = complete(outcome)
   return {

@@ -113,7 +113,7 @@ describe('order sync', () => {
     for (const webhook of order!.webhooks) expect(await sendWebhook(hub.url, webhook)).toBe(200)
     const client = hub.deps.accounts.client(channel, 'demo')!
     const window = { from: new Date(Date.now() - 60_000), to: new Date(Date.now() + 1_000) }
-    const before = await connectors.shopify.orders!.list(client as never, window, undefined)
+    const before = await connectors.shopify.orders.list(client as never, window, undefined)
     const stale = before.orders.find((o) => o.id === order!.orderId)!
     expect(stale).toBeDefined()
 
