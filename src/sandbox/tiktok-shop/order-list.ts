@@ -8,7 +8,7 @@
  * query `page_size` "Valid range: [1-100]", default 20; `sort_field` `create_time` (default) or
  * `update_time`; `sort_order` `ASC` or `DESC` (default); `page_token` from the previous
  * `next_page_token`. Body filters `update_time_ge` / `update_time_lt` and `create_time_ge` /
- * `create_time_lt` (Unix seconds; an absent `…_lt` is now, an absent `…_ge` the shop's start) and
+ * `create_time_lt` (Unix seconds; an absent bound does not filter) and
  * `order_status`. Answer `data.orders[]`, `data.next_page_token`, `data.total_count`.
  *
  * The emulator's own choices, where TikTok documents nothing: ties in the sort field are broken by
@@ -75,9 +75,10 @@ export function searchOrders(state: ChannelState, call: AdmittedCall): Outcome {
     return refused('page_token is not one this API issued for this search')
   }
 
-  const nowS = Math.floor(state.now().getTime() / 1000)
+  // An absent bound does not filter: "now" as a bound would leave out this second's orders.
   const within = (value: number, ge: unknown, lt: unknown) =>
-    value >= ((ge as number | undefined) ?? 0) && value < ((lt as number | undefined) ?? nowS)
+    value >= ((ge as number | undefined) ?? 0) &&
+    value < ((lt as number | undefined) ?? Number.POSITIVE_INFINITY)
   const status = typeof filter.order_status === 'string' ? filter.order_status : undefined
   const direction = order === 'ASC' ? 1 : -1
   const matched = heldOrders(state)
