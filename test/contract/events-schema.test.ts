@@ -44,6 +44,7 @@ describe('event contract JSON Schema', () => {
       'order.cancelled.v1',
       'order.fulfilled.v1',
       'order.returned.v1',
+      'order.found_by_polling.v1',
       'inventory.reported.v1',
       'listing.status_changed.v1',
       'inventory.changed.v1',

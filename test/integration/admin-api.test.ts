@@ -70,6 +70,7 @@ describe('admin authentication', () => {
     expect(names).toEqual([
       'deliver',
       'inbound',
+      'order-sync',
       'replay',
       'stock.amazon.demo',
       'stock.shopify.demo',
