@@ -81,7 +81,9 @@ describe.concurrent('PostgreSQL missing or refusing', () => {
       hub,
       /^PostgreSQL \(DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/hub\) could not be reached within 2s: connection refused.*STARTUP_RETRY_SECONDS/,
     )
-    expect(Date.now() - started).toBeLessThan(15_000)
+    // Most of this is starting a TypeScript process on a loaded machine (over 15 s seen in a full
+    // run); the retries themselves stop after 2 s, which the attempt count below bounds.
+    expect(Date.now() - started).toBeLessThan(30_000)
     expect(hub.output()).not.toContain('hunter2-secret')
     const attempts = hub
       .stdout()
@@ -102,7 +104,8 @@ describe.concurrent('PostgreSQL missing or refusing', () => {
         `^PostgreSQL \\(DATABASE_URL=.*no_such_role_${suffix}.*\\) refused the connection: authentication failed: .*role "no_such_role_${suffix}" does not exist\\. Fix DATABASE_URL`,
       ),
     )
-    expect(Date.now() - started).toBeLessThan(15_000)
+    // Well under the 60 s (STARTUP_RETRY_SECONDS) a retried refusal would take.
+    expect(Date.now() - started).toBeLessThan(30_000)
     expect(hub.stdout()).not.toMatch(/retrying/)
   })
 
