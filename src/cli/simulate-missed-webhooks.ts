@@ -58,7 +58,9 @@ export async function simulateMissedWebhooks(
         overMs: flags.overMs,
         cancelShare: CANCEL_SHARE,
         seed: flags.seed,
-        settleTimeoutMs: intervalMs * 3 + 60_000,
+        // Amazon's order reads are the slowest: 0.5/s each for getOrder and getOrderItems (burst
+        // 30), which a compressed day's orders outrun; the hub catches up after the day.
+        settleTimeoutMs: intervalMs * 3 + 300_000,
         syncNow: async () => {
           await queueScheduledSyncs(hub.deps, hub.deps.config.accounts)
         },

@@ -3,6 +3,9 @@
  * page, into the inbox as rows of topic ORDER_SYNC_TOPIC, so each listed order is normalized,
  * ordered and deduplicated exactly as a webhook of the same order would be (DESIGN.md §6b).
  *
+ * A listed order the hub already holds at that state or a newer one is left out: it would change
+ * nothing, and on Amazon its items would cost a call.
+ *
  * Guarantees:
  * - The watermark moves only when every page of the window is committed to the inbox, and only to
  *   the window's end, which lies `settleMs` in the past (the channel's own lag before an update
@@ -21,12 +24,14 @@ import {
   ChannelApiError,
   inLane,
   type AnyConnector,
+  type ListedOrder,
   type OrderPage,
 } from '../../connectors/index.js'
 import type { Clock } from '../clock.js'
 import type { AccountDirectory } from '../config/account-directory.js'
 import type { Config } from '../config/index.js'
 import { insertInboxBatch } from '../db/repos/inbox.js'
+import { heldUpdateTimes } from '../db/repos/orders.js'
 import {
   claimRun,
   failRun,
@@ -65,7 +70,7 @@ export type SyncOutcome =
       readonly kind: 'done'
       readonly window: Window
       readonly ordersRead: number
-      /** Rows new to the inbox (the rest were states it already had). */
+      /** Rows new to the inbox (the rest were states it, or the orders, already had). */
       readonly newRows: number
       readonly resumed: boolean
     }
@@ -164,7 +169,9 @@ export async function runOrderSync(
       )
       if (read === 'lost') return { kind: 'lost' }
       const now = deps.clock.now()
-      const rows = read.orders.map((o) => listedOrderRow(account, kind, o, now))
+      const rows = (await notYetHeld(deps, account, read)).map((o) =>
+        listedOrderRow(account, kind, o, now),
+      )
       const inserted = rows.length > 0 ? await insertInboxBatch(deps.db, rows) : []
       newRows += inserted.length
       await enqueue(deps, rows, inserted)
@@ -233,6 +240,26 @@ async function readPage(
       }
     }
   }
+}
+
+/**
+ * The page's orders whose listed state is newer than what the hub holds: a state it holds already
+ * (its webhook came) would change nothing, and on Amazon would still cost a getOrderItems call.
+ */
+async function notYetHeld(
+  deps: OrderSyncDeps,
+  account: { readonly channel: ChannelId; readonly accountId: string },
+  page: OrderPage,
+): Promise<ListedOrder[]> {
+  const held = await heldUpdateTimes(
+    deps.db,
+    account,
+    page.orders.map((o) => o.id),
+  )
+  return page.orders.filter((o) => {
+    const at = held.get(o.id)
+    return at === undefined || !(Date.parse(o.updatedAt) <= at.getTime())
+  })
 }
 
 /** Queues the rows new to the inbox; a failed enqueue is left to the sweeper, as intake does. */

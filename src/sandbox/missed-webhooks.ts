@@ -135,9 +135,22 @@ export async function runMissedWebhooks(
   await opts.syncNow()
   const settleStart = Date.now()
   let outcome = compare(await opts.hubOrders(), opts.channels, ids, cancelled)
+  let toldAt = Date.now()
   while (!complete(outcome) && Date.now() - settleStart < opts.settleTimeoutMs) {
     await new Promise((r) => setTimeout(r, 1_000))
     outcome = compare(await opts.hubOrders(), opts.channels, ids, cancelled)
+    if (Date.now() - toldAt >= 10_000) {
+      toldAt = Date.now()
+      const behind = [...outcome]
+        .filter(([, o]) => o.missing.length + o.wrong.length > 0)
+        .map(
+          ([c, o]) =>
+            `${c} ${o.missing.length} missing, ${o.wrong.length} not yet in their final state`,
+        )
+      say(
+        `still waiting (${Math.round((Date.now() - settleStart) / 1000)} s): ${behind.join('; ')}`,
+      )
+    }
   }
   const settled = complete(outcome)
   return {

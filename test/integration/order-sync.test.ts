@@ -92,19 +92,31 @@ describe('order sync', () => {
     expect(sync?.window_from).toBeNull()
   })
 
-  it('gives a webhook and a poll of the same state one set of events, and reads a state once', async () => {
-    const [order] = place('shopify', 1)
-    for (const webhook of order!.webhooks) expect(await sendWebhook(hub.url, webhook)).toBe(200)
+  it('gives a webhook and a poll of the same state one set of events, whichever comes first', async () => {
+    // Webhook first: the poll leaves the state the hub holds alone.
+    const [heard] = place('shopify', 1)
+    for (const webhook of heard!.webhooks) expect(await sendWebhook(hub.url, webhook)).toBe(200)
     await drained('shopify')
-    expect(await orderRow('shopify', order!.orderId)).toMatchObject({ found_by: 'webhook' })
+    expect(await orderRow('shopify', heard!.orderId)).toMatchObject({ found_by: 'webhook' })
+    expect((await runOrderSync(deps(), demo('shopify'), 'sync')).kind).toBe('done')
+    await drained('shopify')
+    expect(await eventTypes('shopify', heard!.orderId)).toEqual(['order.created.v1'])
 
-    const first = await runOrderSync(deps(), demo('shopify'), 'sync')
-    expect(first.kind).toBe('done')
+    // Poll first: the late webhook of the same state changes nothing.
+    const [late] = place('shopify', 1)
+    expect((await runOrderSync(deps(), demo('shopify'), 'sync')).kind).toBe('done')
     await drained('shopify')
-    // The overlap reads the same states again: the inbox already has them.
+    for (const webhook of late!.webhooks) expect(await sendWebhook(hub.url, webhook)).toBe(200)
+    await drained('shopify')
+    expect(await orderRow('shopify', late!.orderId)).toMatchObject({ found_by: 'sync' })
+    expect(await eventTypes('shopify', late!.orderId)).toEqual([
+      'order.created.v1',
+      'order.found_by_polling.v1',
+    ])
+
+    // The overlap reads the same states again: nothing new reaches the inbox.
     const again = await runOrderSync(deps(), demo('shopify'), 'sync')
     expect(again).toMatchObject({ kind: 'done', newRows: 0 })
-    expect(await eventTypes('shopify', order!.orderId)).toEqual(['order.created.v1'])
   })
 
   it('never lets an older polled state overwrite a newer webhook', async () => {

@@ -142,3 +142,20 @@ export async function updateOrders(
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
+
+/** The channel update time of each of these orders the hub holds (absent: not held). */
+export async function heldUpdateTimes(
+  db: Kysely<Database>,
+  account: { readonly channel: ChannelId; readonly accountId: string },
+  externalIds: readonly string[],
+): Promise<Map<string, Date>> {
+  if (externalIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('sales_order')
+    .select(['external_id', 'channel_updated_at'])
+    .where('channel', '=', account.channel)
+    .where('account_id', '=', account.accountId)
+    .where('external_id', 'in', [...externalIds])
+    .execute()
+  return new Map(rows.map((r) => [r.external_id, r.channel_updated_at]))
+}
