@@ -31,7 +31,7 @@ import type { RateGates } from '../types.js'
 import { createAmazonClient, type AmazonClient } from './client.js'
 import { AmazonCredentials } from './config.js'
 import { amazon } from './index.js'
-import { amazonOrders } from './order-list.js'
+import { amazonOrders } from './orders.js'
 
 const START = new Date('2026-11-22T12:00:00Z')
 const TOKEN_PATH = '/auth/o2/token'

@@ -22,7 +22,7 @@
 import { isRecord } from '../shared/http-exchange.js'
 import { percentEncode } from '../shared/percent-encode.js'
 import type { Clock } from '../../src/clock.js'
-import type { ChannelClient, ListedOrder, OrderListing, OrderPage, OrderWindow } from '../types.js'
+import type { ChannelClient, ListedOrder, OrderPage, OrderWindow } from '../types.js'
 import type { ApiCall } from './api-call.js'
 import type { AmazonApi } from './auth.js'
 import { AmazonTime } from './payloads.js'
@@ -51,15 +51,6 @@ export interface ListsOrders extends ChannelClient {
    * one is answered empty without a call.
    */
   listOrders(window: OrderWindow, page?: string): Promise<OrderPage>
-}
-
-export const amazonOrders: OrderListing<ListsOrders> = {
-  list: (client, window, page) => client.listOrders(window, page),
-  retentionMs: AMAZON_ORDER_RETENTION_MS,
-  settleMs: AMAZON_ORDER_LIST_SETTLE_MS,
-  minSettleMs: (credentials) =>
-    (credentials as { orderListSettleMs?: number }).orderListSettleMs ??
-    AMAZON_ORDER_LIST_SETTLE_MS,
 }
 
 /** One page of getOrders; see the module comment. */

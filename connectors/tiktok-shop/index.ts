@@ -1,7 +1,7 @@
 import type { Connector } from '../types.js'
 import { createTikTokShopClient } from './client.js'
 import { TikTokShopCredentials } from './config.js'
-import { tiktokShopOrders } from './order-list.js'
+import { tiktokShopOrders } from './orders.js'
 import { tiktokShopStock } from './stock.js'
 import { verifyTikTokShop } from './verify.js'
 

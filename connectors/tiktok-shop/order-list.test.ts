@@ -22,7 +22,7 @@ import type { RateGates } from '../types.js'
 import { createTikTokShopClient, type TikTokShopClient } from './client.js'
 import { TikTokShopCredentials } from './config.js'
 import { tiktokShop } from './index.js'
-import { tiktokShopOrders } from './order-list.js'
+import { tiktokShopOrders } from './orders.js'
 
 const BASE = 'https://open-api.tiktokglobalshop.com'
 const PATH = '/order/202309/orders/search'

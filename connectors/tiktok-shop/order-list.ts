@@ -24,7 +24,7 @@
  */
 import { DigitId } from '../shared/digit-id.js'
 import { isRecord } from '../shared/http-exchange.js'
-import type { ChannelClient, ListedOrder, OrderListing, OrderPage, OrderWindow } from '../types.js'
+import type { ChannelClient, ListedOrder, OrderPage, OrderWindow } from '../types.js'
 import type { ApiCall, TikTokApi } from './api-call.js'
 
 const SEARCH_PATH = '/order/202309/orders/search'
@@ -47,12 +47,6 @@ export interface ListsOrders extends ChannelClient {
    * refused without a call (permanent).
    */
   listOrders(window: OrderWindow, page?: string): Promise<OrderPage>
-}
-
-export const tiktokShopOrders: OrderListing<ListsOrders> = {
-  list: (client, window, page) => client.listOrders(window, page),
-  retentionMs: TIKTOK_ORDER_RETENTION_MS,
-  settleMs: TIKTOK_ORDER_LIST_SETTLE_MS,
 }
 
 /** One page of Get Order List; see the module comment. */
