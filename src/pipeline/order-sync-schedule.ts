@@ -30,13 +30,19 @@ export async function queueScheduledSyncs(
   return jobs.length
 }
 
-/** Re-queues runs left unfinished by a process that died; returns how many. */
+/** A failed run (its job's retries spent) is queued again this long after its last failure. */
+export const FAILED_RUN_BACKOFF_MS = 300_000
+
+/**
+ * Re-queues runs left unfinished by a process that died, or whose job's retries were spent (after
+ * FAILED_RUN_BACKOFF_MS); returns how many.
+ */
 export async function resumeOrderSyncRuns(deps: {
   readonly db: Kysely<Database>
   readonly queues: Queues
   readonly clock: Clock
 }): Promise<number> {
-  const runs = await unfinishedRuns(deps.db, deps.clock.now())
+  const runs = await unfinishedRuns(deps.db, deps.clock.now(), FAILED_RUN_BACKOFF_MS)
   await deps.queues.enqueueOrderSync(runs)
   return runs.length
 }

@@ -211,11 +211,21 @@ export async function listOrderSync(db: Kysely<Database>): Promise<OrderSync[]> 
   return rows
 }
 
-/** Runs with work left whose lease has lapsed: their jobs may be gone (a Redis restart). */
-export async function unfinishedRuns(db: Kysely<Database>, now: Date): Promise<SyncKey[]> {
+/**
+ * Runs with work left whose lease has lapsed: their jobs may be gone (a Redis restart). A run
+ * whose last attempt failed waits `failedBackoffMs` after it, so a channel that keeps refusing is
+ * not asked again at every sweep.
+ */
+export async function unfinishedRuns(
+  db: Kysely<Database>,
+  now: Date,
+  failedBackoffMs: number,
+): Promise<SyncKey[]> {
+  const retryAfter = new Date(now.getTime() - failedBackoffMs)
   const { rows } = await sql<{ channel: ChannelId; account_id: string; kind: OrderSyncKind }>`
     select channel, account_id, kind from order_sync
-     where window_from is not null and (lease_until is null or lease_until < ${now})`.execute(db)
+     where window_from is not null and (lease_until is null or lease_until < ${now})
+       and (last_error_at is null or last_error_at < ${retryAfter})`.execute(db)
   return rows.map((r) => ({ channel: r.channel, accountId: r.account_id, kind: r.kind }))
 }
 

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { Redis } from 'ioredis'
 import type { Kysely } from 'kysely'
 import { z } from 'zod'
 import type { Clock } from '../../clock.js'
@@ -9,6 +10,7 @@ import type { Database } from '../../db/schema.js'
 import { ChannelId } from '../../events/index.js'
 import { requestBackfill } from '../../pipeline/order-sync-backfill.js'
 import { orderListingOf } from '../../pipeline/order-sync.js'
+import { readApiBudgetUse } from '../../metrics/api-budget.js'
 import { orderCompleteness, runView } from '../../metrics/completeness.js'
 import { syncedAccounts } from '../../pipeline/order-sync-schedule.js'
 import type { Queues } from '../../queues/index.js'
@@ -20,22 +22,42 @@ const Backfill = z.object({ since: z.string() }).strict()
 
 export interface OrderSyncRouteDeps {
   readonly db: Kysely<Database>
+  readonly redis: { readonly producer: Redis }
   readonly queues: Queues
   readonly accounts: AccountDirectory
   readonly clock: Clock
-  readonly config: Pick<Config, 'orderSync' | 'accounts'>
+  readonly config: Pick<Config, 'orderSync' | 'accounts' | 'queues'>
 }
 
 /**
  * `/v1/admin/order-sync` (docs/completeness.md): `GET` every account's completeness and freshness
- * (watermark and its age, runs in progress, orders found by polling, feed freshness); `GET
+ * (watermark and its age, runs in progress, orders found by polling, feed freshness, API budget
+ * use per lane); `GET
  * …/:channel/:account` one account; `POST …/:channel/:account/sync` queues its sync now; `POST
  * …/:channel/:account/backfill` `{ since }` starts a backfill (or returns the one in progress).
  * An unknown channel is a 400, an unknown account a 404, a channel the hub cannot list a 400.
  */
 export function adminOrderSyncRoutes(deps: OrderSyncRouteDeps) {
   const app = new Hono<AppEnv>()
-  const all = () => orderCompleteness(deps, syncedAccounts(deps.config.accounts))
+  // Each account's completeness, with its API budget's use per lane (all processes).
+  const all = async () => {
+    const [accounts, use] = await Promise.all([
+      orderCompleteness(deps, syncedAccounts(deps.config.accounts)),
+      readApiBudgetUse(deps.redis.producer, deps.config.queues.prefix),
+    ])
+    return accounts.map((a) => ({
+      ...a,
+      api: use
+        .filter((u) => u.channel === a.channel && u.account === a.accountId)
+        .map(({ lane, calls, throttled, refused, waitSeconds }) => ({
+          lane,
+          calls,
+          throttled,
+          refused,
+          waitSeconds,
+        })),
+    }))
+  }
   app.get('/', async (c) => c.json({ accounts: await all() }))
   app.get('/:channel/:account', async (c) => {
     const { channel, accountId } = target(c, deps)
