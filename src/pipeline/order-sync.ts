@@ -60,8 +60,10 @@ export interface OrderSyncDeps {
 
 /** How long a run is its process's without a sign of life (a page, a renewal). */
 export const LEASE_MS = 120_000
-/** A rate-limit wait is slept in steps of at most this, the lease renewed between them. */
-const WAIT_STEP_MS = 30_000
+/** A wait (rate limit, retry) is slept in steps of this, so a stopping process leaves at once. */
+const WAIT_STEP_MS = 1_000
+/** While waiting, the lease is renewed this often. */
+const RENEW_EVERY_MS = 30_000
 /** Transient failures of one page retried here before the attempt gives up (the job retries later). */
 const PAGE_TRIES = 4
 
@@ -160,13 +162,18 @@ export async function runOrderSync(
   let newRows = 0
   try {
     for (;;) {
-      if (opts.stopping?.()) {
+      const stopping = opts.stopping ?? (() => false)
+      const read = stopping()
+        ? 'stopped'
+        : await inLane(lane, () =>
+            readPage(deps, { key, owner, sleep, stopping }, () =>
+              orders.list(client, window, page),
+            ),
+          )
+      if (read === 'stopped') {
         await failRun(deps.db, key, owner, 'stopped with its process; resumes', deps.clock.now())
         return { kind: 'lost' }
       }
-      const read = await inLane(lane, () =>
-        readPage(deps, { key, owner, sleep }, () => orders.list(client, window, page)),
-      )
       if (read === 'lost') return { kind: 'lost' }
       const now = deps.clock.now()
       const rows = (await notYetHeld(deps, account, read)).map((o) =>
@@ -213,13 +220,19 @@ function nextWindow(deps: OrderSyncDeps, row: OrderSync, settleMs: number): Wind
 
 /**
  * One page, waiting out rate limits (renewing the lease meanwhile) and retrying transient faults
- * a few times; 'lost' when the lease went to another process while waiting.
+ * a few times; 'lost' when the lease went to another process while waiting, 'stopped' when this
+ * process began to stop.
  */
 async function readPage(
   deps: OrderSyncDeps,
-  run: { key: SyncKey; owner: string; sleep: (ms: number) => Promise<void> },
+  run: {
+    key: SyncKey
+    owner: string
+    sleep: (ms: number) => Promise<void>
+    stopping: () => boolean
+  },
   list: () => Promise<OrderPage>,
-): Promise<OrderPage | 'lost'> {
+): Promise<OrderPage | 'lost' | 'stopped'> {
   let transientLeft = PAGE_TRIES
   for (;;) {
     try {
@@ -231,13 +244,20 @@ async function readPage(
         err.kind === 'rate-limited'
           ? (err.details.retryAfterMs ?? 1_000)
           : 1_000 * 2 ** (PAGE_TRIES - transientLeft)
+      let sinceRenewal = 0
       while (waitMs > 0) {
+        if (run.stopping()) return 'stopped'
         const step = Math.min(waitMs, WAIT_STEP_MS)
         await run.sleep(step)
         waitMs -= step
-        const until = new Date(deps.clock.now().getTime() + LEASE_MS)
-        if (!(await renewLease(deps.db, run.key, run.owner, until))) return 'lost'
+        sinceRenewal += step
+        if (sinceRenewal >= RENEW_EVERY_MS || waitMs <= 0) {
+          sinceRenewal = 0
+          const until = new Date(deps.clock.now().getTime() + LEASE_MS)
+          if (!(await renewLease(deps.db, run.key, run.owner, until))) return 'lost'
+        }
       }
+      if (run.stopping()) return 'stopped'
     }
   }
 }
