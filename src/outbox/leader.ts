@@ -2,6 +2,9 @@ import pg from 'pg'
 import type { Logger } from '../logger.js'
 import { OUTBOX_CHANNEL } from './append.js'
 
+/** How long after taking the lead the first scheduled order sync is queued. */
+const FIRST_ORDER_SYNC_MS = 30_000
+
 /** Arbitrary constant naming the relay's advisory lock ("hubr" in ASCII). */
 const RELAY_LOCK_KEY = 0x68756272
 
@@ -80,8 +83,13 @@ export function startRelayLeader(
     let lastSweep = 0
     // The first reconciliation runs one interval after taking the lead, not at every restart.
     let lastReconcile = Date.now()
-    // The first order sync runs at once: orders missed while no process led are read soonest.
-    let lastOrderSync = 0
+    // The first order sync runs FIRST_ORDER_SYNC_MS after taking the lead (or an interval, if
+    // shorter): soon enough for orders missed while no process led, without every start of a
+    // process (a deploy, a crash loop) reading every channel at once.
+    let lastOrderSync =
+      Date.now() -
+      opts.orderSyncIntervalMs +
+      Math.min(FIRST_ORDER_SYNC_MS, opts.orderSyncIntervalMs)
     let broken: Error | undefined
     client.on('error', (err) => {
       broken = err
