@@ -66,7 +66,10 @@ export async function backfillCommand(
       const outcome = await runOrderSync(deps, account, 'backfill', {
         onPage: (p) =>
           bar.show(
-            runView({ ...p.row, orders_read: p.ordersRead, reached: p.reached }, deps.clock.now()),
+            runView(
+              { ...p.row, pages: p.pages, orders_read: p.ordersRead, reached: p.reached },
+              deps.clock.now(),
+            ),
           ),
       })
       switch (outcome.kind) {

@@ -87,7 +87,8 @@ export type SyncOutcome =
 
 export interface SyncProgress {
   readonly row: OrderSync
-  /** Orders read in this run so far, and the latest update time among them. */
+  /** Pages and orders read in this run so far, and the latest update time among them. */
+  readonly pages: number
   readonly ordersRead: number
   readonly reached: Date | null
 }
@@ -158,6 +159,7 @@ export async function runOrderSync(
   const lane = kind === 'sync' ? 'poll' : 'backfill'
   let page = run.page ?? undefined
   let ordersRead = run.orders_read
+  let pages = run.pages
   let reached = run.reached
   let newRows = 0
   try {
@@ -192,7 +194,8 @@ export async function runOrderSync(
         leaseUntil: new Date(now.getTime() + LEASE_MS),
       })
       if (!recorded) return { kind: 'lost' }
-      opts.onPage?.({ row: run, ordersRead, reached })
+      pages += 1
+      opts.onPage?.({ row: run, pages, ordersRead, reached })
       if (read.next === undefined) break
       page = read.next
     }

@@ -217,6 +217,18 @@ describe('backfill', () => {
       expect(res.status, path).toBe(status)
       expect(JSON.stringify(await res.json())).toMatch(message)
     }
+    // The command says the same, with its exit codes (1 refused, 2 a channel it does not know).
+    const said = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      expect(await backfillCommand(hub.deps, 'shopify', 'demo', '2999-01-01')).toBe(1)
+      expect(await backfillCommand(hub.deps, 'shopify', 'nobody', '2026-11-01')).toBe(1)
+      expect(await backfillCommand(hub.deps, 'ebay', 'demo', '2026-11-01')).toBe(2)
+      expect(said.mock.calls.flat().join('\n')).toMatch(
+        /shopify\/demo: since: .* is in the future[\s\S]*unknown account shopify\/nobody[\s\S]*--channel must be one of/,
+      )
+    } finally {
+      said.mockRestore()
+    }
     const backfill = await getOrderSync(hub.deps.db, { ...demo('shopify'), kind: 'backfill' })
     expect(backfill).toBeUndefined()
   })
