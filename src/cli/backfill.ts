@@ -74,6 +74,7 @@ export async function backfillCommand(
       })
       switch (outcome.kind) {
         case 'done':
+          bar.show({ progress: 1, ordersRead: outcome.ordersRead, pages: null, reached: null })
           bar.end()
           console.log(
             `backfill ${name}: read ${outcome.ordersRead} orders (${outcome.newRows} states new to the hub) updated from ${outcome.window.from.toISOString()} to ${outcome.window.to.toISOString()} in ${Math.round((Date.now() - startedAt) / 1000)} s`,
@@ -112,13 +113,17 @@ function progressBar(name: string) {
   let lastLine = 0
   let drawn = false
   return {
-    show(run: RunView, note?: string) {
+    show(
+      run: Pick<RunView, 'progress' | 'ordersRead' | 'reached'> & { pages: number | null },
+      note?: string,
+    ) {
       const filled = Math.round(run.progress * BAR_WIDTH)
-      const line = `backfill ${name} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(run.progress * 100)}% ${run.ordersRead} orders, ${run.pages} pages${run.reached ? `, up to ${run.reached}` : ''}${note ? ` (${note})` : ''}`
+      const pages = run.pages === null ? '' : `, ${run.pages} ${run.pages === 1 ? 'page' : 'pages'}`
+      const line = `backfill ${name} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(run.progress * 100)}% ${run.ordersRead} orders${pages}${run.reached ? `, up to ${run.reached}` : ''}${note ? ` (${note})` : ''}`
       if (tty) {
         process.stderr.write(`\r${line}\u001b[K`)
         drawn = true
-      } else if (Date.now() - lastLine >= 5_000) {
+      } else if (Date.now() - lastLine >= 5_000 || run.progress === 1) {
         lastLine = Date.now()
         process.stderr.write(`${line}\n`)
       }
