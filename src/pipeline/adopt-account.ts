@@ -11,7 +11,7 @@ import { setOnHand } from '../inventory/ledger.js'
 import type { Logger } from '../logger.js'
 import { appendEvents } from '../outbox/append.js'
 import { eventId, toEvent, type EventOrigin } from '../outbox/event.js'
-import { ChannelApiError } from '../../connectors/index.js'
+import { ChannelApiError, inLane } from '../../connectors/index.js'
 import { findStockAccount, stockRateOf, type StockAccount } from './onboarding-account.js'
 
 export interface AdoptDeps {
@@ -134,7 +134,9 @@ async function readListing(
   if (!unit.success) return { ok: false, error: 'stored unit no longer valid' }
   for (let attempt = 0; ; attempt++) {
     try {
-      return { ok: true, quantity: await found.stock.read(found.client, unit.data) }
+      // An operator's bulk read: behind pushes and webhooks' orders in the account's budget.
+      const quantity = await inLane('reconcile', () => found.stock.read(found.client, unit.data))
+      return { ok: true, quantity }
     } catch (err) {
       if (!(err instanceof ChannelApiError)) throw err
       if (err.kind !== 'rate-limited' || attempt >= THROTTLED_RETRIES)
