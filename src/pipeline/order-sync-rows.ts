@@ -1,10 +1,13 @@
 /**
  * Orders read from a channel's list API become inbox rows like webhooks do, of topic
  * ORDER_SYNC_TOPIC, so they go through the same normalizers, ordering rules and dedupe. The dedupe
- * key names the order and the update time the list gave: the same state read twice (an overlap, a
- * resumed page) is one row; a later state is a new row. The scheduled sync and a backfill use
- * their own prefixes, so how an order was first found can be told from its row.
+ * key names the order, the update time the list gave and a digest of the record: the same state
+ * read twice (an overlap, a resumed page) is one row; a later state is a new row, even within the
+ * same second on channels that date to the second (an order cancelled in the second it was
+ * placed). The scheduled sync and a backfill use their own prefixes, so how an order was first
+ * found can be told from its row.
  */
+import { createHash } from 'node:crypto'
 import { ORDER_SYNC_TOPIC, type ListedOrder } from '../../connectors/index.js'
 import type { NewInboxRow } from '../db/repos/inbox.js'
 import type { OrderFoundBy, OrderSyncKind } from '../db/schema.js'
@@ -17,13 +20,15 @@ export function listedOrderRow(
   receivedAt: Date,
 ): NewInboxRow {
   const updatedAt = new Date(order.updatedAt)
+  const body = Buffer.from(JSON.stringify(order.record))
+  const digest = createHash('sha256').update(body).digest('base64url').slice(0, 16)
   return {
     channel: account.channel,
     accountId: account.accountId,
-    dedupeKey: `${kind}:${order.id}@${updatedAt.toISOString()}`,
+    dedupeKey: `${kind}:${order.id}@${updatedAt.toISOString()}#${digest}`,
     topic: ORDER_SYNC_TOPIC,
     headers: {},
-    rawBody: Buffer.from(JSON.stringify(order.record)),
+    rawBody: body,
     channelTime: Number.isNaN(updatedAt.getTime()) ? undefined : updatedAt,
     receivedAt,
   }

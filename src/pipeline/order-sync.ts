@@ -3,8 +3,8 @@
  * page, into the inbox as rows of topic ORDER_SYNC_TOPIC, so each listed order is normalized,
  * ordered and deduplicated exactly as a webhook of the same order would be (DESIGN.md §6b).
  *
- * A listed order the hub already holds at that state or a newer one is left out: it would change
- * nothing, and on Amazon its items would cost a call.
+ * A listed order the hub already holds at a newer state is left out: it would change nothing, and
+ * on Amazon its items would cost a call.
  *
  * Guarantees:
  * - The watermark moves only when every page of the window is committed to the inbox, and only to
@@ -266,8 +266,11 @@ async function readPage(
 }
 
 /**
- * The page's orders whose listed state is newer than what the hub holds: a state it holds already
- * (its webhook came) would change nothing, and on Amazon would still cost a getOrderItems call.
+ * The page's orders the hub does not hold at a strictly newer state: an older one would change
+ * nothing, and on Amazon would still cost a getOrderItems call. A state of the same time is kept:
+ * channels that date to the second (Shopify, TikTok Shop) give a change within the same second
+ * the same time, and only the normalizer can tell it apart (a cancellation whose webhook was
+ * lost, seconds after the order).
  */
 async function notYetHeld(
   deps: OrderSyncDeps,
@@ -281,7 +284,7 @@ async function notYetHeld(
   )
   return page.orders.filter((o) => {
     const at = held.get(o.id)
-    return at === undefined || !(Date.parse(o.updatedAt) <= at.getTime())
+    return at === undefined || !(Date.parse(o.updatedAt) < at.getTime())
   })
 }
 

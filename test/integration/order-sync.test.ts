@@ -31,11 +31,16 @@ const deps = (): OrderSyncDeps => ({ ...hub.deps, db: hub.deps.workDb })
 const demo = (channel: ChannelId) => ({ channel, accountId: 'demo' })
 
 /** Places orders on the emulated channel; returns their ids and the webhooks that announce them. */
-function place(channel: ChannelId, count: number, sku = 'SYNC-TEE') {
+function place(channel: ChannelId, count: number, at?: Date) {
+  const sku = 'SYNC-TEE'
   const state = emulator.state(channel)
   state.stock.set(sku, (state.stock.get(sku) ?? 0) + count)
   return Array.from({ length: count }, () => {
-    const placed = emulatedChannels[channel].placeOrder(state, [{ sku, quantity: 1 }], new Date())
+    const placed = emulatedChannels[channel].placeOrder(
+      state,
+      [{ sku, quantity: 1 }],
+      at ?? new Date(),
+    )
     if (!placed.accepted) throw new Error(placed.reason)
     return placed
   })
@@ -118,6 +123,19 @@ describe('order sync', () => {
     // The overlap reads the same states again: nothing new reaches the inbox.
     const again = await runOrderSync(deps(), demo('shopify'), 'sync')
     expect(again).toMatchObject({ kind: 'done', newRows: 0 })
+  })
+
+  it('reads a change made within the same second as the state it holds (Shopify dates to the second)', async () => {
+    const at = new Date()
+    const [order] = place('shopify', 1, at)
+    expect((await runOrderSync(deps(), demo('shopify'), 'sync')).kind).toBe('done')
+    await drained('shopify')
+    expect(await orderRow('shopify', order!.orderId)).not.toMatchObject({ status: 'cancelled' })
+    // Cancelled in the same second; its webhook is lost. The list dates both states alike.
+    emulatedChannels.shopify.cancelOrder(emulator.state('shopify'), order!.orderId, at)
+    expect((await runOrderSync(deps(), demo('shopify'), 'sync')).kind).toBe('done')
+    await drained('shopify')
+    expect(await orderRow('shopify', order!.orderId)).toMatchObject({ status: 'cancelled' })
   })
 
   it('never lets an older polled state overwrite a newer webhook', async () => {
