@@ -162,9 +162,9 @@ export async function runOrderSync(
   let pages = run.pages
   let reached = run.reached
   let newRows = 0
+  const stopping = opts.stopping ?? (() => false)
   try {
     for (;;) {
-      const stopping = opts.stopping ?? (() => false)
       const read = stopping()
         ? 'stopped'
         : await inLane(lane, () =>
