@@ -41,81 +41,62 @@ export async function startCommand(
 }
 
 /** `text`: the import file's text, read by main.ts before anything here was loaded. */
-export async function listingsImportCommand(
-  env: Environment,
-  path: string,
-  text: string,
-): Promise<number> {
-  const { config, log } = configured(env)
-  await dependenciesReady(config, log)
-  const deps = createDeps(config, { log })
-  try {
-    return await importListings(deps, path, text, (line) =>
-      process.stderr.write(`listings import: ${line}\n`),
-    )
-  } finally {
-    await closeDeps(deps)
-  }
+export function listingsImportCommand(env: Environment, path: string, text: string) {
+  return withDeps(env, (deps) =>
+    importListings(deps, path, text, (line) => process.stderr.write(`listings import: ${line}\n`)),
+  )
 }
 
 /** `hub stock <action>`: an account's onboarding (src/cli/stock.ts). */
-export async function stockCommand(
+export function stockCommand(
   env: Environment,
   action: StockAction,
   channel: string,
   account: string,
-): Promise<number> {
-  const { config, log } = configured(env)
-  await dependenciesReady(config, log)
-  const deps = createDeps(config, { log })
-  try {
-    return await runStockCommand(deps, action, channel, account)
-  } finally {
-    await closeDeps(deps)
-  }
-}
-
-export async function simulateFlashSaleCommand(
-  env: Environment,
-  flags: FlashSaleFlags,
-): Promise<number> {
-  const { config, log } = configured(env)
-  // Its own database and queues: a simulation never touches the hub you run.
-  const simulation = withSimulationStore(config)
-  await dependenciesReady(simulation, log)
-  await dropDatabase(simulation.db.url)
-  await prepareDatabase(simulation, log)
-  return simulateFlashSale(simulation, createLogger({ level: 'warn' }), flags)
+) {
+  return withDeps(env, (deps) => runStockCommand(deps, action, channel, account))
 }
 
 /** `hub backfill`: an account's orders since a date (src/cli/backfill.ts). */
-export async function backfillCommand(
-  env: Environment,
-  channel: string,
-  account: string,
-  since: string,
-): Promise<number> {
+export function backfillCommand(env: Environment, channel: string, account: string, since: string) {
+  return withDeps(env, (deps) => runBackfill(deps, channel, account, since))
+}
+
+export function simulateFlashSaleCommand(env: Environment, flags: FlashSaleFlags) {
+  return inSimulationStore(env, (config) =>
+    simulateFlashSale(config, createLogger({ level: 'warn' }), flags),
+  )
+}
+
+export function simulateMissedWebhooksCommand(env: Environment, flags: MissedWebhooksFlags) {
+  return inSimulationStore(env, (config) =>
+    simulateMissedWebhooks(config, createLogger({ level: 'warn' }), flags),
+  )
+}
+
+/** A one-shot command against the configured stores: dependencies ready, built, closed after. */
+async function withDeps(env: Environment, run: (deps: Deps) => Promise<number>): Promise<number> {
   const { config, log } = configured(env)
   await dependenciesReady(config, log)
   const deps = createDeps(config, { log })
   try {
-    return await runBackfill(deps, channel, account, since)
+    return await run(deps)
   } finally {
     await closeDeps(deps)
   }
 }
 
-export async function simulateMissedWebhooksCommand(
+/** A simulation in its own, fresh database and queues: it never touches the hub you run. */
+async function inSimulationStore(
   env: Environment,
-  flags: MissedWebhooksFlags,
+  run: (config: Config) => Promise<number>,
 ): Promise<number> {
   const { config, log } = configured(env)
-  // Its own database and queues: a simulation never touches the hub you run.
   const simulation = withSimulationStore(config)
   await dependenciesReady(simulation, log)
   await dropDatabase(simulation.db.url)
   await prepareDatabase(simulation, log)
-  return simulateMissedWebhooks(simulation, createLogger({ level: 'warn' }), flags)
+  return run(simulation)
 }
 
 /** Errors that explain themselves: a stack trace would only bury the line that says what to fix. */

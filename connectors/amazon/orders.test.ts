@@ -6,6 +6,7 @@
 // classified like every SP-API call and calls pass through the getOrders gate of the account's
 // budget; and that a listed order's `order-items` hydration is one getOrderItems read (its pages
 // followed), never a getOrder, giving the same record the webhook path's `order` hydration gives.
+import { listPages } from '../../test/helpers/order-listing.js'
 import { describe, expect, it } from 'vitest'
 import { createAmazonEmulator, QUOTA_EXCEEDED, spApiError } from '../../src/sandbox/amazon/index.js'
 import type { Fault } from '../../src/sandbox/faults.js'
@@ -78,15 +79,8 @@ function place(at: Date, lines = 1): string {
 }
 
 /** Every page of `window`, as order sync reads them. */
-async function listAll(client: AmazonClient, window: { from: Date; to: Date }) {
-  const pages = []
-  let page: string | undefined
-  do {
-    const answer = await amazonOrders.list(client, window, page)
-    pages.push(answer)
-    page = answer.next
-  } while (page !== undefined)
-  return pages
+function listAll(client: AmazonClient, window: { from: Date; to: Date }) {
+  return listPages(amazonOrders, client, window)
 }
 
 describe('amazon.orders', () => {

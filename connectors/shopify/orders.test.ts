@@ -1,4 +1,5 @@
 // Removes the risk that order sync misses or mangles Shopify orders: the client's order list (order-list.ts, rest-call.ts) against the emulated store over msw — pages followed to the end, the window sent as Shopify reads it, records kept exactly as listed, every call through the REST gate, and each failure classified.
+import { listPages, recordingGates } from '../../test/helpers/order-listing.js'
 import { describe, expect, it } from 'vitest'
 import { parseJsonBody } from '../../src/json.js'
 import type { Fault } from '../../src/sandbox/faults.js'
@@ -14,8 +15,7 @@ import {
   type ClassificationCase,
 } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
-import type { RateLimit } from '../shared/rate-limit.js'
-import type { ListedOrder, OrderWindow, RateGates } from '../types.js'
+import type { OrderWindow, RateGates } from '../types.js'
 import { createShopifyClient, DEFAULT_RATE_LIMIT_WAIT_MS, type ShopifyClient } from './client.js'
 import { ShopifyCredentials } from './config.js'
 import { shopify } from './index.js'
@@ -59,35 +59,13 @@ const HOUR: OrderWindow = { from: at(0), to: START }
 
 /** Every page of `window`, through the connector's listing, as order sync reads it. */
 async function listAll(client: ShopifyClient, window: OrderWindow) {
-  const pages: ListedOrder[][] = []
-  let next: string | undefined
-  do {
-    const page = await shopify.orders.list(client, window, next)
-    pages.push([...page.orders])
-    next = page.next
-  } while (next !== undefined)
-  return { pages, orders: pages.flat() }
+  const pages = await listPages(shopify.orders, client, window)
+  return { pages: pages.map((p) => p.orders), orders: pages.flatMap((p) => p.orders) }
 }
 
 /** The queries the store received, decoded. */
 const queries = () =>
   emulator.state.requests.map((r) => Object.fromEntries(new URLSearchParams(r.rawQuery)))
-
-/** A gate per bucket that lets every call through and records what it was asked. */
-function recordingGates() {
-  const seen = { plans: [] as [string, RateLimit][], taken: [] as string[], held: [] as number[] }
-  const gates: RateGates = (bucket, plan) => {
-    seen.plans.push([bucket, plan])
-    return {
-      take: (label) => {
-        seen.taken.push(`${bucket}: ${label}`)
-        return Promise.resolve()
-      },
-      hold: (ms) => void seen.held.push(ms),
-    }
-  }
-  return { gates, seen }
-}
 
 describe('listing', () => {
   it('follows the pages to the end: every order of the window once, oldest first', async () => {

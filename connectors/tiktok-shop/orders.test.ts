@@ -6,6 +6,7 @@
 // that a window holding no second costs no call; and that answers are classified like every TikTok
 // call and calls pass through the list API's gate of the account's budget.
 import { readFileSync } from 'node:fs'
+import { listPages } from '../../test/helpers/order-listing.js'
 import { describe, expect, it } from 'vitest'
 import type { Fault } from '../../src/sandbox/faults.js'
 import { tiktokShopEmulator } from '../../src/sandbox/tiktok-shop/index.js'
@@ -57,15 +58,8 @@ function place(secondsAgo: number): string {
   return placed.orderId
 }
 
-async function listAll(client: TikTokShopClient, window: { from: Date; to: Date }) {
-  const pages = []
-  let page: string | undefined
-  do {
-    const answer = await tiktokShopOrders.list(client, window, page)
-    pages.push(answer)
-    page = answer.next
-  } while (page !== undefined)
-  return pages
+function listAll(client: TikTokShopClient, window: { from: Date; to: Date }) {
+  return listPages(tiktokShopOrders, client, window)
 }
 
 const onList = (fault: Fault) => emulator.state.faults.add({ method: 'POST', path: PATH, ...fault })

@@ -1,4 +1,5 @@
 // Removes the risk that order sync misses or mangles Walmart orders: the client's order list (order-list.ts) against the emulated marketplace over msw — pages followed to the end by nextCursor, the window and createdStartDate sent, an empty list read as such, records kept exactly as listed, every call through its API's gate, and each failure classified.
+import { listPages, recordingGates } from '../../test/helpers/order-listing.js'
 import { describe, expect, it } from 'vitest'
 import { parseJsonBody } from '../../src/json.js'
 import type { Fault } from '../../src/sandbox/faults.js'
@@ -14,8 +15,7 @@ import {
   type ClassificationCase,
 } from '../../test/helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../../test/helpers/emulator-msw.js'
-import type { RateLimit } from '../shared/rate-limit.js'
-import type { ListedOrder, OrderWindow, RateGates } from '../types.js'
+import type { OrderWindow, RateGates } from '../types.js'
 import { createWalmartClient, DEFAULT_RATE_LIMIT_WAIT_MS, type WalmartClient } from './client.js'
 import { WalmartCredentials } from './config.js'
 import { walmart } from './index.js'
@@ -57,14 +57,8 @@ const HOUR: OrderWindow = { from: at(0), to: START }
 
 /** Every page of `window`, through the connector's listing, as order sync reads it. */
 async function listAll(client: WalmartClient, window: OrderWindow) {
-  const pages: ListedOrder[][] = []
-  let next: string | undefined
-  do {
-    const page = await walmart.orders.list(client, window, next)
-    pages.push([...page.orders])
-    next = page.next
-  } while (next !== undefined)
-  return { pages, orders: pages.flat() }
+  const pages = await listPages(walmart.orders, client, window)
+  return { pages: pages.map((p) => p.orders), orders: pages.flatMap((p) => p.orders) }
 }
 
 const listCalls = () => emulator.state.requests.filter((r) => r.path === '/v3/orders')
@@ -74,22 +68,6 @@ const inject = (fault: Fault) => emulator.state.faults.add({ path: /^\/v3\/order
 
 function walmartError(status: number, error: WalmartError): Response {
   return Response.json({ error: [walmartErrorEntry(error)] }, { status })
-}
-
-/** A gate per bucket that lets every call through and records what it was asked. */
-function recordingGates() {
-  const seen = { plans: [] as [string, RateLimit][], taken: [] as string[] }
-  const gates: RateGates = (bucket, plan) => {
-    seen.plans.push([bucket, plan])
-    return {
-      take: (label) => {
-        seen.taken.push(`${bucket}: ${label}`)
-        return Promise.resolve()
-      },
-      hold: () => undefined,
-    }
-  }
-  return { gates, seen }
 }
 
 describe('listing', () => {

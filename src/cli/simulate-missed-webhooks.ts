@@ -1,9 +1,14 @@
-import type { Config } from '../config/index.js'
+import type { Account, Config } from '../config/index.js'
 import { CHANNEL_IDS } from '../events/index.js'
 import type { Logger } from '../logger.js'
 import { readApiBudgetUse } from '../metrics/api-budget.js'
 import { orderListSettings } from '../sandbox/amazon/index.js'
-import { formatMissedWebhooks, runMissedWebhooks } from '../sandbox/missed-webhooks.js'
+import type { Deps } from '../deps.js'
+import {
+  formatMissedWebhooks,
+  runMissedWebhooks,
+  type MissedWebhooksOptions,
+} from '../sandbox/missed-webhooks.js'
 import { queueScheduledSyncs } from '../pipeline/order-sync-schedule.js'
 import type { MissedWebhooksFlags } from './args.js'
 import { withSimulatedHub } from './simulated-hub.js'
@@ -17,6 +22,41 @@ const CANCEL_SHARE = 0.2
  * whole compressed day: the emulator and the account are told to list at once instead.
  */
 const SETTLE_MS = 1_000
+
+/**
+ * The accounts with Amazon's two-minute listing delay lowered to `settleMs` (the emulator's must be
+ * lowered alike, `orderListSettings`): a compressed day is shorter than Amazon's delay.
+ */
+export function amazonListingAfter(accounts: readonly Account[], settleMs: number): Account[] {
+  return accounts.map((a) =>
+    a.channel === 'amazon'
+      ? { ...a, credentials: { ...(a.credentials as object), orderListSettleMs: settleMs } }
+      : a,
+  )
+}
+
+/** What the scenario asks of the hub: one more sync of every account, and the orders it holds. */
+export function hubPorts(
+  deps: Pick<Deps, 'db' | 'queues' | 'config'>,
+): Pick<MissedWebhooksOptions, 'syncNow' | 'hubOrders'> {
+  return {
+    syncNow: async () => {
+      await queueScheduledSyncs(deps, deps.config.accounts)
+    },
+    hubOrders: async () =>
+      (
+        await deps.db
+          .selectFrom('sales_order')
+          .select(['channel', 'external_id', 'status', 'found_by'])
+          .execute()
+      ).map((r) => ({
+        channel: r.channel,
+        externalId: r.external_id,
+        status: r.status,
+        foundBy: r.found_by,
+      })),
+  }
+}
 
 /**
  * `hub simulate missed-webhooks`: a day of orders on all four channels, compressed into
@@ -37,11 +77,7 @@ export async function simulateMissedWebhooks(
     { webhookFaults: { ...FAULTS, maxDelayMs: flags.overMs, seed: flags.seed } },
     (config) => ({
       ...config,
-      accounts: config.accounts.map((a) =>
-        a.channel === 'amazon'
-          ? { ...a, credentials: { ...(a.credentials as object), orderListSettleMs: SETTLE_MS } }
-          : a,
-      ),
+      accounts: amazonListingAfter(config.accounts, SETTLE_MS),
       orderSync: {
         intervalMs,
         // The emulator's clock is this process's: a little overlap covers its whole seconds.
@@ -61,21 +97,7 @@ export async function simulateMissedWebhooks(
         // Amazon's order reads are the slowest: 0.5/s each for getOrder and getOrderItems (burst
         // 30), which a compressed day's orders outrun; the hub catches up after the day.
         settleTimeoutMs: intervalMs * 3 + 300_000,
-        syncNow: async () => {
-          await queueScheduledSyncs(hub.deps, hub.deps.config.accounts)
-        },
-        hubOrders: async () =>
-          (
-            await hub.deps.db
-              .selectFrom('sales_order')
-              .select(['channel', 'external_id', 'status', 'found_by'])
-              .execute()
-          ).map((r) => ({
-            channel: r.channel,
-            externalId: r.external_id,
-            status: r.status,
-            foundBy: r.found_by,
-          })),
+        ...hubPorts(hub.deps),
         progress: (line) => process.stderr.write(`missed webhooks: ${line}\n`),
       })
       const use = await readApiBudgetUse(hub.deps.redis.producer, hub.deps.config.queues.prefix)

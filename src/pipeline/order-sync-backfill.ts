@@ -35,7 +35,7 @@ export async function requestBackfill(
   if (!listing.ok)
     return {
       ok: false,
-      status: listing.reason.startsWith('unknown account') ? 404 : 400,
+      status: listing.unknownAccount ? 404 : 400,
       problem: listing.reason,
     }
   const orders = listing.connector.orders!

@@ -104,16 +104,19 @@ export interface SyncOptions {
   readonly sleep?: (ms: number) => Promise<void>
 }
 
-/** The account's order listing, or why it has none. */
+/** The account's order listing, or why it has none (an unknown account, or a channel the hub cannot list). */
 export function orderListingOf(
   accounts: AccountDirectory,
   channel: ChannelId,
   accountId: string,
-): { ok: true; connector: AnyConnector; credentials: unknown } | { ok: false; reason: string } {
+):
+  | { ok: true; connector: AnyConnector; credentials: unknown }
+  | { ok: false; unknownAccount: boolean; reason: string } {
   const found = accounts.find(channel, accountId)
-  if (!found) return { ok: false, reason: `unknown account ${channel}/${accountId}` }
+  if (!found)
+    return { ok: false, unknownAccount: true, reason: `unknown account ${channel}/${accountId}` }
   if (!found.connector.orders || !found.connector.client)
-    return { ok: false, reason: `the hub cannot list ${channel} orders` }
+    return { ok: false, unknownAccount: false, reason: `the hub cannot list ${channel} orders` }
   return { ok: true, connector: found.connector, credentials: found.account.credentials }
 }
 

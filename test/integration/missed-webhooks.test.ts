@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { sandboxAccounts } from '../../src/config/index.js'
 import { CHANNEL_IDS } from '../../src/events/index.js'
-import { queueScheduledSyncs } from '../../src/pipeline/order-sync-schedule.js'
+import { amazonListingAfter, hubPorts } from '../../src/cli/simulate-missed-webhooks.js'
 import { orderListSettings } from '../../src/sandbox/amazon/index.js'
 import { runMissedWebhooks } from '../../src/sandbox/missed-webhooks.js'
 import { webhookFaultRates } from '../../src/sandbox/webhook-faults.js'
@@ -14,12 +14,7 @@ import { useTestHub } from '../helpers/hub.js'
 const emulator = useEmulator()
 const hub = useTestHub({
   // Amazon's list trails by two minutes; the emulator and the account are told to list at once.
-  accounts: () =>
-    sandboxAccounts(emulator.url).map((a) =>
-      a.channel === 'amazon'
-        ? { ...a, credentials: { ...(a.credentials as object), orderListSettleMs: 500 } }
-        : a,
-    ),
+  accounts: () => amazonListingAfter(sandboxAccounts(emulator.url), 500),
   workers: true,
   listen: true,
   env: {
@@ -51,21 +46,7 @@ describe('a day of orders with lost, late and repeated webhooks', () => {
       cancelShare: 0.25,
       seed: 16,
       settleTimeoutMs: 25_000,
-      syncNow: async () => {
-        await queueScheduledSyncs(hub.deps, hub.deps.config.accounts)
-      },
-      hubOrders: async () =>
-        (
-          await hub.deps.db
-            .selectFrom('sales_order')
-            .select(['channel', 'external_id', 'status', 'found_by'])
-            .execute()
-        ).map((r) => ({
-          channel: r.channel,
-          externalId: r.external_id,
-          status: r.status,
-          foundBy: r.found_by,
-        })),
+      ...hubPorts(hub.deps),
     })
     for (const c of summary.channels) {
       expect({ channel: c.channel, missing: c.missing, wrong: c.wrong }).toEqual({

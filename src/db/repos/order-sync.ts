@@ -24,6 +24,16 @@ export type Claim =
 const where = (key: SyncKey) =>
   sql`channel = ${key.channel} and account_id = ${key.accountId} and kind = ${key.kind}`
 
+/** The row of `key`, created when missing, locked until the transaction ends. */
+async function lockRow(trx: Kysely<Database>, key: SyncKey): Promise<OrderSync> {
+  await sql`
+    insert into order_sync (channel, account_id, kind) values (${key.channel}, ${key.accountId}, ${key.kind})
+    on conflict do nothing`.execute(trx)
+  const { rows } =
+    await sql<OrderSync>`select * from order_sync where ${where(key)} for update`.execute(trx)
+  return rows[0]!
+}
+
 /**
  * Takes the lease of the account's run of `key.kind`: the run in progress if there is one (a
  * process died, or the last attempt failed), else a new one over the window `next` gives from
@@ -41,12 +51,7 @@ export async function claimRun(
   },
 ): Promise<Claim> {
   return db.transaction().execute(async (trx) => {
-    await sql`
-      insert into order_sync (channel, account_id, kind) values (${key.channel}, ${key.accountId}, ${key.kind})
-      on conflict do nothing`.execute(trx)
-    const { rows } =
-      await sql<OrderSync>`select * from order_sync where ${where(key)} for update`.execute(trx)
-    const row = rows[0]!
+    const row = await lockRow(trx, key)
     const leaseUntil = new Date(opts.now.getTime() + opts.leaseMs)
     if (row.lease_until && row.lease_until > opts.now && row.lease_owner !== opts.owner)
       return { kind: 'busy', row }
@@ -181,12 +186,8 @@ export async function startBackfill(
 ): Promise<{ readonly row: OrderSync; readonly started: boolean }> {
   return db.transaction().execute(async (trx) => {
     const key = { ...account, kind: 'backfill' as const }
-    await sql`
-      insert into order_sync (channel, account_id, kind) values (${key.channel}, ${key.accountId}, 'backfill')
-      on conflict do nothing`.execute(trx)
-    const { rows } =
-      await sql<OrderSync>`select * from order_sync where ${where(key)} for update`.execute(trx)
-    if (rows[0]!.window_from !== null) return { row: rows[0]!, started: false }
+    const row = await lockRow(trx, key)
+    if (row.window_from !== null) return { row, started: false }
     const started = await sql<OrderSync>`
       update order_sync
          set window_from = ${window.from}, window_to = ${window.to}, page = null, pages = 0,

@@ -94,10 +94,8 @@ function target(c: Context<AppEnv>, deps: Pick<OrderSyncRouteDeps, 'accounts'>) 
     throw badRequest([`channel: "${c.req.param('channel')}" is not a channel the hub knows`])
   const accountId = c.req.param('account')!
   const listing = orderListingOf(deps.accounts, channel.data, accountId)
-  if (!listing.ok) {
-    if (!deps.accounts.find(channel.data, accountId)) throw notFound(listing.reason)
-    throw badRequest([listing.reason])
-  }
+  if (!listing.ok)
+    throw listing.unknownAccount ? notFound(listing.reason) : badRequest([listing.reason])
   return { channel: channel.data, accountId }
 }
 
