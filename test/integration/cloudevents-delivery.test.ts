@@ -143,6 +143,10 @@ describe('deliveries read by the CloudEvents SDK', () => {
     expect(expected.dataschema).toBe(`${PUBLIC_URL}/v1/schemas/order.created.v1.json`)
 
     await expectDeliveredAsFeedShows(expected)
+    const shown = await hub.app.request(`/v1/subscriptions/${subscriptions.binary.id}`, {
+      headers: ADMIN,
+    })
+    expect(await shown.json()).toMatchObject({ contentMode: 'binary' })
 
     // The schema `dataschema` names, fetched where the hub serves it (no admin token).
     const res = await hub.app.request(expected.dataschema.slice(PUBLIC_URL.length))
