@@ -2,7 +2,7 @@
  * The wire form of an event: what the feed, the stream and every delivery carry. The outbox stores
  * each envelope once, as written when it was appended; what depends on where the hub is reached
  * (`dataschema`, from HUB_PUBLIC_URL) and when it was published (`position`) is added here, when
- * the event is read or sent. So is what envelopes recorded before they existed lack
+ * the event is read or sent. So are the attributes that envelopes recorded before them lack
  * (`datacontenttype`, `recordedat`): every event comes out complete, however old.
  */
 
