@@ -49,6 +49,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
     ...work,
     transport: deps.subscriberTransport,
     timeoutMs: config.delivery.timeoutMs,
+    publicUrl: config.http.publicUrl,
   }
   const firstAttempts = createFirstAttempts(deliverDeps, {
     maxAttempts: config.delivery.maxAttempts,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { getInboxMessage, listInboxEvents } from '../db/repos/inbox-search.js'
 import type { Database, InboxMessage } from '../db/schema.js'
+import { wireEvent } from '../events/index.js'
 
 /**
  * Header names that can authenticate a request. Intake already masks these before storing (and
@@ -45,8 +46,11 @@ export function messageSummary(m: Omit<InboxMessage, 'headers' | 'raw_body'>) {
   }
 }
 
-/** One inbox message as an operator sees it: envelope, outcome, masked headers, body, events. */
-export async function showInboxMessage(db: Kysely<Database>, id: string) {
+/**
+ * One inbox message as an operator sees it: envelope, outcome, masked headers, body, events (each
+ * as subscribers get it, `dataschema` built on `publicUrl`).
+ */
+export async function showInboxMessage(db: Kysely<Database>, id: string, publicUrl: string) {
   const m = await getInboxMessage(db, id)
   if (!m) return undefined
   const events = await listInboxEvents(db, id)
@@ -63,7 +67,7 @@ export async function showInboxMessage(db: Kysely<Database>, id: string) {
       subject: e.subject,
       position: e.position,
       recordedAt: e.recorded_at.toISOString(),
-      envelope: e.envelope,
+      envelope: wireEvent(e.envelope, e.position, publicUrl),
     })),
   }
 }

@@ -290,6 +290,30 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('takes the public URL from HUB_PUBLIC_URL, normalized, or builds it from PORT', () => {
+    const publicUrl = (env: Record<string, string>) => loadConfig(env).http.publicUrl
+    expect(publicUrl({})).toBe('http://localhost:3000')
+    expect(publicUrl({ PORT: '8080' })).toBe('http://localhost:8080')
+    expect(publicUrl({ HUB_PUBLIC_URL: 'https://Hub.Example.com/' })).toBe(
+      'https://hub.example.com',
+    )
+    expect(publicUrl({ HUB_PUBLIC_URL: 'https://example.com:8443/hub//' })).toBe(
+      'https://example.com:8443/hub',
+    )
+    for (const bad of [
+      'hub.example.com',
+      'ftp://hub.example.com',
+      'https://hub.example.com/?env=prod',
+      'https://hub.example.com/#top',
+      'https://hub.example.com?',
+      'https://user:secret@hub.example.com',
+    ]) {
+      expect(problemsOf({ HUB_PUBLIC_URL: bad }), bad).toEqual([
+        'HUB_PUBLIC_URL: must be an http(s) URL without credentials, query or fragment, e.g. https://hub.example.com',
+      ])
+    }
+  })
+
   it('lets the command line choose the role', () => {
     expect(loadConfig({ ROLE: 'all' }, { role: 'worker' }).role).toBe('worker')
   })

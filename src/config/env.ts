@@ -20,6 +20,30 @@ const list = (check: (entry: string) => string | undefined) =>
       return entries
     })
 
+const PUBLIC_URL_PROBLEM =
+  'must be an http(s) URL without credentials, query or fragment, e.g. https://hub.example.com'
+
+/**
+ * The hub's externally reachable base URL, normalized (host lower-cased, trailing `/` dropped).
+ * Every event's `dataschema` is built on it, and CloudEvents wants that an absolute URI
+ * (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#dataschema); a query or
+ * fragment would end up in the middle of it, and credentials in every event.
+ */
+const publicUrl = z.string().transform((text, ctx) => {
+  const url = URL.parse(text)
+  if (
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    /[?#]/.test(text) ||
+    url.username ||
+    url.password
+  ) {
+    ctx.addIssue({ code: 'custom', message: PUBLIC_URL_PROBLEM })
+    return z.NEVER
+  }
+  return url.href.replace(/\/+$/, '')
+})
+
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i
 
@@ -35,6 +59,8 @@ export const Env = z.object({
     .default('redis://127.0.0.1:6379'),
   HOST: z.string().min(1).optional(),
   PORT: int(3000, 0).pipe(z.number().max(65535)),
+  // Unset: http://localhost:<PORT>.
+  HUB_PUBLIC_URL: publicUrl.optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HUB_CONFIG: z.string().min(1).optional(),
   ROLE: z.enum(['api', 'worker', 'all']).default('all'),

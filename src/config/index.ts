@@ -31,6 +31,11 @@ export interface Config {
   readonly http: {
     readonly host: string
     readonly port: number
+    /**
+     * Where consumers reach the hub (no trailing `/`): each event's `dataschema` names its type's
+     * schema under it.
+     */
+    readonly publicUrl: string
     readonly maxBodyBytes: number
     /** A webhook not stored within this long gets 503 (the channel retries; dedupe absorbs a late commit). */
     readonly ingressDeadlineMs: number
@@ -189,6 +194,7 @@ export function loadConfig(
     http: {
       host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
       port: e.PORT,
+      publicUrl: e.HUB_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       maxBodyBytes: e.MAX_BODY_BYTES,
       ingressDeadlineMs: e.INGRESS_DEADLINE_MS,
       adminMaxBodyBytes: e.ADMIN_MAX_BODY_BYTES,

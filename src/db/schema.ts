@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely'
-import type { ChannelId, EventOriginId } from '../events/index.js'
+import type { ChannelId, ContentMode, EventOriginId } from '../events/index.js'
 
 /** bigint identity columns: pg returns int8 as a string, which never loses precision. */
 type BigIntId = Generated<string>
@@ -117,6 +117,8 @@ export interface SubscriptionTable {
   description: string | null
   status: Generated<SubscriptionStatus>
   disabled_reason: string | null
+  /** How deliveries carry the event (CloudEvents HTTP binding); `structured` unless chosen. */
+  content_mode: Generated<ContentMode>
   created_at: Generated<Date>
   updated_at: Generated<Date>
 }

@@ -1,12 +1,20 @@
 import { z } from 'zod'
 import { ChannelId } from './channel.js'
+import { DATA_CONTENT_TYPE } from './wire.js'
 
 const IsoTime = z.iso.datetime({ offset: true })
 
 /**
- * Builds the schema of one event type. Every event shares this envelope, whose field names follow
- * CloudEvents 1.0 where CloudEvents has one (`id`, `type`, `specversion`, `source`, `subject`,
- * `time`); `channel`, `account`, `recordedAt` and `position` are extension attributes.
+ * Builds the schema of one event type. Every event shares this envelope: a CloudEvents 1.0 event
+ * in the JSON format (`id`, `type`, `specversion`, `source`, `subject`, `time`, `datacontenttype`,
+ * `dataschema`, `data`) whose extension attributes are `recordedat`, `channel`, `account` and
+ * `position`. CloudEvents attribute names are lower-case letters and digits only
+ * (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#naming-conventions),
+ * so `recordedAt` is kept for one version only, as a deprecated alias of `recordedat`.
+ *
+ * `datacontenttype`, `dataschema` and `recordedat` came after the 0.1.0 contract
+ * (schema/released/0.1.0.json). They are optional here although the hub always sends them (see
+ * wire.ts), so that events recorded before them stay valid: the contract only ever adds.
  */
 export function defineEvent<
   const T extends string,
@@ -27,8 +35,23 @@ export function defineEvent<
       subject: z.string().min(1),
       /** When it happened at the channel (ISO 8601 with offset); the hub's receive time if the channel gave none. */
       time: IsoTime,
+      /** Always `application/json`: the media type of `data`. */
+      datacontenttype: z
+        .literal(DATA_CONTENT_TYPE)
+        .optional()
+        .meta({ description: 'Media type of data; always application/json' }),
+      /** `<HUB_PUBLIC_URL>/v1/schemas/<type>.json`: this type's JSON Schema, served by the hub. */
+      dataschema: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .meta({ description: "Absolute URL of this event type's JSON Schema" }),
       /** When the hub recorded the event (ISO 8601). */
-      recordedAt: IsoTime,
+      recordedat: IsoTime.optional().meta({ description: 'When the hub recorded the event' }),
+      /** Deprecated: the same value as `recordedat`, under a name CloudEvents does not allow. */
+      recordedAt: IsoTime.meta({
+        deprecated: true,
+        description: 'Deprecated alias of recordedat; removed in the next version',
+      }),
       /** Channel id of `source` (`hub` for the hub's own inventory events, see `EventOrigin`). */
       channel: origin,
       /** Configured account id of `source`. */

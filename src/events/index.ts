@@ -19,6 +19,22 @@ export {
   MappedListing,
 } from './stock.js'
 export { Money } from './money.js'
+export {
+  DATA_CONTENT_TYPE,
+  dataSchemaPath,
+  wireEvent,
+  wireEventText,
+  type WireEvent,
+} from './wire.js'
+export {
+  binaryMessage,
+  CONTENT_MODES,
+  percentEncodeHeaderValue,
+  STRUCTURED_CONTENT_TYPE,
+  structuredMessage,
+  type ContentMode,
+  type EventMessage,
+} from './http-binding.js'
 export { InventoryReported, StockStatus } from './inventory.js'
 export { ListingRef, ListingStatus, ListingStatusChanged, listingSubject } from './listing.js'
 export {
@@ -60,4 +76,18 @@ export const EVENT_TYPES: readonly EventType[] = HubEvent.options.map((o) => o.s
 /** The contract as JSON Schema (draft 2020-12), one definition per event type. */
 export function eventsJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(HubEvent, { target: 'draft-2020-12' })
+}
+
+export function isEventType(name: string): name is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(name)
+}
+
+/**
+ * One event type's JSON Schema (draft 2020-12): the same definition as in `eventsJsonSchema`,
+ * identified by `id`, the absolute URL it is served at (what its events' `dataschema` names).
+ */
+export function eventTypeJsonSchema(type: EventType, id: string): Record<string, unknown> {
+  const schema = HubEvent.options.find((o) => o.shape.type.value === type)!
+  const { $schema, ...definition } = z.toJSONSchema(schema, { target: 'draft-2020-12' })
+  return { $schema, $id: id, ...definition }
 }

@@ -14,6 +14,7 @@ import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
+import { eventSchemaRoutes } from './routes/event-schemas.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { inventoryRoutes } from './routes/inventory.js'
@@ -51,6 +52,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...deps.config.authFailures,
   })
   app.route('/webhooks', webhookRoutes(deps, { ...deps.config.http, tokenFailures }))
+  // Before the /v1/* admin middleware below, so it never runs for them: every event's
+  // `dataschema` points here, and a consumer or a schema registry fetches it without a token.
+  app.route('/v1/schemas', eventSchemaRoutes(deps))
 
   const { admin: settings, queues } = deps.config
   const counters = deps.metrics.admin

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { EventOriginId, HubEvent } from '../events/index.js'
+import { DATA_CONTENT_TYPE, type EventOriginId, type HubEvent } from '../events/index.js'
 
 /** An event before the hub has given it an id and source: what a domain decision produces. */
 export type EventDraft = {
@@ -32,7 +32,13 @@ export function eventId(
   return `evt_${digest.slice(0, 24)}`
 }
 
+/**
+ * The envelope as the outbox stores it. `dataschema` and `position` are not stored: they are added
+ * when the event is read or sent (events/wire.ts), which splices them in before `data`, so `data`
+ * stays the last member.
+ */
 export function toEvent(draft: EventDraft, origin: EventOrigin, id: string): HubEvent {
+  const recordedAt = origin.recordedAt.toISOString()
   return {
     id,
     type: draft.type,
@@ -40,7 +46,9 @@ export function toEvent(draft: EventDraft, origin: EventOrigin, id: string): Hub
     source: `/${origin.channel}/${origin.accountId}`,
     subject: draft.subject,
     time: new Date(draft.time).toISOString(),
-    recordedAt: origin.recordedAt.toISOString(),
+    datacontenttype: DATA_CONTENT_TYPE,
+    recordedat: recordedAt,
+    recordedAt,
     channel: origin.channel,
     account: origin.accountId,
     data: draft.data,

@@ -11,6 +11,14 @@ import {
 import { disableSubscription } from '../db/repos/subscriptions.js'
 import type { Database } from '../db/schema.js'
 import { signatureHeaders } from '../delivery/sign.js'
+import {
+  binaryMessage,
+  structuredMessage,
+  wireEvent,
+  wireEventText,
+  type EventMessage,
+  type WireEvent,
+} from '../events/index.js'
 import { errorMessage } from '../errors.js'
 import type { DeliveryCounter, DeliveryObservation } from '../metrics/delivery.js'
 import type { HttpTransport } from '../outbound/transport.js'
@@ -24,6 +32,8 @@ export interface DeliverDeps {
   readonly timeoutMs: number
   readonly deliveryCounter: DeliveryCounter
   readonly log: Logger
+  /** HUB_PUBLIC_URL: what each event's `dataschema` is built on. */
+  readonly publicUrl: string
 }
 
 export interface AttemptNumber {
@@ -90,13 +100,13 @@ export interface DecidedAttempt {
 
 /** POSTs the event once and decides what the answer means; writes nothing. */
 export async function attemptDelivery(
-  deps: Pick<DeliverDeps, 'transport' | 'clock' | 'timeoutMs' | 'log'>,
+  deps: Pick<DeliverDeps, 'transport' | 'clock' | 'timeoutMs' | 'log' | 'publicUrl'>,
   delivery: DeliveryToSend,
   attempt: AttemptNumber,
 ): Promise<DecidedAttempt> {
-  const body = eventBody(delivery)
+  const message = eventMessage(delivery, deps.publicUrl)
   const startedAt = deps.clock.now()
-  const sent = await post(deps, delivery, body, startedAt)
+  const sent = await post(deps, delivery, message, startedAt)
   const at = deps.clock.now()
   // The event and the webhook it came from: with the normalize job's lines (inboxId, requestId)
   // this follows one webhook from its request to each subscriber.
@@ -176,19 +186,25 @@ export async function settleAttempts(
 }
 
 /**
- * The stored envelope text with its feed position appended, without parsing and re-serializing:
- * the envelope was built from contract-checked parts when it was appended (see outbox/event.ts).
+ * The event in the subscription's content mode. Structured, the common case, splices the stored
+ * envelope text without parsing it (see `wireEventText`); binary needs each attribute apart, so
+ * it parses.
  */
-function eventBody(delivery: DeliveryToSend): string {
-  if (delivery.position === null)
-    throw new Error(`event ${delivery.eventId} has no feed position yet`)
-  return `${delivery.envelopeText.slice(0, -1)},"position":${delivery.position}}`
+function eventMessage(delivery: DeliveryToSend, publicUrl: string): EventMessage {
+  const { envelopeText, eventType, position } = delivery
+  if (position === null) throw new Error(`event ${delivery.eventId} has no feed position yet`)
+  switch (delivery.contentMode) {
+    case 'structured':
+      return structuredMessage(wireEventText(envelopeText, eventType, position, publicUrl))
+    case 'binary':
+      return binaryMessage(wireEvent(JSON.parse(envelopeText) as WireEvent, position, publicUrl))
+  }
 }
 
 async function post(
   deps: Pick<DeliverDeps, 'transport' | 'timeoutMs'>,
   delivery: DeliveryToSend,
-  body: string,
+  { headers, body }: EventMessage,
   now: Date,
 ) {
   const id = delivery.eventId
@@ -196,8 +212,9 @@ async function post(
     const res = await deps.transport(delivery.url, {
       method: 'POST',
       headers: {
-        'content-type': 'application/json',
+        ...headers,
         'user-agent': 'marketplace-hub',
+        // Over the body's bytes only: in binary mode the ce- headers are not signed.
         ...signatureHeaders(delivery.secret, { id, timestamp: now, body }),
       },
       body,

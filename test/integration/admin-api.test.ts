@@ -108,6 +108,7 @@ describe('subscriptions API', () => {
       id: expect.stringMatching(/^sub_/),
       secret: expect.stringMatching(/^whsec_/),
       status: 'active',
+      contentMode: 'structured',
     })
 
     const list = await listed()
@@ -150,6 +151,11 @@ describe('subscriptions API', () => {
       'a typo in a type',
       JSON.stringify({ url: 'https://x.example.com', eventTypes: ['order.craeted.v1'] }),
       /matches no event type/,
+    ],
+    [
+      'an unknown content mode',
+      JSON.stringify({ url: 'https://x.example.com', eventTypes: ['*'], contentMode: 'batched' }),
+      /body\.contentMode: .*"structured"\|"binary"/,
     ],
     [
       'an unknown field',

@@ -32,7 +32,7 @@ beforeEach(async () => {
 
 function firstAttempts(settings: Partial<FirstAttemptSettings> = {}) {
   return createFirstAttempts(
-    { ...hub.deps, timeoutMs: 5_000 },
+    { ...hub.deps, timeoutMs: 5_000, publicUrl: hub.config.http.publicUrl },
     {
       maxAttempts: MAX_ATTEMPTS,
       backoffBaseMs: 1_000,
@@ -151,7 +151,7 @@ describe("the relay's first delivery attempt", () => {
       return hub.deps.transport(url, req)
     }
     const sent = createFirstAttempts(
-      { ...hub.deps, transport, timeoutMs: 5_000 },
+      { ...hub.deps, transport, timeoutMs: 5_000, publicUrl: hub.config.http.publicUrl },
       { maxAttempts: MAX_ATTEMPTS, backoffBaseMs: 1_000, backoffMaxMs: 60_000, maxInFlight: 1 },
     )
     const [first] = await publishOrder(4, sent)

@@ -161,10 +161,14 @@ describe('a paused subscription', () => {
     const heldNow = await deliveriesOf(held.id)
     expect(heldNow).toHaveLength(3)
     for (const d of heldNow) {
-      const result = await deliverEvent({ ...hub.deps, timeoutMs: 2_000 }, d.id, {
-        number: 1,
-        final: true,
-      })
+      const result = await deliverEvent(
+        { ...hub.deps, timeoutMs: 2_000, publicUrl: hub.config.http.publicUrl },
+        d.id,
+        {
+          number: 1,
+          final: true,
+        },
+      )
       expect(result).toEqual({ kind: 'done' })
     }
     expect((await deliveriesOf(held.id)).map((d) => [d.id, d.status, d.attempts])).toEqual(

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import type { ContentMode } from '../../events/index.js'
 import type { Database, DeliveryStatus, SubscriptionStatus } from '../schema.js'
 
 export interface DeliveryToSend {
@@ -9,7 +10,7 @@ export interface DeliveryToSend {
   readonly eventType: string
   /** The webhook the event came from (log correlation); null for the hub's own events. */
   readonly inboxId: string | null
-  /** The event envelope exactly as stored (JSON text, without `position`). */
+  /** The event envelope exactly as stored (JSON text, without `position` and `dataschema`). */
   readonly envelopeText: string
   readonly position: string | null
   /** When the hub recorded the event (the envelope's `recordedAt`): the start of delivery latency. */
@@ -18,6 +19,8 @@ export interface DeliveryToSend {
   readonly subscriptionStatus: SubscriptionStatus
   readonly url: string
   readonly secret: string
+  /** How the subscriber wants the event carried (read with the rest, not per delivery). */
+  readonly contentMode: ContentMode
 }
 
 /** The deliveries with what sending them needs, in no particular order; missing ids are absent. */
@@ -44,6 +47,7 @@ export async function getDeliveriesToSend(
       's.status as subscriptionStatus',
       's.url',
       's.secret',
+      's.content_mode as contentMode',
     ])
     .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)
     .execute()

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely'
+import type { ContentMode } from '../../events/index.js'
 import type { Database, Subscription, SubscriptionStatus } from '../schema.js'
 
 export interface NewSubscription {
@@ -7,6 +8,8 @@ export interface NewSubscription {
   readonly eventTypes: readonly string[]
   readonly secret: string
   readonly description: string | null
+  /** Unset: the column's default, `structured`. */
+  readonly contentMode?: ContentMode
 }
 
 export async function insertSubscription(
@@ -21,6 +24,7 @@ export async function insertSubscription(
       event_types: [...s.eventTypes],
       secret: s.secret,
       description: s.description,
+      content_mode: s.contentMode,
     })
     .returningAll()
     .executeTakeFirstOrThrow()

@@ -8,6 +8,7 @@ import {
   showInboxMessage,
   toSearchFilter,
 } from '../../admin/index.js'
+import type { Config } from '../../config/index.js'
 import { searchInbox } from '../../db/repos/inbox-search.js'
 import { formatIssues } from '../../issues.js'
 import type { NormalizeDeps } from '../../pipeline/normalize-inbox-item.js'
@@ -32,7 +33,7 @@ const Page = z.object({
  * - `POST /:id/replay`: re-run it through the current normalizer and apply it, now (see
  *   `replayInboxMessage`); answers what happened and which events were new.
  */
-export function adminInboxRoutes(deps: NormalizeDeps) {
+export function adminInboxRoutes(deps: NormalizeDeps & { readonly config: Pick<Config, 'http'> }) {
   const app = new Hono<AppEnv>()
   app.get('/', async (c) => {
     const { limit, before, ...rest } = c.req.query()
@@ -52,7 +53,9 @@ export function adminInboxRoutes(deps: NormalizeDeps) {
   })
   app.get('/:id', async (c) => {
     const id = c.req.param('id')
-    const found = INBOX_ID.test(id) ? await showInboxMessage(deps.db, id) : undefined
+    const found = INBOX_ID.test(id)
+      ? await showInboxMessage(deps.db, id, deps.config.http.publicUrl)
+      : undefined
     return found ? c.json(found) : c.json({ error: 'no such inbox message' }, 404)
   })
   app.post('/:id/replay', async (c) => {

@@ -18,6 +18,7 @@ import { patternProblem } from '../../subscriptions/event-filter.js'
 import { urlRefusal } from '../../outbound/destination-guard.js'
 import { subscriberPolicy } from '../../delivery/destinations.js'
 import type { Config } from '../../config/index.js'
+import { CONTENT_MODES } from '../../events/index.js'
 import type { AppEnv } from '../env.js'
 import { badRequest, parseJsonRequest } from './request-body.js'
 
@@ -33,6 +34,7 @@ const CreateSubscription = z
       )
       .min(1, 'list at least one event type or pattern, e.g. "order.*"'),
     description: z.string().max(500).optional(),
+    contentMode: z.enum(CONTENT_MODES).default('structured'),
   })
   .strict()
 
@@ -59,6 +61,7 @@ export function subscriptionRoutes(deps: {
       eventTypes: input.eventTypes,
       secret: generateSecret(),
       description: input.description ?? null,
+      contentMode: input.contentMode,
     })
     return c.json({ ...view(created), secret: created.secret }, 201)
   })
@@ -120,6 +123,7 @@ function view(s: Subscription) {
     description: s.description,
     status: s.status,
     disabledReason: s.disabled_reason,
+    contentMode: s.content_mode,
     createdAt: s.created_at.toISOString(),
   }
 }
