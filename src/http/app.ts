@@ -37,6 +37,7 @@ export type AppDeps = Pick<
   | 'certificates'
   | 'metrics'
   | 'stockCounter'
+  | 'streams'
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */
