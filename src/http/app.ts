@@ -14,6 +14,7 @@ import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
+import { consumerRoutes } from './routes/consumers.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { inventoryRoutes } from './routes/inventory.js'
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
   app.route('/v1/subscriptions', subscriptionDeliveryRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))
+  app.route('/v1/consumers', consumerRoutes(deps))
   app.route('/v1/inventory', inventoryRoutes(deps))
   app.route('/v1/listings', listingRoutes(deps))
   app.route('/v1/admin/reconcile', reconcileRoutes(deps))

@@ -14,6 +14,7 @@ import { registerAdminMetrics, type AdminCounters } from './admin.js'
 import { registerApiBudgetMetrics } from './api-budget.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
 import { registerCompletenessMetrics } from './completeness.js'
+import { registerConsumerMetrics } from './consumers.js'
 import { registerDeliveryMetrics } from './delivery.js'
 import { registerStockMetrics } from './stock.js'
 import { registerStreamMetrics, type StreamCounters } from './streams.js'
@@ -57,6 +58,7 @@ export function createMetrics(deps: {
   registerApiBudgetMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
   registerCompletenessMetrics(registry, { ...deps, orderAccounts: deps.orderAccounts ?? [] })
+  registerConsumerMetrics(registry, deps)
   const admin = registerAdminMetrics(registry)
   const streams = registerStreamMetrics(registry)
   const received = new Counter({

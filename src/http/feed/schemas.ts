@@ -69,25 +69,30 @@ export const InvalidRequestBody = z.object({
   problems: z.array(z.string()).openapi({ example: ['query.after: must be a feed position'] }),
 })
 
-/** The responses every feed read shares: a refused input, and a stream refused for the limit. */
-export const invalidRequest = {
-  400: {
-    description: 'A bad parameter, named in `problems` (`query.after`, `header.last-event-id`, …)',
-    content: { 'application/json': { schema: InvalidRequestBody } },
-  },
-} as const
+/** A response with a JSON body. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+/**
+ * Responses every feed read shares. Each is one status's object, for the route's `responses` to
+ * list by status code: spread-in status keys lose their number type, and the handler's return
+ * type with them.
+ */
+export const invalidRequest = jsonResponse(
+  'A bad parameter, named in `problems` (`query.after`, `header.last-event-id`, …)',
+  InvalidRequestBody,
+)
 
 /** Server-Sent Events: `retry:`, then `id:` (position), `event:` (type), `data:` (the event) per event. */
-export const eventStreamResponses = {
-  200: {
-    description:
-      'text/event-stream: `retry: 2000`, then per event `id: <position>`, `event: <type>`, `data: <event JSON>`; `: heartbeat` comments while idle',
-    content: { 'text/event-stream': { schema: z.string() } },
-  },
-  ...invalidRequest,
-  503: {
-    description:
-      'STREAM_MAX_CONNECTIONS streams are open in this process; `retry-after` says when to try again',
-    content: { 'application/json': { schema: ErrorBody } },
-  },
-} as const
+export const eventStream = {
+  description:
+    'text/event-stream: `retry: 2000`, then per event `id: <position>`, `event: <type>`, `data: <event JSON>`; `: heartbeat` comments while idle',
+  content: { 'text/event-stream': { schema: z.string() } },
+}
+
+export const tooManyStreams = jsonResponse(
+  'STREAM_MAX_CONNECTIONS streams are open in this process, or it is shutting down; `retry-after` says when to try again',
+  ErrorBody,
+)

@@ -6,17 +6,16 @@ import {
   LastEventId,
   FeedPageBody,
   TypePatternsText,
-  eventStreamResponses,
+  eventStream,
   invalidRequest,
+  jsonResponse,
+  tooManyStreams,
 } from '../feed/schemas.js'
 import type { StreamHub } from '../feed/stream-hub.js'
+import { streamFeed } from '../feed/stream-request.js'
 import { beyondHead, readWirePage } from '../feed/wire.js'
 import { openApiRoutes } from '../openapi-app.js'
 import { badRequest } from './request-body.js'
-import { feedHead } from '../../db/repos/outbox.js'
-
-/** Events per page of a stream: what a reader that stopped reading leaves in the hub's memory at most. */
-export const STREAM_PAGE = 100
 
 const After = FeedPositionText.default('0').openapi({
   description: 'Start after this feed position (0: from the beginning).',
@@ -35,13 +34,7 @@ const feedRoute = createRoute({
       types: TypePatternsText,
     }),
   },
-  responses: {
-    200: {
-      description: 'A page of events',
-      content: { 'application/json': { schema: FeedPageBody } },
-    },
-    ...invalidRequest,
-  },
+  responses: { 200: jsonResponse('A page of events', FeedPageBody), 400: invalidRequest },
 })
 
 const streamRoute = createRoute({
@@ -54,7 +47,7 @@ const streamRoute = createRoute({
     query: z.object({ after: After, types: TypePatternsText }),
     headers: z.object({ 'last-event-id': LastEventId }),
   },
-  responses: eventStreamResponses,
+  responses: { 200: eventStream, 400: invalidRequest, 503: tooManyStreams },
 })
 
 /**
@@ -73,12 +66,9 @@ export function eventRoutes(deps: { readonly db: Kysely<Database>; readonly stre
     .openapi(streamRoute, async (c) => {
       const { after, types } = c.req.valid('query')
       const lastEventId = c.req.valid('header')['last-event-id']
-      const from = lastEventId ?? after
-      const beyond = beyondHead(from, await feedHead(deps.db))
-      if (beyond)
-        throw badRequest([`${lastEventId ? 'header.last-event-id' : 'query.after'}: ${beyond}`])
-      return deps.streams.respond(c, from, (position) =>
-        readWirePage(deps.db, { after: position, limit: STREAM_PAGE, types }),
-      )
+      const from = lastEventId
+        ? { position: lastEventId, field: 'header.last-event-id' }
+        : { position: after, field: 'query.after' }
+      return streamFeed(c, deps, from, types)
     })
 }
