@@ -12,7 +12,7 @@ export function wireEvent(row: { position: string; envelope: Record<string, unkn
 }
 
 export interface WirePage {
-  readonly events: readonly WireEvent[]
+  readonly events: WireEvent[]
   /** Where the following page starts (see `FeedPage.next`). */
   readonly next: string
   readonly head: string

@@ -9,6 +9,7 @@ import {
   deleteConsumer,
   findConsumer,
   insertConsumer,
+  LAG_WINDOW_POSITIONS,
   seekConsumer,
   type ConsumerWithLag,
   type CommitOutcome,
@@ -53,8 +54,7 @@ const ConsumerView = z
     createdAt: z.string(),
     lag: z.object({
       events: z.int().openapi({
-        description:
-          'Matching events after the position, counted over at most the 10,000 positions after it',
+        description: `Matching events after the position, counted over at most the ${LAG_WINDOW_POSITIONS} positions after it`,
       }),
       seconds: z.number().openapi({
         description: 'Age of the oldest of them since it was published; 0 when there is none',
@@ -227,7 +227,7 @@ export function consumerRoutes(deps: {
         limit: c.req.valid('query').limit,
         types: consumer.event_types,
       })
-      return c.json({ events: [...page.events], next: page.next }, 200)
+      return c.json({ events: page.events, next: page.next }, 200)
     })
     .openapi(routes.stream, async (c) => {
       const consumer = await findConsumer(deps.db, c.req.valid('param').name)

@@ -61,7 +61,7 @@ export function eventRoutes(deps: { readonly db: Kysely<Database>; readonly stre
       const page = await readWirePage(deps.db, { after, limit, types })
       const beyond = beyondHead(after, page.head)
       if (beyond) throw badRequest([`query.after: ${beyond}`])
-      return c.json({ events: [...page.events], next: page.next }, 200)
+      return c.json({ events: page.events, next: page.next }, 200)
     })
     .openapi(streamRoute, async (c) => {
       const { after, types } = c.req.valid('query')
