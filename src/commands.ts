@@ -323,6 +323,8 @@ async function start(config: Config, log: Logger): Promise<void> {
       }, config.shutdownTimeoutMs)
       force.unref()
       void (async () => {
+        // An open stream is a request in flight that would hold the server's close until the timeout.
+        deps.streams.close()
         await server?.close()
         waitingFor = 'the emulator'
         await emulator?.close()

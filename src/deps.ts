@@ -24,6 +24,7 @@ import { connectors } from '../connectors/index.js'
 import { syncedAccounts } from './pipeline/order-sync-schedule.js'
 import { createUndiciTransport, type HttpTransport } from './outbound/transport.js'
 import { channelApiPolicy, subscriberPolicy } from './delivery/destinations.js'
+import { createStreamHub, type StreamHub } from './http/feed/stream-hub.js'
 
 export interface Deps {
   readonly config: Config
@@ -48,6 +49,8 @@ export interface Deps {
   readonly stockCounter: StockCounter
   /** Counts delivery outcomes and latencies per subscription for `/metrics` (kept in Redis, like stockCounter). */
   readonly deliveryCounter: DeliveryCounter
+  /** This process's open Server-Sent Events streams; closed first at shutdown. */
+  readonly streams: StreamHub
 }
 
 /** Ports a test may replace; everything else is always real. */
@@ -99,6 +102,14 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   // One API budget per account for every process (src/budget/), on the connection that fails fast
   // while Redis is away: a channel call then fails transient and is retried, never parks.
   const budget = createBudget(redis.producer, config.queues.prefix)
+  const metrics = createMetrics({
+    db,
+    queues,
+    clock,
+    redis: redis.producer,
+    prefix: config.queues.prefix,
+    orderAccounts: syncedAccounts(config.accounts),
+  })
   return {
     config,
     log,
@@ -120,16 +131,10 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       log,
       ...(overrides.certificateRoots ? { roots: overrides.certificateRoots } : {}),
     }),
-    metrics: createMetrics({
-      db,
-      queues,
-      clock,
-      redis: redis.producer,
-      prefix: config.queues.prefix,
-      orderAccounts: syncedAccounts(config.accounts),
-    }),
+    metrics,
     stockCounter: createStockCounter(redis.producer, config.queues.prefix),
     deliveryCounter: createDeliveryCounter(redis.producer, config.queues.prefix),
+    streams: createStreamHub({ db, counters: metrics.streams, log, ...config.http.streams }),
   }
 }
 
@@ -143,6 +148,7 @@ function watchedPool(db: Config['db'], poolMax: number, log: Logger): pg.Pool {
 
 /** Closes in reverse order of creation: pending intake, queues, Postgres, Redis. */
 export async function closeDeps(deps: Deps): Promise<void> {
+  deps.streams.close()
   await deps.intake.drain()
   await deps.queues.close().catch((err: unknown) => deps.log.warn({ err }, 'closing queues failed'))
   await Promise.all([deps.db.destroy(), deps.workDb.destroy()])

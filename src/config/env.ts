@@ -75,6 +75,8 @@ export const Env = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(5_000, 100),
   HTTP_MAX_CONNECTIONS: int(1_000, 0),
+  STREAM_HEARTBEAT_MS: int(15_000, 10),
+  STREAM_MAX_CONNECTIONS: int(100, 1),
   ADMIN_MAX_BODY_BYTES: int(16_777_216, 1),
   OUTBOUND_ALLOW_LINK_LOCAL: z
     .enum(['true', 'false'], { error: 'must be true or false' })

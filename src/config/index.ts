@@ -42,6 +42,13 @@ export interface Config {
     /** Largest admin request body (a listings upload is the largest); 413 above. */
     readonly adminMaxBodyBytes: number
     readonly limits: ServerLimits
+    /** Server-Sent Events streams of the feed (GET /v1/events/stream, a consumer's stream). */
+    readonly streams: {
+      /** A comment line is written after this long without anything else, so proxies keep the connection. */
+      readonly heartbeatMs: number
+      /** Open streams per API process at most; more get 503. */
+      readonly maxConnections: number
+    }
   }
   readonly db: {
     readonly url: string
@@ -204,6 +211,7 @@ export function loadConfig(
         keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
         maxConnections: e.HTTP_MAX_CONNECTIONS,
       },
+      streams: { heartbeatMs: e.STREAM_HEARTBEAT_MS, maxConnections: e.STREAM_MAX_CONNECTIONS },
     },
     db: {
       url: e.DATABASE_URL,

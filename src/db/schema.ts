@@ -353,6 +353,16 @@ export interface AccountStockStateTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
+/** A named reader of the feed and the position it committed (issue #17). */
+export interface ConsumerTable {
+  name: string
+  event_types: ColumnType<string[], string[], string[]>
+  /** The last position it processed (bigint, as a string); it reads from the next one. */
+  position: ColumnType<string, string, string>
+  committed_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
 export interface Database {
   account_stock_state: AccountStockStateTable
   inventory_change: InventoryChangeTable
@@ -375,6 +385,7 @@ export interface Database {
   inbox_subject: InboxSubjectTable
   replay_run: ReplayRunTable
   order_sync: OrderSyncTable
+  consumer: ConsumerTable
 }
 
 export type InboxMessage = Selectable<InboxMessageTable>
@@ -383,4 +394,5 @@ export type Listing = Selectable<ListingTable>
 export type InventoryItem = Selectable<InventoryItemTable>
 export type ReplayRun = Selectable<ReplayRunTable>
 export type OrderSync = Selectable<OrderSyncTable>
+export type Consumer = Selectable<ConsumerTable>
 export type AccountStockState = Selectable<AccountStockStateTable>

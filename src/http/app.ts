@@ -15,6 +15,7 @@ import { adminReplayRoutes } from './routes/admin-replays.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
 import { eventSchemaRoutes } from './routes/event-schemas.js'
+import { consumerRoutes } from './routes/consumers.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { inventoryRoutes } from './routes/inventory.js'
@@ -38,6 +39,7 @@ export type AppDeps = Pick<
   | 'certificates'
   | 'metrics'
   | 'stockCounter'
+  | 'streams'
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/subscriptions', subscriptionRoutes(deps))
   app.route('/v1/subscriptions', subscriptionDeliveryRoutes(deps))
   app.route('/v1/events', eventRoutes(deps))
+  app.route('/v1/consumers', consumerRoutes(deps))
   app.route('/v1/inventory', inventoryRoutes(deps))
   app.route('/v1/listings', listingRoutes(deps))
   app.route('/v1/admin/reconcile', reconcileRoutes(deps))

@@ -8,6 +8,7 @@ import { Gauge, type Registry } from 'prom-client'
 import type { Clock } from '../clock.js'
 import { listOrderSync, ordersFoundByPolling } from '../db/repos/order-sync.js'
 import type { Database, OrderSync, OrderSyncKind } from '../db/schema.js'
+import { sharedRead } from './shared-read.js'
 
 type ChannelId = OrderSync['channel']
 
@@ -179,16 +180,7 @@ export function registerCompletenessMetrics(
   },
 ): void {
   if (deps.orderAccounts.length === 0) return
-  let inFlight: Promise<AccountCompleteness[]> | undefined
-  const read = () => {
-    if (inFlight) return inFlight
-    const started = orderCompleteness(deps, deps.orderAccounts)
-    const clear = () => {
-      inFlight = undefined
-    }
-    started.then(clear, clear)
-    return (inFlight = started)
-  }
+  const read = sharedRead(() => orderCompleteness(deps, deps.orderAccounts))
   const gauge = (
     name: string,
     help: string,

@@ -14,8 +14,10 @@ import { registerAdminMetrics, type AdminCounters } from './admin.js'
 import { registerApiBudgetMetrics } from './api-budget.js'
 import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
 import { registerCompletenessMetrics } from './completeness.js'
+import { registerConsumerMetrics } from './consumers.js'
 import { registerDeliveryMetrics } from './delivery.js'
 import { registerStockMetrics } from './stock.js'
+import { registerStreamMetrics, type StreamCounters } from './streams.js'
 
 export interface Metrics {
   readonly registry: Registry
@@ -25,6 +27,8 @@ export interface Metrics {
   countWebhook(channel: string, outcome: string, failure?: string): void
   /** Refusals on the admin surface (metrics/admin.ts). */
   readonly admin: AdminCounters
+  /** This process's Server-Sent Events streams (metrics/streams.ts). */
+  readonly streams: StreamCounters
   /** One connection the HTTP server let go unanswered or answered 408/400 (see `startHttp`). */
   countDroppedConnection(reason: string): void
 }
@@ -54,7 +58,9 @@ export function createMetrics(deps: {
   registerApiBudgetMetrics(registry, deps)
   registerDeliveryMetrics(registry, deps)
   registerCompletenessMetrics(registry, { ...deps, orderAccounts: deps.orderAccounts ?? [] })
+  registerConsumerMetrics(registry, deps)
   const admin = registerAdminMetrics(registry)
+  const streams = registerStreamMetrics(registry)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
     help: 'Webhooks answered by this process, by channel and outcome (accepted, kept-failed, duplicate, rejected, unknown-account, unavailable, too-large)',
@@ -134,6 +140,7 @@ export function createMetrics(deps: {
   return {
     registry,
     admin,
+    streams,
     async render() {
       snapshot = undefined
       try {

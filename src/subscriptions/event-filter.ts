@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { EVENT_TYPES } from '../events/index.js'
 
 /**
@@ -22,3 +23,13 @@ export function patternProblem(pattern: string): string | undefined {
   }
   return undefined
 }
+
+/** A filter as the admin API takes it (subscriptions, consumers): at least one usable pattern. */
+export const EventTypePatterns = z
+  .array(
+    z.string().superRefine((p, ctx) => {
+      const problem = patternProblem(p)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    }),
+  )
+  .min(1, 'list at least one event type or pattern, e.g. "order.*"')

@@ -90,6 +90,7 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
 
   afterAll(async () => {
     await workers?.close()
+    state?.deps.streams.close()
     await state?.server?.close()
     if (state) await closeDeps(state.deps)
     await deleteKeys(prefix)

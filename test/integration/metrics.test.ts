@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
 import { relayAll } from '../helpers/pipeline.js'
+import { sample } from '../helpers/scrape.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
 
@@ -16,12 +17,6 @@ async function scrape(): Promise<string> {
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
   return res.text()
-}
-
-/** The value of one sample, e.g. `hub_queue_jobs{queue="inbound",state="waiting"}`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
-  return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
 /** Every sample's value now; a series not yet exported counts as 0, so tests compare deltas. */

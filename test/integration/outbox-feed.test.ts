@@ -1,32 +1,18 @@
 // De-risks DESIGN.md §10 invariant 4: the feed never skips or reorders committed events, even when
 // transactions commit in a different order than they started, and relay batches run concurrently.
-import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/schema.js'
-import type { HubEvent } from '../../src/events/index.js'
 import { appendEvents } from '../../src/outbox/append.js'
 import { relayBatch } from '../../src/pipeline/relay.js'
+import { returnedEvent } from '../helpers/feed-events.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { truncateAll } from '../helpers/pipeline.js'
 
 const hub = useTestHub()
 beforeEach(() => truncateAll(hub.deps))
 
-function event(n: number): HubEvent {
-  return {
-    id: `evt_test_${n}_${randomUUID()}`,
-    type: 'order.returned.v1',
-    specversion: '1.0',
-    source: '/shopify/demo',
-    subject: `order/${n}`,
-    time: '2026-11-22T10:00:00.000Z',
-    recordedAt: '2026-11-22T10:00:00.000Z',
-    channel: 'shopify',
-    account: 'demo',
-    data: { externalOrderId: String(n), returnId: `r${n}`, lines: [], refunded: null, note: null },
-  }
-}
+const event = (n: number) => returnedEvent(n)
 
 /** A transaction left open until the test commits it. */
 async function openTransaction(): Promise<{ db: Kysely<Database>; commit(): Promise<void> }> {
@@ -108,5 +94,15 @@ describe('feed positions', () => {
     expect(await typo.json()).toMatchObject({
       problems: [expect.stringMatching(/matches no event type/)],
     })
+  })
+
+  it('moves a filtered reader past the events it does not want, up to the head', async () => {
+    await hub.deps.db.transaction().execute((trx) => appendEvents(trx, [event(1), event(2)]))
+    await relayBatch(hub.deps)
+    const res = await hub.app.request('/v1/events?types=listing.*', { headers: ADMIN })
+    expect(await res.json()).toEqual({ events: [], next: '2' })
+    // A full page ends at its last event: what follows it may not have been read.
+    const full = await hub.app.request('/v1/events?limit=1', { headers: ADMIN })
+    expect(((await full.json()) as { next: string }).next).toBe('1')
   })
 })

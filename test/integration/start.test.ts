@@ -1,7 +1,7 @@
 // De-risks the two README commands' runtime half: `hub start` with no configuration creates its
 // database, migrates, comes up in sandbox mode saying so, accepts a signed webhook with the
-// published demo secret, and shuts down cleanly on SIGTERM. Runs the real entry point in a child
-// process.
+// published demo secret, and shuts down cleanly on SIGTERM, an open event stream included. Runs
+// the real entry point in a child process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createServer, type AddressInfo } from 'node:net'
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { admin } from '../global-setup.js'
 import { signShopify } from '../../src/sandbox/shopify/sign.js'
+import { openEventStream } from '../helpers/event-stream.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { deleteKeys } from '../helpers/hub.js'
 import { SANDBOX_SHOPIFY_SECRET } from '../helpers/shopify-webhooks.js'
@@ -119,10 +120,16 @@ describe('hub start', () => {
       })
       expect(res.status).toBe(200)
       await waitForLine(hub, /relay leader/)
+      // An open stream is a request in flight: shutdown must end it, not wait for it.
+      const stream = await openEventStream(base, '/v1/events/stream', {
+        authorization: `Bearer ${token}`,
+      })
+      expect(stream.status).toBe(200)
 
       hub.child.kill('SIGTERM')
       expect(await hub.exited).toBe(0)
       expect(hub.output()).toMatch(/shutdown complete/)
+      expect(await stream.ended).toBe('closed')
     } finally {
       hub.child.kill('SIGKILL')
     }

@@ -26,28 +26,65 @@ export async function publishNextEvents(
 export const SKU_SUBJECT = 'sku/'
 
 export interface FeedQuery {
+  /** A feed position (digits). */
   readonly after: string
   readonly limit: number
   /** Subscription-style patterns (`order.*`); empty means every type. */
   readonly types: readonly string[]
 }
 
-/** Events with a position greater than `after`, in position order. */
-export async function readFeed(
-  db: Kysely<Database>,
-  q: FeedQuery,
-): Promise<Array<{ position: string; envelope: Record<string, unknown> }>> {
-  let query = db
-    .selectFrom('outbox_event')
-    .select(['position', 'envelope'])
-    .where('position', '>', q.after)
-    .orderBy('position')
-    .limit(q.limit)
-  if (q.types.length > 0) {
-    query = query.where(
-      sql<boolean>`exists (select 1 from unnest(${[...q.types]}::text[]) p where hub_event_type_matches(p, type))`,
-    )
-  }
-  const rows = await query.execute()
-  return rows.map((r) => ({ position: r.position!, envelope: r.envelope }))
+export interface FeedPage {
+  readonly rows: ReadonlyArray<{
+    readonly position: string
+    readonly envelope: Record<string, unknown>
+  }>
+  /**
+   * Where the next page starts: the last row's position when the page is full, else the feed's
+   * head, since every matching event up to it was read (a filtered reader moves past the events
+   * it does not want instead of scanning them again).
+   */
+  readonly next: string
+  /** The last position given out when the page was read. */
+  readonly head: string
+}
+
+/**
+ * Events with a position greater than `after`, in position order, and the feed's head, from one
+ * snapshot: the relay advances feed_head in the transaction that assigns the positions, so every
+ * position up to the head is visible here and none beyond it exists.
+ */
+export async function readFeedPage(db: Kysely<Database>, q: FeedQuery): Promise<FeedPage> {
+  const typeFilter =
+    q.types.length > 0
+      ? sql`and exists (select 1 from unnest(${[...q.types]}::text[]) p where hub_event_type_matches(p, e.type))`
+      : sql``
+  const { rows } = await sql<{
+    head: string
+    position: string | null
+    envelope: Record<string, unknown> | null
+  }>`
+    select h.position as head, e.position, e.envelope
+      from feed_head h
+      left join lateral (
+        select e.position, e.envelope from outbox_event e
+         where e.position > ${q.after} ${typeFilter}
+         order by e.position limit ${q.limit}) e on true
+     where h.id = 1
+     order by e.position`.execute(db)
+  const head = rows[0]?.head ?? '0'
+  const events = rows.flatMap((r) =>
+    r.position === null ? [] : [{ position: r.position, envelope: r.envelope! }],
+  )
+  const full = events.length === q.limit
+  return { rows: events, head, next: full ? events[events.length - 1]!.position : head }
+}
+
+/** The last position the relay gave out (0 before the first). */
+export async function feedHead(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('feed_head')
+    .select('position')
+    .where('id', '=', 1)
+    .executeTakeFirst()
+  return row?.position ?? '0'
 }

@@ -1,56 +1,72 @@
-import { Hono } from 'hono'
-import type { Kysely } from 'kysely'
-import { z } from 'zod'
-import { readFeed } from '../../db/repos/outbox.js'
-import type { Config } from '../../config/index.js'
-import type { Database } from '../../db/schema.js'
-import { wireEvent } from '../../events/index.js'
-import { formatIssues } from '../../issues.js'
-import { patternProblem } from '../../subscriptions/event-filter.js'
-import type { AppEnv } from '../env.js'
+import { createRoute, z } from '@hono/zod-openapi'
+import {
+  FeedPositionText,
+  LastEventId,
+  FeedPageBody,
+  TypePatternsText,
+  eventStream,
+  invalidRequest,
+  jsonResponse,
+  tooManyStreams,
+} from '../feed/schemas.js'
+import type { StreamHub } from '../feed/stream-hub.js'
+import { streamFeed } from '../feed/stream-request.js'
+import { beyondHead, readWirePage, type FeedReader } from '../feed/wire.js'
+import { openApiRoutes } from '../openapi-app.js'
 import { badRequest } from './request-body.js'
 
-const FeedParams = z.object({
-  after: z
-    .string()
-    .regex(/^\d{1,18}$/, 'must be a feed position (a non-negative integer)')
-    .default('0'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  types: z
-    .string()
-    .optional()
-    .transform((s) =>
-      s
-        ? s
-            .split(',')
-            .map((t) => t.trim())
-            .filter(Boolean)
-        : [],
-    )
-    .superRefine((types, ctx) => {
-      for (const t of types) {
-        const problem = patternProblem(t)
-        if (problem) ctx.addIssue({ code: 'custom', message: problem })
-      }
+const After = FeedPositionText.default('0').openapi({
+  description: 'Start after this feed position (0: from the beginning).',
+})
+
+const feedRoute = createRoute({
+  method: 'get',
+  path: '/',
+  summary: 'Read the feed',
+  description:
+    'Events in feed-position order. Resume by passing `next` (or the last position processed) as `after`.',
+  request: {
+    query: z.object({
+      after: After,
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      types: TypePatternsText,
     }),
+  },
+  responses: { 200: jsonResponse('A page of events', FeedPageBody), 400: invalidRequest },
+})
+
+const streamRoute = createRoute({
+  method: 'get',
+  path: '/stream',
+  summary: 'Stream the feed (Server-Sent Events)',
+  description:
+    'The feed as it grows, from `after` or, on a reconnect, from the `Last-Event-ID` header (which wins). At most STREAM_MAX_CONNECTIONS streams per API process.',
+  request: {
+    query: z.object({ after: After, types: TypePatternsText }),
+    headers: z.object({ 'last-event-id': LastEventId }),
+  },
+  responses: { 200: eventStream, 400: invalidRequest, 503: tooManyStreams },
 })
 
 /**
- * `GET /v1/events?after=<position>&types=<patterns>&limit=<n>`: the feed in position order. Resume
- * by passing the last `position` you processed as `after` (also returned as `next`).
+ * `GET /v1/events`: the feed, a page at a time; `GET /v1/events/stream`: the same as Server-Sent
+ * Events. A position past the feed's head is refused: it cannot have come from this feed.
  */
-export function eventRoutes(deps: {
-  readonly db: Kysely<Database>
-  readonly config: Pick<Config, 'http'>
-}) {
-  const app = new Hono<AppEnv>()
-  app.get('/', async (c) => {
-    const parsed = FeedParams.safeParse(c.req.query())
-    if (!parsed.success) throw badRequest(formatIssues(parsed.error, 'query'))
-    const { after, limit, types } = parsed.data
-    const rows = await readFeed(deps.db, { after, limit, types })
-    const events = rows.map((r) => wireEvent(r.envelope, r.position, deps.config.http.publicUrl))
-    return c.json({ events, next: rows.length > 0 ? rows[rows.length - 1]!.position : after })
-  })
-  return app
+export function eventRoutes(deps: FeedReader & { readonly streams: StreamHub }) {
+  return openApiRoutes()
+    .openapi(feedRoute, async (c) => {
+      const { after, limit, types } = c.req.valid('query')
+      const page = await readWirePage(deps, { after, limit, types })
+      const beyond = beyondHead(after, page.head)
+      if (beyond) throw badRequest([`query.after: ${beyond}`])
+      return c.json({ events: page.events, next: page.next }, 200)
+    })
+    .openapi(streamRoute, async (c) => {
+      const { after, types } = c.req.valid('query')
+      const lastEventId = c.req.valid('header')['last-event-id']
+      const from = lastEventId
+        ? { position: lastEventId, field: 'header.last-event-id' }
+        : { position: after, field: 'query.after' }
+      return streamFeed(c, deps, from, types)
+    })
 }

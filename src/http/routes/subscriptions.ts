@@ -14,7 +14,7 @@ import { generateSecret } from '../../delivery/sign.js'
 import { pauseSubscription, resumeSubscription } from '../../pipeline/subscription-pause.js'
 import type { Logger } from '../../logger.js'
 import type { Queues } from '../../queues/index.js'
-import { patternProblem } from '../../subscriptions/event-filter.js'
+import { EventTypePatterns } from '../../subscriptions/event-filter.js'
 import { urlRefusal } from '../../outbound/destination-guard.js'
 import { subscriberPolicy } from '../../delivery/destinations.js'
 import type { Config } from '../../config/index.js'
@@ -25,14 +25,7 @@ import { badRequest, parseJsonRequest } from './request-body.js'
 const CreateSubscription = z
   .object({
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
-    eventTypes: z
-      .array(
-        z.string().superRefine((p, ctx) => {
-          const problem = patternProblem(p)
-          if (problem) ctx.addIssue({ code: 'custom', message: problem })
-        }),
-      )
-      .min(1, 'list at least one event type or pattern, e.g. "order.*"'),
+    eventTypes: EventTypePatterns,
     description: z.string().max(500).optional(),
     contentMode: z.enum(CONTENT_MODES).default('structured'),
   })

@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi'
+import { patternProblem } from '../../subscriptions/event-filter.js'
+
+/** A feed position as a client sends it (a query value or `Last-Event-ID`): digits, bigint-sized. */
+export const FeedPositionText = z
+  .string()
+  .regex(/^\d{1,18}$/, 'must be a feed position (a non-negative integer)')
+
+/** Sent by an EventSource when it reconnects: the `id` of the last event it received. */
+export const LastEventId = FeedPositionText.optional().openapi({
+  description:
+    'The last position received, as an EventSource sends it on reconnecting; wins over `after`.',
+})
+
+/** Comma-separated type filters (`order.*,inventory.changed.v1`); one matching no event type is a typo. */
+export const TypePatternsText = z
+  .string()
+  .optional()
+  .transform((s) =>
+    s
+      ? s
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [],
+  )
+  .superRefine((types, ctx) => {
+    for (const t of types) {
+      const problem = patternProblem(t)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    }
+  })
+  .openapi({
+    type: 'string',
+    description: 'Comma-separated event types or patterns ending in `.*`; absent: every type.',
+    example: 'order.*,inventory.changed.v1',
+  })
+
+/** An event as the feed and the streams carry it; its fields per type are in docs/events.md. */
+export const WireEventSchema = z
+  .looseObject({
+    id: z.string(),
+    type: z.string(),
+    specversion: z.literal('1.0'),
+    source: z.string(),
+    subject: z.string(),
+    time: z.string(),
+    channel: z.string(),
+    account: z.string(),
+    position: z.int().min(1),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('WireEvent')
+export type WireEvent = z.infer<typeof WireEventSchema>
+
+export const FeedPageBody = z
+  .object({
+    events: z.array(WireEventSchema),
+    next: z.string().openapi({
+      description: 'The position to pass as `after` for the following page.',
+      example: '1042',
+    }),
+  })
+  .openapi('FeedPage')
+
+export const ErrorBody = z.object({ error: z.string() })
+export const InvalidRequestBody = z.object({
+  error: z.literal('invalid request'),
+  problems: z.array(z.string()).openapi({ example: ['query.after: must be a feed position'] }),
+})
+
+/** A response with a JSON body. */
+export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+/**
+ * Responses every feed read shares. Each is one status's object, for the route's `responses` to
+ * list by status code: spread-in status keys lose their number type, and the handler's return
+ * type with them.
+ */
+export const invalidRequest = jsonResponse(
+  'A bad parameter, named in `problems` (`query.after`, `header.last-event-id`, …)',
+  InvalidRequestBody,
+)
+
+/** Server-Sent Events: `retry:`, then `id:` (position), `event:` (type), `data:` (the event) per event. */
+export const eventStream = {
+  description:
+    'text/event-stream: `retry: 2000`, then per event `id: <position>`, `event: <type>`, `data: <event JSON>`; `: heartbeat` comments while idle',
+  content: { 'text/event-stream': { schema: z.string() } },
+}
+
+export const tooManyStreams = jsonResponse(
+  'STREAM_MAX_CONNECTIONS streams are open in this process, or it is shutting down; `retry-after` says when to try again',
+  ErrorBody,
+)
