@@ -43,6 +43,7 @@ export class EventsApi {
       }
       backoff.reset()
       for (const event of page.events) {
+        if (signal?.aborted) return // not one event more once aborted, even from this page
         yield event
         after = event.position
       }

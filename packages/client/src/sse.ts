@@ -71,6 +71,7 @@ export async function* hubEventStream(
         parser.feed(chunk.value)
         for (const message of messages.splice(0)) {
           if (lastId !== undefined && message.id !== undefined && !(+message.id > +lastId)) continue
+          if (signal?.aborted) return
           const event = JSON.parse(message.data) as FeedEvent
           lastId = message.id ?? lastId
           yield event
