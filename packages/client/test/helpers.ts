@@ -1,4 +1,4 @@
-import { HubClient } from '@marketplace-hub/client'
+import { HubClient, type FeedEvent } from '@marketplace-hub/client'
 import { TEST_ADMIN_TOKEN, type TestHub } from '../../../test/helpers/hub.js'
 import { orderWebhook } from '../../../test/helpers/load.js'
 import { receiveAndNormalize, relayAll } from '../../../test/helpers/pipeline.js'
@@ -17,3 +17,24 @@ export async function recordOrders(hub: TestHub, first: number, count: number): 
     await receiveAndNormalize(hub, orderWebhook('client', n))
   await relayAll(hub.deps)
 }
+
+/**
+ * The first `count` events of an iteration or stream, after which it is aborted (the loop ends
+ * by itself: the client stops yielding once its signal aborts).
+ */
+export async function take(
+  iterate: (signal: AbortSignal) => AsyncIterable<FeedEvent>,
+  count: number,
+  onEach: (seen: readonly FeedEvent[]) => unknown = () => {},
+): Promise<FeedEvent[]> {
+  const stop = new AbortController()
+  const taken: FeedEvent[] = []
+  for await (const event of iterate(stop.signal)) {
+    taken.push(event)
+    await onEach(taken)
+    if (taken.length === count) stop.abort()
+  }
+  return taken
+}
+
+export const positions = (events: readonly FeedEvent[]) => events.map((e) => e.position)

@@ -2,32 +2,15 @@
 // iterate must return what the hub's pipeline recorded, in position order, and an iteration
 // stopped and started again from the last position it yielded must continue with no gap and no
 // repeat. A refused request must surface the hub's own explanation (HubApiError).
-import { HubApiError, HubClient, type FeedEvent } from '@marketplace-hub/client'
+import { HubApiError, HubClient } from '@marketplace-hub/client'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { startTcpProxy } from '../../../../test/helpers/hub-process.js'
 import { TEST_ADMIN_TOKEN, useTestHub } from '../../../../test/helpers/hub.js'
 import { truncateAll } from '../../../../test/helpers/pipeline.js'
-import { clientOf, recordOrders } from '../helpers.js'
+import { clientOf, positions, recordOrders, take } from '../helpers.js'
 
 const hub = useTestHub({ listen: true })
 beforeEach(() => truncateAll(hub.deps))
-
-/** What a test needs of the events it read: their order and identity. */
-const positions = (events: readonly FeedEvent[]) => events.map((e) => e.position)
-
-/** Collects `count` events of an iteration, then aborts it and waits for it to end. */
-async function take(
-  iterate: (signal: AbortSignal) => AsyncIterable<FeedEvent>,
-  count: number,
-): Promise<FeedEvent[]> {
-  const stop = new AbortController()
-  const taken: FeedEvent[] = []
-  for await (const event of iterate(stop.signal)) {
-    taken.push(event)
-    if (taken.length === count) stop.abort()
-  }
-  return taken
-}
 
 describe('events.list', () => {
   it('pages through the events the pipeline recorded, in position order', async () => {
@@ -80,14 +63,12 @@ describe('events.iterate', () => {
   it('yields the recorded events, then new ones as they are recorded', async () => {
     await recordOrders(hub, 1, 3)
     const client = clientOf(hub)
-    const stop = new AbortController()
-    const seen: FeedEvent[] = []
-    for await (const event of client.events.iterate({ signal: stop.signal, idleMs: 20 })) {
-      seen.push(event)
+    const seen = await take(
+      (signal) => client.events.iterate({ signal, idleMs: 20 }),
+      5,
       // Caught up: the next events are recorded while the loop waits for them.
-      if (seen.length === 3) await recordOrders(hub, 4, 2)
-      if (seen.length === 5) stop.abort()
-    }
+      async (taken) => taken.length === 3 && (await recordOrders(hub, 4, 2)),
+    )
     expect(positions(seen)).toEqual([1, 2, 3, 4, 5])
     expect(new Set(seen.map((e) => e.id)).size).toBe(5)
   })
@@ -109,24 +90,23 @@ describe('events.iterate', () => {
   it('waits out a hub it cannot reach and carries on where it was', async () => {
     await recordOrders(hub, 1, 2)
     const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(hub.url).port) })
+    const client = new HubClient({
+      baseUrl: `http://127.0.0.1:${proxy.port}`,
+      token: TEST_ADMIN_TOKEN,
+    })
     let back: Promise<void> | undefined
     try {
-      const client = new HubClient({
-        baseUrl: `http://127.0.0.1:${proxy.port}`,
-        token: TEST_ADMIN_TOKEN,
-      })
-      const stop = new AbortController()
-      const seen: FeedEvent[] = []
-      for await (const event of client.events.iterate({ signal: stop.signal, idleMs: 20 })) {
-        seen.push(event)
-        if (seen.length === 2) {
+      const seen = await take(
+        (signal) => client.events.iterate({ signal, idleMs: 20 }),
+        4,
+        async (taken) => {
+          if (taken.length !== 2) return
           // The hub goes out of reach (connections refused) while new events are recorded.
           await proxy.stop()
           await recordOrders(hub, 3, 2)
           back = new Promise((resolve) => setTimeout(resolve, 300)).then(() => proxy.start())
-        }
-        if (seen.length === 4) stop.abort()
-      }
+        },
+      )
       expect(positions(seen)).toEqual([1, 2, 3, 4])
     } finally {
       await back
