@@ -20,6 +20,7 @@ const ROOTS = [
   'test',
   'packages/client/src',
   'packages/client/test',
+  'examples',
 ]
 
 async function cruiseWithRules(roots: string[], baseDir?: string): Promise<ICruiseResult> {
