@@ -77,26 +77,18 @@ async function subscription(): Promise<string> {
 }
 
 function handle(req: IncomingMessage, body: string, res: ServerResponse): void {
-  let event
   try {
-    event = verifyDelivery({ secret, headers: req.headers, body })
-  } catch (error) {
-    // A 4xx the hub retries: never 410, which would disable the subscription.
-    if (error instanceof DeliveryVerificationError) {
-      console.error(`refused a delivery (${error.reason}): ${error.message}`)
-      res.writeHead(400).end()
-      return
-    }
-    throw error
-  }
-  try {
+    const event = verifyDelivery({ secret, headers: req.headers, body })
     const outcome = book.apply(event)
     if (outcome !== 'duplicate') book.save() // durable before the answer
     console.log(`${outcome} ${event.type} ${event.subject} at ${event.position}`)
     res.writeHead(204).end()
   } catch (error) {
-    console.error('could not apply or save the event; the hub will deliver it again', error)
-    res.writeHead(500).end()
+    // Either way the hub tries again later: a 4xx (never 410, which would disable the
+    // subscription) for a delivery refused, a 500 for one that could not be applied or saved.
+    const refused = error instanceof DeliveryVerificationError
+    console.error(refused ? `refused a delivery (${error.reason}): ${error.message}` : error)
+    res.writeHead(refused ? 400 : 500).end()
   }
 }
 
