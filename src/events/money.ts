@@ -8,7 +8,7 @@ export const Money = z
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/)
-      .meta({ description: 'ISO 4217 currency code' }),
+      .meta({ description: 'ISO 4217 currency code', examples: ['USD'] }),
   })
   .strict()
   .describe(

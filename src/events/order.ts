@@ -133,7 +133,7 @@ export const OrderSnapshot = z
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/)
-      .describe('ISO 4217 code of every amount in the order.'),
+      .meta({ description: 'ISO 4217 code of every amount in the order.', examples: ['USD'] }),
     totals: OrderTotals,
     lines: z.array(OrderLine),
     customerEmail: z
