@@ -127,6 +127,7 @@ function exampleOf(schema: Schema, name: string): unknown {
       return typeof schema.additionalProperties === 'object'
         ? { '<key>': exampleOf(schema.additionalProperties, 'value') }
         : {}
+    case undefined: // `{}`: any value
     default:
       return `<${name}>`
   }
