@@ -64,13 +64,17 @@ export async function* hubEventStream(
       })
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
       for (;;) {
+        // Timed only while waiting for the hub: a consumer slow to process an event is no sign
+        // of a dead connection.
         clearTimeout(watchdog)
         watchdog = setTimeout(close, idleTimeoutMs)
         const chunk = await reader.read().catch(() => undefined) // a drop: reconnect below
+        clearTimeout(watchdog)
         if (!chunk || chunk.done) break
         parser.feed(chunk.value)
         for (const message of messages.splice(0)) {
-          if (lastId !== undefined && message.id !== undefined && !(+message.id > +lastId)) continue
+          const resent = lastId !== undefined && Number(message.id) <= Number(lastId)
+          if (resent) continue
           if (signal?.aborted) return
           const event = JSON.parse(message.data) as FeedEvent
           lastId = message.id ?? lastId
