@@ -6,30 +6,11 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { format, resolveConfig } from 'prettier'
 import { EVENTS_SCHEMA_PATH } from '../src/events/json-schema.js'
+import type { SchemaNode as Schema } from '../src/events/schema-node.js'
 
 export const EVENTS_REFERENCE_PATH = fileURLToPath(
   new URL('../docs/events-reference.md', import.meta.url),
 )
-
-/** The part of JSON Schema the event schema uses. */
-interface Schema {
-  readonly type?: string | readonly string[]
-  readonly const?: unknown
-  readonly enum?: readonly unknown[]
-  readonly anyOf?: readonly Schema[]
-  readonly properties?: Readonly<Record<string, Schema>>
-  readonly required?: readonly string[]
-  readonly additionalProperties?: boolean | Schema
-  readonly items?: Schema
-  readonly format?: string
-  readonly pattern?: string
-  readonly minimum?: number
-  readonly exclusiveMinimum?: number
-  readonly maximum?: number
-  readonly minLength?: number
-  readonly description?: string
-  readonly examples?: readonly unknown[]
-}
 
 interface Field {
   readonly path: string

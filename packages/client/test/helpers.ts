@@ -1,7 +1,13 @@
 import { HubClient, type FeedEvent } from '@marketplace-hub/client'
+import type { RecordedWebhook } from '../../../test/helpers/fixtures.js'
+import { startTcpProxy } from '../../../test/helpers/hub-process.js'
 import { TEST_ADMIN_TOKEN, type TestHub } from '../../../test/helpers/hub.js'
 import { orderWebhook } from '../../../test/helpers/load.js'
 import { receiveAndNormalize, relayAll } from '../../../test/helpers/pipeline.js'
+import {
+  SANDBOX_SHOPIFY_SECRET,
+  shopifyRequestHeaders,
+} from '../../../test/helpers/shopify-webhooks.js'
 
 /** A client of a listening test hub, with its admin token. */
 export function clientOf(hub: TestHub, token = TEST_ADMIN_TOKEN): HubClient {
@@ -16,6 +22,46 @@ export async function recordOrders(hub: TestHub, first: number, count: number): 
   for (let n = first; n < first + count; n++)
     await receiveAndNormalize(hub, orderWebhook('client', n))
   await relayAll(hub.deps)
+}
+
+/** Posts a signed Shopify webhook to the listening hub over HTTP, as Shopify would. */
+export async function sendShopify(hub: TestHub, fx: RecordedWebhook): Promise<void> {
+  const res = await fetch(`${hub.url}/webhooks/shopify/demo`, {
+    method: 'POST',
+    headers: shopifyRequestHeaders(fx, SANDBOX_SHOPIFY_SECRET),
+    body: fx.body,
+  })
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`)
+}
+
+/**
+ * Runs `use` with a client that reaches the hub through a proxy, and `cut(whileDown)`, which drops
+ * every connection and refuses new ones while `whileDown` runs, then lets the client reach the
+ * hub again a moment later (after it has met the refusal).
+ */
+export async function withCuttableLink(
+  hub: TestHub,
+  use: (
+    client: HubClient,
+    cut: (whileDown: () => Promise<unknown>) => Promise<void>,
+  ) => Promise<void>,
+): Promise<void> {
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(hub.url).port) })
+  const client = new HubClient({
+    baseUrl: `http://127.0.0.1:${proxy.port}`,
+    token: TEST_ADMIN_TOKEN,
+  })
+  let back: Promise<void> | undefined
+  try {
+    await use(client, async (whileDown) => {
+      await proxy.stop()
+      await whileDown()
+      back = new Promise((resolve) => setTimeout(resolve, 300)).then(() => proxy.start())
+    })
+  } finally {
+    await back
+    await proxy.close()
+  }
 }
 
 /**

@@ -2,12 +2,11 @@
 // iterate must return what the hub's pipeline recorded, in position order, and an iteration
 // stopped and started again from the last position it yielded must continue with no gap and no
 // repeat. A refused request must surface the hub's own explanation (HubApiError).
-import { HubApiError, HubClient } from '@marketplace-hub/client'
+import { HubApiError } from '@marketplace-hub/client'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { startTcpProxy } from '../../../../test/helpers/hub-process.js'
-import { TEST_ADMIN_TOKEN, useTestHub } from '../../../../test/helpers/hub.js'
+import { useTestHub } from '../../../../test/helpers/hub.js'
 import { truncateAll } from '../../../../test/helpers/pipeline.js'
-import { clientOf, positions, recordOrders, take } from '../helpers.js'
+import { clientOf, positions, recordOrders, take, withCuttableLink } from '../helpers.js'
 
 const hub = useTestHub({ listen: true })
 beforeEach(() => truncateAll(hub.deps))
@@ -89,29 +88,15 @@ describe('events.iterate', () => {
 
   it('waits out a hub it cannot reach and carries on where it was', async () => {
     await recordOrders(hub, 1, 2)
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(hub.url).port) })
-    const client = new HubClient({
-      baseUrl: `http://127.0.0.1:${proxy.port}`,
-      token: TEST_ADMIN_TOKEN,
-    })
-    let back: Promise<void> | undefined
-    try {
+    await withCuttableLink(hub, async (client, cut) => {
       const seen = await take(
         (signal) => client.events.iterate({ signal, idleMs: 20 }),
         4,
-        async (taken) => {
-          if (taken.length !== 2) return
-          // The hub goes out of reach (connections refused) while new events are recorded.
-          await proxy.stop()
-          await recordOrders(hub, 3, 2)
-          back = new Promise((resolve) => setTimeout(resolve, 300)).then(() => proxy.start())
-        },
+        // Out of reach (connections refused) while new events are recorded.
+        (taken) => taken.length === 2 && cut(() => recordOrders(hub, 3, 2)),
       )
       expect(positions(seen)).toEqual([1, 2, 3, 4])
-    } finally {
-      await back
-      await proxy.close()
-    }
+    })
   })
 
   it('ends with a HubApiError when the hub refuses the request, instead of retrying it', async () => {

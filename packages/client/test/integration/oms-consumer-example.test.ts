@@ -18,11 +18,7 @@ import {
   type HubProcess,
 } from '../../../../test/helpers/hub-process.js'
 import { TEST_ADMIN_TOKEN, useTestHub } from '../../../../test/helpers/hub.js'
-import {
-  SANDBOX_SHOPIFY_SECRET,
-  shopifyRequestHeaders,
-} from '../../../../test/helpers/shopify-webhooks.js'
-import { clientOf } from '../helpers.js'
+import { clientOf, sendShopify } from '../helpers.js'
 
 // Deliveries keep being retried (every 50-400 ms here) for as long as the example is down.
 const hub = useTestHub({ listen: true, workers: true, env: { DELIVERY_MAX_ATTEMPTS: '1000' } })
@@ -52,12 +48,7 @@ async function sendOrder(n: number, version: number): Promise<void> {
       total_tax: `${2 + version}.32`,
     }),
   }
-  const res = await fetch(`${hub.url}/webhooks/shopify/demo`, {
-    method: 'POST',
-    headers: shopifyRequestHeaders(fx, SANDBOX_SHOPIFY_SECRET),
-    body: fx.body,
-  })
-  expect(res.status).toBe(200)
+  await sendShopify(hub, fx)
 }
 
 async function startExample(port: number, stateFile: string): Promise<HubProcess> {
