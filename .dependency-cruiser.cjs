@@ -24,6 +24,7 @@ const COMPOSITION = ['^src/(main|commands|deps)\\.ts$', '^src/cli/']
 const TESTS = [
   '\\.test\\.ts$',
   '^test/',
+  '^packages/[^/]+/test/',
   '^connectors/conformance\\.ts$',
   '^src/sandbox/conformance\\.ts$',
 ]
@@ -383,6 +384,28 @@ module.exports = {
       comment: "The emulator's top-level files register every channel's emulator.",
       from: { path: '^src/sandbox/[^/]+\\.ts$' },
       to: { path: ['^src/sandbox/', CHANNEL_INDEX, CONNECTORS] },
+    },
+
+    // ── The client package and its example ──────────────────────────────────────────────
+    {
+      comment:
+        'The client package (@marketplace-hub/client) is published on its own: its own files and ' +
+        'the two packages its package.json names, never hub code (its event types are generated ' +
+        'from the JSON Schema, not imported from src/events).',
+      from: { path: '^packages/client/src/' },
+      to: { path: ['^packages/client/src/', npm('standardwebhooks', 'eventsource-parser')] },
+    },
+    {
+      comment:
+        'The examples are what an OMS would write: the client package (by its name, which the ' +
+        'tsconfig paths entry maps to its sources) and Node built-ins, nothing of the hub.',
+      from: { path: '^examples/' },
+      to: { path: ['^examples/', '^packages/client/src/index\\.ts$'] },
+    },
+    {
+      comment: 'The examples may use any Node built-in (they run servers and write files).',
+      from: { path: '^examples/' },
+      to: { dependencyTypes: ['core'] },
     },
 
     // ── Composition, tools, tests ────────────────────────────────────────────────────────

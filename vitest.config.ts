@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { testSeed } from './test/seed.js'
 
@@ -16,6 +17,16 @@ const DROPPED_CONNECTION_TESTS = [
   'src/sandbox/faults.test.ts',
 ]
 
+// Tests import the client package by name and get its sources, so they need no build (the
+// tsconfig.json `paths` entry says the same to tsc and tsx).
+const resolve = {
+  alias: {
+    '@marketplace-hub/client': fileURLToPath(
+      new URL('./packages/client/src/index.ts', import.meta.url),
+    ),
+  },
+}
+
 export default defineConfig({
   test: {
     sequence: { shuffle: { files: false, tests: true }, seed },
@@ -26,6 +37,7 @@ export default defineConfig({
     maxWorkers: availableParallelism() * 2,
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           // Files share each worker's modules: loading them again for every file was most of the
@@ -37,6 +49,7 @@ export default defineConfig({
             'test/contract/**/*.test.ts',
             'test/*.test.ts',
             'test/architecture/**/*.test.ts',
+            'packages/*/test/*.test.ts',
           ],
           exclude: DROPPED_CONNECTION_TESTS,
           setupFiles: ['test/setup-msw.ts'],
@@ -50,11 +63,12 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'integration',
           // As the unit files: each file starts its own hub, database and queue prefix.
           isolate: false,
-          include: ['test/integration/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,

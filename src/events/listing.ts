@@ -1,29 +1,38 @@
 import { z } from 'zod'
 import { defineEvent } from './envelope.js'
 
-/**
- * A channel's sellable unit, in the channel's own identifiers. Which fields a channel fills:
- * - Shopify: `unitId` = inventory item id, `locationId` = location id
- * - Amazon: `sellerSku`, `productId` = ASIN, `marketplaceId`, `locationId` = fulfilment channel code
- * - Walmart: `sellerSku`, `productId` = item id, `locationId` = ship node
- * - TikTok Shop: `productId` = product id, `unitId` = SKU id, `sellerSku` when reported,
- *   `locationId` = warehouse id
- * Fields the channel does not report are null; every id is a string, never a JavaScript number.
- */
 export const ListingRef = z
   .object({
-    /** The seller's own SKU code, where the channel reports it. */
-    sellerSku: z.string().min(1).nullable(),
-    /** The channel's product or listing id. */
-    productId: z.string().min(1).nullable(),
-    /** The channel's id of the sellable unit within the product (variant, SKU, inventory item). */
-    unitId: z.string().min(1).nullable(),
-    /** Warehouse, location, ship node or fulfilment channel, where levels are kept per location. */
-    locationId: z.string().min(1).nullable(),
-    /** Amazon marketplace id; null on other channels. */
-    marketplaceId: z.string().min(1).nullable(),
+    sellerSku: z
+      .string()
+      .min(1)
+      .nullable()
+      .describe("The seller's own SKU code, where the channel reports it."),
+    productId: z.string().min(1).nullable().describe("The channel's product or listing id."),
+    unitId: z
+      .string()
+      .min(1)
+      .nullable()
+      .describe(
+        "The channel's id of the sellable unit within the product (variant, SKU, inventory item).",
+      ),
+    locationId: z
+      .string()
+      .min(1)
+      .nullable()
+      .describe(
+        'Warehouse, location, ship node or fulfilment channel, where levels are kept per location.',
+      ),
+    marketplaceId: z
+      .string()
+      .min(1)
+      .nullable()
+      .describe('Amazon marketplace id; null on other channels.'),
   })
   .strict()
+  .describe(
+    "A channel's sellable unit, in the channel's own identifiers. Which fields a channel fills:\n- Shopify: `unitId` = inventory item id, `locationId` = location id\n- Amazon: `sellerSku`, `productId` = ASIN, `marketplaceId`, `locationId` = fulfilment channel code\n- Walmart: `sellerSku`, `productId` = item id, `locationId` = ship node\n- TikTok Shop: `productId` = product id, `unitId` = SKU id, `sellerSku` when reported, `locationId` = warehouse id\nFields the channel does not report are null; every id is a string, never a JavaScript number.",
+  )
 export type ListingRef = z.infer<typeof ListingRef>
 
 /**
@@ -36,41 +45,32 @@ export function listingSubject(listing: ListingRef): string {
   return `listing/${ids.join('/')}`
 }
 
-/**
- * Where a listing stands at the channel, the same for every channel:
- * - `active`: buyable (subject to stock)
- * - `inactive`: the seller or the channel took it off sale
- * - `under_review`: waiting for the channel's review
- * - `rejected`: failed review; `reason` says why where the channel does
- * - `suspended`: frozen by the channel
- * - `deleted`: gone
- * - `unknown`: the channel reported a change without saying what the listing's status is now
- */
-export const ListingStatus = z.enum([
-  'active',
-  'inactive',
-  'under_review',
-  'rejected',
-  'suspended',
-  'deleted',
-  'unknown',
-])
+export const ListingStatus = z
+  .enum(['active', 'inactive', 'under_review', 'rejected', 'suspended', 'deleted', 'unknown'])
+  .describe(
+    "Where a listing stands at the channel, the same for every channel:\n- `active`: buyable (subject to stock)\n- `inactive`: the seller or the channel took it off sale\n- `under_review`: waiting for the channel's review\n- `rejected`: failed review; `reason` says why where the channel does\n- `suspended`: frozen by the channel\n- `deleted`: gone\n- `unknown`: the channel reported a change without saying what the listing's status is now",
+  )
 export type ListingStatus = z.infer<typeof ListingStatus>
 
-/** A channel reported a change to a listing's status or content. */
 export const ListingStatusChanged = defineEvent(
   'listing.status_changed.v1',
   z
     .object({
       listing: ListingRef,
       status: ListingStatus,
-      /** The channel's own status fields, verbatim. */
-      channelStatus: z.record(z.string(), z.string().nullable()),
-      /** The channel's reason (rejection, suspension), when it gives one. */
-      reason: z.string().nullable(),
-      /** Listing properties the channel says changed (its own names); empty when it does not say. */
-      changedFields: z.array(z.string()),
+      channelStatus: z
+        .record(z.string(), z.string().nullable())
+        .describe("The channel's own status fields, verbatim."),
+      reason: z
+        .string()
+        .nullable()
+        .describe("The channel's reason (rejection, suspension), when it gives one."),
+      changedFields: z
+        .array(z.string())
+        .describe(
+          'Listing properties the channel says changed (its own names); empty when it does not say.',
+        ),
     })
     .strict(),
-)
+).describe("A channel reported a change to a listing's status or content.")
 export type ListingStatusChanged = z.infer<typeof ListingStatusChanged>

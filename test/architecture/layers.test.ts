@@ -10,7 +10,18 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config'
 import { afterAll, describe, expect, it } from 'vitest'
 
 /** The same roots as `npm run deps`. */
-const ROOTS = ['src', 'connectors', 'normalizers', 'workers', 'bench', 'scripts', 'test']
+const ROOTS = [
+  'src',
+  'connectors',
+  'normalizers',
+  'workers',
+  'bench',
+  'scripts',
+  'test',
+  'packages/client/src',
+  'packages/client/test',
+  'examples',
+]
 
 async function cruiseWithRules(roots: string[], baseDir?: string): Promise<ICruiseResult> {
   const options = await extractDepcruiseOptions('./.dependency-cruiser.cjs')

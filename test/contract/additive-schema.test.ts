@@ -1,7 +1,8 @@
 // De-risks the additive-only check of the event schema: it refuses each kind of change that
 // breaks a subscriber or an already-published event, names where, and lets additions through.
 import { describe, expect, it } from 'vitest'
-import { additiveProblems, type Schema } from './additive-schema.js'
+import type { SchemaNode as Schema } from '../../src/events/schema-node.js'
+import { additiveProblems } from './additive-schema.js'
 
 /** A schema the tests edit in place. */
 interface Node {

@@ -6,24 +6,10 @@
 // Added event types, optional properties, enum values and alternatives of the same JSON type are
 // fine. Written for the shapes our zod schemas produce (no $ref, oneOf keyed by `type`); the
 // libraries that exist compare one direction only, or JSON patches of the text.
-
-/** The subset of JSON Schema the event schema uses. */
-export interface Schema {
-  readonly type?: string | readonly string[]
-  readonly const?: unknown
-  readonly enum?: readonly unknown[]
-  readonly anyOf?: readonly Schema[]
-  readonly oneOf?: readonly Schema[]
-  readonly properties?: Readonly<Record<string, Schema>>
-  readonly required?: readonly string[]
-  readonly additionalProperties?: boolean | Schema
-  readonly propertyNames?: Schema
-  readonly items?: Schema
-  readonly [keyword: string]: unknown
-}
+import type { SchemaNode } from '../../src/events/schema-node.js'
 
 /** Every way `current` does not only add to `released`, one line each; empty when it only adds. */
-export function additiveProblems(released: Schema, current: Schema): string[] {
+export function additiveProblems(released: SchemaNode, current: SchemaNode): string[] {
   const problems: string[] = []
   const now = new Map((current.oneOf ?? []).map((s) => [eventType(s), s]))
   for (const before of released.oneOf ?? []) {
@@ -35,7 +21,7 @@ export function additiveProblems(released: Schema, current: Schema): string[] {
   return problems
 }
 
-function eventType(event: Schema): string {
+function eventType(event: SchemaNode): string {
   return String(event.properties?.type?.const)
 }
 
@@ -45,7 +31,12 @@ const UPPER = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'] as const
 /** Keywords whose value must stay as it was once set (a new one narrows too). */
 const FIXED = ['pattern', 'format'] as const
 
-function compareNode(before: Schema, after: Schema, path: string, problems: string[]): void {
+function compareNode(
+  before: SchemaNode,
+  after: SchemaNode,
+  path: string,
+  problems: string[],
+): void {
   const [was, is] = [jsonTypes(before), jsonTypes(after)]
   if (was.join() !== is.join()) {
     problems.push(`${path}: type changed from ${was.join('|')} to ${is.join('|')}`)
@@ -67,7 +58,12 @@ function compareNode(before: Schema, after: Schema, path: string, problems: stri
   }
 }
 
-function compareBranch(before: Schema, after: Schema, path: string, problems: string[]): void {
+function compareBranch(
+  before: SchemaNode,
+  after: SchemaNode,
+  path: string,
+  problems: string[],
+): void {
   if (before.const !== undefined && after.const !== before.const)
     problems.push(`${path}: const ${JSON.stringify(before.const)} changed`)
   if (before.const === undefined && after.const !== undefined)
@@ -92,7 +88,12 @@ function compareBranch(before: Schema, after: Schema, path: string, problems: st
   if (before.items && after.items) compareNode(before.items, after.items, `${path}[]`, problems)
 }
 
-function compareObject(before: Schema, after: Schema, path: string, problems: string[]): void {
+function compareObject(
+  before: SchemaNode,
+  after: SchemaNode,
+  path: string,
+  problems: string[],
+): void {
   for (const [name, was] of Object.entries(before.properties ?? {})) {
     const is = after.properties?.[name]
     if (is) compareNode(was, is, `${path}.${name}`, problems)
@@ -112,12 +113,12 @@ function compareObject(before: Schema, after: Schema, path: string, problems: st
     compareNode(before.propertyNames, after.propertyNames, `${path} (names)`, problems)
 }
 
-function branches(schema: Schema): readonly Schema[] {
+function branches(schema: SchemaNode): readonly SchemaNode[] {
   return schema.anyOf ?? [schema]
 }
 
 /** The JSON types a schema allows, sorted; `any` when it does not say. */
-function jsonTypes(schema: Schema): string[] {
+function jsonTypes(schema: SchemaNode): string[] {
   const types = branches(schema).flatMap((b) =>
     b.type === undefined ? ['any'] : typeof b.type === 'string' ? [b.type] : [...b.type],
   )

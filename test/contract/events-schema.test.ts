@@ -6,7 +6,8 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { EVENT_TYPES } from '../../src/events/index.js'
 import { EVENTS_SCHEMA_PATH, renderEventsSchema } from '../../src/events/json-schema.js'
-import { additiveProblems, type Schema } from './additive-schema.js'
+import type { SchemaNode as Schema } from '../../src/events/schema-node.js'
+import { additiveProblems } from './additive-schema.js'
 
 const RELEASED = new URL('../../schema/released/', import.meta.url)
 

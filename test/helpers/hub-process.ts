@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** The real entry point (`src/main.ts`) in a child process, its output captured. */
+/** A TypeScript entry point run in a child process (through tsx), its output captured. */
 export interface HubProcess {
   readonly child: ChildProcess
   readonly stdout: () => string
@@ -20,11 +20,21 @@ export interface HubProcess {
   readonly exited: Promise<number | null>
 }
 
+/** The real entry point (`src/main.ts`), configured by `env` alone (no accounts file, no token). */
 export function spawnHub(args: readonly string[], env: Record<string, string> = {}): HubProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return spawnTsx('src/main.ts', args, { HUB_CONFIG: '', ADMIN_TOKEN: '', ...env })
+}
+
+/** `entry` (a path from the repository root) with `args`, this process's environment plus `env`. */
+export function spawnTsx(
+  entry: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): HubProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: ROOT,
-    // eslint-disable-next-line no-restricted-properties -- the child needs PATH etc.; no HUB_CONFIG
-    env: { ...process.env, HUB_CONFIG: '', ADMIN_TOKEN: '', ...env },
+    // eslint-disable-next-line no-restricted-properties -- the child needs PATH etc.
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

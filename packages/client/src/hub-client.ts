@@ -1,0 +1,26 @@
+import { ConsumersApi } from './consumers-api.js'
+import { EventsApi } from './events-api.js'
+import { HubHttp, type HubClientOptions } from './http.js'
+import { SubscriptionsApi } from './subscriptions-api.js'
+
+/**
+ * The hub's consumer-facing admin API. Every call is authenticated with the admin token; every
+ * answer that is not a 2xx rejects with a HubApiError.
+ *
+ * ```ts
+ * const hub = new HubClient({ baseUrl: 'https://hub.example.com', token })
+ * for await (const event of hub.events.iterate({ types: ['order.*'], after: saved })) apply(event)
+ * ```
+ */
+export class HubClient {
+  readonly events: EventsApi
+  readonly consumers: ConsumersApi
+  readonly subscriptions: SubscriptionsApi
+
+  constructor(options: HubClientOptions) {
+    const http = new HubHttp(options)
+    this.events = new EventsApi(http)
+    this.consumers = new ConsumersApi(http)
+    this.subscriptions = new SubscriptionsApi(http)
+  }
+}
