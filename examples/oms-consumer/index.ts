@@ -64,9 +64,10 @@ async function subscription(): Promise<string> {
     })
     if (found?.status === 'active' || found?.status === 'paused') return saved.secret
   }
-  // contentMode: structured (the default) once the hub supports choosing it; verifyDelivery reads both.
+  // Structured (the default, said here to show the choice); verifyDelivery reads binary too.
   const created = await hub.subscriptions.create({
     url: receiverUrl,
+    contentMode: 'structured',
     eventTypes: EVENT_TYPES,
     description: 'examples/oms-consumer',
   })

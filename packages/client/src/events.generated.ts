@@ -22,6 +22,22 @@ export interface OrderCreatedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -266,6 +282,22 @@ export interface OrderUpdatedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -541,6 +573,22 @@ export interface OrderCancelledV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -816,6 +864,22 @@ export interface OrderFulfilledV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -1091,6 +1155,22 @@ export interface OrderReturnedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -1147,6 +1227,22 @@ export interface OrderFoundByPollingV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -1193,6 +1289,22 @@ export interface InventoryReportedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -1255,6 +1367,22 @@ export interface ListingStatusChangedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
@@ -1328,6 +1456,22 @@ export interface InventoryChangedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: ('shopify' | 'amazon' | 'walmart' | 'tiktok-shop') | 'hub'
   account: string
@@ -1383,6 +1527,22 @@ export interface InventoryDriftDetectedV1 {
   source: string
   subject: string
   time: string
+  /**
+   * Media type of data; always application/json
+   */
+  datacontenttype?: 'application/json'
+  /**
+   * Absolute URL of this event type's JSON Schema
+   */
+  dataschema?: string
+  /**
+   * When the hub recorded the event
+   */
+  recordedat?: string
+  /**
+   * @deprecated
+   * Deprecated alias of recordedat; removed in the next version
+   */
   recordedAt: string
   channel: ('shopify' | 'amazon' | 'walmart' | 'tiktok-shop') | 'hub'
   account: string

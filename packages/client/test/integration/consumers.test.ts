@@ -2,8 +2,6 @@
 // consumer must read from its committed position through its filter, move only when committed
 // (or sought), refuse a commit behind its position, show its lag, keep apart from every other
 // consumer, and stream from where it was committed.
-// Every test here is skipped: it needs H3's /v1/consumers (server side); enabled at merge.
-import type { HubClient } from '@marketplace-hub/client'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { useTestHub } from '../../../../test/helpers/hub.js'
 import { truncateAll } from '../../../../test/helpers/pipeline.js'
@@ -12,16 +10,9 @@ import { clientOf, positions, recordOrders, take } from '../helpers.js'
 const hub = useTestHub({ listen: true })
 beforeEach(() => truncateAll(hub.deps))
 
-/** Deletes every consumer: truncateAll knows no consumer table before H3 lands. */
-async function withoutConsumers(client: HubClient): Promise<void> {
-  for (const consumer of await client.consumers.list()) await client.consumers.delete(consumer.name)
-}
-
 describe('consumers', () => {
-  // needs H3 server side; enabled at merge
-  it.skip('creates, lists, shows and deletes a consumer; a taken name is a 409', async () => {
+  it('creates, lists, shows and deletes a consumer; a taken name is a 409', async () => {
     const client = clientOf(hub)
-    await withoutConsumers(client)
     const created = await client.consumers.create({ name: 'oms', eventTypes: ['order.*'] })
     expect(created).toMatchObject({
       name: 'oms',
@@ -44,10 +35,8 @@ describe('consumers', () => {
     ).rejects.toMatchObject({ status: 400, problems: [expect.stringMatching(/^body\.name: /)] })
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('reads from its committed position and moves only when it commits', async () => {
+  it('reads from its committed position and moves only when it commits', async () => {
     const client = clientOf(hub)
-    await withoutConsumers(client)
     await recordOrders(hub, 1, 5)
     await client.consumers.create({ name: 'reader', eventTypes: ['order.*'] })
     const first = await client.consumers.read('reader', { limit: 2 })
@@ -68,10 +57,8 @@ describe('consumers', () => {
     await expect(client.consumers.commit('reader', 99)).rejects.toMatchObject({ status: 400 })
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('seeks back to read again, and shows its lag in events and seconds', async () => {
+  it('seeks back to read again, and shows its lag in events and seconds', async () => {
     const client = clientOf(hub)
-    await withoutConsumers(client)
     await recordOrders(hub, 1, 3)
     await client.consumers.create({ name: 'lagging', eventTypes: ['order.*'] })
     await client.consumers.commit('lagging', 3)
@@ -84,10 +71,8 @@ describe('consumers', () => {
     expect(positions((await client.consumers.read('lagging')).events)).toEqual([2, 3])
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('keeps two consumers apart: one committing never moves the other', async () => {
+  it('keeps two consumers apart: one committing never moves the other', async () => {
     const client = clientOf(hub)
-    await withoutConsumers(client)
     await recordOrders(hub, 1, 3)
     await client.consumers.create({ name: 'a', eventTypes: ['order.*'] })
     await client.consumers.create({ name: 'b', eventTypes: ['order.*'], startAt: 'end' })
@@ -98,10 +83,8 @@ describe('consumers', () => {
     expect(positions((await client.consumers.read('b')).events)).toEqual([1, 2, 3])
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('streams from its committed position, through its filter', async () => {
+  it('streams from its committed position, through its filter', async () => {
     const client = clientOf(hub)
-    await withoutConsumers(client)
     await recordOrders(hub, 1, 3)
     await client.consumers.create({ name: 'streamer', eventTypes: ['order.created.v1'] })
     await client.consumers.commit('streamer', 1)

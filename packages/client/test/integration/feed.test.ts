@@ -48,8 +48,7 @@ describe('events.list', () => {
     })
   })
 
-  // Needs the feed's new head check (issue 17 contract; H3 server side); enabled at merge.
-  it.skip('rejects `after` beyond the feed head, naming query.after', async () => {
+  it('rejects `after` beyond the feed head, naming query.after', async () => {
     await recordOrders(hub, 1, 2)
     await expect(clientOf(hub).events.list({ after: 9 })).rejects.toMatchObject({
       status: 400,

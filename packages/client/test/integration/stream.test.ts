@@ -2,7 +2,6 @@
 // the real hub's Server-Sent Events endpoint, the stream must yield what the pipeline recorded in
 // position order, keep going as new events are recorded, and come back from a connection cut in
 // the middle (the hub out of reach for a moment) with no gap and no repeat.
-// Every test here is skipped: it needs H3's GET /v1/events/stream (server side); enabled at merge.
 import { beforeEach, describe, expect, it } from 'vitest'
 import { useTestHub } from '../../../../test/helpers/hub.js'
 import { truncateAll } from '../../../../test/helpers/pipeline.js'
@@ -12,8 +11,7 @@ const hub = useTestHub({ listen: true })
 beforeEach(() => truncateAll(hub.deps))
 
 describe('events.stream against the hub', () => {
-  // needs H3 server side; enabled at merge
-  it.skip('yields the recorded events, then new ones as they are recorded', async () => {
+  it('yields the recorded events, then new ones as they are recorded', async () => {
     await recordOrders(hub, 1, 3)
     const client = clientOf(hub)
     const seen = await take(
@@ -26,8 +24,7 @@ describe('events.stream against the hub', () => {
     expect(seen).toEqual((await client.events.list()).events)
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('comes back from a cut connection after the last event it yielded: no gap, no repeat', async () => {
+  it('comes back from a cut connection after the last event it yielded: no gap, no repeat', async () => {
     await recordOrders(hub, 1, 2)
     await withCuttableLink(hub, async (client, cut) => {
       const seen = await take(
@@ -40,8 +37,7 @@ describe('events.stream against the hub', () => {
     })
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('starts after `after` and keeps to its type filter', async () => {
+  it('starts after `after` and keeps to its type filter', async () => {
     await recordOrders(hub, 1, 3)
     const client = clientOf(hub)
     const seen = await take(
@@ -51,8 +47,7 @@ describe('events.stream against the hub', () => {
     expect(positions(seen)).toEqual([2, 3])
   })
 
-  // needs H3 server side; enabled at merge
-  it.skip('ends with a HubApiError naming a malformed or out-of-range `after`', async () => {
+  it('ends with a HubApiError naming a malformed or out-of-range `after`', async () => {
     const client = clientOf(hub)
     await expect(client.events.stream({ after: 'x' }).next()).rejects.toMatchObject({
       name: 'HubApiError',

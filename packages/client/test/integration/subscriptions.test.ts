@@ -77,8 +77,7 @@ describe('subscriptions', () => {
     })
   })
 
-  // Needs contentMode on subscriptions (H2 server side); enabled at merge.
-  it.skip('creates a binary-mode subscription and shows its content mode', async () => {
+  it('creates a binary-mode subscription and shows its content mode', async () => {
     const client = clientOf(hub)
     const binary = await client.subscriptions.create({
       url,
