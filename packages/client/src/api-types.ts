@@ -12,7 +12,7 @@ export type Position = number | string
 /** `GET /v1/events` and `GET /v1/consumers/:name/events`. */
 export interface FeedPage {
   readonly events: FeedEvent[]
-  /** The position to read after next time (the last event's, or `after` when the page is empty). */
+  /** The position to read after next time: the last event's when the page is full, else the feed's head. */
   readonly next: string
 }
 
