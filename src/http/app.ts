@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
@@ -8,6 +9,7 @@ import { adminWriteGuard } from './middleware/admin-write-guard.js'
 import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
 import { storableInput } from './middleware/storable-input.js'
+import { httpExceptionResponse, openApiRoutes } from './openapi-app.js'
 import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
@@ -40,8 +42,9 @@ export type AppDeps = Pick<
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  // An OpenAPIHono, so that the routes mounted below bring their OpenAPI definitions with them.
+  const app = openApiRoutes()
   app.use('*', requestId(deps.log))
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
@@ -106,7 +109,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return err.getResponse()
+    if (err instanceof HTTPException) return httpExceptionResponse(err)
     c.get('log').error({ err }, 'unhandled error')
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500)
   })
