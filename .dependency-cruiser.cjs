@@ -313,7 +313,8 @@ module.exports = {
     {
       comment:
         'HTTP routes turn requests into pipeline, admin and repository calls; Bull Board needs ' +
-        'the BullMQ queues, the health check the Redis client.',
+        'the BullMQ queues, the health check the Redis client. @hono/zod-openapi declares the ' +
+        "routes and builds /openapi.json; the docs page reads swagger-ui-dist's files from disk.",
       from: { path: '^src/http/' },
       to: {
         path: [
@@ -323,8 +324,17 @@ module.exports = {
           LEAVES,
           OUTBOUND,
           CONNECTORS,
-          npm('hono', '@hono/node-server', '@bull-board/[^/]+', 'bullmq', 'ioredis', 'kysely'),
-          core('http', 'net'),
+          npm(
+            'hono',
+            '@hono/node-server',
+            '@hono/zod-openapi',
+            '@bull-board/[^/]+',
+            'bullmq',
+            'ioredis',
+            'kysely',
+            'swagger-ui-dist',
+          ),
+          core('http', 'net', 'fs/promises', 'path'),
         ],
       },
     },

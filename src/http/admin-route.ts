@@ -15,7 +15,7 @@ const READ_ANSWERS = {
   429: {
     ...json(
       'Too many failed authentications from this address (`AUTH_FAILURE_*`); its credentials are not checked until its window ends.',
-      z.object({ error: z.string(), retryAfterSeconds: z.number().int() }),
+      z.object({ error: z.string(), retryAfterSeconds: z.number().int() }).openapi('RateLimited'),
     ),
     headers: RETRY_AFTER,
   },
@@ -31,7 +31,9 @@ const WRITE_ANSWERS = {
   413: json('The body is larger than ADMIN_MAX_BODY_BYTES.', ErrorMessage),
   415: json(
     'A body that is not `application/json`.',
-    z.object({ error: z.string(), expected: z.literal('application/json') }),
+    z
+      .object({ error: z.string(), expected: z.literal('application/json') })
+      .openapi('UnsupportedMediaType'),
   ),
 }
 

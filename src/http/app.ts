@@ -10,10 +10,12 @@ import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
 import { storableInput } from './middleware/storable-input.js'
 import { httpExceptionResponse, openApiRoutes } from './openapi-app.js'
+import { describeApi, openApiDocument } from './openapi-document.js'
 import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
+import { apiDocRoutes } from './routes/api-docs.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
 import { eventRoutes } from './routes/events.js'
@@ -45,10 +47,16 @@ export type AppDeps = Pick<
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // An OpenAPIHono, so that the routes mounted below bring their OpenAPI definitions with them.
   const app = openApiRoutes()
+  describeApi(app.openAPIRegistry)
   app.use('*', requestId(deps.log))
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
   app.route('/', metricsRoutes(deps.metrics, deps.log))
+  // Public, so mounted before the /v1 middleware; the document is built on its first request.
+  app.route(
+    '/',
+    apiDocRoutes(() => openApiDocument(app)),
+  )
   const tokenFailures = redisFailureLimit(deps.redis.producer, {
     keyPrefix: `${deps.config.queues.prefix}:auth-failures:webhook-token`,
     ...deps.config.authFailures,

@@ -1,8 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { Account } from '../../config/index.js'
-import { ChannelId } from '../../events/index.js'
+import type { ChannelId } from '../../events/index.js'
 import { readStockMode, type AccountStockMode } from '../../inventory/onboarding.js'
 import { adoptAccount, type AdoptDeps } from '../../pipeline/adopt-account.js'
 import { switchStockLive, type GoLiveDeps } from '../../pipeline/account-go-live.js'
@@ -13,7 +11,7 @@ import { ChannelAccount, ErrorMessage, Timestamp, json } from '../api-schemas.js
 import type { AppEnv } from '../env.js'
 import { actorOf } from '../middleware/audit.js'
 import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
-import { badRequest } from './request-body.js'
+import { knownChannel, notFound } from './request-body.js'
 
 const PutLive = z.object({ live: z.boolean() }).strict()
 
@@ -156,7 +154,7 @@ export function adminAccountRoutes(deps: AdoptDeps & GoLiveDeps & DryRunDeps) {
   const app = openApiRoutes<AppEnv & { Variables: { target: Target } }>()
   // Before the routes' validators: the path is checked before the body is read.
   app.use('/:channel/:account/*', async (c, next) => {
-    c.set('target', target(c, deps))
+    c.set('target', target(c.req.param(), deps))
     await next()
   })
   app.openapi(mode, async (c) => {
@@ -206,18 +204,15 @@ export function adminAccountRoutes(deps: AdoptDeps & GoLiveDeps & DryRunDeps) {
 }
 
 /** The account the path names; a 400 for a channel the hub does not know, 404 for an account. */
-function target(c: Context, deps: Pick<AdoptDeps, 'accounts'>): Target {
-  const channel = ChannelId.safeParse(c.req.param('channel'))
-  if (!channel.success)
-    throw badRequest([`channel: "${c.req.param('channel')}" is not a channel the hub knows`])
-  const accountId = c.req.param('account')!
-  const found = findStockAccount(deps.accounts, channel.data, accountId)
+function target(
+  path: { readonly channel: string; readonly account: string },
+  deps: Pick<AdoptDeps, 'accounts'>,
+): Target {
+  const channel = knownChannel(path.channel)
+  const accountId = path.account
+  const found = findStockAccount(deps.accounts, channel, accountId)
   if (!found.ok) throw notFound(found.problem)
-  return { channel: channel.data, accountId, account: found.found.account }
-}
-
-function notFound(problem: string): HTTPException {
-  return new HTTPException(404, { res: Response.json({ error: problem }, { status: 404 }) })
+  return { channel, accountId, account: found.found.account }
 }
 
 function modeView(mode: AccountStockMode): StockMode {

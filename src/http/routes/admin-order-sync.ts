@@ -1,13 +1,11 @@
 import { z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
 import type { Redis } from 'ioredis'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../../clock.js'
 import type { AccountDirectory } from '../../config/account-directory.js'
 import type { Config } from '../../config/index.js'
 import type { Database } from '../../db/schema.js'
-import { ChannelId } from '../../events/index.js'
+import type { ChannelId } from '../../events/index.js'
 import { requestBackfill } from '../../pipeline/order-sync-backfill.js'
 import { orderListingOf } from '../../pipeline/order-sync.js'
 import { readApiBudgetUse } from '../../metrics/api-budget.js'
@@ -19,7 +17,7 @@ import { ChannelAccount, ErrorMessage, Timestamp, json } from '../api-schemas.js
 import type { AppEnv } from '../env.js'
 import { actorOf } from '../middleware/audit.js'
 import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
-import { badRequest } from './request-body.js'
+import { badRequest, knownChannel, notFound } from './request-body.js'
 
 const Backfill = z
   .object({
@@ -180,7 +178,7 @@ export function adminOrderSyncRoutes(deps: OrderSyncRouteDeps) {
   }
   // Before the routes' validators: the path is checked before the body is read.
   app.use('/:channel/:account/*', async (c, next) => {
-    c.set('target', target(c, deps))
+    c.set('target', target(c.req.param(), deps))
     await next()
   })
   app.openapi(all, async (c) => jsonAnswers(all)(c, { accounts: await completeness() }, 200))
@@ -219,17 +217,14 @@ export function adminOrderSyncRoutes(deps: OrderSyncRouteDeps) {
 }
 
 /** The account the path names, one whose orders the hub can list. */
-function target(c: Context, deps: Pick<OrderSyncRouteDeps, 'accounts'>): Target {
-  const channel = ChannelId.safeParse(c.req.param('channel'))
-  if (!channel.success)
-    throw badRequest([`channel: "${c.req.param('channel')}" is not a channel the hub knows`])
-  const accountId = c.req.param('account')!
-  const listing = orderListingOf(deps.accounts, channel.data, accountId)
+function target(
+  path: { readonly channel: string; readonly account: string },
+  deps: Pick<OrderSyncRouteDeps, 'accounts'>,
+): Target {
+  const channel = knownChannel(path.channel)
+  const accountId = path.account
+  const listing = orderListingOf(deps.accounts, channel, accountId)
   if (!listing.ok)
     throw listing.unknownAccount ? notFound(listing.reason) : badRequest([listing.reason])
-  return { channel: channel.data, accountId }
-}
-
-function notFound(problem: string): HTTPException {
-  return new HTTPException(404, { res: Response.json({ error: problem }, { status: 404 }) })
+  return { channel, accountId }
 }

@@ -60,10 +60,15 @@ export function listingRoutes(deps: InventoryCommandDeps) {
   return app
 }
 
-/** An empty body means "every listing", so a bare `POST` works even with a JSON content type. */
+/**
+ * An empty body means "every listing", as `{}` does, so a bare `POST` works with a JSON content
+ * type too. The JSON validator parses the request's cached text (hono's `c.req.json()`); the
+ * audit log has already read the body as sent.
+ */
 const emptyBodyIsEverything = createMiddleware<AppEnv>(async (c, next) => {
-  // The JSON validator reads this cache rather than parsing the (empty) text.
-  if ((await c.req.text()).trim() === '') c.req.bodyCache.json = Promise.resolve({})
+  // hono keeps each read's promise in `bodyCache`; its type names the values.
+  if ((await c.req.text()).trim() === '')
+    c.req.bodyCache.text = Promise.resolve('{}') as unknown as string
   await next()
 })
 
