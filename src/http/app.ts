@@ -47,6 +47,7 @@ export type AppDeps = Pick<
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // An OpenAPIHono, so that the routes mounted below bring their OpenAPI definitions with them.
   const app = openApiRoutes()
+  // What the document holds beside the routes: security schemes, the events POSTed to subscribers.
   describeApi(app.openAPIRegistry)
   app.use('*', requestId(deps.log))
 

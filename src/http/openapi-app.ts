@@ -29,9 +29,9 @@ export function openApiRoutes<E extends AppEnv = AppEnv>(): OpenAPIHono<E> {
 }
 
 /**
- * The validators' hook: a 400 naming every bad field. A JSON body is also searched for text
- * PostgreSQL cannot store, whatever its schema says (a NUL in a field the schema does not name
- * would otherwise pass a `.strict()` check only to fail there), and that problem comes first.
+ * The validators' hook: a 400 naming every bad field. Every string of a JSON body, whatever its
+ * schema says, is also checked for text PostgreSQL cannot store (U+0000 is valid JSON, but `text`
+ * and `jsonb` refuse it: src/storable.ts), and that problem comes first.
  */
 function refuseInvalid(
   result: { target: string } & (

@@ -13,6 +13,8 @@ import { useTestHub } from '../helpers/hub.js'
 const hub = useTestHub()
 
 interface Operation {
+  readonly operationId?: string
+  readonly tags?: readonly string[]
   readonly security?: readonly Record<string, unknown>[]
   readonly parameters?: readonly { readonly name: string; readonly in: string }[]
   readonly requestBody?: { readonly content: Record<string, unknown> }
@@ -20,6 +22,7 @@ interface Operation {
 }
 interface Document {
   readonly openapi: string
+  readonly tags: readonly { readonly name: string }[]
   readonly info: { readonly title: string; readonly version: string }
   readonly components: { readonly securitySchemes: Record<string, { readonly scheme: string }> }
   readonly paths: Record<string, Record<string, Operation>>
@@ -74,6 +77,18 @@ describe('GET /openapi.json', () => {
       type: 'http',
       scheme: 'bearer',
     })
+  })
+
+  it('names each operation once, and tags it with a declared tag', async () => {
+    const doc = await served()
+    const operations = Object.values(doc.paths).flatMap((o) => Object.values(o))
+    const ids = operations.map((o) => o.operationId)
+    expect(ids.every((id) => typeof id === 'string')).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    const declared = doc.tags.map((t) => t.name)
+    const webhooks = Object.values(doc.webhooks).flatMap((o) => Object.values(o))
+    for (const operation of [...operations, ...webhooks])
+      expect(declared).toEqual(expect.arrayContaining([...(operation.tags ?? [])]))
   })
 
   it('names the admin token on exactly the routes that refuse a request without it', async () => {

@@ -43,6 +43,7 @@ const unknownAccount = json(
 
 const mode = adminRoute({
   method: 'get',
+  operationId: 'getStockMode',
   path: '/{channel}/{account}/stock',
   tags,
   summary: "An account's stock mode: onboarding or live",
@@ -54,6 +55,7 @@ const mode = adminRoute({
 })
 const dryRun = adminRoute({
   method: 'get',
+  operationId: 'getStockDryRun',
   path: '/{channel}/{account}/stock/dry-run',
   tags,
   summary: "Each listing's first push, before it is sent",
@@ -92,6 +94,7 @@ const dryRun = adminRoute({
 })
 const adopt = adminRoute({
   method: 'post',
+  operationId: 'adoptStock',
   path: '/{channel}/{account}/stock/adopt',
   tags,
   summary: "Read the channel's quantities as starting figures",
@@ -114,6 +117,7 @@ const adopt = adminRoute({
 })
 const live = adminRoute({
   method: 'put',
+  operationId: 'setStockLive',
   path: '/{channel}/{account}/stock/live',
   tags,
   summary: 'Switch an account live, or back to onboarding',

@@ -88,6 +88,7 @@ const noSuchMessage = json('No such inbox message.', ErrorMessage)
 
 const search = adminRoute({
   method: 'get',
+  operationId: 'searchInbox',
   path: '/',
   tags,
   summary: 'Search stored webhooks, newest first',
@@ -103,6 +104,7 @@ const search = adminRoute({
 })
 const show = adminRoute({
   method: 'get',
+  operationId: 'getInboxMessage',
   path: '/{id}',
   tags,
   summary: 'One stored webhook',
@@ -112,6 +114,7 @@ const show = adminRoute({
 })
 const replay = adminRoute({
   method: 'post',
+  operationId: 'replayInboxMessage',
   path: '/{id}/replay',
   tags,
   summary: 'Replay one stored webhook now',

@@ -93,6 +93,7 @@ const unknownAccount = json('No such account.', ErrorMessage)
 
 const all = adminRoute({
   method: 'get',
+  operationId: 'listOrderCompleteness',
   path: '/',
   tags,
   summary: "Every account's order completeness and freshness",
@@ -105,6 +106,7 @@ const all = adminRoute({
 })
 const one = adminRoute({
   method: 'get',
+  operationId: 'getOrderCompleteness',
   path: '/{channel}/{account}',
   tags,
   summary: "One account's order completeness and freshness",
@@ -113,6 +115,7 @@ const one = adminRoute({
 })
 const sync = adminRoute({
   method: 'post',
+  operationId: 'syncOrders',
   path: '/{channel}/{account}/sync',
   tags,
   summary: "Queue the account's order sync now",
@@ -124,6 +127,7 @@ const sync = adminRoute({
 })
 const backfill = adminRoute({
   method: 'post',
+  operationId: 'backfillOrders',
   path: '/{channel}/{account}/backfill',
   tags,
   summary: 'Read the orders changed since a date, in the background',

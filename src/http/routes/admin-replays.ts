@@ -82,6 +82,7 @@ const noSuchRun = json('No such replay run.', ErrorMessage)
 
 const start = adminRoute({
   method: 'post',
+  operationId: 'startReplay',
   path: '/',
   tags,
   summary: 'Preview or start a bulk replay',
@@ -105,6 +106,7 @@ const start = adminRoute({
 })
 const show = adminRoute({
   method: 'get',
+  operationId: 'getReplay',
   path: '/{id}',
   tags,
   summary: "A replay run's progress",
@@ -113,6 +115,7 @@ const show = adminRoute({
 })
 const cancel = adminRoute({
   method: 'post',
+  operationId: 'cancelReplay',
   path: '/{id}/cancel',
   tags,
   summary: 'Cancel a replay run',

@@ -82,6 +82,7 @@ const tags = ['Documentation']
 
 const documentRoute = createRoute({
   method: 'get',
+  operationId: 'getOpenApiDocument',
   path: '/openapi.json',
   tags,
   summary: 'This document',
@@ -95,6 +96,7 @@ const documentRoute = createRoute({
 })
 const pageRoute = createRoute({
   method: 'get',
+  operationId: 'getDocsPage',
   path: '/docs',
   tags,
   summary: 'The docs page',

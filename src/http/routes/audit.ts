@@ -36,6 +36,7 @@ const AuditEntry = z
 
 const route = adminRoute({
   method: 'get',
+  operationId: 'listAuditEntries',
   path: '/',
   tags: ['Admin'],
   summary: 'The audit log, newest first',

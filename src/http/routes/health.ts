@@ -17,6 +17,7 @@ const tags = ['Operations']
 
 const healthz = createRoute({
   method: 'get',
+  operationId: 'getHealth',
   path: '/healthz',
   tags,
   summary: 'The process answers',
@@ -48,6 +49,7 @@ const Readiness = z
 
 const readyz = createRoute({
   method: 'get',
+  operationId: 'getReadiness',
   path: '/readyz',
   tags,
   summary: 'PostgreSQL and Redis are reachable',

@@ -163,6 +163,7 @@ const outOfRangeAnswer = json(
 
 const putLevel = adminRoute({
   method: 'put',
+  operationId: 'setInventoryLevel',
   path: '/{sku}',
   tags,
   summary: "Set a SKU's on-hand at a location",
@@ -185,6 +186,7 @@ const putLevel = adminRoute({
 })
 const putLevels = adminRoute({
   method: 'put',
+  operationId: 'setInventoryLevels',
   path: '/',
   tags,
   summary: "A recount: many SKUs' levels",
@@ -198,6 +200,7 @@ const putLevels = adminRoute({
 })
 const postAdjustment = adminRoute({
   method: 'post',
+  operationId: 'adjustInventory',
   path: '/adjustments',
   tags,
   summary: "Change a SKU's on-hand by a delta, once",
@@ -220,6 +223,7 @@ const postAdjustment = adminRoute({
 })
 const getStock = adminRoute({
   method: 'get',
+  operationId: 'getInventory',
   path: '/{sku}',
   tags,
   summary: "A SKU's stock, per location, and what each channel was sent",

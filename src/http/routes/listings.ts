@@ -23,6 +23,7 @@ const Reconcile = z
 
 const putRoute = adminRoute({
   method: 'put',
+  operationId: 'putListings',
   path: '/',
   tags: ['Listings'],
   summary: 'Create or update listings',
@@ -33,6 +34,7 @@ const putRoute = adminRoute({
 })
 const listRoute = adminRoute({
   method: 'get',
+  operationId: 'listListings',
   path: '/',
   tags: ['Listings'],
   summary: 'List listings',
@@ -74,6 +76,7 @@ const emptyBodyIsEverything = createMiddleware<AppEnv>(async (c, next) => {
 
 const reconcileRoute = adminRoute({
   method: 'post',
+  operationId: 'reconcileListings',
   path: '/',
   tags: ['Listings'],
   summary: 'Read listings back from their channels',

@@ -10,6 +10,7 @@ const plainText = (description: string) => ({
 
 const route = createRoute({
   method: 'get',
+  operationId: 'getMetrics',
   path: '/metrics',
   tags: ['Operations'],
   summary: 'Prometheus metrics',

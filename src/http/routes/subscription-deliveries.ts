@@ -49,6 +49,7 @@ const Delivery = z
 
 const route = adminRoute({
   method: 'get',
+  operationId: 'listSubscriptionDeliveries',
   path: '/{id}/deliveries',
   tags: ['Subscriptions'],
   summary: "A subscription's deliveries, newest first",

@@ -61,6 +61,7 @@ const tags = ['Subscriptions']
 
 const create = adminRoute({
   method: 'post',
+  operationId: 'createSubscription',
   path: '/',
   tags,
   summary: 'Create a subscription',
@@ -78,6 +79,7 @@ const create = adminRoute({
 })
 const list = adminRoute({
   method: 'get',
+  operationId: 'listSubscriptions',
   path: '/',
   tags,
   summary: 'List subscriptions, newest first',
@@ -87,6 +89,7 @@ const list = adminRoute({
 })
 const show = adminRoute({
   method: 'get',
+  operationId: 'getSubscription',
   path: '/{id}',
   tags,
   summary: 'Show a subscription',
@@ -95,6 +98,7 @@ const show = adminRoute({
 })
 const remove = adminRoute({
   method: 'delete',
+  operationId: 'deleteSubscription',
   path: '/{id}',
   tags,
   summary: 'Delete a subscription',
@@ -109,6 +113,7 @@ const transition = <E extends z.ZodRawShape>(
 ) =>
   adminRoute({
     method: 'post',
+    operationId: `${verb}Subscription`,
     path: `/{id}/${verb}`,
     tags,
     summary: `${verb === 'pause' ? 'Pause' : 'Resume'} a subscription`,

@@ -23,6 +23,7 @@ const tags = ['Webhook intake']
  */
 const ingest = createRoute({
   method: 'post',
+  operationId: 'receiveWebhook',
   path: '/{channel}/{account}',
   tags,
   summary: "Receive a marketplace's webhook",
@@ -63,6 +64,7 @@ const OAuthError = z.object({ error: z.string(), error_description: z.string().o
 
 const token = createRoute({
   method: 'post',
+  operationId: 'issueWebhookToken',
   path: '/{channel}/{account}/oauth/token',
   tags,
   summary: 'OAuth 2.0 client credentials grant for webhook tokens (Walmart)',
