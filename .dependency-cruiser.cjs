@@ -314,7 +314,8 @@ module.exports = {
     {
       comment:
         'HTTP routes turn requests into pipeline, admin and repository calls; Bull Board needs ' +
-        'the BullMQ queues, the health check the Redis client.',
+        'the BullMQ queues, the health check the Redis client. @hono/zod-openapi declares the ' +
+        "routes and builds /openapi.json; the docs page reads swagger-ui-dist's files from disk.",
       from: { path: '^src/http/' },
       to: {
         path: [
@@ -332,8 +333,9 @@ module.exports = {
             'bullmq',
             'ioredis',
             'kysely',
+            'swagger-ui-dist',
           ),
-          core('http', 'net'),
+          core('http', 'net', 'fs/promises', 'path'),
         ],
       },
     },

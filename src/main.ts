@@ -4,7 +4,7 @@
 // so those answers do not wait for every module of the hub to load.
 import { parseCommandLine, USAGE } from './cli/args.js'
 import { readImportFile } from './cli/import-file.js'
-import { packageVersion } from './cli/version.js'
+import { packageVersion } from './config/package-version.js'
 
 /** Exit code of a command line the hub does not understand (as most Unix tools use 2). */
 const USAGE_ERROR = 2

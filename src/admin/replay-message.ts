@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { listInboxEvents } from '../db/repos/inbox-search.js'
-import type { Database, InboxStatus } from '../db/schema.js'
+import type { Database, InboxOutcome, InboxStatus } from '../db/schema.js'
 import { errorMessage } from '../errors.js'
 import { normalizeInboxItem, type NormalizeDeps } from '../pipeline/normalize-inbox-item.js'
 import type { StepResult } from '../pipeline/step-result.js'
@@ -19,7 +19,7 @@ export interface ReplayedMessage<R extends string = ReplayResult> {
   readonly statusAfter: InboxStatus
   readonly result: R
   readonly reason: string | null
-  readonly outcome: unknown
+  readonly outcome: InboxOutcome | null
   /** Events this replay appended; empty when everything it produced was already in the outbox. */
   readonly newEvents: readonly {
     readonly id: string

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import type { Deps } from '../deps.js'
@@ -8,10 +9,13 @@ import { adminWriteGuard } from './middleware/admin-write-guard.js'
 import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
 import { storableInput } from './middleware/storable-input.js'
+import { httpExceptionResponse, openApiRoutes } from './openapi-app.js'
+import { describeApi, openApiDocument } from './openapi-document.js'
 import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
+import { apiDocRoutes } from './routes/api-docs.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
 import { eventSchemaRoutes } from './routes/event-schemas.js'
@@ -43,12 +47,20 @@ export type AppDeps = Pick<
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */
-export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  // An OpenAPIHono, so that the routes mounted below bring their OpenAPI definitions with them.
+  const app = openApiRoutes()
+  // What the document holds beside the routes: security schemes, the events POSTed to subscribers.
+  describeApi(app.openAPIRegistry)
   app.use('*', requestId(deps.log))
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))
   app.route('/', metricsRoutes(deps.metrics, deps.log))
+  // Public, so mounted before the /v1 middleware; the document is built on its first request.
+  app.route(
+    '/',
+    apiDocRoutes(() => openApiDocument(app)),
+  )
   const tokenFailures = redisFailureLimit(deps.redis.producer, {
     keyPrefix: `${deps.config.queues.prefix}:auth-failures:webhook-token`,
     ...deps.config.authFailures,
@@ -113,7 +125,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return err.getResponse()
+    if (err instanceof HTTPException) return httpExceptionResponse(err)
     c.get('log').error({ err }, 'unhandled error')
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500)
   })

@@ -1,6 +1,6 @@
 import { randomBytes, type X509Certificate } from 'node:crypto'
 import { once } from 'node:events'
-import type { Hono } from 'hono'
+import type { OpenAPIHono } from '@hono/zod-openapi'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, inject } from 'vitest'
 import type { HttpTransport } from '../../src/outbound/transport.js'
@@ -45,7 +45,8 @@ export interface TestHubOptions {
 export interface TestHub {
   readonly config: Config
   readonly deps: Deps
-  readonly app: Hono<AppEnv>
+  /** The app, with the OpenAPI description of its routes (`openAPIRegistry`). */
+  readonly app: OpenAPIHono<AppEnv>
   /** `http://127.0.0.1:<port>` when `listen` was set. */
   readonly url: string
   /** Starts workers and the relay leader (again, after stopWorkers). */
@@ -61,7 +62,8 @@ export interface TestHub {
 export function useTestHub(opts: TestHubOptions = {}): TestHub {
   const database = useTestDatabase()
   const prefix = `hubt-${inject('runId')}-${randomBytes(4).toString('hex')}`
-  let state: { config: Config; deps: Deps; app: Hono<AppEnv>; server?: RunningServer } | undefined
+  let state:
+    { config: Config; deps: Deps; app: OpenAPIHono<AppEnv>; server?: RunningServer } | undefined
   let workers: RunningWorkers | undefined
 
   beforeAll(async () => {

@@ -7,8 +7,8 @@ import { badRequest } from '../routes/request-body.js'
 /**
  * Refuses, for every admin route, a path parameter or query value holding U+0000 (`%00`), which
  * PostgreSQL cannot store or even compare with: a 400 naming the field (`path.sku`,
- * `query.account`) instead of a database error. JSON bodies are checked where they are parsed
- * (`parseJsonRequest`); header values never hold it (Node's HTTP parser answers 400 itself, and
+ * `query.account`) instead of a database error. JSON bodies are checked where they are validated
+ * (`openApiRoutes`, src/http/openapi-app.ts); header values never hold it (Node's HTTP parser answers 400 itself, and
  * the Fetch API's `Headers` throws). Numbers and cursors are bounded by the routes' schemas
  * (`PgInteger`, `bigintCursor`).
  */

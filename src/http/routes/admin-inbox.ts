@@ -1,5 +1,4 @@
-import { Hono } from 'hono'
-import { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import {
   INBOX_ID,
   InboxFilter,
@@ -10,10 +9,10 @@ import {
 } from '../../admin/index.js'
 import type { Config } from '../../config/index.js'
 import { searchInbox } from '../../db/repos/inbox-search.js'
-import { formatIssues } from '../../issues.js'
 import type { NormalizeDeps } from '../../pipeline/normalize-inbox-item.js'
-import type { AppEnv } from '../env.js'
-import { badRequest } from './request-body.js'
+import { adminRoute } from '../admin-route.js'
+import { ErrorMessage, Timestamp, json } from '../api-schemas.js'
+import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 
 const Page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -21,6 +20,116 @@ const Page = z.object({
     .string()
     .regex(INBOX_ID, 'must be a message id (the `next` of the previous page)')
     .optional(),
+})
+
+const InboxStatus = InboxFilter.shape.status.unwrap()
+
+/** Why a message was ignored or failed, or how many events it produced. */
+const InboxOutcome = z
+  .union([
+    z.object({ reason: z.string() }),
+    z.object({ issues: z.array(z.string()) }),
+    z.object({ events: z.number().int() }),
+  ])
+  .nullable()
+
+const InboxMessageSummary = z
+  .object({
+    id: z.string(),
+    channel: z.string(),
+    account: z.string(),
+    topic: z.string(),
+    dedupeKey: z.string(),
+    channelTime: Timestamp.nullable(),
+    receivedAt: Timestamp,
+    processedAt: Timestamp.nullable(),
+    status: InboxStatus,
+    outcome: InboxOutcome,
+  })
+  .openapi('InboxMessageSummary')
+
+const InboxMessage = InboxMessageSummary.extend({
+  headers: z
+    .record(z.string(), z.string())
+    .openapi({ description: 'As received, credentials masked.' }),
+  body: z.string().nullable().openapi({ description: 'The raw body as text; null if not UTF-8.' }),
+  bodyBase64: z
+    .string()
+    .optional()
+    .openapi({ description: 'The exact bytes, when the body is not UTF-8.' }),
+  bodyBytes: z.number().int(),
+  events: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      subject: z.string(),
+      position: z.string().nullable(),
+      recordedAt: Timestamp,
+      envelope: z.record(z.string(), z.unknown()),
+    }),
+  ),
+}).openapi('InboxMessage')
+
+/** What a replay of one message did (`replayInboxMessage`); a dry run predicts the same. */
+export const ReplayedMessage = z.object({
+  id: z.string(),
+  statusBefore: InboxStatus,
+  statusAfter: InboxStatus,
+  result: z.enum(['applied', 'failed', 'deferred']),
+  reason: z.string().nullable(),
+  outcome: InboxOutcome,
+  newEvents: z
+    .array(z.object({ id: z.string(), type: z.string(), subject: z.string() }))
+    .openapi({ description: 'Events the replay appended; already-produced ones are not again.' }),
+})
+
+const tags = ['Admin']
+const InboxId = z.object({ id: z.string().openapi({ example: '1042' }) })
+const noSuchMessage = json('No such inbox message.', ErrorMessage)
+
+const search = adminRoute({
+  method: 'get',
+  operationId: 'searchInbox',
+  path: '/',
+  tags,
+  summary: 'Search stored webhooks, newest first',
+  description:
+    'By index: order ids and SKUs come from normalization (messages normalized before migration 1000 are found by them once replayed).',
+  request: { query: InboxFilter.safeExtend(Page.shape) },
+  responses: {
+    200: json(
+      'A page; `next` is the `before` of the following page (null on the last).',
+      z.object({ messages: z.array(InboxMessageSummary), next: z.string().nullable() }),
+    ),
+  },
+})
+const show = adminRoute({
+  method: 'get',
+  operationId: 'getInboxMessage',
+  path: '/{id}',
+  tags,
+  summary: 'One stored webhook',
+  description: 'Its masked headers, raw body and the events it produced.',
+  request: { params: InboxId },
+  responses: { 200: json('The message.', InboxMessage), 404: noSuchMessage },
+})
+const replay = adminRoute({
+  method: 'post',
+  operationId: 'replayInboxMessage',
+  path: '/{id}/replay',
+  tags,
+  summary: 'Replay one stored webhook now',
+  description:
+    'Runs it through the current normalizer, hydrating from the channel API if needed, and applies it. Idempotent: events already produced are not produced again.',
+  request: { params: InboxId },
+  responses: {
+    200: json('Replayed: the status before and after, and the new events.', ReplayedMessage),
+    503: json(
+      "`deferred`: the channel's API could not be reached; nothing changed, try again.",
+      ReplayedMessage,
+    ),
+    404: noSuchMessage,
+  },
 })
 
 /**
@@ -34,34 +143,32 @@ const Page = z.object({
  *   `replayInboxMessage`); answers what happened and which events were new.
  */
 export function adminInboxRoutes(deps: NormalizeDeps & { readonly config: Pick<Config, 'http'> }) {
-  const app = new Hono<AppEnv>()
-  app.get('/', async (c) => {
-    const { limit, before, ...rest } = c.req.query()
-    const page = Page.safeParse({ limit, before })
-    const filter = InboxFilter.safeParse(rest)
-    if (!page.success || !filter.success) {
-      throw badRequest([
-        ...(page.success ? [] : formatIssues(page.error, 'query')),
-        ...(filter.success ? [] : formatIssues(filter.error, 'query')),
-      ])
-    }
-    const rows = await searchInbox(deps.db, toSearchFilter(filter.data), page.data)
-    return c.json({
-      messages: rows.map(messageSummary),
-      next: rows.length === page.data.limit ? rows[rows.length - 1]!.id : null,
-    })
+  const app = openApiRoutes()
+  app.openapi(search, async (c) => {
+    const { limit, before, ...filter } = c.req.valid('query')
+    const rows = await searchInbox(deps.db, toSearchFilter(filter), { limit, before })
+    return jsonAnswers(search)(
+      c,
+      {
+        messages: rows.map(messageSummary),
+        next: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      },
+      200,
+    )
   })
-  app.get('/:id', async (c) => {
-    const id = c.req.param('id')
+  app.openapi(show, async (c) => {
+    const { id } = c.req.valid('param')
+    const answer = jsonAnswers(show)
     const found = INBOX_ID.test(id)
       ? await showInboxMessage(deps.db, id, deps.config.http.publicUrl)
       : undefined
-    return found ? c.json(found) : c.json({ error: 'no such inbox message' }, 404)
+    return found ? answer(c, found, 200) : answer(c, { error: 'no such inbox message' }, 404)
   })
-  app.post('/:id/replay', async (c) => {
-    const id = c.req.param('id')
+  app.openapi(replay, async (c) => {
+    const { id } = c.req.valid('param')
+    const answer = jsonAnswers(replay)
     const replayed = INBOX_ID.test(id) ? await replayInboxMessage(deps, id) : undefined
-    if (!replayed) return c.json({ error: 'no such inbox message' }, 404)
+    if (!replayed) return answer(c, { error: 'no such inbox message' }, 404)
     c.set('auditDetails', {
       inboxId: id,
       statusBefore: replayed.statusBefore,
@@ -70,7 +177,7 @@ export function adminInboxRoutes(deps: NormalizeDeps & { readonly config: Pick<C
       newEvents: replayed.newEvents.length,
     })
     // Deferred: the channel's API could not be reached; nothing changed, the operator retries.
-    return c.json(replayed, replayed.result === 'deferred' ? 503 : 200)
+    return answer(c, replayed, replayed.result === 'deferred' ? 503 : 200)
   })
   return app
 }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { createRoute, z } from '@hono/zod-openapi'
 import type { Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../clock.js'
@@ -6,11 +6,58 @@ import { listAccountAlerts, type AccountAlert } from '../../db/repos/account-ale
 import type { Database } from '../../db/schema.js'
 import { errorMessage } from '../../errors.js'
 import { withTimeout } from '../../timeout.js'
-import type { AppEnv } from '../env.js'
+import { Timestamp, json } from '../api-schemas.js'
+import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 
 const CHECK_TIMEOUT_MS = 2_000
 /** An expiry warning not repeated for this long is over (TikTok repeats it daily). */
 const EXPIRING_SHOWN_FOR_MS = 48 * 3_600_000
+
+const tags = ['Operations']
+
+const healthz = createRoute({
+  method: 'get',
+  operationId: 'getHealth',
+  path: '/healthz',
+  tags,
+  summary: 'The process answers',
+  responses: { 200: json('Up.', z.object({ status: z.literal('ok') })) },
+})
+
+const Readiness = z
+  .object({
+    status: z.enum(['ready', 'not ready']),
+    checks: z.object({
+      postgres: z.string().openapi({ description: '`ok`, or why not.' }),
+      redis: z.string().openapi({ description: '`ok`, or why not.' }),
+    }),
+    accounts: z
+      .array(
+        z.object({
+          channel: z.string(),
+          account: z.string(),
+          alert: z.enum(['needs re-authorization', 'authorization expiring']),
+          since: Timestamp,
+        }),
+      )
+      .openapi({
+        description:
+          'Channel accounts that need re-authorization; they do not make the hub unready.',
+      }),
+  })
+  .openapi('Readiness')
+
+const readyz = createRoute({
+  method: 'get',
+  operationId: 'getReadiness',
+  path: '/readyz',
+  tags,
+  summary: 'PostgreSQL and Redis are reachable',
+  responses: {
+    200: json('Ready.', Readiness),
+    503: json('Not ready; `checks` says why.', Readiness),
+  },
+})
 
 /**
  * `/healthz`: the process answers. `/readyz`: it can reach Postgres and Redis; its detail also
@@ -23,9 +70,9 @@ export function healthRoutes(deps: {
   readonly redis: Redis
   readonly clock: Clock
 }) {
-  const app = new Hono<AppEnv>()
-  app.get('/healthz', (c) => c.json({ status: 'ok' }))
-  app.get('/readyz', async (c) => {
+  const app = openApiRoutes()
+  app.openapi(healthz, (c) => jsonAnswers(healthz)(c, { status: 'ok' }, 200))
+  app.openapi(readyz, async (c) => {
     let alerts: AccountAlert[] = []
     const since = new Date(deps.clock.now().getTime() - EXPIRING_SHOWN_FOR_MS)
     const [postgres, redis] = await Promise.all([
@@ -41,10 +88,14 @@ export function healthRoutes(deps: {
     const accounts = alerts.map((a) => ({
       channel: a.channel,
       account: a.accountId,
-      alert: a.kind === 'revoked' ? 'needs re-authorization' : 'authorization expiring',
+      alert:
+        a.kind === 'revoked'
+          ? ('needs re-authorization' as const)
+          : ('authorization expiring' as const),
       since: a.occurredAt.toISOString(),
     }))
-    return c.json(
+    return jsonAnswers(readyz)(
+      c,
       { status: ready ? 'ready' : 'not ready', checks: { postgres, redis }, accounts },
       ready ? 200 : 503,
     )

@@ -1,6 +1,5 @@
-import { Hono } from 'hono'
+import { z } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
-import { z } from 'zod'
 import { readItem } from '../../db/repos/inventory.js'
 import { listListings } from '../../db/repos/listings.js'
 import type { LocationDirectory } from '../../config/locations.js'
@@ -12,8 +11,10 @@ import {
 } from '../../pipeline/inventory-commands.js'
 import { allocationView, allocationWindow } from '../../pipeline/plan-push.js'
 import { isUnstorableValueError, PG_INTEGER, PgInteger } from '../../storable.js'
-import type { AppEnv } from '../env.js'
-import { badRequest, parseJsonRequest } from './request-body.js'
+import { adminRoute } from '../admin-route.js'
+import { ErrorMessage, Timestamp, json } from '../api-schemas.js'
+import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
+import { badRequest } from './request-body.js'
 
 /** As `PUT /v1/listings`: a whole warehouse's recount in a few requests, a body of a few MB. */
 const MAX_LEVELS_PER_REQUEST = 10_000
@@ -54,6 +55,185 @@ const PostAdjustment = z
   })
   .strict()
 
+const RecountAnswer = z.object({
+  error: z.string().optional(),
+  levels: z.number().int(),
+  applied: z.number().int(),
+  unchanged: z.number().int(),
+  refused: z.array(z.object({ index: z.number().int(), sku: z.string(), error: z.string() })),
+})
+
+const ItemView = z
+  .object({
+    sku: z.string(),
+    onHand: z.number().int(),
+    onHandAsOf: Timestamp.nullable(),
+    reserved: z.number().int(),
+    safetyStock: z.number().int(),
+    ats: z.number().int().openapi({ description: 'Available to sell.' }),
+    atsChangedAt: Timestamp,
+  })
+  .openapi('InventoryItem')
+type ItemView = z.output<typeof ItemView>
+
+/** What the hub last did and learned about a listing's quantity. */
+export const ListingView = z
+  .object({
+    id: z.string(),
+    sku: z.string(),
+    channel: z.string(),
+    account: z.string(),
+    unit: z.record(z.string(), z.unknown()),
+    channelSku: z.string().nullable(),
+    policy: z.record(z.string(), z.unknown()),
+    inventorySource: z.boolean(),
+    locations: z
+      .array(z.string())
+      .nullable()
+      .openapi({ description: "The hub locations it draws from; null: all of its SKU's." }),
+    channelHeld: z.boolean().openapi({
+      description:
+        'The channel holds its stock (Amazon FBA): shown, never pushed nor counted in on-hand.',
+    }),
+    lastPush: z.object({
+      quantity: z.number().int().nullable(),
+      at: Timestamp.nullable(),
+      attemptAt: Timestamp.nullable(),
+      status: z.enum(['applied', 'queued', 'failed', 'held', 'not-live']).nullable(),
+      error: z.string().nullable(),
+    }),
+    lastReport: z.object({
+      quantity: z.number().int().nullable(),
+      at: Timestamp.nullable(),
+      echo: z.boolean().nullable(),
+    }),
+    lastCheck: z.object({
+      quantity: z.number().int().nullable(),
+      at: Timestamp.nullable(),
+      drift: z.number().int().nullable(),
+    }),
+  })
+  .openapi('Listing')
+type ListingView = z.output<typeof ListingView>
+
+const SkuStock = ItemView.extend({
+  onHandKnown: z.boolean(),
+  locations: z.array(
+    z.object({
+      location: z.string(),
+      onHand: z.number().int(),
+      onHandAsOf: Timestamp.nullable(),
+      reserved: z.number().int(),
+    }),
+  ),
+  channelHeld: z.object({
+    reported: z.number().int(),
+    listings: z.array(
+      z.object({
+        id: z.string(),
+        channel: z.string(),
+        account: z.string(),
+        quantity: z.number().int().nullable(),
+        at: Timestamp.nullable(),
+      }),
+    ),
+  }),
+  listings: z.array(
+    ListingView.extend({
+      allocation: z
+        .object({
+          mode: z.enum(['shared', 'partitioned']),
+          target: z.number().int(),
+          offered: z.number().int(),
+          inflight: z.number().int().nullable(),
+          next: z.number().int().nullable(),
+        })
+        .nullable()
+        .openapi({ description: "The SKU's allocation as this listing's next push would see it." }),
+    }),
+  ),
+}).openapi('SkuStock')
+
+const SkuParam = z.object({ sku: z.string().openapi({ example: 'TEE-1' }) })
+const tags = ['Inventory']
+const outOfRangeAnswer = json(
+  "The resulting stock would leave the range the ledger holds (PostgreSQL's integer); nothing was applied.",
+  ErrorMessage,
+)
+
+const putLevel = adminRoute({
+  method: 'put',
+  operationId: 'setInventoryLevel',
+  path: '/{sku}',
+  tags,
+  summary: "Set a SKU's on-hand at a location",
+  description:
+    'An absolute level as of `asOf`; a level not newer than the stored one changes nothing.',
+  request: {
+    params: SkuParam,
+    body: { required: true, content: { 'application/json': { schema: PutLevel } } },
+  },
+  responses: {
+    200: json(
+      "Applied, or not (`reason` says why); the SKU's stock either way.",
+      z.union([
+        z.object({ applied: z.literal(true), inventory: ItemView.nullable() }),
+        z.object({ applied: z.literal(false), reason: z.string(), inventory: ItemView.nullable() }),
+      ]),
+    ),
+    422: outOfRangeAnswer,
+  },
+})
+const putLevels = adminRoute({
+  method: 'put',
+  operationId: 'setInventoryLevels',
+  path: '/',
+  tags,
+  summary: "A recount: many SKUs' levels",
+  description:
+    'Each level is applied as `PUT /v1/inventory/{sku}` would; a level is idempotent by its `asOf`, so after a failure part-way the whole request can be sent again.',
+  request: { body: { required: true, content: { 'application/json': { schema: PutLevels } } } },
+  responses: {
+    200: json('Every level was applied or unchanged.', RecountAnswer),
+    422: json('Some levels were refused (see `refused`); the others were applied.', RecountAnswer),
+  },
+})
+const postAdjustment = adminRoute({
+  method: 'post',
+  operationId: 'adjustInventory',
+  path: '/adjustments',
+  tags,
+  summary: "Change a SKU's on-hand by a delta, once",
+  description: 'Applied once per `idempotencyKey`; the same key again answers `duplicate`.',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: PostAdjustment } } },
+  },
+  responses: {
+    201: json(
+      'Applied.',
+      z.object({ status: z.literal('applied'), onHandAfter: z.number().int() }),
+    ),
+    200: json(
+      'Already applied with this key: nothing changed.',
+      z.object({ status: z.literal('duplicate'), onHandAfter: z.number().int() }),
+    ),
+    409: json('The key was used for another SKU, delta or location.', ErrorMessage),
+    422: outOfRangeAnswer,
+  },
+})
+const getStock = adminRoute({
+  method: 'get',
+  operationId: 'getInventory',
+  path: '/{sku}',
+  tags,
+  summary: "A SKU's stock, per location, and what each channel was sent",
+  request: { params: SkuParam },
+  responses: {
+    200: json("The SKU's stock.", SkuStock),
+    404: json('No inventory for the SKU.', ErrorMessage),
+  },
+})
+
 /** A location the accounts file does not declare: 400 naming the field, before anything changes. */
 function knownLocation(locations: LocationDirectory, location: string | undefined): void {
   const problem = unknownLocation(locations, location, 'body.location')
@@ -76,11 +256,11 @@ function unknownLocation(
  * share a transaction and each SKU's lock.
  */
 export function inventoryRoutes(deps: InventoryCommandDeps) {
-  const app = new Hono<AppEnv>()
+  const app = openApiRoutes()
   const writer = createInventoryWriter(deps)
-  app.put('/:sku', async (c) => {
-    const sku = c.req.param('sku')
-    const input = await parseJsonRequest(c, PutLevel)
+  app.openapi(putLevel, async (c) => {
+    const { sku } = c.req.valid('param')
+    const input = c.req.valid('json')
     knownLocation(deps.accounts.locations, input.location)
     const outcome = await withinRange(
       sku,
@@ -92,19 +272,25 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
       ...(input.location ? { location: input.location } : {}),
     })
     const item = await readItem(deps.db, sku)
+    const inventory = item ? itemView(item) : null
+    const answer = jsonAnswers(putLevel)
     return outcome.applied
-      ? c.json({ applied: true, inventory: item && itemView(item) })
-      : c.json({
-          applied: false,
-          reason: `a level as of ${outcome.storedAsOf.toISOString()} is already stored; older or equal levels change nothing`,
-          inventory: item && itemView(item),
-        })
+      ? answer(c, { applied: true, inventory }, 200)
+      : answer(
+          c,
+          {
+            applied: false,
+            reason: `a level as of ${outcome.storedAsOf.toISOString()} is already stored; older or equal levels change nothing`,
+            inventory,
+          },
+          200,
+        )
   })
   // A recount of many SKUs. Each level is applied as `PUT /v1/inventory/:sku` would apply it (the
   // writer groups them into a few transactions); a level is idempotent by its `asOf`, so after a
   // failure part-way (a 503) the whole request can be sent again.
-  app.put('/', async (c) => {
-    const { levels } = await parseJsonRequest(c, PutLevels)
+  app.openapi(putLevels, async (c) => {
+    const { levels } = c.req.valid('json')
     const seen = new Map<string, number>()
     const problems: string[] = []
     levels.forEach((level, i) => {
@@ -149,10 +335,10 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
       refused,
     }
     c.set('auditDetails', { levels: levels.length, applied, refused: refused.length })
-    return c.json(answer, refused.length > 0 ? 422 : 200)
+    return jsonAnswers(putLevels)(c, answer, refused.length > 0 ? 422 : 200)
   })
-  app.post('/adjustments', async (c) => {
-    const input = await parseJsonRequest(c, PostAdjustment)
+  app.openapi(postAdjustment, async (c) => {
+    const input = c.req.valid('json')
     knownLocation(deps.accounts.locations, input.location)
     const outcome = await withinRange(
       input.sku,
@@ -164,13 +350,15 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
       outcome: outcome.status,
       ...(input.location ? { location: input.location } : {}),
     })
+    const answer = jsonAnswers(postAdjustment)
     switch (outcome.status) {
       case 'applied':
-        return c.json({ status: 'applied', onHandAfter: outcome.onHandAfter }, 201)
+        return answer(c, { status: 'applied', onHandAfter: outcome.onHandAfter }, 201)
       case 'duplicate':
-        return c.json({ status: 'duplicate', onHandAfter: outcome.onHandAfter })
+        return answer(c, { status: 'duplicate', onHandAfter: outcome.onHandAfter }, 200)
       case 'conflict':
-        return c.json(
+        return answer(
+          c,
           {
             error: `idempotency key already used for sku ${outcome.existing.sku} with delta ${outcome.existing.delta}${outcome.existing.location ? ` at location ${outcome.existing.location}` : ''}`,
           },
@@ -178,10 +366,11 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
         )
     }
   })
-  app.get('/:sku', async (c) => {
-    const sku = c.req.param('sku')
+  app.openapi(getStock, async (c) => {
+    const { sku } = c.req.valid('param')
+    const answer = jsonAnswers(getStock)
     const item = await readItem(deps.db, sku)
-    if (!item) return c.json({ error: `no inventory for sku ${sku}` }, 404)
+    if (!item) return answer(c, { error: `no inventory for sku ${sku}` }, 404)
     const listings = await listListings(deps.db, { sku })
     const stock = await readLocationStock(deps.db, sku, deps.accounts.locations)
     const held = listings.filter(isChannelHeld)
@@ -191,36 +380,40 @@ export function inventoryRoutes(deps: InventoryCommandDeps) {
       sku,
       allocationWindow(deps.config.stock),
     )
-    return c.json({
-      ...itemView(item),
-      onHandKnown: allocation.onHandKnown,
-      locations: (stock?.levels ?? []).map((l) => ({
-        location: l.location,
-        onHand: l.onHand,
-        onHandAsOf: at(l.onHandAsOf),
-        reserved: l.reserved,
-      })),
-      // Stock the channel holds (Amazon FBA): what it last reported, not part of on-hand.
-      channelHeld: {
-        reported: held.reduce((sum, l) => sum + (l.last_reported_quantity ?? 0), 0),
-        listings: held.map((l) => ({
-          id: l.id,
-          channel: l.channel,
-          account: l.account_id,
-          quantity: l.last_reported_quantity,
-          at: at(l.last_reported_at),
+    return answer(
+      c,
+      {
+        ...itemView(item),
+        onHandKnown: allocation.onHandKnown,
+        locations: (stock?.levels ?? []).map((l) => ({
+          location: l.location,
+          onHand: l.onHand,
+          onHandAsOf: at(l.onHandAsOf),
+          reserved: l.reserved,
+        })),
+        // Stock the channel holds (Amazon FBA): what it last reported, not part of on-hand.
+        channelHeld: {
+          reported: held.reduce((sum, l) => sum + (l.last_reported_quantity ?? 0), 0),
+          listings: held.map((l) => ({
+            id: l.id,
+            channel: l.channel,
+            account: l.account_id,
+            quantity: l.last_reported_quantity,
+            at: at(l.last_reported_at),
+          })),
+        },
+        listings: listings.map((l) => ({
+          ...listingView(l),
+          allocation: allocation.listings.get(l.id) ?? null,
         })),
       },
-      listings: listings.map((l) => ({
-        ...listingView(l),
-        allocation: allocation.listings.get(l.id) ?? null,
-      })),
-    })
+      200,
+    )
   })
   return app
 }
 
-function itemView(item: NonNullable<Awaited<ReturnType<typeof readItem>>>) {
+function itemView(item: NonNullable<Awaited<ReturnType<typeof readItem>>>): ItemView {
   return {
     sku: item.sku,
     onHand: item.on_hand,
@@ -234,7 +427,7 @@ function itemView(item: NonNullable<Awaited<ReturnType<typeof readItem>>>) {
 
 const at = (d: Date | null) => d?.toISOString() ?? null
 
-export function listingView(l: Listing) {
+export function listingView(l: Listing): ListingView {
   return {
     id: l.id,
     sku: l.sku,

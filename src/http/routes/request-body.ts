@@ -1,28 +1,11 @@
-import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { z } from 'zod'
-import { formatIssues } from '../../issues.js'
-import { UNSTORABLE_TEXT, unstorableTextPath, pathText } from '../../storable.js'
+import { ChannelId } from '../../events/index.js'
 
-/** Parses an admin request's JSON body with a schema; a 400 names every bad field. */
-export async function parseJsonRequest<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
-  let body: unknown
-  try {
-    body = await c.req.json()
-  } catch {
-    throw badRequest(['body: not valid JSON'])
-  }
-  // Every string of every body, whatever its schema says: PostgreSQL can store none with U+0000.
-  const nul = unstorableTextPath(body)
-  const parsed = schema.safeParse(body)
-  const problems = [
-    ...(nul ? [`${pathText('body', nul)}: ${UNSTORABLE_TEXT}`] : []),
-    ...(parsed.success ? [] : formatIssues(parsed.error, 'body')),
-  ]
-  if (problems.length > 0 || !parsed.success) throw badRequest(problems)
-  return parsed.data
-}
-
+/**
+ * The hub's one 400: `{ error: 'invalid request', problems: ['<where>.<field>: <why>'] }`. Request
+ * bodies, paths and queries are validated by the routes' zod schemas (src/http/openapi-app.ts),
+ * which answer with it; a handler throws it for what only it can check.
+ */
 export function badRequest(problems: readonly string[]): HTTPException {
   return new HTTPException(400, {
     res: new Response(JSON.stringify({ error: 'invalid request', problems }), {
@@ -30,4 +13,16 @@ export function badRequest(problems: readonly string[]): HTTPException {
       headers: { 'content-type': 'application/json' },
     }),
   })
+}
+
+/** A 404 `{ error }` naming what the path named and the hub does not have. */
+export function notFound(problem: string): HTTPException {
+  return new HTTPException(404, { res: Response.json({ error: problem }, { status: 404 }) })
+}
+
+/** The `:channel` of an admin path: a channel the hub knows, or a 400 naming it. */
+export function knownChannel(channel: string): ChannelId {
+  const known = ChannelId.safeParse(channel)
+  if (!known.success) throw badRequest([`channel: "${channel}" is not a channel the hub knows`])
+  return known.data
 }

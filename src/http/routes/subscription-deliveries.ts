@@ -1,18 +1,19 @@
-import { Hono } from 'hono'
+import { z } from '@hono/zod-openapi'
 import type { Kysely } from 'kysely'
-import { z } from 'zod'
 import { listAttemptsOf, listSubscriptionDeliveries } from '../../db/repos/deliveries.js'
 import { subscriptionExists } from '../../db/repos/subscriptions.js'
 import type { Database } from '../../db/schema.js'
-import { formatIssues } from '../../issues.js'
-import type { AppEnv } from '../env.js'
-import { badRequest } from './request-body.js'
+import { adminRoute } from '../admin-route.js'
+import { ErrorMessage, Timestamp, json } from '../api-schemas.js'
+import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 
 /** Delivery ids are bigint identities: longer digit strings would overflow in PostgreSQL. */
 const DELIVERY_ID = /^[1-9]\d{0,17}$/
 
 /** `sub_` and base64url (see the subscription routes); anything else is no subscription, never a database error. */
 const SUBSCRIPTION_ID = /^sub_[\w-]{1,64}$/
+
+const DeliveryStatus = z.enum(['pending', 'delivered', 'failed', 'cancelled'])
 
 const Query = z
   .object({
@@ -21,9 +22,48 @@ const Query = z
       .string()
       .regex(DELIVERY_ID, 'must be a delivery id (the `next` of the previous page)')
       .optional(),
-    status: z.enum(['pending', 'delivered', 'failed', 'cancelled']).optional(),
+    status: DeliveryStatus.optional(),
   })
   .strict()
+
+const Attempt = z.object({
+  attempt: z.number().int(),
+  startedAt: Timestamp,
+  durationMs: z.number().int(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+})
+
+const Delivery = z
+  .object({
+    id: z.string(),
+    event: z.object({ id: z.string(), type: z.string(), subject: z.string() }),
+    status: DeliveryStatus,
+    lastError: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    deliveredAt: Timestamp.nullable(),
+    attempts: z.array(Attempt),
+  })
+  .openapi('Delivery')
+
+const route = adminRoute({
+  method: 'get',
+  operationId: 'listSubscriptionDeliveries',
+  path: '/{id}/deliveries',
+  tags: ['Subscriptions'],
+  summary: "A subscription's deliveries, newest first",
+  description:
+    'What was sent to the subscriber and how each attempt went, a page at a time. A deleted subscription is listed too.',
+  request: { params: z.object({ id: z.string() }), query: Query },
+  responses: {
+    200: json(
+      'A page; `next` is the `before` of the following page (null on the last).',
+      z.object({ deliveries: z.array(Delivery), next: z.string().nullable() }),
+    ),
+    404: json('No such subscription.', ErrorMessage),
+  },
+})
 
 /**
  * `GET /v1/subscriptions/:id/deliveries?status=&limit=&before=`: what was sent to a subscriber
@@ -31,17 +71,16 @@ const Query = z
  * the next page). A deleted subscription's history is kept, so it is listed too.
  */
 export function subscriptionDeliveryRoutes(deps: { readonly db: Kysely<Database> }) {
-  const app = new Hono<AppEnv>()
-  app.get('/:id/deliveries', async (c) => {
-    const query = Query.safeParse(c.req.query())
-    if (!query.success) throw badRequest(formatIssues(query.error, 'query'))
-    const subscriptionId = c.req.param('id')
+  const app = openApiRoutes()
+  const answer = jsonAnswers(route)
+  app.openapi(route, async (c) => {
+    const subscriptionId = c.req.valid('param').id
     if (
       !SUBSCRIPTION_ID.test(subscriptionId) ||
       !(await subscriptionExists(deps.db, subscriptionId))
     )
-      return c.json({ error: 'no such subscription' }, 404)
-    const { limit, before, status } = query.data
+      return answer(c, { error: 'no such subscription' }, 404)
+    const { limit, before, status } = c.req.valid('query')
     const rows = await listSubscriptionDeliveries(deps.db, {
       subscriptionId,
       limit,
@@ -52,27 +91,31 @@ export function subscriptionDeliveryRoutes(deps: { readonly db: Kysely<Database>
       deps.db,
       rows.map((r) => r.id),
     )
-    return c.json({
-      deliveries: rows.map((d) => ({
-        id: d.id,
-        event: { id: d.event_id, type: d.event_type, subject: d.event_subject },
-        status: d.status,
-        lastError: d.last_error,
-        createdAt: d.created_at.toISOString(),
-        updatedAt: d.updated_at.toISOString(),
-        deliveredAt: d.delivered_at?.toISOString() ?? null,
-        attempts: attempts
-          .filter((a) => a.delivery_id === d.id)
-          .map((a) => ({
-            attempt: a.attempt,
-            startedAt: a.started_at.toISOString(),
-            durationMs: a.duration_ms,
-            statusCode: a.status_code,
-            error: a.error,
-          })),
-      })),
-      next: rows.length === limit ? rows[rows.length - 1]!.id : null,
-    })
+    return answer(
+      c,
+      {
+        deliveries: rows.map((d) => ({
+          id: d.id,
+          event: { id: d.event_id, type: d.event_type, subject: d.event_subject },
+          status: d.status,
+          lastError: d.last_error,
+          createdAt: d.created_at.toISOString(),
+          updatedAt: d.updated_at.toISOString(),
+          deliveredAt: d.delivered_at?.toISOString() ?? null,
+          attempts: attempts
+            .filter((a) => a.delivery_id === d.id)
+            .map((a) => ({
+              attempt: a.attempt,
+              startedAt: a.started_at.toISOString(),
+              durationMs: a.duration_ms,
+              statusCode: a.status_code,
+              error: a.error,
+            })),
+        })),
+        next: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      },
+      200,
+    )
   })
   return app
 }
