@@ -38,16 +38,12 @@ export const UNDOCUMENTED_ROUTES: readonly {
     path: '/docs/assets/*',
     why: "The docs page's own files (Swagger UI's script and styles).",
   },
-  {
-    method: 'GET',
-    path: '/v1/events',
-    why: 'TEMPORARY (issue 17): converted to createRoute with the stream (routes/events.ts); remove this entry then.',
-  },
 ]
 
 const TAGS = [
   { name: 'Subscriptions', description: 'Where events are pushed, and what was sent.' },
   { name: 'Events', description: 'The event feed, and the events POSTed to subscribers.' },
+  { name: 'Consumers', description: 'Named readers of the feed whose position the hub keeps.' },
   { name: 'Inventory', description: 'The stock ledger (docs/inventory.md).' },
   { name: 'Listings', description: 'Which channel unit each SKU is offered as.' },
   { name: 'Onboarding', description: "An account's stock onboarding (docs/inventory.md)." },

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { RouteConfig } from '@hono/zod-openapi'
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { listingEvent, publishEvents, returnedEvent } from '../helpers/feed-events.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
@@ -230,5 +231,33 @@ describe('onboarding and order sync', () => {
       expect: 400,
     })
     await call('GET', '/v1/admin/order-sync/shopify/nobody', { expect: 404 })
+  })
+})
+
+describe('the feed, its schemas and named consumers', () => {
+  it('answers as documented, refusals included', async () => {
+    await publishEvents(hub.deps, [returnedEvent(1), listingEvent(2)])
+    const page = (await call('GET', '/v1/events?after=0&limit=1000', { expect: 200 })) as {
+      next: string
+    }
+    await call('GET', `/v1/events?after=${BigInt(page.next) + 1n}`, { expect: 400 })
+    await call('GET', '/v1/events?types=ordr.*', { expect: 400 })
+    await call('GET', '/v1/events/stream', { headers: { 'last-event-id': 'x' }, expect: 400 })
+    await call('GET', '/v1/schemas/order.returned.v1.json', { expect: 200 })
+    await call('GET', '/v1/schemas/order.nope.v1.json', { expect: 404 })
+    const name = `oa-${unique()}`.toLowerCase()
+    await call('POST', '/v1/consumers', { body: { name, eventTypes: ['order.*'] }, expect: 201 })
+    await call('POST', '/v1/consumers', { body: { name, eventTypes: ['order.*'] }, expect: 409 })
+    await call('POST', '/v1/consumers', { body: { name: 'Bad Name' }, expect: 400 })
+    await call('GET', '/v1/consumers', { expect: 200 })
+    await call('GET', `/v1/consumers/${name}`, { expect: 200 })
+    await call('GET', `/v1/consumers/${name}/events?limit=5`, { expect: 200 })
+    await call('POST', `/v1/consumers/${name}/commit`, { body: { position: 2 }, expect: 200 })
+    await call('POST', `/v1/consumers/${name}/commit`, { body: { position: 1 }, expect: 409 })
+    await call('POST', `/v1/consumers/${name}/seek`, { body: { position: 0 }, expect: 200 })
+    await call('POST', `/v1/consumers/${name}/seek`, { body: { position: 1e9 }, expect: 400 })
+    await call('DELETE', `/v1/consumers/${name}`, { expect: 204 })
+    await call('GET', `/v1/consumers/${name}`, { expect: 404 })
+    await call('GET', `/v1/consumers/${name}/stream`, { expect: 404 })
   })
 })

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { ErrorMessage, RETRY_AFTER, json } from '../api-schemas.js'
 import { patternProblem } from '../../subscriptions/event-filter.js'
 
 /** A feed position as a client sends it (a query value or `Last-Event-ID`): digits, bigint-sized. */
@@ -63,28 +64,6 @@ export const FeedPageBody = z
   })
   .openapi('FeedPage')
 
-export const ErrorBody = z.object({ error: z.string() })
-export const InvalidRequestBody = z.object({
-  error: z.literal('invalid request'),
-  problems: z.array(z.string()).openapi({ example: ['query.after: must be a feed position'] }),
-})
-
-/** A response with a JSON body. */
-export const jsonResponse = <T extends z.ZodType>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
-
-/**
- * Responses every feed read shares. Each is one status's object, for the route's `responses` to
- * list by status code: spread-in status keys lose their number type, and the handler's return
- * type with them.
- */
-export const invalidRequest = jsonResponse(
-  'A bad parameter, named in `problems` (`query.after`, `header.last-event-id`, …)',
-  InvalidRequestBody,
-)
-
 /** Server-Sent Events: `retry:`, then `id:` (position), `event:` (type), `data:` (the event) per event. */
 export const eventStream = {
   description:
@@ -92,7 +71,10 @@ export const eventStream = {
   content: { 'text/event-stream': { schema: z.string() } },
 }
 
-export const tooManyStreams = jsonResponse(
-  'STREAM_MAX_CONNECTIONS streams are open in this process, or it is shutting down; `retry-after` says when to try again',
-  ErrorBody,
-)
+export const tooManyStreams = {
+  ...json(
+    'STREAM_MAX_CONNECTIONS streams are open in this process, or it is shutting down; `retry-after` says when to try again',
+    ErrorMessage,
+  ),
+  headers: RETRY_AFTER,
+}

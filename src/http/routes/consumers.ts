@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Clock } from '../../clock.js'
 import {
@@ -15,19 +15,13 @@ import {
 } from '../../db/repos/consumers.js'
 import { EventTypePatterns } from '../../subscriptions/event-filter.js'
 import type { AppEnv } from '../env.js'
-import {
-  ErrorBody,
-  eventStream,
-  FeedPageBody,
-  invalidRequest,
-  jsonResponse,
-  LastEventId,
-  tooManyStreams,
-} from '../feed/schemas.js'
+import { adminRoute } from '../admin-route.js'
+import { ErrorMessage, invalidRequest, json } from '../api-schemas.js'
+import { eventStream, FeedPageBody, LastEventId, tooManyStreams } from '../feed/schemas.js'
 import type { StreamHub } from '../feed/stream-hub.js'
 import { streamFeed } from '../feed/stream-request.js'
 import { beyondHead, readWirePage, type FeedReader } from '../feed/wire.js'
-import { openApiRoutes } from '../openapi-app.js'
+import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 import { badRequest } from './request-body.js'
 
 const ConsumerName = z
@@ -82,11 +76,15 @@ const PositionBody = {
   required: true,
 } as const
 
-const notFound = jsonResponse('No consumer of that name', ErrorBody)
-const viewed = jsonResponse('The consumer', ConsumerView)
+const notFound = json('No consumer of that name', ErrorMessage)
+const viewed = json('The consumer', ConsumerView)
+
+const tags = ['Consumers']
 
 const routes = {
-  create: createRoute({
+  create: adminRoute({
+    operationId: 'createConsumer',
+    tags,
     method: 'post',
     path: '/',
     summary: 'Create a named consumer',
@@ -94,34 +92,42 @@ const routes = {
       body: { content: { 'application/json': { schema: CreateConsumer } }, required: true },
     },
     responses: {
-      201: jsonResponse('Created', ConsumerView),
+      201: json('Created', ConsumerView),
       400: invalidRequest,
-      409: jsonResponse('The name is taken', ErrorBody),
+      409: json('The name is taken', ErrorMessage),
     },
   }),
-  list: createRoute({
+  list: adminRoute({
+    operationId: 'listConsumers',
+    tags,
     method: 'get',
     path: '/',
     summary: 'List named consumers',
     responses: {
-      200: jsonResponse('Every consumer', z.object({ consumers: z.array(ConsumerView) })),
+      200: json('Every consumer', z.object({ consumers: z.array(ConsumerView) })),
     },
   }),
-  get: createRoute({
+  get: adminRoute({
+    operationId: 'getConsumer',
+    tags,
     method: 'get',
     path: '/{name}',
     summary: 'Show a named consumer and its lag',
     request: { params: NameParam },
     responses: { 200: viewed, 400: invalidRequest, 404: notFound },
   }),
-  delete: createRoute({
+  delete: adminRoute({
+    operationId: 'deleteConsumer',
+    tags,
     method: 'delete',
     path: '/{name}',
     summary: 'Delete a named consumer',
     request: { params: NameParam },
     responses: { 204: { description: 'Deleted' }, 400: invalidRequest, 404: notFound },
   }),
-  events: createRoute({
+  events: adminRoute({
+    operationId: 'readConsumerEvents',
+    tags,
     method: 'get',
     path: '/{name}/events',
     summary: "Read the events after a consumer's committed position (does not commit)",
@@ -130,12 +136,14 @@ const routes = {
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
     },
     responses: {
-      200: jsonResponse('A page of events matching its filter', FeedPageBody),
+      200: json('A page of events matching its filter', FeedPageBody),
       400: invalidRequest,
       404: notFound,
     },
   }),
-  stream: createRoute({
+  stream: adminRoute({
+    operationId: 'streamConsumerEvents',
+    tags,
     method: 'get',
     path: '/{name}/stream',
     summary: "Stream the events after a consumer's committed position (Server-Sent Events)",
@@ -144,7 +152,9 @@ const routes = {
     request: { params: NameParam, headers: z.object({ 'last-event-id': LastEventId }) },
     responses: { 200: eventStream, 400: invalidRequest, 404: notFound, 503: tooManyStreams },
   }),
-  commit: createRoute({
+  commit: adminRoute({
+    operationId: 'commitConsumer',
+    tags,
     method: 'post',
     path: '/{name}/commit',
     summary: 'Commit a position (forward only)',
@@ -153,13 +163,15 @@ const routes = {
       200: viewed,
       400: invalidRequest,
       404: notFound,
-      409: jsonResponse(
+      409: json(
         'The position is behind the committed one, which is returned',
-        ErrorBody.extend({ position: z.int() }),
+        ErrorMessage.extend({ position: z.int() }),
       ),
     },
   }),
-  seek: createRoute({
+  seek: adminRoute({
+    operationId: 'seekConsumer',
+    tags,
     method: 'post',
     path: '/{name}/seek',
     summary: 'Move the committed position anywhere up to the head (rewind or skip)',
@@ -196,38 +208,44 @@ export function consumerRoutes(
         case 'beyond':
           throw badRequest([`body.startAt: ${beyondHead(String(input.startAt), outcome.head)}`])
         case 'taken':
-          return c.json({ error: `a consumer named "${input.name}" exists` }, 409)
+          return jsonAnswers(routes.create)(
+            c,
+            { error: `a consumer named "${input.name}" exists` },
+            409,
+          )
         case 'created':
-          return c.json(view(outcome.consumer), 201)
+          return jsonAnswers(routes.create)(c, view(outcome.consumer), 201)
       }
     })
     .openapi(routes.list, async (c) =>
-      c.json({ consumers: (await consumersWithLag(deps.db)).map(view) }, 200),
+      jsonAnswers(routes.list)(c, { consumers: (await consumersWithLag(deps.db)).map(view) }, 200),
     )
     .openapi(routes.get, async (c) => {
+      const answer = jsonAnswers(routes.get)
       const row = await current(c.req.valid('param').name)
-      return row ? c.json(view(row), 200) : c.json(NO_SUCH_CONSUMER, 404)
+      return row ? answer(c, view(row), 200) : answer(c, NO_SUCH_CONSUMER, 404)
     })
     .openapi(routes.delete, async (c) => {
       const { name } = c.req.valid('param')
       c.set('auditDetails', { consumer: name })
       return (await deleteConsumer(deps.db, name))
         ? c.body(null, 204)
-        : c.json(NO_SUCH_CONSUMER, 404)
+        : jsonAnswers(routes.delete)(c, NO_SUCH_CONSUMER, 404)
     })
     .openapi(routes.events, async (c) => {
+      const answer = jsonAnswers(routes.events)
       const consumer = await findConsumer(deps.db, c.req.valid('param').name)
-      if (!consumer) return c.json(NO_SUCH_CONSUMER, 404)
+      if (!consumer) return answer(c, NO_SUCH_CONSUMER, 404)
       const page = await readWirePage(deps, {
         after: consumer.position,
         limit: c.req.valid('query').limit,
         types: consumer.event_types,
       })
-      return c.json({ events: page.events, next: page.next }, 200)
+      return answer(c, { events: page.events, next: page.next }, 200)
     })
     .openapi(routes.stream, async (c) => {
       const consumer = await findConsumer(deps.db, c.req.valid('param').name)
-      if (!consumer) return c.json(NO_SUCH_CONSUMER, 404)
+      if (!consumer) return jsonAnswers(routes.stream)(c, NO_SUCH_CONSUMER, 404)
       const lastEventId = c.req.valid('header')['last-event-id']
       // Its own position is never past the head; a Last-Event-ID may be.
       const from = lastEventId
@@ -241,7 +259,8 @@ export function consumerRoutes(
       const outcome = await commitConsumer(deps.db, name, position)
       c.set('auditDetails', { consumer: name, position, outcome: outcome.kind })
       if (outcome.kind === 'behind')
-        return c.json(
+        return jsonAnswers(routes.commit)(
+          c,
           {
             error: `position ${position} is behind the committed position ${outcome.position}; seek to move back`,
             position: Number(outcome.position),
@@ -265,16 +284,18 @@ export function consumerRoutes(
     position: number,
     outcome: Exclude<CommitOutcome, { kind: 'behind' }>,
   ) {
+    // Commit and seek answer alike (a view, or 404), as their routes document.
+    const reply = jsonAnswers(routes.seek)
     switch (outcome.kind) {
       case 'missing':
-        return c.json(NO_SUCH_CONSUMER, 404)
+        return reply(c, NO_SUCH_CONSUMER, 404)
       case 'beyond':
         throw badRequest([`body.position: ${beyondHead(position, outcome.head)}`])
       case 'moved':
-        return c.json(view(outcome.consumer), 200)
+        return reply(c, view(outcome.consumer), 200)
       case 'unchanged': {
         const row = await current(name)
-        return row ? c.json(view(row), 200) : c.json(NO_SUCH_CONSUMER, 404)
+        return row ? reply(c, view(row), 200) : reply(c, NO_SUCH_CONSUMER, 404)
       }
     }
   }

@@ -27,6 +27,8 @@ const NoSuchType = z.object({
 // Hono matches a parameter to a whole path segment, so the `.json` suffix is part of it.
 const getEventSchema = createRoute({
   method: 'get',
+  operationId: 'getEventSchema',
+  tags: ['Events'],
   path: '/{file}',
   summary: "One event type's JSON Schema",
   description:

@@ -1,27 +1,31 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
+import { adminRoute } from '../admin-route.js'
+import { invalidRequest, json } from '../api-schemas.js'
 import {
   FeedPositionText,
   LastEventId,
   FeedPageBody,
   TypePatternsText,
   eventStream,
-  invalidRequest,
-  jsonResponse,
   tooManyStreams,
 } from '../feed/schemas.js'
 import type { StreamHub } from '../feed/stream-hub.js'
 import { streamFeed } from '../feed/stream-request.js'
 import { beyondHead, readWirePage, type FeedReader } from '../feed/wire.js'
-import { openApiRoutes } from '../openapi-app.js'
+import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 import { badRequest } from './request-body.js'
 
 const After = FeedPositionText.default('0').openapi({
   description: 'Start after this feed position (0: from the beginning).',
 })
 
-const feedRoute = createRoute({
+const tags = ['Events']
+
+const feedRoute = adminRoute({
   method: 'get',
+  operationId: 'readFeed',
   path: '/',
+  tags,
   summary: 'Read the feed',
   description:
     'Events in feed-position order. Resume by passing `next` (or the last position processed) as `after`.',
@@ -32,12 +36,14 @@ const feedRoute = createRoute({
       types: TypePatternsText,
     }),
   },
-  responses: { 200: jsonResponse('A page of events', FeedPageBody), 400: invalidRequest },
+  responses: { 200: json('A page of events', FeedPageBody), 400: invalidRequest },
 })
 
-const streamRoute = createRoute({
+const streamRoute = adminRoute({
   method: 'get',
+  operationId: 'streamFeed',
   path: '/stream',
+  tags,
   summary: 'Stream the feed (Server-Sent Events)',
   description:
     'The feed as it grows, from `after` or, on a reconnect, from the `Last-Event-ID` header (which wins). At most STREAM_MAX_CONNECTIONS streams per API process.',
@@ -59,7 +65,7 @@ export function eventRoutes(deps: FeedReader & { readonly streams: StreamHub }) 
       const page = await readWirePage(deps, { after, limit, types })
       const beyond = beyondHead(after, page.head)
       if (beyond) throw badRequest([`query.after: ${beyond}`])
-      return c.json({ events: page.events, next: page.next }, 200)
+      return jsonAnswers(feedRoute)(c, { events: page.events, next: page.next }, 200)
     })
     .openapi(streamRoute, async (c) => {
       const { after, types } = c.req.valid('query')
