@@ -44,7 +44,10 @@ export function defineEvent<
       dataschema: z
         .url({ protocol: /^https?$/ })
         .optional()
-        .meta({ description: "Absolute URL of this event type's JSON Schema" }),
+        .meta({
+          description: "Absolute URL of this event type's JSON Schema",
+          examples: ['https://hub.example.com/v1/schemas/order.created.v1.json'],
+        }),
       /** When the hub recorded the event (ISO 8601). */
       recordedat: IsoTime.optional().meta({ description: 'When the hub recorded the event' }),
       /** Deprecated: the same value as `recordedat`, under a name CloudEvents does not allow. */
