@@ -480,6 +480,33 @@ describe('allocation under random interleavings (DESIGN.md §10 invariant 7)', (
     settlesOnTheLastValue(twoPartitioned(4), replay(run))
   })
 
+  it('a cancellation on an oversold SKU, counted as an unheard sale, does not keep its unit listed', () => {
+    // The shrunk counterexample of TEST_SEED=1127053871. A shrink to 0 lands after a shared write
+    // of 1; the channel sells it, the lowering's read counts the sale as unheard, then the order
+    // is heard and cancelled: the channel restocks a unit that ats (0) does not get back, and the
+    // hub's committed_at_base − committed pinned it to L1's target, above ats, for good.
+    const setup: Setup = {
+      onHand: 1,
+      policies: [
+        { allocation: 'auto', autoBelow: 1 },
+        { allocation: 'auto', autoBelow: 1 },
+      ],
+    }
+    const run: Action[] = [
+      { kind: 'plan', i: 1 },
+      { kind: 'land', i: 3 },
+      { kind: 'shrink', k: 1 },
+      { kind: 'confirm', i: 1 },
+      { kind: 'sale', i: 1 },
+      { kind: 'plan', i: 3 },
+      { kind: 'land', i: 1 },
+      { kind: 'hear', i: 1 },
+      { kind: 'cancel', i: 1 },
+    ]
+    settlesOnTheLastValue(setup, run)
+    neverOverListed(setup, [...run, ...replay('confirm1 plan1 plan0')])
+  })
+
   it('shared: the same model finds the channels listing more than is left', () => {
     // Claimed for shared listings as for partitioned ones: whenever every disruption is absorbed.
     const result = fc.check(

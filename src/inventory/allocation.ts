@@ -79,10 +79,19 @@ export function planAllocation(
     (l) => modeAt(l.policy, ats, derivedAutoBelow) === 'partitioned',
   )
   // Sales a read showed are gone from their channel but still in `ats` until their orders arrive:
-  // they stay with the listing that sold them, and only the rest is split.
-  const pinned = partitioned.reduce((n, l) => n + l.unheard, 0)
-  const targets = splitByWeight(ats - pinned, partitioned)
-  for (const l of partitioned) targets.set(l.id, targets.get(l.id)! + l.unheard)
+  // they stay with the listing that sold them, and only the rest is split. The pins are granted
+  // only from `ats` (by priority): `unheard` (committed_at_base − committed) also counts orders
+  // cancelled since the base, and a cancellation on an oversold SKU restocks a unit on its channel
+  // that `ats` (floored at 0) does not get back; pinned regardless, the targets added up to more
+  // than `ats` and that listing was never lowered (the reads find what the hub believes).
+  const pins = new Map<string, number>()
+  let unpinned = Math.max(0, ats)
+  for (const l of byPriority(partitioned)) {
+    pins.set(l.id, Math.min(l.unheard, unpinned))
+    unpinned -= pins.get(l.id)!
+  }
+  const targets = splitByWeight(unpinned, partitioned)
+  for (const l of partitioned) targets.set(l.id, targets.get(l.id)! + pins.get(l.id)!)
   const decisions = new Map<string, Decision>()
   for (const l of listings) {
     if (!targets.has(l.id))
