@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
-import type { OrderField, OrderSnapshot, OrderStatus } from '../events/index.js'
+import { OrderField, type OrderSnapshot, type OrderStatus } from '../events/index.js'
 import type { EventDraft } from '../outbox/event.js'
 
 /**
@@ -16,19 +16,8 @@ const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
   cancelled: 5,
 }
 
-const COMPARED_FIELDS: readonly OrderField[] = [
-  'number',
-  'status',
-  'paymentStatus',
-  'channelStatus',
-  'placedAt',
-  'currency',
-  'totals',
-  'lines',
-  'customerEmail',
-  'shippingAddress',
-  'cancelReason',
-]
+/** Every snapshot field `changedFields` can name: all of them are compared. */
+const COMPARED_FIELDS: readonly OrderField[] = OrderField.options
 
 export type OrderDecision =
   /** Older than what is stored (or the same snapshot again): change nothing, emit nothing. */
