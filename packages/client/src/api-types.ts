@@ -117,3 +117,141 @@ export interface ConsumerStreamOptions {
   /** As in {@link StreamOptions}. */
   readonly idleTimeoutMs?: number
 }
+
+/** A SKU's on-hand at a location as counted at `asOf` (`PUT /v1/inventory/{sku}`). */
+export interface SetLevel {
+  /** A PostgreSQL integer, 0 or more. */
+  readonly onHand: number
+  /**
+   * When it was counted: an ISO 8601 time with an offset (`2026-11-01T10:00:00Z`). A level not
+   * newer than the stored one changes nothing, so a level sent twice is applied once.
+   */
+  readonly asOf: string
+  readonly safetyStock?: number
+  /** A location the hub's accounts file declares; absent: `default`. */
+  readonly location?: string
+}
+
+/** One SKU's level in a recount (`PUT /v1/inventory`); one per SKU and location. */
+export interface InventoryLevel extends SetLevel {
+  readonly sku: string
+}
+
+/** A SKU's ledger row: its totals over every location (`InventoryItem` in /openapi.json). */
+export interface InventoryItem {
+  readonly sku: string
+  readonly onHand: number
+  readonly onHandAsOf: string | null
+  readonly reserved: number
+  readonly safetyStock: number
+  /** Available to sell. */
+  readonly ats: number
+  readonly atsChangedAt: string
+}
+
+/** The answer to setting a level; `inventory` is the SKU's stock either way. */
+export type SetLevelResult =
+  | { readonly applied: true; readonly inventory: InventoryItem | null }
+  | {
+      readonly applied: false
+      /** Why not: a level as of a time not older was already stored. */
+      readonly reason: string
+      readonly inventory: InventoryItem | null
+    }
+
+/**
+ * The answer to a recount, also when the hub answered 422: then `refused` names each level it
+ * could not store (its index in the request) and every other level was applied or unchanged.
+ */
+export interface RecountResult {
+  /** Present only when some levels were refused. */
+  readonly error?: string
+  readonly levels: number
+  readonly applied: number
+  /** Levels not newer than the stored ones. */
+  readonly unchanged: number
+  readonly refused: { readonly index: number; readonly sku: string; readonly error: string }[]
+}
+
+/** A change of on-hand by `delta`, applied once per `idempotencyKey`. */
+export interface Adjustment {
+  /** The same key again changes nothing; with another SKU, delta or location it is a 409. */
+  readonly idempotencyKey: string
+  readonly sku: string
+  /** Not 0; negative takes stock away. */
+  readonly delta: number
+  readonly reason?: string
+  /** Absent: `default`. */
+  readonly location?: string
+}
+
+/** `duplicate`: the key was already applied, nothing changed; `onHandAfter` is the SKU's on-hand now. */
+export interface AdjustmentResult {
+  readonly status: 'applied' | 'duplicate'
+  readonly onHandAfter: number
+}
+
+/** What the hub last did and learned about a listing's quantity (`Listing` in /openapi.json). */
+export interface Listing {
+  readonly id: string
+  readonly sku: string
+  readonly channel: string
+  readonly account: string
+  readonly unit: Record<string, unknown>
+  readonly channelSku: string | null
+  readonly policy: Record<string, unknown>
+  readonly inventorySource: boolean
+  /** The hub locations it draws from; null: all of its SKU's. */
+  readonly locations: string[] | null
+  /** The channel holds its stock (Amazon FBA): shown, never pushed nor counted in on-hand. */
+  readonly channelHeld: boolean
+  readonly lastPush: {
+    readonly quantity: number | null
+    readonly at: string | null
+    readonly attemptAt: string | null
+    readonly status: 'applied' | 'queued' | 'failed' | 'held' | 'not-live' | null
+    readonly error: string | null
+  }
+  readonly lastReport: {
+    readonly quantity: number | null
+    readonly at: string | null
+    readonly echo: boolean | null
+  }
+  readonly lastCheck: {
+    readonly quantity: number | null
+    readonly at: string | null
+    readonly drift: number | null
+  }
+}
+
+/** `GET /v1/inventory/{sku}` (`SkuStock` in /openapi.json). */
+export interface SkuStock extends InventoryItem {
+  readonly onHandKnown: boolean
+  readonly locations: {
+    readonly location: string
+    readonly onHand: number
+    readonly onHandAsOf: string | null
+    readonly reserved: number
+  }[]
+  /** Stock the channel holds (Amazon FBA): what it last reported, not part of on-hand. */
+  readonly channelHeld: {
+    readonly reported: number
+    readonly listings: {
+      readonly id: string
+      readonly channel: string
+      readonly account: string
+      readonly quantity: number | null
+      readonly at: string | null
+    }[]
+  }
+  readonly listings: (Listing & {
+    /** The SKU's allocation as this listing's next push would see it. */
+    readonly allocation: {
+      readonly mode: 'shared' | 'partitioned'
+      readonly target: number
+      readonly offered: number
+      readonly inflight: number | null
+      readonly next: number | null
+    } | null
+  })[]
+}
