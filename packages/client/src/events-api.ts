@@ -1,4 +1,11 @@
-import type { FeedEvent, FeedPage, FeedQuery, IterateOptions, StreamOptions } from './api-types.js'
+import type {
+  FeedEvent,
+  FeedPage,
+  FeedQuery,
+  IterateOptions,
+  Position,
+  StreamOptions,
+} from './api-types.js'
 import type { HubHttp } from './http.js'
 import { Backoff, isTransient, sleep } from './retry.js'
 import { hubEventStream } from './sse.js'
@@ -30,7 +37,7 @@ export class EventsApi {
   async *iterate(options: IterateOptions = {}): AsyncGenerator<FeedEvent, void, undefined> {
     const { signal, types, idleMs = 1000, limit = PAGE_SIZE } = options
     const backoff = new Backoff()
-    let after = options.after ?? 0
+    let after: Position = options.after ?? 0
     while (!signal?.aborted) {
       let page: FeedPage
       try {
@@ -47,6 +54,9 @@ export class EventsApi {
         yield event
         after = event.position
       }
+      // Past the events the filter skipped too (the head, when the page was short), so a filtered
+      // reader does not scan them again on every poll.
+      after = page.next
       if (page.events.length < limit) await sleep(idleMs, signal)
     }
   }
