@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { format, resolveConfig } from 'prettier'
+import { dataSchemaPath } from '../src/events/index.js'
 import { EVENTS_SCHEMA_PATH } from '../src/events/json-schema.js'
 import type { SchemaNode as Schema } from '../src/events/schema-node.js'
 
@@ -20,6 +21,8 @@ interface Field {
 
 /** Where the example events happened: one fixed instant, so the page is the same every time. */
 const EXAMPLE_TIME = '2026-01-15T10:00:00.000Z'
+/** The hub's public URL in the examples (HUB_PUBLIC_URL). */
+const EXAMPLE_HUB_URL = 'https://hub.example.com'
 
 function loadEvents(): Schema[] {
   return (JSON.parse(readFileSync(EVENTS_SCHEMA_PATH, 'utf8')) as { oneOf: Schema[] }).oneOf
@@ -116,7 +119,16 @@ function exampleOf(schema: Schema, name: string): unknown {
 
 /** One example event per type, in the schema's order. */
 export function eventExamples(): Array<{ type: string; event: unknown }> {
-  return loadEvents().map((event) => ({ type: typeName(event), event: exampleOf(event, 'event') }))
+  return loadEvents().map((schema) => ({ type: typeName(schema), event: exampleEvent(schema) }))
+}
+
+/** The example of one event type, as the page shows it. */
+function exampleEvent(schema: Schema): Record<string, unknown> {
+  const event = exampleOf(schema, 'event') as Record<string, unknown>
+  // The schema's one example URL names one type; each example points at its own type's schema.
+  if ('dataschema' in event)
+    event.dataschema = `${EXAMPLE_HUB_URL}${dataSchemaPath(typeName(schema))}`
+  return event
 }
 
 /** The anchor GitHub gives a heading (test/docs-links.test.ts checks links with the same rule). */
@@ -203,7 +215,7 @@ export async function renderEventsReference(): Promise<string> {
       'Example:',
       '',
       '```json',
-      JSON.stringify(exampleOf(event, 'event'), null, 2),
+      JSON.stringify(exampleEvent(event), null, 2),
       '```',
     )
   }
