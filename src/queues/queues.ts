@@ -170,7 +170,13 @@ export function createQueues(
       return ids.filter((_, i) => states[i] === 'unknown')
     },
     async close() {
-      await Promise.all([inbound.close(), deliver.close(), replay.close(), stock.close()])
+      await Promise.all([
+        inbound.close(),
+        deliver.close(),
+        replay.close(),
+        orderSync.close(),
+        stock.close(),
+      ])
     },
   }
 }
