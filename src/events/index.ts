@@ -83,11 +83,23 @@ export function isEventType(name: string): name is EventType {
 }
 
 /**
- * One event type's JSON Schema (draft 2020-12): the same definition as in `eventsJsonSchema`,
- * identified by `id`, the absolute URL it is served at (what its events' `dataschema` names).
+ * One event type's definition as JSON Schema (draft 2020-12), without `$schema`: as
+ * `eventsJsonSchema` has it, and as OpenAPI 3.1 (whose default dialect it is) embeds it.
+ */
+export function eventTypeDefinition(type: EventType): Record<string, unknown> {
+  const schema = HubEvent.options.find((o) => o.shape.type.value === type)!
+  const { $schema: _dialect, ...definition } = z.toJSONSchema(schema, { target: 'draft-2020-12' })
+  return definition
+}
+
+/**
+ * One event type's JSON Schema document, identified by `id`, the absolute URL it is served at
+ * (what its events' `dataschema` names).
  */
 export function eventTypeJsonSchema(type: EventType, id: string): Record<string, unknown> {
-  const schema = HubEvent.options.find((o) => o.shape.type.value === type)!
-  const { $schema, ...definition } = z.toJSONSchema(schema, { target: 'draft-2020-12' })
-  return { $schema, $id: id, ...definition }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: id,
+    ...eventTypeDefinition(type),
+  }
 }

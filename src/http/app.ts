@@ -10,7 +10,7 @@ import { auditLog } from './middleware/audit.js'
 import { requestId } from './middleware/request-id.js'
 import { storableInput } from './middleware/storable-input.js'
 import { httpExceptionResponse, openApiRoutes } from './openapi-app.js'
-import { describeApi, openApiDocument } from './openapi-document.js'
+import { openApiDocument } from './openapi-document.js'
 import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
@@ -50,8 +50,6 @@ export type AppDeps = Pick<
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // An OpenAPIHono, so that the routes mounted below bring their OpenAPI definitions with them.
   const app = openApiRoutes()
-  // What the document holds beside the routes: security schemes, the events POSTed to subscribers.
-  describeApi(app.openAPIRegistry)
   app.use('*', requestId(deps.log))
 
   app.route('/', healthRoutes({ db: deps.db, redis: deps.redis.producer, clock: deps.clock }))

@@ -1,5 +1,5 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi'
-import { HubEvent } from '../events/index.js'
+import { EVENT_TYPES, eventTypeDefinition } from '../events/index.js'
 
 /** The spec the signature headers follow (src/delivery/sign.ts). */
 const STANDARD_WEBHOOKS =
@@ -27,13 +27,12 @@ Structured content mode (the default): the body is the event in the CloudEvents 
  * One `webhooks` entry per event type, for what the hub POSTs to subscribers: the event's schema
  * as the body, the Standard Webhooks headers and what each answer makes the hub do. The schema is
  * zod's own JSON Schema of the event (draft 2020-12, OpenAPI 3.1's dialect), as in
- * schema/events.v1.json, so the document and the published schemas cannot differ, and a change to
+ * schema/events.v1.json and /v1/schemas/<type>.json, so the document and the published schemas cannot differ, and a change to
  * the contract shows in both.
  */
 export function registerEventWebhooks(registry: OpenAPIHono['openAPIRegistry']): void {
-  for (const event of HubEvent.options) {
-    const type = event.shape.type.value
-    const body = registry.registerComponent('schemas', type, jsonSchemaOf(event))
+  for (const type of EVENT_TYPES) {
+    const body = registry.registerComponent('schemas', type, eventTypeDefinition(type))
     registry.registerWebhook({
       method: 'post',
       path: type,
@@ -59,13 +58,4 @@ export function registerEventWebhooks(registry: OpenAPIHono['openAPIRegistry']):
       },
     })
   }
-}
-
-/**
- * The event's JSON Schema as a component. OpenAPI 3.1's schemas are JSON Schema 2020-12, so it is
- * used as zod writes it, less `$schema`: the document's dialect is the default for every schema.
- */
-function jsonSchemaOf(event: z.ZodType): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(event, { target: 'draft-2020-12' })
-  return schema
 }

@@ -56,9 +56,9 @@ const TAGS = [
 
 /**
  * What the document holds beside the routes: the security schemes the routes name, and one
- * `webhooks` entry per event type. Called once, by `createApp`.
+ * `webhooks` entry per event type.
  */
-export function describeApi(registry: OpenAPIHono['openAPIRegistry']): void {
+function describeApi(registry: OpenAPIHono['openAPIRegistry']): void {
   registry.registerComponent('securitySchemes', ADMIN_SECURITY, {
     type: 'http',
     scheme: 'bearer',
@@ -72,8 +72,15 @@ export function describeApi(registry: OpenAPIHono['openAPIRegistry']): void {
   registerEventWebhooks(registry)
 }
 
-/** The OpenAPI 3.1 document of everything `app` routes and describes. */
-export function openApiDocument(app: Pick<OpenAPIHono, 'getOpenAPI31Document'>) {
+/**
+ * The OpenAPI 3.1 document of everything `app` routes and describes. Built once per app, on the
+ * first request for it (`apiDocRoutes` keeps it), so start-up does not pay for the events'
+ * schemas: it registers what lies beside the routes, which a second call would register again.
+ */
+export function openApiDocument(
+  app: Pick<OpenAPIHono, 'getOpenAPI31Document' | 'openAPIRegistry'>,
+) {
+  describeApi(app.openAPIRegistry)
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {

@@ -24,12 +24,13 @@ export function patternProblem(pattern: string): string | undefined {
   return undefined
 }
 
+/** Adds `pattern`'s problem, if it has one, to a zod refinement (for the schemas that take filters). */
+export function refinePattern(pattern: string, ctx: z.RefinementCtx): void {
+  const problem = patternProblem(pattern)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+}
+
 /** A filter as the admin API takes it (subscriptions, consumers): at least one usable pattern. */
 export const EventTypePatterns = z
-  .array(
-    z.string().superRefine((p, ctx) => {
-      const problem = patternProblem(p)
-      if (problem) ctx.addIssue({ code: 'custom', message: problem })
-    }),
-  )
+  .array(z.string().superRefine(refinePattern))
   .min(1, 'list at least one event type or pattern, e.g. "order.*"')

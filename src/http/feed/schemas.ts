@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { ErrorMessage, RETRY_AFTER, json } from '../api-schemas.js'
-import { patternProblem } from '../../subscriptions/event-filter.js'
+import { refinePattern } from '../../subscriptions/event-filter.js'
 
 /** A feed position as a client sends it (a query value or `Last-Event-ID`): digits, bigint-sized. */
 export const FeedPositionText = z
@@ -26,10 +26,7 @@ export const TypePatternsText = z
       : [],
   )
   .superRefine((types, ctx) => {
-    for (const t of types) {
-      const problem = patternProblem(t)
-      if (problem) ctx.addIssue({ code: 'custom', message: problem })
-    }
+    for (const t of types) refinePattern(t, ctx)
   })
   .openapi({
     type: 'string',
