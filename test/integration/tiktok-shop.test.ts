@@ -216,7 +216,12 @@ describe('when a dependency fails, TikTok never gets a 401', () => {
       interval: 100,
     })
     expect(limited()).toBe(4)
-    expect(await eventsOf(`order/${orderId}`)).toMatchObject([{ type: 'order.created.v1' }])
+    // The feed lists an event once the relay has given it a position, a moment after the commit.
+    await vi.waitFor(
+      async () =>
+        expect(await eventsOf(`order/${orderId}`)).toMatchObject([{ type: 'order.created.v1' }]),
+      { timeout: 5_000, interval: 50 },
+    )
   })
 
   it('marks the message failed at once when TikTok refuses the request itself', async () => {
