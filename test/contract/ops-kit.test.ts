@@ -15,13 +15,13 @@ import { createDb, createPool } from '../../src/db/client.js'
 import { createMetrics, type Metrics } from '../../src/metrics/index.js'
 import { createQueues, type Queues } from '../../src/queues/index.js'
 import { headingAnchors } from '../helpers/markdown.js'
+import { ensureSystemTool } from '../helpers/system-tool.js'
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../services.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const RULES = join(ROOT, 'ops/prometheus/alerts.yml')
 const RULE_TESTS = join(ROOT, 'ops/prometheus/alerts.test.yml')
 const DASHBOARD = join(ROOT, 'ops/grafana/marketplace-hub.json')
-const INSTALL_SCRIPT = join(ROOT, 'scripts/install-promtool.sh')
 
 interface AlertRule {
   readonly alert: string
@@ -44,24 +44,13 @@ const dashboardQueries = (): { panel: string; expr: string }[] =>
     (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })),
   )
 
-/**
- * Installs promtool when it is missing (scripts/install-promtool.sh, as .ci/run does), so a plain
- * `npm test` on a fresh machine has it; apt takes seconds, hence its own hook and timeout.
- */
-function ensurePromtool(): void {
-  if (!spawnSync('promtool', ['--version']).error) return
-  const install = spawnSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8' })
-  if (install.status !== 0)
-    throw new Error(
-      `${INSTALL_SCRIPT} failed (exit ${install.status}): ${install.stderr.slice(-500)}`,
-    )
-}
-
 /** Runs promtool. If it cannot run, the test fails rather than skipping: the rules would go unchecked. */
 function promtool(...args: string[]): { status: number | null; output: string } {
   const run = spawnSync('promtool', args, { encoding: 'utf8' })
   if (run.error)
-    throw new Error(`promtool could not run (${run.error.message}); see ${INSTALL_SCRIPT}`)
+    throw new Error(
+      `promtool could not run (${run.error.message}); see scripts/install-promtool.sh`,
+    )
   return { status: run.status, output: `${run.stdout}${run.stderr}` }
 }
 
@@ -82,7 +71,7 @@ function seriesNames(metrics: Metrics): Set<string> {
 const metricNamesIn = (expr: string): string[] => expr.match(/\bhub_[a-z0-9_]+\b/g) ?? []
 
 // Before any test: both the rules' and the dashboard's checks run promtool.
-beforeAll(ensurePromtool, 180_000)
+beforeAll(() => ensureSystemTool('promtool', 'install-promtool.sh'), 180_000)
 
 describe('Prometheus alert rules', () => {
   it('pass promtool check rules', () => {
