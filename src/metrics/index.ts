@@ -23,8 +23,12 @@ export interface Metrics {
   readonly registry: Registry
   /** One scrape, in Prometheus text format (`registry.contentType`). */
   render(): Promise<string>
-  /** One webhook answered: its outcome, and for a refusal the verification failure. */
-  countWebhook(channel: string, outcome: string, failure?: string): void
+  /**
+   * One webhook answered: its outcome, and for a refusal the verification failure. `account` is
+   * the configured account it was addressed to, or undefined when none is (so a caller posting to
+   * made-up account paths cannot grow the label set).
+   */
+  countWebhook(channel: string, account: string | undefined, outcome: string, failure?: string): void
   /** Refusals on the admin surface (metrics/admin.ts). */
   readonly admin: AdminCounters
   /** This process's Server-Sent Events streams (metrics/streams.ts). */
@@ -63,8 +67,8 @@ export function createMetrics(deps: {
   const streams = registerStreamMetrics(registry)
   const received = new Counter({
     name: 'hub_webhooks_received_total',
-    help: 'Webhooks answered by this process, by channel and outcome (accepted, kept-failed, duplicate, rejected, unknown-account, unavailable, too-large)',
-    labelNames: ['channel', 'outcome'],
+    help: 'Webhooks answered by this process, by channel, configured account ("" for an unknown one) and outcome (accepted, kept-failed, duplicate, rejected, unknown-account, unavailable, too-large)',
+    labelNames: ['channel', 'account', 'outcome'],
     registers: [registry],
   })
   const verificationFailures = new Counter({
@@ -149,8 +153,8 @@ export function createMetrics(deps: {
         snapshot = undefined
       }
     },
-    countWebhook(channel, outcome, failure) {
-      received.inc({ channel, outcome })
+    countWebhook(channel, account, outcome, failure) {
+      received.inc({ channel, account: account ?? '', outcome })
       if (failure) verificationFailures.inc({ channel, reason: failure })
     },
     countDroppedConnection(reason) {

@@ -43,9 +43,9 @@ function freshOrder(name: keyof typeof ORDER_IDS) {
 describe('/metrics', () => {
   it('counts webhooks by outcome and verification failures by reason', async () => {
     const series = [
-      'hub_webhooks_received_total{channel="shopify",outcome="accepted"}',
-      'hub_webhooks_received_total{channel="shopify",outcome="duplicate"}',
-      'hub_webhooks_received_total{channel="shopify",outcome="rejected"}',
+      'hub_webhooks_received_total{channel="shopify",account="demo",outcome="accepted"}',
+      'hub_webhooks_received_total{channel="shopify",account="demo",outcome="duplicate"}',
+      'hub_webhooks_received_total{channel="shopify",account="demo",outcome="rejected"}',
       'hub_webhook_verification_failures_total{channel="shopify",reason="bad-signature"}',
     ]
     const before = await samples(...series)
@@ -54,6 +54,16 @@ describe('/metrics', () => {
     expect((await postShopify(hub.app, webhook)).status).toBe(200)
     expect((await postShopify(hub.app, webhook, { secret: 'wrong' })).status).toBe(401)
     expect(await deltas(series, before)).toEqual([1, 1, 1, 1])
+  })
+
+  it('counts webhooks per configured account, and those for made-up accounts under none', async () => {
+    const unknown =
+      'hub_webhooks_received_total{channel="shopify",account="",outcome="unknown-account"}'
+    const [before] = await samples(unknown)
+    const res = await postShopify(hub.app, freshOrder('counts'), { account: 'made-up-account' })
+    expect(res.status).toBe(404)
+    expect(await deltas([unknown], [before!])).toEqual([1])
+    expect(await scrape()).not.toContain('made-up-account')
   })
 
   it('shows the backlog at each stage, and its draining', async () => {

@@ -140,7 +140,11 @@ export function webhookRoutes(
     const body = await readBodyBytes(c, opts.maxBodyBytes)
     switch (body.kind) {
       case 'too-large':
-        deps.metrics.countWebhook(channel.data, 'too-large')
+        deps.metrics.countWebhook(
+          channel.data,
+          deps.accounts.find(channel.data, accountId) ? accountId : undefined,
+          'too-large',
+        )
         return answer(c, { error: `body larger than ${opts.maxBodyBytes} bytes` }, 413)
       case 'unreadable':
         log.warn({ err: body.cause }, 'webhook body could not be read')
@@ -162,6 +166,7 @@ export function webhookRoutes(
     })
     deps.metrics.countWebhook(
       channel.data,
+      outcome.kind === 'unknown-account' ? undefined : accountId,
       outcome.kind,
       outcome.kind === 'rejected' ? outcome.reason : undefined,
     )
