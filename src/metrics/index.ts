@@ -28,7 +28,12 @@ export interface Metrics {
    * the configured account it was addressed to, or undefined when none is (so a caller posting to
    * made-up account paths cannot grow the label set).
    */
-  countWebhook(channel: string, account: string | undefined, outcome: string, failure?: string): void
+  countWebhook(
+    channel: string,
+    account: string | undefined,
+    outcome: string,
+    failure?: string,
+  ): void
   /** Refusals on the admin surface (metrics/admin.ts). */
   readonly admin: AdminCounters
   /** This process's Server-Sent Events streams (metrics/streams.ts). */
