@@ -71,14 +71,14 @@ export function defineEvent<
         .optional()
         .meta({
           description:
-            "W3C traceparent of the step that created the event (CloudEvents distributed tracing extension); present only when the hub's tracing is on",
+            'W3C trace context of its creation (distributed tracing); while the hub traces',
           examples: ['00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
         }),
       /** Vendor trace state that goes with `traceparent` (W3C `tracestate`), when there is any. */
       tracestate: z
         .string()
         .optional()
-        .meta({ description: 'W3C tracestate that goes with traceparent, when there is any' }),
+        .meta({ description: 'W3C tracestate going with traceparent, if any' }),
       /** Feed position: gap-free, strictly increasing in commit order. Absent only before the relay has assigned it. */
       position: z.number().int().positive().optional(),
       data,
