@@ -295,7 +295,8 @@ export function loadConfig(
 function tracingConfig(e: Env): TracingConfig | undefined {
   const tracesUrl =
     e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
-    (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`)
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT &&
+      `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`)
   if (!tracesUrl) return undefined
   return {
     tracesUrl,

@@ -15,7 +15,11 @@ import type { StepResult } from './step-result.js'
  */
 export async function startPushSpan(
   tracing: TracingOn,
-  push: { readonly channel: string; readonly accountId: string; readonly listingIds: readonly string[] },
+  push: {
+    readonly channel: string
+    readonly accountId: string
+    readonly listingIds: readonly string[]
+  },
 ): Promise<Span> {
   const links = await tracing.causes.take(push.listingIds)
   return tracing.tracer.startSpan(SPAN.stockPush, {

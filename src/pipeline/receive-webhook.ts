@@ -122,7 +122,13 @@ async function submitTraced(
 ): Promise<IntakeResult> {
   const span = tracing.tracer.startSpan(
     SPAN.intake,
-    { attributes: { [ATTR.channel]: row.channel, [ATTR.account]: row.accountId, [ATTR.topic]: row.topic } },
+    {
+      attributes: {
+        [ATTR.channel]: row.channel,
+        [ATTR.account]: row.accountId,
+        [ATTR.topic]: row.topic,
+      },
+    },
     request,
   )
   const traceContext = carrierIn(request)

@@ -81,7 +81,9 @@ describe('the distributed tracing extension on an event', () => {
     const stamped = withTraceContext(event, { traceparent: TRACEPARENT, tracestate: 'v="q\\"' })
     const text = JSON.stringify(stamped)
     expect(envelopeTraceContext(text)).toEqual({ traceparent: TRACEPARENT, tracestate: 'v="q\\"' })
-    const wire = JSON.parse(wireEventText(text, event.type, 7, 'https://hub.example.com'))
+    const wire = JSON.parse(
+      wireEventText(text, event.type, 7, 'https://hub.example.com'),
+    ) as Record<string, unknown>
     expect(Object.keys(wire).at(-1)).toBe('data')
     expect(wire).toMatchObject({ traceparent: TRACEPARENT, position: 7 })
   })

@@ -41,7 +41,6 @@ export const TRACING_OFF: TracingOff = { enabled: false, shutdown: () => Promise
 /** The configured tracing (OTEL_* variables, src/config/env.ts) with the hub's version. */
 export type TracingSettings = TracingConfig & { readonly serviceVersion: string }
 
-
 /**
  * Builds the tracer provider when tracing is configured: OTLP/HTTP through a BatchSpanProcessor,
  * or, for a test, the `exporter` it hands in (every span, exported as it ends). Without either,

@@ -29,7 +29,10 @@ export function createPushCauses(redis: Redis, prefix: string): PushCauses {
   const listingKey = (id: string) => `${prefix}:trace-causes:listing:${id}`
 
   function append(pipeline: ReturnType<Redis['pipeline']>, key: string, values: string[]): void {
-    pipeline.rpush(key, ...values).ltrim(key, -MAX_CAUSES, -1).pexpire(key, CAUSE_TTL_MS)
+    pipeline
+      .rpush(key, ...values)
+      .ltrim(key, -MAX_CAUSES, -1)
+      .pexpire(key, CAUSE_TTL_MS)
   }
 
   /** Reads and deletes lists in one transaction, so two takers never share a cause. */

@@ -47,6 +47,9 @@ export function markFailed(span: Span, message: string): void {
 /** Ends a span with the error that ended its work (the exception event and an error status). */
 export function endWithError(span: Span, err: unknown): void {
   span.recordException(err instanceof Error ? err : String(err))
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) })
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: err instanceof Error ? err.message : String(err),
+  })
   span.end()
 }

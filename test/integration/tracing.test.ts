@@ -13,7 +13,11 @@ import { useEmulator } from '../helpers/emulated-channel.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { useReceiver } from '../helpers/receiver.js'
-import { SANDBOX_SHOPIFY_SECRET, shopifyRequestHeaders, withBody } from '../helpers/shopify-webhooks.js'
+import {
+  SANDBOX_SHOPIFY_SECRET,
+  shopifyRequestHeaders,
+  withBody,
+} from '../helpers/shopify-webhooks.js'
 import { subscribe } from '../helpers/subscriptions.js'
 
 const exporter = new InMemorySpanExporter()
@@ -127,48 +131,54 @@ describe('traces', () => {
       .select('trace_context')
       .where('id', '=', inboxId)
       .executeTakeFirstOrThrow()
-    expect(row.trace_context).toEqual({ traceparent: `00-${trace}-${server.spanContext().spanId}-01` })
-  })
-
-  it('link a stock push that serves two orders to both orders traces', { timeout: 40_000 }, async () => {
-    const unit = emulatedChannels.shopify.listingUnit(SKU)
-    const listing = { sku: SKU, channel: 'shopify', account: 'demo', unit }
-    expect((await admin('PUT', '/v1/listings', { listings: [listing] })).status).toBe(200)
-    const level = { onHand: 10, asOf: new Date().toISOString() }
-    expect((await admin('PUT', `/v1/inventory/${SKU}`, level)).status).toBe(200)
-    const offered = () => emulator.state('shopify').stock.get(SKU)
-    await vi.waitFor(() => expect(offered()).toBe(10), { timeout: 15_000 })
-
-    // Held back while both orders arrive, so one push serves both (as behind a rate limit).
-    const queue = hub.deps.queues.stock.queueOf('shopify', 'demo')!
-    await queue.pause()
-    const ids = [await post(order(2, SKU)), await post(order(3, SKU))]
-    const { id: listingId } = await hub.deps.db
-      .selectFrom('listing')
-      .select('id')
-      .where('sku', '=', SKU)
-      .executeTakeFirstOrThrow()
-    const causes = `${hub.config.queues.prefix}:trace-causes:listing:${listingId}`
-    await vi.waitFor(async () => expect(await hub.deps.redis.producer.llen(causes)).toBe(2), {
-      timeout: 15_000,
-    })
-    await queue.resume()
-
-    const push = await vi.waitFor(
-      () => {
-        const linked = named(SPAN.stockPush).filter((s) => s.links.length > 0)
-        expect(linked).toHaveLength(1)
-        return linked[0]!
-      },
-      { timeout: 15_000 },
-    )
-    const orderTraces = ids.map((id) => requestSpan(id).spanContext().traceId)
-    expect(push.links.map((l) => l.context.traceId).sort()).toEqual([...orderTraces].sort())
-    expect(orderTraces).not.toContain(push.spanContext().traceId)
-    expect(push.attributes).toMatchObject({
-      'hub.channel': 'shopify',
-      'hub.listing.ids': [listingId],
-      'hub.outcome': 'done',
+    expect(row.trace_context).toEqual({
+      traceparent: `00-${trace}-${server.spanContext().spanId}-01`,
     })
   })
+
+  it(
+    'link a stock push that serves two orders to both orders traces',
+    { timeout: 40_000 },
+    async () => {
+      const unit = emulatedChannels.shopify.listingUnit(SKU)
+      const listing = { sku: SKU, channel: 'shopify', account: 'demo', unit }
+      expect((await admin('PUT', '/v1/listings', { listings: [listing] })).status).toBe(200)
+      const level = { onHand: 10, asOf: new Date().toISOString() }
+      expect((await admin('PUT', `/v1/inventory/${SKU}`, level)).status).toBe(200)
+      const offered = () => emulator.state('shopify').stock.get(SKU)
+      await vi.waitFor(() => expect(offered()).toBe(10), { timeout: 15_000 })
+
+      // Held back while both orders arrive, so one push serves both (as behind a rate limit).
+      const queue = hub.deps.queues.stock.queueOf('shopify', 'demo')!
+      await queue.pause()
+      const ids = [await post(order(2, SKU)), await post(order(3, SKU))]
+      const { id: listingId } = await hub.deps.db
+        .selectFrom('listing')
+        .select('id')
+        .where('sku', '=', SKU)
+        .executeTakeFirstOrThrow()
+      const causes = `${hub.config.queues.prefix}:trace-causes:listing:${listingId}`
+      await vi.waitFor(async () => expect(await hub.deps.redis.producer.llen(causes)).toBe(2), {
+        timeout: 15_000,
+      })
+      await queue.resume()
+
+      const push = await vi.waitFor(
+        () => {
+          const linked = named(SPAN.stockPush).filter((s) => s.links.length > 0)
+          expect(linked).toHaveLength(1)
+          return linked[0]!
+        },
+        { timeout: 15_000 },
+      )
+      const orderTraces = ids.map((id) => requestSpan(id).spanContext().traceId)
+      expect(push.links.map((l) => l.context.traceId).sort()).toEqual([...orderTraces].sort())
+      expect(orderTraces).not.toContain(push.spanContext().traceId)
+      expect(push.attributes).toMatchObject({
+        'hub.channel': 'shopify',
+        'hub.listing.ids': [listingId],
+        'hub.outcome': 'done',
+      })
+    },
+  )
 })
