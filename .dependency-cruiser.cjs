@@ -239,6 +239,17 @@ module.exports = {
       },
     },
 
+    {
+      comment:
+        'src/tracing owns the OpenTelemetry SDK (a tracer provider only while tracing is ' +
+        'configured) and the W3C trace context carried with the work; the push causes it keeps ' +
+        'in Redis. It reads the tracing settings of src/config, and knows no step.',
+      from: { path: '^src/tracing/' },
+      to: {
+        path: ['^src/tracing/', '^src/config/', LEAVES, npm('@opentelemetry/[^/]+', 'ioredis')],
+      },
+    },
+
     // ── Domain: the outbox below inventory and orders ────────────────────────────────────
     {
       comment:
@@ -281,7 +292,7 @@ module.exports = {
       to: {
         path: [
           '^src/pipeline/',
-          '^src/(db|queues|outbox|inventory|orders|delivery|metrics|config|subscriptions)/',
+          '^src/(db|queues|outbox|inventory|orders|delivery|metrics|config|subscriptions|tracing)/',
           EVENTS,
           LEAVES,
           OUTBOUND,
@@ -320,7 +331,7 @@ module.exports = {
       to: {
         path: [
           '^src/http/',
-          '^src/(admin|pipeline|db|queues|inventory|delivery|subscriptions|metrics|config)/',
+          '^src/(admin|pipeline|db|queues|inventory|delivery|subscriptions|metrics|config|tracing)/',
           EVENTS,
           LEAVES,
           OUTBOUND,

@@ -48,6 +48,7 @@ export function createNormalizeWorker(
         const opts = {
           finalAttempt: attemptOf(job).final,
           ...(message ? { body: message.rawBody } : {}),
+          traceContext: data.traceContext,
         }
         result = await normalizeInboxItem({ ...deps, log: deps.log.child(ids) }, data.inboxId, opts)
       }

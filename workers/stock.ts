@@ -6,6 +6,7 @@ import type { StockCounter } from '../src/metrics/stock.js'
 import { checkListingStock, type CheckDeps } from '../src/pipeline/check-stock.js'
 import { pushListingStock } from '../src/pipeline/push-stock.js'
 import { pushListingsInBulk } from '../src/pipeline/push-stock-bulk.js'
+import { endPushSpan, failPushSpan, startPushSpan } from '../src/pipeline/push-trace.js'
 import { StockJob } from '../src/queues/index.js'
 import {
   connectors,
@@ -42,16 +43,31 @@ export function createStockWorker(
       }
       const batch =
         kind === 'push' && stock.bulk ? await claimBatch(base.connection, queue, stock.bulk) : []
-      // The account's API budget serves pushes first, reconciliation reads after polling.
-      const result = await inLane(kind === 'push' ? 'push' : 'reconcile', () =>
-        batch.length > 0
-          ? pushListingsInBulk(jobDeps, [listingId, ...batch], count)
-          : kind === 'push'
-            ? pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
-            : checkListingStock(jobDeps, listingId, (drift) =>
-                count(drift === 0 ? 'checked' : 'drift'),
-              ),
-      )
+      const tracing = kind === 'push' && deps.tracing?.enabled ? deps.tracing : undefined
+      const span =
+        tracing &&
+        (await startPushSpan(tracing, {
+          channel: account.channel,
+          accountId: account.id,
+          listingIds: [listingId, ...batch],
+        }))
+      let result
+      try {
+        // The account's API budget serves pushes first, reconciliation reads after polling.
+        result = await inLane(kind === 'push' ? 'push' : 'reconcile', () =>
+          batch.length > 0
+            ? pushListingsInBulk(jobDeps, [listingId, ...batch], count)
+            : kind === 'push'
+              ? pushListingStock(jobDeps, listingId, `${queue.name}.${job.id}`, count)
+              : checkListingStock(jobDeps, listingId, (drift) =>
+                  count(drift === 0 ? 'checked' : 'drift'),
+                ),
+        )
+      } catch (err) {
+        if (span) failPushSpan(span, err)
+        throw err
+      }
+      if (span) endPushSpan(span, result)
       // A 429 is the channel's limit for the whole account, so the whole queue waits.
       await settle(result, { job, token, queueWide: queue })
     },

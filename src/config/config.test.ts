@@ -314,6 +314,39 @@ describe('loadConfig', () => {
     }
   })
 
+  it('turns tracing on with an OTLP endpoint only, from the standard OpenTelemetry variables', () => {
+    expect(loadConfig({}).tracing).toBeUndefined()
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      serviceName: 'marketplace-hub',
+      sampler: 'parentbased_always_on',
+      samplerArg: 1,
+    })
+    const own = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://tempo.example.com/otlp/v1/traces',
+      OTEL_SERVICE_NAME: 'hub-eu',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+    }).tracing
+    expect(own).toEqual({
+      tracesUrl: 'https://tempo.example.com/otlp/v1/traces',
+      serviceName: 'hub-eu',
+      sampler: 'parentbased_traceidratio',
+      samplerArg: 0.25,
+    })
+    const problems = problemsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      OTEL_TRACES_SAMPLER: 'sometimes',
+      OTEL_TRACES_SAMPLER_ARG: '2',
+    })
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_TRACES_SAMPLER',
+      'OTEL_TRACES_SAMPLER_ARG',
+    ])
+  })
+
   it('lets the command line choose the role', () => {
     expect(loadConfig({ ROLE: 'all' }, { role: 'worker' }).role).toBe('worker')
   })

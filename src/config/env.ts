@@ -47,6 +47,20 @@ const publicUrl = z.string().transform((text, ctx) => {
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i
 
+/** OTEL_TRACES_SAMPLER's values the hub honours: the SDK's built-in samplers. */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number]
+
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL, e.g. ${example}` })
+
 /** Every environment variable the hub reads, with its default. Documented in docs/configuration.md. */
 export const Env = z.object({
   DATABASE_URL: z
@@ -129,5 +143,12 @@ export const Env = z.object({
   ORDER_SYNC_FIRST_LOOKBACK_MS: int(86_400_000, 0),
   // Unset: each channel's documented figure (connectors/<channel>/orders.ts).
   ORDER_SYNC_SETTLE_MS: z.coerce.number().int().min(0).optional(),
+  // OpenTelemetry's own names (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/).
+  // Tracing is on when either endpoint is set; the traces one wins.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://collector:4318').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('http://collector:4318/v1/traces').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('marketplace-hub'),
+  OTEL_TRACES_SAMPLER: z.enum(TRACES_SAMPLERS).default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 })
 export type Env = z.infer<typeof Env>

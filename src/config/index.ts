@@ -4,7 +4,7 @@ import { parseNetwork } from '../outbound/destination-guard.js'
 import { CHANNEL_IDS } from '../events/index.js'
 import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
-import { Env } from './env.js'
+import { Env, type TracesSampler } from './env.js'
 import { DEFAULT_LOCATIONS, type LocationDirectory } from './locations.js'
 
 export type { Account } from './accounts.js'
@@ -142,6 +142,8 @@ export interface Config {
     readonly jobStalledIntervalMs: number
   }
   readonly log: { readonly level: Env['LOG_LEVEL'] }
+  /** OpenTelemetry traces over OTLP/HTTP; undefined (the default): off, at no cost. */
+  readonly tracing: TracingConfig | undefined
   readonly shutdownTimeoutMs: number
   /**
    * How long start-up keeps trying to reach PostgreSQL and Redis before it exits 1. Long enough
@@ -149,6 +151,15 @@ export interface Config {
    * wrong address is reported while someone is still watching, and an orchestrator restarts it.
    */
   readonly startupRetryMs: number
+}
+
+export interface TracingConfig {
+  /** Where spans are POSTed (OTLP/HTTP, `…/v1/traces`). */
+  readonly tracesUrl: string
+  readonly serviceName: string
+  readonly sampler: TracesSampler
+  /** The ratio of the `traceidratio` samplers, 0 to 1. */
+  readonly samplerArg: number
 }
 
 export class ConfigError extends Error {
@@ -270,8 +281,28 @@ export function loadConfig(
       settleMs: e.ORDER_SYNC_SETTLE_MS,
     },
     log: { level: e.LOG_LEVEL },
+    tracing: tracingConfig(e),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     startupRetryMs: e.STARTUP_RETRY_SECONDS * 1000,
+  }
+}
+
+/**
+ * The traces endpoint, as OpenTelemetry's exporters derive it: the signal's own variable as it
+ * is, or the base endpoint with `/v1/traces` appended
+ * (https://opentelemetry.io/docs/specs/otel/protocol/exporter/#endpoint-urls-for-otlphttp).
+ */
+function tracingConfig(e: Env): TracingConfig | undefined {
+  const tracesUrl =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT &&
+      `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`)
+  if (!tracesUrl) return undefined
+  return {
+    tracesUrl,
+    serviceName: e.OTEL_SERVICE_NAME,
+    sampler: e.OTEL_TRACES_SAMPLER,
+    samplerArg: e.OTEL_TRACES_SAMPLER_ARG,
   }
 }
 

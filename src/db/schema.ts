@@ -25,6 +25,11 @@ export interface InboxMessageTable {
   /** Why it was ignored or failed: `{ reason }` or `{ issues: [...] }`. */
   outcome: Json<InboxOutcome> | null
   processed_at: Timestamp | null
+  /**
+   * The W3C trace context of the request that delivered it (`{ traceparent, tracestate? }`),
+   * written only while tracing is on (src/tracing/): its normalization continues that trace.
+   */
+  trace_context: ColumnType<unknown, string | undefined, never>
 }
 export type InboxOutcome =
   { readonly reason: string } | { readonly issues: readonly string[] } | { readonly events: number }
@@ -388,7 +393,8 @@ export interface Database {
   consumer: ConsumerTable
 }
 
-export type InboxMessage = Selectable<InboxMessageTable>
+/** A message as the hub reads it; `trace_context` is read by the sweeper alone (see sweep.ts). */
+export type InboxMessage = Omit<Selectable<InboxMessageTable>, 'trace_context'>
 export type Subscription = Selectable<SubscriptionTable>
 export type Listing = Selectable<ListingTable>
 export type InventoryItem = Selectable<InventoryItemTable>

@@ -8,7 +8,8 @@ const IsoTime = z.iso.datetime({ offset: true })
  * Builds the schema of one event type. Every event shares this envelope: a CloudEvents 1.0 event
  * in the JSON format (`id`, `type`, `specversion`, `source`, `subject`, `time`, `datacontenttype`,
  * `dataschema`, `data`) whose extension attributes are `recordedat`, `channel`, `account` and
- * `position`. CloudEvents attribute names are lower-case letters and digits only
+ * `position`, and, while the hub traces, `traceparent` and `tracestate` (the distributed tracing
+ * extension). CloudEvents attribute names are lower-case letters and digits only
  * (https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#naming-conventions),
  * so `recordedAt` is kept for one version only, as a deprecated alias of `recordedat`.
  *
@@ -59,6 +60,25 @@ export function defineEvent<
       channel: origin,
       /** Configured account id of `source`. */
       account: z.string().min(1),
+      /**
+       * The W3C trace context of the step that created the event (the CloudEvents distributed
+       * tracing extension), present only when the hub traces (OpenTelemetry): a consumer that
+       * traces continues the webhook's trace from it.
+       */
+      traceparent: z
+        .string()
+        .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+        .optional()
+        .meta({
+          description:
+            'W3C trace context of its creation (distributed tracing); while the hub traces',
+          examples: ['00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+        }),
+      /** Vendor trace state that goes with `traceparent` (W3C `tracestate`), when there is any. */
+      tracestate: z
+        .string()
+        .optional()
+        .meta({ description: 'W3C tracestate going with traceparent, if any' }),
       /** Feed position: gap-free, strictly increasing in commit order. Absent only before the relay has assigned it. */
       position: z.number().int().positive().optional(),
       data,

@@ -22,6 +22,7 @@ export { Money } from './money.js'
 export {
   DATA_CONTENT_TYPE,
   dataSchemaPath,
+  envelopeTraceContext,
   wireEvent,
   wireEventText,
   type WireEvent,

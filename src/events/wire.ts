@@ -65,3 +65,23 @@ export function wireEventText(
   })
   return `${head}${added.slice(1, -1)},${envelopeText.slice(at)}`
 }
+
+/**
+ * The distributed tracing extension of a stored envelope (`traceparent`, `tracestate`), read
+ * without parsing the event: both are string members before `data` (see `withTraceContext` in
+ * src/outbox/event.ts), and the search is exact for the reason `wireEventText` gives.
+ */
+export function envelopeTraceContext(
+  envelopeText: string,
+): { traceparent: string; tracestate?: string } | undefined {
+  const head = envelopeText.slice(0, Math.max(envelopeText.indexOf('"data":'), 0))
+  const traceparent = stringMember(head, 'traceparent')
+  if (traceparent === undefined) return undefined
+  const tracestate = stringMember(head, 'tracestate')
+  return tracestate ? { traceparent, tracestate } : { traceparent }
+}
+
+function stringMember(json: string, name: string): string | undefined {
+  const literal = new RegExp(`"${name}":("(?:[^"\\\\]|\\\\.)*")`).exec(json)?.[1]
+  return literal === undefined ? undefined : (JSON.parse(literal) as string)
+}

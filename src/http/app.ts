@@ -44,6 +44,7 @@ export type AppDeps = Pick<
   | 'metrics'
   | 'stockCounter'
   | 'streams'
+  | 'tracing'
 >
 
 /** Builds the HTTP app. Never listens: `server.ts` does, and tests call `app.request()`. */

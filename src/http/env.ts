@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js'
+import type { Context } from '../tracing/index.js'
 
 /** Per-request variables every route can read. */
 export interface AppEnv {
@@ -11,5 +12,7 @@ export interface AppEnv {
      * records every mutating admin request whether or not this is set.
      */
     auditDetails?: Readonly<Record<string, unknown>>
+    /** A webhook request's span, while tracing is on (middleware/trace-webhook.ts). */
+    trace?: Context
   }
 }

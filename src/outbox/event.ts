@@ -56,3 +56,23 @@ export function toEvent(draft: EventDraft, origin: EventOrigin, id: string): Hub
     // the object literal, so the union is asserted here, in the one place events are built.
   } as HubEvent
 }
+
+/**
+ * The event with the CloudEvents distributed tracing extension: the W3C context of the step that
+ * created it (https://github.com/cloudevents/spec/blob/main/cloudevents/extensions/distributed-tracing.md),
+ * added only while tracing is on. Set once, when the event is created, and never changed after
+ * (OpenTelemetry's CloudEvents conventions). The attributes go before `data`, which stays the
+ * last member (see `wireEventText`).
+ */
+export function withTraceContext(
+  event: HubEvent,
+  trace: { readonly traceparent: string; readonly tracestate?: string },
+): HubEvent {
+  const { data, ...attributes } = event
+  return {
+    ...attributes,
+    traceparent: trace.traceparent,
+    ...(trace.tracestate ? { tracestate: trace.tracestate } : {}),
+    data,
+  } as HubEvent
+}

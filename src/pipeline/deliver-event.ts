@@ -13,6 +13,7 @@ import type { Database } from '../db/schema.js'
 import { signatureHeaders } from '../delivery/sign.js'
 import {
   binaryMessage,
+  envelopeTraceContext,
   structuredMessage,
   wireEvent,
   wireEventText,
@@ -24,6 +25,18 @@ import type { DeliveryCounter, DeliveryObservation } from '../metrics/delivery.j
 import type { HttpTransport } from '../outbound/transport.js'
 import { retryAfterMs } from '../outbound/retry-after.js'
 import { DONE, type StepResult } from './step-result.js'
+import {
+  ATTR,
+  SPAN,
+  SpanKind,
+  carrierOf,
+  contextOf,
+  endWithError,
+  markFailed,
+  type TraceCarrier,
+  type Tracing,
+  type TracingOn,
+} from '../tracing/index.js'
 
 export interface DeliverDeps {
   readonly db: Kysely<Database>
@@ -34,6 +47,7 @@ export interface DeliverDeps {
   readonly log: Logger
   /** HUB_PUBLIC_URL: what each event's `dataschema` is built on. */
   readonly publicUrl: string
+  readonly tracing?: Tracing
 }
 
 export interface AttemptNumber {
@@ -98,15 +112,69 @@ export interface DecidedAttempt {
   readonly result: StepResult
 }
 
+type AttemptDeps = Pick<DeliverDeps, 'transport' | 'clock' | 'timeoutMs' | 'log' | 'publicUrl'>
+
 /** POSTs the event once and decides what the answer means; writes nothing. */
 export async function attemptDelivery(
-  deps: Pick<DeliverDeps, 'transport' | 'clock' | 'timeoutMs' | 'log' | 'publicUrl'>,
+  deps: AttemptDeps & Pick<DeliverDeps, 'tracing'>,
   delivery: DeliveryToSend,
   attempt: AttemptNumber,
 ): Promise<DecidedAttempt> {
+  if (!deps.tracing?.enabled) return attemptOnce(deps, delivery, attempt, undefined)
+  return tracedAttempt(deps.tracing, deps, delivery, attempt)
+}
+
+/**
+ * One attempt as a CLIENT span in the trace of the event's creation (the envelope's
+ * `traceparent`; a new trace for an event without one), its own context sent to the subscriber
+ * in the W3C `traceparent` header.
+ */
+async function tracedAttempt(
+  tracing: TracingOn,
+  deps: AttemptDeps,
+  delivery: DeliveryToSend,
+  attempt: AttemptNumber,
+): Promise<DecidedAttempt> {
+  const span = tracing.tracer.startSpan(
+    SPAN.deliveryAttempt,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'POST',
+        // The host only: a subscriber's path or query may hold its token.
+        'server.address': hostOf(delivery.url),
+        [ATTR.deliveryId]: delivery.id,
+        [ATTR.subscriptionId]: delivery.subscriptionId,
+        [ATTR.eventId]: delivery.eventId,
+        [ATTR.eventType]: delivery.eventType,
+        [ATTR.attempt]: attempt.number,
+      },
+    },
+    contextOf(envelopeTraceContext(delivery.envelopeText)),
+  )
+  try {
+    const decided = await attemptOnce(deps, delivery, attempt, carrierOf(span.spanContext()))
+    const { statusCode, error } = decided.outcome.attempt
+    if (statusCode !== null) span.setAttribute('http.response.status_code', statusCode)
+    span.setAttribute(ATTR.outcome, decided.observation.outcome)
+    if (decided.result.kind !== 'done') markFailed(span, error ?? `HTTP ${statusCode}`)
+    span.end()
+    return decided
+  } catch (err) {
+    endWithError(span, err)
+    throw err
+  }
+}
+
+async function attemptOnce(
+  deps: AttemptDeps,
+  delivery: DeliveryToSend,
+  attempt: AttemptNumber,
+  trace: TraceCarrier | undefined,
+): Promise<DecidedAttempt> {
   const message = eventMessage(delivery, deps.publicUrl)
   const startedAt = deps.clock.now()
-  const sent = await post(deps, delivery, message, startedAt)
+  const sent = await post(deps, delivery, message, startedAt, trace)
   const at = deps.clock.now()
   // The event and the webhook it came from: with the normalize job's lines (inboxId, requestId)
   // this follows one webhook from its request to each subscriber.
@@ -201,22 +269,30 @@ function eventMessage(delivery: DeliveryToSend, publicUrl: string): EventMessage
   }
 }
 
+function hostOf(url: string): string {
+  return URL.parse(url)?.host ?? 'invalid URL'
+}
+
 async function post(
   deps: Pick<DeliverDeps, 'transport' | 'timeoutMs'>,
   delivery: DeliveryToSend,
   { headers, body }: EventMessage,
   now: Date,
+  /** The attempt's span, while tracing is on: sent as the W3C trace context headers. */
+  trace: TraceCarrier | undefined,
 ) {
   const id = delivery.eventId
+  const sent: Record<string, string> = {
+    ...headers,
+    'user-agent': 'marketplace-hub',
+    // Over the body's bytes only: in binary mode the ce- headers are not signed.
+    ...signatureHeaders(delivery.secret, { id, timestamp: now, body }),
+  }
+  if (trace) Object.assign(sent, trace)
   try {
     const res = await deps.transport(delivery.url, {
       method: 'POST',
-      headers: {
-        ...headers,
-        'user-agent': 'marketplace-hub',
-        // Over the body's bytes only: in binary mode the ce- headers are not signed.
-        ...signatureHeaders(delivery.secret, { id, timestamp: now, body }),
-      },
+      headers: sent,
       body,
       timeoutMs: deps.timeoutMs,
     })

@@ -6,10 +6,14 @@ import { inboundJob, type Queues } from '../queues/index.js'
 import { withTimeout } from '../timeout.js'
 import { createBatcher } from './batcher.js'
 import type { NormalizeHandoff } from './normalize-handoff.js'
+import { ATTR, endWithError, SPAN, type SpanContext, type Tracing } from '../tracing/index.js'
 
 export type IntakeResult =
   | { readonly kind: 'accepted'; readonly inboxId: string; readonly enqueued: boolean }
   | { readonly kind: 'duplicate' }
+
+/** A row to store, with the request's intake span while tracing is on (the batch links to it). */
+export type IntakeRow = NewInboxRow & { readonly intakeSpan?: SpanContext }
 
 export interface InboxIntake {
   /**
@@ -17,7 +21,7 @@ export interface InboxIntake {
    * Postgres failed. A row committed but not queued because Redis failed is still accepted: the
    * sweeper queues it later.
    */
-  submit(row: NewInboxRow): Promise<IntakeResult>
+  submit(row: IntakeRow): Promise<IntakeResult>
   /** Waits for every submitted row to settle. */
   drain(): Promise<void>
   /**
@@ -42,12 +46,38 @@ export interface IntakeOptions {
  * multi-row INSERT and one `addBulk` (see `createBatcher`).
  */
 export function createInboxIntake(
-  deps: { readonly db: Kysely<Database>; readonly queues: Queues; readonly log: Logger },
+  deps: {
+    readonly db: Kysely<Database>
+    readonly queues: Queues
+    readonly log: Logger
+    readonly tracing?: Tracing
+  },
   opts: IntakeOptions,
 ): InboxIntake {
   let handoff: NormalizeHandoff | undefined
 
-  async function flush(rows: readonly NewInboxRow[]): Promise<IntakeResult[]> {
+  /**
+   * One flush as a span of its own trace, linked to the requests it carried: a batch serves many
+   * webhooks, each of which has its own trace (and, in it, its own wait: the `inbox intake` span).
+   */
+  async function tracedFlush(rows: readonly IntakeRow[]): Promise<IntakeResult[]> {
+    if (!deps.tracing?.enabled) return flush(rows)
+    const links = rows.flatMap((r) => (r.intakeSpan ? [{ context: r.intakeSpan }] : []))
+    const span = deps.tracing.tracer.startSpan(SPAN.intakeBatch, {
+      links,
+      attributes: { [ATTR.batchSize]: rows.length },
+    })
+    try {
+      const results = await flush(rows)
+      span.end()
+      return results
+    } catch (err) {
+      endWithError(span, err)
+      throw err
+    }
+  }
+
+  async function flush(rows: readonly IntakeRow[]): Promise<IntakeResult[]> {
     const inserted = await insertInboxBatch(deps.db, rows)
     const ids = new Map(inserted.map((r) => [rowKey(r), r.id]))
     const results = rows.map((row): IntakeResult | { kind: 'accepted'; inboxId: string } => {
@@ -84,7 +114,7 @@ export function createInboxIntake(
     }
   }
 
-  const batcher = createBatcher(flush, opts)
+  const batcher = createBatcher(tracedFlush, opts)
   return {
     submit: (row) => batcher.submit(row),
     drain: () => batcher.drain(),

@@ -5,6 +5,13 @@ import { appendAndSettle, type MessageSettlement } from '../outbox/append.js'
 import { applyMessages, type MessageToApply } from './apply-observations.js'
 import { isOpen, runNormalizer, type NormalizeDeps } from './normalize-inbox-item.js'
 import { DONE, type StepResult } from './step-result.js'
+import {
+  endNormalize,
+  inOutboxWrite,
+  startNormalize,
+  traceOutcome,
+  type NormalizeTrace,
+} from './normalize-trace.js'
 
 /** `alone`: this message must take the one-at-a-time path (`normalizeInboxItem`). */
 export type BatchResult = StepResult | { readonly kind: 'alone' }
@@ -46,6 +53,11 @@ export async function normalizeBatch(
     if (result.kind !== 'hydrate') candidates.push({ index, result })
   })
   if (candidates.length === 0) return results
+  // While tracing is on: each candidate's normalization span, by index.
+  const { tracing } = deps
+  const traces = tracing?.enabled
+    ? new Map(candidates.map((c) => [c.index, startNormalize(tracing, messages[c.index]!)]))
+    : undefined
   try {
     const decided = await deps.db.transaction().execute(async (trx) => {
       const statuses = await lockInboxStatuses(
@@ -108,21 +120,32 @@ export async function normalizeBatch(
         deps.config.stock,
         toApply.map((t) => t.apply),
       )
+      const written: NormalizeTrace[] = []
       toApply.forEach(({ index, apply }, i) => {
+        const subjects = subjectsOf(apply.observations)
+        const trace = traces?.get(index)
+        if (trace) written.push(trace)
         settlements.push({
           inboxId: apply.message.id,
           status: 'normalized',
-          events: events[i]!,
-          subjects: subjectsOf(apply.observations),
+          events: trace
+            ? traceOutcome(trace, messages[index]!, { events: events[i]!, subjects, reservations })
+            : events[i]!,
+          subjects,
         })
         decided.set(index, DONE)
       })
       // The orders' reservations go in the same statement: one round trip fewer per batch.
-      await appendAndSettle(trx, settlements, now, reservations)
+      if (traces)
+        await inOutboxWrite(written, () => appendAndSettle(trx, settlements, now, reservations))
+      else await appendAndSettle(trx, settlements, now, reservations)
       return decided
     })
     for (const [index, result] of decided) results[index] = result
+    if (traces) for (const [index, trace] of traces) endNormalize(trace, results[index]!)
   } catch (err) {
+    // Each is normalized again on its own, under a span of its own.
+    if (traces) for (const trace of traces.values()) endNormalize(trace, { kind: 'alone' })
     deps.log.warn(
       { err, messages: candidates.length },
       'batch normalization failed; each message is retried on its own',

@@ -4,7 +4,8 @@ import { foundBy } from './order-sync-rows.js'
 import { subjectsOf } from './inbox-subjects.js'
 import { distinguishReplayedEvents } from '../outbox/replayed-events.js'
 import { clearRevokedAlert } from '../db/repos/account-alerts.js'
-import { recordInboxSubjects } from '../db/repos/inbox-search.js'
+import { recordInboxSubjects, type InboxSubject } from '../db/repos/inbox-search.js'
+import type { HubEvent } from '../events/index.js'
 import {
   lockInboxMessage,
   lockInboxStatuses,
@@ -28,6 +29,14 @@ import { applyMessages, type ApplySettings } from './apply-observations.js'
 import { writeReservations } from '../db/repos/reservations.js'
 import { DONE, type StepResult } from './step-result.js'
 import { unstorableIssues } from './storable-observations.js'
+import { ATTR, endWithError, type Tracing } from '../tracing/index.js'
+import {
+  endNormalize,
+  inOutboxWrite,
+  startNormalize,
+  traceOutcome,
+  type NormalizeTrace,
+} from './normalize-trace.js'
 
 export interface NormalizeDeps {
   readonly db: Kysely<Database>
@@ -36,6 +45,7 @@ export interface NormalizeDeps {
   /** Where the channel API clients for hydration come from. */
   readonly accounts: AccountDirectory
   readonly config: { readonly stock: ApplySettings }
+  readonly tracing?: Tracing
 }
 
 /**
@@ -60,11 +70,31 @@ export async function normalizeInboxItem(
     readonly replay?: boolean
     /** The exact bytes, when the job carries them: the stored copy is then not read. */
     readonly body?: Uint8Array
+    /** The W3C trace context of the request that delivered it (the job's), while tracing is on. */
+    readonly traceContext?: unknown
   },
+): Promise<StepResult> {
+  if (!deps.tracing?.enabled) return normalizeStored(deps, inboxId, opts, undefined)
+  const trace = startNormalize(deps.tracing, { inboxId, traceContext: opts.traceContext })
+  try {
+    const result = await normalizeStored(deps, inboxId, opts, trace)
+    endNormalize(trace, result)
+    return result
+  } catch (err) {
+    endWithError(trace.span, err)
+    throw err
+  }
+}
+
+async function normalizeStored(
+  deps: NormalizeDeps,
+  inboxId: string,
+  opts: Parameters<typeof normalizeInboxItem>[2],
+  trace: NormalizeTrace | undefined,
 ): Promise<StepResult> {
   const replay = opts.replay ?? false
   const run = (hydrated: Hydrated | undefined) =>
-    inTransaction(deps, inboxId, hydrated, replay, opts.body)
+    inTransaction(deps, inboxId, hydrated, replay, opts.body, trace)
   try {
     const first = await run(undefined)
     if (first.kind !== 'hydrate') return first
@@ -113,10 +143,11 @@ function inTransaction(
   hydrated: Hydrated | undefined,
   replay: boolean,
   body: Uint8Array | undefined,
+  trace: NormalizeTrace | undefined,
 ): Promise<FirstPass> {
   return deps.db
     .transaction()
-    .execute((trx) => normalizeLocked(trx, deps, inboxId, hydrated, replay, body))
+    .execute((trx) => normalizeLocked(trx, deps, inboxId, hydrated, replay, body, trace))
 }
 
 /**
@@ -131,9 +162,16 @@ export async function normalizeLocked(
   hydrated: Hydrated | undefined,
   replay: boolean,
   body: Uint8Array | undefined,
+  /** The message's normalization span, while tracing is on. */
+  trace?: NormalizeTrace,
 ): Promise<FirstPass> {
   const message = await lockInboxMessage(trx, inboxId, body)
   if (!message) return { kind: 'permanent', reason: `inbox message ${inboxId} does not exist` }
+  if (trace) {
+    trace.span.setAttribute(ATTR.channel, message.channel)
+    trace.span.setAttribute(ATTR.account, message.account_id)
+    trace.span.setAttribute(ATTR.topic, message.topic)
+  }
   if (!replay && !isOpen(message.status)) return DONE
   const result = runNormalizer(message, hydrated)
   const now = deps.clock.now()
@@ -152,18 +190,40 @@ export async function normalizeLocked(
         { message, origin, observations: result.observations },
       ])
       await writeReservations(trx, applied.reservations)
-      const events = applied.events[0]
       const subjects = subjectsOf(result.observations)
-      if (replay) {
-        // A replay replaces the message's subjects and keeps a changed event apart.
-        await recordInboxSubjects(trx, inboxId, subjects, { replacing: true })
-        const appended = await distinguishReplayedEvents(trx, events!)
-        await appendEvents(trx, appended, { inboxId, at: now })
-      } else {
-        await appendEvents(trx, events!, { inboxId, at: now, subjects })
-      }
+      const events = trace
+        ? traceOutcome(
+            trace,
+            { channel: message.channel, accountId: message.account_id },
+            { events: applied.events[0]!, subjects, reservations: applied.reservations },
+          )
+        : applied.events[0]!
+      const write = { inboxId, events, subjects, replay, at: now }
+      if (trace) await inOutboxWrite([trace], () => writeEvents(trx, write))
+      else await writeEvents(trx, write)
       return DONE
     }
+  }
+}
+
+/** Appends a message's events and settles it, with its search subjects. */
+async function writeEvents(
+  trx: Kysely<Database>,
+  w: {
+    readonly inboxId: string
+    readonly events: readonly HubEvent[]
+    readonly subjects: readonly InboxSubject[]
+    readonly replay: boolean
+    readonly at: Date
+  },
+): Promise<void> {
+  if (w.replay) {
+    // A replay replaces the message's subjects and keeps a changed event apart.
+    await recordInboxSubjects(trx, w.inboxId, w.subjects, { replacing: true })
+    const appended = await distinguishReplayedEvents(trx, w.events)
+    await appendEvents(trx, appended, { inboxId: w.inboxId, at: w.at })
+  } else {
+    await appendEvents(trx, w.events, { inboxId: w.inboxId, at: w.at, subjects: w.subjects })
   }
 }
 

@@ -10,6 +10,7 @@ import { isStepResult, stockCallFailure } from './listing-stock.js'
 import { partitionedWrite } from '../inventory/allocation.js'
 import { allocationWindow, planPush } from './plan-push.js'
 import { DONE, type StepResult } from './step-result.js'
+import type { Tracing } from '../tracing/index.js'
 
 export interface PushDeps {
   readonly db: Kysely<Database>
@@ -19,6 +20,8 @@ export interface PushDeps {
   /** Pushes of a SKU's other listings: lowerings a raise waits for, raises a lowering allows. */
   readonly queues: { readonly stock: Pick<StockQueues, 'enqueue'> }
   readonly config: { readonly stock: { readonly orderClockSkewMs: number } }
+  /** While on, each push job is a span linked to the webhooks it serves (push-trace.ts). */
+  readonly tracing?: Tracing
 }
 
 /**

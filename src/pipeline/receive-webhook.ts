@@ -9,7 +9,17 @@ import type {
   VerifyFailure,
 } from '../../connectors/index.js'
 import type { AccountDirectory } from '../config/account-directory.js'
-import type { InboxIntake } from './inbox-intake.js'
+import type { InboxIntake, IntakeResult } from './inbox-intake.js'
+import type { NewInboxRow } from '../db/repos/inbox.js'
+import {
+  ATTR,
+  carrierIn,
+  endWithError,
+  SPAN,
+  type Context,
+  type TracingOn,
+  type Tracing,
+} from '../tracing/index.js'
 import { withTimeout } from '../timeout.js'
 import type { CertificateCache } from './certificates.js'
 import { storableEnvelope } from './storable-envelope.js'
@@ -30,6 +40,7 @@ export interface ReceiveDeps {
   readonly accounts: AccountDirectory
   readonly intake: InboxIntake
   readonly clock: Clock
+  readonly tracing?: Tracing
 }
 
 /** Verify → record in the inbox (dedupe) → enqueue. Nothing unverified is stored or queued. */
@@ -46,6 +57,8 @@ export async function receiveWebhook(
      * allows 3 s): the channel retries, and the dedupe key absorbs the row if it commits late.
      */
     readonly deadlineMs: number
+    /** The request's span, while tracing is on (src/http/middleware/trace-webhook.ts). */
+    readonly trace?: Context | undefined
   },
 ): Promise<ReceiveOutcome> {
   const found = deps.accounts.find(input.channel, input.accountId)
@@ -67,7 +80,7 @@ export async function receiveWebhook(
   if (!verified.ok) return { kind: 'rejected', reason: verified.reason }
   const envelope = storableEnvelope(verified)
   try {
-    const stored = deps.intake.submit({
+    const row: NewInboxRow = {
       ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
       channel: input.channel,
       accountId: input.accountId,
@@ -81,13 +94,57 @@ export async function receiveWebhook(
       channelTime: envelope.channelTime,
       receivedAt,
       ...(envelope.failure !== undefined ? { failure: envelope.failure } : {}),
-    })
+    }
+    const stored =
+      input.trace && deps.tracing?.enabled
+        ? submitTraced(deps.tracing, deps.intake, row, input.trace)
+        : deps.intake.submit(row)
     const result = await withTimeout(stored, input.deadlineMs, 'the inbox')
     return result.kind === 'accepted' && envelope.failure !== undefined
       ? { kind: 'kept-failed', inboxId: result.inboxId, reason: envelope.failure }
       : result
   } catch (cause) {
     return { kind: 'unavailable', cause }
+  }
+}
+
+/**
+ * The request's wait for its row, as a child span of the request: intake batches rows (see
+ * `createInboxIntake`), so this is the one place a request's own share of it can be seen. The
+ * row carries the request's context on (stored, and in the job), so normalization continues the
+ * request's trace in whatever process runs it.
+ */
+async function submitTraced(
+  tracing: TracingOn,
+  intake: InboxIntake,
+  row: NewInboxRow,
+  request: Context,
+): Promise<IntakeResult> {
+  const span = tracing.tracer.startSpan(
+    SPAN.intake,
+    {
+      attributes: {
+        [ATTR.channel]: row.channel,
+        [ATTR.account]: row.accountId,
+        [ATTR.topic]: row.topic,
+      },
+    },
+    request,
+  )
+  const traceContext = carrierIn(request)
+  try {
+    const result = await intake.submit({
+      ...row,
+      ...(traceContext ? { traceContext } : {}),
+      intakeSpan: span.spanContext(),
+    })
+    span.setAttribute(ATTR.outcome, result.kind)
+    if (result.kind === 'accepted') span.setAttribute(ATTR.inboxId, result.inboxId)
+    span.end()
+    return result
+  } catch (err) {
+    endWithError(span, err)
+    throw err
   }
 }
 

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.js'
 import type { Queues } from '../queues/index.js'
 import { queueDeliveries } from './deliver-jobs.js'
 import type { FirstAttempts } from './first-attempts.js'
+import type { Tracing } from '../tracing/index.js'
 
 export interface RelayDeps {
   readonly db: Kysely<Database>
@@ -13,6 +14,7 @@ export interface RelayDeps {
   readonly log: Logger
   /** Makes each new delivery's first attempt at once; without it, every delivery is queued. */
   readonly firstAttempts?: FirstAttempts
+  readonly tracing?: Tracing
 }
 
 /**
@@ -34,8 +36,12 @@ export async function relayBatch(deps: RelayDeps, limit = 500): Promise<{ relaye
     )
   }
   try {
-    if (stockSkus.length > 0)
-      await deps.queues.stock.enqueue('push', await listingsOfSkus(deps.db, stockSkus))
+    if (stockSkus.length > 0) {
+      const listings = await listingsOfSkus(deps.db, stockSkus)
+      // The webhooks that changed these SKUs, for the pushes to link to (src/tracing/push-causes.ts).
+      if (deps.tracing?.enabled) await deps.tracing.causes.fanOut(listings)
+      await deps.queues.stock.enqueue('push', listings)
+    }
   } catch (err) {
     deps.log.warn(
       { err, skus: stockSkus.length },

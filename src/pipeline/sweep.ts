@@ -7,6 +7,7 @@ import { listUnprocessedInbox } from '../db/repos/inbox.js'
 import { listingsAwaitingPush } from '../db/repos/listings.js'
 import type { Database } from '../db/schema.js'
 import { inboundJob, type Queues } from '../queues/index.js'
+import { storedCarrier } from '../tracing/index.js'
 
 export interface SweepDeps {
   readonly db: Kysely<Database>
@@ -63,6 +64,8 @@ export function createSweeper(
               dedupeKey: m.dedupe_key,
               receivedAt: m.received_at,
               rawBody: m.raw_body,
+              // The request's trace goes on, so its row outlives the job (src/tracing/).
+              traceContext: storedCarrier(m.trace_context),
             }),
           ),
       )

@@ -23,6 +23,15 @@ export const InboundJob = z.object({
   encoding: z.enum(['utf8', 'base64']).optional(),
   /** The id of the request that delivered the webhook (absent for jobs the sweeper re-created). */
   requestId: z.string().optional(),
+  /**
+   * The W3C trace context of the request that delivered the webhook, while tracing is on: its
+   * normalization continues that trace. Also stored in the inbox row (`trace_context`), from
+   * which the sweeper re-creates a lost job with it. A malformed one is dropped, never a failed job.
+   */
+  traceContext: z
+    .object({ traceparent: z.string(), tracestate: z.string().optional() })
+    .optional()
+    .catch(undefined),
 })
 export type InboundJob = z.infer<typeof InboundJob>
 
@@ -37,12 +46,15 @@ export interface InboundMessage {
   readonly rawBody: Uint8Array
   /** The request that delivered it, for log correlation. */
   readonly requestId?: string | undefined
+  /** The request's W3C trace context, while tracing is on. */
+  readonly traceContext?: InboundJob['traceContext']
 }
 
 /** The inbound job for a stored inbox row. */
 export function inboundJob(m: InboundMessage): InboundJob {
   return {
     ...(m.requestId !== undefined ? { requestId: m.requestId } : {}),
+    ...(m.traceContext !== undefined ? { traceContext: m.traceContext } : {}),
     inboxId: m.inboxId,
     channel: m.channel,
     accountId: m.accountId,
@@ -66,6 +78,7 @@ export function inboundMessage(job: InboundJob): InboundMessage | undefined {
     receivedAt: new Date(job.receivedAt),
     rawBody,
     requestId: job.requestId,
+    traceContext: job.traceContext,
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, type X509Certificate } from 'node:crypto'
 import { once } from 'node:events'
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, inject } from 'vitest'
 import type { HttpTransport } from '../../src/outbound/transport.js'
@@ -40,6 +41,8 @@ export interface TestHubOptions {
   readonly log?: Logger
   /** Trust anchors for fetched signing certificates (Amazon SNS), e.g. a test CA's certificate. */
   readonly certificateRoots?: readonly X509Certificate[]
+  /** Turns tracing on, every span handed to this exporter as it ends (an InMemorySpanExporter). */
+  readonly spanExporter?: SpanExporter
 }
 
 export interface TestHub {
@@ -80,6 +83,7 @@ export function useTestHub(opts: TestHubOptions = {}): TestHub {
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.transport ? { transport: opts.transport } : {}),
       ...(opts.certificateRoots ? { certificateRoots: opts.certificateRoots } : {}),
+      ...(opts.spanExporter ? { spanExporter: opts.spanExporter } : {}),
     })
     // As in a hub that has been up a moment: the producer connection queues nothing while it
     // connects, so a test's first Redis command (a /metrics scrape) would otherwise fail.

@@ -41,6 +41,14 @@ export interface OrderCreatedV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -301,6 +309,14 @@ export interface OrderUpdatedV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -592,6 +608,14 @@ export interface OrderCancelledV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -883,6 +907,14 @@ export interface OrderFulfilledV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -1174,6 +1206,14 @@ export interface OrderReturnedV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -1246,6 +1286,14 @@ export interface OrderFoundByPollingV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -1308,6 +1356,14 @@ export interface InventoryReportedV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -1386,6 +1442,14 @@ export interface ListingStatusChangedV1 {
   recordedAt: string
   channel: 'shopify' | 'amazon' | 'walmart' | 'tiktok-shop'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     /**
@@ -1475,6 +1539,14 @@ export interface InventoryChangedV1 {
   recordedAt: string
   channel: ('shopify' | 'amazon' | 'walmart' | 'tiktok-shop') | 'hub'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     sku: string
@@ -1546,6 +1618,14 @@ export interface InventoryDriftDetectedV1 {
   recordedAt: string
   channel: ('shopify' | 'amazon' | 'walmart' | 'tiktok-shop') | 'hub'
   account: string
+  /**
+   * W3C trace context of its creation (distributed tracing); while the hub traces
+   */
+  traceparent?: string
+  /**
+   * W3C tracestate going with traceparent, if any
+   */
+  tracestate?: string
   position?: number
   data: {
     sku: string

@@ -16,6 +16,8 @@ export interface NewInboxRow {
   readonly requestId?: string
   /** Kept but never processed: stored `failed` with this reason (see `storableEnvelope`). */
   readonly failure?: string
+  /** The request's W3C trace context, stored only while tracing is on (src/tracing/). */
+  readonly traceContext?: { readonly traceparent: string; readonly tracestate?: string }
 }
 
 export interface InsertedInboxRow {
@@ -45,6 +47,8 @@ export async function insertInboxBatch(
         raw_body: Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
         channel_time: r.channelTime ?? null,
         received_at: r.receivedAt,
+        // Undefined (tracing off) leaves the column out of the statement altogether.
+        trace_context: r.traceContext && JSON.stringify(r.traceContext),
         ...(r.failure === undefined
           ? {}
           : {
@@ -151,10 +155,10 @@ export async function settleInboxMessage(
 export function listUnprocessedInbox(
   db: Kysely<Database>,
   opts: { readonly before: Date; readonly afterId: string; readonly limit: number },
-): Promise<InboxMessage[]> {
+): Promise<Array<InboxMessage & { readonly trace_context: unknown }>> {
   return db
     .selectFrom('inbox_message')
-    .select(INBOX_COLUMNS)
+    .select([...INBOX_COLUMNS, 'trace_context'])
     .where('status', '=', 'received')
     .where('id', '>', opts.afterId)
     .where('received_at', '<', opts.before)

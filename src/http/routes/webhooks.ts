@@ -11,6 +11,7 @@ import { clientAddress } from '../client-address.js'
 import type { AppEnv } from '../env.js'
 import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 import { readBodyBytes, requestHeaders } from '../request-bytes.js'
+import { traceWebhook } from '../middleware/trace-webhook.js'
 
 /** The OAuth client of the token endpoint, in `/openapi.json`: HTTP Basic (RFC 6749 §2.3.1). */
 export const WEBHOOK_CLIENT_SECURITY = 'webhookClient'
@@ -128,6 +129,8 @@ export function webhookRoutes(
 ) {
   const app = openApiRoutes()
   const jsonAnswer = jsonAnswers(ingest)
+  // Mounted only while tracing is on, so the route pays nothing for it otherwise.
+  if (deps.tracing?.enabled) app.use('/:channel/:account', traceWebhook(deps.tracing))
   app.openapi(token, (c) => tokenRequest(c, { ...deps, failures: opts.tokenFailures }))
   app.openapi(ingest, async (c) => {
     const params = c.req.valid('param')
@@ -157,6 +160,7 @@ export function webhookRoutes(
       accountId,
       deadlineMs: opts.ingressDeadlineMs,
       requestId: c.get('requestId'),
+      trace: c.get('trace'),
       request: {
         rawBody: body.bytes,
         headers: requestHeaders(c),
