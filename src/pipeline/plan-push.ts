@@ -255,14 +255,14 @@ function livenessOf(trx: Kysely<Database>): (account: Account) => Promise<boolea
   }
 }
 
-type Hold = Extract<PushDecision, { kind: 'hold' }>
+export type Hold = Extract<PushDecision, { kind: 'hold' }>
 
 /**
  * Why nothing may be sent to a listing now, if so: its account is onboarding (safe onboarding,
  * src/inventory/onboarding.ts), its SKU's on-hand is not known and its policy does not say
  * `pushUnknownOnHand`, or the channel holds the stock.
  */
-function holdOf(
+export function holdOf(
   own: ListingChannel,
   row: Listing,
   item: SkuForAllocation['item'],
