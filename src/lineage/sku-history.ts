@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely'
 import type { AccountDirectory } from '../config/account-directory.js'
 import type { Database, Listing } from '../db/schema.js'
 import { allocationWindow } from '../pipeline/plan-push.js'
-import { inTimeOrder, iso, link, type HistoryEntry } from './entries.js'
+import { iso, link, type HistoryEntry } from './entries.js'
 import { explainListings } from './explain.js'
 import type { ListingExplanation } from './explain-summary.js'
+import { newestPage } from './page.js'
 import { pushEntry } from './push-entry.js'
 import {
   readAdjustments,
@@ -70,29 +71,8 @@ export async function skuHistory(
     ...listings.flatMap((l) => lastReport(l, events)),
     ...listings.flatMap(lastCheck),
   ].filter((e) => e.at >= iso(window.since) && e.at <= iso(window.until))
-  const page = newest(found, window.limit)
+  const page = newestPage(found, window.limit)
   return { sku, listings: explanations, ...page }
-}
-
-/**
- * The newest `limit` entries, oldest first. When there are more, the page ends short of the
- * instant it was cut at, and `next` (the next page's inclusive `until`) is that instant, so
- * entries sharing it are on the next page, none twice and none lost.
- */
-export function newest(
-  entries: readonly HistoryEntry[],
-  limit: number,
-): { entries: HistoryEntry[]; truncated: boolean; next: string | null } {
-  const sorted = inTimeOrder(entries)
-  if (sorted.length <= limit) return { entries: sorted, truncated: false, next: null }
-  const cut = sorted[sorted.length - limit]!.at
-  const kept = sorted.slice(sorted.length - limit).filter((e) => e.at > cut)
-  // All `limit` entries at one instant: the page is that instant's; the next one starts before it.
-  if (kept.length === 0) {
-    const page = sorted.slice(sorted.length - limit)
-    return { entries: page, truncated: true, next: new Date(Date.parse(cut) - 1).toISOString() }
-  }
-  return { entries: kept, truncated: true, next: cut }
 }
 
 /** One event about the SKU, by what it says. */
