@@ -12,8 +12,20 @@ const parts: ExplanationParts = {
   onHandSource: { kind: 'count', at: '2026-12-05T10:02:00.000Z', reference: null, reason: null },
   reserved: 3,
   reservingOrders: [
-    { channel: 'shopify', account: 'demo', orderId: '1001', units: 2 },
-    { channel: 'walmart', account: 'main', orderId: '1002', units: 1 },
+    {
+      channel: 'shopify',
+      account: 'demo',
+      orderId: '1001',
+      units: 2,
+      changedAt: '2026-12-05T10:01:00.000Z',
+    },
+    {
+      channel: 'walmart',
+      account: 'main',
+      orderId: '1002',
+      units: 1,
+      changedAt: '2026-12-05T10:01:30.000Z',
+    },
   ],
   reservingOrdersMore: false,
   safetyStock: 0,

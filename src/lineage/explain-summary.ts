@@ -17,6 +17,8 @@ export interface ReservingOrder {
   readonly account: string
   readonly orderId: string
   readonly units: number
+  /** When its reservation last changed. */
+  readonly changedAt: string
 }
 
 /** Why a listing's quantity is what it is: the numbers the push uses, and what happened to them. */

@@ -39,13 +39,14 @@ export async function explainListings(
 ): Promise<{
   item: InventoryItem | undefined
   listings: Listing[]
+  stock: StockParts
   explanations: ListingExplanation[]
 }> {
   const item = await readItem(db, sku)
   const listings = await listListings(db, { sku })
-  if (listings.length === 0) return { item, listings, explanations: [] }
-  const allocation = await allocationView(db, accounts, sku, window)
   const stock = await stockParts(db, sku, item)
+  if (listings.length === 0) return { item, listings, stock, explanations: [] }
+  const allocation = await allocationView(db, accounts, sku, window)
   const explanations: ListingExplanation[] = []
   for (const listing of listings) {
     const computed = await computedQuantity(db, accounts, listing, item, allocation.listings)
@@ -62,10 +63,10 @@ export async function explainListings(
     }
     explanations.push({ ...parts, summary: explanationSummary(parts) })
   }
-  return { item, listings, explanations }
+  return { item, listings, stock, explanations }
 }
 
-type StockParts = Pick<
+export type StockParts = Pick<
   ExplanationParts,
   | 'sku'
   | 'onHand'
@@ -96,6 +97,7 @@ async function stockParts(
       account: o.account_id,
       orderId: o.order_id,
       units: o.units,
+      changedAt: iso(o.changed),
     })),
     reservingOrdersMore: orders.length > RESERVING_ORDERS_SHOWN,
     safetyStock: item?.safety_stock ?? 0,

@@ -4,7 +4,7 @@ import type { Database, Listing } from '../db/schema.js'
 import { allocationWindow } from '../pipeline/plan-push.js'
 import { iso, link, type HistoryEntry } from './entries.js'
 import { explainListings } from './explain.js'
-import type { ListingExplanation } from './explain-summary.js'
+import type { ListingExplanation, ReservingOrder } from './explain-summary.js'
 import { newestPage } from './page.js'
 import { pushEntry } from './push-entry.js'
 import {
@@ -47,7 +47,7 @@ export async function skuHistory(
   window: HistoryWindow,
 ): Promise<SkuHistory | undefined> {
   const { db } = deps
-  const { item, listings, explanations } = await explainListings(
+  const { item, listings, stock, explanations } = await explainListings(
     db,
     deps.accounts,
     sku,
@@ -68,6 +68,7 @@ export async function skuHistory(
     })),
     ...events.map((e) => eventEntry(sku, e)),
     ...(await readPushes(db, sku, window)).map(pushEntry),
+    ...reservationEntries(sku, stock.reservingOrders),
     ...listings.flatMap((l) => lastReport(l, events)),
     ...listings.flatMap(lastCheck),
   ].filter((e) => e.at >= iso(window.since) && e.at <= iso(window.until))
@@ -148,6 +149,20 @@ function lastReport(l: Listing, events: readonly SkuEventRow[]): HistoryEntry[] 
       links: { listings: link.listings(l.sku) },
     },
   ]
+}
+
+/**
+ * The SKU's most recently changed reservations (those an explanation names): a change that did
+ * not move available-to-sell (on-hand not known yet, or oversold) has no event of its own.
+ */
+function reservationEntries(sku: string, orders: readonly ReservingOrder[]): HistoryEntry[] {
+  return orders.map((o) => ({
+    at: o.changedAt,
+    kind: 'reservation',
+    summary: `Order ${o.channel}/${o.account} ${o.orderId} holds ${o.units} of ${sku} (as last changed).`,
+    ids: { order: o.orderId, sku },
+    links: { orderHistory: link.orderHistory(o.channel, o.account, o.orderId) },
+  }))
 }
 
 /** The listing's last reconciliation read. */

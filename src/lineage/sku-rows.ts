@@ -12,6 +12,14 @@ export interface HistoryWindow {
   readonly limit: number
 }
 
+/**
+ * The window's end as an exclusive bound: entries carry times to the millisecond, the database to
+ * the microsecond, and an entry shown at `until` (a page's `next`) is in the window.
+ */
+function untilExclusive(w: HistoryWindow): Date {
+  return new Date(w.until.getTime() + 1)
+}
+
 /** Adjustments in the window, newest first (`inventory_adjustment_by_sku`). */
 export function readAdjustments(db: Kysely<Database>, sku: string, w: HistoryWindow) {
   return db
@@ -19,7 +27,7 @@ export function readAdjustments(db: Kysely<Database>, sku: string, w: HistoryWin
     .select(['idempotency_key', 'delta', 'reason', 'on_hand_after', 'location', 'applied_at'])
     .where('sku', '=', sku)
     .where('applied_at', '>=', w.since)
-    .where('applied_at', '<=', w.until)
+    .where('applied_at', '<', untilExclusive(w))
     .orderBy('applied_at', 'desc')
     .limit(w.limit + 1)
     .execute()
@@ -49,7 +57,7 @@ export async function readSkuEvents(
     select id, type, subject, position, occurred_at, recorded_at, inbox_id, envelope -> 'data' as data
       from outbox_event
      where subject = any(${subjects}::text[]) and subject like 'sku/%'
-       and recorded_at >= ${w.since} and recorded_at <= ${w.until}
+       and recorded_at >= ${w.since} and recorded_at < ${untilExclusive(w)}
      order by recorded_at desc
      limit ${w.limit + 1}`.execute(db)
   return rows
@@ -66,7 +74,7 @@ export function readPushes(
     .selectAll()
     .where('sku', '=', sku)
     .where('at', '>=', w.since)
-    .where('at', '<=', w.until)
+    .where('at', '<', untilExclusive(w))
     .orderBy('at', 'desc')
     .limit(w.limit + 1)
     .execute()
@@ -82,6 +90,7 @@ export async function readReservingOrders(db: Kysely<Database>, sku: string) {
     account_id: string
     order_id: string
     units: number
+    changed: Date
   }>`
     select channel, account_id, order_id, sum(held + consumed - settled)::integer as units,
            max(updated_at) as changed

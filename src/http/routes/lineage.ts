@@ -73,7 +73,13 @@ const ListingExplanation = z
       .nullable(),
     reserved: Units,
     reservingOrders: z.array(
-      z.object({ channel: z.string(), account: z.string(), orderId: z.string(), units: Units }),
+      z.object({
+        channel: z.string(),
+        account: z.string(),
+        orderId: z.string(),
+        units: Units,
+        changedAt: Timestamp,
+      }),
     ),
     reservingOrdersMore: z.boolean(),
     safetyStock: Units,
