@@ -395,30 +395,35 @@ describe('a SKU history', () => {
       (await admin('PUT', `/v1/inventory/${sku}`, { onHand: 8, asOf: new Date().toISOString() }))
         .status,
     ).toBe(200)
-    await vi.waitFor(() => expect(offered('walmart', sku)).toBe(6), WAIT)
-    const rows = await hub.deps.db
-      .selectFrom('stock_push')
-      .selectAll()
-      .where('sku', '=', sku)
-      .execute()
-    expect(rows).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({
-          channel: 'walmart',
-          account_id: 'demo',
-          quantity: 6,
-          ats: 8,
-          planned: 6,
-          error: null,
-        }),
-        expect.objectContaining({
-          channel: 'shopify',
-          account_id: 'demo',
-          quantity: 8,
-          ats: 8,
-          planned: 8,
-        }),
-      ]),
-    )
+    // The record of a push is written once the channel has answered it.
+    await vi.waitFor(async () => {
+      const rows = await hub.deps.db
+        .selectFrom('stock_push')
+        .selectAll()
+        .where('sku', '=', sku)
+        .execute()
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            channel: 'walmart',
+            account_id: 'demo',
+            status: 'applied',
+            quantity: 6,
+            ats: 8,
+            planned: 6,
+            error: null,
+          }),
+          expect.objectContaining({
+            channel: 'shopify',
+            account_id: 'demo',
+            status: 'applied',
+            quantity: 8,
+            ats: 8,
+            planned: 8,
+          }),
+        ]),
+      )
+    }, WAIT)
+    expect([offered('walmart', sku), offered('shopify', sku)]).toEqual([6, 8])
   })
 })
