@@ -1,4 +1,4 @@
-import { iso, link, spoken, type HistoryEntry } from './entries.js'
+import { iso, link, type HistoryEntry } from './entries.js'
 
 /** A `stock_push` row as the histories read it. */
 export interface PushRow {
@@ -24,7 +24,7 @@ export function pushEntry(p: PushRow): HistoryEntry {
       : ''
   const summary =
     p.status === 'failed'
-      ? `A push of ${p.sku} to ${where} failed at ${spoken(p.at)}: ${p.error ?? 'no reason given'}.`
+      ? `A push of ${p.sku} to ${where} failed: ${p.error ?? 'no reason given'}.`
       : `${p.sku} was pushed to ${where} as ${p.quantity}${from}: ${p.status}.`
   return {
     at: iso(p.at),
