@@ -321,6 +321,23 @@ module.exports = {
       },
     },
 
+    {
+      comment:
+        "Lineage reads an order's or a SKU's history across the tables the pipeline writes, and " +
+        "explains a listing's quantity with the push's own planning code (plan-push.ts); it " +
+        'changes nothing, and nothing below HTTP calls it.',
+      from: { path: '^src/lineage/' },
+      to: {
+        path: [
+          '^src/lineage/',
+          '^src/(pipeline|db|inventory|config)/',
+          EVENTS,
+          LEAVES,
+          npm('kysely'),
+        ],
+      },
+    },
+
     // ── Edges: HTTP, workers, the emulator ───────────────────────────────────────────────
     {
       comment:
@@ -331,7 +348,7 @@ module.exports = {
       to: {
         path: [
           '^src/http/',
-          '^src/(admin|pipeline|db|queues|inventory|delivery|subscriptions|metrics|config|tracing)/',
+          '^src/(admin|lineage|pipeline|db|queues|inventory|delivery|subscriptions|metrics|config|tracing)/',
           EVENTS,
           LEAVES,
           OUTBOUND,

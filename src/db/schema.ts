@@ -368,6 +368,30 @@ export interface ConsumerTable {
   created_at: Generated<Date>
 }
 
+/** Pushed stock statuses: a write was sent (`stock_push` records no push that sent nothing). */
+export type SentPushStatus = Extract<PushStatus, 'applied' | 'queued' | 'failed'>
+
+/**
+ * One stock push outcome, appended with the listing's record of it (src/db/repos/listings.ts).
+ * Append-only; retention comes with issue #19.
+ */
+export interface StockPushTable {
+  id: BigIntId
+  listing_id: string
+  sku: string
+  channel: ChannelId
+  account_id: string
+  status: SentPushStatus
+  /** What the channel was told; null when the push failed. */
+  quantity: number | null
+  error: string | null
+  /** The SKU's available-to-sell the push was planned from, when the pusher knew it. */
+  ats: number | null
+  /** The quantity the allocation and policy planned, before the channel's read and range. */
+  planned: number | null
+  at: Timestamp
+}
+
 export interface Database {
   account_stock_state: AccountStockStateTable
   inventory_change: InventoryChangeTable
@@ -391,6 +415,7 @@ export interface Database {
   replay_run: ReplayRunTable
   order_sync: OrderSyncTable
   consumer: ConsumerTable
+  stock_push: StockPushTable
 }
 
 /** A message as the hub reads it; `trace_context` is read by the sweeper alone (see sweep.ts). */
@@ -402,3 +427,4 @@ export type ReplayRun = Selectable<ReplayRunTable>
 export type OrderSync = Selectable<OrderSyncTable>
 export type Consumer = Selectable<ConsumerTable>
 export type AccountStockState = Selectable<AccountStockStateTable>
+export type StockPush = Selectable<StockPushTable>

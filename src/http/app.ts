@@ -23,6 +23,7 @@ import { consumerRoutes } from './routes/consumers.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { inventoryRoutes } from './routes/inventory.js'
+import { orderHistoryRoutes, skuHistoryRoutes } from './routes/lineage.js'
 import { listingRoutes, reconcileRoutes } from './routes/listings.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { subscriptionDeliveryRoutes } from './routes/subscription-deliveries.js'
@@ -120,6 +121,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
   app.route('/v1/admin/accounts', adminAccountRoutes(deps))
   app.route('/v1/admin/order-sync', adminOrderSyncRoutes(deps))
+  app.route('/v1/admin/orders', orderHistoryRoutes(deps))
+  app.route('/v1/admin/inventory', skuHistoryRoutes(deps))
   app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all, deps.redis.producer))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))

@@ -49,6 +49,10 @@ const TAGS = [
   { name: 'Onboarding', description: "An account's stock onboarding (docs/inventory.md)." },
   { name: 'Order sync', description: 'Order completeness and backfills (docs/completeness.md).' },
   { name: 'Admin', description: 'Stored webhooks, replays and the audit log.' },
+  {
+    name: 'Lineage',
+    description: 'What happened to an order or a SKU, and why a listing offers what it does.',
+  },
   { name: 'Webhook intake', description: "Marketplaces' webhooks to the hub." },
   { name: 'Operations', description: 'Health, readiness and metrics.' },
   { name: 'Documentation', description: 'This document and its docs page.' },

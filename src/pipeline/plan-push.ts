@@ -70,6 +70,8 @@ export interface PlannedPush extends ListingChannel {
   readonly decision: PushDecision
   /** What the hub believes the channel offers now (compare-and-set's expected value). */
   readonly believed: number
+  /** The SKU's available-to-sell the decision was made from (kept with the push's record). */
+  readonly ats: number
   /** Other listings of the SKU to lower before this one can be raised: push them now. */
   readonly donors: ListingRoute[]
   /** Every other listing of the SKU (a confirmed lowering makes room for them). */
@@ -102,7 +104,14 @@ export async function planPush(
       ls
         .filter((l) => l.id !== listingId)
         .map((l) => ({ id: l.id, channel: l.channel, account_id: l.account_id, sku: l.sku }))
-    const base = { ...own, listing: row, believed, donors: [], siblings: routes(listings) }
+    const base = {
+      ...own,
+      listing: row,
+      believed,
+      ats: item?.ats ?? 0,
+      donors: [],
+      siblings: routes(listings),
+    }
     // Safe onboarding (src/inventory/onboarding.ts): nothing is sent to an account not live.
     const hold = holdOf(own, row, item, await isAccountLive(trx, own.account))
     if (hold) return { ...base, decision: hold }
@@ -170,6 +179,7 @@ export async function planPushes(
         ...own,
         listing: { ...row },
         believed: believedNow(row),
+        ats: item?.ats ?? 0,
         donors: [],
         siblings: routes(listings),
       }
@@ -245,14 +255,14 @@ function livenessOf(trx: Kysely<Database>): (account: Account) => Promise<boolea
   }
 }
 
-type Hold = Extract<PushDecision, { kind: 'hold' }>
+export type Hold = Extract<PushDecision, { kind: 'hold' }>
 
 /**
  * Why nothing may be sent to a listing now, if so: its account is onboarding (safe onboarding,
  * src/inventory/onboarding.ts), its SKU's on-hand is not known and its policy does not say
  * `pushUnknownOnHand`, or the channel holds the stock.
  */
-function holdOf(
+export function holdOf(
   own: ListingChannel,
   row: Listing,
   item: SkuForAllocation['item'],

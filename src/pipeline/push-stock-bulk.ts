@@ -3,6 +3,7 @@ import {
   recordPushes,
   recordPushesNotSent,
   type ListingRoute,
+  type PushBasis,
   type PushRecord,
 } from '../db/repos/listings.js'
 import { partitionedWrite } from '../inventory/allocation.js'
@@ -80,7 +81,9 @@ export async function pushListingsInBulk(
         onChannel = (await planned.stock.read(planned.client, planned.unit)) ?? 0
       } catch (err) {
         const outcome = stockCallFailure(err, planned.stock.throttlePauseMs)
-        failed.push(failure(deps, id, outcome))
+        failed.push(
+          failure(deps, id, outcome, false, { ats: planned.ats, planned: decision.quantity }),
+        )
         again.push(route(listing))
         continue
       }
@@ -91,7 +94,12 @@ export async function pushListingsInBulk(
         : partitionedWrite(decision.quantity, planned.believed, onChannel, listing.committed)
     const fit = fitQuantity(planned.stock.quantityRange, moved.quantity)
     if (!fit.ok) {
-      failed.push(failure(deps, id, { kind: 'permanent', reason: fit.reason }))
+      failed.push(
+        failure(deps, id, { kind: 'permanent', reason: fit.reason }, false, {
+          ats: planned.ats,
+          planned: decision.quantity,
+        }),
+      )
       count('failed')
       continue
     }
@@ -128,7 +136,7 @@ export async function pushListingsInBulk(
       const rest = due.slice(i)
       await recordPushes(
         deps.db,
-        rest.map((d) => failure(deps, d.planned.listing.id, outcome)),
+        rest.map((d) => failure(deps, d.planned.listing.id, outcome, false, basisOf(d.planned))),
       )
       again.push(...rest.map((d) => route(d.planned.listing)))
       return finish(deps, again, outcome)
@@ -146,6 +154,7 @@ export async function pushListingsInBulk(
           at: deps.clock.now(),
           committedAtBase: d.committedAtBase,
           race: d.readAt && { from: d.readAt, to: deps.clock.now() },
+          basis: basisOf(d.planned),
         })
         count(result.status)
         if (d.planned.decision.reason === 'lower') {
@@ -162,7 +171,7 @@ export async function pushListingsInBulk(
       const stale = error.details.code === 'stale'
       count(stale ? 'stale' : 'failed')
       // A stale compare-and-set was refused, so nothing of it was applied: it is no longer in flight.
-      records.push(failure(deps, id, outcome, stale))
+      records.push(failure(deps, id, outcome, stale, basisOf(d.planned)))
       // A stale compare-and-set or a passing failure: the single push reads and tries again.
       if (outcome.kind !== 'permanent') again.push(route(d.planned.listing))
     }
@@ -191,7 +200,13 @@ async function finish(
 
 type PushRecordOf = { readonly id: string } & PushRecord
 
-function failure(deps: PushDeps, id: string, outcome: StepResult, refused = false): PushRecordOf {
+function failure(
+  deps: PushDeps,
+  id: string,
+  outcome: StepResult,
+  refused: boolean,
+  basis: PushBasis,
+): PushRecordOf {
   return {
     id,
     status: 'failed',
@@ -199,7 +214,13 @@ function failure(deps: PushDeps, id: string, outcome: StepResult, refused = fals
     at: deps.clock.now(),
     // A timeout or a 5xx may have been applied: counted as offered until a later push says.
     keepInflight: outcome.kind === 'retry' && !refused,
+    basis,
   }
+}
+
+/** What a planned write was computed from, for its `stock_push` row. */
+function basisOf(planned: Due['planned']): PushBasis {
+  return { ats: planned.ats, planned: planned.decision.quantity }
 }
 
 function route(l: PlannedPush['listing']): ListingRoute {

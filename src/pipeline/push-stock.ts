@@ -1,5 +1,10 @@
 import type { Kysely } from 'kysely'
-import { recordPush, recordPushNotSent, recordReport } from '../db/repos/listings.js'
+import {
+  recordPush,
+  recordPushNotSent,
+  recordReport,
+  type PushBasis,
+} from '../db/repos/listings.js'
 import type { Database, Listing } from '../db/schema.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
@@ -65,6 +70,7 @@ export async function pushListingStock(
     return DONE
   }
   const shared = decision.reason === 'shared'
+  const basis: PushBasis = { ats: planned.ats, planned: decision.quantity }
   // A partitioned write first reads what the channel offers: sales the hub has not heard of yet
   // are then known, and the write moves the channel by the planned difference instead of setting a
   // level those sales already took (which would offer their units again). Only a listing the hub
@@ -78,7 +84,7 @@ export async function pushListingStock(
       onChannel = (await stock.read(client, unit)) ?? 0
       holds = onChannel
     } catch (err) {
-      return failed(deps, listingId, listing, stockCallFailure(err, stock.throttlePauseMs), count)
+      return failed(deps, listing, basis, stockCallFailure(err, stock.throttlePauseMs), count)
     }
   }
   for (let attempt = 1; ; attempt++) {
@@ -102,6 +108,7 @@ export async function pushListingStock(
         at: at(),
         committedAtBase: moved.committedAtBase,
         race: onChannel === null ? undefined : { from: readAt, to: at() },
+        basis,
       })
       count(result.status)
       if (decision.reason === 'lower') count('lowered')
@@ -126,7 +133,7 @@ export async function pushListingStock(
         holds = held
         continue
       }
-      return failed(deps, listingId, listing, outcome, count, false, stale)
+      return failed(deps, listing, basis, outcome, count, false, stale)
     }
   }
 }
@@ -134,8 +141,8 @@ export async function pushListingStock(
 /** Records a push that failed and ends the job with `outcome`. */
 async function failed(
   deps: PushDeps,
-  listingId: string,
   listing: Listing,
+  basis: PushBasis,
   outcome: StepResult,
   count: (outcome: PushOutcome) => void,
   counted = true,
@@ -143,15 +150,19 @@ async function failed(
   refused = false,
 ): Promise<StepResult> {
   if (counted) count(outcome.kind === 'later' ? 'throttled' : 'failed')
-  await recordPush(deps.db, listingId, {
+  await recordPush(deps.db, listing.id, {
     status: 'failed',
     error: errorText(outcome),
     at: deps.clock.now(),
     // A 429 or a refusal was not applied; a timeout or a 5xx may have been: keep counting the
     // quantity as offered until a later push or report says what the channel holds.
     keepInflight: outcome.kind === 'retry' && !refused,
+    basis,
   })
-  deps.log.warn({ listingId, sku: listing.sku, err: errorText(outcome) }, 'stock push failed')
+  deps.log.warn(
+    { listingId: listing.id, sku: listing.sku, err: errorText(outcome) },
+    'stock push failed',
+  )
   return outcome
 }
 

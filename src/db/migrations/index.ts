@@ -22,6 +22,7 @@ import * as orderSync from './2026-12-03T0900_order-sync.js'
 import * as subscriptionContentMode from './2026-12-04T0910_subscription-content-mode.js'
 import * as consumer from './2026-12-04T0920_consumer.js'
 import * as traceContext from './2026-12-04T0930_trace-context.js'
+import * as lineage from './2026-12-04T0940_lineage.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -53,4 +54,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-04T0910_subscription-content-mode': subscriptionContentMode,
   '2026-12-04T0920_consumer': consumer,
   '2026-12-04T0930_trace-context': traceContext,
+  '2026-12-04T0940_lineage': lineage,
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { ChannelId } from '../../events/index.js'
-import type { Database, Listing, PushStatus } from '../schema.js'
+import type { Database, Listing, SentPushStatus } from '../schema.js'
 import { committedNow } from './allocation.js'
 
 /** A listing as `PUT /v1/listings` writes it, after validation. */
@@ -182,7 +182,7 @@ export async function lockListingByUnit(
 }
 
 export interface PushRecord {
-  readonly status: PushStatus
+  readonly status: SentPushStatus
   /** The quantity the channel was told; absent when the push failed or was not sent. */
   readonly quantity?: number
   readonly error?: string
@@ -202,11 +202,21 @@ export interface PushRecord {
   readonly committedAtBase?: number
   /** From the read before the write to its answer (see `race_from`); absent without a read. */
   readonly race?: { readonly from: Date; readonly to: Date }
+  /** What the push was computed from, kept in its `stock_push` row (lineage, issue #18). */
+  readonly basis?: PushBasis
+}
+
+/** The SKU's available-to-sell a push was planned from, and the quantity planned. */
+export interface PushBasis {
+  readonly ats: number
+  readonly planned: number
 }
 
 /**
  * Records a push attempt's outcome on its listing. A quantity the channel was told becomes what
  * it offers, as of the units the account had committed at that moment (`committed_at_base`).
+ * The same statement appends the outcome to `stock_push` (the SKU's history), so keeping the
+ * history costs no round trip.
  */
 export async function recordPush(
   db: Kysely<Database>,
@@ -214,31 +224,64 @@ export async function recordPush(
   push: PushRecord,
 ): Promise<void> {
   await db
-    .updateTable('listing')
-    .set({
-      last_push_attempt_at: push.at,
-      last_push_status: push.status,
-      last_push_error: push.error ?? null,
-      ...(push.keepInflight ? {} : { inflight_quantity: null }),
-      ...(push.quantity !== undefined
-        ? {
-            last_pushed_quantity: push.quantity,
-            last_pushed_at: push.at,
-            offered_base: push.quantity,
-            committed_at_base: push.committedAtBase ?? committedNow,
-            race_from: push.race?.from ?? null,
-            race_to: push.race?.to ?? null,
-          }
-        : {}),
-    })
-    .where('id', '=', id)
+    .with('pushed', (qc) =>
+      qc
+        .updateTable('listing')
+        .set({
+          last_push_attempt_at: push.at,
+          last_push_status: push.status,
+          last_push_error: push.error ?? null,
+          ...(push.keepInflight ? {} : { inflight_quantity: null }),
+          ...(push.quantity !== undefined
+            ? {
+                last_pushed_quantity: push.quantity,
+                last_pushed_at: push.at,
+                offered_base: push.quantity,
+                committed_at_base: push.committedAtBase ?? committedNow,
+                race_from: push.race?.from ?? null,
+                race_to: push.race?.to ?? null,
+              }
+            : {}),
+        })
+        .where('id', '=', id)
+        .returning(['id', 'sku', 'channel', 'account_id']),
+    )
+    .insertInto('stock_push')
+    .columns([
+      'listing_id',
+      'sku',
+      'channel',
+      'account_id',
+      'status',
+      'quantity',
+      'error',
+      'ats',
+      'planned',
+      'at',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('pushed')
+        .select([
+          'pushed.id',
+          'pushed.sku',
+          'pushed.channel',
+          'pushed.account_id',
+          sql<string>`${push.status}::text`.as('status'),
+          sql<number | null>`${push.quantity ?? null}::integer`.as('quantity'),
+          sql<string | null>`${push.error ?? null}::text`.as('error'),
+          sql<number | null>`${push.basis?.ats ?? null}::integer`.as('ats'),
+          sql<number | null>`${push.basis?.planned ?? null}::integer`.as('planned'),
+          sql<Date>`${push.at}::timestamptz`.as('at'),
+        ]),
+    )
     .execute()
 }
 
 /**
  * `recordPush` for many listings in one statement (a bulk push's results): each row as
  * `recordPush` would write it, `committed_at_base` included (the value given, or the units its
- * account has committed now).
+ * account has committed now), and each appended to `stock_push` in the same statement.
  */
 export async function recordPushes(
   db: Kysely<Database>,
@@ -256,10 +299,17 @@ export async function recordPushes(
       base: r.committedAtBase ?? null,
       race_from: r.race?.from.toISOString() ?? null,
       race_to: r.race?.to.toISOString() ?? null,
+      ats: r.basis?.ats ?? null,
+      planned: r.basis?.planned ?? null,
     })),
   )
   // A row without a quantity leaves what the channel was last told as it was.
   await sql`
+    with v as (
+      select * from json_to_recordset(${rows}::json) as v(id bigint, at timestamptz, status text,
+             error text, keep boolean, quantity integer, base integer, race_from timestamptz,
+             race_to timestamptz, ats integer, planned integer)
+    ), pushed as (
     update listing set
       last_push_attempt_at = v.at,
       last_push_status = v.status,
@@ -272,9 +322,13 @@ export async function recordPushes(
                                else coalesce(v.base, ${committedNow}) end,
       race_from = case when v.quantity is null then listing.race_from else v.race_from end,
       race_to = case when v.quantity is null then listing.race_to else v.race_to end
-      from json_to_recordset(${rows}::json) as v(id bigint, at timestamptz, status text, error text,
-             keep boolean, quantity integer, base integer, race_from timestamptz, race_to timestamptz)
-     where listing.id = v.id`.execute(db)
+      from v
+     where listing.id = v.id
+    returning listing.id, listing.sku, listing.channel, listing.account_id
+    )
+    insert into stock_push (listing_id, sku, channel, account_id, status, quantity, error, ats, planned, at)
+    select p.id, p.sku, p.channel, p.account_id, v.status, v.quantity, v.error, v.ats, v.planned, v.at
+      from pushed p join v on v.id = p.id`.execute(db)
 }
 
 /**
