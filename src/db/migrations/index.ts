@@ -21,6 +21,7 @@ import * as stockLocations from './2026-12-02T0930_stock-locations.js'
 import * as orderSync from './2026-12-03T0900_order-sync.js'
 import * as subscriptionContentMode from './2026-12-04T0910_subscription-content-mode.js'
 import * as consumer from './2026-12-04T0920_consumer.js'
+import * as deliveryAttemptFailures from './2026-12-05T0930_delivery-attempt-failures.js'
 
 /**
  * Every migration, by name. Listed statically (instead of read from the folder) so the same code
@@ -51,4 +52,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-03T0900_order-sync': orderSync,
   '2026-12-04T0910_subscription-content-mode': subscriptionContentMode,
   '2026-12-04T0920_consumer': consumer,
+  '2026-12-05T0930_delivery-attempt-failures': deliveryAttemptFailures,
 }
