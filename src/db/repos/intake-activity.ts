@@ -9,11 +9,9 @@ import type { Database, InboxOutcome } from '../schema.js'
  */
 export const INTAKE_SAMPLE_ROWS = 50_000
 
-/** One minute of one account's intake: messages stored, failed, and normalization latency. */
+/** One minute of intake: messages stored, failed, and normalization latency. */
 export interface IntakeMinute {
   readonly minute: Date
-  readonly channel: ChannelId
-  readonly accountId: string
   readonly received: number
   readonly failed: number
   /** processed_at − received_at of the messages processed, in milliseconds; null when none. */
@@ -21,19 +19,30 @@ export interface IntakeMinute {
   readonly p95Ms: number | null
 }
 
+/** One minute of one account's intake. */
+export interface AccountIntakeMinute extends IntakeMinute {
+  readonly channel: ChannelId
+  readonly accountId: string
+}
+
 /**
- * Stored webhooks per minute and account since `since`, from the latest `cap` messages (an index
- * range on `inbox_message_received`, newest first, so its cost is bounded by the cap).
+ * Stored webhooks per minute, for the whole hub and per account, since `since`, from the latest
+ * `cap` messages (an index range on `inbox_message_received`, newest first, so its cost is
+ * bounded by the cap). Percentiles are computed per group, never averaged across accounts.
  */
 export async function intakeByMinute(
   db: Kysely<Database>,
   since: Date,
   cap = INTAKE_SAMPLE_ROWS,
-): Promise<{ readonly minutes: IntakeMinute[]; readonly capped: boolean }> {
+): Promise<{
+  readonly hub: IntakeMinute[]
+  readonly accounts: AccountIntakeMinute[]
+  readonly capped: boolean
+}> {
   const { rows } = await sql<{
     minute: Date
-    channel: ChannelId
-    account_id: string
+    channel: ChannelId | null
+    account_id: string | null
     received: string
     failed: string
     p50: number | null
@@ -53,19 +62,23 @@ export async function intakeByMinute(
            percentile_cont(0.95) within group (order by extract(epoch from processed_at - received_at) * 1000)
              filter (where processed_at is not null) as p95
       from recent
-     group by 1, 2, 3
+     group by grouping sets ((1), (1, 2, 3))
      order by 1`.execute(db)
-  const minutes = rows.map((r) => ({
+  const stats = (r: (typeof rows)[number]): IntakeMinute => ({
     minute: r.minute,
-    channel: r.channel,
-    accountId: r.account_id,
     received: Number(r.received),
     failed: Number(r.failed),
     p50Ms: r.p50 === null ? null : Math.max(0, Number(r.p50)),
     p95Ms: r.p95 === null ? null : Math.max(0, Number(r.p95)),
-  }))
-  const total = minutes.reduce((sum, m) => sum + m.received, 0)
-  return { minutes, capped: total >= cap }
+  })
+  const hub: IntakeMinute[] = []
+  const accounts: AccountIntakeMinute[] = []
+  for (const r of rows) {
+    if (r.channel === null || r.account_id === null) hub.push(stats(r))
+    else accounts.push({ ...stats(r), channel: r.channel, accountId: r.account_id })
+  }
+  const total = hub.reduce((sum, m) => sum + m.received, 0)
+  return { hub, accounts, capped: total >= cap }
 }
 
 /**
