@@ -36,7 +36,7 @@ export const UNDOCUMENTED_ROUTES: readonly {
   {
     method: 'ALL',
     path: '/console/*',
-    why: "The operator's console: HTML pages, their fragments, assets and forms for a browser (docs/operations.md, \"Console\"); every action there calls what the documented admin routes call.",
+    why: 'The operator\'s console: HTML pages, their fragments, assets and forms for a browser (docs/operations.md, "Console"); every action there calls what the documented admin routes call.',
   },
   {
     method: 'GET',
