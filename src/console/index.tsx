@@ -10,6 +10,7 @@ import type { AppEnv } from '../http/env.js'
 import { actorOf } from '../http/middleware/audit.js'
 import { UNSTORABLE_TEXT, hasUnstorableChar } from '../storable.js'
 import { CONSOLE_ACTIONS, type ConsoleAction, type FormValues } from './actions/index.js'
+import { ICON } from './assets/icon.js'
 import { SCRIPT } from './assets/script.js'
 import { STYLESHEET } from './assets/stylesheet.js'
 import type { ConsoleDeps } from './deps.js'
@@ -34,6 +35,8 @@ export const CONSOLE_PATH = '/console'
 const ASSETS: Readonly<Record<string, { readonly type: string; readonly body: string }>> = {
   'console.css': { type: 'text/css; charset=utf-8', body: STYLESHEET },
   'console.js': { type: 'text/javascript; charset=utf-8', body: SCRIPT },
+  // Without an icon of its own a browser asks for /favicon.ico, a 404 on every page.
+  'icon.svg': { type: 'image/svg+xml', body: ICON },
 }
 
 /** A search is for one SKU or order id, not a document. */

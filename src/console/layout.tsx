@@ -17,6 +17,7 @@ export function Page(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · marketplace-hub console`}</title>
         <link rel="stylesheet" href="/console/assets/console.css" />
+        <link rel="icon" type="image/svg+xml" href="/console/assets/icon.svg" />
         <script src="/console/assets/console.js" defer></script>
       </head>
       <body data-refresh-ms={String(props.refreshMs ?? DEFAULT_REFRESH_MS)}>

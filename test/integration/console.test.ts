@@ -192,6 +192,8 @@ describe('assets', () => {
     const js = await page('/console/assets/console.js')
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expect(js.html).toContain('data-panel-body')
+    const icon = await page('/console/assets/icon.svg')
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml')
     const overview = await page('/console')
     expect(overview.headers.get('content-type')).toMatch(/^text\/html/)
     for (const res of [css, js, overview]) {
