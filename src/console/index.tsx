@@ -25,6 +25,7 @@ import { ChartsPanel, loadChartsPanel } from './panels/charts.js'
 import { PipelinePanel, loadPipelinePanel } from './panels/pipeline.js'
 import { StockPanel, loadStockPanel } from './panels/stock.js'
 import { CONSOLE_HEADERS, confirmations } from './security.js'
+import { shortLived } from './short-lived.js'
 import { webhookCounts } from './webhook-counts.js'
 
 export type { ConsoleDeps } from './deps.js'
@@ -69,13 +70,16 @@ export function consoleRoutes(deps: ConsoleDeps) {
     })
   }
 
+  // The reads that count every webhook of a window, shared by every open console of this process.
+  const accountsData = shortLived(deps.clock, 4_000, () => loadAccountsPanel(deps, counts))
+  const chartsData = shortLived(deps.clock, 20_000, () => loadChartsPanel(deps))
   const panels = {
-    accounts: async () => <AccountsPanel data={await loadAccountsPanel(deps, counts)} />,
+    accounts: async () => <AccountsPanel data={await accountsData()} />,
     pipeline: async () => <PipelinePanel data={await loadPipelinePanel(deps)} />,
     stock: async (c: Context<AppEnv>) => (
       <StockPanel data={await loadStockPanel(deps, c.req.query('sku')?.trim() || undefined)} />
     ),
-    charts: async () => <ChartsPanel data={await loadChartsPanel(deps)} />,
+    charts: async () => <ChartsPanel data={await chartsData()} />,
   }
 
   app.get('/', async (c) => {

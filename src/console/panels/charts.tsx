@@ -1,5 +1,9 @@
 import { failedAttemptsByMinute } from '../../db/repos/deliveries.js'
-import { INTAKE_SAMPLE_ROWS, intakeByMinute } from '../../db/repos/intake-activity.js'
+import {
+  LATENCY_SAMPLE_PER_MINUTE,
+  intakeByMinute,
+  latencyByMinute,
+} from '../../db/repos/intake-activity.js'
 import { backlogSnapshot } from '../../metrics/backlog.js'
 import type { ConsoleDeps } from '../deps.js'
 import { Panel } from '../layout.js'
@@ -11,12 +15,13 @@ const WINDOW_MS = 60 * 60_000
 export async function loadChartsPanel(deps: ConsoleDeps) {
   const now = deps.clock.now()
   const since = new Date(now.getTime() - WINDOW_MS)
-  const [intake, failures, backlog] = await Promise.all([
+  const [intake, latency, failures, backlog] = await Promise.all([
     intakeByMinute(deps.db, since),
-    failedAttemptsByMinute(deps.db, since, INTAKE_SAMPLE_ROWS),
+    latencyByMinute(deps.db, since, now),
+    failedAttemptsByMinute(deps.db, since),
     backlogSnapshot(deps.db, deps.clock),
   ])
-  return { now, since, intake, failures, backlog }
+  return { now, since, intake, latency, failures, backlog }
 }
 
 type Data = Awaited<ReturnType<typeof loadChartsPanel>>
@@ -37,15 +42,12 @@ function perMinute<R extends { readonly minute: Date }>(
 }
 
 export function ChartsPanel(props: { readonly data: Data }) {
-  const { now, since, intake, failures, backlog } = props.data
+  const { now, since, intake, latency: sampled, failures, backlog } = props.data
   const count = (pick: 'received' | 'failed') =>
     perMinute(since, now, intake.hub, (r) => r?.[pick] ?? 0)
   const latency = (pick: 'p50Ms' | 'p95Ms') =>
-    perMinute(since, now, intake.hub, (r) => r?.[pick] ?? null)
+    perMinute(since, now, sampled, (r) => r?.[pick] ?? null)
   const range = { from: since.getTime(), to: now.getTime() }
-  const capped = intake.capped
-    ? `latest ${INTAKE_SAMPLE_ROWS.toLocaleString('en')} webhooks`
-    : undefined
   return (
     <Panel
       name="charts"
@@ -60,7 +62,6 @@ export function ChartsPanel(props: { readonly data: Data }) {
           title="Webhooks stored per minute"
           unit="per min"
           {...range}
-          note={capped}
           series={[
             { name: 'stored', className: 'series-a', points: count('received') },
             { name: 'failed', className: 'series-b', points: count('failed') },
@@ -71,7 +72,7 @@ export function ChartsPanel(props: { readonly data: Data }) {
           title="Normalization latency (processed − received)"
           unit="ms"
           {...range}
-          note={capped}
+          note={`of up to ${LATENCY_SAMPLE_PER_MINUTE} webhooks a minute`}
           series={[
             { name: 'p50', className: 'series-a', points: latency('p50Ms') },
             { name: 'p95', className: 'series-b', points: latency('p95Ms') },

@@ -258,18 +258,15 @@ export async function listAttemptsOf(db: Kysely<Database>, deliveryIds: readonly
  */
 const FAILED_ATTEMPT = sql`(status_code is null or status_code < 200 or status_code >= 300)`
 
-/** Failed delivery attempts per minute since `since` (newest first, at most `cap` read). */
+/** Failed delivery attempts per minute since `since`: a range of the partial index. */
 export async function failedAttemptsByMinute(
   db: Kysely<Database>,
   since: Date,
-  cap: number,
 ): Promise<{ readonly minute: Date; readonly failed: number }[]> {
   const { rows } = await sql<{ minute: Date; failed: string }>`
-    with recent as (
-      select started_at from delivery_attempt
-       where ${FAILED_ATTEMPT} and started_at >= ${since}
-       order by started_at desc limit ${cap})
     select date_trunc('minute', started_at) as minute, count(*) as failed
-      from recent group by 1 order by 1`.execute(db)
+      from delivery_attempt
+     where ${FAILED_ATTEMPT} and started_at >= ${since}
+     group by 1 order by 1`.execute(db)
   return rows.map((r) => ({ minute: r.minute, failed: Number(r.failed) }))
 }
