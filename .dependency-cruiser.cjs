@@ -349,6 +349,7 @@ module.exports = {
         path: [
           '^src/http/',
           '^src/(admin|lineage|pipeline|db|queues|inventory|delivery|subscriptions|metrics|config|tracing)/',
+          '^src/console/index\\.tsx$',
           EVENTS,
           LEAVES,
           OUTBOUND,
@@ -364,6 +365,24 @@ module.exports = {
             'swagger-ui-dist',
           ),
           core('http', 'net', 'fs/promises', 'path'),
+        ],
+      },
+    },
+    {
+      comment:
+        "The operator's console: server-rendered pages (hono JSX) and two-step actions over the " +
+        'same admin, pipeline and repository functions as the admin API, and the metrics ' +
+        "registry's counters. Of src/http it names the request env type and the audit log's " +
+        'actor rule only; the app (src/http/app.ts) mounts it through its index.',
+      from: { path: '^src/console/' },
+      to: {
+        path: [
+          '^src/console/',
+          '^src/(admin|pipeline|db|metrics|queues|config)/',
+          '^src/http/(env|middleware/audit)\\.ts$',
+          EVENTS,
+          LEAVES,
+          npm('hono', 'kysely', 'prom-client'),
         ],
       },
     },
@@ -384,7 +403,7 @@ module.exports = {
       comment:
         'The edges may name the type of the dependency bag they are handed, never build it ' +
         '(src/deps.ts imports everything).',
-      from: { path: ['^src/http/', '^workers/'] },
+      from: { path: ['^src/http/', '^src/console/', '^workers/'] },
       to: { path: '^src/deps\\.ts$', dependencyTypes: ['type-only'] },
     },
     {

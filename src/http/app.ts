@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import { CONSOLE_PATH, consoleRoutes } from '../console/index.js'
 import type { Deps } from '../deps.js'
 import { redisFailureLimit } from './auth-failure-limit.js'
 import { adminAuth } from './middleware/admin-auth.js'
@@ -74,6 +75,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const counters = deps.metrics.admin
   // Forged browser writes are refused first, so they never count as failed authentications.
   const writeGuard = adminWriteGuard({ allowedOrigins: settings.allowedOrigins, counters })
+  const formGuard = adminWriteGuard({
+    allowedOrigins: settings.allowedOrigins,
+    counters,
+    forms: true,
+  })
   const failures = redisFailureLimit(deps.redis.producer, {
     keyPrefix: `${queues.prefix}:auth-failures:admin`,
     ...deps.config.authFailures,
@@ -95,13 +101,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     },
   })
   const surfaces = [
-    { paths: ['/v1/*'], auth: auth(false) },
+    { paths: ['/v1/*'], guard: writeGuard, auth: auth(false) },
     // `/admin/queues/*` matches `/admin/queues` too; listing both ran everything twice.
-    { paths: [`${BULL_BOARD_PATH}/*`], auth: auth(true) },
+    { paths: [`${BULL_BOARD_PATH}/*`], guard: writeGuard, auth: auth(true) },
+    // The console's pages are for a browser (Basic), its forms post from its own pages only.
+    { paths: [`${CONSOLE_PATH}/*`], guard: formGuard, auth: auth(true) },
   ]
   for (const surface of surfaces) {
     for (const path of surface.paths) {
-      app.use(path, writeGuard)
+      app.use(path, surface.guard)
       app.use(path, surface.auth)
       app.use(path, bounded)
       app.use(path, audit)
@@ -124,6 +132,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/v1/admin/orders', orderHistoryRoutes(deps))
   app.route('/v1/admin/inventory', skuHistoryRoutes(deps))
   app.route(BULL_BOARD_PATH, bullBoardRoutes(deps.queues.all, deps.redis.producer))
+  app.route(CONSOLE_PATH, consoleRoutes(deps))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))
   app.onError((err, c) => {

@@ -34,6 +34,11 @@ export const UNDOCUMENTED_ROUTES: readonly {
     why: 'The old path of POST /v1/admin/reconcile, answered 308 to it (any method) for one version.',
   },
   {
+    method: 'ALL',
+    path: '/console/*',
+    why: 'The operator\'s console: HTML pages, their fragments, assets and forms for a browser (docs/operations.md, "Console"); every action there calls what the documented admin routes call.',
+  },
+  {
     method: 'GET',
     path: '/docs/assets/*',
     why: "The docs page's own files (Swagger UI's script and styles).",

@@ -10,7 +10,7 @@ export interface AdminCounters {
   authFailure(reason: string): void
   /** `endpoint`: what was rate-limited: `admin-auth`, `webhook-oauth-token`. */
   rateLimited(endpoint: string): void
-  /** `reason`: cross-origin, cross-site, content-type. */
+  /** `reason`: cross-origin, cross-site, content-type, no-origin (a console form without Origin). */
   writeRefused(reason: string): void
 }
 
@@ -29,7 +29,7 @@ export function registerAdminMetrics(registry: Registry): AdminCounters {
   })
   const refused = new Counter({
     name: 'hub_admin_writes_refused_total',
-    help: 'Admin writes refused before authentication, by reason (cross-origin, cross-site, content-type)',
+    help: 'Admin writes refused before authentication, by reason (cross-origin, cross-site, content-type, no-origin: a console form post without Origin or Sec-Fetch-Site)',
     labelNames: ['reason'],
     registers: [registry],
   })

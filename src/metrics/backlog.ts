@@ -6,6 +6,8 @@ export interface BacklogSnapshot {
   readonly inboxUnprocessed: number
   readonly inboxOldestSeconds: number
   readonly outboxLagSeconds: number
+  /** Events not yet given a feed position. */
+  readonly outboxUnpublished: number
   readonly feedPosition: number
   readonly deliveriesPending: number
 }
@@ -23,6 +25,7 @@ export async function backlogSnapshot(
     inbox_unprocessed: string
     inbox_oldest: Date | null
     outbox_oldest: Date | null
+    outbox_unpublished: string
     feed_position: string
     deliveries_pending: string
   }>`
@@ -30,6 +33,7 @@ export async function backlogSnapshot(
       (select count(*) from inbox_message where status = 'received') as inbox_unprocessed,
       (select received_at from inbox_message where status = 'received' order by id limit 1) as inbox_oldest,
       (select recorded_at from outbox_event where position is null order by seq limit 1) as outbox_oldest,
+      (select count(*) from outbox_event where position is null) as outbox_unpublished,
       (select position from feed_head where id = 1) as feed_position,
       (select count(*) from delivery where status = 'pending') as deliveries_pending
   `.execute(db)
@@ -40,6 +44,7 @@ export async function backlogSnapshot(
     inboxUnprocessed: Number(row?.inbox_unprocessed ?? 0),
     inboxOldestSeconds: age(row?.inbox_oldest),
     outboxLagSeconds: age(row?.outbox_oldest),
+    outboxUnpublished: Number(row?.outbox_unpublished ?? 0),
     feedPosition: Number(row?.feed_position ?? 0),
     deliveriesPending: Number(row?.deliveries_pending ?? 0),
   }

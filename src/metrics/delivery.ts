@@ -142,37 +142,55 @@ function histogramSamples(h: HistogramId, fields: Record<string, string>): Sampl
   return samples
 }
 
-interface SubscriptionBacklog {
+export interface SubscriptionBacklog {
   readonly id: string
+  readonly url: string
   readonly status: string
+  readonly disabledReason: string | null
   readonly pending: number
   readonly oldestSeconds: number
+  /** Pending deliveries that failed at least one attempt, and the latest of their errors. */
+  readonly retrying: number
+  readonly lastError: string | null
 }
 
 /**
  * Pending deliveries per subscription that is not deleted. Reads the partial index
  * `delivery_pending_by_subscription` (pending rows only), so its cost is the backlog's size.
+ * Shared by `/metrics` and the console.
  */
-async function subscriptionBacklog(
+export async function subscriptionBacklog(
   db: Kysely<Database>,
   now: Date,
 ): Promise<SubscriptionBacklog[]> {
   const { rows } = await sql<{
     id: string
+    url: string
     status: string
+    disabled_reason: string | null
     pending: string
     oldest: Date | null
+    retrying: string
+    last_error: string | null
   }>`
-    select s.id, s.status, count(d.subscription_id) as pending, min(d.created_at) as oldest
+    select s.id, s.url, s.status, s.disabled_reason, count(d.subscription_id) as pending,
+           min(d.created_at) as oldest,
+           count(d.subscription_id) filter (where d.attempts > 0) as retrying,
+           (array_agg(d.last_error order by d.updated_at desc) filter (where d.last_error is not null))[1] as last_error
       from subscription s
       left join delivery d on d.subscription_id = s.id and d.status = 'pending'
      where s.status <> 'deleted'
-     group by s.id, s.status`.execute(db)
+     group by s.id
+     order by s.id`.execute(db)
   return rows.map((r) => ({
     id: r.id,
+    url: r.url,
     status: r.status,
+    disabledReason: r.disabled_reason,
     pending: Number(r.pending),
     oldestSeconds: r.oldest ? Math.max(0, now.getTime() - r.oldest.getTime()) / 1000 : 0,
+    retrying: Number(r.retrying),
+    lastError: r.last_error,
   }))
 }
 

@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely'
 import type { ChannelId } from '../../events/index.js'
 import type { AccountAlertKind, Database } from '../schema.js'
 
+/** An expiry warning not repeated for this long is over (TikTok repeats it daily). */
+export const EXPIRING_SHOWN_FOR_MS = 48 * 3_600_000
+
 export interface AccountAlert {
   readonly channel: ChannelId
   readonly accountId: string

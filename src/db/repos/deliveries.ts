@@ -250,3 +250,23 @@ export async function listAttemptsOf(db: Kysely<Database>, deliveryIds: readonly
     .orderBy('attempt')
     .execute()
 }
+
+/**
+ * A failed HTTP attempt: no answer, or one outside 2xx. The partial index
+ * `delivery_attempt_failed_recent` (migration 2026-12-05T0930) has these rows only, with this
+ * very predicate, so successful attempts cost it nothing.
+ */
+const FAILED_ATTEMPT = sql`(status_code is null or status_code < 200 or status_code >= 300)`
+
+/** Failed delivery attempts per minute since `since`: a range of the partial index. */
+export async function failedAttemptsByMinute(
+  db: Kysely<Database>,
+  since: Date,
+): Promise<{ readonly minute: Date; readonly failed: number }[]> {
+  const { rows } = await sql<{ minute: Date; failed: string }>`
+    select date_trunc('minute', started_at) as minute, count(*) as failed
+      from delivery_attempt
+     where ${FAILED_ATTEMPT} and started_at >= ${since}
+     group by 1 order by 1`.execute(db)
+  return rows.map((r) => ({ minute: r.minute, failed: Number(r.failed) }))
+}

@@ -159,3 +159,48 @@ export async function heldUpdateTimes(
     .execute()
   return new Map(rows.map((r) => [r.external_id, r.channel_updated_at]))
 }
+
+/** The stored order of `key`: its latest snapshot and how it reached the hub. */
+export function getOrder(db: Kysely<Database>, key: OrderKey) {
+  return db
+    .selectFrom('sales_order')
+    .select(['status', 'channel_updated_at', 'snapshot', 'found_by', 'created_at', 'updated_at'])
+    .where('channel', '=', key.channel)
+    .where('account_id', '=', key.accountId)
+    .where('external_id', '=', key.externalId)
+    .executeTakeFirst()
+}
+
+/**
+ * The orders of any of `accounts` with the channel order id `externalId`: one lookup of the
+ * (channel, account_id, external_id) key per account.
+ */
+export async function findOrdersById(
+  db: Kysely<Database>,
+  accounts: readonly { readonly channel: ChannelId; readonly id: string }[],
+  externalId: string,
+): Promise<OrderKey[]> {
+  if (accounts.length === 0) return []
+  const rows = await db
+    .selectFrom('sales_order')
+    .select(['channel', 'account_id', 'external_id'])
+    .where((eb) =>
+      eb.or(
+        accounts.map((a) =>
+          eb.and([
+            eb('channel', '=', a.channel),
+            eb('account_id', '=', a.id),
+            eb('external_id', '=', externalId),
+          ]),
+        ),
+      ),
+    )
+    .orderBy('channel')
+    .orderBy('account_id')
+    .execute()
+  return rows.map((r) => ({
+    channel: r.channel,
+    accountId: r.account_id,
+    externalId: r.external_id,
+  }))
+}

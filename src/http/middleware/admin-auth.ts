@@ -10,8 +10,8 @@ import { createLogSampler } from '../log-sampler.js'
 export interface AdminAuthOptions {
   readonly token: string
   /**
-   * Also accept HTTP Basic with the token as the password (any user name): Bull Board's pages
-   * only, since a browser can send nothing else. Browsers cache Basic credentials and attach
+   * Also accept HTTP Basic with the token as the password (any user name): Bull Board's and the
+   * console's pages only, since a browser can send nothing else. Browsers cache Basic credentials and attach
    * them to any request to the site, forged ones included, so the API takes Bearer only.
    */
   readonly allowBasic: boolean
@@ -25,7 +25,7 @@ const MESSAGES: Record<Failure, string> = {
   missing: 'admin authentication required: send Authorization: Bearer <ADMIN_TOKEN>',
   malformed: 'Authorization: not a Bearer token',
   scheme:
-    'Authorization: HTTP Basic is accepted only by Bull Board (/admin/queues); send Authorization: Bearer <ADMIN_TOKEN>',
+    'Authorization: HTTP Basic is accepted only by Bull Board (/admin/queues) and the console (/console); send Authorization: Bearer <ADMIN_TOKEN>',
   wrong: 'Authorization: not the admin token',
 }
 
@@ -82,7 +82,7 @@ export function adminAuth(opts: AdminAuthOptions) {
       path: c.req.path,
     }
     if (failure === 'missing') {
-      // A browser's first request to Bull Board: not an attempt, not counted.
+      // A browser's first request to Bull Board or the console: not an attempt, not counted.
       c.get('log').debug(fields, 'admin authentication missing')
     } else {
       // At most `limit` of these per address per window: then the address gets 429s instead.

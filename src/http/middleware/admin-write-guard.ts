@@ -9,7 +9,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 interface Refusal {
   readonly status: 403 | 415
-  readonly reason: 'cross-origin' | 'cross-site' | 'content-type'
+  readonly reason: 'cross-origin' | 'cross-site' | 'content-type' | 'no-origin'
   readonly body: Record<string, unknown>
 }
 
@@ -22,16 +22,24 @@ interface Refusal {
  *   preflight (text/plain, form encodings) are how a foreign page posts (415). A write with no
  *   body passes; a route that needs one answers 400.
  * Bull Board's own page sends same-origin XHRs (JSON or no body), so it keeps working.
+ *
+ * With `forms` (the console), a form-encoded body is what is expected instead, and the request
+ * must show it comes from a page of the hub's own origin (or a trusted one): an `Origin` header
+ * (browsers send it with every form post) or `Sec-Fetch-Site: same-origin`; without either it is
+ * refused (403), since a form is exactly what a forged page can send.
  */
 export function adminWriteGuard(opts: {
   readonly allowedOrigins: readonly string[]
   readonly counters: AdminCounters
+  readonly forms?: boolean
 }) {
   const allowed = new Set(opts.allowedOrigins)
   const sampler = createLogSampler(60_000)
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!MUTATING.has(c.req.method)) return next()
-    const refusal = originRefusal(c, allowed) ?? contentTypeRefusal(c)
+    const refusal =
+      originRefusal(c, allowed) ??
+      (opts.forms ? (unprovenOrigin(c) ?? formTypeRefusal(c)) : contentTypeRefusal(c))
     if (!refusal) return next()
     opts.counters.writeRefused(refusal.reason)
     const address = clientAddress(c)
@@ -91,6 +99,35 @@ function isOwnOrigin(c: Context<AppEnv>, origin: string): boolean {
   const forwarded = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
   const schemes = [own.protocol, ...(forwarded ? [`${forwarded}:`] : [])]
   return parsed.host === own.host && schemes.includes(parsed.protocol) && parsed.origin === origin
+}
+
+/** A console form post whose browser said nothing of where it comes from. */
+function unprovenOrigin(c: Context<AppEnv>): Refusal | undefined {
+  if (c.req.header('origin') !== undefined) return undefined // checked by originRefusal
+  if (c.req.header('sec-fetch-site')?.toLowerCase() === 'same-origin') return undefined
+  return {
+    status: 403,
+    reason: 'no-origin',
+    body: {
+      error:
+        "neither Origin nor Sec-Fetch-Site: same-origin; the console's forms are accepted from its own pages only",
+    },
+  }
+}
+
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+function formTypeRefusal(c: Context<AppEnv>): Refusal | undefined {
+  const declared = c.req.header('content-type')
+  if (declared?.split(';')[0]!.trim().toLowerCase() === FORM_TYPE) return undefined
+  return {
+    status: 415,
+    reason: 'content-type',
+    body: {
+      error: `Content-Type: ${declared === undefined ? 'missing' : declared.slice(0, 100)}; the console's forms post ${FORM_TYPE}`,
+      expected: FORM_TYPE,
+    },
+  }
 }
 
 function contentTypeRefusal(c: Context<AppEnv>): Refusal | undefined {

@@ -26,9 +26,10 @@ export function auditLog(db: Kysely<Database>) {
   )
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!MUTATING.has(c.req.method)) return next()
-    const json = (c.req.header('content-type') ?? '').includes('json')
+    // JSON, and the console's HTML forms (form-encoded): what the operator sent, as sent.
+    const readable = /json|x-www-form-urlencoded/.test(c.req.header('content-type') ?? '')
     // Hono caches the body, so the handler can still read it.
-    const body = json ? (await c.req.text()).slice(0, BODY_LIMIT) : null
+    const body = readable ? (await c.req.text()).slice(0, BODY_LIMIT) : null
     await next()
     const url = new URL(c.req.url)
     await entries
@@ -48,7 +49,7 @@ export function auditLog(db: Kysely<Database>) {
 
 /**
  * There is one admin token, so "who" is what the caller says: the `X-Admin-Actor` header, or the
- * user name of HTTP Basic (a browser on Bull Board), else `admin`. Never the token.
+ * user name of HTTP Basic (a browser on Bull Board or the console), else `admin`. Never the token.
  */
 export function actorOf(authorization: string | undefined, declared: string | undefined): string {
   if (declared?.trim()) return declared.trim().slice(0, 200)

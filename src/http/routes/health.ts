@@ -2,7 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { Kysely } from 'kysely'
 import type { Redis } from 'ioredis'
 import type { Clock } from '../../clock.js'
-import { listAccountAlerts, type AccountAlert } from '../../db/repos/account-alerts.js'
+import {
+  EXPIRING_SHOWN_FOR_MS,
+  listAccountAlerts,
+  type AccountAlert,
+} from '../../db/repos/account-alerts.js'
 import type { Database } from '../../db/schema.js'
 import { errorMessage } from '../../errors.js'
 import { withTimeout } from '../../timeout.js'
@@ -10,8 +14,6 @@ import { Timestamp, json } from '../api-schemas.js'
 import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 
 const CHECK_TIMEOUT_MS = 2_000
-/** An expiry warning not repeated for this long is over (TikTok repeats it daily). */
-const EXPIRING_SHOWN_FOR_MS = 48 * 3_600_000
 
 const tags = ['Operations']
 

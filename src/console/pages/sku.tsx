@@ -1,0 +1,185 @@
+import { readItem } from '../../db/repos/inventory.js'
+import { searchInbox } from '../../db/repos/inbox-search.js'
+import { listListings } from '../../db/repos/listings.js'
+import type { ConsoleDeps } from '../deps.js'
+import { stamp } from '../format.js'
+import { Page } from '../layout.js'
+import { outcomeText } from '../panels/accounts.js'
+import { Timeline } from '../panels/timeline.js'
+
+const MESSAGES_SHOWN = 20
+
+/** A SKU's stock, its listings with what each was sent and reported, and the latest webhooks about it. */
+export async function loadSkuPage(deps: ConsoleDeps, sku: string) {
+  const [item, listings, messages] = await Promise.all([
+    readItem(deps.db, sku),
+    listListings(deps.db, { sku }),
+    searchInbox(deps.db, { sku }, { limit: MESSAGES_SHOWN }),
+  ])
+  if (!item && listings.length === 0 && messages.length === 0) return undefined
+  return { sku, item, listings, messages }
+}
+
+type Data = NonNullable<Awaited<ReturnType<typeof loadSkuPage>>>
+
+export function SkuPage(props: { readonly data: Data }) {
+  const { sku, item, listings, messages } = props.data
+  return (
+    <Page title={`SKU ${sku}`}>
+      <section class="card" data-testid="sku-stock">
+        <h2>Stock</h2>
+        {item ? (
+          <table>
+            <tbody>
+              <tr>
+                <th>On hand</th>
+                <td class="n" data-testid="on-hand">
+                  {item.on_hand_known ? item.on_hand : `${item.on_hand} (not known yet)`}
+                </td>
+                <td class="muted">as of {stamp(item.on_hand_as_of)}</td>
+              </tr>
+              <tr>
+                <th>Reserved</th>
+                <td class="n" data-testid="reserved">
+                  {item.reserved}
+                </td>
+                <td></td>
+              </tr>
+              <tr>
+                <th>Safety stock</th>
+                <td class="n">{item.safety_stock}</td>
+                <td></td>
+              </tr>
+              <tr>
+                <th>Available to sell</th>
+                <td class="n" data-testid="ats">
+                  {item.ats}
+                </td>
+                <td class="muted">changed {stamp(item.ats_changed_at)}</td>
+              </tr>
+            </tbody>
+          </table>
+        ) : (
+          <p class="muted">No inventory row yet: no level or adjustment has been recorded.</p>
+        )}
+        <form method="post" action="/console/actions/reconcile-sku" class="inline">
+          <input type="hidden" name="sku" value={sku} />
+          <button type="submit" data-testid="reconcile">
+            Reconcile this SKU…
+          </button>
+        </form>
+      </section>
+      <section class="card" data-testid="sku-listings">
+        <h2>Listings</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Listing</th>
+              <th class="n">Last pushed</th>
+              <th>Push</th>
+              <th class="n">Channel reported</th>
+              <th class="n">Last check</th>
+              <th class="n">Drift</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {listings.map((l) => (
+              <tr data-testid={`listing-${l.id}`}>
+                <td>
+                  {l.channel}/{l.account_id} <span class="muted">#{l.id}</span>
+                  {l.channel_sku ? <div class="muted">channel SKU {l.channel_sku}</div> : null}
+                </td>
+                <td class="n" data-testid="pushed">
+                  {l.last_pushed_quantity ?? '–'}
+                  <div class="muted">{stamp(l.last_pushed_at)}</div>
+                </td>
+                <td class={l.last_push_status === 'failed' ? 'bad' : ''} data-testid="push-status">
+                  {l.last_push_status ?? 'never'}
+                  {l.last_push_error ? <div>{l.last_push_error}</div> : null}
+                </td>
+                <td class="n" data-testid="reported">
+                  {l.last_reported_quantity ?? '–'}
+                  <div class="muted">{stamp(l.last_reported_at)}</div>
+                </td>
+                <td class="n" data-testid="checked">
+                  {l.last_checked_quantity ?? '–'}
+                  <div class="muted">{stamp(l.last_checked_at)}</div>
+                </td>
+                <td class={l.last_drift ? 'n bad' : 'n'} data-testid="drift">
+                  {l.last_drift ?? '–'}
+                </td>
+                <td>
+                  <form method="post" action="/console/actions/retry-push" class="inline">
+                    <input type="hidden" name="listing" value={l.id} />
+                    <button type="submit" data-testid={`retry-push-${l.id}`}>
+                      Push again…
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="card" data-testid="sku-messages">
+        <h2>Latest webhooks about {sku}</h2>
+        <MessageTable messages={messages} />
+      </section>
+      <Timeline entries={[]} />
+    </Page>
+  )
+}
+
+/** Stored webhooks, newest first, each with a replay button. */
+export function MessageTable(props: {
+  readonly messages: Awaited<ReturnType<typeof searchInbox>>
+  readonly events?: ReadonlyMap<
+    string,
+    readonly { id: string; type: string; position: string | null }[]
+  >
+}) {
+  if (props.messages.length === 0) return <p class="muted">None stored.</p>
+  return (
+    <table data-testid="messages">
+      <tbody>
+        {props.messages.map((m) => (
+          <tr data-testid={`message-${m.id}`}>
+            <td>#{m.id}</td>
+            <td>{stamp(m.received_at)}</td>
+            <td>
+              {m.channel}/{m.account_id} {m.topic}
+            </td>
+            <td class={m.status === 'failed' ? 'bad' : ''} data-testid="status">
+              {m.status}
+              {m.status === 'failed' || m.status === 'ignored' ? (
+                <div>{outcomeText(m.outcome)}</div>
+              ) : null}
+            </td>
+            {props.events ? (
+              <td data-testid="events">
+                {(props.events.get(m.id) ?? []).map((e) => (
+                  <div>
+                    {e.type}{' '}
+                    <span class="muted">
+                      {e.id}
+                      {e.position ? ` @${e.position}` : ' (unpublished)'}
+                    </span>
+                  </div>
+                ))}
+              </td>
+            ) : null}
+            <td>
+              <form method="post" action="/console/actions/replay-message" class="inline">
+                <input type="hidden" name="inboxId" value={m.id} />
+                <button type="submit" data-testid={`replay-${m.id}`}>
+                  Replay…
+                </button>
+              </form>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
