@@ -371,14 +371,14 @@ module.exports = {
     {
       comment:
         "The operator's console: server-rendered pages (hono JSX) and two-step actions over the " +
-        'same admin, pipeline and repository functions as the admin API, and the metrics ' +
+        'same admin, lineage, pipeline and repository functions as the admin API, and the metrics ' +
         "registry's counters. Of src/http it names the request env type and the audit log's " +
         'actor rule only; the app (src/http/app.ts) mounts it through its index.',
       from: { path: '^src/console/' },
       to: {
         path: [
           '^src/console/',
-          '^src/(admin|pipeline|db|metrics|queues|config)/',
+          '^src/(admin|lineage|pipeline|db|metrics|queues|config)/',
           '^src/http/(env|middleware/audit)\\.ts$',
           EVENTS,
           LEAVES,

@@ -135,7 +135,18 @@ export function consoleRoutes(deps: ConsoleDeps) {
 
   app.get('/skus/:sku', async (c) => {
     const sku = c.req.param('sku')
-    const data = await loadSkuPage(deps, sku)
+    const until = c.req.query('until')
+    const end = until === undefined ? undefined : new Date(until)
+    if (end && Number.isNaN(end.getTime()))
+      return page(
+        c,
+        400,
+        <NotFoundPage title={`SKU ${sku}`}>
+          <code>until</code> must be a time (ISO 8601), as the timeline's “Older entries” link
+          gives.
+        </NotFoundPage>,
+      )
+    const data = await loadSkuPage(deps, sku, end)
     return data
       ? page(c, 200, <SkuPage data={data} />)
       : page(

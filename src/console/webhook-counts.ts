@@ -12,8 +12,10 @@ const KEPT_MS = 5 * 60_000
 /** Outcomes that stored the webhook (a duplicate was stored before); the others are refusals. */
 const STORED = new Set(['accepted', 'kept-failed', 'duplicate'])
 
-export interface ChannelWebhookCounts {
+export interface AccountWebhookCounts {
   readonly channel: string
+  /** The configured account addressed; '' for webhooks to an account the hub does not have. */
+  readonly account: string
   /** Since this process started. */
   readonly received: number
   readonly refused: number
@@ -26,34 +28,46 @@ export interface ChannelWebhookCounts {
   readonly failureReasons: Readonly<Record<string, number>>
 }
 
+interface Totals {
+  received: number
+  refused: number
+  readonly refusedBy: Record<string, number>
+  readonly failureReasons: Record<string, number>
+}
+
 interface Sample {
   readonly at: number
   readonly totals: ReadonlyMap<string, { readonly received: number; readonly refused: number }>
 }
 
+/** The counters' label pair as one key. */
+const keyOf = (labels: Partial<Record<string, string | number>>) =>
+  `${labels.channel}/${labels.account ?? ''}`
+
 export function webhookCounts(registry: Registry) {
   const samples: Sample[] = []
   const values = async (name: string) => (await registry.getSingleMetric(name)?.get())?.values ?? []
-  return async function read(now: Date): Promise<ChannelWebhookCounts[]> {
-    const byChannel = new Map<
-      string,
-      {
-        received: number
-        refused: number
-        refusedBy: Record<string, number>
-        failureReasons: Record<string, number>
+  return async function read(now: Date): Promise<AccountWebhookCounts[]> {
+    const byAccount = new Map<string, Totals & { channel: string; account: string }>()
+    const entry = (labels: Partial<Record<string, string | number>>) => {
+      const key = keyOf(labels)
+      let e = byAccount.get(key)
+      if (!e) {
+        e = {
+          channel: String(labels.channel),
+          account: String(labels.account ?? ''),
+          received: 0,
+          refused: 0,
+          refusedBy: {},
+          failureReasons: {},
+        }
+        byAccount.set(key, e)
       }
-    >()
-    const entry = (channel: string) => {
-      let e = byChannel.get(channel)
-      if (!e)
-        byChannel.set(channel, (e = { received: 0, refused: 0, refusedBy: {}, failureReasons: {} }))
       return e
     }
     for (const v of await values('hub_webhooks_received_total')) {
-      const channel = String(v.labels.channel)
       const outcome = String(v.labels.outcome)
-      const e = entry(channel)
+      const e = entry(v.labels)
       e.received += v.value
       if (!STORED.has(outcome)) {
         e.refused += v.value
@@ -61,13 +75,13 @@ export function webhookCounts(registry: Registry) {
       }
     }
     for (const v of await values('hub_webhook_verification_failures_total')) {
-      const e = entry(String(v.labels.channel))
+      const e = entry(v.labels)
       const reason = String(v.labels.reason)
       e.failureReasons[reason] = (e.failureReasons[reason] ?? 0) + v.value
     }
     const at = now.getTime()
     const totals = new Map(
-      [...byChannel].map(([c, e]) => [c, { received: e.received, refused: e.refused }]),
+      [...byAccount].map(([k, e]) => [k, { received: e.received, refused: e.refused }]),
     )
     if (samples.length === 0 || at - samples[samples.length - 1]!.at >= SAMPLE_EVERY_MS)
       samples.push({ at, totals })
@@ -76,16 +90,12 @@ export function webhookCounts(registry: Registry) {
     const base = samples.findLast((s) => at - s.at >= 60_000)
     const perMinute = (now: number, then: number | undefined) =>
       base === undefined ? null : ((now - (then ?? 0)) * 60_000) / (at - base.at)
-    return [...byChannel]
+    return [...byAccount]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([channel, e]) => ({
-        channel,
-        received: e.received,
-        refused: e.refused,
-        receivedPerMinute: perMinute(e.received, base?.totals.get(channel)?.received),
-        refusedPerMinute: perMinute(e.refused, base?.totals.get(channel)?.refused),
-        refusedBy: e.refusedBy,
-        failureReasons: e.failureReasons,
+      .map(([key, e]) => ({
+        ...e,
+        receivedPerMinute: perMinute(e.received, base?.totals.get(key)?.received),
+        refusedPerMinute: perMinute(e.refused, base?.totals.get(key)?.refused),
       }))
   }
 }

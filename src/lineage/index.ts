@@ -3,6 +3,7 @@ export type { ListingExplanation, OnHandSource, ReservingOrder } from './explain
 export { orderHistory, type OrderHistory, type OrderKey } from './order-history.js'
 export {
   skuHistory,
+  HISTORY_SINCE_MS,
   type HistoryWindow,
   type SkuHistory,
   type SkuHistoryDeps,

@@ -17,6 +17,9 @@ import {
 
 export type { HistoryWindow } from './sku-rows.js'
 
+/** A SKU's history reads this far back from its `until` unless `since` says otherwise. */
+export const HISTORY_SINCE_MS = 7 * 24 * 3600_000
+
 export interface SkuHistoryDeps {
   readonly db: Kysely<Database>
   readonly accounts: AccountDirectory

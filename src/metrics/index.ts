@@ -78,8 +78,8 @@ export function createMetrics(deps: {
   })
   const verificationFailures = new Counter({
     name: 'hub_webhook_verification_failures_total',
-    help: 'Webhooks refused by signature or credential verification, by channel and reason',
-    labelNames: ['channel', 'reason'],
+    help: 'Webhooks refused by signature or credential verification, by channel, account and reason',
+    labelNames: ['channel', 'account', 'reason'],
     registers: [registry],
   })
   new Gauge({
@@ -160,7 +160,7 @@ export function createMetrics(deps: {
     },
     countWebhook(channel, account, outcome, failure) {
       received.inc({ channel, account: account ?? '', outcome })
-      if (failure) verificationFailures.inc({ channel, reason: failure })
+      if (failure) verificationFailures.inc({ channel, account: account ?? '', reason: failure })
     },
     countDroppedConnection(reason) {
       droppedConnections.inc({ reason })

@@ -81,6 +81,19 @@ function panelMarkup(html: string, name: string): string {
   throw new Error(`panel ${name} not closed`)
 }
 
+/** The kinds of a page's timeline entries, in the order shown. */
+const timelineKinds = (html: string) =>
+  [...html.matchAll(/data-testid="timeline-entry" data-kind="([a-z_]+)"/g)].map((m) => m[1])
+
+/** Text as hono's JSX writes it into a page. */
+const escapeHtml = (text: string) =>
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+
 const auditEntries = (path: string) =>
   hub.deps.db
     .selectFrom('audit_log')
@@ -142,6 +155,10 @@ beforeAll(async () => {
     secret: 'not-the-shop-secret',
   })
   expect(refused.status).toBe(401)
+  const misaddressed = await postShopify(hub.app, loadFixture('shopify', 'orders-create/basic'), {
+    account: 'no-such-shop',
+  })
+  expect(misaddressed.status).toBe(404)
   subscription = await createSubscription()
   await relayAll(hub.deps)
   listing = await createListing(STOCK_SKU)
@@ -241,8 +258,13 @@ describe('panels', () => {
     expect(cell(html, 'account-shopify-demo', 'last-webhook')).toMatch(/\d+s ago/)
     expect(cell(html, 'account-amazon-demo', 'last-webhook')).toBe('never')
     // This process answered them all; the refusal exists nowhere but its counters.
-    expect(Number(cell(html, 'webhook-counts-shopify', 'refused'))).toBe(1)
-    expect(cell(html, 'webhook-counts-shopify', 'refusals')).toBe('rejected 1, bad-signature 1')
+    expect(Number(cell(html, 'webhook-counts-shopify-demo', 'refused'))).toBe(1)
+    expect(cell(html, 'webhook-counts-shopify-demo', 'refusals')).toBe(
+      'rejected 1, bad-signature 1',
+    )
+    // One for an account the hub does not have: counted apart, under no made-up account name.
+    expect(cell(html, 'webhook-counts-shopify-unknown', 'refusals')).toBe('unknown-account 1')
+    expect(html).not.toContain('no-such-shop')
     const failed = await hub.deps.db
       .selectFrom('inbox_message')
       .select('outcome')
@@ -323,7 +345,17 @@ describe('search and detail pages', () => {
     expect(html).toContain('data-testid="order-status"')
     expect(html).toContain(`data-testid="message-${orderMessage}"`)
     expect(html).toContain('order.created.v1')
-    expect(html).toContain('data-testid="timeline"')
+    // The timeline is the lineage API's history of the order, step for step.
+    const api = await hub.app.request(`/v1/admin/orders/shopify/demo/${ORDER_ID}/history`, {
+      headers: ADMIN,
+    })
+    const history = (await api.json()) as { entries: { kind: string; summary: string }[] }
+    expect(history.entries.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['webhook', 'normalization', 'event']),
+    )
+    expect(timelineKinds(html)).toEqual(history.entries.map((e) => e.kind))
+    for (const e of history.entries) expect(html).toContain(escapeHtml(e.summary))
+    expect(html).toContain(`/console/actions/replay-message?inboxId=${orderMessage}`)
     expect(html).not.toContain('ava.reed@example.com')
     expect(html).not.toContain('42 Example Street')
   })
@@ -333,7 +365,24 @@ describe('search and detail pages', () => {
     expect(found.headers.get('location')).toBe(`/console/skus/${STOCK_SKU}`)
     const sku = await page(`/console/skus/${STOCK_SKU}`)
     expect(cell(sku.html, `listing-${listing}`, 'reported')).toMatch(/^7 /)
-    expect(sku.html).toContain('data-testid="timeline"')
+    // Why the listing shows what it does, and the SKU's timeline: the lineage API's own answers.
+    const api = await hub.app.request(`/v1/admin/inventory/${STOCK_SKU}/history`, {
+      headers: ADMIN,
+    })
+    const history = (await api.json()) as {
+      listings: { listing: { id: string }; summary: string }[]
+      entries: { kind: string }[]
+    }
+    const explained = history.listings.find((l) => l.listing.id === listing)!
+    expect(sku.html).toContain(
+      `data-testid="explanation-${listing}">${escapeHtml(explained.summary)}</li>`,
+    )
+    // The recount (an inventory event), then the push, the channel's report and the check.
+    expect(history.entries.map((e) => e.kind)).toEqual(['event', 'push', 'report', 'check'])
+    expect(timelineKinds(sku.html)).toEqual(history.entries.map((e) => e.kind))
+    const badWindow = await page(`/console/skus/${STOCK_SKU}?until=yesterday`)
+    expect(badWindow.status).toBe(400)
+    expect(badWindow.html).toContain('<code>until</code> must be a time')
     const nothing = await page('/console/search?q=NOTHING-HAS-THIS')
     expect(nothing.status).toBe(404)
     const empty = await page('/console/search?q=%20')

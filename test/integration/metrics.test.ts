@@ -46,7 +46,7 @@ describe('/metrics', () => {
       'hub_webhooks_received_total{channel="shopify",account="demo",outcome="accepted"}',
       'hub_webhooks_received_total{channel="shopify",account="demo",outcome="duplicate"}',
       'hub_webhooks_received_total{channel="shopify",account="demo",outcome="rejected"}',
-      'hub_webhook_verification_failures_total{channel="shopify",reason="bad-signature"}',
+      'hub_webhook_verification_failures_total{channel="shopify",account="demo",reason="bad-signature"}',
     ]
     const before = await samples(...series)
     const webhook = freshOrder('counts')

@@ -1,6 +1,7 @@
 import { listInboxEvents, searchInbox } from '../../db/repos/inbox-search.js'
 import { getOrder, type OrderKey } from '../../db/repos/orders.js'
 import type { OrderSnapshot } from '../../events/index.js'
+import { orderHistory } from '../../lineage/index.js'
 import type { ConsoleDeps } from '../deps.js'
 import { stamp } from '../format.js'
 import { Page } from '../layout.js'
@@ -11,13 +12,18 @@ const MESSAGES_SHOWN = 50
 
 /** An order's latest snapshot and the webhooks (with their events) that brought it. */
 export async function loadOrderPage(deps: ConsoleDeps, key: OrderKey) {
-  const [order, messages] = await Promise.all([
+  const [order, messages, history] = await Promise.all([
     getOrder(deps.db, key),
     searchInbox(
       deps.db,
       { channel: key.channel, accountId: key.accountId, orderId: key.externalId },
       { limit: MESSAGES_SHOWN },
     ),
+    orderHistory(deps.db, {
+      channel: key.channel,
+      accountId: key.accountId,
+      orderId: key.externalId,
+    }),
   ])
   if (!order && messages.length === 0) return undefined
   const events = new Map(
@@ -25,13 +31,13 @@ export async function loadOrderPage(deps: ConsoleDeps, key: OrderKey) {
       messages.map(async (m) => [m.id, await listInboxEvents(deps.db, m.id)] as const),
     ),
   )
-  return { key, order, messages, events }
+  return { key, order, messages, events, history }
 }
 
 type Data = NonNullable<Awaited<ReturnType<typeof loadOrderPage>>>
 
 export function OrderPage(props: { readonly data: Data }) {
-  const { key, order, messages, events } = props.data
+  const { key, order, messages, events, history } = props.data
   // The summary leaves out the buyer's e-mail and address: personal data stays in the API.
   const snapshot = order?.snapshot as OrderSnapshot | undefined
   return (
@@ -111,7 +117,14 @@ export function OrderPage(props: { readonly data: Data }) {
         <h2>Webhooks and the events they produced</h2>
         <MessageTable messages={messages} events={events} />
       </section>
-      <Timeline entries={[]} />
+      <Timeline
+        entries={history?.entries ?? []}
+        more={
+          history?.truncated
+            ? 'More webhooks named this order than a history lists: the first ones are shown.'
+            : undefined
+        }
+      />
     </Page>
   )
 }

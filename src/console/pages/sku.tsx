@@ -1,6 +1,7 @@
 import { readItem } from '../../db/repos/inventory.js'
 import { searchInbox } from '../../db/repos/inbox-search.js'
 import { listListings } from '../../db/repos/listings.js'
+import { HISTORY_SINCE_MS, skuHistory } from '../../lineage/index.js'
 import type { ConsoleDeps } from '../deps.js'
 import { stamp } from '../format.js'
 import { Page } from '../layout.js'
@@ -8,22 +9,33 @@ import { outcomeText } from '../panels/accounts.js'
 import { Timeline } from '../panels/timeline.js'
 
 const MESSAGES_SHOWN = 20
+const HISTORY_SHOWN = 100
 
-/** A SKU's stock, its listings with what each was sent and reported, and the latest webhooks about it. */
-export async function loadSkuPage(deps: ConsoleDeps, sku: string) {
-  const [item, listings, messages] = await Promise.all([
+/**
+ * A SKU's stock, its listings with what each was sent and reported and why, the latest webhooks
+ * about it, and its history in the week up to `until` (default: now).
+ */
+export async function loadSkuPage(deps: ConsoleDeps, sku: string, until?: Date) {
+  const end = until ?? deps.clock.now()
+  const window = {
+    since: new Date(end.getTime() - HISTORY_SINCE_MS),
+    until: end,
+    limit: HISTORY_SHOWN,
+  }
+  const [item, listings, messages, history] = await Promise.all([
     readItem(deps.db, sku),
     listListings(deps.db, { sku }),
     searchInbox(deps.db, { sku }, { limit: MESSAGES_SHOWN }),
+    skuHistory(deps, sku, window),
   ])
   if (!item && listings.length === 0 && messages.length === 0) return undefined
-  return { sku, item, listings, messages }
+  return { sku, item, listings, messages, history }
 }
 
 type Data = NonNullable<Awaited<ReturnType<typeof loadSkuPage>>>
 
 export function SkuPage(props: { readonly data: Data }) {
-  const { sku, item, listings, messages } = props.data
+  const { sku, item, listings, messages, history } = props.data
   return (
     <Page title={`SKU ${sku}`}>
       <section class="card" data-testid="sku-stock">
@@ -122,11 +134,31 @@ export function SkuPage(props: { readonly data: Data }) {
           </tbody>
         </table>
       </section>
+      {history && history.listings.length > 0 ? (
+        <section class="card" data-testid="sku-explanations">
+          <h2>Why each listing shows what it does</h2>
+          <ul>
+            {history.listings.map((l) => (
+              <li data-testid={`explanation-${l.listing.id}`}>{l.summary}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section class="card" data-testid="sku-messages">
         <h2>Latest webhooks about {sku}</h2>
         <MessageTable messages={messages} />
       </section>
-      <Timeline entries={[]} />
+      <Timeline
+        entries={history?.entries ?? []}
+        sku={sku}
+        more={
+          history?.next ? (
+            <a href={`/console/skus/${encodeURIComponent(sku)}?until=${history.next}`}>
+              Older entries
+            </a>
+          ) : undefined
+        }
+      />
     </Page>
   )
 }

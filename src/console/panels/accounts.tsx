@@ -11,7 +11,7 @@ import { readApiBudgetUse } from '../../metrics/api-budget.js'
 import type { ConsoleDeps } from '../deps.js'
 import { ago, duration, num, stamp } from '../format.js'
 import { Panel } from '../layout.js'
-import type { ChannelWebhookCounts } from '../webhook-counts.js'
+import type { AccountWebhookCounts } from '../webhook-counts.js'
 
 /** Failed messages listed under the table (the latest, whatever their account). */
 const FAILED_SHOWN = 20
@@ -25,7 +25,7 @@ const WINDOW_MINUTES = 10
 
 export async function loadAccountsPanel(
   deps: ConsoleDeps,
-  webhookCounts: (now: Date) => Promise<ChannelWebhookCounts[]>,
+  webhookCounts: (now: Date) => Promise<AccountWebhookCounts[]>,
 ) {
   const now = deps.clock.now()
   const accounts = deps.config.accounts
@@ -167,7 +167,7 @@ export function AccountsPanel(props: { readonly data: Data }) {
       <table data-testid="webhook-counts">
         <thead>
           <tr>
-            <th>Channel</th>
+            <th>Account</th>
             <th class="n">Received</th>
             <th class="n">Refused</th>
             <th class="n">Received / min</th>
@@ -177,8 +177,10 @@ export function AccountsPanel(props: { readonly data: Data }) {
         </thead>
         <tbody>
           {counts.map((c) => (
-            <tr data-testid={`webhook-counts-${c.channel}`}>
-              <td>{c.channel}</td>
+            <tr data-testid={`webhook-counts-${c.channel}-${c.account || 'unknown'}`}>
+              <td>
+                {c.channel}/{c.account || <span class="muted">no such account</span>}
+              </td>
               <td class="n" data-testid="received">
                 {c.received}
               </td>

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Clock } from '../../clock.js'
 import type { AccountDirectory } from '../../config/account-directory.js'
 import type { Database } from '../../db/schema.js'
-import { HISTORY_KINDS, orderHistory, skuHistory } from '../../lineage/index.js'
+import { HISTORY_KINDS, HISTORY_SINCE_MS, orderHistory, skuHistory } from '../../lineage/index.js'
 import { adminRoute } from '../admin-route.js'
 import { ChannelAccount, ErrorMessage, Timestamp, json } from '../api-schemas.js'
 import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
@@ -15,9 +15,6 @@ export interface LineageRouteDeps {
   readonly clock: Clock
   readonly config: { readonly stock: { readonly orderClockSkewMs: number } }
 }
-
-/** A SKU's history reads this far back unless `since` says otherwise. */
-const DEFAULT_SINCE_MS = 7 * 24 * 3600_000
 
 const HistoryEntry = z
   .object({
@@ -197,7 +194,7 @@ export function skuHistoryRoutes(deps: LineageRouteDeps) {
     const query = c.req.valid('query')
     const now = deps.clock.now()
     const until = query.until ? new Date(query.until) : now
-    const since = query.since ? new Date(query.since) : new Date(until.getTime() - DEFAULT_SINCE_MS)
+    const since = query.since ? new Date(query.since) : new Date(until.getTime() - HISTORY_SINCE_MS)
     if (since > until) throw badRequest(['query.since: must not be after until'])
     const history = await skuHistory(deps, sku, { since, until, limit: query.limit })
     const answer = jsonAnswers(skuRoute)
