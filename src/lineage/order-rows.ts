@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database, InboxOutcome, InboxStatus } from '../db/schema.js'
+import { getOrder } from '../db/repos/orders.js'
 import type { ChannelId } from '../events/index.js'
 import type { PushRow } from './push-entry.js'
 
@@ -19,13 +20,7 @@ export interface OrderKey {
 
 /** The order (`sales_order_key`). */
 export function readOrder(db: Kysely<Database>, key: OrderKey) {
-  return db
-    .selectFrom('sales_order')
-    .select(['id', 'status', 'found_by', 'created_at', 'updated_at', 'last_inbox_id'])
-    .where('channel', '=', key.channel)
-    .where('account_id', '=', key.accountId)
-    .where('external_id', '=', key.orderId)
-    .executeTakeFirst()
+  return getOrder(db, { channel: key.channel, accountId: key.accountId, externalId: key.orderId })
 }
 
 export interface MessageRow {

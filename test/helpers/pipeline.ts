@@ -41,3 +41,13 @@ export async function truncateAll(deps: Deps): Promise<void> {
   await sql`update feed_head set position = 0`.execute(deps.db)
   await Promise.all(deps.queues.all.map((q) => q.obliterate({ force: true })))
 }
+
+/** An inbox message's status now. */
+export async function inboxStatus(deps: Pick<Deps, 'db'>, id: string): Promise<string> {
+  const row = await deps.db
+    .selectFrom('inbox_message')
+    .select('status')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow()
+  return row.status
+}

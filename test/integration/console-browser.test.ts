@@ -9,7 +9,7 @@ import { recordCheck, recordPush, recordReport } from '../../src/db/repos/listin
 import { useBrowser } from '../helpers/browser.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../helpers/hub.js'
-import { receiveAndNormalize, relayAll } from '../helpers/pipeline.js'
+import { inboxStatus, receiveAndNormalize, relayAll } from '../helpers/pipeline.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 
 const hub = useTestHub({ listen: true })
@@ -143,7 +143,7 @@ describe('the console in a browser', () => {
     // The review is the dry run: what the replay will produce, before anything changes.
     await page.getByTestId('confirmation').waitFor()
     expect(await page.getByTestId('predicted-result').innerText()).toBe('applied')
-    expect(await statusOf(waiting)).toBe('received')
+    expect(await inboxStatus(hub.deps, waiting)).toBe('received')
     await browser.screenshot(page, 'console-replay-review')
 
     await page.getByTestId('confirm').click()
@@ -151,7 +151,7 @@ describe('the console in a browser', () => {
     expect(await page.getByTestId('flash').innerText()).toMatch(
       new RegExp(`Replayed message #${waiting}: applied, received → normalized`),
     )
-    expect(await statusOf(waiting)).toBe('normalized')
+    expect(await inboxStatus(hub.deps, waiting)).toBe('normalized')
     const audit = await auditOf('/console/actions/replay-message')
     expect(audit.map((a) => [a.actor, a.status])).toContainEqual(['ops-anna', 200])
   })
@@ -187,9 +187,8 @@ describe('the console in a browser', () => {
     await page.getByTestId('search-submit').click()
     await page.getByTestId('timeline').waitFor()
     expect(page.url()).toBe(`${hub.url}/console/orders/shopify/demo/${ORDER_ID}`)
-    const kinds = await page
-      .getByTestId('timeline-entry')
-      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind') ?? ''))
+    const entries = await page.getByTestId('timeline-entry').all()
+    const kinds = await Promise.all(entries.map((e) => e.getAttribute('data-kind')))
     expect(kinds[0]).toBe('webhook')
     expect(kinds).toEqual(expect.arrayContaining(['normalization', 'event', 'reservation']))
     await browser.screenshot(page, 'console-order')
@@ -203,15 +202,6 @@ describe('the console in a browser', () => {
     await browser.screenshot(page, 'console-sku')
   })
 })
-
-async function statusOf(inboxId: string): Promise<string> {
-  const row = await hub.deps.db
-    .selectFrom('inbox_message')
-    .select('status')
-    .where('id', '=', inboxId)
-    .executeTakeFirstOrThrow()
-  return row.status
-}
 
 async function statusOfSubscription(id: string): Promise<string> {
   const row = await hub.deps.db

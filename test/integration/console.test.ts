@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { recordCheck, recordPush, recordReport } from '../../src/db/repos/listings.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../helpers/hub.js'
-import { receiveAndNormalize, relayAll } from '../helpers/pipeline.js'
+import { inboxStatus, receiveAndNormalize, relayAll } from '../helpers/pipeline.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 
 const hub = useTestHub()
@@ -394,14 +394,7 @@ describe('search and detail pages', () => {
 describe('actions', () => {
   it('replays one message only once confirmed, audited with its actor', async () => {
     const id = await storedUnprocessed(`console-replay-${Date.now()}`)
-    const status = async () =>
-      (
-        await hub.deps.db
-          .selectFrom('inbox_message')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirstOrThrow()
-      ).status
+    const status = () => inboxStatus(hub.deps, id)
 
     const bad = await submit('replay-message', { inboxId: 'abc' })
     expect(bad.status).toBe(400)

@@ -8,6 +8,7 @@ import type { BatchResult } from '../../src/pipeline/normalize-batch.js'
 import { jobIds, type InboundMessage } from '../../src/queues/index.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { useTestHub } from '../helpers/hub.js'
+import { inboxStatus } from '../helpers/pipeline.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 
 // Short enough that the lost-message test does not wait long for the sweeper, long enough that a
@@ -28,14 +29,7 @@ async function post(n: number): Promise<string> {
   return ((await res.json()) as { id: string }).id
 }
 
-const status = async (id: string) =>
-  (
-    await hub.deps.db
-      .selectFrom('inbox_message')
-      .select('status')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).status
+const status = (id: string) => inboxStatus(hub.deps, id)
 
 const job = (id: string) => hub.deps.queues.inbound.getJob(jobIds.inbound(id))
 

@@ -11,7 +11,7 @@ import { normalizeInboxItem } from '../../src/pipeline/normalize-inbox-item.js'
 import { settleChangedSkus } from '../../src/inventory/settle-changes.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { useTestHub, type TestHub } from '../helpers/hub.js'
-import { outboxEvents, receiveAndNormalize } from '../helpers/pipeline.js'
+import { inboxStatus, outboxEvents, receiveAndNormalize } from '../helpers/pipeline.js'
 import { seededRandom, shuffle } from '../helpers/seeded-random.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 
@@ -192,17 +192,7 @@ describe('storms', () => {
     await seedStock(reordered)
     const received = async (id: string) => {
       await expect
-        .poll(
-          async () =>
-            (
-              await reordered.deps.db
-                .selectFrom('inbox_message')
-                .select('status')
-                .where('id', '=', id)
-                .executeTakeFirstOrThrow()
-            ).status,
-          { timeout: 20_000, interval: 20 },
-        )
+        .poll(() => inboxStatus(reordered.deps, id), { timeout: 20_000, interval: 20 })
         .not.toBe('received')
     }
     await Promise.all(

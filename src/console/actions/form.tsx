@@ -1,6 +1,27 @@
 import type { Child } from 'hono/jsx'
 import type { FieldErrors, FieldSpec, FormValues } from './action.js'
 
+/**
+ * A button that opens an action's review step for one thing (a listing, a message, a
+ * subscriber): a form posting that one field, so nothing happens before the operator confirms.
+ */
+export function ActionButton(props: {
+  readonly action: string
+  readonly field: string
+  readonly value: string
+  readonly testid: string
+  readonly children: Child
+}) {
+  return (
+    <form method="post" action={`/console/actions/${props.action}`} class="inline">
+      <input type="hidden" name={props.field} value={props.value} />
+      <button type="submit" data-testid={props.testid}>
+        {props.children}
+      </button>
+    </form>
+  )
+}
+
 /** An action's form: its fields with what was typed, each problem beside its field. */
 export function ActionForm(props: {
   readonly action: string

@@ -2,6 +2,7 @@ import { readItem } from '../../db/repos/inventory.js'
 import { searchInbox } from '../../db/repos/inbox-search.js'
 import { listListings } from '../../db/repos/listings.js'
 import { HISTORY_SINCE_MS, skuHistory } from '../../lineage/index.js'
+import { ActionButton } from '../actions/form.js'
 import type { ConsoleDeps } from '../deps.js'
 import { stamp } from '../format.js'
 import { Page } from '../layout.js'
@@ -74,12 +75,9 @@ export function SkuPage(props: { readonly data: Data }) {
         ) : (
           <p class="muted">No inventory row yet: no level or adjustment has been recorded.</p>
         )}
-        <form method="post" action="/console/actions/reconcile-sku" class="inline">
-          <input type="hidden" name="sku" value={sku} />
-          <button type="submit" data-testid="reconcile">
-            Reconcile this SKU…
-          </button>
-        </form>
+        <ActionButton action="reconcile-sku" field="sku" value={sku} testid="reconcile">
+          Reconcile this SKU…
+        </ActionButton>
       </section>
       <section class="card" data-testid="sku-listings">
         <h2>Listings</h2>
@@ -122,12 +120,14 @@ export function SkuPage(props: { readonly data: Data }) {
                   {l.last_drift ?? '–'}
                 </td>
                 <td>
-                  <form method="post" action="/console/actions/retry-push" class="inline">
-                    <input type="hidden" name="listing" value={l.id} />
-                    <button type="submit" data-testid={`retry-push-${l.id}`}>
-                      Push again…
-                    </button>
-                  </form>
+                  <ActionButton
+                    action="retry-push"
+                    field="listing"
+                    value={l.id}
+                    testid={`retry-push-${l.id}`}
+                  >
+                    Push again…
+                  </ActionButton>
                 </td>
               </tr>
             ))}
@@ -202,12 +202,14 @@ export function MessageTable(props: {
               </td>
             ) : null}
             <td>
-              <form method="post" action="/console/actions/replay-message" class="inline">
-                <input type="hidden" name="inboxId" value={m.id} />
-                <button type="submit" data-testid={`replay-${m.id}`}>
-                  Replay…
-                </button>
-              </form>
+              <ActionButton
+                action="replay-message"
+                field="inboxId"
+                value={m.id}
+                testid={`replay-${m.id}`}
+              >
+                Replay…
+              </ActionButton>
             </td>
           </tr>
         ))}

@@ -1,6 +1,7 @@
 import { consumerLag, consumersWithLag } from '../../db/repos/consumers.js'
 import { backlogSnapshot } from '../../metrics/backlog.js'
 import { subscriptionBacklog } from '../../metrics/delivery.js'
+import { ActionButton } from '../actions/form.js'
 import type { ConsoleDeps } from '../deps.js'
 import { duration } from '../format.js'
 import { Panel } from '../layout.js'
@@ -92,19 +93,14 @@ export function PipelinePanel(props: { readonly data: Data }) {
                 <td class="bad">{s.lastError ?? ''}</td>
                 <td>
                   {s.status === 'active' || s.status === 'paused' ? (
-                    <form
-                      class="inline"
-                      method="post"
-                      action={`/console/actions/${s.status === 'active' ? 'pause' : 'resume'}-subscription`}
+                    <ActionButton
+                      action={`${s.status === 'active' ? 'pause' : 'resume'}-subscription`}
+                      field="subscription"
+                      value={s.id}
+                      testid={`${s.status === 'active' ? 'pause' : 'resume'}-${s.id}`}
                     >
-                      <input type="hidden" name="subscription" value={s.id} />
-                      <button
-                        type="submit"
-                        data-testid={`${s.status === 'active' ? 'pause' : 'resume'}-${s.id}`}
-                      >
-                        {s.status === 'active' ? 'Pause…' : 'Resume…'}
-                      </button>
-                    </form>
+                      {s.status === 'active' ? 'Pause…' : 'Resume…'}
+                    </ActionButton>
                   ) : null}
                 </td>
               </tr>

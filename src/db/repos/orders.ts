@@ -164,7 +164,16 @@ export async function heldUpdateTimes(
 export function getOrder(db: Kysely<Database>, key: OrderKey) {
   return db
     .selectFrom('sales_order')
-    .select(['status', 'channel_updated_at', 'snapshot', 'found_by', 'created_at', 'updated_at'])
+    .select([
+      'id',
+      'status',
+      'channel_updated_at',
+      'snapshot',
+      'found_by',
+      'created_at',
+      'updated_at',
+      'last_inbox_id',
+    ])
     .where('channel', '=', key.channel)
     .where('account_id', '=', key.accountId)
     .where('external_id', '=', key.externalId)
