@@ -5,6 +5,7 @@ import { settleChangedSkus } from '../src/inventory/settle-changes.js'
 import { relayBatch } from '../src/pipeline/relay.js'
 import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
+import { createBacklogSampler } from '../src/pipeline/backlog-sampler.js'
 import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
 import { createNormalizeHandoff } from '../src/pipeline/normalize-handoff.js'
 import { createDeliverWorker } from './deliver.js'
@@ -98,6 +99,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
   let lastSettle = 0
   let settling: Promise<void> | undefined
   const sweeper = createSweeper(work, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
+  const backlog = createBacklogSampler(work)
   const leader = startRelayLeader(
     {
       databaseUrl: config.db.url,
@@ -126,9 +128,11 @@ export function startWorkers(deps: Deps): RunningWorkers {
       },
       // While Redis is away every sweep fails the same way; the Redis watch already says so.
       sweep: () =>
-        Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work)]).catch((err: unknown) => {
-          if (!deps.redis.watch.folds(err)) throw err
-        }),
+        Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
+          (err: unknown) => {
+            if (!deps.redis.watch.folds(err)) throw err
+          },
+        ),
       reconcile: () => reconcileAll(work),
       orderSync: () => queueScheduledSyncs(work, config.accounts),
     },

@@ -11,7 +11,7 @@ export interface SeriesPoint {
 
 export interface Series {
   readonly name: string
-  /** A class of the console's stylesheet (`series-a`, `series-b`). */
+  /** A class of the console's stylesheet (`series-a`, `series-b`, `series-c`). */
   readonly className: string
   readonly points: readonly SeriesPoint[]
 }

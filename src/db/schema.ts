@@ -392,6 +392,14 @@ export interface StockPushTable {
   at: Timestamp
 }
 
+/** The pipeline's backlog, sampled once a minute by the relay leader (the console's chart). */
+export interface BacklogSampleTable {
+  at: Timestamp
+  inbox_unprocessed: number
+  outbox_unpublished: number
+  deliveries_pending: number
+}
+
 export interface Database {
   account_stock_state: AccountStockStateTable
   inventory_change: InventoryChangeTable
@@ -414,6 +422,7 @@ export interface Database {
   inbox_subject: InboxSubjectTable
   replay_run: ReplayRunTable
   order_sync: OrderSyncTable
+  backlog_sample: BacklogSampleTable
   consumer: ConsumerTable
   stock_push: StockPushTable
 }

@@ -1,9 +1,9 @@
 /** The console's one stylesheet, served as /console/assets/console.css (no external fonts). */
 export const STYLESHEET = `
 :root { color-scheme: light dark; --fg: #1d2330; --muted: #5b6475; --bg: #f6f7f9; --card: #fff;
-  --line: #d9dde4; --ok: #1f7a3a; --warn: #9a6200; --bad: #b3261e; --a: #2f6fd6; --b: #c2410c; }
+  --line: #d9dde4; --ok: #1f7a3a; --warn: #9a6200; --bad: #b3261e; --a: #2f6fd6; --b: #c2410c; --c: #6b7280; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e8ee; --muted: #9aa3b5; --bg: #14171d;
-  --card: #1c2028; --line: #323846; --ok: #5cc17a; --warn: #e0a43a; --bad: #f07167; --a: #7aa7f0; --b: #f59e63; } }
+  --card: #1c2028; --line: #323846; --ok: #5cc17a; --warn: #e0a43a; --bad: #f07167; --a: #7aa7f0; --b: #f59e63; --c: #9ca3af; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--a); }
@@ -43,10 +43,12 @@ figure.chart svg { width: 100%; height: auto; max-width: 420px; display: block; 
 .chart .grid { stroke-dasharray: 3 3; }
 .chart .line { fill: none; stroke-width: 1.5; }
 .chart .line.series-a { stroke: var(--a); } .chart .line.series-b { stroke: var(--b); }
+.chart .line.series-c { stroke: var(--c); stroke-dasharray: 4 2; }
 .chart .empty { fill: var(--muted); font-size: 12px; }
 .chart-scale { display: flex; gap: 1rem; font-size: 12px; color: var(--muted); }
-.legend.series-a::before, .legend.series-b::before { content: "■ "; }
+.legend.series-a::before, .legend.series-b::before, .legend.series-c::before { content: "■ "; }
 .legend.series-a::before { color: var(--a); } .legend.series-b::before { color: var(--b); }
+.legend.series-c::before { color: var(--c); }
 .charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); }
 ol.timeline { list-style: none; padding: 0; margin: 0; }
 ol.timeline li { padding: .3rem 0; border-bottom: 1px solid var(--line); }

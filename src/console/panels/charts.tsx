@@ -1,3 +1,4 @@
+import { backlogSamples } from '../../db/repos/backlog-samples.js'
 import { failedAttemptsByMinute } from '../../db/repos/deliveries.js'
 import {
   LATENCY_SAMPLE_PER_MINUTE,
@@ -15,13 +16,14 @@ const WINDOW_MS = 60 * 60_000
 export async function loadChartsPanel(deps: ConsoleDeps) {
   const now = deps.clock.now()
   const since = new Date(now.getTime() - WINDOW_MS)
-  const [intake, latency, failures, backlog] = await Promise.all([
+  const [intake, latency, failures, backlog, samples] = await Promise.all([
     intakeByMinute(deps.db, since),
     latencyByMinute(deps.db, since, now),
     failedAttemptsByMinute(deps.db, since),
     backlogSnapshot(deps.db, deps.clock),
+    backlogSamples(deps.db, since),
   ])
-  return { now, since, intake, latency, failures, backlog }
+  return { now, since, intake, latency, failures, backlog, samples }
 }
 
 type Data = Awaited<ReturnType<typeof loadChartsPanel>>
@@ -42,7 +44,10 @@ function perMinute<R extends { readonly minute: Date }>(
 }
 
 export function ChartsPanel(props: { readonly data: Data }) {
-  const { now, since, intake, latency: sampled, failures, backlog } = props.data
+  const { now, since, intake, latency: sampled, failures, backlog, samples } = props.data
+  // A minute the leader did not sample (no leader, or the hub was down) is a gap, not a zero.
+  const backlogOf = (pick: 'inboxUnprocessed' | 'outboxUnpublished' | 'deliveriesPending') =>
+    perMinute(since, now, samples, (r) => r?.[pick] ?? null)
   const count = (pick: 'received' | 'failed') =>
     perMinute(since, now, intake.hub, (r) => r?.[pick] ?? 0)
   const latency = (pick: 'p50Ms' | 'p95Ms') =>
@@ -76,6 +81,18 @@ export function ChartsPanel(props: { readonly data: Data }) {
           series={[
             { name: 'p50', className: 'series-a', points: latency('p50Ms') },
             { name: 'p95', className: 'series-b', points: latency('p95Ms') },
+          ]}
+        />
+        <TimeSeriesChart
+          testId="chart-backlog"
+          title="Backlog, sampled each minute"
+          unit="waiting"
+          {...range}
+          note="by the relay leader"
+          series={[
+            { name: 'inbox', className: 'series-a', points: backlogOf('inboxUnprocessed') },
+            { name: 'outbox', className: 'series-c', points: backlogOf('outboxUnpublished') },
+            { name: 'deliveries', className: 'series-b', points: backlogOf('deliveriesPending') },
           ]}
         />
         <TimeSeriesChart
