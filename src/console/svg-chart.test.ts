@@ -46,7 +46,7 @@ describe('plot', () => {
       frame,
     )
     expect(max).toBe(10)
-    expect(lines[0]!.segments).toEqual(['0,28', '90,12 120,20'])
+    expect(lines[0]!.segments).toEqual(['0,28 0,28', '90,12 120,20'])
   })
 
   it('draws nothing for empty series, with a scale of 1 and no NaN', async () => {

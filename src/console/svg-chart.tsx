@@ -47,13 +47,17 @@ export function plot(
   const lines = series.map((s) => {
     const segments: string[] = []
     let run: string[] = []
-    for (const p of [...s.points].sort((a, b) => a.at - b.at)) {
-      if (p.value === null) {
-        if (run.length > 0) segments.push(run.join(' '))
-        run = []
-      } else run.push(`${fmt(x(p.at))},${fmt(y(p.value))}`)
+    // A lone point (one minute between gaps, or the first minute with data) is drawn as a line of
+    // no length, which the stylesheet's round caps show as a dot; a one-point polyline shows nothing.
+    const end = () => {
+      if (run.length > 0) segments.push((run.length === 1 ? [run[0], run[0]] : run).join(' '))
+      run = []
     }
-    if (run.length > 0) segments.push(run.join(' '))
+    for (const p of [...s.points].sort((a, b) => a.at - b.at)) {
+      if (p.value === null) end()
+      else run.push(`${fmt(x(p.at))},${fmt(y(p.value))}`)
+    }
+    end()
     return { name: s.name, className: s.className, segments }
   })
   return { max, lines }

@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { recordCheck, recordPush, recordReport } from '../../src/db/repos/listings.js'
+import { createBacklogSampler } from '../../src/pipeline/backlog-sampler.js'
 import { useBrowser } from '../helpers/browser.js'
 import { loadFixture } from '../helpers/fixtures.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../helpers/hub.js'
@@ -85,6 +86,8 @@ beforeAll(async () => {
   await recordPush(hub.deps.db, listing, { status: 'applied', quantity: 9, at })
   await recordReport(hub.deps.db, listing, { quantity: 7, at, echo: false })
   await recordCheck(hub.deps.db, listing, { quantity: 7, drift: -2, at })
+  // What the relay leader does each minute (no workers here): the backlog chart's one point.
+  expect(await createBacklogSampler(hub.deps).sample()).toBe(true)
 })
 
 describe('the console in a browser', () => {
@@ -119,7 +122,8 @@ describe('the console in a browser', () => {
     expect(await cell(page, `stock-${listing}`, 'pushed')).toMatch(/^9\b/)
     expect(await cell(page, `stock-${listing}`, 'reported')).toMatch(/^7\b/)
     expect(await cell(page, `stock-${listing}`, 'drift')).toBe('-2')
-    expect(await page.getByTestId('panel-charts').locator('svg').count()).toBeGreaterThan(0)
+    for (const chart of ['chart-intake', 'chart-latency', 'chart-backlog'])
+      expect(await page.getByTestId(chart).locator('polyline').count(), chart).toBeGreaterThan(0)
     await browser.screenshot(page, 'console-overview')
 
     // A webhook arrives; the page's script shows it at its next refresh, without a reload.

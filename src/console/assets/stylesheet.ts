@@ -41,7 +41,7 @@ figure.chart figcaption { font-weight: 500; margin-bottom: .2rem; }
 figure.chart svg { width: 100%; height: auto; max-width: 420px; display: block; }
 .chart .axis, .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .grid { stroke-dasharray: 3 3; }
-.chart .line { fill: none; stroke-width: 1.5; }
+.chart .line { fill: none; stroke-width: 2.5; stroke-linecap: round; stroke-linejoin: round; }
 .chart .line.series-a { stroke: var(--a); } .chart .line.series-b { stroke: var(--b); }
 .chart .line.series-c { stroke: var(--c); stroke-dasharray: 4 2; }
 .chart .empty { fill: var(--muted); font-size: 12px; }
