@@ -86,6 +86,8 @@ export function TimeSeriesChart(props: {
   readonly to: number
   readonly series: readonly Series[]
   readonly note?: string | undefined
+  /** What span the chart covers, for screen readers (default: the last 60 minutes). */
+  readonly period?: string
 }) {
   const frame = { from: props.from, to: props.to, width: WIDTH, height: HEIGHT }
   const { max, lines } = plot(props.series, frame)
@@ -101,7 +103,7 @@ export function TimeSeriesChart(props: {
         width={WIDTH}
         height={HEIGHT}
         role="img"
-        aria-label={`${props.title}, last 60 minutes, scale 0 to ${max} ${props.unit}`}
+        aria-label={`${props.title}, ${props.period ?? 'last 60 minutes'}, scale 0 to ${max} ${props.unit}`}
         data-max={String(max)}
       >
         <line class="axis" x1="0" y1={HEIGHT} x2={WIDTH} y2={HEIGHT} />

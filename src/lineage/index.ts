@@ -8,3 +8,4 @@ export {
   type SkuHistory,
   type SkuHistoryDeps,
 } from './sku-history.js'
+export { skuSeries, type QuantityAt, type SkuSeries } from './sku-series.js'

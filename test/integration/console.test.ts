@@ -380,6 +380,11 @@ describe('search and detail pages', () => {
     // The recount (an inventory event), then the push, the channel's report and the check.
     expect(history.entries.map((e) => e.kind)).toEqual(['event', 'push', 'report', 'check'])
     expect(timelineKinds(sku.html)).toEqual(history.entries.map((e) => e.kind))
+    // The picture: available to sell (12 after the recount) and what the listing was sent (9).
+    const chart = /data-testid="chart-sku"[\s\S]*?<\/figure>/.exec(sku.html)![0]
+    expect(chart).toContain('data-series="available to sell"')
+    expect(chart).toContain('data-series="pushed to walmart/demo"')
+    expect(Number(/data-max="(\d+)"/.exec(chart)![1])).toBeGreaterThanOrEqual(12)
     const badWindow = await page(`/console/skus/${STOCK_SKU}?until=yesterday`)
     expect(badWindow.status).toBe(400)
     expect(badWindow.html).toContain('<code>until</code> must be a time')

@@ -1,12 +1,13 @@
 import { readItem } from '../../db/repos/inventory.js'
 import { searchInbox } from '../../db/repos/inbox-search.js'
 import { listListings } from '../../db/repos/listings.js'
-import { HISTORY_SINCE_MS, skuHistory } from '../../lineage/index.js'
+import { HISTORY_SINCE_MS, skuHistory, skuSeries } from '../../lineage/index.js'
 import { ActionButton } from '../actions/form.js'
 import type { ConsoleDeps } from '../deps.js'
 import { stamp } from '../format.js'
 import { Page } from '../layout.js'
 import { outcomeText } from '../panels/accounts.js'
+import { SkuChart } from '../panels/sku-chart.js'
 import { Timeline } from '../panels/timeline.js'
 
 const MESSAGES_SHOWN = 20
@@ -23,20 +24,21 @@ export async function loadSkuPage(deps: ConsoleDeps, sku: string, until?: Date) 
     until: end,
     limit: HISTORY_SHOWN,
   }
-  const [item, listings, messages, history] = await Promise.all([
+  const [item, listings, messages, history, series] = await Promise.all([
     readItem(deps.db, sku),
     listListings(deps.db, { sku }),
     searchInbox(deps.db, { sku }, { limit: MESSAGES_SHOWN }),
     skuHistory(deps, sku, window),
+    skuSeries(deps.db, sku, window),
   ])
   if (!item && listings.length === 0 && messages.length === 0) return undefined
-  return { sku, item, listings, messages, history }
+  return { sku, item, listings, messages, history, series, window }
 }
 
 type Data = NonNullable<Awaited<ReturnType<typeof loadSkuPage>>>
 
 export function SkuPage(props: { readonly data: Data }) {
-  const { sku, item, listings, messages, history } = props.data
+  const { sku, item, listings, messages, history, series, window } = props.data
   return (
     <Page title={`SKU ${sku}`}>
       <section class="card" data-testid="sku-stock">
@@ -134,6 +136,7 @@ export function SkuPage(props: { readonly data: Data }) {
           </tbody>
         </table>
       </section>
+      <SkuChart series={series} since={window.since} until={window.until} />
       {history && history.listings.length > 0 ? (
         <section class="card" data-testid="sku-explanations">
           <h2>Why each listing shows what it does</h2>
