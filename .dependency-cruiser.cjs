@@ -246,7 +246,14 @@ module.exports = {
         'in Redis. It reads the tracing settings of src/config, and knows no step.',
       from: { path: '^src/tracing/' },
       to: {
-        path: ['^src/tracing/', '^src/config/', LEAVES, npm('@opentelemetry/[^/]+', 'ioredis')],
+        path: [
+          '^src/tracing/',
+          '^src/config/',
+          LEAVES,
+          npm('@opentelemetry/[^/]+', 'ioredis'),
+          // createRequire: the SDK is loaded only when tracing is on.
+          core('module'),
+        ],
       },
     },
 
