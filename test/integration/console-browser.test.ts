@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { recordCheck, recordPush, recordReport } from '../../src/db/repos/listings.js'
+import { backlogSnapshot } from '../../src/metrics/backlog.js'
 import { createBacklogSampler } from '../../src/pipeline/backlog-sampler.js'
 import { useBrowser } from '../helpers/browser.js'
 import { loadFixture } from '../helpers/fixtures.js'
@@ -23,16 +24,6 @@ const SKU = 'BROWSER-TEE'
 let subscription: string
 let listing: string
 let waiting: string
-
-/** A fresh Shopify order webhook, stored and normalized (no workers run in this file). */
-async function newOrder(n: number): Promise<void> {
-  const fx = loadFixture('shopify', 'orders-create/basic')
-  const order = JSON.parse(fx.body) as { id: number }
-  await receiveAndNormalize(
-    hub,
-    withBody(fx, JSON.stringify({ ...order, id: order.id + n }), `browser-order-${n}`),
-  )
-}
 
 async function admin(method: string, path: string, body: unknown): Promise<unknown> {
   const res = await hub.app.request(path, {
@@ -126,16 +117,19 @@ describe('the console in a browser', () => {
       expect(await page.getByTestId(chart).locator('polyline').count(), chart).toBeGreaterThan(0)
     await browser.screenshot(page, 'console-overview')
 
-    // A webhook arrives; the page's script shows it at its next refresh, without a reload.
-    await newOrder(1)
-    const accepted = await acceptedWebhooks()
+    // A webhook arrives and waits in the inbox; the page's script shows it at the pipeline
+    // panel's next refresh, without a reload.
+    const fx = loadFixture('shopify', 'orders-create/basic')
+    expect((await postShopify(hub.app, withBody(fx, fx.body, 'browser-live'))).status).toBe(200)
+    const { inboxUnprocessed } = await backlogSnapshot(hub.deps.db, hub.deps.clock)
     await page.clock.runFor(6_000)
     await vi.waitFor(
-      async () => expect(await cell(page, 'account-shopify-demo', 'accepted')).toBe(accepted),
+      async () =>
+        expect(await page.getByTestId('inbox-backlog').innerText()).toBe(String(inboxUnprocessed)),
       { timeout: 10_000, interval: 100 },
     )
     expect(
-      await page.getByTestId('panel-accounts').getByTestId('panel-status').innerText(),
+      await page.getByTestId('panel-pipeline').getByTestId('panel-status').innerText(),
     ).toMatch(/^updated \d\d:\d\d:\d\d UTC$/)
     expect(problems).toEqual([])
   })
