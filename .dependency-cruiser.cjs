@@ -394,12 +394,13 @@ module.exports = {
       },
     },
     {
-      comment: 'Workers decode a job, call one step and settle the job.',
+      comment:
+        'Workers decode a job, call one step and settle the job (their logs name its trace).',
       from: { path: '^workers/' },
       to: {
         path: [
           '^workers/',
-          '^src/(pipeline|admin|outbox|inventory|queues|metrics|config)/',
+          '^src/(pipeline|admin|outbox|inventory|queues|metrics|config|tracing)/',
           LEAVES,
           CONNECTORS,
           npm('bullmq', 'ioredis'),

@@ -6,6 +6,7 @@ import { relayBatch } from '../src/pipeline/relay.js'
 import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createBacklogSampler } from '../src/pipeline/backlog-sampler.js'
+import { traceIdOf } from '../src/tracing/index.js'
 import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
 import { createNormalizeHandoff } from '../src/pipeline/normalize-handoff.js'
 import { createDeliverWorker } from './deliver.js'
@@ -163,11 +164,16 @@ const CORRELATION_KEYS = [
   'urlHost',
 ] as const
 
-/** The ids a job carries that tie it to a webhook, delivery or listing; never the payload itself. */
+/**
+ * The ids a job carries that tie it to a webhook, delivery or listing, and, while tracing is on,
+ * the trace it continues (to look the webhook up in the tracing backend); never the payload.
+ */
 function correlationIds(data: unknown): Record<string, unknown> {
   if (typeof data !== 'object' || data === null) return {}
   const ids: Record<string, unknown> = {}
   for (const key of CORRELATION_KEYS)
     if (key in data) ids[key] = (data as Record<string, unknown>)[key]
+  const traceId = 'traceContext' in data ? traceIdOf(data.traceContext) : undefined
+  if (traceId) ids.traceId = traceId
   return ids
 }

@@ -52,6 +52,11 @@ export function spanContextOf(carrier: unknown): SpanContext | undefined {
   return isSpanContextValid(context) ? context : undefined
 }
 
+/** The trace id a carrier names (for log lines), or undefined when it names none validly. */
+export function traceIdOf(carrier: unknown): string | undefined {
+  return spanContextOf(carrier)?.traceId
+}
+
 /** The context to start a child span in: the carrier's, or none (a new trace) when it is not valid. */
 export function contextOf(carrier: unknown): Context | undefined {
   const span = spanContextOf(carrier)

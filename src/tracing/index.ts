@@ -8,6 +8,7 @@ export {
   linkOf,
   spanContextOf,
   storedCarrier,
+  traceIdOf,
   type TraceCarrier,
 } from './context.js'
 export {

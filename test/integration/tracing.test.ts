@@ -11,6 +11,7 @@ import { emulatedChannels } from '../../src/sandbox/channels.js'
 import { SPAN } from '../../src/tracing/index.js'
 import { useEmulator } from '../helpers/emulated-channel.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
+import { capturedLog } from '../helpers/log-lines.js'
 import { ADMIN, useTestHub } from '../helpers/hub.js'
 import { useReceiver } from '../helpers/receiver.js'
 import {
@@ -22,11 +23,13 @@ import { subscribe } from '../helpers/subscriptions.js'
 
 const exporter = new InMemorySpanExporter()
 const emulator = useEmulator()
+const logged = capturedLog('info')
 const hub = useTestHub({
   accounts: () => sandboxAccounts(emulator.url),
   workers: true,
   listen: true,
   spanExporter: exporter,
+  log: logged.log,
 })
 const receiver = useReceiver()
 /** The SKU of the push test's orders and listing, apart from the other test's orders. */
@@ -73,6 +76,22 @@ const admin = (method: string, path: string, body: unknown) =>
   })
 
 describe('traces', () => {
+  it('are named by the log line of a job that failed, to go from the log to the trace', async () => {
+    const fx = loadFixture('shopify', 'orders-create/invalid-missing-price')
+    const inboxId = await post(withBody(fx, fx.body, `trace-failing-${Date.now()}`))
+    const line = await vi.waitFor(
+      () => {
+        const found = logged.lines.find((l) => l.msg === 'job failed' && l.inboxId === inboxId)
+        expect(found).toBeDefined()
+        return found!
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+    const trace = requestSpan(inboxId).spanContext().traceId
+    expect(line.traceId).toBe(trace)
+    expect(named(SPAN.normalize, trace)[0]!.attributes['hub.inbox.id']).toBe(inboxId)
+  })
+
   it('follow one webhook from its request through the queue hop to each delivery attempt', async () => {
     await subscribe(hub.app, receiver.url, ['order.*'])
     const inboxId = await post(order(1))

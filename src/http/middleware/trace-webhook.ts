@@ -28,6 +28,8 @@ export function traceWebhook(tracing: TracingOn): MiddlewareHandler<AppEnv> {
       },
     })
     c.set('trace', contextWith(span))
+    // The request's log lines name its trace, to go from a log line to the trace.
+    c.set('log', c.get('log').child({ traceId: span.spanContext().traceId }))
     try {
       await next()
     } catch (err) {
