@@ -24,7 +24,7 @@ import { AccountsPanel, loadAccountsPanel } from './panels/accounts.js'
 import { ChartsPanel, loadChartsPanel } from './panels/charts.js'
 import { PipelinePanel, loadPipelinePanel } from './panels/pipeline.js'
 import { StockPanel, loadStockPanel } from './panels/stock.js'
-import { CONSOLE_HEADERS, confirmations } from './security.js'
+import { CONFIRMATION_TTL_MS, CONSOLE_HEADERS, confirmations, firstUse } from './security.js'
 import { shortLived } from './short-lived.js'
 import { webhookCounts } from './webhook-counts.js'
 
@@ -225,7 +225,9 @@ export function consoleRoutes(deps: ConsoleDeps) {
         />,
       )
     }
-    const refusal = confirm.refusal(token, action.name, values, now)
+    const refusal =
+      confirm.refusal(token, action.name, values, now) ??
+      (await firstUse(deps, token, CONFIRMATION_TTL_MS))
     if (refusal) {
       c.set('auditDetails', { console: action.name, step, refused: { confirm: refusal } })
       return page(c, 400, formPage(action, values, { confirm: refusal }))

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+import type { ConsoleDeps } from './deps.js'
 
 /**
  * The console's pages load only what the hub serves under /console/assets (no inline script or
@@ -66,3 +67,24 @@ export function confirmations(adminToken: string) {
   }
 }
 export type Confirmations = ReturnType<typeof confirmations>
+
+/**
+ * Why a valid confirmation cannot act again, or undefined the first time it is used: a second
+ * post of the same Confirm button (a double click, the browser's "resend") would start a second
+ * bulk replay run. Marked in Redis for as long as the token is good; without Redis it is not
+ * checked (the action goes ahead, as the admin API's would), and the log says so.
+ */
+export async function firstUse(
+  deps: Pick<ConsoleDeps, 'redis' | 'config' | 'log'>,
+  token: string,
+  ttlMs: number,
+): Promise<string | undefined> {
+  const key = `${deps.config.queues.prefix}:console:confirmed:${createHash('sha256').update(token).digest('base64url')}`
+  try {
+    const set = await deps.redis.producer.set(key, '1', 'PX', ttlMs, 'NX')
+    return set === 'OK' ? undefined : 'already confirmed once; review the action again to repeat it'
+  } catch (err) {
+    deps.log.warn({ err }, 'console: could not check that a confirmation is used once')
+    return undefined
+  }
+}

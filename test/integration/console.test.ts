@@ -458,14 +458,16 @@ describe('actions', () => {
     expect(review.html).toContain(`data-testid="prediction-${failedMessage}"`)
     expect((await runs()).length).toBe(before)
 
-    const done = await submit('replay-filter', {
-      status: 'failed',
-      channel: 'shopify',
-      confirm: tokenOf(review.html),
-    })
+    const confirmed = { status: 'failed', channel: 'shopify', confirm: tokenOf(review.html) }
+    const done = await submit('replay-filter', confirmed)
     expect(done.status).toBe(200)
     const runId = /data-testid="run-link">(rpl_[\w-]+)</.exec(done.html)?.[1]
     expect(runId).toBeDefined()
+    // The same Confirm posted again (a double click, a resend) starts no second run.
+    const again = await submit('replay-filter', confirmed)
+    expect(again.status).toBe(400)
+    expect(again.html).toContain('already confirmed once')
+    expect((await runs()).length).toBe(before + 1)
     const run = (await runs()).find((r) => r.id === runId)
     expect(run?.filter).toEqual({ status: 'failed', channel: 'shopify' })
     const shown = await page(`/console/replays/${runId}`)
