@@ -342,8 +342,19 @@ describe('a SKU history', () => {
       const adjustment = { idempotencyKey: `${sku}-${i}`, sku, delta: -1, reason: `pick ${i}` }
       expect((await admin('POST', '/v1/inventory/adjustments', adjustment)).status).toBe(201)
     }
-    const all = (await admin('GET', `/v1/admin/inventory/${sku}/history?limit=500`))
-      .body as unknown as SkuHistoryBody
+    // The relay gives each event its feed position (an id and a link of its entry) a moment after
+    // its commit: the pages are compared with a read taken once every position is given.
+    const all = await vi.waitFor(
+      async () => {
+        const read = (await admin('GET', `/v1/admin/inventory/${sku}/history?limit=500`))
+          .body as unknown as SkuHistoryBody
+        const events = read.entries.filter((e) => e.kind === 'event')
+        expect(events.length).toBeGreaterThanOrEqual(7) // the count and six adjustments
+        expect(events.filter((e) => e.ids.position === undefined)).toEqual([])
+        return read
+      },
+      { timeout: 10_000, interval: 50 },
+    )
     expect(all.truncated).toBe(false)
     expect(all.entries.filter((e) => e.kind === 'adjustment')).toHaveLength(6)
 
