@@ -359,11 +359,17 @@ describe('request checks', () => {
         l: `gid://shopify/Location/${unit.locationId}`,
       },
     })
+    // The bucket refills 100 points a second on the emulator's running clock: between taking the
+    // query's 3 points and reporting, a loaded machine may give back a point or two.
     expect(res.body.extensions).toEqual({
       cost: {
         requestedQueryCost: 3,
         actualQueryCost: 3,
-        throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 997, restoreRate: 100 },
+        throttleStatus: {
+          maximumAvailable: 1000,
+          currentlyAvailable: expect.toSatisfy((n: number) => n >= 997 && n <= 1000) as number,
+          restoreRate: 100,
+        },
       },
     })
   })
