@@ -3,9 +3,10 @@ export type { ListingExplanation, OnHandSource, ReservingOrder } from './explain
 export { orderHistory, type OrderHistory, type OrderKey } from './order-history.js'
 export {
   skuHistory,
+  skuHistoryWithSeries,
   HISTORY_SINCE_MS,
   type HistoryWindow,
   type SkuHistory,
   type SkuHistoryDeps,
 } from './sku-history.js'
-export { skuSeries, type QuantityAt, type SkuSeries } from './sku-series.js'
+export type { QuantityAt, SkuSeries } from './sku-series.js'

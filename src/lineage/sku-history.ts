@@ -7,6 +7,7 @@ import { explainListings } from './explain.js'
 import type { ListingExplanation, ReservingOrder } from './explain-summary.js'
 import { newestPage } from './page.js'
 import { pushEntry } from './push-entry.js'
+import { seriesOf, type SkuSeries } from './sku-series.js'
 import {
   readAdjustments,
   readPushes,
@@ -49,6 +50,15 @@ export async function skuHistory(
   sku: string,
   window: HistoryWindow,
 ): Promise<SkuHistory | undefined> {
+  return (await skuHistoryWithSeries(deps, sku, window))?.history
+}
+
+/** {@link skuHistory}, and the same rows as quantities to draw (the console's SKU picture). */
+export async function skuHistoryWithSeries(
+  deps: SkuHistoryDeps,
+  sku: string,
+  window: HistoryWindow,
+): Promise<{ readonly history: SkuHistory; readonly series: SkuSeries } | undefined> {
   const { db } = deps
   const { item, listings, stock, explanations } = await explainListings(
     db,
@@ -60,7 +70,10 @@ export async function skuHistory(
   const subjects = [
     ...new Set([sku, ...listings.flatMap((l) => (l.channel_sku ? [l.channel_sku] : []))]),
   ].map((s) => `sku/${s}`)
-  const events = await readSkuEvents(db, subjects, window)
+  const [events, pushes] = await Promise.all([
+    readSkuEvents(db, subjects, window),
+    readPushes(db, sku, window),
+  ])
   const found: HistoryEntry[] = [
     ...(await readAdjustments(db, sku, window)).map((a) => ({
       at: iso(a.applied_at),
@@ -70,13 +83,16 @@ export async function skuHistory(
       links: { inventory: link.inventory(sku) },
     })),
     ...events.map((e) => eventEntry(sku, e)),
-    ...(await readPushes(db, sku, window)).map(pushEntry),
+    ...pushes.map(pushEntry),
     ...reservationEntries(sku, stock.reservingOrders),
     ...listings.flatMap((l) => lastReport(l, events)),
     ...listings.flatMap(lastCheck),
   ].filter((e) => e.at >= iso(window.since) && e.at <= iso(window.until))
   const page = newestPage(found, window.limit)
-  return { sku, listings: explanations, ...page }
+  return {
+    history: { sku, listings: explanations, ...page },
+    series: seriesOf(sku, events, pushes),
+  }
 }
 
 /** One event about the SKU, by what it says. */

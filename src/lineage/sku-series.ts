@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.js'
-import { readPushes, readSkuEvents, type HistoryWindow } from './sku-rows.js'
+import type { PushRow } from './push-entry.js'
+import type { SkuEventRow } from './sku-rows.js'
 
 /** A quantity from a moment on. */
 export interface QuantityAt {
@@ -21,20 +20,21 @@ export interface SkuSeries {
 
 /**
  * A SKU's stock over a window as numbers to draw (the console's per-SKU picture): its
- * available-to-sell and each listing's pushed quantity, from the same bounded reads as its
- * history (the newest `limit` of each).
+ * available-to-sell and each listing's pushed quantity, from the rows its history read (the
+ * newest of each source in the window, newest first).
  */
-export async function skuSeries(
-  db: Kysely<Database>,
+export function seriesOf(
   sku: string,
-  window: HistoryWindow,
-): Promise<SkuSeries> {
-  const [events, pushes] = await Promise.all([
-    readSkuEvents(db, [`sku/${sku}`], window),
-    readPushes(db, sku, window),
-  ])
+  events: readonly SkuEventRow[],
+  pushes: readonly PushRow[],
+): SkuSeries {
   const ats = events
-    .filter((e) => e.type === 'inventory.changed.v1' && typeof e.data.ats === 'number')
+    .filter(
+      (e) =>
+        e.type === 'inventory.changed.v1' &&
+        e.subject === `sku/${sku}` &&
+        typeof e.data.ats === 'number',
+    )
     .map((e) => ({ at: e.recorded_at, quantity: e.data.ats as number }))
     .reverse()
   const byListing = new Map<string, { where: string; points: QuantityAt[] }>()

@@ -128,17 +128,17 @@ export async function normalizeBatch(
         settlements.push({
           inboxId: apply.message.id,
           status: 'normalized',
-          events: trace
-            ? traceOutcome(trace, messages[index]!, { events: events[i]!, subjects, reservations })
-            : events[i]!,
+          events: traceOutcome(trace, messages[index]!, {
+            events: events[i]!,
+            subjects,
+            reservations,
+          }),
           subjects,
         })
         decided.set(index, DONE)
       })
       // The orders' reservations go in the same statement: one round trip fewer per batch.
-      if (traces)
-        await inOutboxWrite(written, () => appendAndSettle(trx, settlements, now, reservations))
-      else await appendAndSettle(trx, settlements, now, reservations)
+      await inOutboxWrite(written, () => appendAndSettle(trx, settlements, now, reservations))
       return decided
     })
     for (const [index, result] of decided) results[index] = result

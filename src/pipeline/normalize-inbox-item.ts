@@ -191,16 +191,13 @@ export async function normalizeLocked(
       ])
       await writeReservations(trx, applied.reservations)
       const subjects = subjectsOf(result.observations)
-      const events = trace
-        ? traceOutcome(
-            trace,
-            { channel: message.channel, accountId: message.account_id },
-            { events: applied.events[0]!, subjects, reservations: applied.reservations },
-          )
-        : applied.events[0]!
+      const events = traceOutcome(
+        trace,
+        { channel: message.channel, accountId: message.account_id },
+        { events: applied.events[0]!, subjects, reservations: applied.reservations },
+      )
       const write = { inboxId, events, subjects, replay, at: now }
-      if (trace) await inOutboxWrite([trace], () => writeEvents(trx, write))
-      else await writeEvents(trx, write)
+      await inOutboxWrite(trace ? [trace] : [], () => writeEvents(trx, write))
       return DONE
     }
   }

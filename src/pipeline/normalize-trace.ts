@@ -69,18 +69,19 @@ export function endNormalize(trace: NormalizeTrace, result: StepResult | { kind:
  * touched noted as causes of their next stock pushes (see `PushCauses`): those whose
  * reservations its orders changed (internal SKUs, from the reservation notes) and those its
  * stock reports name. Noted before the transaction commits: the relay can only see the SKUs'
- * changes after, so their pushes find the causes waiting.
+ * changes after, so their pushes find the causes waiting. Untraced, the events as they are.
  */
 export function traceOutcome(
-  trace: NormalizeTrace,
+  trace: NormalizeTrace | undefined,
   message: { readonly channel: string; readonly accountId: string },
   result: {
     readonly events: readonly HubEvent[]
     readonly subjects: readonly InboxSubject[]
     readonly reservations: ReservationWrites
   },
-): HubEvent[] {
+): readonly HubEvent[] {
   const { events, subjects } = result
+  if (!trace) return events
   const orders = new Set(subjects.flatMap((s) => (s.kind === 'order' ? [s.value] : [])))
   const reserved = result.reservations.notes.flatMap((n) =>
     n.channel === message.channel &&
@@ -96,7 +97,10 @@ export function traceOutcome(
   return events.map((e) => withTraceContext(e, trace.carrier))
 }
 
-/** Runs the outbox write (one statement, shared by a batch's messages) as a child span of each. */
+/**
+ * Runs the outbox write (one statement, shared by a batch's messages) as a child span of each
+ * traced message's normalization; with none traced, just runs it.
+ */
 export async function inOutboxWrite<T>(
   traces: readonly NormalizeTrace[],
   write: () => Promise<T>,

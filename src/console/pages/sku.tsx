@@ -1,7 +1,7 @@
 import { readItem } from '../../db/repos/inventory.js'
 import { searchInbox } from '../../db/repos/inbox-search.js'
 import { listListings } from '../../db/repos/listings.js'
-import { HISTORY_SINCE_MS, skuHistory, skuSeries } from '../../lineage/index.js'
+import { HISTORY_SINCE_MS, skuHistoryWithSeries } from '../../lineage/index.js'
 import { ActionButton } from '../actions/form.js'
 import type { ConsoleDeps } from '../deps.js'
 import { stamp } from '../format.js'
@@ -24,14 +24,14 @@ export async function loadSkuPage(deps: ConsoleDeps, sku: string, until?: Date) 
     until: end,
     limit: HISTORY_SHOWN,
   }
-  const [item, listings, messages, history, series] = await Promise.all([
+  const [item, listings, messages, read] = await Promise.all([
     readItem(deps.db, sku),
     listListings(deps.db, { sku }),
     searchInbox(deps.db, { sku }, { limit: MESSAGES_SHOWN }),
-    skuHistory(deps, sku, window),
-    skuSeries(deps.db, sku, window),
+    skuHistoryWithSeries(deps, sku, window),
   ])
   if (!item && listings.length === 0 && messages.length === 0) return undefined
+  const { history, series } = read ?? { history: undefined, series: { ats: [], pushed: [] } }
   return { sku, item, listings, messages, history, series, window }
 }
 
