@@ -16,7 +16,7 @@ import { listen, type Listening } from '../helpers/emulated-channel.js'
 import { loadFixture, type RecordedWebhook } from '../helpers/fixtures.js'
 import { freePort, spawnHub, waitForLine, type HubProcess } from '../helpers/hub-process.js'
 import { ADMIN, TEST_ADMIN_TOKEN, useTestHub } from '../helpers/hub.js'
-import { orderWebhook } from '../helpers/load.js'
+import { orderWebhook, reportFault } from '../helpers/load.js'
 import {
   SANDBOX_SHOPIFY_SECRET,
   shopifyRequestHeaders,
@@ -29,7 +29,7 @@ const hub = useTestHub()
 
 /** The Walmart account's plan for `PUT /v3/inventory` (connectors/shared/per-api-buckets.ts). */
 const INVENTORY_PLAN = { perSecond: 5, burst: 5 }
-const SKUS = Array.from({ length: 20 }, (_, i) => `PROCS-${i}`)
+const SKUS = Array.from({ length: 40 }, (_, i) => `PROCS-${i}`)
 const REVISED_ORDERS = 6
 const REVISIONS = 4
 /** Distinct orders/create webhooks sent before the leader is killed, and after the takeover. */
@@ -403,9 +403,15 @@ describe('two api and three worker processes on one database and one Redis', () 
       const overspend = worstOverspend(pushesFrom, inventoryWrites)
       expect(overspend).toBeLessThanOrEqual(0)
 
-      console.log(
-        `[many-processes] ${JSON.stringify({ webhooks: inbox.length, events: events.length, inventoryWrites: inventoryWrites.length, overspend, atKill, takeoverMs })}`,
-      )
+      await reportFault(hub.deps.db, 'relay leader SIGKILL under load', {
+        accepted: inbox.length,
+        recoveryMs: takeoverMs,
+        events: events.length,
+        publishedAtKill: atKill.published,
+        waitingAtKill: atKill.waiting,
+        inventoryWrites: inventoryWrites.length,
+        overspend,
+      })
     },
   )
 })
