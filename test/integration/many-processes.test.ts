@@ -37,7 +37,6 @@ const CREATES_BEFORE_KILL = 150
 const CREATES_AFTER_TAKEOVER = 100
 /** A new leader is in place within the followers' retry interval plus this (connect, lock, LISTEN). */
 const TAKEOVER_MARGIN_MS = 8_000
-const LEAD_LINE = /relay leader: this process now publishes/
 /** Longest any one request to an api process may take (every wait in this file is bounded). */
 const REQUEST_TIMEOUT_MS = 15_000
 
@@ -77,7 +76,7 @@ beforeAll(async () => {
     REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: hub.config.queues.prefix,
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    // Info: the leader's "now publishes" line names the process that holds the lock.
+    // Info: the "started" line, with the api process's port.
     LOG_LEVEL: 'info',
     // Five processes on one test database, beside other test files.
     DB_POOL_MAX: '4',
@@ -245,26 +244,26 @@ async function readFeedLive(api: Api, done: () => boolean): Promise<FeedEvent[]>
 
 // -- the relay leader -------------------------------------------------------------------------------
 
-/** The backend pid holding the relay's advisory lock in this file's database, if any. */
-async function lockHolder(): Promise<number | undefined> {
-  const { rows } = await sql<{ pid: number }>`
-    select a.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid
-     where l.locktype = 'advisory' and l.granted and a.application_name = 'hub-relay-leader'
+/**
+ * The worker whose connection holds the relay's advisory lock in this file's database, if one
+ * does, and that connection's backend pid: the lock connection is named after its process's pid
+ * (src/outbox/leader.ts).
+ */
+async function currentLeader(): Promise<{ worker: HubProcess; backend: number } | undefined> {
+  const { rows } = await sql<{ pid: number; application_name: string }>`
+    select a.pid, a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+     where l.locktype = 'advisory' and l.granted and a.application_name like 'hub-relay-leader %'
        and l.database = (select oid from pg_database where datname = current_database())`.execute(
     hub.deps.db,
   )
   expect(rows.length).toBeLessThanOrEqual(1)
-  return rows[0]?.pid
-}
-
-/** The worker that says it leads, while a relay connection holds the lock; one at most. */
-async function currentLeader(
-  exclude?: HubProcess,
-): Promise<{ worker: HubProcess; backend: number } | undefined> {
-  const claimants = workers.filter((w) => w !== exclude && alive(w) && LEAD_LINE.test(w.output()))
-  expect(claimants.length).toBeLessThanOrEqual(1)
-  const backend = await lockHolder()
-  return claimants[0] && backend !== undefined ? { worker: claimants[0], backend } : undefined
+  const [holder] = rows
+  if (!holder) return undefined
+  const worker = workers.find((w) =>
+    holder.application_name.startsWith(`hub-relay-leader pid=${w.child.pid} `),
+  )
+  expect(worker, `no worker of this test holds the lock: ${holder.application_name}`).toBeDefined()
+  return { worker: worker!, backend: holder.pid }
 }
 
 /**
@@ -331,9 +330,13 @@ describe('two api and three worker processes on one database and one Redis', () 
       const second = await until(
         'another process to take the lead',
         RELAY_LEADER_RETRY_MS + TAKEOVER_MARGIN_MS,
-        () => currentLeader(first.worker),
+        async () => {
+          const leader = await currentLeader()
+          return leader?.worker === first.worker ? undefined : leader
+        },
       )
       const takeoverMs = Date.now() - killedAt
+      expect(alive(second.worker)).toBe(true)
       expect(second.backend).not.toBe(first.backend)
 
       const stopAt = counter.next + CREATES_AFTER_TAKEOVER
