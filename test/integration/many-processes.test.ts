@@ -85,6 +85,11 @@ beforeAll(async () => {
     // The killed leader's jobs are taken over in seconds rather than BullMQ's default minute.
     JOB_LOCK_MS: '3000',
     JOB_STALLED_INTERVAL_MS: '500',
+    // A request not served in time (no pool connection, not stored) gets 503 for the caller to
+    // retry; on a machine busy with other test files that would be a retry this test does not
+    // make, not a finding.
+    INGRESS_DEADLINE_MS: '10000',
+    DB_CONNECT_TIMEOUT_MS: '10000',
     RECONCILE_INTERVAL_MS: '0',
     ORDER_SYNC_INTERVAL_MS: '0',
   }
