@@ -34,6 +34,11 @@ const FIRST_ATTEMPTS_IN_FLIGHT = 256
 const HANDOFF_IN_FLIGHT = 1_000
 /** Least time between two ledger settles of reservation changes (see `settleChangedSkus`). */
 const LEDGER_SETTLE_MS = 100
+/**
+ * How long a follower waits between tries at the relay leader's lock: a dead leader's duties
+ * (relay, sweeper) resume within this of PostgreSQL releasing its lock.
+ */
+export const RELAY_LEADER_RETRY_MS = 2_000
 
 /** Starts every queue worker and the relay/sweeper leader loop of this process. */
 export function startWorkers(deps: Deps): RunningWorkers {
@@ -110,7 +115,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       reconcileIntervalMs: config.stock.reconcileIntervalMs,
       orderSyncIntervalMs: config.orderSync.intervalMs,
       relayBatch: RELAY_BATCH,
-      retryMs: 2_000,
+      retryMs: RELAY_LEADER_RETRY_MS,
     },
     {
       // Reservations changed by orders reach their SKUs' ledger rows at most every

@@ -1,9 +1,18 @@
+import { hostname } from 'node:os'
 import pg from 'pg'
 import type { Logger } from '../logger.js'
 import { OUTBOX_CHANNEL } from './append.js'
 
 /** How long after taking the lead the first scheduled order sync is queued. */
 const FIRST_ORDER_SYNC_MS = 30_000
+
+/**
+ * The lock connection's name in `pg_stat_activity`, so `pg_locks` says which process leads. The
+ * pid comes first: PostgreSQL keeps only the first 63 bytes of an application_name
+ * (https://www.postgresql.org/docs/current/runtime-config-logging.html#GUC-APPLICATION-NAME), so
+ * a long host name loses its end, not the pid.
+ */
+const LEADER_APPLICATION_NAME = `hub-relay-leader pid=${process.pid} host=${hostname()}`
 
 /** Arbitrary constant naming the relay's advisory lock ("hubr" in ASCII). */
 const RELAY_LOCK_KEY = 0x68756272
@@ -133,7 +142,7 @@ export function startRelayLeader(
     while (!stopping) {
       const client = new pg.Client({
         connectionString: opts.databaseUrl,
-        application_name: 'hub-relay-leader',
+        application_name: LEADER_APPLICATION_NAME,
       })
       client.on('error', () => undefined) // reported through lead(); never crash the process
       try {
