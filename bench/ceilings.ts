@@ -41,7 +41,8 @@ export async function measureRedisCeiling(port: number): Promise<RedisCeiling> {
   const commands: string[] = []
   for (const args of argSets) {
     const full = ['-p', String(port), ...args]
-    commands.push(`redis-benchmark ${full.map(quote).join(' ')}`)
+    // As typed, but with the scratch server's port left out: it differs on every run.
+    commands.push(`redis-benchmark ${args.map(quote).join(' ')}`)
     const { stdout } = await run('redis-benchmark', full, { maxBuffer: 1 << 20 })
     // "SET: 98716.68 requests per second, p50=0.255 msec" (redis-benchmark 7 -q; carriage
     // returns separate its progress lines)
@@ -93,7 +94,8 @@ export async function measurePostgresCeiling(
     const { stdout } = await running
     const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? NaN)
     return {
-      commands: [`pgbench ${init.join(' ')}`, `pgbench ${bench.join(' ')}`],
+      // As typed, without the scratch server's address and database name (new on every run).
+      commands: [init, bench].map((a) => `pgbench ${a.slice(0, a.indexOf('-h')).join(' ')}`),
       clients,
       seconds,
       tps,
