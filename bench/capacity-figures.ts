@@ -19,6 +19,8 @@ export interface CapacityFigures {
     readonly rate: number
     readonly seconds: number
     readonly sent: number
+    /** Answered 2xx: what the per-webhook figures divide by. */
+    readonly acked: number
     readonly delivered: number
     readonly p50Ms: number
     readonly p99Ms: number
@@ -30,8 +32,8 @@ export interface CapacityFigures {
     readonly otherProcessesPercent: number
   }
   /**
-   * CPU ms per webhook delivered, from /proc/<pid>/stat from the first send to the last delivery,
-   * per process group.
+   * CPU ms per webhook acknowledged, from /proc/<pid>/stat from the first send until the hub has
+   * normalized and delivered them all, per process group.
    */
   readonly cpuMsPerWebhook: {
     readonly 'hub api': number
@@ -49,7 +51,7 @@ export interface CapacityFigures {
     readonly samples: Record<string, number>
     readonly msPerWebhook: Record<string, Record<string, number>>
   }
-  /** PostgreSQL, per webhook delivered: pg_stat_database of the hub's database, WAL server-wide. */
+  /** PostgreSQL, per webhook acknowledged: pg_stat_database of the hub's database, WAL server-wide. */
   readonly postgres: {
     readonly commits: number
     readonly rowsInserted: number
@@ -62,7 +64,7 @@ export interface CapacityFigures {
     /** Commits in other databases during the window: WAL from them is in walBytes too. */
     readonly otherDatabasesCommits: number
   }
-  /** Redis, per webhook delivered: INFO commandstats (server-wide). */
+  /** Redis, per webhook acknowledged: INFO commandstats (server-wide). */
   readonly redis: {
     readonly calls: number
     /** Redis's own time in the commands (usec in commandstats), µs per webhook. */

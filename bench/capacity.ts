@@ -23,7 +23,7 @@ import {
   redisCounters,
   redisDelta,
 } from './store-counters.js'
-import { useStores } from './stores.js'
+import { connectDb, pipelineState, useStores } from './stores.js'
 import { startPrivateStores, type PrivateStores } from './private-stores.js'
 import { startSubscriber, subscribe, type Subscriber } from './subscriber.js'
 
@@ -88,6 +88,31 @@ function e2ePlan(plan: CapacityPlan, quietWaitSeconds: number): EndToEndPlan {
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits))
 
+/** How long the measured run waits for the hub to finish the run's webhooks after the grace time. */
+const DRAIN_MS = 60_000
+
+/**
+ * Waits (bounded) until the hub has normalized every webhook and made every delivery, so that the
+ * counters and the CPU include all of the run's work even when deliveries lag on a busy machine.
+ */
+async function drained(hub: HubInstance): Promise<void> {
+  const db = await connectDb(hub.dbName)
+  try {
+    const deadline = Date.now() + DRAIN_MS
+    for (;;) {
+      const state = await pipelineState(db)
+      if (state.received === 0 && state.pendingDeliveries === 0) return
+      if (Date.now() > deadline) {
+        console.warn(`  not drained after ${DRAIN_MS / 1000} s: ${JSON.stringify(state)}`)
+        return
+      }
+      await sleep(250)
+    }
+  } finally {
+    await db.end()
+  }
+}
+
 /** The measured run: CPU per process, and the stores' counters around it. */
 async function measuredRun(plan: CapacityPlan, stores: PrivateStores) {
   return withHub(plan, 'capacity', [], async (hub, sub) => {
@@ -117,6 +142,7 @@ async function measuredRun(plan: CapacityPlan, stores: PrivateStores) {
         'capacity',
         storePids,
       )
+      await drained(hub)
       const cpu = clock.stop()
       await sleep(STATS_FLUSH_MS)
       const pgd = pgDelta(pg0, await pgCounters(server, hub.dbName))
@@ -190,7 +216,8 @@ function figures(
   profiles: Awaited<ReturnType<typeof profiledRun>>,
   ceilings: CapacityFigures['ceilings'],
 ): CapacityFigures {
-  const n = Math.max(1, r.delivered)
+  // Every webhook acknowledged was processed by the time the counters were read (drained()).
+  const n = Math.max(1, r.acked)
   const perWebhook = (x: number, digits = 3) => round(x / n, digits)
   const cpu = (g: string) => round(((usage.cpuSeconds[g] ?? NaN) * 1000) / n)
   const msPerWebhook: Record<string, Record<string, number>> = {}
@@ -222,6 +249,7 @@ function figures(
       rate: plan.rate,
       seconds: plan.seconds,
       sent: r.sent,
+      acked: r.acked,
       delivered: r.delivered,
       p50Ms: r.latencyMs.p50,
       p99Ms: r.latencyMs.p99,

@@ -55,6 +55,11 @@ export const RETENTION_DAYS = 30
  */
 export const REDIS_CORES_PER_NODE = 1
 
+/** Commands one core of Redis ran for the hub: its commands per webhook over its CPU per webhook. */
+export function redisCommandsPerCore(f: CapacityFigures): number {
+  return (f.redis.calls / f.cpuMsPerWebhook.redis) * 1000
+}
+
 export interface Tier {
   readonly multiplier: number
   readonly webhooksPerSecond: number
@@ -159,7 +164,7 @@ function measuredSection(f: CapacityFigures): string[] {
   return [
     `Measured ${f.date.slice(0, 10)} on ${f.commit} (${f.machine.cores} × ${f.machine.model}, Node ` +
       `${f.machine.node}): \`${f.run.layout}\` at ${int(f.run.rate)} webhooks/s for ${f.run.seconds} s, ` +
-      `${int(f.run.delivered)} of ${int(f.run.sent)} delivered, p50 ${ms(f.run.p50Ms)} ms, ` +
+      `${int(f.run.sent)} sent, ${int(f.run.acked)} acknowledged, ${int(f.run.delivered)} delivered, p50 ${ms(f.run.p50Ms)} ms, ` +
       `p99 ${ms(f.run.p99Ms)} ms (${f.run.sustained ? 'rate held' : 'rate not held'}); other ` +
       `processes used ${dec(f.run.otherProcessesPercent)}% of a core meanwhile.`,
     '',
@@ -377,7 +382,7 @@ function limitsSection(): string[] {
   )
 }
 
-function assumptionsSection(): string[] {
+function assumptionsSection(f: CapacityFigures): string[] {
   return [
     'Assumptions (named constants in `scripts/capacity.ts`, each with its source there):',
     '',
@@ -390,6 +395,11 @@ function assumptionsSection(): string[] {
     `- \`REDIS_CORES_PER_NODE\` = ${REDIS_CORES_PER_NODE}: commands run on one thread, so nodes = Redis cores. ` +
       'Counted from Redis’s measured CPU, not from redis-benchmark’s round trips (bound by its own ' +
       'client here); most of the hub’s Redis commands run inside BullMQ’s Lua scripts, one round trip for several.',
+    `- A Redis node’s ceiling, so assumed: ${int(redisCommandsPerCore(f) * HEADROOM)} commands/s at ` +
+      `${HEADROOM * 100}% busy (the ${dec(f.redis.calls, 1)} commands per webhook over Redis’s ` +
+      `${ms(f.cpuMsPerWebhook.redis)} ms of CPU per webhook). redis-benchmark’s round trips here: ` +
+      `${int(Math.min(...Object.values(f.ceilings.redis.opsPerSecond)))}–` +
+      `${int(Math.max(...Object.values(f.ceilings.redis.opsPerSecond)))}/s.`,
     '- Each tier’s rate is held all day (DB growth per day); a real day’s average is below its peak.',
     '- CPU per webhook is taken as constant. It falls as the rate rises (batches grow, fixed costs ' +
       'spread; docs/benchmarks.md), so the tiers overstate cores rather than understate them.',
@@ -403,7 +413,7 @@ export function renderCapacityModel(f: CapacityFigures = readFigures()): string 
     '',
     ...tiersSection(f),
     '',
-    ...assumptionsSection(),
+    ...assumptionsSection(f),
     '',
     '**Per account, whatever the hardware** (each channel’s API limits):',
     '',
