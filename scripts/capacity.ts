@@ -46,12 +46,13 @@ export const PG_MAX_COMMITS_PER_SECOND = 144_000
 export const RETENTION_DAYS = 30
 
 /**
- * Redis runs commands on one thread: a node's ceiling is one core, whatever the machine
- * (https://redis.io/docs/latest/operate/oss_and_stack/management/optimization/benchmarks/). Nodes
- * are counted from Redis's measured CPU per webhook, not from redis-benchmark's operations per
- * second: those are round trips of one simple command each, bound by the benchmark's own client on
- * the same cores, while most of the hub's commands run inside BullMQ's Lua scripts (commandstats
- * counts them one by one) and cost Redis a few µs each.
+ * Redis runs commands on one thread: "a single Redis process is bound by the CPU core that it is
+ * running on" (Redis docs, operate/rs/databases/durability-ha/clustering.md in
+ * https://github.com/redis/docs; redis.conf's `io-threads` moves socket reads and writes off that
+ * thread, not commands, and is off by default). Nodes are counted from Redis's measured CPU per
+ * webhook, not from redis-benchmark's operations per second: those are round trips of one simple
+ * command each, bound here by the benchmark's own client on the same cores, while many of the
+ * hub's commands run inside BullMQ's Lua scripts (commandstats counts them one by one).
  */
 export const REDIS_CORES_PER_NODE = 1
 
