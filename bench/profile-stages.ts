@@ -18,7 +18,11 @@ interface CpuProfile {
   readonly timeDeltas: readonly number[]
 }
 
-/** Stages, by the hub file (path under dist/) a frame runs in; the first match names the stage. */
+/**
+ * Stages, by the hub file (path under dist/) a frame runs in; the first match names the stage.
+ * Modules every stage calls (src/db, src/events, the outbox's append, metrics) name none: their
+ * samples go to the stage that called them.
+ */
 const STAGES: readonly (readonly [stage: string, file: RegExp])[] = [
   [
     'intake',
@@ -30,7 +34,7 @@ const STAGES: readonly (readonly [stage: string, file: RegExp])[] = [
   ],
   [
     'relay and deliver',
-    /^(workers\/(deliver|attempts)|src\/pipeline\/(relay|deliver-|first-attempts|sweep)|src\/outbox\/|src\/delivery\/|src\/subscriptions\/)/,
+    /^(workers\/(deliver|attempts)|src\/pipeline\/(relay|deliver-|first-attempts|sweep)|src\/outbox\/leader|src\/delivery\/|src\/subscriptions\/)/,
   ],
   [
     'stock push',
