@@ -145,7 +145,7 @@ function verdict(t: Tier): string {
   out.push(t.partition ? 'time-partitioned tables' : 'partitions optional')
   out.push(
     t.redisNodes > 1
-      ? `Redis Cluster, ≥${int(t.redisNodes)} masters (queues spread over slots)`
+      ? `Redis past one node: \`all\` processes, or a cluster of ≥${int(t.redisNodes)} masters with the inbound queue split by account`
       : 'one Redis',
   )
   return out.join('; ')
