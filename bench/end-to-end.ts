@@ -91,13 +91,18 @@ async function waitForDeliveries(
 }
 
 /** One rate, held for `seconds`, against a running hub with the subscriber subscribed. */
-async function runRate(
+export async function runRate(
   plan: EndToEndPlan,
   hub: HubInstance,
   sub: Subscriber,
   rate: number,
   seconds: number,
   label: string,
+  /** Which processes are PostgreSQL and Redis: by default every process of that name. */
+  stores: { readonly postgres: PidSource; readonly redis: PidSource } = {
+    postgres: pidsNamed('postgres'),
+    redis: pidsNamed('redis-server'),
+  },
 ): Promise<RateResult> {
   await waitForQuiet(20, plan.quietWaitSeconds * 1000)
   const badBefore = sub.counts.badSignatures
@@ -119,8 +124,7 @@ async function runRate(
   const hubGroups = hubCpuGroups(hub)
   const clock = startCpuClock({
     ...hubGroups,
-    postgres: pidsNamed('postgres'),
-    redis: pidsNamed('redis-server'),
+    ...stores,
     wrk: () => [run.child.pid],
     'bench process': () => [process.pid],
   })

@@ -62,6 +62,8 @@ export async function startHub(opts: {
   readonly label: string
   readonly logDir: string
   readonly mainJs: string
+  /** More flags for the hubs' node, after BENCH_HUB_NODE_ARGS (e.g. --cpu-prof for one run). */
+  readonly nodeArgs?: readonly string[]
 }): Promise<HubInstance> {
   const tag = randomBytes(4).toString('hex')
   const dbName = `marketplace_hub_bench_${tag}`
@@ -90,7 +92,7 @@ export async function startHub(opts: {
       command: process.execPath,
       // BENCH_HUB_NODE_ARGS passes flags to the hub's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
       // (node refuses --cpu-prof in NODE_OPTIONS).
-      args: [...nodeArgs(), opts.mainJs, 'start', '--role', role],
+      args: [...nodeArgs(), ...(opts.nodeArgs ?? []), opts.mainJs, 'start', '--role', role],
       env,
       logFile: join(opts.logDir, `hub-${opts.label}${suffix}.log`),
     })

@@ -1,12 +1,21 @@
 // The shape of a benchmark run's results (written as JSON); goals.ts holds what they are judged by.
+import type { CapacityFigures } from './capacity-figures.js'
 import type { CatalogResult } from './catalog.js'
 import type { EndToEndResult } from './end-to-end.js'
 import type { IngressResult } from './ingress.js'
 import type { MemoryResult } from './memory.js'
 import type { StockSyncResult } from './stock-sync.js'
 
-export type Part = 'ingress' | 'e2e' | 'ledger' | 'stock' | 'catalog' | 'memory'
-export const PARTS: readonly Part[] = ['ingress', 'e2e', 'ledger', 'stock', 'catalog', 'memory']
+export type Part = 'ingress' | 'e2e' | 'ledger' | 'stock' | 'catalog' | 'memory' | 'capacity'
+export const PARTS: readonly Part[] = [
+  'ingress',
+  'e2e',
+  'ledger',
+  'stock',
+  'catalog',
+  'memory',
+  'capacity',
+]
 
 export interface Results {
   readonly date: string
@@ -27,4 +36,5 @@ export interface Results {
   readonly stockSync?: StockSyncResult
   readonly catalog?: CatalogResult
   readonly memory?: MemoryResult
+  readonly capacity?: CapacityFigures
 }

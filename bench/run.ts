@@ -5,7 +5,9 @@
 //   stock      stock sync after a burst of changes (bench/stock-sync.ts);
 //   catalog    a recount of a whole catalog on four channels, against the channels' floor
 //              (bench/catalog.ts, issue 15);
-//   memory     Redis memory under the run's queue prefix over BENCH_MEMORY_WEBHOOKS webhooks.
+//   memory     Redis memory under the run's queue prefix over BENCH_MEMORY_WEBHOOKS webhooks;
+//   capacity   the capacity model's figures (bench/capacity.ts, docs/scaling.md): api+worker at one
+//              rate with PostgreSQL's and Redis's counters, CPU per stage, the stores' ceilings.
 // Every hub gets a fresh database and queue prefix and is removed afterwards, also on SIGINT.
 // Results go to stdout and bench/results/<time>.json; child process logs to bench/results/<time>-logs.
 //
@@ -33,6 +35,10 @@
 //            BENCH_MEMORY_MAX_BACKLOG=20000 (quick 1000): pause wrk above this many unprocessed
 //            inbox rows (0 = never)  BENCH_MEMORY_MAX_SECONDS=7200: wrk's -d
 //            BENCH_MEMORY_DRAIN_STALL_SECONDS=60 (quick 20): give up draining after no progress
+//   capacity: BENCH_CAPACITY_RATE=200  BENCH_CAPACITY_SECONDS=30 (quick 5): the measured run
+//            BENCH_CAPACITY_WARMUP_SECONDS=10 (quick 2)  BENCH_CAPACITY_PROFILE_SECONDS=15 (quick 3)
+//            BENCH_CAPACITY_PGBENCH_SECONDS=15 (quick 6)  BENCH_CAPACITY_PGBENCH_CLIENTS=8
+//            BENCH_CAPACITY_OUT=docs/capacity-figures.json (quick: none): where the figures go
 //   BENCH_SKIP_BUILD=1             use dist/ as it is (e.g. while someone else runs the built hub)
 //   BENCH_MAIN_JS=path             measure another build of the hub (implies nothing is built)
 //   BENCH_PG_URL, BENCH_REDIS_URL (see stores.ts)
@@ -41,6 +47,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { cpus, release, tmpdir, type } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { format, resolveConfig } from 'prettier'
+import { CAPACITY_FIGURES_PATH } from './capacity-figures.js'
+import { formatCapacity, measureCapacity } from './capacity.js'
 import { measureEndToEnd } from './end-to-end.js'
 import { liveHubs, type HubLayout } from './hub.js'
 import { measureIngress } from './ingress.js'
@@ -115,6 +124,15 @@ const settings = {
     maxBacklog: num('BENCH_MEMORY_MAX_BACKLOG', 20_000, 1_000),
     maxSeconds: num('BENCH_MEMORY_MAX_SECONDS', 7_200),
     drainStallSeconds: num('BENCH_MEMORY_DRAIN_STALL_SECONDS', 60, 20),
+  },
+  capacity: {
+    rate: num('BENCH_CAPACITY_RATE', 200),
+    seconds: num('BENCH_CAPACITY_SECONDS', 30, 5),
+    warmupSeconds: num('BENCH_CAPACITY_WARMUP_SECONDS', 10, 2),
+    profileSeconds: num('BENCH_CAPACITY_PROFILE_SECONDS', 15, 3),
+    pgbenchSeconds: num('BENCH_CAPACITY_PGBENCH_SECONDS', 15, 6),
+    pgbenchClients: num('BENCH_CAPACITY_PGBENCH_CLIENTS', 8),
+    out: process.env.BENCH_CAPACITY_OUT ?? (quick ? '' : CAPACITY_FIGURES_PATH),
   },
 }
 for (const layout of settings.e2e.layouts)
@@ -215,6 +233,27 @@ async function main(): Promise<number> {
         const r = await measureCatalog(settings.catalog)
         results.catalog = r
         print(formatCatalog(r))
+        break
+      }
+      case 'capacity': {
+        const { out, ...capacity } = settings.capacity
+        const r = await measureCapacity({
+          ...common,
+          ...capacity,
+          connections: settings.e2e.connections,
+          graceSeconds: settings.e2e.graceSeconds,
+          quietWaitSeconds: settings.quietWaitSeconds,
+          command: 'npm run bench:capacity',
+        })
+        results.capacity = r
+        print(formatCapacity(r))
+        if (out) {
+          // Formatted as the repository's files are, so that the committed figures pass the check.
+          const path = join(ROOT, out)
+          const options = { ...(await resolveConfig(path)), parser: 'json' }
+          writeFileSync(path, await format(JSON.stringify(r), options))
+          console.log(`capacity figures: ${out} (then npm run docs:scaling)`)
+        }
         break
       }
       case 'memory': {

@@ -3,8 +3,21 @@ import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 
-export const PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'
-export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+export let PG_BASE_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'
+export let REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/**
+ * Points every part of the bench at other servers from now on (the capacity part runs on a
+ * PostgreSQL and a Redis of its own, bench/private-stores.ts); returns the way back.
+ */
+export function useStores(pgBaseUrl: string, redisUrl: string): () => void {
+  const before = [PG_BASE_URL, REDIS_URL] as const
+  PG_BASE_URL = pgBaseUrl
+  REDIS_URL = redisUrl
+  return () => {
+    ;[PG_BASE_URL, REDIS_URL] = before
+  }
+}
 
 export function databaseUrl(name: string): string {
   return `${PG_BASE_URL}/${name}`
