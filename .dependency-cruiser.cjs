@@ -263,7 +263,7 @@ module.exports = {
         "The outbox appends events in the caller's transaction and elects the relay leader (a " +
         'LISTEN on its own pg client); it knows no step, queue or inventory rule.',
       from: { path: '^src/outbox/' },
-      to: { path: ['^src/outbox/', '^src/db/', EVENTS, LEAVES, npm('kysely', 'pg')] },
+      to: { path: ['^src/outbox/', '^src/db/', EVENTS, LEAVES, npm('kysely', 'pg'), core('os')] },
     },
     {
       comment:
