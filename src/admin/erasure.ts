@@ -6,6 +6,7 @@ import {
   auditRowsContaining,
   eventsOfInbox,
   failedInboxContaining,
+  inboxRowsById,
   inboxRowsOfOrders,
   insertErasure,
   orderByRef,
@@ -21,6 +22,7 @@ import {
 import type { Database } from '../db/schema.js'
 import type { ChannelId } from '../events/index.js'
 import {
+  emailOfSnapshot,
   personalValuesOfEventData,
   personalValuesOfSnapshot,
   redactOrderEventData,
@@ -70,7 +72,7 @@ export function emailHash(email: string): string {
 /**
  * Erases one buyer's personal data from everything the hub stores, in one transaction: the orders
  * found (by the snapshot's e-mail, or the one order named), every stored webhook about them (and
- * failed ones that contain the buyer's values), their order snapshots, the events those webhooks
+ * failed ones that name the buyer's e-mail), their order snapshots, the events those webhooks
  * produced (personal values replaced; every other field, and so the order's state, kept), the
  * delivery attempts of those events (a subscriber's answer may echo what it was sent), the audit
  * entries that contain the buyer's values, and failed inbound jobs in Redis that carry the bodies.
@@ -94,7 +96,11 @@ export async function eraseBuyer(
       ...('email' in request ? [request.email.trim()] : []),
       ...orders.flatMap((o) => personalValuesOfSnapshot(o.snapshot)),
     ]
-    const inbox = await inboxToErase(trx, orders, needles)
+    const emails = [
+      ...('email' in request ? [request.email.trim()] : []),
+      ...orders.map((o) => emailOfSnapshot(o.snapshot)).filter((e) => e !== null),
+    ]
+    const inbox = await inboxToErase(trx, orders, emails)
     const redacted = inbox.map((row) => eraseInboxRow(row, needles))
     const inboxIds = await writeRedactedInbox(trx, redacted, now, { onlyUnredacted: false })
 
@@ -103,43 +109,9 @@ export async function eraseBuyer(
       orders.map((o) => ({ id: o.id, snapshot: redactSnapshot(o.snapshot) })),
     )
 
-    const events = await eventsOfInbox(trx, inboxIds)
-    for (const e of events) needles.push(...personalValuesOfEventData(e.envelope.data))
-    const envelopes = events.flatMap((e) => {
-      const envelope = scrubJson(
-        { ...e.envelope, data: redactOrderEventData(e.envelope.data) },
-        needles,
-      )
-      return JSON.stringify(envelope) === JSON.stringify(e.envelope)
-        ? []
-        : [{ id: e.id, recordedAt: e.recorded_at, envelope }]
-    })
-    const outboxEvents = await writeEnvelopes(trx, envelopes)
-
-    const attempts = (
-      await attemptsOfEvents(
-        trx,
-        events.map((e) => e.id),
-      )
-    ).flatMap((a) => {
-      const scrubbed = {
-        ...a,
-        response_excerpt: a.response_excerpt && scrubText(a.response_excerpt, needles),
-        error: a.error && scrubText(a.error, needles),
-      }
-      return scrubbed.response_excerpt === a.response_excerpt && scrubbed.error === a.error
-        ? []
-        : [scrubbed]
-    })
-    const deliveryAttempts = await writeAttempts(trx, attempts)
-
-    const audits = (await auditRowsContaining(trx, needles)).map((a) => ({
-      id: a.id,
-      body: a.body && scrubText(a.body, needles),
-      query: a.query && scrubText(a.query, needles),
-      details: scrubJson(a.details, needles),
-    }))
-    const auditLog = await writeAuditRows(trx, audits)
+    const outboxEvents = await eraseEvents(trx, inboxIds, needles)
+    const deliveryAttempts = await eraseAttempts(trx, outboxEvents.ids, needles)
+    const auditLog = await eraseAudit(trx, needles)
 
     // Inside the transaction: if Redis cannot be reached nothing is committed and the operator
     // asks again (rewriting a job twice is harmless).
@@ -150,7 +122,7 @@ export async function eraseBuyer(
     const changed: ErasureCounts = {
       inbox_message: inboxIds.length,
       sales_order: salesOrders,
-      outbox_event: outboxEvents,
+      outbox_event: outboxEvents.changed,
       delivery_attempt: deliveryAttempts,
       audit_log: auditLog,
       redis_inbound_jobs: jobs,
@@ -171,15 +143,17 @@ export async function eraseBuyer(
   })
 }
 
-/** The buyer's stored webhooks: those about their orders, and failed ones holding their values. */
+/** The buyer's stored webhooks: those about their orders, and failed ones naming their e-mail. */
 async function inboxToErase(
   db: Kysely<Database>,
   orders: readonly BuyerOrder[],
-  needles: readonly string[],
+  emails: readonly string[],
 ): Promise<InboxRowToRedact[]> {
   const rows = new Map<string, InboxRowToRedact>()
   for (const row of await inboxRowsOfOrders(db, orders)) rows.set(row.id, row)
-  for (const row of await failedInboxContaining(db, needles)) rows.set(row.id, row)
+  const last = orders.map((o) => o.last_inbox_id).filter((id) => id !== null)
+  for (const row of await inboxRowsById(db, last)) rows.set(row.id, row)
+  for (const row of await failedInboxContaining(db, emails)) rows.set(row.id, row)
   return [...rows.values()]
 }
 
@@ -193,4 +167,56 @@ function eraseInboxRow(row: InboxRowToRedact, needles: readonly string[]) {
       Object.entries(row.headers).map(([name, value]) => [name, scrubText(value, needles)]),
     ),
   }
+}
+
+/**
+ * The events these messages produced, with the personal fields of the order they carry replaced
+ * (and the buyer's values wherever else they occur); `ids` all of them, `changed` those rewritten.
+ * Adds the values the events hold to `needles`, for the rows read after them.
+ */
+async function eraseEvents(db: Kysely<Database>, inboxIds: readonly string[], needles: string[]) {
+  const events = await eventsOfInbox(db, inboxIds)
+  for (const e of events) needles.push(...personalValuesOfEventData(e.envelope.data))
+  const envelopes = events.flatMap((e) => {
+    const data = redactOrderEventData(e.envelope.data)
+    const envelope = scrubJson({ ...e.envelope, data }, needles)
+    return JSON.stringify(envelope) === JSON.stringify(e.envelope)
+      ? []
+      : [{ id: e.id, recordedAt: e.recorded_at, envelope }]
+  })
+  return { ids: events.map((e) => e.id), changed: await writeEnvelopes(db, envelopes) }
+}
+
+/** The events' delivery attempts: a subscriber's answer or error may echo what it was sent. */
+async function eraseAttempts(
+  db: Kysely<Database>,
+  eventIds: readonly string[],
+  needles: readonly string[],
+): Promise<number> {
+  const attempts = (await attemptsOfEvents(db, eventIds)).flatMap((a) => {
+    const response_excerpt = a.response_excerpt && scrubText(a.response_excerpt, needles)
+    const error = a.error && scrubText(a.error, needles)
+    return response_excerpt === a.response_excerpt && error === a.error
+      ? []
+      : [{ ...a, response_excerpt, error }]
+  })
+  return writeAttempts(db, attempts)
+}
+
+/** Admin requests that named the buyer (an operator typed their e-mail into a filter, say). */
+async function eraseAudit(db: Kysely<Database>, needles: readonly string[]): Promise<number> {
+  const rows = (await auditRowsContaining(db, needles)).flatMap((a) => {
+    const scrubbed = {
+      id: a.id,
+      body: a.body && scrubText(a.body, needles),
+      query: a.query && scrubText(a.query, needles),
+      details: scrubJson(a.details, needles),
+    }
+    const same =
+      scrubbed.body === a.body &&
+      scrubbed.query === a.query &&
+      JSON.stringify(scrubbed.details) === JSON.stringify(a.details)
+    return same ? [] : [scrubbed]
+  })
+  return writeAuditRows(db, rows)
 }

@@ -50,6 +50,12 @@ export function personalValuesOfSnapshot(snapshot: unknown): string[] {
   return values.filter((v): v is string => typeof v === 'string' && v !== '' && v !== REDACTED)
 }
 
+/** The buyer e-mail a stored snapshot names, if any (and not already redacted). */
+export function emailOfSnapshot(snapshot: unknown): string | null {
+  const email = isRecord(snapshot) ? snapshot[EMAIL] : null
+  return typeof email === 'string' && email !== '' && email !== REDACTED ? email : null
+}
+
 /** A stored snapshot with its personal values replaced; anything else in it is kept as is. */
 export function redactSnapshot(snapshot: unknown): unknown {
   if (!isRecord(snapshot)) return snapshot

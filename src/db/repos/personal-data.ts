@@ -87,9 +87,18 @@ export interface BuyerOrder {
   readonly account_id: string
   readonly external_id: string
   readonly snapshot: unknown
+  /** The message that last changed it (indexed under it too, unless normalized before migration 1000). */
+  readonly last_inbox_id: string | null
 }
 
-const ORDER_COLUMNS = ['id', 'channel', 'account_id', 'external_id', 'snapshot'] as const
+const ORDER_COLUMNS = [
+  'id',
+  'channel',
+  'account_id',
+  'external_id',
+  'snapshot',
+  'last_inbox_id',
+] as const
 
 /**
  * Orders whose snapshot names this buyer e-mail (case-insensitive), through the expression index
@@ -125,7 +134,7 @@ export function orderByRef(
 export function inboxRowsOfOrders(
   db: Kysely<Database>,
   orders: readonly BuyerOrder[],
-): Promise<(InboxRowToRedact & { readonly outcome: unknown })[]> {
+): Promise<InboxRowToRedact[]> {
   if (orders.length === 0) return Promise.resolve([])
   return db
     .selectFrom('inbox_message as m')
@@ -139,7 +148,6 @@ export function inboxRowsOfOrders(
       'm.status',
       'm.raw_body',
       'm.headers',
-      'm.outcome',
     ])
     .where((eb) =>
       eb.or(
@@ -155,6 +163,12 @@ export function inboxRowsOfOrders(
     .distinct()
     .orderBy('m.id')
     .execute()
+}
+
+/** Stored webhooks by id (an order's `last_inbox_id`). */
+export function inboxRowsById(db: Kysely<Database>, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('inbox_message').select(TO_REDACT).where('id', 'in', ids).execute()
 }
 
 /** The events these messages produced (order events carry the buyer's snapshot). */
@@ -246,15 +260,17 @@ export async function insertErasure(db: Kysely<Database>, e: ErasureRecord): Pro
 
 /**
  * Failed messages (never indexed under an order: normalization refused them) whose bytes contain
- * any of `values` as written, lower-cased or not. Failed messages are few (the (status, id) index
- * finds them), so this reads a bounded set rather than every stored body.
+ * any of `emails` as written, lower-cased or not. Failed messages are few (the (status, id) index
+ * finds them), so this reads a bounded set rather than every stored body. E-mails only: a name is
+ * shared by other people, whose messages an erasure must not touch.
  */
-export function failedInboxContaining(db: Kysely<Database>, values: readonly string[]) {
+export function failedInboxContaining(db: Kysely<Database>, emails: readonly string[]) {
+  const values = emails
   const needles = [...new Set(values.flatMap((v) => [v, v.toLowerCase()]))]
   if (needles.length === 0) return Promise.resolve([])
   return db
     .selectFrom('inbox_message')
-    .select([...TO_REDACT, 'outcome'])
+    .select(TO_REDACT)
     .where('status', '=', 'failed')
     .where(
       sql<boolean>`exists (select 1 from unnest(${needles}::text[]) as v(value)

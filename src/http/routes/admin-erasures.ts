@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import type { Redis } from 'ioredis'
 import type { Kysely } from 'kysely'
 import { eraseBuyer, emailHash } from '../../admin/index.js'
 import type { Clock } from '../../clock.js'
@@ -6,8 +7,9 @@ import type { Database } from '../../db/schema.js'
 import { ChannelId } from '../../events/index.js'
 import type { Queues } from '../../queues/index.js'
 import { adminRoute } from '../admin-route.js'
-import { json } from '../api-schemas.js'
+import { ErrorMessage, RETRY_AFTER, json } from '../api-schemas.js'
 import { actorOf } from '../middleware/audit.js'
+import { redisRequired } from '../middleware/redis-required.js'
 import { jsonAnswers, openApiRoutes } from '../openapi-app.js'
 
 const ErasureRequest = z
@@ -64,7 +66,16 @@ const erase = adminRoute({
   request: {
     body: { required: true, content: { 'application/json': { schema: ErasureRequest } } },
   },
-  responses: { 200: json('What was found and changed.', ErasureAnswer) },
+  responses: {
+    200: json('What was found and changed.', ErasureAnswer),
+    503: {
+      ...json(
+        'Redis is unreachable: failed jobs there may hold the bodies, so nothing was changed; try again.',
+        ErrorMessage.extend({ redis: z.string() }),
+      ),
+      headers: RETRY_AFTER,
+    },
+  },
 })
 
 /** `POST /v1/admin/erasures`: erase one buyer's personal data (src/admin/erasure.ts). */
@@ -72,8 +83,12 @@ export function adminErasureRoutes(deps: {
   readonly db: Kysely<Database>
   readonly clock: Clock
   readonly queues: Queues
+  readonly redis: { readonly producer: Redis }
 }) {
   const app = openApiRoutes()
+  // Failed inbound jobs are rewritten inside the erasure's transaction: without Redis the request
+  // would hold its row locks while BullMQ waits for a connection.
+  app.use('*', redisRequired(deps.redis.producer))
   app.openapi(erase, async (c) => {
     const input = c.req.valid('json')
     const request = input.email !== undefined ? { email: input.email } : { order: input.order! }
