@@ -130,15 +130,15 @@ export function startWorkers(deps: Deps): RunningWorkers {
         return (await relayBatch({ ...work, firstAttempts }, RELAY_BATCH)).relayed
       },
       // While Redis is away every sweep fails the same way; the Redis watch already says so.
-      sweep: () =>
-        Promise.all([
-          sweeper.sweep(),
-          resumeOrderSyncRuns(work),
-          backlog.sample(),
-          redactor.redact(),
-        ]).catch((err: unknown) => {
-          if (!deps.redis.watch.folds(err)) throw err
-        }),
+      sweep: () => {
+        // In the background: the leader waits for its sweep before it relays again.
+        redactor.start()
+        return Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
+          (err: unknown) => {
+            if (!deps.redis.watch.folds(err)) throw err
+          },
+        )
+      },
       reconcile: () => reconcileAll(work),
       orderSync: () => queueScheduledSyncs(work, config.accounts),
     },
@@ -151,6 +151,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       await handoff.drain()
       await Promise.all([...workers.map((w) => w.close()), orderSync.close()])
       await leader.stop()
+      await redactor.drain()
       await settling
       await firstAttempts.drain()
     },

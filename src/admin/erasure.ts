@@ -161,7 +161,7 @@ function eraseInboxRow(row: InboxRowToRedact, needles: readonly string[]) {
   const fields = redactBody(row.raw_body, personalData[row.channel])
   return {
     id: row.id,
-    receivedAt: row.received_at,
+    receivedKey: row.received_key,
     body: scrubBody(fields.body, needles),
     headers: Object.fromEntries(
       Object.entries(row.headers).map(([name, value]) => [name, scrubText(value, needles)]),
@@ -182,7 +182,7 @@ async function eraseEvents(db: Kysely<Database>, inboxIds: readonly string[], ne
     const envelope = scrubJson({ ...e.envelope, data }, needles)
     return JSON.stringify(envelope) === JSON.stringify(e.envelope)
       ? []
-      : [{ id: e.id, recordedAt: e.recorded_at, envelope }]
+      : [{ id: e.id, recordedKey: e.recorded_key, envelope }]
   })
   return { ids: events.map((e) => e.id), changed: await writeEnvelopes(db, envelopes) }
 }

@@ -2,17 +2,25 @@ import { sql, type Kysely } from 'kysely'
 import type { ChannelId } from '../../events/index.js'
 import type { Database } from '../schema.js'
 
+/**
+ * A time column as PostgreSQL's text (microseconds kept), to find the row by again: a JavaScript
+ * Date keeps milliseconds only, and a row written with `now()` would then never match.
+ */
+const exactTime = <A extends string>(column: string, as: A) =>
+  sql<string>`${sql.ref(column)}::text`.as(as)
+
 /** A stored webhook as redaction reads it. */
 export interface InboxRowToRedact {
   readonly id: string
   readonly channel: ChannelId
-  readonly received_at: Date
+  /** `received_at`, exact (see `exactTime`). */
+  readonly received_key: string
   readonly status: string
   readonly raw_body: Buffer
   readonly headers: Record<string, string>
 }
 
-const TO_REDACT = ['id', 'channel', 'received_at', 'status', 'raw_body', 'headers'] as const
+const TO_REDACT = ['id', 'channel', 'status', 'raw_body', 'headers'] as const
 
 /**
  * The oldest messages received before `cutoff` and not redacted yet, read through the partial
@@ -26,7 +34,7 @@ export function unredactedBefore(
 ): Promise<InboxRowToRedact[]> {
   return db
     .selectFrom('inbox_message')
-    .select(TO_REDACT)
+    .select([...TO_REDACT, exactTime('received_at', 'received_key')])
     .where('redacted_at', 'is', null)
     .where('received_at', '<', cutoff)
     .where('status', '<>', 'received')
@@ -38,7 +46,8 @@ export function unredactedBefore(
 /** Rewritten rows: the body (and headers) with personal values replaced. */
 export interface RedactedInboxRow {
   readonly id: string
-  readonly receivedAt: Date
+  /** `received_at`, exact. */
+  readonly receivedKey: string
   readonly body: Buffer
   readonly headers: Readonly<Record<string, string>>
 }
@@ -58,7 +67,7 @@ export async function writeRedactedInbox(
   const { rows: written } = await sql<{ id: string }>`
     update inbox_message m
        set raw_body = v.body, headers = v.headers::jsonb, redacted_at = ${at}
-      from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.receivedAt)}::timestamptz[],
+      from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.receivedKey)}::timestamptz[],
                   ${rows.map((r) => r.body)}::bytea[], ${rows.map((r) => JSON.stringify(r.headers))}::text[])
            as v(id, received_at, body, headers)
      where m.id = v.id and m.received_at = v.received_at
@@ -144,7 +153,7 @@ export function inboxRowsOfOrders(
     .select([
       'm.id',
       'm.channel',
-      'm.received_at',
+      exactTime('m.received_at', 'received_key'),
       'm.status',
       'm.raw_body',
       'm.headers',
@@ -168,7 +177,11 @@ export function inboxRowsOfOrders(
 /** Stored webhooks by id (an order's `last_inbox_id`). */
 export function inboxRowsById(db: Kysely<Database>, ids: readonly string[]) {
   if (ids.length === 0) return Promise.resolve([])
-  return db.selectFrom('inbox_message').select(TO_REDACT).where('id', 'in', ids).execute()
+  return db
+    .selectFrom('inbox_message')
+    .select([...TO_REDACT, exactTime('received_at', 'received_key')])
+    .where('id', 'in', ids)
+    .execute()
 }
 
 /** The events these messages produced (order events carry the buyer's snapshot). */
@@ -176,7 +189,7 @@ export function eventsOfInbox(db: Kysely<Database>, inboxIds: readonly string[])
   if (inboxIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('outbox_event')
-    .select(['id', 'recorded_at', 'envelope'])
+    .select(['id', exactTime('recorded_at', 'recorded_key'), 'envelope'])
     .where('inbox_id', 'in', inboxIds)
     .orderBy('seq')
     .execute()
@@ -187,7 +200,8 @@ export async function writeEnvelopes(
   db: Kysely<Database>,
   rows: readonly {
     readonly id: string
-    readonly recordedAt: Date
+    /** `recorded_at`, exact. */
+    readonly recordedKey: string
     readonly envelope: unknown
   }[],
 ): Promise<number> {
@@ -195,7 +209,7 @@ export async function writeEnvelopes(
   // `json`, not `jsonb`: the envelope keeps its field order (migration 0940).
   const result = await sql`
     update outbox_event e set envelope = v.envelope::json
-      from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.recordedAt)}::timestamptz[],
+      from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.recordedKey)}::timestamptz[],
                   ${rows.map((r) => JSON.stringify(r.envelope))}::text[]) as v(id, recorded_at, envelope)
      where e.id = v.id and e.recorded_at = v.recorded_at`.execute(db)
   return Number(result.numAffectedRows ?? 0)
@@ -207,7 +221,13 @@ export function attemptsOfEvents(db: Kysely<Database>, eventIds: readonly string
   return db
     .selectFrom('delivery_attempt as a')
     .innerJoin('delivery as d', 'd.id', 'a.delivery_id')
-    .select(['a.id', 'a.started_at', 'a.response_excerpt', 'a.error', 'd.id as delivery_id'])
+    .select([
+      'a.id',
+      exactTime('a.started_at', 'started_key'),
+      'a.response_excerpt',
+      'a.error',
+      'd.id as delivery_id',
+    ])
     .where('d.event_id', 'in', eventIds)
     .execute()
 }
@@ -270,7 +290,7 @@ export function failedInboxContaining(db: Kysely<Database>, emails: readonly str
   if (needles.length === 0) return Promise.resolve([])
   return db
     .selectFrom('inbox_message')
-    .select(TO_REDACT)
+    .select([...TO_REDACT, exactTime('received_at', 'received_key')])
     .where('status', '=', 'failed')
     .where(
       sql<boolean>`exists (select 1 from unnest(${needles}::text[]) as v(value)
@@ -299,7 +319,8 @@ export async function writeAttempts(
   db: Kysely<Database>,
   rows: readonly {
     readonly id: string
-    readonly started_at: Date
+    /** `started_at`, exact. */
+    readonly started_key: string
     readonly response_excerpt: string | null
     readonly error: string | null
   }[],
@@ -310,7 +331,7 @@ export async function writeAttempts(
       .updateTable('delivery_attempt')
       .set({ response_excerpt: row.response_excerpt, error: row.error })
       .where('id', '=', row.id)
-      .where('started_at', '=', row.started_at)
+      .where('started_at', '=', sql<Date>`${row.started_key}::timestamptz`)
       .executeTakeFirst()
     written += Number(result.numUpdatedRows)
   }
