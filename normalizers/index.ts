@@ -49,12 +49,5 @@ export type {
   Observation,
   PersonalDataFields,
 } from './types.js'
-export {
-  REDACTED,
-  redactBody,
-  scrubBody,
-  scrubJson,
-  scrubText,
-  type RedactedBody,
-} from './shared/personal-data.js'
+export { REDACTED, redactBody, scrubBody, scrubJson, scrubText } from './shared/personal-data.js'
 export { decodeJsonBody, parseJsonBody } from '../src/json.js'
