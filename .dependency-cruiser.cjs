@@ -312,13 +312,13 @@ module.exports = {
     },
     {
       comment:
-        "Admin (inbox search, replays) is an operator's use of the pipeline: it calls the " +
+        "Admin (inbox search, replays, erasures) is an operator's use of the pipeline: it calls the " +
         'normalize step, and the pipeline never calls back.',
       from: { path: '^src/admin/' },
       to: {
         path: [
           '^src/admin/',
-          '^src/(pipeline|db|queues|outbox)/',
+          '^src/(pipeline|db|queues|outbox|orders)/',
           EVENTS,
           LEAVES,
           CONNECTORS,

@@ -10,6 +10,8 @@
  * - listing.ts: stock and listing webhooks → `inventory-level` and `listing-status`;
  * - address.ts: the channel's address → PostalAddress;
  * - shared.ts: the helpers the channel's mappings share;
+ * - personal-data.ts: the keys under which the channel's bodies carry buyer personal data
+ *   (redaction after age and erasure, shared/personal-data.ts; docs/operations.md "Personal data");
  * - <channel>.test.ts: the channel's tests, through index.ts, with the cases every recorded
  *   fixture must pass (test/helpers/normalizer-cases.ts).
  * A file only one channel has says why in its first line.
@@ -18,7 +20,11 @@ import { amazon } from './amazon/index.js'
 import { shopify } from './shopify/index.js'
 import { tiktokShop } from './tiktok-shop/index.js'
 import { walmart } from './walmart/index.js'
-import type { NormalizerRegistry } from './types.js'
+import type { NormalizerRegistry, PersonalDataRegistry } from './types.js'
+import { personalData as amazonPersonalData } from './amazon/personal-data.js'
+import { personalData as shopifyPersonalData } from './shopify/personal-data.js'
+import { personalData as tiktokShopPersonalData } from './tiktok-shop/personal-data.js'
+import { personalData as walmartPersonalData } from './walmart/personal-data.js'
 
 export const normalizers = {
   shopify,
@@ -27,11 +33,21 @@ export const normalizers = {
   'tiktok-shop': tiktokShop,
 } as const satisfies NormalizerRegistry
 
+/** Where each channel's bodies carry buyer personal data (<channel>/personal-data.ts). */
+export const personalData = {
+  shopify: shopifyPersonalData,
+  amazon: amazonPersonalData,
+  walmart: walmartPersonalData,
+  'tiktok-shop': tiktokShopPersonalData,
+} as const satisfies PersonalDataRegistry
+
 export type {
   ChannelNormalizer,
   NormalizeInput,
   NormalizeResult,
   NormalizerRegistry,
   Observation,
+  PersonalDataFields,
 } from './types.js'
+export { REDACTED, redactBody, scrubBody, scrubJson, scrubText } from './shared/personal-data.js'
 export { decodeJsonBody, parseJsonBody } from '../src/json.js'

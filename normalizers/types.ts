@@ -96,3 +96,24 @@ export interface ChannelNormalizer {
 
 /** `null` marks a channel whose normalizer has not landed yet. */
 export type NormalizerRegistry = { readonly [C in ChannelId]: ChannelNormalizer | null }
+
+/**
+ * Where a channel's bodies (its webhooks, and the order records the hub stores from its order
+ * list) carry buyer personal data: each channel's personal-data.ts, read by the redaction of
+ * stored bodies (normalizers/shared/personal-data.ts).
+ */
+export interface PersonalDataFields {
+  /**
+   * JSON keys whose value is personal wherever they appear: a string or number becomes the
+   * marker, an object or array has every string and number inside it replaced (nulls and booleans
+   * stay, so the shape stays).
+   */
+  readonly keys: readonly string[]
+  /**
+   * JSON keys whose string value is itself a JSON document to look into with the same keys (an
+   * SNS notification's `Message`).
+   */
+  readonly nestedJson?: readonly string[]
+}
+
+export type PersonalDataRegistry = { readonly [C in ChannelId]: PersonalDataFields }

@@ -1,4 +1,4 @@
-import { isSafeNumber, parse } from 'lossless-json'
+import { isLosslessNumber, isSafeNumber, parse, stringify } from 'lossless-json'
 
 /**
  * Parses a webhook body. Integers that a JavaScript number cannot hold exactly (channel ids beyond
@@ -35,4 +35,22 @@ export function decodeJsonBody(
       issue: `body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
     }
   }
+}
+
+/**
+ * Parses JSON keeping every number as the digits written (a lossless-json `LosslessNumber`), so
+ * that a body rewritten with {@link stringifyJsonVerbatim} keeps its numbers exactly (redaction of
+ * personal data changes the values it must and no other).
+ */
+export function parseJsonVerbatim(text: string): unknown {
+  return parse(text)
+}
+
+export function stringifyJsonVerbatim(value: unknown): string {
+  return stringify(value) ?? 'null'
+}
+
+/** A number as {@link parseJsonVerbatim} gives it. */
+export function isVerbatimNumber(value: unknown): boolean {
+  return isLosslessNumber(value)
 }

@@ -6,6 +6,7 @@ import { relayBatch } from '../src/pipeline/relay.js'
 import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createBacklogSampler } from '../src/pipeline/backlog-sampler.js'
+import { createAgeRedactor } from '../src/pipeline/redact-after-age.js'
 import { traceIdOf } from '../src/tracing/index.js'
 import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
 import { createNormalizeHandoff } from '../src/pipeline/normalize-handoff.js'
@@ -106,6 +107,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
   let settling: Promise<void> | undefined
   const sweeper = createSweeper(work, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
   const backlog = createBacklogSampler(work)
+  const redactor = createAgeRedactor(work, { afterDays: config.maintenance.piiRedactAfterDays })
   const leader = startRelayLeader(
     {
       databaseUrl: config.db.url,
@@ -133,12 +135,15 @@ export function startWorkers(deps: Deps): RunningWorkers {
         return (await relayBatch({ ...work, firstAttempts }, RELAY_BATCH)).relayed
       },
       // While Redis is away every sweep fails the same way; the Redis watch already says so.
-      sweep: () =>
-        Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
+      sweep: () => {
+        // In the background: the leader waits for its sweep before it relays again.
+        redactor.start()
+        return Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
           (err: unknown) => {
             if (!deps.redis.watch.folds(err)) throw err
           },
-        ),
+        )
+      },
       reconcile: () => reconcileAll(work),
       orderSync: () => queueScheduledSyncs(work, config.accounts),
     },
@@ -151,6 +156,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       await handoff.drain()
       await Promise.all([...workers.map((w) => w.close()), orderSync.close()])
       await leader.stop()
+      await redactor.drain()
       await settling
       await firstAttempts.drain()
     },

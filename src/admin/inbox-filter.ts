@@ -41,5 +41,13 @@ export function toSearchFilter(f: InboxFilter): InboxSearchFilter {
   }
 }
 
+/**
+ * What a bulk replay takes of a filter's matches: messages whose personal data was redacted are
+ * skipped (their bodies are no longer what the channel sent; see `RedactedMessageError`).
+ */
+export function replayable(filter: InboxSearchFilter): InboxSearchFilter {
+  return { ...filter, redacted: false }
+}
+
 /** Inbox ids are bigint identities; anything else is no message (404), never a database error. */
 export const INBOX_ID = /^[1-9]\d{0,17}$/

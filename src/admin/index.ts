@@ -1,5 +1,5 @@
 export { InboxFilter, INBOX_ID, toSearchFilter } from './inbox-filter.js'
-export { replayInboxMessage, type ReplayedMessage } from './replay-message.js'
+export { RedactedMessageError, replayInboxMessage, type ReplayedMessage } from './replay-message.js'
 export {
   predictReplay,
   previewReplay,
@@ -15,3 +15,4 @@ export {
   type ProcessOptions,
 } from './replay-run.js'
 export { messageSummary, showInboxMessage } from './show-message.js'
+export { emailHash, eraseBuyer, type ErasureRequest, type ErasureResult } from './erasure.js'

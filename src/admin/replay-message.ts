@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { listInboxEvents } from '../db/repos/inbox-search.js'
+import { redactionOf } from '../db/repos/personal-data.js'
 import type { Database, InboxOutcome, InboxStatus } from '../db/schema.js'
 import { errorMessage } from '../errors.js'
 import { normalizeInboxItem, type NormalizeDeps } from '../pipeline/normalize-inbox-item.js'
@@ -29,15 +30,39 @@ export interface ReplayedMessage<R extends string = ReplayResult> {
 }
 
 /**
+ * A replay refused because the message's buyer personal data was redacted (by age or by an
+ * erasure): its body is no longer what the channel sent, and normalizing it again would write
+ * the marker over the order's stored state.
+ */
+export class RedactedMessageError extends Error {
+  constructor(
+    readonly inboxId: string,
+    readonly redactedAt: Date,
+  ) {
+    super(
+      `message ${inboxId} cannot be replayed: its personal data was redacted at ${redactedAt.toISOString()} (PII_REDACT_AFTER_DAYS or an erasure), so its body is no longer what the channel sent`,
+    )
+  }
+}
+
+/** Throws {@link RedactedMessageError} for a redacted message. */
+export async function refuseRedacted(db: Kysely<Database>, id: string): Promise<void> {
+  const redacted = (await redactionOf(db, id))?.redactedAt
+  if (redacted) throw new RedactedMessageError(id, redacted)
+}
+
+/**
  * Re-runs one stored message through the current normalizer and applies it, whatever its status
  * (see `normalizeInboxItem`'s `replay`). Runs inline, hydrating through the channel's API as the
  * worker would: an operator replaying one message wants the answer now, and the inbox row lock
- * keeps it from racing a worker on the same message. Undefined when there is no such message.
+ * keeps it from racing a worker on the same message. Undefined when there is no such message;
+ * throws {@link RedactedMessageError} for a redacted one.
  */
 export async function replayInboxMessage(
   deps: NormalizeDeps,
   id: string,
 ): Promise<ReplayedMessage | undefined> {
+  await refuseRedacted(deps.db, id)
   return observeReplay(deps.db, id, async () => {
     try {
       return replayResult(await normalizeInboxItem(deps, id, { finalAttempt: false, replay: true }))

@@ -8,9 +8,11 @@ import {
 import type { Database } from '../db/schema.js'
 import { errorMessage } from '../errors.js'
 import { normalizeLocked, type NormalizeDeps } from '../pipeline/normalize-inbox-item.js'
+import { replayable } from './inbox-filter.js'
 import { diffJson, type JsonDiff } from './json-diff.js'
 import {
   observeReplay,
+  refuseRedacted,
   replayResult,
   type ReplayedMessage,
   type ReplayResult,
@@ -46,7 +48,8 @@ export interface PredictedEvent {
 }
 
 /**
- * A bulk replay's dry run: how many messages match, and for the first ten a run would replay (its
+ * A bulk replay's dry run: how many messages match (and how many more match but are skipped, their
+ * personal data being redacted: see `replayable`), and for the first ten a run would replay (its
  * order: oldest first) what it will do with them. The prediction comes from the replay's own
  * code: the same step (`normalizeLocked`, with `replay`) runs for each message in one transaction
  * that is then rolled back, each message after the ones before it as in a run, so the prediction
@@ -57,13 +60,15 @@ export async function previewReplay(
   deps: Pick<NormalizeDeps, 'db' | 'clock' | 'log' | 'config'>,
   filter: InboxSearchFilter,
 ) {
-  const { count, maxId } = await countInbox(deps.db, filter)
+  const replayed = replayable(filter)
+  const { count, maxId } = await countInbox(deps.db, replayed)
+  const redacted = await countInbox(deps.db, { ...filter, redacted: true })
   const sample =
     maxId === null
       ? []
-      : await nextInboxIds(deps.db, filter, { afterId: '0', maxId, limit: DRY_RUN_SAMPLE })
+      : await nextInboxIds(deps.db, replayed, { afterId: '0', maxId, limit: DRY_RUN_SAMPLE })
   const previews = await predictReplay(deps, sample)
-  return { matching: count, sample, previews }
+  return { matching: count, skippedRedacted: redacted.count, sample, previews }
 }
 
 class RollBack extends Error {
@@ -109,6 +114,7 @@ async function predictOne(
   step: Pick<NormalizeDeps, 'clock' | 'log' | 'config'>,
   id: string,
 ): Promise<MessagePrediction | undefined> {
+  await refuseRedacted(trx, id)
   const before = await listInboxEvents(trx, id)
   const replayed = await observeReplay(trx, id, async () => {
     const pass = await normalizeLocked(trx, step, id, undefined, true, undefined)

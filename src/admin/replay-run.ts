@@ -17,7 +17,7 @@ import type { Logger } from '../logger.js'
 import type { NormalizeDeps } from '../pipeline/normalize-inbox-item.js'
 import { DONE, type StepResult } from '../pipeline/step-result.js'
 import type { Queues } from '../queues/index.js'
-import { InboxFilter, toSearchFilter } from './inbox-filter.js'
+import { InboxFilter, replayable, toSearchFilter } from './inbox-filter.js'
 import { replayInboxMessage } from './replay-message.js'
 
 export const REPLAY_BATCH = 100
@@ -32,7 +32,7 @@ export async function createReplayRun(
   filter: InboxFilter,
   requestedBy: string,
 ): Promise<ReplayRun> {
-  const { count, maxId } = await countInbox(deps.db, toSearchFilter(filter))
+  const { count, maxId } = await countInbox(deps.db, replayable(toSearchFilter(filter)))
   const run = await insertReplayRun(deps.db, {
     id: `rpl_${randomBytes(12).toString('base64url')}`,
     filter,
@@ -86,7 +86,7 @@ export async function processReplayRun(
   try {
     let run = await startReplayRun(deps.db, runId, deps.clock.now())
     if (!run) return { kind: 'permanent', reason: `replay run ${runId} does not exist` }
-    const filter = toSearchFilter(InboxFilter.parse(run.filter))
+    const filter = replayable(toSearchFilter(InboxFilter.parse(run.filter)))
     while (run?.status === 'running') {
       const ids = await nextInboxIds(deps.db, filter, {
         afterId: run.cursor,

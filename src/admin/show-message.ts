@@ -31,7 +31,7 @@ export function bodyView(raw: Buffer): { readonly text: string | null; readonly 
 }
 
 /** A message's envelope and outcome, as search results list it. */
-export function messageSummary(m: Omit<InboxMessage, 'headers' | 'raw_body'>) {
+export function messageSummary(m: Omit<InboxMessage, 'headers' | 'raw_body' | 'redacted_at'>) {
   return {
     id: m.id,
     channel: m.channel,
@@ -57,6 +57,7 @@ export async function showInboxMessage(db: Kysely<Database>, id: string, publicU
   const body = bodyView(m.raw_body)
   return {
     ...messageSummary(m),
+    redactedAt: m.redacted_at?.toISOString() ?? null,
     headers: maskHeaders(m.headers),
     body: body.text,
     ...(body.base64 !== undefined ? { bodyBase64: body.base64 } : {}),

@@ -127,6 +127,8 @@ export const Env = z.object({
   RELAY_MIN_INTERVAL_MS: int(10, 0),
   SWEEP_INTERVAL_MS: int(10_000, 100),
   SWEEP_GRACE_MS: int(30_000, 0),
+  // Days after which stored webhooks' buyer personal data is redacted; 0: never.
+  PII_REDACT_AFTER_DAYS: int(30, 0),
   JOB_LOCK_MS: int(30_000, 1_000),
   // Unset: JOB_LOCK_MS. Each check is a script over every queue's active jobs, so not too often.
   JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).optional(),

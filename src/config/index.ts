@@ -135,6 +135,11 @@ export interface Config {
      */
     readonly jobLockMs: number
     /**
+     * Stored webhooks older than this many days have their buyer personal data redacted by the
+     * relay leader (src/pipeline/redact-after-age.ts); 0: never.
+     */
+    readonly piiRedactAfterDays: number
+    /**
      * How often workers look for such jobs (BullMQ stalledInterval; a job must be seen active by
      * one check and unlocked by the next), so a dead worker's jobs are taken over within about
      * max(jobLockMs, this) + this. Any value is safe: a job whose lock is held is never taken.
@@ -265,6 +270,7 @@ export function loadConfig(
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       sweepGraceMs: e.SWEEP_GRACE_MS,
       jobLockMs: e.JOB_LOCK_MS,
+      piiRedactAfterDays: e.PII_REDACT_AFTER_DAYS,
       jobStalledIntervalMs: e.JOB_STALLED_INTERVAL_MS ?? e.JOB_LOCK_MS,
     },
     stock: {

@@ -30,6 +30,11 @@ export interface InboxMessageTable {
    * written only while tracing is on (src/tracing/): its normalization continues that trace.
    */
   trace_context: ColumnType<unknown, string | undefined, never>
+  /**
+   * When its personal values were replaced by the marker (after PII_REDACT_AFTER_DAYS, or by an
+   * erasure); null while it holds the bytes as received. A redacted message is never replayed.
+   */
+  redacted_at: Timestamp | null
 }
 export type InboxOutcome =
   { readonly reason: string } | { readonly issues: readonly string[] } | { readonly events: number }
@@ -400,6 +405,22 @@ export interface BacklogSampleTable {
   deliveries_pending: number
 }
 
+/** One erasure request (POST /v1/admin/erasures): what was asked, by whom, what it changed. */
+export interface ErasureTable {
+  id: BigIntId
+  requested_at: Timestamp
+  requested_by: string
+  /** SHA-256 (hex) of the e-mail asked for, trimmed and lower-cased; never the e-mail itself. */
+  email_sha256: string | null
+  order_channel: ChannelId | null
+  order_account_id: string | null
+  order_external_id: string | null
+  /** Orders found. */
+  orders: number
+  /** Rows changed per table (and Redis jobs), as the answer gave them. */
+  changed: Json<Record<string, number>>
+}
+
 export interface Database {
   account_stock_state: AccountStockStateTable
   inventory_change: InventoryChangeTable
@@ -425,6 +446,7 @@ export interface Database {
   backlog_sample: BacklogSampleTable
   consumer: ConsumerTable
   stock_push: StockPushTable
+  erasure: ErasureTable
 }
 
 /** A message as the hub reads it; `trace_context` is read by the sweeper alone (see sweep.ts). */

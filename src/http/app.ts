@@ -16,6 +16,7 @@ import { adminAccountRoutes } from './routes/admin-accounts.js'
 import { adminInboxRoutes } from './routes/admin-inbox.js'
 import { adminOrderSyncRoutes } from './routes/admin-order-sync.js'
 import { adminReplayRoutes } from './routes/admin-replays.js'
+import { adminErasureRoutes } from './routes/admin-erasures.js'
 import { apiDocRoutes } from './routes/api-docs.js'
 import { auditRoutes } from './routes/audit.js'
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board.js'
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/v1/admin/audit', auditRoutes(deps))
   app.route('/v1/admin/inbox', adminInboxRoutes(deps))
   app.route('/v1/admin/replays', adminReplayRoutes(deps))
+  app.route('/v1/admin/erasures', adminErasureRoutes(deps))
   app.route('/v1/admin/accounts', adminAccountRoutes(deps))
   app.route('/v1/admin/order-sync', adminOrderSyncRoutes(deps))
   app.route('/v1/admin/orders', orderHistoryRoutes(deps))

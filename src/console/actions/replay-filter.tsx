@@ -44,6 +44,9 @@ export const replayFilter = defineAction<InboxFilter>({
           <strong>{preview.matching}</strong> stored webhook(s) match
           {Object.keys(filter).length === 0 ? ' (no filter: every stored webhook)' : ''}. They are
           replayed oldest first, in the background, in batches.
+          {preview.skippedRedacted > 0
+            ? ` ${preview.skippedRedacted} more match but are skipped: their personal data was redacted.`
+            : ''}
         </p>
         {preview.previews.length === 0 ? null : (
           <>

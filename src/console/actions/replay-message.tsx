@@ -1,4 +1,9 @@
-import { INBOX_ID, predictReplay, replayInboxMessage } from '../../admin/index.js'
+import {
+  INBOX_ID,
+  RedactedMessageError,
+  predictReplay,
+  replayInboxMessage,
+} from '../../admin/index.js'
 import { getInboxMessage } from '../../db/repos/inbox-search.js'
 import { defineAction } from './action.js'
 import { PredictionView } from './replay-prediction.js'
@@ -19,8 +24,15 @@ export const replayMessage = defineAction<{ readonly inboxId: string }>({
     const inboxId = values.inboxId ?? ''
     if (!INBOX_ID.test(inboxId))
       return { ok: false, errors: { inboxId: 'must be an inbox message id (digits)' } }
-    if (!(await getInboxMessage(deps.db, inboxId)))
-      return { ok: false, errors: { inboxId: `no stored webhook has id ${inboxId}` } }
+    const message = await getInboxMessage(deps.db, inboxId)
+    if (!message) return { ok: false, errors: { inboxId: `no stored webhook has id ${inboxId}` } }
+    if (message.redacted_at)
+      return {
+        ok: false,
+        errors: {
+          inboxId: `its personal data was redacted at ${message.redacted_at.toISOString()}: the body is no longer what the channel sent, so it is not replayed`,
+        },
+      }
     return { ok: true, input: { inboxId } }
   },
   async preview(deps, { inboxId }) {
@@ -36,7 +48,19 @@ export const replayMessage = defineAction<{ readonly inboxId: string }>({
     )
   },
   async perform(deps, { inboxId }) {
-    const replayed = await replayInboxMessage(deps, inboxId)
+    let replayed
+    try {
+      replayed = await replayInboxMessage(deps, inboxId)
+    } catch (err) {
+      // Redacted since the form was checked.
+      if (!(err instanceof RedactedMessageError)) throw err
+      return {
+        ok: false,
+        status: 409,
+        message: err.message,
+        audit: { inboxId, result: 'redacted' },
+      }
+    }
     if (!replayed)
       return {
         ok: false,

@@ -16,6 +16,8 @@ export interface InboxSearchFilter {
   readonly orderId?: string | undefined
   /** A seller SKU (order lines, stock reports, listing changes). */
   readonly sku?: string | undefined
+  /** Whether its personal data was redacted (`redacted_at`); a replay takes unredacted ones only. */
+  readonly redacted?: boolean | undefined
 }
 
 /** The columns a search result lists; bodies and headers only in the single-message view. */
@@ -65,6 +67,8 @@ export function matchingInbox(
   if (filter.status) q = q.where('inbox_message.status', '=', filter.status)
   if (filter.from) q = q.where('inbox_message.received_at', '>=', filter.from)
   if (filter.to) q = q.where('inbox_message.received_at', '<', filter.to)
+  if (filter.redacted !== undefined)
+    q = q.where('inbox_message.redacted_at', filter.redacted ? 'is not' : 'is', null)
   if (range.beforeId) q = q.where('inbox_message.id', '<', range.beforeId)
   if (range.afterId) q = q.where('inbox_message.id', '>', range.afterId)
   return q

@@ -83,6 +83,7 @@ export const INBOX_COLUMNS = [
   'status',
   'outcome',
   'processed_at',
+  'redacted_at',
 ] as const satisfies readonly (keyof InboxMessage)[]
 
 /** What normalizing a message reads of it. */

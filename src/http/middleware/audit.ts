@@ -7,10 +7,17 @@ import type { AppEnv } from '../env.js'
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const BODY_LIMIT = 4_096
+/**
+ * Requests whose body is itself personal data (an erasure names the buyer it erases): the body is
+ * not stored, only this note, and the handler's details say what was asked (the e-mail hashed).
+ */
+const PERSONAL_BODY_PATHS = new Set(['/v1/admin/erasures'])
+export const WITHHELD_BODY = '[withheld: personal data]'
 
 /**
  * Writes every mutating admin request to the audit log after it is answered, refused ones
- * included: who (see {@link actorOf}), method, path, query, the JSON body as sent, the status, and
+ * included: who (see {@link actorOf}), method, path, query, the JSON body as sent (except where it
+ * is personal data, see PERSONAL_BODY_PATHS), the status, and
  * what the handler reported doing (`auditDetails`). Runs after admin authentication, so only
  * authenticated requests are recorded; a failed write is logged and never fails the request.
  */
@@ -29,9 +36,13 @@ export function auditLog(db: Kysely<Database>) {
     // JSON, and the console's HTML forms (form-encoded): what the operator sent, as sent.
     const readable = /json|x-www-form-urlencoded/.test(c.req.header('content-type') ?? '')
     // Hono caches the body, so the handler can still read it.
-    const body = readable ? (await c.req.text()).slice(0, BODY_LIMIT) : null
-    await next()
     const url = new URL(c.req.url)
+    const body = !readable
+      ? null
+      : PERSONAL_BODY_PATHS.has(url.pathname.replace(/\/+$/, ''))
+        ? WITHHELD_BODY
+        : (await c.req.text()).slice(0, BODY_LIMIT)
+    await next()
     await entries
       .submit({
         actor: actorOf(c.req.header('authorization'), c.req.header('x-admin-actor')),

@@ -3,6 +3,7 @@ import {
   INBOX_ID,
   InboxFilter,
   messageSummary,
+  RedactedMessageError,
   replayInboxMessage,
   showInboxMessage,
   toSearchFilter,
@@ -49,6 +50,10 @@ const InboxMessageSummary = z
   .openapi('InboxMessageSummary')
 
 const InboxMessage = InboxMessageSummary.extend({
+  redactedAt: Timestamp.nullable().openapi({
+    description:
+      'When its buyer personal data was replaced by `[redacted]` (PII_REDACT_AFTER_DAYS, or an erasure); such a message is never replayed.',
+  }),
   headers: z
     .record(z.string(), z.string())
     .openapi({ description: 'As received, credentials masked.' }),
@@ -129,6 +134,10 @@ const replay = adminRoute({
       ReplayedMessage,
     ),
     404: noSuchMessage,
+    409: json(
+      'Its buyer personal data was redacted (PII_REDACT_AFTER_DAYS, or an erasure): the body is no longer what the channel sent, so it is not replayed.',
+      ErrorMessage,
+    ),
   },
 })
 
@@ -167,7 +176,14 @@ export function adminInboxRoutes(deps: NormalizeDeps & { readonly config: Pick<C
   app.openapi(replay, async (c) => {
     const { id } = c.req.valid('param')
     const answer = jsonAnswers(replay)
-    const replayed = INBOX_ID.test(id) ? await replayInboxMessage(deps, id) : undefined
+    let replayed
+    try {
+      replayed = INBOX_ID.test(id) ? await replayInboxMessage(deps, id) : undefined
+    } catch (err) {
+      if (!(err instanceof RedactedMessageError)) throw err
+      c.set('auditDetails', { inboxId: id, result: 'refused: redacted' })
+      return answer(c, { error: err.message }, 409)
+    }
     if (!replayed) return answer(c, { error: 'no such inbox message' }, 404)
     c.set('auditDetails', {
       inboxId: id,

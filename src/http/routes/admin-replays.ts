@@ -96,7 +96,13 @@ const start = adminRoute({
       'The dry run.',
       z.object({
         dryRun: z.literal(true),
-        matching: z.number().int(),
+        matching: z.number().int().openapi({
+          description: 'Messages a run would replay (redacted ones excluded).',
+        }),
+        skippedRedacted: z.number().int().openapi({
+          description:
+            'Messages that match but a run skips: their buyer personal data was redacted (PII_REDACT_AFTER_DAYS, or an erasure), so their bodies are no longer what the channel sent.',
+        }),
         sample: z.array(z.string()).openapi({ description: 'The ids of the first ten.' }),
         previews: z.array(MessagePrediction),
       }),
@@ -149,7 +155,12 @@ export function adminReplayRoutes(deps: {
     const answer = jsonAnswers(start)
     if (input.dryRun) {
       const preview = await previewReplay(deps, toSearchFilter(input.filter))
-      c.set('auditDetails', { filter: input.filter, dryRun: true, matching: preview.matching })
+      c.set('auditDetails', {
+        filter: input.filter,
+        dryRun: true,
+        matching: preview.matching,
+        skippedRedacted: preview.skippedRedacted,
+      })
       return answer(c, { dryRun: true, ...preview }, 200)
     }
     const run = await createReplayRun(
