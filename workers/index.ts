@@ -6,6 +6,7 @@ import { relayBatch } from '../src/pipeline/relay.js'
 import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createBacklogSampler } from '../src/pipeline/backlog-sampler.js'
+import { createDataLifecycle } from '../src/pipeline/data-lifecycle.js'
 import { traceIdOf } from '../src/tracing/index.js'
 import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
 import { createNormalizeHandoff } from '../src/pipeline/normalize-handoff.js'
@@ -32,6 +33,8 @@ const FIRST_ATTEMPTS_IN_FLIGHT = 256
  * falls behind intake), new ones are queued for any worker instead of held in memory.
  */
 const HANDOFF_IN_FLIGHT = 1_000
+/** Least time between two data lifecycle runs (partitions ahead, retention); days ahead are kept, so rarely is enough. */
+const LIFECYCLE_INTERVAL_MS = 15 * 60_000
 /** Least time between two ledger settles of reservation changes (see `settleChangedSkus`). */
 const LEDGER_SETTLE_MS = 100
 
@@ -101,6 +104,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
   let settling: Promise<void> | undefined
   const sweeper = createSweeper(work, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
   const backlog = createBacklogSampler(work)
+  const lifecycle = createDataLifecycle(work, { intervalMs: LIFECYCLE_INTERVAL_MS })
   const leader = startRelayLeader(
     {
       databaseUrl: config.db.url,
@@ -128,12 +132,14 @@ export function startWorkers(deps: Deps): RunningWorkers {
         return (await relayBatch({ ...work, firstAttempts }, RELAY_BATCH)).relayed
       },
       // While Redis is away every sweep fails the same way; the Redis watch already says so.
-      sweep: () =>
-        Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
+      sweep: () => {
+        lifecycle.tick()
+        return Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
           (err: unknown) => {
             if (!deps.redis.watch.folds(err)) throw err
           },
-        ),
+        )
+      },
       reconcile: () => reconcileAll(work),
       orderSync: () => queueScheduledSyncs(work, config.accounts),
     },
@@ -146,6 +152,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       await handoff.drain()
       await Promise.all([...workers.map((w) => w.close()), orderSync.close()])
       await leader.stop()
+      await lifecycle.drain()
       await settling
       await firstAttempts.drain()
     },

@@ -15,3 +15,4 @@ export {
   type ProcessOptions,
 } from './replay-run.js'
 export { messageSummary, showInboxMessage } from './show-message.js'
+export { filterOutsideWindow, messageOutsideWindow, replayWindowStart } from './replay-window.js'

@@ -1,4 +1,9 @@
-import { INBOX_ID, predictReplay, replayInboxMessage } from '../../admin/index.js'
+import {
+  INBOX_ID,
+  messageOutsideWindow,
+  predictReplay,
+  replayInboxMessage,
+} from '../../admin/index.js'
 import { getInboxMessage } from '../../db/repos/inbox-search.js'
 import { defineAction } from './action.js'
 import { PredictionView } from './replay-prediction.js'
@@ -21,6 +26,8 @@ export const replayMessage = defineAction<{ readonly inboxId: string }>({
       return { ok: false, errors: { inboxId: 'must be an inbox message id (digits)' } }
     if (!(await getInboxMessage(deps.db, inboxId)))
       return { ok: false, errors: { inboxId: `no stored webhook has id ${inboxId}` } }
+    const tooOld = await messageOutsideWindow(deps, inboxId)
+    if (tooOld) return { ok: false, errors: { inboxId: tooOld } }
     return { ok: true, input: { inboxId } }
   },
   async preview(deps, { inboxId }) {

@@ -13,7 +13,10 @@
  * serialized even if two relays ever run at once. The publishing statement is a separate statement
  * after the lock; in READ COMMITTED each statement of a (volatile) function takes a new snapshot,
  * so it sees everything the previous lock holder committed. Positions continue from the head
- * without gaps, and an event that commits late simply gets a later position.
+ * without gaps, and an event that commits late simply gets a later position. Each event is picked
+ * once (it leaves `position is null` in the statement that picks it), so its deliveries are created
+ * once: delivery, partitioned by day, has no (event, subscription) uniqueness to lean on (migration
+ * 2026-12-04T1000_time-partitions).
  *
  * Depends on: outbox_event, feed_head, subscription, delivery, and hub_event_type_matches
  * (migration 2026-11-22T0950_hot-path), which must agree with src/subscriptions/event-filter.ts.
@@ -48,7 +51,6 @@ begin
       join subscription s
         on s.status in ('active', 'paused')
        and exists (select 1 from unnest(s.event_types) f where hub_event_type_matches(f, a.type))
-    on conflict (event_id, subscription_id) do nothing
     returning delivery.id
   )
   select (select count(*) from assigned)::integer,
