@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { connectors } from '../../connectors/index.js'
 import { parseNetwork } from '../outbound/destination-guard.js'
@@ -184,6 +185,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** Why `dir` cannot take exported partitions (missing, not a directory, not writable), or undefined. */
+function unwritableDirectory(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`
+    accessSync(dir, constants.W_OK)
+    return undefined
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    return code === 'ENOENT'
+      ? `${dir} does not exist`
+      : `${dir} is not writable (${code ?? 'error'})`
+  }
+}
+
 /**
  * The sandbox's demo accounts: one per channel that has a connector, each with its published
  * secrets, calling the built-in marketplace emulator at `emulatorUrl`.
@@ -226,6 +241,9 @@ export function loadConfig(
           `${name}: ${parsed.data[name]} days is shorter than REPLAY_WINDOW_DAYS (${window}): messages inside the replay window must still be stored`,
         )
   }
+  const exportDir = parsed.success ? parsed.data.PARTITION_EXPORT_DIR : undefined
+  const exportProblem = exportDir && unwritableDirectory(exportDir)
+  if (exportProblem) problems.push(`PARTITION_EXPORT_DIR: ${exportProblem}`)
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   const sandbox = !loaded

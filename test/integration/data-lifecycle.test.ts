@@ -121,14 +121,21 @@ describe('retention', () => {
   it('keeps a partition holding unfinished work, with its dedupe keys, and drops it (children first) once the work is done', async () => {
     await withDatabase(async (db) => {
       const now = new Date()
-      await insertInboxBatch(db, [message('open', now), message('done', now, 'not a webhook')])
+      await insertInboxBatch(db, [
+        message('open', now),
+        message('done', now, 'not a webhook'),
+        message('kept', new Date(Date.now() + 3 * DAY), 'not a webhook'),
+      ])
+      // Search subjects go with their messages' partition, and only with it.
+      await sql`insert into inbox_subject (inbox_id, kind, value)
+                select id, 'sku', dedupe_key from inbox_message`.execute(db)
 
       const held = await lifecycle(db, daysOn(31))
       expect(held.held).toContain(`inbox_message_p${compact(0)}`)
       expect(held.dropped).not.toContain(`inbox_message_p${compact(0)}`)
       expect((await heldPartitions(db)).get('inbox_message')).toBe(1)
       // Its keys stay as long as its rows: the same webhook again is still a duplicate.
-      expect(await count(db, 'inbox_dedupe')).toBe(2)
+      expect(await count(db, 'inbox_dedupe')).toBe(3)
       expect(await insertInboxBatch(db, [message('open', new Date(Date.now() + DAY))])).toEqual([])
       // The tables without unfinished work went, children before parents.
       const order = ['delivery_attempt', 'delivery', 'outbox_event'].map((t) =>
@@ -141,9 +148,12 @@ describe('retention', () => {
       const dropped = await lifecycle(db, daysOn(31))
       expect(dropped.dropped).toContain(`inbox_message_p${compact(0)}`)
       expect(await heldPartitions(db)).toEqual(new Map())
-      expect(await count(db, 'inbox_message')).toBe(0)
-      expect(await count(db, 'inbox_dedupe')).toBe(0)
+      expect(await count(db, 'inbox_message')).toBe(1)
+      expect(await count(db, 'inbox_dedupe')).toBe(1)
       expect(dropped.deleted.inbox_dedupe).toBe(2)
+      const { rows: subjects } = await sql<{ value: string }>`
+        select value from inbox_subject`.execute(db)
+      expect(subjects).toEqual([{ value: 'kept' }])
     })
   })
 

@@ -16,7 +16,8 @@
  * without gaps, and an event that commits late simply gets a later position. Each event is picked
  * once (it leaves `position is null` in the statement that picks it), so its deliveries are created
  * once: delivery, partitioned by day, has no (event, subscription) uniqueness to lean on (migration
- * 2026-12-04T1000_time-partitions).
+ * 2026-12-04T1000_time-partitions). The update matches the whole key (id, recorded_at), the
+ * outbox's primary key, so each event is one index probe of its own day's partition.
  *
  * Depends on: outbox_event, feed_head, subscription, delivery, and hub_event_type_matches
  * (migration 2026-11-22T0950_hot-path), which must agree with src/subscriptions/event-filter.ts.
@@ -31,15 +32,15 @@ begin
   perform 1 from feed_head where id = 1 for update;
   return query
   with picked as (
-    select e.id, e.type, e.seq from outbox_event e
+    select e.id, e.recorded_at, e.type, e.seq from outbox_event e
      where e.position is null order by e.seq limit batch_size
   ), numbered as (
-    select p.id, (select h.position from feed_head h where h.id = 1)
+    select p.id, p.recorded_at, (select h.position from feed_head h where h.id = 1)
                  + row_number() over (order by p.seq) as pos
       from picked p
   ), assigned as (
     update outbox_event o set position = n.pos, published_at = now()
-      from numbered n where o.id = n.id
+      from numbered n where o.id = n.id and o.recorded_at = n.recorded_at
     returning o.id, o.type, o.subject, o.position
   ), advanced as (
     update feed_head h set position = (select max(a.position) from assigned a)

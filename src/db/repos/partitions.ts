@@ -201,8 +201,9 @@ export async function raiseFeedFloor(db: Kysely<Database>, partition: string): P
 }
 
 /**
- * Deletes, `batch` rows at a time, the inbox_subject rows of the messages in a detached inbox
- * partition (they had a foreign key with `on delete cascade` before the inbox was partitioned).
+ * Deletes the inbox_subject rows of the messages in a detached inbox partition (they had a foreign
+ * key with `on delete cascade` before the inbox was partitioned), walking the partition's ids
+ * `batch` at a time (ids are not ordered by day near midnight, so only the partition's own).
  */
 export async function deleteSubjectsOf(
   db: Kysely<Database>,
@@ -210,14 +211,21 @@ export async function deleteSubjectsOf(
   batch: number,
 ): Promise<number> {
   let total = 0
+  let after = '0'
   for (;;) {
-    const { numAffectedRows } = await sql`
-      delete from inbox_subject where ctid in (
-        select s.ctid from inbox_subject s join ${sql.table(partition)} p on p.id = s.inbox_id
-         limit ${batch})`.execute(db)
-    const n = Number(numAffectedRows ?? 0)
-    total += n
-    if (n < batch) return total
+    const { rows } = await sql<{ upto: string | null; deleted: number }>`
+      with ids as (
+        select id from ${sql.table(partition)} where id > ${after} order by id limit ${batch}
+      ), gone as (
+        delete from inbox_subject s using ids where s.inbox_id = ids.id returning 1
+      )
+      select (select max(id) from ids) as upto, (select count(*) from gone)::int as deleted`.execute(
+      db,
+    )
+    const upto = rows[0]?.upto
+    if (!upto) return total
+    total += rows[0]!.deleted
+    after = upto
   }
 }
 
