@@ -306,7 +306,8 @@ module.exports = {
           CONNECTORS,
           NORMALIZERS,
           npm('kysely'),
-          core('tls'),
+          // fs, path, streams and zlib: the data lifecycle writes partitions to PARTITION_EXPORT_DIR.
+          core('tls', 'events', 'fs', 'fs/promises', 'path', 'stream/promises', 'zlib'),
         ],
       },
     },

@@ -8,6 +8,8 @@ import { simulateMissedWebhooks } from './cli/simulate-missed-webhooks.js'
 import { closeDeps, createDeps, type Deps } from './deps.js'
 import { createDb, createPool } from './db/client.js'
 import { dropDatabase, migrateToLatest } from './db/migrate.js'
+import { ensurePartitions } from './pipeline/data-lifecycle.js'
+import { systemClock } from './clock.js'
 import { readRedisDurabilitySettings, redisDurabilityProblems } from './queues/redis-durability.js'
 import { createApp } from './http/app.js'
 import { startHttp, type RunningServer } from './http/server.js'
@@ -120,7 +122,8 @@ function withSimulationStore(config: Config): Config {
 }
 
 /**
- * Waits for PostgreSQL (creating the database when missing), then applies migrations. Throws a
+ * Waits for PostgreSQL (creating the database when missing), then applies migrations and makes
+ * sure the partitions of today and the days ahead exist. Throws a
  * StartupError naming DATABASE_URL when it cannot be reached in STARTUP_RETRY_SECONDS.
  */
 async function prepareDatabase(config: Config, log: Logger, signal?: AbortSignal): Promise<void> {
@@ -134,6 +137,9 @@ async function prepareDatabase(config: Config, log: Logger, signal?: AbortSignal
   try {
     const applied = await migrateToLatest(db)
     if (applied.length > 0) log.info({ applied }, 'applied migrations')
+    // A fresh database, or one whose leader was away for days, gets today's and the coming days'
+    // partitions before anything is written (the leader keeps them ahead from then on).
+    await ensurePartitions({ db, clock: systemClock, log })
   } finally {
     await db.destroy()
   }

@@ -7,6 +7,7 @@ import { reconcileAll } from '../src/pipeline/reconcile.js'
 import { createSweeper } from '../src/pipeline/sweep.js'
 import { createBacklogSampler } from '../src/pipeline/backlog-sampler.js'
 import { createAgeRedactor } from '../src/pipeline/redact-after-age.js'
+import { createDataLifecycle } from '../src/pipeline/data-lifecycle.js'
 import { traceIdOf } from '../src/tracing/index.js'
 import { createFirstAttempts } from '../src/pipeline/first-attempts.js'
 import { createNormalizeHandoff } from '../src/pipeline/normalize-handoff.js'
@@ -33,6 +34,8 @@ const FIRST_ATTEMPTS_IN_FLIGHT = 256
  * falls behind intake), new ones are queued for any worker instead of held in memory.
  */
 const HANDOFF_IN_FLIGHT = 1_000
+/** Least time between two data lifecycle runs (partitions ahead, retention); days ahead are kept, so rarely is enough. */
+const LIFECYCLE_INTERVAL_MS = 15 * 60_000
 /** Least time between two ledger settles of reservation changes (see `settleChangedSkus`). */
 const LEDGER_SETTLE_MS = 100
 /**
@@ -108,6 +111,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
   const sweeper = createSweeper(work, { graceMs: config.maintenance.sweepGraceMs, batch: 500 })
   const backlog = createBacklogSampler(work)
   const redactor = createAgeRedactor(work, { afterDays: config.maintenance.piiRedactAfterDays })
+  const lifecycle = createDataLifecycle(work, { intervalMs: LIFECYCLE_INTERVAL_MS })
   const leader = startRelayLeader(
     {
       databaseUrl: config.db.url,
@@ -138,6 +142,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       sweep: () => {
         // In the background: the leader waits for its sweep before it relays again.
         redactor.start()
+        lifecycle.tick()
         return Promise.all([sweeper.sweep(), resumeOrderSyncRuns(work), backlog.sample()]).catch(
           (err: unknown) => {
             if (!deps.redis.watch.folds(err)) throw err
@@ -157,6 +162,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
       await Promise.all([...workers.map((w) => w.close()), orderSync.close()])
       await leader.stop()
       await redactor.drain()
+      await lifecycle.drain()
       await settling
       await firstAttempts.drain()
     },

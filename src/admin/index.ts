@@ -16,3 +16,4 @@ export {
 } from './replay-run.js'
 export { messageSummary, showInboxMessage } from './show-message.js'
 export { emailHash, eraseBuyer, type ErasureRequest, type ErasureResult } from './erasure.js'
+export { filterOutsideWindow, messageOutsideWindow, replayWindowStart } from './replay-window.js'

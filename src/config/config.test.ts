@@ -347,6 +347,33 @@ describe('loadConfig', () => {
     ])
   })
 
+  it('keeps data 30 days (audit 365), replays 7, and refuses a retention or a redaction age shorter than the replay window or an export directory it cannot write', () => {
+    expect(loadConfig({}).lifecycle).toEqual({
+      retentionDays: { inbox: 30, outbox: 30, delivery: 30, stockPush: 30, audit: 365 },
+      exportDir: undefined,
+      replayWindowDays: 7,
+    })
+    expect(loadConfig({ PARTITION_EXPORT_DIR: dir }).lifecycle.exportDir).toBe(dir)
+    expect(
+      problemsOf({
+        RETENTION_INBOX_DAYS: '3',
+        RETENTION_OUTBOX_DAYS: '6',
+        REPLAY_WINDOW_DAYS: '7',
+        PII_REDACT_AFTER_DAYS: '5',
+        PARTITION_EXPORT_DIR: join(dir, 'missing'),
+      }),
+    ).toEqual([
+      'RETENTION_INBOX_DAYS: 3 days is shorter than REPLAY_WINDOW_DAYS (7): messages inside the replay window must still be stored',
+      'RETENTION_OUTBOX_DAYS: 6 days is shorter than REPLAY_WINDOW_DAYS (7): messages inside the replay window must still be stored',
+      'PII_REDACT_AFTER_DAYS: 5 days is shorter than REPLAY_WINDOW_DAYS (7): messages inside the replay window must keep their bodies (0 turns redaction off)',
+      `PARTITION_EXPORT_DIR: ${join(dir, 'missing')} does not exist`,
+    ])
+    expect(loadConfig({ PII_REDACT_AFTER_DAYS: '0' }).maintenance.piiRedactAfterDays).toBe(0)
+    expect(problemsOf({ PARTITION_EXPORT_DIR: file('not-a-dir', '') })).toEqual([
+      expect.stringMatching(/^PARTITION_EXPORT_DIR: .* is not a directory$/),
+    ])
+  })
+
   it('lets the command line choose the role', () => {
     expect(loadConfig({ ROLE: 'all' }, { role: 'worker' }).role).toBe('worker')
   })

@@ -140,6 +140,15 @@ export const Env = z.object({
   RECONCILE_INTERVAL_MS: int(900_000, 0),
   STOCK_PUSH_CONCURRENCY: int(4, 1),
   STOCK_PUSH_MAX_ATTEMPTS: int(10, 1),
+  // Days each kind of row is kept (docs/operations.md, "Data lifecycle").
+  RETENTION_INBOX_DAYS: int(30, 1),
+  RETENTION_OUTBOX_DAYS: int(30, 1),
+  RETENTION_DELIVERY_DAYS: int(30, 1),
+  RETENTION_STOCK_PUSH_DAYS: int(30, 1),
+  RETENTION_AUDIT_DAYS: int(365, 1),
+  // Unset: dropped partitions are not kept anywhere.
+  PARTITION_EXPORT_DIR: z.string().min(1).optional(),
+  REPLAY_WINDOW_DAYS: int(7, 1),
   ORDER_SYNC_INTERVAL_MS: int(300_000, 0),
   ORDER_SYNC_OVERLAP_MS: int(120_000, 0),
   ORDER_SYNC_FIRST_LOOKBACK_MS: int(86_400_000, 0),

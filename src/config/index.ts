@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { connectors } from '../../connectors/index.js'
 import { parseNetwork } from '../outbound/destination-guard.js'
@@ -122,6 +123,21 @@ export interface Config {
       readonly networks: readonly string[]
     }
   }
+  /** Retention and partitions (src/pipeline/data-lifecycle.ts). */
+  readonly lifecycle: {
+    readonly retentionDays: {
+      readonly inbox: number
+      readonly outbox: number
+      /** Deliveries and their attempts. */
+      readonly delivery: number
+      readonly stockPush: number
+      readonly audit: number
+    }
+    /** Where a partition is written (gzip-compressed JSON lines) before it is dropped; undefined: nowhere. */
+    readonly exportDir: string | undefined
+    /** How old a message may be and still be replayed. */
+    readonly replayWindowDays: number
+  }
   readonly maintenance: {
     readonly relayPollMs: number
     /** Least time between relay batches, so commits arriving together are published together. */
@@ -174,6 +190,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** Why `dir` cannot take exported partitions (missing, not a directory, not writable), or undefined. */
+function unwritableDirectory(dir: string): string | undefined {
+  try {
+    if (!statSync(dir).isDirectory()) return `${dir} is not a directory`
+    accessSync(dir, constants.W_OK)
+    return undefined
+  } catch (err) {
+    const code = (err as { code?: string }).code
+    return code === 'ENOENT'
+      ? `${dir} does not exist`
+      : `${dir} is not writable (${code ?? 'error'})`
+  }
+}
+
 /**
  * The sandbox's demo accounts: one per channel that has a connector, each with its published
  * secrets, calling the built-in marketplace emulator at `emulatorUrl`.
@@ -207,6 +237,24 @@ export function loadConfig(
   if (parsed.success && parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS')
   }
+  // A replay re-reads the stored message and re-derives its events against the stored ones.
+  if (parsed.success) {
+    const { REPLAY_WINDOW_DAYS: window } = parsed.data
+    for (const name of ['RETENTION_INBOX_DAYS', 'RETENTION_OUTBOX_DAYS'] as const)
+      if (parsed.data[name] < window)
+        problems.push(
+          `${name}: ${parsed.data[name]} days is shorter than REPLAY_WINDOW_DAYS (${window}): messages inside the replay window must still be stored`,
+        )
+    // A redacted body is no longer what the channel sent, so it is never replayed.
+    const redactAfter = parsed.data.PII_REDACT_AFTER_DAYS
+    if (redactAfter > 0 && redactAfter < window)
+      problems.push(
+        `PII_REDACT_AFTER_DAYS: ${redactAfter} days is shorter than REPLAY_WINDOW_DAYS (${window}): messages inside the replay window must keep their bodies (0 turns redaction off)`,
+      )
+  }
+  const exportDir = parsed.success ? parsed.data.PARTITION_EXPORT_DIR : undefined
+  const exportProblem = exportDir && unwritableDirectory(exportDir)
+  if (exportProblem) problems.push(`PARTITION_EXPORT_DIR: ${exportProblem}`)
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
   const e = parsed.data
   const sandbox = !loaded
@@ -263,6 +311,17 @@ export function loadConfig(
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
       backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,
       backoffMaxMs: e.DELIVERY_BACKOFF_MAX_MS,
+    },
+    lifecycle: {
+      retentionDays: {
+        inbox: e.RETENTION_INBOX_DAYS,
+        outbox: e.RETENTION_OUTBOX_DAYS,
+        delivery: e.RETENTION_DELIVERY_DAYS,
+        stockPush: e.RETENTION_STOCK_PUSH_DAYS,
+        audit: e.RETENTION_AUDIT_DAYS,
+      },
+      exportDir: e.PARTITION_EXPORT_DIR,
+      replayWindowDays: e.REPLAY_WINDOW_DAYS,
     },
     maintenance: {
       relayPollMs: e.RELAY_POLL_MS,

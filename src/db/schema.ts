@@ -113,6 +113,30 @@ export interface OutboxEventTable {
 export interface FeedHeadTable {
   id: number
   position: ColumnType<string, never, string>
+  /** The first position still stored: retention dropped every one before it. */
+  retained_from: ColumnType<string, never, string>
+}
+
+/** The inbox's (channel, account, dedupe key) uniqueness, which the partitioned inbox cannot hold. */
+export interface InboxDedupeTable {
+  channel: string
+  account_id: string
+  dedupe_key: string
+  received_at: Timestamp
+}
+
+/** The outbox's event id uniqueness, which the partitioned outbox cannot hold. */
+export interface OutboxEventKeyTable {
+  id: string
+  recorded_at: Timestamp
+}
+
+/** A partition past its retention that still holds unfinished work, so was kept. */
+export interface PartitionHoldTable {
+  partition_name: string
+  table_name: string
+  reason: string
+  since: Generated<Timestamp>
 }
 
 /** `paused`: deliveries are still created but held pending until the subscription is resumed. */
@@ -437,6 +461,9 @@ export interface Database {
   sales_order: SalesOrderTable
   outbox_event: OutboxEventTable
   feed_head: FeedHeadTable
+  inbox_dedupe: InboxDedupeTable
+  outbox_event_key: OutboxEventKeyTable
+  partition_hold: PartitionHoldTable
   subscription: SubscriptionTable
   delivery: DeliveryTable
   delivery_attempt: DeliveryAttemptTable

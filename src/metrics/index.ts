@@ -16,6 +16,7 @@ import { backlogSnapshot, type BacklogSnapshot } from './backlog.js'
 import { registerCompletenessMetrics } from './completeness.js'
 import { registerConsumerMetrics } from './consumers.js'
 import { registerDeliveryMetrics } from './delivery.js'
+import { registerLifecycleMetrics } from './lifecycle.js'
 import { registerStockMetrics } from './stock.js'
 import { registerStreamMetrics, type StreamCounters } from './streams.js'
 
@@ -68,6 +69,7 @@ export function createMetrics(deps: {
   registerDeliveryMetrics(registry, deps)
   registerCompletenessMetrics(registry, { ...deps, orderAccounts: deps.orderAccounts ?? [] })
   registerConsumerMetrics(registry, deps)
+  registerLifecycleMetrics(registry, deps)
   const admin = registerAdminMetrics(registry)
   const streams = registerStreamMetrics(registry)
   const received = new Counter({

@@ -36,29 +36,32 @@ export async function appendEvents(
     }
     return 0
   }
-  if (!settle) return (await insertEvents(trx, events, null).execute()).length
+  const rows = events.map((e) => ({ ...eventRow(e, settle?.inboxId ?? null), envelope: e }))
+  if (!settle) {
+    const { rows: counted } = await sql<{ appended: number }>`
+      with ${appendedCte(rows)} select count(*)::int as appended from appended`.execute(trx)
+    return counted[0]!.appended
+  }
   // On the hot path every statement is a round trip: the events, the subjects and the inbox
   // row's settlement go as one.
-  const withEvents = trx.with('appended', (qc) => insertEvents(qc, events, settle.inboxId))
-  // The subjects CTE adds nothing the rest of the statement refers to, so the builder's type is
-  // kept as it was (Kysely cannot type a CTE added on one branch only).
-  const query =
+  const subjectsCte =
     subjects.length > 0
-      ? (withEvents.with('subjects', (qc) =>
-          insertSubjects(qc as unknown as QueryCreator<Database>, settle.inboxId, subjects),
-        ) as unknown as typeof withEvents)
-      : withEvents
-  const settled = await query
-    .updateTable('inbox_message')
-    .set({
-      status: 'normalized',
-      outcome: sql<string>`jsonb_build_object('events', (select count(appended.id) from appended))`,
-      processed_at: settle.at,
-    })
-    .where('id', '=', settle.inboxId)
-    .returning(sql<number>`(select count(appended.id) from appended)::int`.as('appended'))
-    .executeTakeFirstOrThrow()
-  return settled.appended
+      ? sql`, subjects as (
+          insert into inbox_subject (inbox_id, kind, value)
+          select ${settle.inboxId}::bigint, s.kind, s.value
+            from json_to_recordset(${JSON.stringify(subjects)}::json) as s(kind text, value text)
+          on conflict do nothing)`
+      : sql``
+  const { rows: settled } = await sql<{ appended: number }>`
+    with ${appendedCte(rows)}${subjectsCte}
+    update inbox_message
+       set status = 'normalized',
+           outcome = jsonb_build_object('events', (select count(*) from appended)),
+           processed_at = ${settle.at}
+     where id = ${settle.inboxId}
+    returning (select count(*) from appended)::int as appended`.execute(trx)
+  if (!settled[0]) throw new Error(`inbox message ${settle.inboxId} not found`)
+  return settled[0].appended
 }
 
 export interface InboxSubjectRow {
@@ -77,16 +80,36 @@ function insertSubjects(
     .onConflict((oc) => oc.doNothing())
 }
 
-function insertEvents(
-  qc: QueryCreator<Database>,
-  events: readonly HubEvent[],
-  inboxId: string | null,
-) {
-  return qc
-    .insertInto('outbox_event')
-    .values(events.map((e) => ({ ...eventRow(e, inboxId), envelope: JSON.stringify(e) })))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning('id')
+/**
+ * The CTEs that append events whose id is new, ending in `appended (id, inbox_id)`. An event id is
+ * claimed in outbox_event_key in the same statement: outbox_event is partitioned by day and cannot
+ * hold the uniqueness itself, and a replay may re-derive an event on a later day. A repeated id
+ * within the rows is appended once. The rows go as one `json` parameter, so the envelopes keep
+ * their text (outbox_event.envelope is `json`) and the statement text never changes (prepared
+ * once per connection).
+ */
+function appendedCte(rows: readonly (ReturnType<typeof eventRow> & { envelope: unknown })[]) {
+  // The first of each id, numbered so the events take their sequence (and feed order) as given.
+  const seen = new Set<string>()
+  const unique = rows.flatMap((r) => (seen.has(r.id) ? [] : (seen.add(r.id), [r])))
+  const numbered = unique.map((r, ord) => ({ ...r, ord }))
+  return sql`event_rows as (
+      select * from json_to_recordset(${JSON.stringify(numbered)}::json) as e(ord integer, id text, type text,
+             channel text, account_id text, subject text, occurred_at timestamptz,
+             recorded_at timestamptz, envelope json, inbox_id bigint)
+    ), claimed_events as (
+      insert into outbox_event_key (id, recorded_at)
+      select id, recorded_at from event_rows
+      on conflict do nothing
+      returning id
+    ), appended as (
+      insert into outbox_event (id, type, channel, account_id, subject, occurred_at, recorded_at, envelope, inbox_id)
+      select e.id, e.type, e.channel, e.account_id, e.subject, e.occurred_at, e.recorded_at,
+             e.envelope, e.inbox_id
+        from event_rows e join claimed_events k on k.id = e.id
+       order by e.ord
+      returning id, inbox_id
+    )`
 }
 
 /** How one message of a batch ends, with the events and search subjects it leaves. */
@@ -130,15 +153,7 @@ export async function appendAndSettle(
     outcome: s.outcome ?? null,
   }))
   await sql`
-    with ${reservationWrites(reservations)}, appended as (
-      insert into outbox_event (id, type, channel, account_id, subject, occurred_at, recorded_at, envelope, inbox_id)
-      select e.id, e.type, e.channel, e.account_id, e.subject, e.occurred_at, e.recorded_at, e.envelope, e.inbox_id
-        from json_to_recordset(${JSON.stringify(events)}::json) as e(id text, type text, channel text,
-             account_id text, subject text, occurred_at timestamptz, recorded_at timestamptz,
-             envelope json, inbox_id bigint)
-      on conflict (id) do nothing
-      returning id, inbox_id
-    ), subjects as (
+    with ${reservationWrites(reservations)}, ${appendedCte(events)}, subjects as (
       insert into inbox_subject (inbox_id, kind, value)
       select s.inbox_id, s.kind, s.value
         from json_to_recordset(${JSON.stringify(subjects)}::json) as s(inbox_id bigint, kind text, value text)

@@ -35,10 +35,10 @@ export async function outboxEvents(deps: Deps): Promise<HubEvent[]> {
 }
 
 export async function truncateAll(deps: Deps): Promise<void> {
-  await sql`truncate inbox_message, sales_order, outbox_event, delivery, delivery_attempt, subscription, account_alert, webhook_token, channel_subscription, inventory_item, inventory_location_level, inventory_adjustment, reservation, listing, inbox_subject, replay_run, inventory_change, audit_log, consumer cascade`.execute(
+  await sql`truncate inbox_message, sales_order, outbox_event, delivery, delivery_attempt, subscription, account_alert, webhook_token, channel_subscription, inventory_item, inventory_location_level, inventory_adjustment, reservation, listing, inbox_subject, replay_run, inventory_change, audit_log, consumer, inbox_dedupe, outbox_event_key, partition_hold cascade`.execute(
     deps.db,
   )
-  await sql`update feed_head set position = 0`.execute(deps.db)
+  await sql`update feed_head set position = 0, retained_from = 1`.execute(deps.db)
   await Promise.all(deps.queues.all.map((q) => q.obliterate({ force: true })))
 }
 

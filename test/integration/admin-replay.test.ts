@@ -270,6 +270,63 @@ describe('bulk replay', () => {
     })
   })
 
+  describe('replay window', () => {
+    /** A message received `days` ago, failed (a replay would apply it). */
+    async function receivedDaysAgo(days: number, key: string): Promise<string> {
+      const good = loadFixture('shopify', 'orders-create/multi-line-discounts')
+      const row = await hub.deps.db
+        .insertInto('inbox_message')
+        .values({
+          channel: 'shopify',
+          account_id: 'demo',
+          dedupe_key: key,
+          topic: good.topic,
+          headers: '{}',
+          raw_body: Buffer.from(good.body),
+          channel_time: null,
+          received_at: new Date(Date.now() - days * 86_400_000),
+          status: 'failed',
+          outcome: JSON.stringify({ reason: 'gave up after repeated errors: timeout' }),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      return row.id
+    }
+
+    it('refuses to replay one message received before REPLAY_WINDOW_DAYS, naming the window, and changes nothing', async () => {
+      await truncateAll(hub.deps)
+      const old = await receivedDaysAgo(8, 'old-one')
+      const res = await call('POST', `/v1/admin/inbox/${old}/replay`)
+      expect(res.status).toBe(422)
+      expect(res.body.error).toMatch(
+        new RegExp(
+          `message ${old} was received at .*outside the replay window \\(REPLAY_WINDOW_DAYS=7`,
+        ),
+      )
+      expect(await outboxCount()).toBe(0)
+      const recent = await receivedDaysAgo(6, 'recent-one')
+      expect((await call('POST', `/v1/admin/inbox/${recent}/replay`)).status).toBe(200)
+    })
+
+    it('refuses a filtered replay, run or dry run, that matches older messages; one from inside the window goes ahead', async () => {
+      await truncateAll(hub.deps)
+      await receivedDaysAgo(8, 'old-one')
+      await receivedDaysAgo(1, 'recent-one')
+      for (const dryRun of [true, false]) {
+        const res = await call('POST', '/v1/admin/replays', { filter: {}, dryRun })
+        expect(res.status).toBe(422)
+        expect(res.body.error).toMatch(
+          /^1 matching message\(s\) were received before .*REPLAY_WINDOW_DAYS=7.*set "from"/,
+        )
+      }
+      expect(await runCount()).toBe(0)
+      const from = new Date(Date.now() - 2 * 86_400_000).toISOString()
+      const res = await call('POST', '/v1/admin/replays', { filter: { from }, dryRun: true })
+      expect(res.status).toBe(200)
+      expect(res.body.matching).toBe(1)
+    })
+  })
+
   it('refuses every route without admin credentials', async () => {
     for (const [method, path] of [
       ['POST', '/v1/admin/replays'],

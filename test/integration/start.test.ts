@@ -141,6 +141,19 @@ describe('hub start', () => {
     expect(hub.output()).toMatch(/invalid configuration:\n {2}- PORT: .*\n {2}- QUEUE_PREFIX: /)
   })
 
+  it('refuses a retention shorter than the replay window, in one message, and exits 1', async () => {
+    const hub = startHub(['start'], {
+      RETENTION_INBOX_DAYS: '5',
+      RETENTION_OUTBOX_DAYS: '30',
+      REPLAY_WINDOW_DAYS: '7',
+    })
+    expect(await hub.exited).toBe(1)
+    expect(hub.output()).toMatch(
+      /invalid configuration:\n {2}- RETENTION_INBOX_DAYS: 5 days is shorter than REPLAY_WINDOW_DAYS \(7\)/,
+    )
+    expect(hub.output()).not.toMatch(/RETENTION_OUTBOX_DAYS/)
+  })
+
   it('refuses an unknown role as a usage error', async () => {
     const hub = startHub(['start', '--role', 'both'], {})
     expect(await hub.exited).toBe(2)

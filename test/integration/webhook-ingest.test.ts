@@ -52,7 +52,9 @@ async function traces() {
 }
 
 beforeEach(async () => {
-  await sql`truncate inbox_message, sales_order, outbox_event cascade`.execute(hub.deps.db)
+  await sql`truncate inbox_message, inbox_dedupe, sales_order, outbox_event, outbox_event_key cascade`.execute(
+    hub.deps.db,
+  )
   await hub.deps.queues.inbound.obliterate({ force: true })
 })
 

@@ -1,4 +1,10 @@
-import { InboxFilter, createReplayRun, previewReplay, toSearchFilter } from '../../admin/index.js'
+import {
+  InboxFilter,
+  createReplayRun,
+  filterOutsideWindow,
+  previewReplay,
+  toSearchFilter,
+} from '../../admin/index.js'
 import { CHANNEL_IDS } from '../../events/index.js'
 import { defineAction, fieldErrors } from './action.js'
 import { PredictionView } from './replay-prediction.js'
@@ -26,15 +32,13 @@ export const replayFilter = defineAction<InboxFilter>({
     { name: 'orderId', label: "Channel's order id" },
     { name: 'sku', label: 'SKU' },
   ],
-  check(_deps, values) {
+  async check(deps, values) {
     // An empty field means "any", as a missing query parameter does in the API.
     const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''))
     const parsed = InboxFilter.safeParse(given)
-    return Promise.resolve(
-      parsed.success
-        ? { ok: true as const, input: parsed.data }
-        : { ok: false as const, errors: fieldErrors(parsed.error.issues, 'filter') },
-    )
+    if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error.issues, 'filter') }
+    const tooOld = await filterOutsideWindow(deps, toSearchFilter(parsed.data))
+    return tooOld ? { ok: false, errors: { from: tooOld } } : { ok: true, input: parsed.data }
   },
   async preview(deps, filter) {
     const preview = await previewReplay(deps, toSearchFilter(filter))

@@ -1,6 +1,7 @@
 import {
   INBOX_ID,
   RedactedMessageError,
+  messageOutsideWindow,
   predictReplay,
   replayInboxMessage,
 } from '../../admin/index.js'
@@ -33,6 +34,8 @@ export const replayMessage = defineAction<{ readonly inboxId: string }>({
           inboxId: `its personal data was redacted at ${message.redacted_at.toISOString()}: the body is no longer what the channel sent, so it is not replayed`,
         },
       }
+    const tooOld = await messageOutsideWindow(deps, inboxId)
+    if (tooOld) return { ok: false, errors: { inboxId: tooOld } }
     return { ok: true, input: { inboxId } }
   },
   async preview(deps, { inboxId }) {

@@ -13,7 +13,11 @@
  * serialized even if two relays ever run at once. The publishing statement is a separate statement
  * after the lock; in READ COMMITTED each statement of a (volatile) function takes a new snapshot,
  * so it sees everything the previous lock holder committed. Positions continue from the head
- * without gaps, and an event that commits late simply gets a later position.
+ * without gaps, and an event that commits late simply gets a later position. Each event is picked
+ * once (it leaves `position is null` in the statement that picks it), so its deliveries are created
+ * once: delivery, partitioned by day, has no (event, subscription) uniqueness to lean on (migration
+ * 2026-12-04T1000_time-partitions). The update matches the whole key (id, recorded_at), the
+ * outbox's primary key, so each event is one index probe of its own day's partition.
  *
  * Depends on: outbox_event, feed_head, subscription, delivery, and hub_event_type_matches
  * (migration 2026-11-22T0950_hot-path), which must agree with src/subscriptions/event-filter.ts.
@@ -28,15 +32,15 @@ begin
   perform 1 from feed_head where id = 1 for update;
   return query
   with picked as (
-    select e.id, e.type, e.seq from outbox_event e
+    select e.id, e.recorded_at, e.type, e.seq from outbox_event e
      where e.position is null order by e.seq limit batch_size
   ), numbered as (
-    select p.id, (select h.position from feed_head h where h.id = 1)
+    select p.id, p.recorded_at, (select h.position from feed_head h where h.id = 1)
                  + row_number() over (order by p.seq) as pos
       from picked p
   ), assigned as (
     update outbox_event o set position = n.pos, published_at = now()
-      from numbered n where o.id = n.id
+      from numbered n where o.id = n.id and o.recorded_at = n.recorded_at
     returning o.id, o.type, o.subject, o.position
   ), advanced as (
     update feed_head h set position = (select max(a.position) from assigned a)
@@ -48,7 +52,6 @@ begin
       join subscription s
         on s.status in ('active', 'paused')
        and exists (select 1 from unnest(s.event_types) f where hub_event_type_matches(f, a.type))
-    on conflict (event_id, subscription_id) do nothing
     returning delivery.id
   )
   select (select count(*) from assigned)::integer,

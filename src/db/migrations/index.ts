@@ -25,6 +25,7 @@ import * as traceContext from './2026-12-04T0930_trace-context.js'
 import * as lineage from './2026-12-04T0940_lineage.js'
 import * as deliveryAttemptFailures from './2026-12-04T0950_delivery-attempt-failures.js'
 import * as backlogSample from './2026-12-04T0960_backlog-sample.js'
+import * as timePartitions from './2026-12-04T1000_time-partitions.js'
 import * as personalData from './2026-12-04T1100_personal-data.js'
 
 /**
@@ -60,5 +61,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '2026-12-04T0940_lineage': lineage,
   '2026-12-04T0950_delivery-attempt-failures': deliveryAttemptFailures,
   '2026-12-04T0960_backlog-sample': backlogSample,
+  '2026-12-04T1000_time-partitions': timePartitions,
   '2026-12-04T1100_personal-data': personalData,
 }

@@ -30,37 +30,51 @@ export interface InsertedInboxRow {
 /**
  * Inserts many rows in one statement. Rows whose (channel, account, dedupe key) already exists —
  * including a repeat within the same batch — are skipped and absent from the result.
+ *
+ * inbox_message is partitioned by day, so it cannot hold that uniqueness itself (a partitioned
+ * table's unique constraints must contain received_at); inbox_dedupe holds it, claimed by the same
+ * statement: a key claimed by another transaction waits for it, and then stays out whatever day
+ * either arrived on. A key is kept as long as its message (src/pipeline/data-lifecycle.ts).
  */
 export async function insertInboxBatch(
   db: Kysely<Database>,
   rows: readonly NewInboxRow[],
 ): Promise<InsertedInboxRow[]> {
-  const inserted = await db
-    .insertInto('inbox_message')
-    .values(
-      rows.map((r) => ({
-        channel: r.channel,
-        account_id: r.accountId,
-        dedupe_key: r.dedupeKey,
-        topic: r.topic,
-        headers: JSON.stringify(r.headers),
-        raw_body: Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength),
-        channel_time: r.channelTime ?? null,
-        received_at: r.receivedAt,
-        // Undefined (tracing off) leaves the column out of the statement altogether.
-        trace_context: r.traceContext && JSON.stringify(r.traceContext),
-        ...(r.failure === undefined
-          ? {}
-          : {
-              status: 'failed' as const,
-              outcome: storableJson({ reason: r.failure }),
-              processed_at: r.receivedAt,
-            }),
-      })),
+  if (rows.length === 0) return []
+  const values = rows.map(
+    (r, i) => sql`(${i}::integer, ${r.channel}::text, ${r.accountId}::text, ${r.dedupeKey}::text,
+      ${r.topic}::text, ${JSON.stringify(r.headers)}::jsonb,
+      ${Buffer.from(r.rawBody.buffer, r.rawBody.byteOffset, r.rawBody.byteLength)}::bytea,
+      ${r.channelTime ?? null}::timestamptz, ${r.receivedAt}::timestamptz,
+      ${r.traceContext ? JSON.stringify(r.traceContext) : null}::jsonb,
+      ${r.failure === undefined ? null : 'failed'}::text,
+      ${r.failure === undefined ? null : storableJson({ reason: r.failure })}::jsonb,
+      ${r.failure === undefined ? null : r.receivedAt}::timestamptz)`,
+  )
+  const { rows: inserted } = await sql<{
+    id: string
+    channel: ChannelId
+    account_id: string
+    dedupe_key: string
+  }>`
+    with v (ord, channel, account_id, dedupe_key, topic, headers, raw_body, channel_time,
+            received_at, trace_context, status, outcome, processed_at) as (values ${sql.join(values)}),
+    claimed as (
+      insert into inbox_dedupe (channel, account_id, dedupe_key, received_at)
+      select channel, account_id, dedupe_key, received_at from v order by ord
+      on conflict do nothing
+      returning channel, account_id, dedupe_key
+    ), firsts as (
+      select distinct on (v.channel, v.account_id, v.dedupe_key) v.*
+        from v join claimed c using (channel, account_id, dedupe_key)
+       order by v.channel, v.account_id, v.dedupe_key, v.ord
     )
-    .onConflict((oc) => oc.columns(['channel', 'account_id', 'dedupe_key']).doNothing())
-    .returning(['id', 'channel', 'account_id', 'dedupe_key'])
-    .execute()
+    insert into inbox_message (channel, account_id, dedupe_key, topic, headers, raw_body,
+                               channel_time, received_at, trace_context, status, outcome, processed_at)
+    select channel, account_id, dedupe_key, topic, headers, raw_body, channel_time, received_at,
+           trace_context, coalesce(status, 'received'), outcome, processed_at
+      from firsts order by ord
+    returning id, channel, account_id, dedupe_key`.execute(db)
   return inserted.map((r) => ({
     id: r.id,
     channel: r.channel,

@@ -46,6 +46,8 @@ export interface FeedPage {
   readonly next: string
   /** The last position given out when the page was read. */
   readonly head: string
+  /** The first position still stored (retention dropped the ones before it). */
+  readonly retainedFrom: string
 }
 
 /**
@@ -60,10 +62,11 @@ export async function readFeedPage(db: Kysely<Database>, q: FeedQuery): Promise<
       : sql``
   const { rows } = await sql<{
     head: string
+    retained_from: string
     position: string | null
     envelope: Record<string, unknown> | null
   }>`
-    select h.position as head, e.position, e.envelope
+    select h.position as head, h.retained_from, e.position, e.envelope
       from feed_head h
       left join lateral (
         select e.position, e.envelope from outbox_event e
@@ -76,15 +79,27 @@ export async function readFeedPage(db: Kysely<Database>, q: FeedQuery): Promise<
     r.position === null ? [] : [{ position: r.position, envelope: r.envelope! }],
   )
   const full = events.length === q.limit
-  return { rows: events, head, next: full ? events[events.length - 1]!.position : head }
+  return {
+    rows: events,
+    head,
+    next: full ? events[events.length - 1]!.position : head,
+    retainedFrom: rows[0]?.retained_from ?? '1',
+  }
 }
 
 /** The last position the relay gave out (0 before the first). */
 export async function feedHead(db: Kysely<Database>): Promise<string> {
+  return (await feedBounds(db)).head
+}
+
+/** The feed's head and the first position retention left stored. */
+export async function feedBounds(
+  db: Kysely<Database>,
+): Promise<{ readonly head: string; readonly retainedFrom: string }> {
   const row = await db
     .selectFrom('feed_head')
-    .select('position')
+    .select(['position', 'retained_from'])
     .where('id', '=', 1)
     .executeTakeFirst()
-  return row?.position ?? '0'
+  return { head: row?.position ?? '0', retainedFrom: row?.retained_from ?? '1' }
 }

@@ -75,3 +75,9 @@ export const tooManyStreams = {
   ),
   headers: RETRY_AFTER,
 }
+
+/** 410: positions after the requested one were dropped by retention (src/http/feed/wire.ts, `feedGone`). */
+export const feedGoneAnswer = json(
+  'Positions after the one asked for were dropped by retention (RETENTION_OUTBOX_DAYS); `oldest` is the oldest available position',
+  ErrorMessage.extend({ oldest: z.int() }).openapi('FeedGone'),
+)

@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi'
 import {
   INBOX_ID,
   InboxFilter,
+  messageOutsideWindow,
   messageSummary,
   RedactedMessageError,
   replayInboxMessage,
@@ -138,6 +139,10 @@ const replay = adminRoute({
       'Its buyer personal data was redacted (PII_REDACT_AFTER_DAYS, or an erasure): the body is no longer what the channel sent, so it is not replayed.',
       ErrorMessage,
     ),
+    422: json(
+      'Received before the replay window (REPLAY_WINDOW_DAYS): it cannot be replayed; nothing changed.',
+      ErrorMessage,
+    ),
   },
 })
 
@@ -149,9 +154,12 @@ const replay = adminRoute({
  *   found by them only once replayed.
  * - `GET /:id`: one message with its masked headers, raw body and the events it produced.
  * - `POST /:id/replay`: re-run it through the current normalizer and apply it, now (see
- *   `replayInboxMessage`); answers what happened and which events were new.
+ *   `replayInboxMessage`); answers what happened and which events were new; 422 for a message
+ *   received before the replay window.
  */
-export function adminInboxRoutes(deps: NormalizeDeps & { readonly config: Pick<Config, 'http'> }) {
+export function adminInboxRoutes(
+  deps: NormalizeDeps & { readonly config: Pick<Config, 'http' | 'lifecycle'> },
+) {
   const app = openApiRoutes()
   app.openapi(search, async (c) => {
     const { limit, before, ...filter } = c.req.valid('query')
@@ -176,6 +184,8 @@ export function adminInboxRoutes(deps: NormalizeDeps & { readonly config: Pick<C
   app.openapi(replay, async (c) => {
     const { id } = c.req.valid('param')
     const answer = jsonAnswers(replay)
+    const tooOld = INBOX_ID.test(id) ? await messageOutsideWindow(deps, id) : undefined
+    if (tooOld) return answer(c, { error: tooOld }, 422)
     let replayed
     try {
       replayed = INBOX_ID.test(id) ? await replayInboxMessage(deps, id) : undefined

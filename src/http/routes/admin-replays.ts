@@ -4,6 +4,7 @@ import {
   InboxFilter,
   cancelReplay,
   createReplayRun,
+  filterOutsideWindow,
   previewReplay,
   replayRunView,
   toSearchFilter,
@@ -11,6 +12,7 @@ import {
 import { getReplayRun } from '../../db/repos/replays.js'
 import type { Database } from '../../db/schema.js'
 import type { Clock } from '../../clock.js'
+import type { Config } from '../../config/index.js'
 import type { Logger } from '../../logger.js'
 import type { NormalizeDeps } from '../../pipeline/normalize-inbox-item.js'
 import type { Queues } from '../../queues/index.js'
@@ -108,6 +110,10 @@ const start = adminRoute({
       }),
     ),
     202: json('The run, queued.', ReplayRun),
+    422: json(
+      'The filter matches messages received before the replay window (REPLAY_WINDOW_DAYS); nothing was started.',
+      ErrorMessage,
+    ),
   },
 })
 const show = adminRoute({
@@ -140,6 +146,7 @@ const cancel = adminRoute({
  *   what it will do with them, found by replaying them in a rolled-back transaction (200,
  *   nothing written);
  * - `POST /` `{ filter, dryRun: false }`: creates a run and processes it in the background (202);
+ * - either one: 422 when the filter matches messages received before the replay window;
  * - `GET /:id`: its progress; `POST /:id/cancel`: stops it between batches.
  */
 export function adminReplayRoutes(deps: {
@@ -147,12 +154,14 @@ export function adminReplayRoutes(deps: {
   readonly queues: Queues
   readonly clock: Clock
   readonly log: Logger
-  readonly config: NormalizeDeps['config']
+  readonly config: NormalizeDeps['config'] & Pick<Config, 'lifecycle'>
 }) {
   const app = openApiRoutes()
   app.openapi(start, async (c) => {
     const input = c.req.valid('json')
     const answer = jsonAnswers(start)
+    const tooOld = await filterOutsideWindow(deps, toSearchFilter(input.filter))
+    if (tooOld) return answer(c, { error: tooOld }, 422)
     if (input.dryRun) {
       const preview = await previewReplay(deps, toSearchFilter(input.filter))
       c.set('auditDetails', {

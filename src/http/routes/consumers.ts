@@ -17,7 +17,13 @@ import { EventTypePatterns } from '../../subscriptions/event-filter.js'
 import type { AppEnv } from '../env.js'
 import { adminRoute } from '../admin-route.js'
 import { ErrorMessage, invalidRequest, json } from '../api-schemas.js'
-import { eventStream, FeedPageBody, LastEventId, tooManyStreams } from '../feed/schemas.js'
+import {
+  eventStream,
+  feedGoneAnswer,
+  FeedPageBody,
+  LastEventId,
+  tooManyStreams,
+} from '../feed/schemas.js'
 import type { StreamHub } from '../feed/stream-hub.js'
 import { streamFeed } from '../feed/stream-request.js'
 import { beyondHead, readWirePage, type FeedReader } from '../feed/wire.js'
@@ -139,6 +145,7 @@ const routes = {
       200: json('A page of events matching its filter', FeedPageBody),
       400: invalidRequest,
       404: notFound,
+      410: feedGoneAnswer,
     },
   }),
   stream: adminRoute({
@@ -150,7 +157,13 @@ const routes = {
     description:
       'From its committed position, or from `Last-Event-ID` (which wins) on a reconnect.',
     request: { params: NameParam, headers: z.object({ 'last-event-id': LastEventId }) },
-    responses: { 200: eventStream, 400: invalidRequest, 404: notFound, 503: tooManyStreams },
+    responses: {
+      200: eventStream,
+      400: invalidRequest,
+      404: notFound,
+      410: feedGoneAnswer,
+      503: tooManyStreams,
+    },
   }),
   commit: adminRoute({
     operationId: 'commitConsumer',

@@ -7,6 +7,7 @@ import {
   FeedPageBody,
   TypePatternsText,
   eventStream,
+  feedGoneAnswer,
   tooManyStreams,
 } from '../feed/schemas.js'
 import type { StreamHub } from '../feed/stream-hub.js'
@@ -36,7 +37,11 @@ const feedRoute = adminRoute({
       types: TypePatternsText,
     }),
   },
-  responses: { 200: json('A page of events', FeedPageBody), 400: invalidRequest },
+  responses: {
+    200: json('A page of events', FeedPageBody),
+    400: invalidRequest,
+    410: feedGoneAnswer,
+  },
 })
 
 const streamRoute = adminRoute({
@@ -51,7 +56,7 @@ const streamRoute = adminRoute({
     query: z.object({ after: After, types: TypePatternsText }),
     headers: z.object({ 'last-event-id': LastEventId }),
   },
-  responses: { 200: eventStream, 400: invalidRequest, 503: tooManyStreams },
+  responses: { 200: eventStream, 400: invalidRequest, 410: feedGoneAnswer, 503: tooManyStreams },
 })
 
 /**

@@ -19,7 +19,7 @@ const EXAMPLE = loadFixture('tiktok-shop', 'ORDER_STATUS_CHANGE/awaiting-shipmen
 const hub = useTestHub()
 
 beforeEach(async () => {
-  await sql`truncate inbox_message cascade`.execute(hub.deps.db)
+  await sql`truncate inbox_message, inbox_dedupe cascade`.execute(hub.deps.db)
 })
 
 /** TikTok's example, re-dated `secondsAhead` from now, with its own notification id. */
