@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { testSeed } from './test/seed.js'
+import { TEST_REDIS_CLUSTER_URL } from './test/services.js'
 
 // Each file's tests run in an order drawn from this seed (printed as "Running tests with seed …"),
 // so no test can lean on what an earlier one left; `TEST_SEED=<seed> npm test` replays a run.
@@ -15,6 +16,20 @@ const DROPPED_CONNECTION_TESTS = [
   'connectors/*/client.test.ts',
   'connectors/*/orders.test.ts',
   'src/sandbox/faults.test.ts',
+]
+
+// What runs on a Redis Cluster as well (the `integration-cluster` project): the files that move
+// work through every queue, crash workers, storm the hub or spread stock pushes over per-account
+// queues. The failover test has a cluster of its own and runs in `integration` only.
+const CLUSTER_TESTS = [
+  'test/integration/end-to-end.test.ts',
+  'test/integration/webhook-ingest.test.ts',
+  'test/integration/storms.test.ts',
+  'test/integration/worker-crash.test.ts',
+  'test/integration/job-settling.test.ts',
+  'test/integration/leader-and-sweeper.test.ts',
+  'test/integration/stock-sync.test.ts',
+  'test/integration/tracing.test.ts',
 ]
 
 // Tests import the client package by name and get its sources, so they need no build (the
@@ -69,6 +84,22 @@ export default defineConfig({
           // As the unit files: each file starts its own hub, database and queue prefix.
           isolate: false,
           include: ['test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/setup-network.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration-cluster',
+          // The queue, fault and storm files again, on a Redis Cluster (scripts/redis-cluster.sh,
+          // started by the global setup when it is not up): the hub's own connections, every
+          // helper's and every queue are then cluster ones.
+          isolate: false,
+          include: CLUSTER_TESTS,
+          env: { TEST_REDIS_URL: TEST_REDIS_CLUSTER_URL },
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,

@@ -6,9 +6,11 @@ import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
 import { Env, type TracesSampler } from './env.js'
 import { DEFAULT_LOCATIONS, type LocationDirectory } from './locations.js'
+import { hasHashTag, redisTarget, type RedisTarget } from './redis.js'
 
 export type { Account } from './accounts.js'
 export { DEFAULT_LOCATION, type LocationDirectory } from './locations.js'
+export type { RedisTarget } from './redis.js'
 
 export type Role = 'api' | 'worker' | 'all'
 
@@ -58,9 +60,15 @@ export interface Config {
     readonly workerPoolMax: number
     readonly connectTimeoutMs: number
   }
-  readonly redis: { readonly url: string }
+  readonly redis: RedisTarget
   readonly queues: {
+    /** As configured: hub keys are `<prefix>:…`; see `queuePrefix` for each queue's BullMQ prefix. */
     readonly prefix: string
+    /**
+     * True on a cluster when the prefix has no hash tag of its own: each queue then gets its own
+     * tag, so its keys share a slot and the queues (one per stock account) spread across slots.
+     */
+    readonly tagEachQueue: boolean
     readonly concurrency: { readonly normalize: number; readonly deliver: number }
   }
   readonly admin: {
@@ -202,7 +210,12 @@ export function loadConfig(
   if (parsed.success && parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS')
   }
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
+  const redis = parsed.success
+    ? redisTarget(parsed.data.REDIS_URL, parsed.data.REDIS_CLUSTER_NODES)
+    : undefined
+  if (redis && 'problem' in redis) problems.push(redis.problem)
+  if (!parsed.success || problems.length > 0 || !redis || 'problem' in redis)
+    throw new ConfigError(problems)
   const e = parsed.data
   const sandbox = !loaded
   return {
@@ -230,9 +243,10 @@ export function loadConfig(
       workerPoolMax: e.DB_WORKER_POOL_MAX,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     },
-    redis: { url: e.REDIS_URL },
+    redis,
     queues: {
       prefix: e.QUEUE_PREFIX,
+      tagEachQueue: redis.cluster !== undefined && !hasHashTag(e.QUEUE_PREFIX),
       concurrency: { normalize: e.NORMALIZE_CONCURRENCY, deliver: e.DELIVER_CONCURRENCY },
     },
     admin: {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { Logger } from '../logger.js'
 import {
   describeRedisFailure,
@@ -22,7 +22,7 @@ export interface RedisWatch {
 }
 
 export function createRedisWatch(
-  conns: { readonly producer: Redis; readonly worker: Redis },
+  conns: { readonly producer: RedisClient; readonly worker: RedisClient },
   opts: { readonly url: string; readonly log: Logger; readonly remindEveryMs: number },
 ): RedisWatch {
   const where = `Redis (REDIS_URL=${redactUrl(opts.url)})`
