@@ -9,7 +9,10 @@
 #   scripts/redis-cluster.sh stop [base-port]    stops the nodes this script started, by PID
 #   scripts/redis-cluster.sh status [base-port]  exits 0 when it is up and healthy
 #
-# A low cluster-node-timeout (2 s) makes a replica take over soon after its master dies.
+# A low cluster-node-timeout (2 s) makes a replica take over soon after its master dies, and no
+# diskless-sync delay (5 s by default) lets replicas copy their masters at once: `start` returns
+# only when every replica has (a replica that never synced refuses to take over). Nothing is
+# kept, so a node stops at once (no shutdown-timeout waiting for replicas).
 set -euo pipefail
 
 command=${1:-}
@@ -22,20 +25,27 @@ healthy() {
     redis-cli -h 127.0.0.1 -p "$port" cluster info 2>/dev/null | grep -q '^cluster_state:ok' || return 1
   done
   # Three masters, each with its replica: a cluster missing one would still say ok.
-  [ "$(redis-cli -h 127.0.0.1 -p "$base" cluster nodes 2>/dev/null | grep -c connected)" -eq 6 ]
+  [ "$(redis-cli -h 127.0.0.1 -p "$base" cluster nodes 2>/dev/null | grep -c connected)" -eq 6 ] || return 1
+  # Every replica holds its master's data: one that never synced cannot take over.
+  [ "$(for port in $ports; do redis-cli -h 127.0.0.1 -p "$port" info replication; done 2>/dev/null |
+    grep -c '^master_link_status:up')" -eq 3 ]
 }
 
 stop() {
   [ -d "$dir" ] || return 0
+  pids=""
   for pidfile in "$dir"/redis-*.pid; do
     [ -e "$pidfile" ] || continue
     pid=$(cat "$pidfile")
     # Only a redis-server: a stale file may name a PID since reused by something else.
     if grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+      pids="$pids $pid"
     fi
+  done
+  for pid in $pids; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
   done
   rm -rf "$dir"
 }
@@ -57,6 +67,7 @@ start() {
   for port in $ports; do
     redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes \
       --cluster-config-file "nodes-$port.conf" --cluster-node-timeout 2000 \
+      --repl-diskless-sync-delay 0 --shutdown-timeout 0 \
       --save "" --appendonly no --daemonize yes --dir "$dir" \
       --pidfile "$dir/redis-$port.pid" --logfile "$dir/redis-$port.log"
   done
