@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 import { testSeed } from './test/seed.js'
-import { TEST_REDIS_CLUSTER_URL } from './test/services.js'
+import { TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL } from './test/services.js'
 
 // Each file's tests run in an order drawn from this seed (printed as "Running tests with seed …"),
 // so no test can lean on what an earlier one left; `TEST_SEED=<seed> npm test` replays a run.
@@ -30,6 +30,8 @@ const CLUSTER_TESTS = [
   'test/integration/leader-and-sweeper.test.ts',
   'test/integration/stock-sync.test.ts',
   'test/integration/tracing.test.ts',
+  // Needs a cluster node and a plain Redis: here only.
+  'test/integration/hostile/startup-redis-mode.test.ts',
 ]
 
 // Tests import the client package by name and get its sources, so they need no build (the
@@ -84,6 +86,7 @@ export default defineConfig({
           // As the unit files: each file starts its own hub, database and queue prefix.
           isolate: false,
           include: ['test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/integration/hostile/startup-redis-mode.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,
@@ -99,7 +102,7 @@ export default defineConfig({
           // helper's and every queue are then cluster ones.
           isolate: false,
           include: CLUSTER_TESTS,
-          env: { TEST_REDIS_URL: TEST_REDIS_CLUSTER_URL },
+          env: { TEST_REDIS_URL: TEST_REDIS_CLUSTER_URL, TEST_REDIS_NODE_URL: TEST_REDIS_URL },
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,

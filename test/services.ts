@@ -11,6 +11,8 @@ export const TEST_REDIS_CLUSTER_PORT = 7100
 export const TEST_REDIS_CLUSTER_URL = [0, 1, 2]
   .map((i) => `redis://127.0.0.1:${TEST_REDIS_CLUSTER_PORT + i}`)
   .join(',')
+/** A plain Redis (not a cluster node) in every project: the one TEST_REDIS_URL names outside it. */
+export const TEST_REDIS_NODE_URL = process.env.TEST_REDIS_NODE_URL ?? TEST_REDIS_URL
 /** True when this run's Redis is a cluster (a comma-separated TEST_REDIS_URL). */
 export const TEST_REDIS_IS_CLUSTER = TEST_REDIS_URL.includes(',')
 

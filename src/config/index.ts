@@ -210,8 +210,12 @@ export function loadConfig(
   if (parsed.success && parsed.data.HTTP_HEADERS_TIMEOUT_MS > parsed.data.HTTP_REQUEST_TIMEOUT_MS) {
     problems.push('HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS')
   }
-  const redis = parsed.success
-    ? redisTarget(parsed.data.REDIS_URL, parsed.data.REDIS_CLUSTER_NODES)
+  // Checked whatever else is wrong, so one run names every problem.
+  const redisVars = Env.pick({ REDIS_URL: true, REDIS_CLUSTER_NODES: true }).safeParse(
+    withoutBlanks(env),
+  )
+  const redis = redisVars.success
+    ? redisTarget(redisVars.data.REDIS_URL, redisVars.data.REDIS_CLUSTER_NODES)
     : undefined
   if (redis && 'problem' in redis) problems.push(redis.problem)
   if (!parsed.success || problems.length > 0 || !redis || 'problem' in redis)

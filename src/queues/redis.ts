@@ -28,7 +28,12 @@ export function createRedis(target: RedisTarget, log: Logger): RedisConnections 
     producer: connect(target, PRODUCER),
     worker: connect(target, WORKER),
   }
-  const watch = createRedisWatch(conns, { url: target.url, log, remindEveryMs: REMIND_EVERY_MS })
+  const watch = createRedisWatch(conns, {
+    url: target.url,
+    variable: target.variable,
+    log,
+    remindEveryMs: REMIND_EVERY_MS,
+  })
   for (const [role, conn] of Object.entries(conns)) {
     conn.on('error', (err: Error) => {
       if (!watch.folds(err)) log.warn({ err: err.message, role }, 'Redis connection error')

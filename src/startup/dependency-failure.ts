@@ -95,7 +95,7 @@ export function describeRedisFailure(err: unknown): DependencyFailure {
 /** True for errors that only say the connection to Redis is down (folded, not logged one by one). */
 export function isRedisConnectionError(err: unknown): boolean {
   if (networkCause(err)) return true
-  // The last two: ioredis's Cluster client when no node of the cluster answers.
+  // "None of startup nodes…", "Failed to refresh slots…": ioredis's Cluster client when no node answers.
   return /Connection is closed|Stream isn't writeable|None of startup nodes is available|Failed to refresh slots cache|Reached the max retries per request|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNRESET/.test(
     messageOf(err),
   )
