@@ -86,7 +86,10 @@ export default defineConfig({
           // As the unit files: each file starts its own hub, database and queue prefix.
           isolate: false,
           include: ['test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/integration/hostile/startup-redis-mode.test.ts'],
+          exclude: [
+            ...configDefaults.exclude,
+            'test/integration/hostile/startup-redis-mode.test.ts',
+          ],
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,

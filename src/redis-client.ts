@@ -7,6 +7,21 @@ import type { Cluster, Redis } from 'ioredis'
  */
 export type RedisClient = Redis | Cluster
 
+/** Where Redis is, as src/config/redis.ts reads it from the environment. */
+export interface RedisTarget {
+  /** The node's URL, or the cluster seeds' URLs joined by commas (what logs and messages show). */
+  readonly url: string
+  /** The variable that named it, for messages. */
+  readonly variable: 'REDIS_URL' | 'REDIS_CLUSTER_NODES'
+  /** Present on a cluster: its seed nodes and what every node is connected with. */
+  readonly cluster?: {
+    readonly nodes: readonly { readonly host: string; readonly port: number }[]
+    readonly username?: string
+    readonly password?: string
+    readonly tls: boolean
+  }
+}
+
 /** Where a SCAN must run to see every key: each master of a cluster, or the one node. */
 export function scanTargets(redis: RedisClient): Redis[] {
   return redis.isCluster ? (redis as Cluster).nodes('master') : [redis as Redis]

@@ -17,7 +17,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const stopCluster = await clusterFor(project)
+  const stopCluster = clusterFor(project)
   const runId = randomBytes(4).toString('hex')
   const template = `hub_tpl_${runId}`
   await admin((c) => c.query(`create database ${template}`))
@@ -50,7 +50,7 @@ export default async function setup(project: TestProject) {
  * The local Redis Cluster, when the project runs on one (its TEST_REDIS_URL lists nodes) and it
  * is not up already; returns how to stop it again, only if this run started it.
  */
-async function clusterFor(project: TestProject): Promise<(() => void) | undefined> {
+function clusterFor(project: TestProject): (() => void) | undefined {
   if (!project.config.env?.TEST_REDIS_URL?.includes(',')) return undefined
   const script = fileURLToPath(new URL('../scripts/redis-cluster.sh', import.meta.url))
   const port = String(TEST_REDIS_CLUSTER_PORT)

@@ -6,11 +6,12 @@ import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
 import { Env, type TracesSampler } from './env.js'
 import { DEFAULT_LOCATIONS, type LocationDirectory } from './locations.js'
-import { hasHashTag, redisTarget, type RedisTarget } from './redis.js'
+import type { RedisTarget } from '../redis-client.js'
+import { hasHashTag, redisTarget } from './redis.js'
 
 export type { Account } from './accounts.js'
 export { DEFAULT_LOCATION, type LocationDirectory } from './locations.js'
-export type { RedisTarget } from './redis.js'
+export type { RedisTarget } from '../redis-client.js'
 
 export type Role = 'api' | 'worker' | 'all'
 

@@ -94,6 +94,8 @@ describe('QUEUE_PREFIX and where each queue lives', () => {
   it('leaves a prefix with its own tag as it is, on a cluster too', () => {
     const tagged = loadConfig({ QUEUE_PREFIX: '{hub}', REDIS_CLUSTER_NODES: 'a:7000' }).queues
     expect(queuePrefix(tagged, 'inbound')).toBe('{hub}')
-    expect(queuePrefix(loadConfig({ QUEUE_PREFIX: 'app-{hub}' }).queues, 'deliver')).toBe('app-{hub}')
+    expect(queuePrefix(loadConfig({ QUEUE_PREFIX: 'app-{hub}' }).queues, 'deliver')).toBe(
+      'app-{hub}',
+    )
   })
 })

@@ -1,27 +1,15 @@
+import type { RedisTarget } from '../redis-client.js'
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
+
 /**
  * Where Redis is: one node (`REDIS_URL`) or a Redis Cluster (several `redis://` URLs in
  * `REDIS_URL`, or `REDIS_CLUSTER_NODES`). A cluster's nodes are seeds: ioredis asks any of them
  * for the slot map and finds the rest itself, so every seed must speak the same way (scheme,
  * user, password), and a cluster has database 0 only
  * (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#implemented-subset).
+ * Returns the target, or the one problem that stops start-up, prefixed with its variable.
  */
-export interface RedisTarget {
-  /** The node's URL, or the cluster seeds' URLs joined by commas (what logs and messages show). */
-  readonly url: string
-  /** The variable that named it, for messages. */
-  readonly variable: 'REDIS_URL' | 'REDIS_CLUSTER_NODES'
-  /** Present on a cluster: its seed nodes and what every node is connected with. */
-  readonly cluster?: {
-    readonly nodes: readonly { readonly host: string; readonly port: number }[]
-    readonly username?: string
-    readonly password?: string
-    readonly tls: boolean
-  }
-}
-
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
-
-/** The target, or the one problem that stops start-up (prefixed with the variable it is about). */
 export function redisTarget(
   redisUrl: string | undefined,
   clusterNodes: readonly string[],
@@ -73,7 +61,10 @@ function clusterOf(
     url: nodes.map((u) => u.href).join(','),
     variable,
     cluster: {
-      nodes: nodes.map((u) => ({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 6379) })),
+      nodes: nodes.map((u) => ({
+        host: u.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(u.port || 6379),
+      })),
       ...(username ? { username } : {}),
       ...(password ? { password } : {}),
       tls: first.protocol === 'rediss:',

@@ -1,7 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
-import type { RedisTarget } from '../config/index.js'
+import type { RedisClient, RedisTarget } from '../redis-client.js'
 import type { Logger } from '../logger.js'
-import type { RedisClient } from '../redis-client.js'
 import { createRedisWatch, type RedisWatch } from './redis-watch.js'
 
 export interface RedisConnections {

@@ -51,7 +51,7 @@ export function redisDependency(
       if (!target.cluster && first.clusterEnabled)
         throw new StartupError(
           `Redis (${target.variable}=${redactUrl(target.url)}) is a Redis Cluster node (cluster_enabled:1): ` +
-            'one connection to it cannot reach the keys of the other nodes. List the cluster\'s nodes in ' +
+            "one connection to it cannot reach the keys of the other nodes. List the cluster's nodes in " +
             'REDIS_CLUSTER_NODES (host:port,…) instead of REDIS_URL.',
         )
       const plain = reached.find((r) => !r.clusterEnabled)

@@ -28,7 +28,11 @@ export function createPushCauses(redis: RedisClient, prefix: string): PushCauses
   const skuKey = (sku: string) => `${prefix}:trace-causes:sku:${sku}`
   const listingKey = (id: string) => `${prefix}:trace-causes:listing:${id}`
 
-  function append(pipeline: ReturnType<RedisClient['pipeline']>, key: string, values: string[]): void {
+  function append(
+    pipeline: ReturnType<RedisClient['pipeline']>,
+    key: string,
+    values: string[],
+  ): void {
     pipeline
       .rpush(key, ...values)
       .ltrim(key, -MAX_CAUSES, -1)
@@ -69,7 +73,8 @@ export function createPushCauses(redis: RedisClient, prefix: string): PushCauses
     note(entries) {
       const bySku = new Map<string, string[]>()
       for (const { skus, cause } of entries)
-        for (const sku of skus) bySku.set(skuKey(sku), [...(bySku.get(skuKey(sku)) ?? []), cause.traceparent])
+        for (const sku of skus)
+          bySku.set(skuKey(sku), [...(bySku.get(skuKey(sku)) ?? []), cause.traceparent])
       void appendAll(bySku).catch(() => undefined)
     },
     async fanOut(listings) {
