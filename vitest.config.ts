@@ -30,6 +30,8 @@ const CLUSTER_TESTS = [
   'test/integration/leader-and-sweeper.test.ts',
   'test/integration/stock-sync.test.ts',
   'test/integration/tracing.test.ts',
+  'test/integration/push-causes.test.ts',
+  'test/integration/redis-key-scan.test.ts',
   // Needs a cluster node and a plain Redis: here only.
   'test/integration/hostile/startup-redis-mode.test.ts',
 ]
