@@ -28,7 +28,7 @@ const CLUSTER_TESTS = [
   'test/integration/worker-crash.test.ts',
   'test/integration/job-settling.test.ts',
   'test/integration/leader-and-sweeper.test.ts',
-  'test/integration/stock-sync.test.ts',
+  'test/integration/stock-allocation.test.ts',
   'test/integration/tracing.test.ts',
   'test/integration/push-causes.test.ts',
   'test/integration/redis-key-scan.test.ts',
