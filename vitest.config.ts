@@ -19,14 +19,16 @@ const DROPPED_CONNECTION_TESTS = [
 ]
 
 // What runs on a Redis Cluster as well (the `integration-cluster` project): the files that move
-// work through every queue, crash workers, storm the hub or spread stock pushes over per-account
-// queues. The failover test has a cluster of its own and runs in `integration` only.
+// work through every queue, crash a worker, storm the hub, claim stock pushes from per-account
+// queues, run the API budget's scripts, or touch many keys at once (push causes, key scans).
+// The failover test has a cluster of its own and runs in `integration` only.
 const CLUSTER_TESTS = [
   'test/integration/end-to-end.test.ts',
   'test/integration/webhook-ingest.test.ts',
   'test/integration/storms.test.ts',
   'test/integration/worker-crash.test.ts',
   'test/integration/job-settling.test.ts',
+  'test/integration/api-budget.test.ts',
   'test/integration/leader-and-sweeper.test.ts',
   'test/integration/stock-allocation.test.ts',
   'test/integration/tracing.test.ts',
