@@ -155,7 +155,7 @@ async function dependenciesReady(config: Config, log: Logger): Promise<void> {
   const giveUp = new AbortController()
   const waits = [
     prepareDatabase(config, log, giveUp.signal),
-    waitForDependency(redisDependency(config.redis.url, config.db.connectTimeoutMs), {
+    waitForDependency(redisDependency(config.redis, config.db.connectTimeoutMs), {
       retryMs: config.startupRetryMs,
       log,
       signal: giveUp.signal,
@@ -181,7 +181,7 @@ async function redisConnected(deps: Deps, timeoutMs: number): Promise<void> {
         producer.off('ready', resolve)
         reject(
           new StartupError(
-            `Redis (REDIS_URL=${redactUrl(deps.config.redis.url)}) answered the start-up check but not the hub's connection within ${Math.round(timeoutMs / 1000)}s`,
+            `Redis (${deps.config.redis.variable}=${redactUrl(deps.config.redis.url)}) answered the start-up check but not the hub's connection within ${Math.round(timeoutMs / 1000)}s`,
           ),
         )
       }, timeoutMs)
@@ -252,17 +252,24 @@ function announceSandbox(
   )
 }
 
-/** Loud at start-up, never fatal: PostgreSQL keeps everything accepted, whatever Redis does. */
+/**
+ * Loud at start-up, never fatal: PostgreSQL keeps everything accepted, whatever Redis does. On a
+ * cluster, each configured node is asked (every master needs the same settings).
+ */
 async function warnAboutRedis(config: Config, log: Logger): Promise<void> {
-  const settings = await readRedisDurabilitySettings(config.redis.url)
-  if (!settings) {
-    log.warn(
-      'could not read the Redis configuration (CONFIG GET refused or Redis unreachable): ' +
-        'make sure maxmemory-policy is noeviction and persistence is on',
-    )
-    return
+  for (const url of config.redis.url.split(',')) {
+    const node = config.redis.cluster ? ` at ${redactUrl(url)}` : ''
+    const settings = await readRedisDurabilitySettings(url)
+    if (!settings) {
+      log.warn(
+        `could not read the Redis configuration${node} (CONFIG GET refused or Redis unreachable): ` +
+          'make sure maxmemory-policy is noeviction and persistence is on',
+      )
+      continue
+    }
+    for (const problem of redisDurabilityProblems(settings))
+      log.warn({ redis: settings }, `${problem}${node}`)
   }
-  for (const problem of redisDurabilityProblems(settings)) log.warn({ redis: settings }, problem)
 }
 
 async function start(config: Config, log: Logger): Promise<void> {

@@ -82,11 +82,12 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
   // Pools connect lazily, so a process that never uses one of them (role api or worker) pays nothing.
   const db = createDb(watchedPool(config.db, config.db.poolMax, log))
   const workDb = createDb(watchedPool(config.db, config.db.workerPoolMax, log))
-  const redis = createRedis(config.redis.url, log)
+  const redis = createRedis(config.redis, log)
   const queues = createQueues(
     redis.producer,
     {
       prefix: config.queues.prefix,
+      tagEachQueue: config.queues.tagEachQueue,
       normalizeAttempts: config.normalize.maxAttempts,
       deliveryAttempts: config.delivery.maxAttempts,
       deliveryBackoffBaseMs: config.delivery.backoffBaseMs,

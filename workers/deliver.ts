@@ -17,6 +17,6 @@ export function createDeliverWorker(
       const { deliveryId } = decode(DeliverJob, job.data)
       await settle(await deliverEvent(deps, deliveryId, attemptOf(job)), { job, token })
     },
-    workerOptions(base, concurrency),
+    workerOptions(base, QUEUE_NAMES.deliver, concurrency),
   )
 }

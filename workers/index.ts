@@ -52,6 +52,7 @@ export function startWorkers(deps: Deps): RunningWorkers {
   const base = {
     connection: deps.redis.worker,
     prefix: config.queues.prefix,
+    tagEachQueue: config.queues.tagEachQueue,
     backoffMaxMs: config.delivery.backoffMaxMs,
     lockMs: config.maintenance.jobLockMs,
     stalledIntervalMs: config.maintenance.jobStalledIntervalMs,

@@ -56,6 +56,6 @@ export function createNormalizeWorker(
         deps.log.debug({ ...ids, outcome: result.kind }, 'normalize step ended')
       await settle(result, { job, token })
     },
-    workerOptions(base, concurrency),
+    workerOptions(base, QUEUE_NAMES.inbound, concurrency),
   )
 }

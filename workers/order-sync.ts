@@ -46,7 +46,7 @@ export function createOrderSyncWorker(deps: OrderSyncDeps, base: WorkerBase): Or
         deps.log.warn({ account, kind: data.kind, reason: outcome.reason }, 'order sync skipped')
       return outcome.kind
     },
-    workerOptions(base, CONCURRENCY),
+    workerOptions(base, QUEUE_NAMES.orderSync, CONCURRENCY),
   )
   return {
     worker,

@@ -24,7 +24,7 @@ export function createReplayWorker(
       const result = await processReplayRun(deps, runId, { finalAttempt: attemptOf(job).final })
       await settle(result, { job, token })
     },
-    workerOptions(base, 1),
+    workerOptions(base, QUEUE_NAMES.replay, 1),
   )
   resumeReplayRuns(deps).catch((err: unknown) =>
     deps.log.warn({ err }, 'could not re-enqueue unfinished replay runs'),

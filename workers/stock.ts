@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Worker, type Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../src/redis-client.js'
 import { DEFAULT_STOCK_SETTINGS, type Account } from '../src/config/accounts.js'
 import type { StockCounter } from '../src/metrics/stock.js'
 import { checkListingStock, type CheckDeps } from '../src/pipeline/check-stock.js'
@@ -72,7 +72,7 @@ export function createStockWorker(
       await settle(result, { job, token, queueWide: queue })
     },
     {
-      ...workerOptions(base, concurrency),
+      ...workerOptions(base, queue.name, concurrency),
       limiter: { max: rate.max, duration: rate.durationMs },
     },
   )
@@ -93,7 +93,7 @@ const CLAIM_MARK_MS = 10 * 60_000
  * grows, and the account's other jobs meanwhile go out on their own.
  */
 export async function claimBatch(
-  redis: Redis,
+  redis: RedisClient,
   queue: Queue<StockJob>,
   bulk: Pick<BulkStockSupport<unknown, ChannelClient>, 'minItems' | 'maxItems' | 'gather'>,
 ): Promise<string[]> {
@@ -122,7 +122,7 @@ export async function claimBatch(
 
 /** Takes up to `maxItems - 1` waiting pushes out of the queue (the job's own makes `maxItems`). */
 async function takeWaiting(
-  redis: Redis,
+  redis: RedisClient,
   queue: Queue<StockJob>,
   maxItems: number,
 ): Promise<string[]> {

@@ -12,7 +12,7 @@
  * `redis.replicate_commands()`, a no-op since 7.0, so `TIME` may precede its writes. Tests pass
  * a time of their own (`nowMs`) so a bucket's refill can be checked without waiting.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 
 const COMMAND = 'hubApiBudgetBucket'
 
@@ -165,7 +165,7 @@ export interface BucketScript {
 }
 
 /** Defines the script on `redis` (ioredis sends it by its hash, loading it once per connection). */
-export function bucketScript(redis: Redis): BucketScript {
+export function bucketScript(redis: RedisClient): BucketScript {
   redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: SCRIPT })
   const command = (redis as unknown as Record<typeof COMMAND, ScriptCommand>)[COMMAND].bind(redis)
   const run = (op: 'take' | 'hold', call: BucketCall, holdMs: number) =>

@@ -8,7 +8,7 @@
  * A connector's client gets the gates through its `ClientContext` (connectors/types.ts): the
  * account directory hands each account's client `forAccount(channel, account)`.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { RateGates } from '../../connectors/index.js'
 import type { ChannelId } from '../events/index.js'
 import { createApiBudgetCounter } from '../metrics/api-budget.js'
@@ -44,7 +44,7 @@ const DEFAULTS = { maxWaitMs: 2_000, lowerMaxWaitMs: 1_000, urgentGraceMs: 1_000
  * The budget kept on `redis` under `prefix` (the queue prefix, so a test's or a deployment's
  * buckets stay apart). Metrics go to the same Redis (src/metrics/api-budget.ts).
  */
-export function createBudget(redis: Redis, prefix: string, opts: BudgetOptions = {}): Budget {
+export function createBudget(redis: RedisClient, prefix: string, opts: BudgetOptions = {}): Budget {
   const settings: GateSettings = {
     maxWaitMs: duration(opts, 'maxWaitMs'),
     lowerMaxWaitMs: duration(opts, 'lowerMaxWaitMs'),

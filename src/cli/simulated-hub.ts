@@ -5,18 +5,9 @@ import { CHANNEL_IDS } from '../events/index.js'
 import { createApp } from '../http/app.js'
 import { startHttp } from '../http/server.js'
 import type { Logger } from '../logger.js'
+import { deleteMatching } from '../redis-client.js'
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../sandbox/emulator.js'
 import { startWorkers } from '../../workers/index.js'
-
-/** Deletes every key under the run's prefix (metrics counters, budget buckets); returns how many. */
-async function deleteUnder(redis: Deps['redis']['producer'], prefix: string): Promise<number> {
-  let deleted = 0
-  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
-    const batch = keys as string[]
-    if (batch.length > 0) deleted += await redis.del(...batch)
-  }
-  return deleted
-}
 
 export interface SimulatedHub {
   readonly deps: Deps
@@ -63,7 +54,7 @@ export async function withSimulatedHub<T>(
     await Promise.all(deps.queues.all.map((q) => q.obliterate({ force: true }))).catch(
       () => undefined,
     )
-    await deleteUnder(deps.redis.producer, config.queues.prefix).catch(() => 0)
+    await deleteMatching(deps.redis.producer, `${config.queues.prefix}:*`).catch(() => 0)
     await closeDeps(deps)
     await emulator.close()
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseNetwork } from '../outbound/destination-guard.js'
+import { prefixProblem } from './redis.js'
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def)
 
@@ -67,10 +68,19 @@ export const Env = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/marketplace_hub'),
+  // Unset: redis://127.0.0.1:6379. Several comma-separated URLs name a Redis Cluster's nodes.
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .default('redis://127.0.0.1:6379'),
+    .refine(
+      (text) => text.split(',').every((u) => /^rediss?:\/\//.test(u.trim())),
+      'must be a redis:// or rediss:// URL, or a comma-separated list of them (a Redis Cluster)',
+    )
+    .optional(),
+  REDIS_CLUSTER_NODES: list((node) =>
+    /^(rediss?:\/\/\S+|[^\s:/]+:\d+|\[[0-9a-f:]+\]:\d+)$/i.test(node)
+      ? undefined
+      : 'must be host:port or a redis:// URL',
+  ),
   HOST: z.string().min(1).optional(),
   PORT: int(3000, 0).pipe(z.number().max(65535)),
   // Unset: http://localhost:<PORT>.
@@ -80,8 +90,11 @@ export const Env = z.object({
   ROLE: z.enum(['api', 'worker', 'all']).default('all'),
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and "-" only (BullMQ forbids ":")')
-    .default('hub'),
+    .default('hub')
+    .superRefine((prefix, ctx) => {
+      const problem = prefixProblem(prefix)
+      if (problem) ctx.addIssue({ code: 'custom', message: problem })
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: int(1_048_576, 1),
   INGRESS_DEADLINE_MS: int(2_500, 100),

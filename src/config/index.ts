@@ -7,9 +7,12 @@ import { formatIssues } from '../issues.js'
 import { DEFAULT_STOCK_SETTINGS, loadAccountsFile, type Account } from './accounts.js'
 import { Env, type TracesSampler } from './env.js'
 import { DEFAULT_LOCATIONS, type LocationDirectory } from './locations.js'
+import type { RedisTarget } from '../redis-client.js'
+import { hasHashTag, redisTarget } from './redis.js'
 
 export type { Account } from './accounts.js'
 export { DEFAULT_LOCATION, type LocationDirectory } from './locations.js'
+export type { RedisTarget } from '../redis-client.js'
 
 export type Role = 'api' | 'worker' | 'all'
 
@@ -59,9 +62,15 @@ export interface Config {
     readonly workerPoolMax: number
     readonly connectTimeoutMs: number
   }
-  readonly redis: { readonly url: string }
+  readonly redis: RedisTarget
   readonly queues: {
+    /** As configured: hub keys are `<prefix>:…`; see `queuePrefix` for each queue's BullMQ prefix. */
     readonly prefix: string
+    /**
+     * True on a cluster when the prefix has no hash tag of its own: each queue then gets its own
+     * tag, so its keys share a slot and the queues (one per stock account) spread across slots.
+     */
+    readonly tagEachQueue: boolean
     readonly concurrency: { readonly normalize: number; readonly deliver: number }
   }
   readonly admin: {
@@ -255,7 +264,16 @@ export function loadConfig(
   const exportDir = parsed.success ? parsed.data.PARTITION_EXPORT_DIR : undefined
   const exportProblem = exportDir && unwritableDirectory(exportDir)
   if (exportProblem) problems.push(`PARTITION_EXPORT_DIR: ${exportProblem}`)
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
+  // Checked whatever else is wrong, so one run names every problem.
+  const redisVars = Env.pick({ REDIS_URL: true, REDIS_CLUSTER_NODES: true }).safeParse(
+    withoutBlanks(env),
+  )
+  const redis = redisVars.success
+    ? redisTarget(redisVars.data.REDIS_URL, redisVars.data.REDIS_CLUSTER_NODES)
+    : undefined
+  if (redis && 'problem' in redis) problems.push(redis.problem)
+  if (!parsed.success || problems.length > 0 || !redis || 'problem' in redis)
+    throw new ConfigError(problems)
   const e = parsed.data
   const sandbox = !loaded
   return {
@@ -283,9 +301,10 @@ export function loadConfig(
       workerPoolMax: e.DB_WORKER_POOL_MAX,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
     },
-    redis: { url: e.REDIS_URL },
+    redis,
     queues: {
       prefix: e.QUEUE_PREFIX,
+      tagEachQueue: redis.cluster !== undefined && !hasHashTag(e.QUEUE_PREFIX),
       concurrency: { normalize: e.NORMALIZE_CONCURRENCY, deliver: e.DELIVER_CONCURRENCY },
     },
     admin: {

@@ -5,7 +5,7 @@
  * guessing costs a window per `limit` guesses. Other addresses are never affected.
  */
 import type { Context } from 'hono'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { AdminCounters } from '../metrics/admin.js'
 import type { AppEnv } from './env.js'
 
@@ -37,7 +37,7 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`
 
 export function redisFailureLimit(
-  redis: Redis,
+  redis: RedisClient,
   opts: { readonly keyPrefix: string; readonly limit: number; readonly windowMs: number },
 ): FailureLimit {
   const key = (address: string) => `${opts.keyPrefix}:${address}`

@@ -6,7 +6,7 @@
  * waiting, and an API process reads it when Prometheus scrapes. A Redis flush resets them, which
  * Prometheus reads as a counter reset.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { Registry } from 'prom-client'
 import { registerStored, type Sample } from './stored.js'
 
@@ -45,7 +45,7 @@ export function apiBudgetCounterKey(prefix: string): string {
 }
 
 /** Counts into Redis without waiting: a metric must never slow or fail a channel call. */
-export function createApiBudgetCounter(redis: Redis, prefix: string): ApiBudgetCounter {
+export function createApiBudgetCounter(redis: RedisClient, prefix: string): ApiBudgetCounter {
   const key = apiBudgetCounterKey(prefix)
   return {
     count(channel, accountId, lane, measure, by = 1) {
@@ -61,7 +61,7 @@ export function createApiBudgetCounter(redis: Redis, prefix: string): ApiBudgetC
  * once anything was counted in it.
  */
 export async function readApiBudgetUse(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   filter: { readonly channel?: string; readonly accountId?: string } = {},
 ): Promise<ApiBudgetUse[]> {
@@ -111,7 +111,7 @@ const EXPORTED = [
 
 export function registerApiBudgetMetrics(
   registry: Registry,
-  deps: { readonly redis: Redis; readonly prefix: string },
+  deps: { readonly redis: RedisClient; readonly prefix: string },
 ): void {
   // One read of the hash serves the four metrics of a scrape: prom-client asks every metric at
   // once, before any answer, and the next scrape reads afresh.

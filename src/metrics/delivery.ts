@@ -6,7 +6,7 @@
  * process (`histogram_quantile` over `rate(..._bucket[5m])`). A Redis flush resets them, which
  * Prometheus reads as a counter reset. The backlog of each subscription is read from PostgreSQL.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import { sql, type Kysely } from 'kysely'
 import { Gauge, type Registry } from 'prom-client'
 import type { Clock } from '../clock.js'
@@ -76,7 +76,7 @@ const FLUSH_MS = 100
  * of deliveries costs one Redis round trip per interval instead of one per delivery. What was
  * counted in the last interval before a crash is lost, as with any in-process metric.
  */
-export function createDeliveryCounter(redis: Redis, prefix: string): DeliveryCounter {
+export function createDeliveryCounter(redis: RedisClient, prefix: string): DeliveryCounter {
   const key = deliveryCounterKey(prefix)
   const counts = new Map<string, number>()
   const sums = new Map<string, number>()
@@ -198,7 +198,7 @@ export function registerDeliveryMetrics(
   registry: Registry,
   deps: {
     readonly db: Kysely<Database>
-    readonly redis: Redis
+    readonly redis: RedisClient
     readonly prefix: string
     readonly clock: Clock
   },

@@ -4,7 +4,7 @@
  * any API process reports the whole hub's backlog, workers included, without a metrics port of
  * its own. Scrape-time queries use the partial indexes the sweeper and relay already rely on.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { Kysely } from 'kysely'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import type { Clock } from '../clock.js'
@@ -49,7 +49,7 @@ export function createMetrics(deps: {
   readonly db: Kysely<Database>
   readonly queues: Queues
   readonly clock: Clock
-  readonly redis: Redis
+  readonly redis: RedisClient
   readonly prefix: string
   /** Accounts whose orders the hub lists (order sync), for the completeness gauges. */
   readonly orderAccounts?: readonly {

@@ -5,7 +5,7 @@
  * reset. Drift is read from the listings' last reconciliation in PostgreSQL.
  */
 import { sql, type Kysely } from 'kysely'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import { Gauge, type Registry } from 'prom-client'
 import type { Database } from '../db/schema.js'
 import { registerStored, type Sample } from './stored.js'
@@ -23,7 +23,7 @@ export function stockCounterKey(prefix: string): string {
 }
 
 /** Counts into Redis without waiting: a metric must never slow or fail a push. */
-export function createStockCounter(redis: Redis, prefix: string): StockCounter {
+export function createStockCounter(redis: RedisClient, prefix: string): StockCounter {
   const key = stockCounterKey(prefix)
   return {
     count(channel, accountId, outcome) {
@@ -34,7 +34,7 @@ export function createStockCounter(redis: Redis, prefix: string): StockCounter {
 
 export function registerStockMetrics(
   registry: Registry,
-  deps: { readonly db: Kysely<Database>; readonly redis: Redis; readonly prefix: string },
+  deps: { readonly db: Kysely<Database>; readonly redis: RedisClient; readonly prefix: string },
 ): void {
   registerStored(registry, {
     name: 'hub_stock_calls_total',

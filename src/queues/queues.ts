@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { ChannelId } from '../events/index.js'
 import {
   HUB_BACKOFF,
@@ -12,10 +12,10 @@ import {
   type OrderSyncJob,
   type ReplayJob,
 } from './catalog.js'
+import { queuePrefix, type QueueKeyLayout } from './key-layout.js'
 import { createStockQueues, type StockQueues } from './stock.js'
 
-export interface QueueSettings {
-  readonly prefix: string
+export interface QueueSettings extends QueueKeyLayout {
   readonly normalizeAttempts: number
   readonly deliveryAttempts: number
   readonly deliveryBackoffBaseMs: number
@@ -56,18 +56,22 @@ export interface Queues {
 
 /** `onError` hears each queue's connection errors (BullMQ relays them from the shared connection). */
 export function createQueues(
-  connection: Redis,
+  connection: RedisClient,
   settings: QueueSettings,
   onError: (queue: string, err: Error) => void,
 ): Queues {
-  const opts = { connection, prefix: settings.prefix }
-  const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts)
-  const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts)
-  const replay = new Queue<ReplayJob>(QUEUE_NAMES.replay, opts)
-  const orderSync = new Queue<OrderSyncJob>(QUEUE_NAMES.orderSync, opts)
+  const opts = (name: string) => ({ connection, prefix: queuePrefix(settings, name) })
+  const inbound = new Queue<InboundJob>(QUEUE_NAMES.inbound, opts(QUEUE_NAMES.inbound))
+  const deliver = new Queue<DeliverJob>(QUEUE_NAMES.deliver, opts(QUEUE_NAMES.deliver))
+  const replay = new Queue<ReplayJob>(QUEUE_NAMES.replay, opts(QUEUE_NAMES.replay))
+  const orderSync = new Queue<OrderSyncJob>(QUEUE_NAMES.orderSync, opts(QUEUE_NAMES.orderSync))
   const stock = createStockQueues(
     connection,
-    { prefix: settings.prefix, pushAttempts: settings.stockPushAttempts },
+    {
+      prefix: settings.prefix,
+      tagEachQueue: settings.tagEachQueue,
+      pushAttempts: settings.stockPushAttempts,
+    },
     settings.stockAccounts,
   )
   // BullMQ's generics are invariant in the job data type; the list is only used untyped.

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { Logger } from '../logger.js'
 import {
   describeRedisFailure,
@@ -22,10 +22,16 @@ export interface RedisWatch {
 }
 
 export function createRedisWatch(
-  conns: { readonly producer: Redis; readonly worker: Redis },
-  opts: { readonly url: string; readonly log: Logger; readonly remindEveryMs: number },
+  conns: { readonly producer: RedisClient; readonly worker: RedisClient },
+  opts: {
+    readonly url: string
+    /** The variable that names Redis (REDIS_URL or REDIS_CLUSTER_NODES), default REDIS_URL. */
+    readonly variable?: string
+    readonly log: Logger
+    readonly remindEveryMs: number
+  },
 ): RedisWatch {
-  const where = `Redis (REDIS_URL=${redactUrl(opts.url)})`
+  const where = `Redis (${opts.variable ?? 'REDIS_URL'}=${redactUrl(opts.url)})`
   let state: 'connecting' | 'up' | 'down' = 'connecting'
   let downSince = 0
   let lastCause = ''

@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
 import { z } from 'zod'
 import type { ChannelId } from '../events/index.js'
+import type { RedisClient } from '../redis-client.js'
 import { HUB_BACKOFF, REMOVE_COMPLETED } from './catalog.js'
+import { queuePrefix, type QueueKeyLayout } from './key-layout.js'
 
 /**
  * A stock job names a listing only: `push` reads the SKU's available-to-sell when it runs, so a
@@ -39,14 +40,14 @@ export interface StockQueues {
 }
 
 export function createStockQueues(
-  connection: Redis,
-  settings: { readonly prefix: string; readonly pushAttempts: number },
+  connection: RedisClient,
+  settings: QueueKeyLayout & { readonly pushAttempts: number },
   accounts: readonly { readonly channel: ChannelId; readonly accountId: string }[],
 ): StockQueues {
   const queues = new Map<string, Queue<StockJob>>()
   for (const { channel, accountId } of accounts) {
     const name = stockQueueName(channel, accountId)
-    queues.set(name, new Queue<StockJob>(name, { connection, prefix: settings.prefix }))
+    queues.set(name, new Queue<StockJob>(name, { connection, prefix: queuePrefix(settings, name) }))
   }
   return {
     all: [...queues.values()],

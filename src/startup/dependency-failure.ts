@@ -95,13 +95,16 @@ export function describeRedisFailure(err: unknown): DependencyFailure {
 /** True for errors that only say the connection to Redis is down (folded, not logged one by one). */
 export function isRedisConnectionError(err: unknown): boolean {
   if (networkCause(err)) return true
-  return /Connection is closed|Stream isn't writeable|Reached the max retries per request|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNRESET/.test(
+  // "None of startup nodes…", "Failed to refresh slots…": ioredis's Cluster client when no node answers.
+  return /Connection is closed|Stream isn't writeable|None of startup nodes is available|Failed to refresh slots cache|Reached the max retries per request|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNRESET/.test(
     messageOf(err),
   )
 }
 
 /** A connection URL as it may be logged: the password replaced, everything else kept. */
 export function redactUrl(url: string): string {
+  // A Redis Cluster's nodes, comma-separated (src/config/redis.ts).
+  if (url.includes(',')) return url.split(',').map(redactUrl).join(',')
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '***'

@@ -48,6 +48,8 @@ export async function waitForDependency<T>(dep: Dependency<T>, policy: RetryPoli
     try {
       return await dep.attempt()
     } catch (err) {
+      // The attempt found something retrying cannot change and said all of it.
+      if (err instanceof StartupError) throw err
       const failure = dep.describe(err)
       if (failure.permanent) {
         throw new StartupError(

@@ -5,7 +5,7 @@ import type * as Resources from '@opentelemetry/resources'
 import type * as TraceBase from '@opentelemetry/sdk-trace-base'
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base'
 import type * as Conventions from '@opentelemetry/semantic-conventions'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis-client.js'
 import type { TracingConfig } from '../config/index.js'
 import { createPushCauses, type PushCauses } from './push-causes.js'
 
@@ -53,7 +53,7 @@ const sdk = {
  */
 export function createTracing(
   settings: TracingSettings | undefined,
-  causes: { readonly redis: Redis; readonly prefix: string },
+  causes: { readonly redis: RedisClient; readonly prefix: string },
   exporter?: SpanExporter,
 ): Tracing {
   if (!settings && !exporter) return TRACING_OFF

@@ -1,5 +1,5 @@
 import type { Link } from '@opentelemetry/api'
-import type { Redis } from 'ioredis'
+import { keyBatches, type RedisClient } from '../redis-client.js'
 import { linkOf, type TraceCarrier } from './context.js'
 
 /**
@@ -24,46 +24,71 @@ const MAX_CAUSES = 64
 /** Causes nobody took (a SKU without listings, a push lost with Redis) expire. */
 const CAUSE_TTL_MS = 3_600_000
 
-export function createPushCauses(redis: Redis, prefix: string): PushCauses {
+export function createPushCauses(redis: RedisClient, prefix: string): PushCauses {
   const skuKey = (sku: string) => `${prefix}:trace-causes:sku:${sku}`
   const listingKey = (id: string) => `${prefix}:trace-causes:listing:${id}`
 
-  function append(pipeline: ReturnType<Redis['pipeline']>, key: string, values: string[]): void {
+  function append(
+    pipeline: ReturnType<RedisClient['pipeline']>,
+    key: string,
+    values: string[],
+  ): void {
     pipeline
       .rpush(key, ...values)
       .ltrim(key, -MAX_CAUSES, -1)
       .pexpire(key, CAUSE_TTL_MS)
   }
 
-  /** Reads and deletes lists in one transaction, so two takers never share a cause. */
+  /**
+   * Reads and deletes lists in one transaction, so two takers never share a cause. On a cluster,
+   * one transaction per list: a MULTI may only touch one slot.
+   */
   async function takeLists(keys: readonly string[]): Promise<string[][]> {
-    const multi = redis.multi()
-    for (const key of keys) multi.lrange(key, 0, -1).del(key)
-    const replies = (await multi.exec()) ?? []
-    return keys.map((_, i) => {
-      const [err, values] = replies[2 * i] ?? [null, []]
-      return err ? [] : (values as string[])
-    })
+    const taken = await Promise.all(
+      keyBatches(redis, keys).map(async (batch) => {
+        const multi = redis.multi()
+        for (const key of batch) multi.lrange(key, 0, -1).del(key)
+        const replies = (await multi.exec()) ?? []
+        return batch.map((_, i) => {
+          const [err, values] = replies[2 * i] ?? [null, []]
+          return err ? [] : (values as string[])
+        })
+      }),
+    )
+    return taken.flat()
+  }
+
+  /** Sends `append`s in pipelines a cluster accepts (one per key there, see `keyBatches`). */
+  function appendAll(entries: ReadonlyMap<string, string[]>): Promise<unknown> {
+    return Promise.all(
+      keyBatches(redis, [...entries.keys()]).map((batch) => {
+        const pipeline = redis.pipeline()
+        for (const key of batch) append(pipeline, key, entries.get(key) ?? [])
+        return pipeline.exec()
+      }),
+    )
   }
 
   return {
     note(entries) {
-      const pipeline = redis.pipeline()
+      const bySku = new Map<string, string[]>()
       for (const { skus, cause } of entries)
-        for (const sku of skus) append(pipeline, skuKey(sku), [cause.traceparent])
-      if (pipeline.length > 0) void pipeline.exec().catch(() => undefined)
+        for (const sku of skus)
+          bySku.set(skuKey(sku), [...(bySku.get(skuKey(sku)) ?? []), cause.traceparent])
+      void appendAll(bySku).catch(() => undefined)
     },
     async fanOut(listings) {
       const skus = [...new Set(listings.map((l) => l.sku))]
       if (skus.length === 0) return
       const taken = await takeLists(skus.map(skuKey)).catch(() => [])
       const bySku = new Map(skus.map((sku, i) => [sku, taken[i] ?? []]))
-      const pipeline = redis.pipeline()
+      const byListing = new Map<string, string[]>()
       for (const l of listings) {
         const causes = bySku.get(l.sku)
-        if (causes && causes.length > 0) append(pipeline, listingKey(l.id), causes)
+        if (causes && causes.length > 0)
+          byListing.set(listingKey(l.id), [...(byListing.get(listingKey(l.id)) ?? []), ...causes])
       }
-      if (pipeline.length > 0) await pipeline.exec().catch(() => undefined)
+      await appendAll(byListing).catch(() => undefined)
     },
     async take(listingIds) {
       const taken = await takeLists(listingIds.map(listingKey)).catch(() => [])

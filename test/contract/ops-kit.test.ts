@@ -161,6 +161,7 @@ describe('metrics named in ops/', () => {
       redis,
       {
         prefix,
+        tagEachQueue: false,
         normalizeAttempts: 1,
         deliveryAttempts: 1,
         deliveryBackoffBaseMs: 1,

@@ -4,12 +4,12 @@
 // given, and prints when each call was let through. Run as
 // `node --import tsx test/helpers/budget-taker.ts '<json>'`.
 import { createInterface } from 'node:readline'
-import { Redis } from 'ioredis'
 import { z } from 'zod'
 import { ChannelApiError, inLane } from '../../connectors/index.js'
 import { bucketsBy } from '../../connectors/shared/per-api-buckets.js'
 import { createBudget } from '../../src/budget/index.js'
 import { systemClock } from '../../src/clock.js'
+import { testRedis } from './redis.js'
 
 export const TakerSettings = z.object({
   redisUrl: z.string(),
@@ -30,7 +30,7 @@ export interface TakerReport {
 }
 
 async function main(settings: TakerSettings): Promise<TakerReport> {
-  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 })
+  const redis = testRedis({ maxRetriesPerRequest: 1 }, settings.redisUrl)
   try {
     const gates =
       settings.mode === 'shared'

@@ -2,7 +2,6 @@ import { randomBytes, type X509Certificate } from 'node:crypto'
 import { once } from 'node:events'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
-import { Redis } from 'ioredis'
 import { afterAll, beforeAll, inject } from 'vitest'
 import type { HttpTransport } from '../../src/outbound/transport.js'
 import type { Clock } from '../../src/clock.js'
@@ -13,9 +12,11 @@ import { createApp } from '../../src/http/app.js'
 import type { AppEnv } from '../../src/http/env.js'
 import { startHttp, type RunningServer } from '../../src/http/server.js'
 import { createLogger, type Logger } from '../../src/logger.js'
+import { deleteMatching } from '../../src/redis-client.js'
 import { startWorkers, type RunningWorkers } from '../../workers/index.js'
 import { TEST_REDIS_URL } from '../services.js'
 import { useTestDatabase } from './database.js'
+import { testRedis } from './redis.js'
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789'
 export const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const
@@ -156,16 +157,11 @@ export function testConfig(
   return accounts ? { ...config, accounts } : config
 }
 
-/** Removes every key under a BullMQ prefix (never FLUSHALL: other test files share this Redis). */
+/** Removes every key under a prefix (never FLUSHALL: other test files share this Redis). */
 export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 })
+  const redis = testRedis({ maxRetriesPerRequest: 1 })
   try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length > 0) await redis.unlink(...keys)
-    } while (cursor !== '0')
+    await deleteMatching(redis, `${prefix}:*`)
   } finally {
     redis.disconnect()
   }

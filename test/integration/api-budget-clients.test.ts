@@ -1,6 +1,5 @@
 // De-risks the budget's wiring into the channel clients: clients the account directory builds in two processes pace one account through one bucket in Redis, and a 429 a channel answered one process (Amazon, Walmart, TikTok Shop) stops the other's calls of that bucket until Retry-After.
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { connectors } from '../../connectors/index.js'
 import { createBudget } from '../../src/budget/index.js'
@@ -12,15 +11,16 @@ import { readApiBudgetUse } from '../../src/metrics/api-budget.js'
 import { amazonEmulator } from '../../src/sandbox/amazon/index.js'
 import { tiktokShopEmulator } from '../../src/sandbox/tiktok-shop/index.js'
 import { walmartEmulator } from '../../src/sandbox/walmart/index.js'
+import type { RedisClient } from '../../src/redis-client.js'
 import { failure } from '../helpers/channel-client.js'
 import { useEmulatorOverMsw } from '../helpers/emulator-msw.js'
 import { fetchTransport } from '../helpers/fetch-transport.js'
 import { deleteKeys } from '../helpers/hub.js'
-import { TEST_REDIS_URL } from '../services.js'
+import { testRedis } from '../helpers/redis.js'
 
 const prefix = `hubt-${inject('runId')}-${randomBytes(4).toString('hex')}`
 // One connection per "process": each directory gets a budget of its own over its own connection.
-const connections = [0, 1].map(() => new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 }))
+const connections = [0, 1].map(() => testRedis({ maxRetriesPerRequest: 1 }))
 afterAll(async () => {
   for (const c of connections) c.disconnect()
   await deleteKeys(prefix)
@@ -47,7 +47,7 @@ function account(
 }
 
 /** The account directory of one process: with the shared budget on `connection`, or without. */
-function directoryOf(accounts: readonly Account[], connection?: Redis) {
+function directoryOf(accounts: readonly Account[], connection?: RedisClient) {
   const ctx = { transport: fetchTransport(), clock: systemClock }
   const budget = connection ? createBudget(connection, prefix) : undefined
   return createAccountDirectory(accounts, ctx, undefined, budget?.forAccount)

@@ -8,14 +8,15 @@ import { TokenBucket } from '../../connectors/shared/rate-limit.js'
 import type { RateGate } from '../../connectors/types.js'
 import { bucketKey, createBudget, type BudgetOptions } from '../../src/budget/index.js'
 import { readApiBudgetUse, registerApiBudgetMetrics } from '../../src/metrics/api-budget.js'
+import type { RedisClient } from '../../src/redis-client.js'
 import { freePort } from '../helpers/hub-process.js'
 import { deleteKeys } from '../helpers/hub.js'
+import { testRedis } from '../helpers/redis.js'
 import { seededRandom } from '../helpers/seeded-random.js'
-import { TEST_REDIS_URL } from '../services.js'
 
 const prefix = `hubt-${inject('runId')}-${randomBytes(4).toString('hex')}`
-const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 })
-const other = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 })
+const redis = testRedis({ maxRetriesPerRequest: 1 })
+const other = testRedis({ maxRetriesPerRequest: 1 })
 afterAll(async () => {
   redis.disconnect()
   other.disconnect()
@@ -30,7 +31,10 @@ const BUCKET = 'GET /v3/orders/{purchaseOrderId}'
  * returns at once, and moves the clock on only with `sleepMovesClock` (callers one at a time).
  */
 function budgetAt(
-  opts: BudgetOptions & { readonly connection?: Redis; readonly sleepMovesClock?: boolean } = {},
+  opts: BudgetOptions & {
+    readonly connection?: RedisClient
+    readonly sleepMovesClock?: boolean
+  } = {},
 ) {
   const time = { now: T0 }
   const slept: number[] = []

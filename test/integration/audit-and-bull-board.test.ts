@@ -140,7 +140,8 @@ async function failOneJob(queue: Queue): Promise<string> {
   const worker = new Worker(
     queue.name,
     () => Promise.reject(new UnrecoverableError(`test failure in ${queue.name}`)),
-    { connection: hub.deps.redis.worker, prefix: hub.config.queues.prefix },
+    // The queue's own prefix: on a cluster each queue has its own hash tag.
+    { connection: hub.deps.redis.worker, prefix: queue.opts.prefix },
   )
   try {
     await expect.poll(() => queue.getJobState(job.id!), { timeout: 10_000 }).toBe('failed')

@@ -4,16 +4,19 @@
 // when the limit is the whole queue's, the queue.
 import { randomBytes } from 'node:crypto'
 import { Queue, Worker, type Job } from 'bullmq'
-import { Redis } from 'ioredis'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import type { StepResult } from '../../src/pipeline/step-result.js'
+import { queuePrefix } from '../../src/queues/index.js'
 import { hubBackoff } from '../../workers/attempts.js'
 import { settle } from '../../workers/settle.js'
 import { deleteKeys } from '../helpers/hub.js'
-import { TEST_REDIS_URL } from '../services.js'
+import { testRedis } from '../helpers/redis.js'
+import { TEST_REDIS_IS_CLUSTER } from '../services.js'
 
 const prefix = `hubt-${inject('runId')}-${randomBytes(4).toString('hex')}`
-const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null })
+const connection = testRedis({ maxRetriesPerRequest: null })
+// Each queue in a slot of its own on a cluster, as the hub's (src/queues/key-layout.ts).
+const layout = { prefix, tagEachQueue: TEST_REDIS_IS_CLUSTER }
 afterAll(async () => {
   connection.disconnect()
   await deleteKeys(prefix)
@@ -24,7 +27,7 @@ const MINUTE = 60_000
 /** Runs one job (3 attempts allowed) whose first run ends with `result`; returns it after that run. */
 async function settleOnce(result: StepResult, opts: { queueWide?: boolean } = {}) {
   const name = `settle-${result.kind}-${randomBytes(3).toString('hex')}`
-  const queue = new Queue(name, { connection, prefix })
+  const queue = new Queue(name, { connection, prefix: queuePrefix(layout, name) })
   const added = await queue.add('probe', {}, { attempts: 3, backoff: { type: 'hub', delay: 1 } })
   let runs = 0
   const worker = new Worker(
@@ -35,18 +38,21 @@ async function settleOnce(result: StepResult, opts: { queueWide?: boolean } = {}
     },
     {
       connection,
-      prefix,
+      prefix: queuePrefix(layout, name),
       settings: { backoffStrategy: hubBackoff(10 * MINUTE) },
       ...(opts.queueWide ? { limiter: { max: 100, duration: 1_000 } } : {}),
     },
   )
+  // Closing a worker on a cluster can cut its blocking connection's slot-map refresh short, which
+  // it reports as an error event; what is checked here is the job's outcome.
+  worker.on('error', () => undefined)
   try {
     await expect.poll(() => runs, { timeout: 5_000 }).toBe(1)
     // The first run has ended once the job is no longer active.
     await expect.poll(() => queue.getJobState(added.id!), { timeout: 5_000 }).not.toBe('active')
     const job = (await queue.getJob(added.id!)) as Job
     // A delayed job's score is its due time × 0x1000 (BullMQ packs a counter below it).
-    const score = await connection.zscore(`${prefix}:${name}:delayed`, added.id!)
+    const score = await connection.zscore(`${queuePrefix(layout, name)}:${name}:delayed`, added.id!)
     return {
       state: await queue.getJobState(added.id!),
       attemptsMade: job.attemptsMade,

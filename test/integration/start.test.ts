@@ -154,6 +154,18 @@ describe('hub start', () => {
     expect(hub.output()).not.toMatch(/RETENTION_OUTBOX_DAYS/)
   })
 
+  it('refuses a Redis Cluster named twice and a prefix that cannot hash-tag, one line each', async () => {
+    const hub = startHub(['start'], {
+      REDIS_URL: 'redis://10.0.0.1:6379',
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2:7000',
+      QUEUE_PREFIX: '{}',
+    })
+    expect(await hub.exited).toBe(1)
+    expect(hub.output()).toMatch(
+      /invalid configuration:\n {2}- QUEUE_PREFIX: "\{\}" cannot hash-tag: .*\n {2}- REDIS_CLUSTER_NODES: set either REDIS_URL .* not both\n/,
+    )
+  })
+
   it('refuses an unknown role as a usage error', async () => {
     const hub = startHub(['start', '--role', 'both'], {})
     expect(await hub.exited).toBe(2)

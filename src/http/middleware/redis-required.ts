@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../redis-client.js'
 import type { AppEnv } from '../env.js'
 
 /** How long a request waits for a connection that is (re)connecting before it is answered 503. */
@@ -12,7 +12,7 @@ const GRACE_MS = 500
  * A short grace covers a connection still being opened (a process that just started) or
  * re-opened after a blip.
  */
-export function redisRequired(redis: Redis): MiddlewareHandler<AppEnv> {
+export function redisRequired(redis: RedisClient): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (redis.status !== 'ready' && !(await readyWithin(redis, GRACE_MS))) {
       c.header('Retry-After', '5')
@@ -28,7 +28,7 @@ export function redisRequired(redis: Redis): MiddlewareHandler<AppEnv> {
   }
 }
 
-function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+function readyWithin(redis: RedisClient, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const ready = () => {
       clearTimeout(timer)

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../redis-client.js'
 import type { Kysely } from 'kysely'
 import { eraseBuyer, emailHash } from '../../admin/index.js'
 import type { Clock } from '../../clock.js'
@@ -83,7 +83,7 @@ export function adminErasureRoutes(deps: {
   readonly db: Kysely<Database>
   readonly clock: Clock
   readonly queues: Queues
-  readonly redis: { readonly producer: Redis }
+  readonly redis: { readonly producer: RedisClient }
 }) {
   const app = openApiRoutes()
   // Failed inbound jobs are rewritten inside the erasure's transaction: without Redis the request

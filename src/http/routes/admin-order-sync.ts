@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../redis-client.js'
 import type { Kysely } from 'kysely'
 import type { Clock } from '../../clock.js'
 import type { AccountDirectory } from '../../config/account-directory.js'
@@ -29,7 +29,7 @@ const Backfill = z
 
 export interface OrderSyncRouteDeps {
   readonly db: Kysely<Database>
-  readonly redis: { readonly producer: Redis }
+  readonly redis: { readonly producer: RedisClient }
   readonly queues: Queues
   readonly accounts: AccountDirectory
   readonly clock: Clock

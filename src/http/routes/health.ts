@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { Kysely } from 'kysely'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../redis-client.js'
 import type { Clock } from '../../clock.js'
 import {
   EXPIRING_SHOWN_FOR_MS,
@@ -69,7 +69,7 @@ const readyz = createRoute({
  */
 export function healthRoutes(deps: {
   readonly db: Kysely<Database>
-  readonly redis: Redis
+  readonly redis: RedisClient
   readonly clock: Clock
 }) {
   const app = openApiRoutes()
