@@ -22,6 +22,12 @@ const DROPPED_CONNECTION_TESTS = [
 // work through every queue, crash a worker, storm the hub, claim stock pushes from per-account
 // queues, run the API budget's scripts, or touch many keys at once (push causes, key scans).
 // The failover test has a cluster of its own and runs in `integration` only.
+// Files that run on the cluster only: one needs a cluster node and a plain Redis; the other is the
+// issue's "many processes on one PostgreSQL and the cluster" (five processes: once is enough).
+const CLUSTER_ONLY_TESTS = [
+  'test/integration/hostile/startup-redis-mode.test.ts',
+  'test/integration/many-processes.test.ts',
+]
 const CLUSTER_TESTS = [
   'test/integration/end-to-end.test.ts',
   'test/integration/webhook-ingest.test.ts',
@@ -34,8 +40,7 @@ const CLUSTER_TESTS = [
   'test/integration/tracing.test.ts',
   'test/integration/push-causes.test.ts',
   'test/integration/redis-key-scan.test.ts',
-  // Needs a cluster node and a plain Redis: here only.
-  'test/integration/hostile/startup-redis-mode.test.ts',
+  ...CLUSTER_ONLY_TESTS,
 ]
 
 // Tests import the client package by name and get its sources, so they need no build (the
@@ -90,10 +95,7 @@ export default defineConfig({
           // As the unit files: each file starts its own hub, database and queue prefix.
           isolate: false,
           include: ['test/integration/**/*.test.ts', 'packages/*/test/integration/**/*.test.ts'],
-          exclude: [
-            ...configDefaults.exclude,
-            'test/integration/hostile/startup-redis-mode.test.ts',
-          ],
+          exclude: [...configDefaults.exclude, ...CLUSTER_ONLY_TESTS],
           globalSetup: ['test/global-setup.ts'],
           setupFiles: ['test/setup-network.ts'],
           testTimeout: 30_000,

@@ -1,5 +1,6 @@
 // De-risks DESIGN.md §9's scaled layout: two api and three worker processes of the real entry
-// point (`hub start --role api|worker`) on one PostgreSQL database and one Redis queue prefix.
+// point (`hub start --role api|worker`) on one PostgreSQL database and one queue prefix on the
+// local Redis Cluster (this file runs in the `integration-cluster` project only: see vitest.config.ts).
 // Webhooks go to both api processes (the same webhook to both, an order's updates in order);
 // stock pushes to one Walmart account come from all three workers; the relay leader is killed
 // with SIGKILL while events are being published. Checked: every webhook processed once in
