@@ -19,7 +19,12 @@ export function createPool(opts: DbOptions): pg.Pool {
     // No JIT compilation: every statement here is short, and a plan the estimates make look
     // costly (a generic plan over a table whose statistics are behind a bulk insert) spent 1.4 s
     // of 1.7 s compiling, on every execution (docs/benchmarks.md, "Whole-catalog recount").
-    options: '-c jit=off',
+    // Generic plans for prepared statements: the hot tables are partitioned by day, and PostgreSQL
+    // otherwise re-plans a statement that touches them at every call (its custom plans look
+    // cheaper than the generic one), which cost 0.5-0.9 ms of planning per statement with 10
+    // partitions, more with a month of them (docs/benchmarks.md, issue 19). A generic plan still
+    // skips partitions whose time range a parameter rules out, when the executor starts.
+    options: '-c jit=off -c plan_cache_mode=force_generic_plan',
   })
   // pg-pool listens for errors only on idle clients. A connection the server ends while it is
   // checked out (a failover, pg_terminate_backend) emits 'error' on the client, which with no

@@ -39,7 +39,9 @@ export async function appendEvents(
   const rows = events.map((e) => ({ ...eventRow(e, settle?.inboxId ?? null), envelope: e }))
   if (!settle) {
     const { rows: counted } = await sql<{ appended: number }>`
-      with ${appendedCte(rows)} select count(*)::int as appended from appended`.execute(trx)
+      with ${appendedCte(rows)} select count(appended.id)::int as appended from appended`.execute(
+      trx,
+    )
     return counted[0]!.appended
   }
   // On the hot path every statement is a round trip: the events, the subjects and the inbox
@@ -56,10 +58,10 @@ export async function appendEvents(
     with ${appendedCte(rows)}${subjectsCte}
     update inbox_message
        set status = 'normalized',
-           outcome = jsonb_build_object('events', (select count(*) from appended)),
+           outcome = jsonb_build_object('events', (select count(appended.id) from appended)),
            processed_at = ${settle.at}
      where id = ${settle.inboxId}
-    returning (select count(*) from appended)::int as appended`.execute(trx)
+    returning (select count(appended.id) from appended)::int as appended`.execute(trx)
   if (!settled[0]) throw new Error(`inbox message ${settle.inboxId} not found`)
   return settled[0].appended
 }
@@ -94,7 +96,9 @@ function appendedCte(rows: readonly (ReturnType<typeof eventRow> & { envelope: u
   const unique = rows.flatMap((r) => (seen.has(r.id) ? [] : (seen.add(r.id), [r])))
   const numbered = unique.map((r, ord) => ({ ...r, ord }))
   return sql`event_rows as (
-      select * from json_to_recordset(${JSON.stringify(numbered)}::json) as e(ord integer, id text, type text,
+      select e.ord, e.id, e.type, e.channel, e.account_id, e.subject, e.occurred_at, e.recorded_at,
+             e.envelope, e.inbox_id
+        from json_to_recordset(${JSON.stringify(numbered)}::json) as e(ord integer, id text, type text,
              channel text, account_id text, subject text, occurred_at timestamptz,
              recorded_at timestamptz, envelope json, inbox_id bigint)
     ), claimed_events as (
@@ -162,7 +166,7 @@ export async function appendAndSettle(
     update inbox_message m
        set status = s.status,
            outcome = case when s.status = 'normalized'
-                          then jsonb_build_object('events', (select count(*) from appended a where a.inbox_id = m.id))
+                          then jsonb_build_object('events', (select count(a.id) from appended a where a.inbox_id = m.id))
                           else s.outcome end,
            processed_at = ${at}
       from json_to_recordset(${storableJson(rows)}::json) as s(id bigint, status text, outcome jsonb)

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely'
 import type { ContentMode } from '../../events/index.js'
 import type { Database, DeliveryStatus, SubscriptionStatus } from '../schema.js'
 
@@ -23,6 +23,20 @@ export interface DeliveryToSend {
   readonly contentMode: ContentMode
 }
 
+/**
+ * A delivery's event, looked up by id for each delivery (a lateral subquery): outbox_event is
+ * partitioned by day, and a plain join let the planner hash the whole of a partition whose
+ * statistics were not yet gathered (a new day's) for a handful of deliveries. Measured in the
+ * bench: 3.6 ms a call instead of 0.06 (docs/benchmarks.md, issue 19).
+ */
+const eventOf = (qc: ExpressionBuilder<Database & { d: Database['delivery'] }, 'd'>) =>
+  qc
+    .selectFrom('outbox_event as ev')
+    .select(['ev.id', 'ev.type', 'ev.inbox_id', 'ev.envelope', 'ev.position', 'ev.recorded_at'])
+    .whereRef('ev.id', '=', 'd.event_id')
+    .limit(1)
+    .as('e')
+
 /** The deliveries with what sending them needs, in no particular order; missing ids are absent. */
 export async function getDeliveriesToSend(
   db: Kysely<Database>,
@@ -31,7 +45,7 @@ export async function getDeliveriesToSend(
   if (ids.length === 0) return []
   return db
     .selectFrom('delivery as d')
-    .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
+    .innerJoinLateral(eventOf, (join) => join.onTrue())
     .innerJoin('subscription as s', 's.id', 'd.subscription_id')
     .select([
       'd.id',
@@ -64,7 +78,7 @@ export async function describeDeliveries(
   if (ids.length === 0) return []
   return db
     .selectFrom('delivery as d')
-    .innerJoin('outbox_event as e', 'e.id', 'd.event_id')
+    .innerJoinLateral(eventOf, (join) => join.onTrue())
     .innerJoin('subscription as s', 's.id', 'd.subscription_id')
     .select(['d.id', 's.id as subscriptionId', 'e.type as eventType', 's.url'])
     .where('d.id', '=', sql<string>`any(${[...ids]}::bigint[])`)

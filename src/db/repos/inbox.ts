@@ -65,7 +65,9 @@ export async function insertInboxBatch(
       on conflict do nothing
       returning channel, account_id, dedupe_key
     ), firsts as (
-      select distinct on (v.channel, v.account_id, v.dedupe_key) v.*
+      select distinct on (v.channel, v.account_id, v.dedupe_key)
+             v.ord, v.channel, v.account_id, v.dedupe_key, v.topic, v.headers, v.raw_body,
+             v.channel_time, v.received_at, v.trace_context, v.status, v.outcome, v.processed_at
         from v join claimed c using (channel, account_id, dedupe_key)
        order by v.channel, v.account_id, v.dedupe_key, v.ord
     )
