@@ -36,8 +36,11 @@ export async function ensureDatabase(
     try {
       await client.query(`create database ${pg.escapeIdentifier(name)}`)
     } catch (err) {
-      // Another process created it between our check and our create.
-      if ((err as { code?: string }).code === '42P04') return false
+      // Another process created it between our check and our create: PostgreSQL says so as
+      // duplicate_database, or, when both creates ran at once, as a unique violation on
+      // pg_database's name index (seen with several hub processes started together).
+      const code = (err as { code?: string }).code
+      if (code === '42P04' || code === '23505') return false
       throw err
     }
     return true
