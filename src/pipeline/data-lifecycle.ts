@@ -290,24 +290,24 @@ async function expireRows(deps: LifecycleDeps, report: LifecycleReport): Promise
   const now = deps.clock.now()
   const days = config.lifecycle.retentionDays
   // A key goes with its retention, and never while a row it guards is still stored.
-  const inboxCutoff = dayStart(now, -days.inbox)
-  const oldestInbox = await oldestKey(db, 'inbox_message')
-  report.deleted.inbox_dedupe = await deleteOlderThan(
-    db,
-    'inbox_dedupe',
-    'received_at',
-    oldestInbox && oldestInbox < inboxCutoff ? oldestInbox : inboxCutoff,
-    DELETE_BATCH,
-  )
-  const outboxCutoff = dayStart(now, -days.outbox)
-  const oldestEvent = await oldestKey(db, 'outbox_event')
-  report.deleted.outbox_event_key = await deleteOlderThan(
-    db,
-    'outbox_event_key',
-    'recorded_at',
-    oldestEvent && oldestEvent < outboxCutoff ? oldestEvent : outboxCutoff,
-    DELETE_BATCH,
-  )
+  const expireKeys = async (
+    keys: 'inbox_dedupe' | 'outbox_event_key',
+    column: 'received_at' | 'recorded_at',
+    guarded: 'inbox_message' | 'outbox_event',
+    retentionDays: number,
+  ) => {
+    const cutoff = dayStart(now, -retentionDays)
+    const oldest = await oldestKey(db, guarded)
+    report.deleted[keys] = await deleteOlderThan(
+      db,
+      keys,
+      column,
+      oldest && oldest < cutoff ? oldest : cutoff,
+      DELETE_BATCH,
+    )
+  }
+  await expireKeys('inbox_dedupe', 'received_at', 'inbox_message', days.inbox)
+  await expireKeys('outbox_event_key', 'recorded_at', 'outbox_event', days.outbox)
   report.deleted.stock_push = await deleteOlderThan(
     db,
     'stock_push',

@@ -21,6 +21,20 @@ import { testRedis } from './redis.js'
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789'
 export const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } as const
 
+/** Calls an admin route of `app` with the test token and a JSON body; its status and JSON answer. */
+export function adminJson(app: {
+  request(path: string, init: RequestInit): Response | Promise<Response>
+}) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await app.request(path, {
+      method,
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  }
+}
+
 export interface TestHubOptions {
   /**
    * Channel accounts; default: the sandbox's demo accounts. A function is called when the hub is

@@ -17,7 +17,7 @@ import { emulatedChannels } from '../../src/sandbox/channels.js'
 import { sendWebhook } from '../../src/sandbox/send.js'
 import { useEmulator } from '../helpers/emulated-channel.js'
 import { loadFixture } from '../helpers/fixtures.js'
-import { ADMIN, useTestHub } from '../helpers/hub.js'
+import { adminJson, useTestHub } from '../helpers/hub.js'
 import { useReceiver } from '../helpers/receiver.js'
 import { postShopify, withBody } from '../helpers/shopify-webhooks.js'
 import { subscribe } from '../helpers/subscriptions.js'
@@ -40,15 +40,8 @@ beforeAll(async () => {
 })
 
 const WAIT = { timeout: 30_000, interval: 100 }
-const json = { ...ADMIN, 'content-type': 'application/json' }
-const admin = async (method: string, path: string, body?: unknown) => {
-  const res = await hub.app.request(path, {
-    method,
-    headers: json,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
-}
+const admin = (method: string, path: string, body?: unknown) =>
+  adminJson(hub.app)(method, path, body)
 
 interface Buyer {
   readonly email: string

@@ -303,16 +303,12 @@ export async function writeSnapshots(
   db: Kysely<Database>,
   rows: readonly { readonly id: string; readonly snapshot: unknown }[],
 ): Promise<number> {
-  let written = 0
-  for (const row of rows) {
-    const result = await db
+  return updateEach(rows, (row) =>
+    db
       .updateTable('sales_order')
       .set({ snapshot: JSON.stringify(row.snapshot) })
-      .where('id', '=', row.id)
-      .executeTakeFirst()
-    written += Number(result.numUpdatedRows)
-  }
-  return written
+      .where('id', '=', row.id),
+  )
 }
 
 export async function writeAttempts(
@@ -325,17 +321,13 @@ export async function writeAttempts(
     readonly error: string | null
   }[],
 ): Promise<number> {
-  let written = 0
-  for (const row of rows) {
-    const result = await db
+  return updateEach(rows, (row) =>
+    db
       .updateTable('delivery_attempt')
       .set({ response_excerpt: row.response_excerpt, error: row.error })
       .where('id', '=', row.id)
-      .where('started_at', '=', sql<Date>`${row.started_key}::timestamptz`)
-      .executeTakeFirst()
-    written += Number(result.numUpdatedRows)
-  }
-  return written
+      .where('started_at', '=', sql<Date>`${row.started_key}::timestamptz`),
+  )
 }
 
 export async function writeAuditRows(
@@ -347,18 +339,24 @@ export async function writeAuditRows(
     readonly details: unknown
   }[],
 ): Promise<number> {
-  let written = 0
-  for (const row of rows) {
-    const result = await db
+  return updateEach(rows, (row) =>
+    db
       .updateTable('audit_log')
       .set({
         body: row.body,
         query: row.query,
         details: row.details === null ? null : JSON.stringify(row.details),
       })
-      .where('id', '=', row.id)
-      .executeTakeFirst()
-    written += Number(result.numUpdatedRows)
-  }
+      .where('id', '=', row.id),
+  )
+}
+
+/** One update per row (an erasure touches a handful), counting the rows each changed. */
+async function updateEach<R>(
+  rows: readonly R[],
+  update: (row: R) => { executeTakeFirst(): Promise<{ numUpdatedRows: bigint }> },
+): Promise<number> {
+  let written = 0
+  for (const row of rows) written += Number((await update(row).executeTakeFirst()).numUpdatedRows)
   return written
 }
