@@ -44,9 +44,13 @@ beforeAll(() => {
   workers = startWorkers(workerDeps)
 })
 afterAll(async () => {
-  await workers?.close()
+  // Bounded, as the process's own shutdown is (SHUTDOWN_TIMEOUT_MS): once in a full run a worker's
+  // close waited past the hook's 60 s after the failover (a command queued for the dead master;
+  // noted in the issue's closing note), and the cluster was then left running.
+  const closed = workers?.close()
+  await Promise.race([closed, new Promise((done) => setTimeout(done, 15_000).unref())])
   if (workerDeps) await closeDeps(workerDeps)
-})
+}, 40_000)
 
 /** The master serving `key`'s slot, as a node of the cluster says: its port. */
 async function masterOf(node: Redis, key: string): Promise<number> {
