@@ -368,6 +368,7 @@ describe('loadConfig', () => {
       'PII_REDACT_AFTER_DAYS: 5 days is shorter than REPLAY_WINDOW_DAYS (7): messages inside the replay window must keep their bodies (0 turns redaction off)',
       `PARTITION_EXPORT_DIR: ${join(dir, 'missing')} does not exist`,
     ])
+    expect(loadConfig({}).maintenance.piiRedactAfterDays).toBe(14)
     expect(loadConfig({ PII_REDACT_AFTER_DAYS: '0' }).maintenance.piiRedactAfterDays).toBe(0)
     expect(problemsOf({ PARTITION_EXPORT_DIR: file('not-a-dir', '') })).toEqual([
       expect.stringMatching(/^PARTITION_EXPORT_DIR: .* is not a directory$/),

@@ -141,7 +141,8 @@ export const Env = z.object({
   SWEEP_INTERVAL_MS: int(10_000, 100),
   SWEEP_GRACE_MS: int(30_000, 0),
   // Days after which stored webhooks' buyer personal data is redacted; 0: never.
-  PII_REDACT_AFTER_DAYS: int(30, 0),
+  // Between the replay window (7) and the inbox retention (30): redacted well before the day is dropped.
+  PII_REDACT_AFTER_DAYS: int(14, 0),
   JOB_LOCK_MS: int(30_000, 1_000),
   // Unset: JOB_LOCK_MS. Each check is a script over every queue's active jobs, so not too often.
   JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).optional(),
