@@ -5,22 +5,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './index.js'
+import { problemsOf } from '../../test/helpers/config.js'
+import { loadConfig } from './index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'hub-config-'))
 function file(name: string, text: string): string {
   const path = join(dir, name)
   writeFileSync(path, text)
   return path
-}
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  throw new Error('expected a ConfigError')
 }
 
 describe('loadConfig', () => {

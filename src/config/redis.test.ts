@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './index.js'
+import { problemsOf } from '../../test/helpers/config.js'
+import { loadConfig } from './index.js'
 import { queuePrefix } from '../queues/key-layout.js'
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env)
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems
-    throw err
-  }
-  return []
-}
 
 describe('Redis: one node or a cluster', () => {
   it('takes REDIS_URL as one node, by default and when set', () => {

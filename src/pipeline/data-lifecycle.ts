@@ -308,20 +308,17 @@ async function expireRows(deps: LifecycleDeps, report: LifecycleReport): Promise
   }
   await expireKeys('inbox_dedupe', 'received_at', 'inbox_message', days.inbox)
   await expireKeys('outbox_event_key', 'recorded_at', 'outbox_event', days.outbox)
-  report.deleted.stock_push = await deleteOlderThan(
-    db,
-    'stock_push',
-    'at',
-    new Date(now.getTime() - days.stockPush * DAY_MS),
-    DELETE_BATCH,
-  )
-  report.deleted.audit_log = await deleteOlderThan(
-    db,
-    'audit_log',
-    'at',
-    new Date(now.getTime() - days.audit * DAY_MS),
-    DELETE_BATCH,
-  )
+  for (const [table, retentionDays] of [
+    ['stock_push', days.stockPush],
+    ['audit_log', days.audit],
+  ] as const)
+    report.deleted[table] = await deleteOlderThan(
+      db,
+      table,
+      'at',
+      new Date(now.getTime() - retentionDays * DAY_MS),
+      DELETE_BATCH,
+    )
 }
 
 /**
